@@ -1,0 +1,56 @@
+'use client'
+import { forwardRef, type ButtonHTMLAttributes, type ReactNode } from 'react'
+import type { BackupWalletErrorType, BackupWalletReturnType } from '../core/backupWallet.js'
+import { useWalletBackup, type WalletBackupStep } from '../hooks/useWalletBackup.js'
+import { FlowButton, type FlowButtonChildren, type FlowLabels } from './FlowButton.js'
+
+export type BackupButtonLabels = FlowLabels<WalletBackupStep>
+
+export const defaultBackupLabels: Required<BackupButtonLabels> = {
+  loading: 'Loading Google sign-in…',
+  idle: 'Back up wallet',
+  authorizing: 'Waiting for Google…',
+  generating: 'Encrypting backup…',
+  storing: 'Saving backup…',
+  notifying: 'Confirming backup…',
+  success: 'Wallet backed up',
+  error: 'Backup failed. Try again',
+}
+
+export type BackupButtonProps = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children' | 'onError'> & {
+  /** Render the one child element instead of a `<button>` (Radix `asChild`). */
+  asChild?: boolean
+  /** Every visible and announced text; missing keys keep the defaults. */
+  labels?: BackupButtonLabels
+  /** Overrides the label; a function gets the step. */
+  children?: ReactNode | ((step: WalletBackupStep) => ReactNode)
+  /** Render the polite live region that announces each step (default true). */
+  announce?: boolean
+  onSuccess?: (data: BackupWalletReturnType) => void
+  onError?: (error: BackupWalletErrorType) => void
+  onStep?: (step: WalletBackupStep) => void
+}
+
+/** One click backs the wallet up: Google consent, encrypted share, Drive key, server upload, provider notified. */
+export const BackupButton = forwardRef<HTMLButtonElement, BackupButtonProps>(function BackupButton(
+  { onSuccess, onError, onStep, labels, ...props },
+  ref,
+) {
+  const flow = useWalletBackup({
+    ...(onSuccess ? { onSuccess } : {}),
+    ...(onError ? { onError } : {}),
+    ...(onStep ? { onStep } : {}),
+  })
+  return (
+    <FlowButton
+      ref={ref}
+      {...props}
+      step={flow.step}
+      isReady={flow.isReady}
+      error={flow.error}
+      start={flow.backup}
+      labels={{ ...defaultBackupLabels, ...labels }}
+      children={props.children as FlowButtonChildren}
+    />
+  )
+})

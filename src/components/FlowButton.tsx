@@ -1,0 +1,78 @@
+'use client'
+import { forwardRef, useId, type ButtonHTMLAttributes, type CSSProperties, type MouseEvent, type ReactNode } from 'react'
+import { Slot } from './Slot.js'
+
+export type FlowButtonChildren = ReactNode | ((step: string) => ReactNode)
+
+export type FlowLabels<S extends string> = Partial<Record<S | 'loading', string>>
+
+type FlowButtonProps<S extends string> = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children'> & {
+  asChild?: boolean | undefined
+  announce?: boolean | undefined
+  children?: FlowButtonChildren
+  step: S
+  isReady: boolean
+  error: { shortMessage?: string; code?: string } | null
+  start: () => void
+  labels: Required<FlowLabels<S>>
+}
+
+const visuallyHidden: CSSProperties = {
+  position: 'absolute',
+  width: 1,
+  height: 1,
+  padding: 0,
+  margin: -1,
+  overflow: 'hidden',
+  clip: 'rect(0, 0, 0, 0)',
+  whiteSpace: 'nowrap',
+  border: 0,
+}
+
+const busySteps = new Set(['authorizing', 'generating', 'storing', 'notifying', 'reading', 'recovering'])
+
+/** The shared body of BackupButton and RecoverButton: one button, state as data attributes, a live region. */
+export const FlowButton = forwardRef<HTMLButtonElement, FlowButtonProps<string>>(function FlowButton(
+  { asChild, announce = true, children, step, isReady, error, start, labels, onClick, disabled, ...rest },
+  ref,
+) {
+  const statusId = useId()
+  const busy = busySteps.has(step)
+  const label = isReady ? labels[step] : labels.loading
+  const announcement = !isReady
+    ? labels.loading
+    : step === 'error' && error?.shortMessage
+      ? `${labels.error}: ${error.shortMessage}`
+      : labels[step]
+  const Comp = asChild ? Slot : 'button'
+  const handleClick = (event: MouseEvent<HTMLButtonElement>) => {
+    onClick?.(event)
+    // The user's handler runs first and may cancel ours (Radix's composeEventHandlers).
+    if (event.defaultPrevented || busy || !isReady) return
+    start()
+  }
+  return (
+    <>
+      <Comp
+        ref={ref}
+        {...(asChild ? {} : { type: 'button' as const })}
+        {...rest}
+        onClick={handleClick}
+        disabled={disabled || !isReady}
+        aria-busy={busy || undefined}
+        aria-describedby={announce ? statusId : rest['aria-describedby']}
+        data-state={step}
+        data-ready={isReady ? '' : undefined}
+        data-error-code={step === 'error' ? error?.code : undefined}
+        data-disabled-reason={isReady ? undefined : 'google-loading'}
+      >
+        {typeof children === 'function' ? children(step) : (children ?? label)}
+      </Comp>
+      {announce ? (
+        <span id={statusId} role="status" aria-live="polite" style={visuallyHidden}>
+          {announcement}
+        </span>
+      ) : null}
+    </>
+  )
+})

@@ -1,0 +1,107 @@
+'use client'
+import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/react-query'
+import { GoogleOAuthProvider, useGoogleLogin, useGoogleOAuth } from '@react-oauth/google'
+import { useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
+import { createShareApi, type ShareApiConfig } from '../core/createShareApi.js'
+import { createTokenBroker, type TokenBroker } from '../core/createTokenBroker.js'
+import { DRIVE_APPDATA_SCOPE } from '../core/driveKeyStore.js'
+import { BackupConfigError } from '../core/errors.js'
+import type { WalletAdapter } from '../core/WalletAdapter.js'
+import type { RetryOptions } from '../core/withRetry.js'
+import { WalletBackupContext, type WalletBackupConfig } from '../hooks/WalletBackupContext.js'
+
+export type WalletBackupProviderProps = {
+  /** The wallet, e.g. `portalAdapter(portal)`. */
+  wallet: WalletAdapter
+  /** The wallet's client id (Portal's `clientId`): names the server record and the Drive key file. */
+  clientId: string
+  /** The app's share endpoint: `{ baseURL: '/api' }` or `{ axios: instance }` (its interceptors add auth). */
+  server: ShareApiConfig
+  /** The Google OAuth web client id. Not needed when the app renders its own GoogleOAuthProvider. */
+  googleClientId?: string
+  /** Used instead of the app's QueryClientProvider (or a new client when there is none). */
+  queryClient?: QueryClient
+  retry?: RetryOptions
+  children?: ReactNode
+}
+
+/**
+ * Supplies the kit's configuration. Works inside an app's own QueryClientProvider and GoogleOAuthProvider, or
+ * creates them when absent. Bad props fail here, at render, not mid-flow.
+ */
+export function WalletBackupProvider(props: WalletBackupProviderProps) {
+  const outerQueryClient = useContext(QueryClientContext)
+  const outerGoogle = useOptionalGoogleOAuth()
+  validate(props, outerGoogle)
+  const [ownQueryClient] = useState(() => (props.queryClient || outerQueryClient ? undefined : new QueryClient()))
+  const [broker] = useState(() => createTokenBroker())
+  const { server } = props
+  const shareApi = useMemo(
+    () => createShareApi(server),
+    // The axios instance or base URL identifies the endpoint; a new object literal each render must not matter.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [server.axios, server.baseURL, server.path],
+  )
+  const config = useMemo<WalletBackupConfig>(
+    () => ({ wallet: props.wallet, clientId: props.clientId, shareApi, broker, retry: props.retry }),
+    [props.wallet, props.clientId, shareApi, broker, props.retry],
+  )
+
+  const needsGoogle = props.wallet.keyCustody === 'kit'
+  let tree = (
+    <WalletBackupContext.Provider value={config}>
+      {needsGoogle ? <GoogleTokenBridge broker={broker} /> : null}
+      {props.children}
+    </WalletBackupContext.Provider>
+  )
+  if (needsGoogle && !outerGoogle)
+    tree = <GoogleOAuthProvider clientId={props.googleClientId!}>{tree}</GoogleOAuthProvider>
+  const queryClient = props.queryClient ?? ownQueryClient
+  if (queryClient) tree = <QueryClientProvider client={queryClient}>{tree}</QueryClientProvider>
+  return tree
+}
+
+function useOptionalGoogleOAuth(): boolean {
+  // @react-oauth/google exports no context, only a hook that throws outside its provider.
+  try {
+    useGoogleOAuth()
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Owns the one GIS token client of the tree and routes its callbacks to whichever flow asked for a token. */
+function GoogleTokenBridge({ broker }: { broker: TokenBroker }) {
+  const { scriptLoadedSuccessfully } = useGoogleOAuth()
+  const login = useGoogleLogin({
+    flow: 'implicit',
+    scope: DRIVE_APPDATA_SCOPE,
+    // Without it the library adds `openid profile email` and Google shows drive.appdata as an optional checkbox.
+    overrideScope: true,
+    onSuccess: broker.accept,
+    onError: broker.accept,
+    onNonOAuthError: broker.reject,
+  })
+  // The token client is created in useGoogleLogin's own effect, which runs before this one.
+  useEffect(() => {
+    broker.attach(scriptLoadedSuccessfully ? () => login() : undefined)
+    return () => broker.attach(undefined)
+  }, [broker, login, scriptLoadedSuccessfully])
+  return null
+}
+
+function validate(props: WalletBackupProviderProps, outerGoogle: boolean) {
+  const fail = (prop: string, what: string) => {
+    throw new BackupConfigError(`<WalletBackupProvider> needs the "${prop}" prop: ${what}.`, { step: 'config' })
+  }
+  const w = props.wallet as Partial<WalletAdapter> | undefined
+  if (!w || typeof w.backup !== 'function' || typeof w.notifyStored !== 'function')
+    fail('wallet', 'a wallet adapter such as portalAdapter(portal)')
+  if (typeof props.clientId !== 'string' || !props.clientId.trim())
+    fail('clientId', "the wallet's client id (Portal's clientId), a non-empty string")
+  if (!props.server || (!props.server.baseURL && !props.server.axios && props.server.baseURL !== ''))
+    fail('server', "the app's share endpoint, { baseURL } or { axios }")
+  if (props.wallet.keyCustody === 'kit' && !outerGoogle && (typeof props.googleClientId !== 'string' || !props.googleClientId))
+    fail('googleClientId', 'the Google OAuth web client id (or render inside your own GoogleOAuthProvider)')
+}

@@ -1,0 +1,25 @@
+/** Who keeps the backup's encryption key: the kit (in the user's Drive, through its own OAuth) or the wallet SDK. */
+export type KeyCustody = 'kit' | 'provider'
+
+export type WalletProgress = { status: string; done: boolean }
+
+/**
+ * What the kit needs from a wallet. The kit's own structural interface: `portalAdapter` fits a real
+ * `@portal-hq/web` Portal to it, and any other MPC wallet can implement it directly.
+ */
+export type WalletAdapter = {
+  readonly keyCustody: KeyCustody
+  /** The method the provider records the backup under (Portal: 'PASSWORD' for kit custody, 'GDRIVE' for provider). */
+  readonly backupMethod: string
+  /** Makes the encrypted client backup share. `key` is given in kit custody only. */
+  backup(args: { key?: string | undefined; onProgress?: ((p: WalletProgress) => void) | undefined }): Promise<unknown>
+  /** Tells the provider whether the app's server stored the share. */
+  notifyStored(success: boolean): Promise<void>
+  /** Restores the wallet on this device from a share (and the key in kit custody). Resolves the address if known. */
+  recover(
+    cipherText: string,
+    args: { key?: string | undefined; onProgress?: ((p: WalletProgress) => void) | undefined },
+  ): Promise<{ address?: string | undefined }>
+  /** Whether the provider reports a completed backup; optional. */
+  isBackedUp?(): Promise<boolean>
+}

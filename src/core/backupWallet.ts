@@ -1,0 +1,201 @@
+import { createDriveKeyStore, keyFileName, keyFilePrefix, type DriveKeyStore } from './driveKeyStore.js'
+import type { ShareApi, ShareRecord } from './createShareApi.js'
+import {
+  Aborted,
+  BackupError,
+  GoogleTokenExpired,
+  NotifyFailed,
+  WalletBackupFailed,
+  WalletBusy,
+  type BackupErrorType,
+} from './errors.js'
+import type { WalletAdapter, WalletProgress } from './WalletAdapter.js'
+import type { RetryOptions } from './withRetry.js'
+import { withClientLock } from './withClientLock.js'
+
+export type BackupFlowStep = 'authorizing' | 'generating' | 'storing' | 'notifying'
+
+export type BackupConfig = {
+  wallet: WalletAdapter
+  clientId: string
+  shareApi: ShareApi
+  retry?: RetryOptions | undefined
+  fetch?: typeof fetch | undefined
+}
+
+export type BackupWalletParameters = {
+  /** Resolves a Google access token with the drive.appdata scope. Needed in kit custody only. */
+  getAccessToken?: (() => Promise<string>) | undefined
+  /** Called when Drive rejects the token (401) so the holder can drop it. */
+  onTokenRejected?: (() => void) | undefined
+  onStep?: ((step: BackupFlowStep) => void) | undefined
+  onProgress?: ((progress: WalletProgress) => void) | undefined
+  signal?: AbortSignal | undefined
+}
+
+/** Nothing secret: the mutation's data lands in the React Query cache. */
+export type BackupWalletReturnType = { backupMethod: string; storedAt: string; keyVersion: string }
+export type BackupWalletErrorType = BackupErrorType
+
+/**
+ * The user backup: generate -> store (Drive key + server share, in parallel) -> notify. Any failure after the share
+ * exists tells the wallet `false` exactly once, and the previous good backup is left able to recover: its key file
+ * stays in Drive until the new backup is confirmed, and the server's previous record is put back if the upload may
+ * have replaced it.
+ */
+export function backupWallet(config: BackupConfig, params: BackupWalletParameters = {}): Promise<BackupWalletReturnType> {
+  return withClientLock(config.clientId, params.signal, () => runBackup(config, params))
+}
+
+async function runBackup(config: BackupConfig, params: BackupWalletParameters): Promise<BackupWalletReturnType> {
+  const { wallet, clientId, shareApi } = config
+  const { signal } = params
+  const method = wallet.backupMethod
+  const kitKeeps = wallet.keyCustody === 'kit'
+
+  let drive: DriveKeyStore | undefined
+  if (kitKeeps) {
+    params.onStep?.('authorizing')
+    if (!params.getAccessToken) throw new GoogleTokenExpired('No Google access token was provided.', { step: 'authorize' })
+    const accessToken = await params.getAccessToken()
+    drive = createDriveKeyStore({ accessToken, fetch: config.fetch, retry: config.retry, signal })
+  }
+  abortCheck(signal)
+
+  params.onStep?.('generating')
+  const key = kitKeeps ? randomKey() : undefined
+  // Read the previous record while the wallet works (no latency added): it is what a rollback puts back.
+  const previousRead = shareApi.get(clientId, method, { signal }).then(
+    (record) => ({ ok: true as const, record }),
+    (error: unknown) => ({ ok: false as const, error }),
+  )
+  let cipherText: string
+  try {
+    const out = await wallet.backup({ key, onProgress: params.onProgress })
+    if (typeof out !== 'string' || out.length === 0)
+      throw new WalletBackupFailed('The wallet returned no encrypted share.', {
+        step: 'generate',
+        facts: { providerCode: 'EMPTY_CIPHERTEXT' },
+      })
+    cipherText = out
+  } catch (error) {
+    await previousRead
+    // The share does not exist, so there is nothing to report stored or not.
+    throw walletError(error)
+  }
+
+  // From here on the share exists: every exit tells the wallet once.
+  const keyVersion = newKeyVersion()
+  let uploadAttempted = false
+  let newKeyFileId: string | undefined
+  let previous: ShareRecord | null = null
+  try {
+    const prev = await previousRead
+    if (!prev.ok) throw prev.error
+    previous = prev.record
+    abortCheck(signal)
+
+    params.onStep?.('storing')
+    uploadAttempted = true
+    const [driveResult, uploadResult] = await Promise.allSettled([
+      drive ? drive.write(keyFileName(clientId, keyVersion), key!) : Promise.resolve(undefined),
+      shareApi.put(clientId, { backupMethod: method, cipherText, keyVersion }, { idempotencyKey: `${clientId}:${keyVersion}`, signal }),
+    ])
+    if (driveResult.status === 'fulfilled' && driveResult.value) newKeyFileId = driveResult.value.id
+    if (driveResult.status === 'rejected') throw driveResult.reason
+    if (uploadResult.status === 'rejected') throw uploadResult.reason
+    abortCheck(signal)
+
+    params.onStep?.('notifying')
+    try {
+      await wallet.notifyStored(true)
+    } catch (cause) {
+      throw new NotifyFailed('The wallet provider could not be told the share was stored.', { step: 'notify', cause })
+    }
+
+    if (drive) await pruneOldKeys(drive, clientId, keyVersion)
+    return { backupMethod: method, storedAt: uploadResult.value.storedAt, keyVersion }
+  } catch (error) {
+    const typed = toBackupError(error, signal)
+    if (typed instanceof GoogleTokenExpired) params.onTokenRejected?.()
+    await rollback({ config, drive, previous, uploadAttempted, newKeyFileId, keyVersion })
+    await tellFalse(wallet)
+    throw typed
+  }
+}
+
+async function tellFalse(wallet: WalletAdapter) {
+  try {
+    await wallet.notifyStored(false)
+  } catch {
+    // The typed error of the real failure matters more than a failed `false`.
+  }
+}
+
+/** Puts the previous server record back and removes the new key file, so nothing half-written stays. */
+async function rollback(s: {
+  config: BackupConfig
+  drive: DriveKeyStore | undefined
+  previous: ShareRecord | null
+  uploadAttempted: boolean
+  newKeyFileId: string | undefined
+  keyVersion: string
+}) {
+  const { config, drive, previous } = s
+  let serverHoldsOld = !s.uploadAttempted
+  if (s.uploadAttempted && previous) {
+    try {
+      await config.shareApi.put(
+        config.clientId,
+        { backupMethod: previous.backupMethod, cipherText: previous.cipherText, keyVersion: previous.keyVersion },
+        { idempotencyKey: `${config.clientId}:${previous.keyVersion ?? 'legacy'}:restore:${s.keyVersion}` },
+      )
+      serverHoldsOld = true
+    } catch {
+      // Left as the failure found it; the error the caller gets is the first one.
+    }
+  }
+  // Without the old record back on the server the new share may be the only one, and it needs its key.
+  if (drive && s.newKeyFileId && serverHoldsOld) await drive.remove(s.newKeyFileId).catch(() => {})
+}
+
+async function pruneOldKeys(drive: DriveKeyStore, clientId: string, keep: string) {
+  try {
+    const files = await drive.list(keyFilePrefix(clientId))
+    await Promise.all(files.filter((f) => f.name !== keyFileName(clientId, keep)).map((f) => drive.remove(f.id)))
+  } catch {
+    // Old key files are harmless leftovers; the next successful backup prunes them.
+  }
+}
+
+function walletError(error: unknown): BackupError {
+  if (error instanceof BackupError) return error
+  const code = (error as { code?: unknown })?.code
+  if (code === 'WALLET_MODIFICATION_ALREADY_IN_PROGRESS')
+    return new WalletBusy('The wallet is already running a backup or recovery.', { step: 'generate', cause: error })
+  return new WalletBackupFailed('The wallet could not make the backup share.', { step: 'generate', cause: error })
+}
+
+function toBackupError(error: unknown, signal: AbortSignal | undefined): BackupError {
+  if (signal?.aborted) return error instanceof Aborted ? error : new Aborted('The backup was aborted.', { cause: error })
+  if (error instanceof BackupError) return error
+  return new WalletBackupFailed('The backup failed unexpectedly.', { cause: error })
+}
+
+function abortCheck(signal: AbortSignal | undefined) {
+  if (signal?.aborted) throw new Aborted('The backup was aborted.')
+}
+
+/** 256 random bits, base64url: the wallet's backup password in kit custody; the user never sees it. */
+function randomKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32))
+  let s = ''
+  for (const b of bytes) s += String.fromCharCode(b)
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+/** Sortable by time, unique across devices. */
+function newKeyVersion(): string {
+  const rand = crypto.getRandomValues(new Uint8Array(4))
+  return `${Date.now().toString(36)}${Array.from(rand, (b) => b.toString(16).padStart(2, '0')).join('')}`
+}

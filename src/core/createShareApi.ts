@@ -1,0 +1,99 @@
+import axios, { type AxiosInstance } from 'axios'
+import { BackupError, ShareFetchFailed, ShareNotFound, ShareUnauthorized, ShareUploadFailed, type BackupStep, type ErrorFacts } from './errors.js'
+import { parseRetryAfter, withRetry, type RetryOptions } from './withRetry.js'
+
+export type ShareRecord = { cipherText: string; backupMethod: string; keyVersion?: string | undefined; storedAt: string }
+export type ShareReceipt = { backupMethod: string; storedAt: string }
+
+export type ShareApiConfig = (
+  | { baseURL: string; axios?: never }
+  | { axios: AxiosInstance; baseURL?: never }
+) & {
+  /** Path of one client's backup under the base URL. Default: `/clients/:clientId/backup`. */
+  path?: (clientId: string) => string
+  retry?: RetryOptions
+}
+
+export type ShareApi = {
+  put(
+    clientId: string,
+    record: { backupMethod: string; cipherText: string; keyVersion?: string | undefined },
+    options?: { idempotencyKey?: string; signal?: AbortSignal | undefined },
+  ): Promise<ShareReceipt>
+  /** `null` when the server holds no share for this client and method (404). */
+  get(clientId: string, backupMethod: string, options?: { signal?: AbortSignal | undefined }): Promise<ShareRecord | null>
+}
+
+const defaultPath = (clientId: string) => `/clients/${encodeURIComponent(clientId)}/backup`
+
+/** The app's own share endpoint, through the app's axios instance (its auth interceptors apply) or a base URL. */
+export function createShareApi(config: ShareApiConfig): ShareApi {
+  const http = config.axios ?? axios.create({ baseURL: config.baseURL })
+  const path = config.path ?? defaultPath
+  const retry = (step: BackupStep, signal: AbortSignal | undefined) =>
+    <T>(run: () => Promise<T>) =>
+      withRetry(
+        async () => {
+          try {
+            return await run()
+          } catch (cause) {
+            throw shareError(cause, step)
+          }
+        },
+        (e) => ({
+          retryable: e instanceof BackupError && e.retryable,
+          retryAfterMs: e instanceof BackupError ? e.facts.retryAfterMs : undefined,
+        }),
+        config.retry,
+        signal,
+      )
+
+  return {
+    put(clientId, record, options = {}) {
+      return retry('store', options.signal)(async () => {
+        const res = await http.post<ShareReceipt>(path(clientId), record, {
+          headers: options.idempotencyKey ? { 'Idempotency-Key': options.idempotencyKey } : {},
+          ...(options.signal ? { signal: options.signal } : {}),
+        })
+        return { backupMethod: res.data.backupMethod ?? record.backupMethod, storedAt: res.data.storedAt }
+      })
+    },
+    get(clientId, backupMethod, options = {}) {
+      return retry('read', options.signal)(async () => {
+        const res = await http.get<ShareRecord>(path(clientId), {
+          params: { backupMethod },
+          validateStatus: (s) => (s >= 200 && s < 300) || s === 404,
+          ...(options.signal ? { signal: options.signal } : {}),
+        })
+        if (res.status === 404) return null
+        const data = res.data
+        if (!data || typeof data.cipherText !== 'string' || !data.cipherText)
+          throw new ShareNotFound('The server answered without a share.', { step: 'read', facts: { status: res.status } })
+        return data
+      })
+    },
+  }
+}
+
+function shareError(cause: unknown, step: BackupStep): BackupError {
+  if (cause instanceof BackupError) return cause
+  // Only the status and axios's code leave this function: the AxiosError holds the request body (the share).
+  const c = cause as { response?: { status?: number; headers?: Record<string, unknown> }; code?: string; message?: string }
+  const status = c?.response?.status
+  const facts: ErrorFacts = {}
+  if (status !== undefined) facts.status = status
+  if (typeof c?.code === 'string') facts.providerCode = c.code
+  const retryAfter = c?.response?.headers?.['retry-after']
+  const retryAfterMs = parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : undefined)
+  if (retryAfterMs !== undefined) facts.retryAfterMs = retryAfterMs
+  const o = { step, facts }
+  const verb = step === 'read' ? 'read' : 'store'
+  if (status === 401 || status === 403)
+    return new ShareUnauthorized(`The server refused to ${verb} the backup share (${status}).`, o)
+  const Failed = step === 'read' ? ShareFetchFailed : ShareUploadFailed
+  if (status === undefined) return new Failed(`The server could not be reached to ${verb} the share.`, o)
+  return new Failed(`The server failed to ${verb} the backup share (${status}).`, {
+    ...o,
+    retryable: status === 429 || status >= 500,
+  })
+}

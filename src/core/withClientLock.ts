@@ -1,0 +1,29 @@
+import { Aborted, WalletBusy } from './errors.js'
+
+const held = new Set<string>()
+
+/**
+ * One backup or recovery per wallet client at a time: across tabs of the origin through the Web Locks API, and
+ * within this page through a set (also the fallback where Web Locks is missing: Node, old Safari).
+ */
+export async function withClientLock<T>(clientId: string, signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> {
+  if (signal?.aborted) throw new Aborted('The flow was aborted.')
+  if (held.has(clientId)) throw busy()
+  held.add(clientId)
+  try {
+    const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined
+    if (!locks) return await run()
+    let result: { value: T } | undefined
+    await locks.request(`react-mpc-backup:${clientId}`, { ifAvailable: true }, async (lock) => {
+      if (!lock) throw busy()
+      result = { value: await run() }
+    })
+    return result!.value
+  } finally {
+    held.delete(clientId)
+  }
+}
+
+function busy() {
+  return new WalletBusy('A backup or recovery of this wallet is already running (here or in another tab).')
+}

@@ -1,0 +1,23 @@
+import { createContext, useContext } from 'react'
+import type { ShareApi } from '../core/createShareApi.js'
+import type { TokenBroker } from '../core/createTokenBroker.js'
+import { BackupConfigError } from '../core/errors.js'
+import type { WalletAdapter } from '../core/WalletAdapter.js'
+import type { RetryOptions } from '../core/withRetry.js'
+
+export type WalletBackupConfig = {
+  wallet: WalletAdapter
+  clientId: string
+  shareApi: ShareApi
+  broker: TokenBroker
+  retry?: RetryOptions | undefined
+}
+
+export const WalletBackupContext = createContext<WalletBackupConfig | null>(null)
+
+export function useWalletBackupConfig(hook: string): WalletBackupConfig {
+  const config = useContext(WalletBackupContext)
+  if (!config)
+    throw new BackupConfigError(`${hook} must be used inside <WalletBackupProvider>.`, { step: 'config' })
+  return config
+}

@@ -1,0 +1,49 @@
+// Client entry: core actions, option factories, hooks, components, the Portal adapter. No Node-only code.
+export { backupWallet } from './core/backupWallet.js'
+export type {
+  BackupConfig,
+  BackupFlowStep,
+  BackupWalletErrorType,
+  BackupWalletParameters,
+  BackupWalletReturnType,
+} from './core/backupWallet.js'
+export { backupWalletMutationOptions } from './core/backupWalletMutationOptions.js'
+export { backupKeys } from './core/backupKeys.js'
+export { createShareApi } from './core/createShareApi.js'
+export type { ShareApi, ShareApiConfig, ShareReceipt, ShareRecord } from './core/createShareApi.js'
+export { createDriveKeyStore, keyFileName, DRIVE_APPDATA_SCOPE } from './core/driveKeyStore.js'
+export type { DriveFile, DriveKeyStore, DriveKeyStoreOptions } from './core/driveKeyStore.js'
+export { createTokenBroker } from './core/createTokenBroker.js'
+export type { GoogleNonOAuthError, GoogleTokenResponse, TokenBroker } from './core/createTokenBroker.js'
+export {
+  Aborted,
+  BackupConfigError,
+  BackupError,
+  DriveQuotaExceeded,
+  DriveRateLimited,
+  DriveUnavailable,
+  GooglePopupBlocked,
+  GooglePopupClosed,
+  GoogleScopeDenied,
+  GoogleTokenExpired,
+  KeyNotFound,
+  NotifyFailed,
+  RecoveryFailed,
+  ShareFetchFailed,
+  ShareNotFound,
+  ShareUnauthorized,
+  ShareUploadFailed,
+  WalletBackupFailed,
+  WalletBusy,
+} from './core/errors.js'
+export type { BackupErrorCode, BackupErrorType, BackupStep, ErrorFacts, RecoveryErrorType } from './core/errors.js'
+export type { KeyCustody, WalletAdapter, WalletProgress } from './core/WalletAdapter.js'
+export type { RetryOptions } from './core/withRetry.js'
+export { portalAdapter } from './adapters/portalAdapter.js'
+export type { LegacyPortalLike, PortalAdapterOptions, PortalLike } from './adapters/portalAdapter.js'
+export { useWalletBackup } from './hooks/useWalletBackup.js'
+export type { UseWalletBackupOptions, UseWalletBackupReturnType, WalletBackupStep } from './hooks/useWalletBackup.js'
+export { WalletBackupProvider } from './components/WalletBackupProvider.js'
+export type { WalletBackupProviderProps } from './components/WalletBackupProvider.js'
+export { BackupButton, defaultBackupLabels } from './components/BackupButton.js'
+export type { BackupButtonLabels, BackupButtonProps } from './components/BackupButton.js'
