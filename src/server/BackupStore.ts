@@ -1,0 +1,60 @@
+/** The user's encrypted client backup (`cipherText`), sealed again at rest; one row per (clientId, backupMethod). */
+export interface StoredBackup {
+  clientId: string
+  backupMethod: string
+  /** Version of the Drive key that encrypts this cipherText, as the browser client sent it. */
+  keyVersion: string | number | null
+  /** Id of the at-rest key that sealed `data`, so keys can rotate without rewriting rows. */
+  keyId: string
+  /** Sealed bytes (never plaintext). */
+  data: Buffer
+  storedAt: Date
+}
+
+/** A custodian share posted by the provider's webhook, sealed at rest; one row per (clientId, backupMethod). */
+export interface StoredShare {
+  clientId: string
+  backupMethod: string
+  keyId: string
+  data: Buffer
+  storedAt: Date
+}
+
+/** The first answer given for an Idempotency-Key, replayed verbatim to later requests with the same key. */
+export interface IdempotencyRecord {
+  clientId: string
+  key: string
+  /** Hash of the request that first used the key, to refuse the key's reuse for a different request. */
+  fingerprint: string
+  status: number
+  /** JSON text of the response body; it never contains share material. */
+  body: string
+  expiresAt: Date
+}
+
+export type PutResult = { replayed: false } | { replayed: true; previous: IdempotencyRecord }
+
+export interface ListFilter {
+  clientId?: string
+}
+
+/**
+ * Persistence for the backup router. Stores hold opaque sealed bytes; encryption happens before them
+ * so every store gets it for free. Lists are newest first.
+ */
+export interface BackupStore {
+  /**
+   * Replaces the row of the same (clientId, backupMethod). With an idempotency record, the write and the
+   * record are one transaction: if a live record for the same (clientId, key) exists, nothing is written
+   * and that record is returned instead, so concurrent replays store once.
+   */
+  put(backup: StoredBackup, idempotency?: IdempotencyRecord): Promise<PutResult>
+  /** The row of that method, or the latest row of the client when no method is given. */
+  get(clientId: string, backupMethod?: string): Promise<StoredBackup | undefined>
+  list(filter?: ListFilter): Promise<StoredBackup[]>
+  putWebhook(share: StoredShare): Promise<void>
+  listWebhook(filter?: ListFilter): Promise<StoredShare[]>
+  /** A record that has not expired at `now`, if any. */
+  getIdempotency(clientId: string, key: string, now: Date): Promise<IdempotencyRecord | undefined>
+  close(): Promise<void>
+}

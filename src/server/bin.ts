@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+import { loadServerConfig } from './loadServerConfig.js'
+import { ServerConfigError } from './ServerConfigError.js'
+import { startServer } from './startServer.js'
+
+async function main(): Promise<void> {
+  let loaded
+  try {
+    loaded = loadServerConfig(process.env)
+  } catch (error) {
+    if (error instanceof ServerConfigError || error instanceof TypeError) {
+      console.error(`react-mpc-backup-server: ${error.message}`)
+      process.exit(1)
+    }
+    throw error
+  }
+  for (const warning of loaded.warnings) console.warn(`WARNING: ${warning}`)
+
+  const running = await startServer(loaded.config)
+  console.log(`react-mpc-backup server listening on ${running.url}/api (${loaded.storeDescription})`)
+
+  let stopping = false
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A second signal means "now": the operator is not waiting for in-flight requests.
+      process.exit(1)
+    }
+    stopping = true
+    console.log(`${signal}: shutting down`)
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`)
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGTERM', stop)
+  process.on('SIGINT', stop)
+}
+
+main().catch((error: unknown) => {
+  console.error(`react-mpc-backup-server: ${error instanceof Error ? error.message : String(error)}`)
+  process.exit(1)
+})

@@ -1,0 +1,365 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { BlockList, isIP } from 'node:net'
+import express from 'express'
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express'
+import { z } from 'zod'
+import type { BackupStore, IdempotencyRecord } from './BackupStore.js'
+import { encryptAtRest } from './encryptAtRest.js'
+import type { EncryptionKeyConfig } from './encryptAtRest.js'
+import { StorageKeyMismatchError } from './StorageKeyMismatchError.js'
+
+/** Resolves the signed-in caller's clientId; throwing (or returning nothing) means 401. */
+export type Authenticate = (req: Request) => string | undefined | null | Promise<string | undefined | null>
+
+export type BackupEventType =
+  | 'backup.stored'
+  | 'backup.replayed'
+  | 'backup.read'
+  | 'backup.not_found'
+  | 'webhook.stored'
+  | 'webhook.fetched'
+  | 'webhook.not_found'
+  | 'auth.unauthorized'
+  | 'auth.forbidden'
+  | 'storage_key_mismatch'
+
+/** What the router reports about its work: never bodies, shares or secrets. */
+export interface BackupEvent {
+  type: BackupEventType
+  clientId: string | null
+  method: string | null
+}
+
+export interface BackupRouterLimits {
+  /** Largest JSON body accepted, in bytes (default 64 kB); larger -> 413. */
+  bodyBytes?: number
+  /** How long an Idempotency-Key's first answer is replayed (default 24 h). */
+  idempotencyTtlMs?: number
+  /** Webhook requests answer 503 after this long (default 8 s), inside the provider's 10 s window. */
+  webhookDeadlineMs?: number
+}
+
+export interface BackupRouterOptions {
+  store: BackupStore
+  authenticate: Authenticate
+  /** Compared with the `X-Webhook-Secret` header of every webhook request. */
+  webhookSecret: string
+  encryptionKey: EncryptionKeyConfig
+  limits?: BackupRouterLimits
+  onEvent?: (event: BackupEvent) => void
+  /** IPs or CIDR ranges allowed to call the webhook (the provider's fixed IPs); all when absent. Uses `req.ip`. */
+  webhookAllowlist?: readonly string[]
+  /** Where storage failures are reported (default console.error). Messages carry ids only, never content. */
+  logger?: { error(message: string): void }
+}
+
+export type BackupErrorCode =
+  | 'invalid_json'
+  | 'invalid_body'
+  | 'invalid_client_id'
+  | 'invalid_query'
+  | 'invalid_idempotency_key'
+  | 'idempotency_key_reused'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'timeout'
+  | 'storage_key_mismatch'
+  | 'internal_error'
+
+const clientIdSchema = z.string().regex(/^[A-Za-z0-9._:@|-]{1,200}$/)
+// Provider methods are free strings such as "GDRIVE-SECP256K1"; keep them as sent.
+const methodSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/)
+const keyVersionSchema = z.union([z.string().min(1).max(128), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)])
+const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,255}$/)
+
+const clientBackupBody = z.union([
+  z.object({
+    backupMethod: methodSchema,
+    cipherText: z.string().min(1),
+    keyVersion: keyVersionSchema.nullish(),
+  }),
+  // Legacy SDKs post `{ backupShare }` without a method.
+  z.object({
+    backupShare: z.string().min(1),
+    backupMethod: methodSchema.nullish(),
+    keyVersion: keyVersionSchema.nullish(),
+  }),
+])
+const webhookBackupBody = z.object({
+  clientId: clientIdSchema,
+  share: z.string().min(1),
+  backupMethod: methodSchema.nullish(),
+})
+const webhookFetchBody = z.object({ clientId: clientIdSchema })
+const getQuery = z.object({ backupMethod: methodSchema.optional() })
+
+export const UNKNOWN_METHOD = 'UNKNOWN'
+
+/** Thrown inside the router to answer with a stable error code; only the code and field names reach the client. */
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: BackupErrorCode,
+    readonly fields?: string[],
+  ) {
+    super(code)
+  }
+}
+
+/**
+ * The app's side of MPC backups: the owner's encrypted client backup (`/clients/:clientId/backup`) and the
+ * provider's custodian webhook (`/webhook/backup`, `/webhook/backup/fetch`). Mount it under any prefix.
+ *
+ * The webhook fetch answers 404 `not_found` when the client has no custodian share, so a validation call
+ * after a failed store is seen as a failure rather than as an empty success.
+ */
+export function createBackupRouter(options: BackupRouterOptions): Router {
+  const { store, authenticate, onEvent } = options
+  if (typeof options.webhookSecret !== 'string' || options.webhookSecret.length === 0) {
+    throw new TypeError('createBackupRouter: webhookSecret must be a non-empty string')
+  }
+  const cipher = encryptAtRest(options.encryptionKey)
+  const secretDigest = sha256(options.webhookSecret)
+  const bodyBytes = options.limits?.bodyBytes ?? 64 * 1024
+  const idempotencyTtlMs = options.limits?.idempotencyTtlMs ?? 24 * 60 * 60 * 1000
+  const webhookDeadlineMs = options.limits?.webhookDeadlineMs ?? 8_000
+  const logger = options.logger ?? console
+  const allowlist = options.webhookAllowlist ? buildAllowlist(options.webhookAllowlist) : undefined
+
+  const emit = (type: BackupEventType, clientId: string | null, method: string | null) => {
+    if (!onEvent) return
+    try {
+      onEvent({ type, clientId, method })
+    } catch {
+      // An observer must never break a backup.
+    }
+  }
+
+  // Rows are bound to their place: a row copied to another client, method or table fails to open.
+  const clientContext = (clientId: string, method: string) => `client\u0000${clientId}\u0000${method}`
+  const custodianContext = (clientId: string, method: string) => `custodian\u0000${clientId}\u0000${method}`
+
+  // Client routes insist on a JSON content type: browsers cannot send it cross-site without a CORS preflight,
+  // which closes the form-post CSRF path for cookie-based `authenticate` functions.
+  const clientJson = express.json({ limit: bodyBytes, strict: true, type: ['application/json', 'application/*+json'] })
+  // The provider's webhook is authenticated by its secret; accept its body whatever content type it labels.
+  const webhookJson = express.json({ limit: bodyBytes, strict: true, type: () => true })
+  const requireJsonBody: RequestHandler = (req, _res, next) => {
+    if (!req.is(['application/json', 'application/*+json'])) return next(new HttpError(415, 'unsupported_media_type'))
+    next()
+  }
+
+  const owner: RequestHandler = async (req, res, next) => {
+    const requested = req.params.clientId ?? ''
+    let caller: string | undefined | null
+    try {
+      caller = await authenticate(req)
+    } catch {
+      caller = undefined
+    }
+    if (typeof caller !== 'string' || caller.length === 0) {
+      emit('auth.unauthorized', null, null)
+      return next(new HttpError(401, 'unauthorized'))
+    }
+    if (caller !== requested) {
+      emit('auth.forbidden', caller, null)
+      return next(new HttpError(403, 'forbidden'))
+    }
+    if (!clientIdSchema.safeParse(requested).success) return next(new HttpError(400, 'invalid_client_id'))
+    res.locals.clientId = requested
+    next()
+  }
+
+  const webhookGuard: RequestHandler = (req, res, next) => {
+    if (allowlist && !allowlist(req.ip ?? req.socket.remoteAddress ?? '')) return next(new HttpError(403, 'forbidden'))
+    const provided = req.get('x-webhook-secret')
+    // Comparing digests keeps the comparison constant-time and independent of the secret's length.
+    if (provided === undefined || !timingSafeEqual(sha256(provided), secretDigest)) {
+      emit('auth.unauthorized', null, null)
+      return next(new HttpError(401, 'unauthorized'))
+    }
+    // The provider gives up after 10 s; answering 503 first lets it retry instead of recording a hang.
+    const timer = setTimeout(() => {
+      if (!res.headersSent) sendError(res, new HttpError(503, 'timeout'))
+    }, webhookDeadlineMs)
+    timer.unref()
+    res.on('close', () => clearTimeout(timer))
+    res.on('finish', () => clearTimeout(timer))
+    next()
+  }
+
+  const router = express.Router()
+  router.use((_req, res, next) => {
+    // Shares and cipherTexts must not sit in caches between the server and the client.
+    res.set('Cache-Control', 'no-store')
+    next()
+  })
+
+  router.post('/clients/:clientId/backup', owner, requireJsonBody, clientJson, async (req, res) => {
+    const clientId = res.locals.clientId as string
+    const body = parse(clientBackupBody, req.body)
+    const cipherText = 'cipherText' in body ? body.cipherText : body.backupShare
+    const backupMethod = body.backupMethod ?? UNKNOWN_METHOD
+    const keyVersion = body.keyVersion ?? null
+
+    const idemHeader = req.get('idempotency-key')
+    let idempotency: IdempotencyRecord | undefined
+    const storedAt = new Date()
+    const answer = JSON.stringify({ backupMethod, storedAt: storedAt.toISOString() })
+    if (idemHeader !== undefined) {
+      const key = idempotencyKeySchema.safeParse(idemHeader)
+      if (!key.success) throw new HttpError(400, 'invalid_idempotency_key')
+      const fingerprint = sha256(JSON.stringify([backupMethod, keyVersion, cipherText])).toString('hex')
+      const previous = await store.getIdempotency(clientId, key.data, storedAt)
+      if (previous) return replay(res, previous, fingerprint, clientId, backupMethod)
+      idempotency = {
+        clientId,
+        key: key.data,
+        fingerprint,
+        status: 200,
+        body: answer,
+        expiresAt: new Date(storedAt.getTime() + idempotencyTtlMs),
+      }
+    }
+
+    const sealed = cipher.seal(cipherText, clientContext(clientId, backupMethod))
+    const result = await store.put(
+      { clientId, backupMethod, keyVersion, keyId: sealed.keyId, data: sealed.data, storedAt },
+      idempotency,
+    )
+    if (result.replayed) return replay(res, result.previous, idempotency?.fingerprint ?? '', clientId, backupMethod)
+    emit('backup.stored', clientId, backupMethod)
+    res.status(200).type('application/json').send(answer)
+  })
+
+  router.get('/clients/:clientId/backup', owner, async (req, res) => {
+    const clientId = res.locals.clientId as string
+    const query = getQuery.safeParse(req.query)
+    if (!query.success) throw new HttpError(400, 'invalid_query', fieldsOf(query.error))
+    const row = await store.get(clientId, query.data.backupMethod)
+    if (!row) {
+      emit('backup.not_found', clientId, query.data.backupMethod ?? null)
+      throw new HttpError(404, 'not_found')
+    }
+    const cipherText = openOrReport(() => cipher.open(row, clientContext(clientId, row.backupMethod)), clientId, row.backupMethod)
+    emit('backup.read', clientId, row.backupMethod)
+    res.json({ cipherText, backupMethod: row.backupMethod, keyVersion: row.keyVersion, storedAt: row.storedAt.toISOString() })
+  })
+
+  router.post('/webhook/backup', webhookGuard, webhookJson, async (req, res) => {
+    const body = parse(webhookBackupBody, req.body)
+    const backupMethod = body.backupMethod ?? UNKNOWN_METHOD
+    const sealed = cipher.seal(body.share, custodianContext(body.clientId, backupMethod))
+    await store.putWebhook({ clientId: body.clientId, backupMethod, keyId: sealed.keyId, data: sealed.data, storedAt: new Date() })
+    if (res.headersSent) return
+    emit('webhook.stored', body.clientId, backupMethod)
+    res.status(204).end()
+  })
+
+  router.post('/webhook/backup/fetch', webhookGuard, webhookJson, async (req, res) => {
+    const { clientId } = parse(webhookFetchBody, req.body)
+    const rows = await store.listWebhook({ clientId })
+    if (res.headersSent) return
+    if (rows.length === 0) {
+      emit('webhook.not_found', clientId, null)
+      throw new HttpError(404, 'not_found')
+    }
+    const backupShares = rows.map((row) =>
+      openOrReport(() => cipher.open(row, custodianContext(clientId, row.backupMethod)), clientId, row.backupMethod),
+    )
+    emit('webhook.fetched', clientId, null)
+    res.json({ backupShares, backupShare: backupShares[0] })
+  })
+
+  router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) return
+    sendError(res, toHttpError(error, req, logger))
+  })
+
+  return router
+
+  function replay(res: Response, previous: IdempotencyRecord, fingerprint: string, clientId: string, method: string) {
+    if (previous.fingerprint !== fingerprint) throw new HttpError(422, 'idempotency_key_reused')
+    emit('backup.replayed', clientId, method)
+    res.status(previous.status).set('Idempotent-Replayed', 'true').type('application/json').send(previous.body)
+  }
+
+  function openOrReport(open: () => string, clientId: string, method: string): string {
+    try {
+      return open()
+    } catch (error) {
+      if (error instanceof StorageKeyMismatchError) emit('storage_key_mismatch', clientId, method)
+      throw error
+    }
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value)
+  if (!result.success) throw new HttpError(400, 'invalid_body', fieldsOf(result.error))
+  return result.data
+}
+
+function fieldsOf(error: z.ZodError): string[] {
+  // Field paths only: values (which may be shares) never go back to the caller.
+  return [...new Set(error.issues.map((issue) => issue.path.map(String).join('.') || '(root)'))].slice(0, 10)
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest()
+}
+
+function toHttpError(error: unknown, req: Request, logger: { error(message: string): void }): HttpError {
+  if (error instanceof HttpError) return error
+  if (error instanceof StorageKeyMismatchError) {
+    logger.error(`[react-mpc-backup] ${error.code}: ${error.message} (${req.method} ${req.route?.path ?? ''})`)
+    return new HttpError(500, 'storage_key_mismatch')
+  }
+  // body-parser marks its errors with a `type`; every one of them is the caller's fault.
+  const type = typeof error === 'object' && error !== null && 'type' in error ? (error as { type: unknown }).type : undefined
+  switch (type) {
+    case 'entity.parse.failed':
+      return new HttpError(400, 'invalid_json')
+    case 'entity.too.large':
+      return new HttpError(413, 'payload_too_large')
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new HttpError(415, 'unsupported_media_type')
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+    case 'stream.not.readable':
+      return new HttpError(400, 'invalid_body')
+  }
+  const name = error instanceof Error ? error.name : typeof error
+  logger.error(`[react-mpc-backup] internal_error: ${name} (${req.method} ${req.route?.path ?? ''})`)
+  return new HttpError(500, 'internal_error')
+}
+
+function sendError(res: Response, error: HttpError): void {
+  res
+    .status(error.status)
+    .json({ error: error.fields && error.fields.length > 0 ? { code: error.code, fields: error.fields } : { code: error.code } })
+}
+
+function buildAllowlist(entries: readonly string[]): (ip: string) => boolean {
+  const list = new BlockList()
+  for (const entry of entries) {
+    const [address = '', prefix] = entry.split('/')
+    const family = isIP(address)
+    if (family === 0) throw new TypeError(`webhookAllowlist: "${entry}" is not an IP address or CIDR range`)
+    const type = family === 6 ? 'ipv6' : 'ipv4'
+    if (prefix === undefined) list.addAddress(address, type)
+    else list.addSubnet(address, Number(prefix), type)
+  }
+  return (ip) => {
+    // Dual-stack sockets report IPv4 peers as ::ffff:a.b.c.d.
+    const plain = ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip
+    const family = isIP(plain)
+    if (family === 0) return false
+    return list.check(plain, family === 6 ? 'ipv6' : 'ipv4')
+  }
+}

@@ -1,0 +1,87 @@
+import express from 'express'
+import type { Express, NextFunction, Request, Response } from 'express'
+import { createBackupRouter } from './createBackupRouter.js'
+import type { BackupRouterOptions } from './createBackupRouter.js'
+import { createDevInspector } from './createDevInspector.js'
+
+export interface ServerConfig extends BackupRouterOptions {
+  /** Production turns the dev inspector off and sends HSTS. */
+  production?: boolean
+  /** `GET /api/dev/rows` (metadata only); default on outside production, never on in production. */
+  devInspector?: boolean
+  /** Browser origins allowed to call the API cross-origin (e.g. the demo's dev server). */
+  corsOrigins?: readonly string[]
+  /** Express `trust proxy` setting, so `req.ip` (used by the webhook allowlist) is the real peer behind a proxy. */
+  trustProxy?: boolean | number | string
+  /** Used by startServer: default 127.0.0.1:8787. */
+  host?: string
+  port?: number
+}
+
+export interface BackupServer {
+  app: Express
+  /** Closes the store (the HTTP listener belongs to whoever called `listen`). */
+  close(): Promise<void>
+}
+
+/** An express app serving the backup routes under `/api`, with security headers and JSON errors everywhere. */
+export function createServer(config: ServerConfig): BackupServer {
+  const app = express()
+  app.disable('x-powered-by')
+  if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy)
+
+  app.use((_req, res, next) => {
+    res.set({
+      'X-Content-Type-Options': 'nosniff',
+      'X-Frame-Options': 'DENY',
+      'Referrer-Policy': 'no-referrer',
+      // Google's sign-in popup must be able to post back to an opener served by this origin.
+      'Cross-Origin-Opener-Policy': 'same-origin-allow-popups',
+      'Cross-Origin-Resource-Policy': 'same-site',
+      'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+    })
+    if (config.production) res.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains')
+    next()
+  })
+
+  const origins = new Set(config.corsOrigins ?? [])
+  if (origins.size > 0) {
+    app.use((req, res, next) => {
+      const origin = req.get('origin')
+      if (origin === undefined || !origins.has(origin)) return next()
+      res.set({ 'Access-Control-Allow-Origin': origin, Vary: 'Origin', 'Cross-Origin-Resource-Policy': 'cross-origin' })
+      if (req.method !== 'OPTIONS') return next()
+      res
+        .set({
+          'Access-Control-Allow-Methods': 'GET, POST',
+          'Access-Control-Allow-Headers': 'Content-Type, Authorization, Idempotency-Key, X-Client-Id',
+          'Access-Control-Max-Age': '600',
+        })
+        .status(204)
+        .end()
+    })
+  }
+
+  app.get('/api/health', (_req, res) => {
+    res.json({ ok: true })
+  })
+  if (config.devInspector ?? !config.production) {
+    if (config.production) throw new TypeError('createServer: the dev inspector cannot be enabled in production')
+    app.use('/api', createDevInspector({ store: config.store }))
+  }
+  app.use('/api', createBackupRouter(config))
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: 'not_found' } })
+  })
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    // Reached only by errors outside the backup router; never echo them.
+    if (res.headersSent) return
+    const status = typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : 500
+    const clientError = status >= 400 && status < 500
+    res.status(clientError ? status : 500).json({ error: { code: clientError ? 'invalid_request' : 'internal_error' } })
+  })
+
+  let closed: Promise<void> | undefined
+  return { app, close: () => (closed ??= config.store.close()) }
+}

@@ -1,0 +1,29 @@
+export { createBackupRouter, UNKNOWN_METHOD } from './createBackupRouter.js'
+export type {
+  Authenticate,
+  BackupErrorCode,
+  BackupEvent,
+  BackupEventType,
+  BackupRouterLimits,
+  BackupRouterOptions,
+} from './createBackupRouter.js'
+export type { BackupStore, IdempotencyRecord, ListFilter, PutResult, StoredBackup, StoredShare } from './BackupStore.js'
+export { sqliteStore } from './sqliteStore.js'
+export type { SqliteStoreOptions } from './sqliteStore.js'
+export { postgresStore } from './postgresStore.js'
+export type { PostgresStoreOptions } from './postgresStore.js'
+export { encryptAtRest, DEFAULT_KEY_ID } from './encryptAtRest.js'
+export type { AtRestCipher, EncryptionKeyConfig, EncryptionKeyInput, SealedValue } from './encryptAtRest.js'
+export { StorageKeyMismatchError } from './StorageKeyMismatchError.js'
+export { ServerConfigError } from './ServerConfigError.js'
+export { createServer } from './createServer.js'
+export type { BackupServer, ServerConfig } from './createServer.js'
+export { startServer } from './startServer.js'
+export type { RunningServer } from './startServer.js'
+export { loadServerConfig } from './loadServerConfig.js'
+export type { LoadedServerConfig } from './loadServerConfig.js'
+export { createDevInspector } from './createDevInspector.js'
+export type { InspectedRow } from './createDevInspector.js'
+export { jwtAuthenticate } from './jwtAuthenticate.js'
+export type { JwtAuthenticateOptions } from './jwtAuthenticate.js'
+export { devHeaderAuthenticate } from './devHeaderAuthenticate.js'

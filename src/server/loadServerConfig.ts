@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto'
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { ServerConfig } from './createServer.js'
+import { devHeaderAuthenticate } from './devHeaderAuthenticate.js'
+import type { EncryptionKeyConfig } from './encryptAtRest.js'
+import { jwtAuthenticate } from './jwtAuthenticate.js'
+import { postgresStore } from './postgresStore.js'
+import { ServerConfigError } from './ServerConfigError.js'
+import { sqliteStore } from './sqliteStore.js'
+
+export interface LoadedServerConfig {
+  config: ServerConfig
+  /** Human-readable description of the store, without credentials. */
+  storeDescription: string
+  /** Things the operator should see at startup (dev-only shortcuts in use). */
+  warnings: string[]
+}
+
+/**
+ * Reads the bin's configuration from the environment. Dev conveniences (generated secrets, header auth)
+ * are refused under NODE_ENV=production, where a missing secret is a ServerConfigError instead.
+ */
+export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): LoadedServerConfig {
+  const production = env.NODE_ENV === 'production'
+  const dataDir = resolve(cwd, env.DATA_DIR || '.data')
+  const warnings: string[] = []
+
+  const port = env.PORT === undefined || env.PORT === '' ? 8787 : Number(env.PORT)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ServerConfigError(`PORT must be 0-65535, got "${env.PORT}"`)
+  const host = env.HOST || '127.0.0.1'
+
+  const encryptionKey = readEncryptionKey(env.BACKUP_ENCRYPTION_KEY, production, dataDir, warnings)
+
+  let webhookSecret = env.WEBHOOK_SECRET ?? ''
+  if (webhookSecret === '') {
+    if (production) throw new ServerConfigError('WEBHOOK_SECRET is required when NODE_ENV=production (the secret registered with Portal).')
+    webhookSecret = readOrCreateSecretFile(join(dataDir, 'webhook.secret'), () => randomBytes(24).toString('base64url'))
+    warnings.push(`WEBHOOK_SECRET not set: using the dev secret in ${join(dataDir, 'webhook.secret')}`)
+  }
+
+  let authenticate: ServerConfig['authenticate']
+  if (env.AUTH_JWT_SECRET) {
+    authenticate = jwtAuthenticate({
+      secret: env.AUTH_JWT_SECRET,
+      ...(env.AUTH_JWT_ISSUER ? { issuer: env.AUTH_JWT_ISSUER } : {}),
+      ...(env.AUTH_JWT_AUDIENCE ? { audience: env.AUTH_JWT_AUDIENCE } : {}),
+    })
+  } else {
+    if (production) throw new ServerConfigError('AUTH_JWT_SECRET is required when NODE_ENV=production (HS256 secret of the tokens whose `sub` is the clientId).')
+    authenticate = devHeaderAuthenticate()
+    warnings.push('AUTH_JWT_SECRET not set: trusting the X-Client-Id header. Development only: anyone can claim any clientId.')
+  }
+
+  let store: ServerConfig['store']
+  let storeDescription: string
+  if (env.DATABASE_URL) {
+    store = postgresStore({
+      connectionString: env.DATABASE_URL,
+      ...(env.DATABASE_SCHEMA ? { schema: env.DATABASE_SCHEMA } : {}),
+    })
+    storeDescription = `PostgreSQL ${redactUrl(env.DATABASE_URL)}`
+  } else {
+    const filename = join(dataDir, 'backups.db')
+    store = sqliteStore({ filename })
+    storeDescription = `SQLite ${filename}`
+  }
+
+  const list = (value: string | undefined) =>
+    (value ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '')
+  const allowlist = list(env.WEBHOOK_ALLOWLIST)
+  const corsOrigins = list(env.CORS_ORIGINS)
+
+  const config: ServerConfig = {
+    store,
+    authenticate,
+    webhookSecret,
+    encryptionKey,
+    production,
+    host,
+    port,
+    logger: console,
+    ...(allowlist.length > 0 ? { webhookAllowlist: allowlist } : {}),
+    ...(corsOrigins.length > 0 ? { corsOrigins } : {}),
+    ...(env.TRUST_PROXY ? { trustProxy: parseTrustProxy(env.TRUST_PROXY) } : {}),
+  }
+  return { config, storeDescription, warnings }
+}
+
+function readEncryptionKey(value: string | undefined, production: boolean, dataDir: string, warnings: string[]): EncryptionKeyConfig {
+  if (value) {
+    // A JSON keyring allows rotation: {"current":"k2","keys":{"k1":"<base64>","k2":"<base64>"}}.
+    if (value.trim().startsWith('{')) {
+      try {
+        return JSON.parse(value) as EncryptionKeyConfig
+      } catch {
+        throw new ServerConfigError('BACKUP_ENCRYPTION_KEY looks like JSON but does not parse')
+      }
+    }
+    return value
+  }
+  if (production) {
+    throw new ServerConfigError(
+      'BACKUP_ENCRYPTION_KEY is required when NODE_ENV=production (32 bytes, base64: `openssl rand -base64 32`). ' +
+        'Losing it makes every stored share unreadable.',
+    )
+  }
+  const file = join(dataDir, 'encryption.key')
+  warnings.push(`BACKUP_ENCRYPTION_KEY not set: using the dev key in ${file}`)
+  return readOrCreateSecretFile(file, () => randomBytes(32).toString('base64'))
+}
+
+function readOrCreateSecretFile(file: string, make: () => string): string {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  mkdirSync(resolve(file, '..'), { recursive: true })
+  const value = make()
+  // `wx` refuses to overwrite a file another process created meanwhile; mode applies to new files only.
+  try {
+    writeFileSync(file, `${value}\n`, { mode: 0o600, flag: 'wx' })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim()
+    throw error
+  }
+  chmodSync(file, 0o600)
+  return value
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '***'
+    return u.toString()
+  } catch {
+    return '(unparsable DATABASE_URL)'
+  }
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true') return true
+  if (value === 'false') return false
+  return /^\d+$/.test(value) ? Number(value) : value
+}

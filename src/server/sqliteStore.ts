@@ -1,0 +1,228 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
+import type { BackupStore, IdempotencyRecord, ListFilter, StoredBackup, StoredShare } from './BackupStore.js'
+
+export interface SqliteStoreOptions {
+  /** Database file; its folder is created when missing. `:memory:` works for throwaway use. */
+  filename: string
+  /**
+   * FULL (default) syncs the WAL on every commit, so a 204 survives power loss too; NORMAL in WAL mode
+   * still survives a killed process (the OS holds the pages) and is faster on slow disks.
+   */
+  synchronous?: 'FULL' | 'NORMAL'
+}
+
+/** Ordered, append-only: a migration is never edited once released; add a new one instead. */
+const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+  {
+    version: 1,
+    name: 'create backups, custodian shares and idempotency keys',
+    sql: `
+      CREATE TABLE client_backups (
+        client_id     TEXT    NOT NULL,
+        backup_method TEXT    NOT NULL,
+        key_version   TEXT,
+        key_id        TEXT    NOT NULL,
+        data          BLOB    NOT NULL,
+        stored_at     INTEGER NOT NULL,
+        seq           INTEGER NOT NULL,
+        PRIMARY KEY (client_id, backup_method)
+      );
+      CREATE INDEX client_backups_latest ON client_backups (client_id, seq DESC);
+      CREATE TABLE custodian_shares (
+        client_id     TEXT    NOT NULL,
+        backup_method TEXT    NOT NULL,
+        key_id        TEXT    NOT NULL,
+        data          BLOB    NOT NULL,
+        stored_at     INTEGER NOT NULL,
+        seq           INTEGER NOT NULL,
+        PRIMARY KEY (client_id, backup_method)
+      );
+      CREATE INDEX custodian_shares_latest ON custodian_shares (client_id, seq DESC);
+      CREATE TABLE idempotency_keys (
+        client_id   TEXT    NOT NULL,
+        idem_key    TEXT    NOT NULL,
+        fingerprint TEXT    NOT NULL,
+        status      INTEGER NOT NULL,
+        body        TEXT    NOT NULL,
+        expires_at  INTEGER NOT NULL,
+        PRIMARY KEY (client_id, idem_key)
+      );
+      CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
+    `,
+  },
+]
+
+interface BackupRow {
+  client_id: string
+  backup_method: string
+  key_version: string | null
+  key_id: string
+  data: Buffer
+  stored_at: number
+}
+interface IdempotencyRow {
+  client_id: string
+  idem_key: string
+  fingerprint: string
+  status: number
+  body: string
+  expires_at: number
+}
+
+/** Embedded store on better-sqlite3 (WAL). Calls are synchronous underneath; each is a few microseconds. */
+export function sqliteStore(options: SqliteStoreOptions): BackupStore {
+  if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true })
+  const db = new Database(options.filename)
+  db.pragma('journal_mode = WAL')
+  db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`)
+  db.pragma('busy_timeout = 5000')
+  migrate(db)
+
+  const q = {
+    putBackup: db.prepare(`
+      INSERT INTO client_backups (client_id, backup_method, key_version, key_id, data, stored_at, seq)
+      VALUES (@client_id, @backup_method, @key_version, @key_id, @data, @stored_at,
+              (SELECT coalesce(max(seq), 0) + 1 FROM client_backups))
+      ON CONFLICT (client_id, backup_method) DO UPDATE SET
+        key_version = excluded.key_version, key_id = excluded.key_id, data = excluded.data,
+        stored_at = excluded.stored_at, seq = excluded.seq`),
+    getByMethod: db.prepare('SELECT * FROM client_backups WHERE client_id = ? AND backup_method = ?'),
+    getLatest: db.prepare('SELECT * FROM client_backups WHERE client_id = ? ORDER BY seq DESC LIMIT 1'),
+    listAll: db.prepare('SELECT * FROM client_backups ORDER BY seq DESC'),
+    listClient: db.prepare('SELECT * FROM client_backups WHERE client_id = ? ORDER BY seq DESC'),
+    putShare: db.prepare(`
+      INSERT INTO custodian_shares (client_id, backup_method, key_id, data, stored_at, seq)
+      VALUES (@client_id, @backup_method, @key_id, @data, @stored_at,
+              (SELECT coalesce(max(seq), 0) + 1 FROM custodian_shares))
+      ON CONFLICT (client_id, backup_method) DO UPDATE SET
+        key_id = excluded.key_id, data = excluded.data, stored_at = excluded.stored_at, seq = excluded.seq`),
+    listSharesAll: db.prepare('SELECT * FROM custodian_shares ORDER BY seq DESC'),
+    listSharesClient: db.prepare('SELECT * FROM custodian_shares WHERE client_id = ? ORDER BY seq DESC'),
+    getIdem: db.prepare('SELECT * FROM idempotency_keys WHERE client_id = ? AND idem_key = ? AND expires_at > ?'),
+    // An expired record is taken over; a live one is left alone (no row changes -> replay).
+    claimIdem: db.prepare(`
+      INSERT INTO idempotency_keys (client_id, idem_key, fingerprint, status, body, expires_at)
+      VALUES (@client_id, @idem_key, @fingerprint, @status, @body, @expires_at)
+      ON CONFLICT (client_id, idem_key) DO UPDATE SET
+        fingerprint = excluded.fingerprint, status = excluded.status, body = excluded.body, expires_at = excluded.expires_at
+      WHERE idempotency_keys.expires_at <= @now`),
+    purgeIdem: db.prepare('DELETE FROM idempotency_keys WHERE expires_at <= ?'),
+  }
+
+  const toBackup = (r: BackupRow): StoredBackup => ({
+    clientId: r.client_id,
+    backupMethod: r.backup_method,
+    keyVersion: r.key_version === null ? null : (JSON.parse(r.key_version) as string | number),
+    keyId: r.key_id,
+    data: r.data,
+    storedAt: new Date(r.stored_at),
+  })
+  const toShare = (r: Omit<BackupRow, 'key_version'>): StoredShare => ({
+    clientId: r.client_id,
+    backupMethod: r.backup_method,
+    keyId: r.key_id,
+    data: r.data,
+    storedAt: new Date(r.stored_at),
+  })
+  const toIdem = (r: IdempotencyRow): IdempotencyRecord => ({
+    clientId: r.client_id,
+    key: r.idem_key,
+    fingerprint: r.fingerprint,
+    status: r.status,
+    body: r.body,
+    expiresAt: new Date(r.expires_at),
+  })
+
+  let writes = 0
+  const putTx = db.transaction((backup: StoredBackup, idem: IdempotencyRecord | undefined) => {
+    const now = backup.storedAt.getTime()
+    if (idem) {
+      const claimed = q.claimIdem.run({
+        client_id: idem.clientId,
+        idem_key: idem.key,
+        fingerprint: idem.fingerprint,
+        status: idem.status,
+        body: idem.body,
+        expires_at: idem.expiresAt.getTime(),
+        now,
+      })
+      if (claimed.changes === 0) {
+        const row = q.getIdem.get(idem.clientId, idem.key, now) as IdempotencyRow | undefined
+        if (row) return { replayed: true as const, previous: toIdem(row) }
+      }
+    }
+    q.putBackup.run({
+      client_id: backup.clientId,
+      backup_method: backup.backupMethod,
+      key_version: backup.keyVersion === null ? null : JSON.stringify(backup.keyVersion),
+      key_id: backup.keyId,
+      data: backup.data,
+      stored_at: now,
+    })
+    // Expired idempotency records only need to vanish eventually; sweeping now and then keeps writes cheap.
+    if (++writes % 256 === 0) q.purgeIdem.run(now)
+    return { replayed: false as const }
+  })
+
+  let closed = false
+  return {
+    async put(backup, idempotency) {
+      return putTx.immediate(backup, idempotency)
+    },
+    async get(clientId, backupMethod) {
+      const row = (backupMethod === undefined ? q.getLatest.get(clientId) : q.getByMethod.get(clientId, backupMethod)) as
+        | BackupRow
+        | undefined
+      return row && toBackup(row)
+    },
+    async list(filter?: ListFilter) {
+      const rows = (filter?.clientId === undefined ? q.listAll.all() : q.listClient.all(filter.clientId)) as BackupRow[]
+      return rows.map(toBackup)
+    },
+    async putWebhook(share) {
+      q.putShare.run({
+        client_id: share.clientId,
+        backup_method: share.backupMethod,
+        key_id: share.keyId,
+        data: share.data,
+        stored_at: share.storedAt.getTime(),
+      })
+    },
+    async listWebhook(filter?: ListFilter) {
+      const rows = (
+        filter?.clientId === undefined ? q.listSharesAll.all() : q.listSharesClient.all(filter.clientId)
+      ) as BackupRow[]
+      return rows.map(toShare)
+    },
+    async getIdempotency(clientId, key, now) {
+      const row = q.getIdem.get(clientId, key, now.getTime()) as IdempotencyRow | undefined
+      return row && toIdem(row)
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      db.close()
+    },
+  }
+}
+
+function migrate(db: Database.Database): void {
+  // The one table that must exist before we can know which migrations ran.
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`)
+  const apply = db.transaction(() => {
+    const applied = new Set(
+      (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version),
+    )
+    const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+    for (const m of migrations) {
+      if (applied.has(m.version)) continue
+      db.exec(m.sql)
+      record.run(m.version, m.name, new Date().toISOString())
+    }
+  })
+  // IMMEDIATE takes the write lock first, so two processes opening one file cannot both apply a migration.
+  apply.immediate()
+}
