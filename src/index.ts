@@ -47,3 +47,21 @@ export { WalletBackupProvider } from './components/WalletBackupProvider.js'
 export type { WalletBackupProviderProps } from './components/WalletBackupProvider.js'
 export { BackupButton, defaultBackupLabels } from './components/BackupButton.js'
 export type { BackupButtonLabels, BackupButtonProps } from './components/BackupButton.js'
+export { recoverWallet } from './core/recoverWallet.js'
+export type {
+  RecoverWalletErrorType,
+  RecoverWalletParameters,
+  RecoverWalletReturnType,
+  RecoveryFlowStep,
+} from './core/recoverWallet.js'
+export { recoverWalletMutationOptions } from './core/recoverWalletMutationOptions.js'
+export { getBackupStatus } from './core/getBackupStatus.js'
+export type { BackupState, BackupStatus as BackupStatusData, GetBackupStatusParameters } from './core/getBackupStatus.js'
+export { getBackupStatusQueryOptions } from './core/getBackupStatusQueryOptions.js'
+export { useWalletRecovery } from './hooks/useWalletRecovery.js'
+export type { UseWalletRecoveryOptions, UseWalletRecoveryReturnType, WalletRecoveryStep } from './hooks/useWalletRecovery.js'
+export { useBackupStatus } from './hooks/useBackupStatus.js'
+export { RecoverButton, defaultRecoverLabels } from './components/RecoverButton.js'
+export type { RecoverButtonLabels, RecoverButtonProps } from './components/RecoverButton.js'
+export { BackupStatus } from './components/BackupStatus.js'
+export type { BackupStatusProps } from './components/BackupStatus.js'

@@ -33,7 +33,7 @@ export type BackupButtonProps = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'c
 
 /** One click backs the wallet up: Google consent, encrypted share, Drive key, server upload, provider notified. */
 export const BackupButton = forwardRef<HTMLButtonElement, BackupButtonProps>(function BackupButton(
-  { onSuccess, onError, onStep, labels, ...props },
+  { onSuccess, onError, onStep, labels, children, ...props },
   ref,
 ) {
   const flow = useWalletBackup({
@@ -50,7 +50,7 @@ export const BackupButton = forwardRef<HTMLButtonElement, BackupButtonProps>(fun
       error={flow.error}
       start={flow.backup}
       labels={{ ...defaultBackupLabels, ...labels }}
-      children={props.children as FlowButtonChildren}
+      children={children as FlowButtonChildren}
     />
   )
 })

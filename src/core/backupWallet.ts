@@ -48,19 +48,30 @@ export function backupWallet(config: BackupConfig, params: BackupWalletParameter
 }
 
 async function runBackup(config: BackupConfig, params: BackupWalletParameters): Promise<BackupWalletReturnType> {
+  const drive = await authorize(config, params)
+  return storeNewBackup(config, params, drive)
+}
+
+/** Step 1 in kit custody: a token for the Drive app data folder (the popup itself was opened by the click). */
+export async function authorize(config: BackupConfig, params: BackupWalletParameters): Promise<DriveKeyStore | undefined> {
+  if (config.wallet.keyCustody !== 'kit') return undefined
+  params.onStep?.('authorizing')
+  if (!params.getAccessToken) throw new GoogleTokenExpired('No Google access token was provided.', { step: 'authorize' })
+  const accessToken = await params.getAccessToken()
+  abortCheck(params.signal)
+  return createDriveKeyStore({ accessToken, fetch: config.fetch, retry: config.retry, signal: params.signal })
+}
+
+/** Steps 2-4, shared by backup and by recovery (which must store the fresh backup it makes). */
+export async function storeNewBackup(
+  config: BackupConfig,
+  params: BackupWalletParameters,
+  drive: DriveKeyStore | undefined,
+): Promise<BackupWalletReturnType> {
   const { wallet, clientId, shareApi } = config
   const { signal } = params
   const method = wallet.backupMethod
   const kitKeeps = wallet.keyCustody === 'kit'
-
-  let drive: DriveKeyStore | undefined
-  if (kitKeeps) {
-    params.onStep?.('authorizing')
-    if (!params.getAccessToken) throw new GoogleTokenExpired('No Google access token was provided.', { step: 'authorize' })
-    const accessToken = await params.getAccessToken()
-    drive = createDriveKeyStore({ accessToken, fetch: config.fetch, retry: config.retry, signal })
-  }
-  abortCheck(signal)
 
   params.onStep?.('generating')
   const key = kitKeeps ? randomKey() : undefined
@@ -69,20 +80,24 @@ async function runBackup(config: BackupConfig, params: BackupWalletParameters): 
     (record) => ({ ok: true as const, record }),
     (error: unknown) => ({ ok: false as const, error }),
   )
-  let cipherText: string
+  let out: unknown
   try {
-    const out = await wallet.backup({ key, onProgress: params.onProgress })
-    if (typeof out !== 'string' || out.length === 0)
-      throw new WalletBackupFailed('The wallet returned no encrypted share.', {
-        step: 'generate',
-        facts: { providerCode: 'EMPTY_CIPHERTEXT' },
-      })
-    cipherText = out
+    out = await wallet.backup({ key, onProgress: params.onProgress })
   } catch (error) {
     await previousRead
-    // The share does not exist, so there is nothing to report stored or not.
+    // The wallet made no share, so there is nothing to report stored or not.
     throw walletError(error)
   }
+  if (typeof out !== 'string' || out.length === 0) {
+    await previousRead
+    // The wallet believes it made a backup; it must hear that none was stored.
+    await tellFalse(wallet)
+    throw new WalletBackupFailed('The wallet returned no encrypted share.', {
+      step: 'generate',
+      facts: { providerCode: 'EMPTY_CIPHERTEXT' },
+    })
+  }
+  const cipherText = out
 
   // From here on the share exists: every exit tells the wallet once.
   const keyVersion = newKeyVersion()
@@ -168,7 +183,7 @@ async function pruneOldKeys(drive: DriveKeyStore, clientId: string, keep: string
   }
 }
 
-function walletError(error: unknown): BackupError {
+export function walletError(error: unknown): BackupError {
   if (error instanceof BackupError) return error
   const code = (error as { code?: unknown })?.code
   if (code === 'WALLET_MODIFICATION_ALREADY_IN_PROGRESS')
@@ -182,7 +197,7 @@ function toBackupError(error: unknown, signal: AbortSignal | undefined): BackupE
   return new WalletBackupFailed('The backup failed unexpectedly.', { cause: error })
 }
 
-function abortCheck(signal: AbortSignal | undefined) {
+export function abortCheck(signal: AbortSignal | undefined) {
   if (signal?.aborted) throw new Aborted('The backup was aborted.')
 }
 

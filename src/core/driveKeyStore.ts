@@ -27,7 +27,8 @@ export type DriveKeyStore = {
   /** Find-then-update: names are not unique in Drive, so a blind create would pile up duplicates. */
   write(name: string, content: string): Promise<DriveFile>
   read(name: string): Promise<string>
-  list(namePrefix: string): Promise<DriveFile[]>
+  readById(id: string): Promise<string>
+  list(namePrefix: string, step?: BackupStep): Promise<DriveFile[]>
   remove(id: string): Promise<void>
 }
 
@@ -77,6 +78,11 @@ export function createDriveKeyStore(options: DriveKeyStoreOptions): DriveKeyStor
     return body.files ?? []
   }
 
+  async function readById(id: string): Promise<string> {
+    const res = await call('read', `${API}/drive/v3/files/${encodeURIComponent(id)}?alt=media`)
+    return res.text()
+  }
+
   return {
     async write(name, content) {
       const [existing] = await find(name, 'store')
@@ -104,14 +110,15 @@ export function createDriveKeyStore(options: DriveKeyStoreOptions): DriveKeyStor
     async read(name) {
       const [file] = await find(name, 'read')
       if (!file) throw new KeyNotFound('No backup key for this wallet in this Google account.', { step: 'read' })
-      const res = await call('read', `${API}/drive/v3/files/${encodeURIComponent(file.id)}?alt=media`)
-      return res.text()
+      return readById(file.id)
     },
 
-    async list(namePrefix) {
+    readById,
+
+    async list(namePrefix, step = 'store') {
       const q = `name contains '${escapeQ(namePrefix)}' and trashed=false`
       const url = `${API}/drive/v3/files?spaces=appDataFolder&q=${encodeURIComponent(q)}&fields=${encodeURIComponent('files(id,name,modifiedTime)')}`
-      const body = (await (await call('store', url)).json()) as { files?: DriveFile[] }
+      const body = (await (await call(step, url)).json()) as { files?: DriveFile[] }
       // `contains` matches anywhere in Drive; keep true prefixes only.
       return (body.files ?? []).filter((f) => f.name.startsWith(namePrefix))
     },

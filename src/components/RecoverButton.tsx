@@ -1,0 +1,54 @@
+'use client'
+import { forwardRef, type ButtonHTMLAttributes, type ReactNode } from 'react'
+import type { RecoverWalletErrorType, RecoverWalletReturnType } from '../core/recoverWallet.js'
+import { useWalletRecovery, type WalletRecoveryStep } from '../hooks/useWalletRecovery.js'
+import { FlowButton, type FlowButtonChildren, type FlowLabels } from './FlowButton.js'
+
+export type RecoverButtonLabels = FlowLabels<WalletRecoveryStep>
+
+export const defaultRecoverLabels: Required<RecoverButtonLabels> = {
+  loading: 'Loading Google sign-in…',
+  idle: 'Recover wallet',
+  authorizing: 'Waiting for Google…',
+  reading: 'Reading backup…',
+  recovering: 'Restoring wallet…',
+  generating: 'Making a fresh backup…',
+  storing: 'Saving fresh backup…',
+  notifying: 'Confirming backup…',
+  success: 'Wallet recovered',
+  error: 'Recovery failed. Try again',
+}
+
+export type RecoverButtonProps = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children' | 'onError'> & {
+  asChild?: boolean
+  labels?: RecoverButtonLabels
+  children?: ReactNode | ((step: WalletRecoveryStep) => ReactNode)
+  announce?: boolean
+  onSuccess?: (data: RecoverWalletReturnType) => void
+  onError?: (error: RecoverWalletErrorType) => void
+  onStep?: (step: WalletRecoveryStep) => void
+}
+
+/** One click recovers the wallet on this device from the Drive key and the server's share, then backs it up again. */
+export const RecoverButton = forwardRef<HTMLButtonElement, RecoverButtonProps>(function RecoverButton(
+  { onSuccess, onError, onStep, labels, children, ...props },
+  ref,
+) {
+  const flow = useWalletRecovery({
+    ...(onSuccess ? { onSuccess } : {}),
+    ...(onError ? { onError } : {}),
+    ...(onStep ? { onStep } : {}),
+  })
+  return (
+    <FlowButton
+      ref={ref}
+      {...props}
+      step={flow.step}
+      isReady={flow.isReady}
+      error={flow.error}
+      start={flow.recover}
+      labels={{ ...defaultRecoverLabels, ...labels }}
+      children={children as FlowButtonChildren}
+    />
+  )
+})

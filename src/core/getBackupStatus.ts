@@ -1,0 +1,47 @@
+import type { BackupConfig } from './backupWallet.js'
+import { createDriveKeyStore, keyFileName, keyFilePrefix } from './driveKeyStore.js'
+
+export type BackupState = 'backedUp' | 'partial' | 'none'
+
+/** No secret in here: it is query data. `undefined` = not known (no Google token held, or the wallet cannot say). */
+export type BackupStatus = {
+  state: BackupState
+  server: boolean
+  drive: boolean | undefined
+  wallet: boolean | undefined
+  storedAt: string | undefined
+}
+
+export type GetBackupStatusParameters = {
+  /** Checks Drive only with a token already held: a status query never opens a popup. */
+  accessToken?: string | undefined
+  signal?: AbortSignal | undefined
+}
+
+/**
+ * Server has a share? Drive has the key it names? Wallet says backed up? Parts that cannot be known do not count
+ * against `backedUp`; any part known to be missing while another exists makes it `partial`.
+ */
+export async function getBackupStatus(config: BackupConfig, params: GetBackupStatusParameters = {}): Promise<BackupStatus> {
+  const { wallet, clientId, shareApi } = config
+  const kit = wallet.keyCustody === 'kit'
+  const drive =
+    kit && params.accessToken
+      ? createDriveKeyStore({ accessToken: params.accessToken, fetch: config.fetch, retry: config.retry, signal: params.signal })
+      : undefined
+  const [record, files, walletSays] = await Promise.all([
+    shareApi.get(clientId, wallet.backupMethod, { signal: params.signal }),
+    drive ? drive.list(keyFilePrefix(clientId), 'read') : Promise.resolve(undefined),
+    wallet.isBackedUp ? wallet.isBackedUp().catch(() => undefined) : Promise.resolve(undefined),
+  ])
+  const server = record !== null
+  let driveHas: boolean | undefined
+  if (files) {
+    driveHas = record?.keyVersion
+      ? files.some((f) => f.name === keyFileName(clientId, record.keyVersion!))
+      : files.length > 0
+  }
+  const parts = [server, driveHas, walletSays].filter((p): p is boolean => p !== undefined)
+  const state: BackupState = parts.every(Boolean) && server ? 'backedUp' : parts.some(Boolean) ? 'partial' : 'none'
+  return { state, server, drive: driveHas, wallet: walletSays, storedAt: record?.storedAt }
+}

@@ -1,0 +1,22 @@
+'use client'
+import { useQuery, type UseQueryResult } from '@tanstack/react-query'
+import type { BackupStatus } from '../core/getBackupStatus.js'
+import { getBackupStatusQueryOptions } from '../core/getBackupStatusQueryOptions.js'
+import { useWalletBackupConfig } from './WalletBackupContext.js'
+
+/**
+ * The backup's status as a query. Drive is checked only with a token already held: it never opens a popup.
+ * Backup and recovery invalidate it, so it flips without a reload.
+ */
+export function useBackupStatus(options: { enabled?: boolean; staleTime?: number } = {}): UseQueryResult<BackupStatus, Error> {
+  const config = useWalletBackupConfig('useBackupStatus')
+  const { broker } = config
+  return useQuery({
+    ...getBackupStatusQueryOptions(
+      { wallet: config.wallet, clientId: config.clientId, shareApi: config.shareApi, retry: config.retry },
+      { getAccessToken: broker.heldToken },
+    ),
+    ...(options.enabled === undefined ? {} : { enabled: options.enabled }),
+    ...(options.staleTime === undefined ? {} : { staleTime: options.staleTime }),
+  })
+}

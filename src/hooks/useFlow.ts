@@ -1,0 +1,105 @@
+'use client'
+import { useMutation, useQueryClient, type UseMutationResult } from '@tanstack/react-query'
+import { useCallback, useRef, useState, useSyncExternalStore } from 'react'
+import { backupKeys } from '../core/backupKeys.js'
+import type { BackupConfig } from '../core/backupWallet.js'
+import type { TokenBroker } from '../core/createTokenBroker.js'
+import type { BackupError } from '../core/errors.js'
+import { useWalletBackupConfig } from './WalletBackupContext.js'
+
+export type FlowOptions<TData, TError, TStep extends string> = {
+  onSuccess?: (data: TData) => void
+  onError?: (error: TError) => void
+  onStep?: (step: 'idle' | TStep | 'success' | 'error') => void
+}
+
+type FlowParams<TStep> = {
+  getAccessToken: () => Promise<string>
+  onTokenRejected: () => void
+  onStep: (step: TStep) => void
+}
+
+type MutationOptionsFactory<TData, TStep> = (
+  config: BackupConfig,
+  params: FlowParams<TStep>,
+) => { mutationKey: readonly unknown[]; mutationFn: (v: void) => Promise<TData> }
+
+export type FlowResult<TData, TError, TStep extends string> = UseMutationResult<TData, TError, void> & {
+  start: () => void
+  step: 'idle' | TStep | 'success' | 'error'
+  isReady: boolean
+}
+
+/**
+ * The wiring shared by the backup and recovery hooks: a TanStack mutation started from a click, with Google's popup
+ * opened synchronously before it, one run at a time, and the step derived from the mutation's status.
+ */
+export function useFlow<TData, TError extends BackupError, TStep extends string>(
+  hook: string,
+  factory: MutationOptionsFactory<TData, TStep>,
+  options: FlowOptions<TData, TError, TStep>,
+): FlowResult<TData, TError, TStep> {
+  const config = useWalletBackupConfig(hook)
+  const { broker, clientId } = config
+  const queryClient = useQueryClient()
+  const [flowStep, setFlowStep] = useState<TStep | 'authorizing'>('authorizing')
+  const optionsRef = useRef(options)
+  optionsRef.current = options
+  const token = useRef<Promise<string> | undefined>(undefined)
+  const running = useRef(false)
+  const needsGoogle = config.wallet.keyCustody === 'kit'
+  const ready = useSyncExternalStore(broker.subscribe, broker.isReady, serverNotReady)
+
+  const mutation = useMutation<TData, TError, void>({
+    ...factory(
+      { wallet: config.wallet, clientId, shareApi: config.shareApi, retry: config.retry },
+      {
+        getAccessToken: () => token.current ?? broker.request(),
+        onTokenRejected: broker.clear,
+        onStep: (step) => {
+          setFlowStep(step)
+          optionsRef.current.onStep?.(step)
+        },
+      },
+    ),
+    onSuccess: (data) => {
+      optionsRef.current.onStep?.('success')
+      optionsRef.current.onSuccess?.(data)
+      return queryClient.invalidateQueries({ queryKey: backupKeys.status(clientId) })
+    },
+    onError: (error) => {
+      optionsRef.current.onStep?.('error')
+      optionsRef.current.onError?.(error)
+      return queryClient.invalidateQueries({ queryKey: backupKeys.status(clientId) })
+    },
+    onSettled: () => {
+      running.current = false
+      token.current = undefined
+    },
+  })
+
+  const { mutate } = mutation
+  const start = useCallback(() => {
+    if (running.current) return
+    running.current = true
+    const held = startAuthorization(broker, needsGoogle, token)
+    setFlowStep(held ? ('generating' as TStep) : 'authorizing')
+    mutate()
+  }, [broker, mutate, needsGoogle])
+
+  const step =
+    mutation.status === 'pending' ? flowStep : mutation.status === 'idle' ? ('idle' as const) : mutation.status
+  return { ...mutation, start, step: step as FlowResult<TData, TError, TStep>['step'], isReady: !needsGoogle || ready }
+}
+
+/** Opens the popup now, inside the click, unless a usable token is held. Returns whether no popup was needed. */
+function startAuthorization(broker: TokenBroker, needsGoogle: boolean, token: { current: Promise<string> | undefined }) {
+  if (!needsGoogle) return true
+  const held = broker.heldToken() !== undefined
+  token.current = broker.request()
+  // Rejections surface through the mutation; this only keeps the promise from being reported as unhandled.
+  token.current.catch(() => {})
+  return held
+}
+
+const serverNotReady = () => false

@@ -1,0 +1,21 @@
+'use client'
+import type { UseMutationResult } from '@tanstack/react-query'
+import type { RecoverWalletErrorType, RecoverWalletReturnType, RecoveryFlowStep } from '../core/recoverWallet.js'
+import { recoverWalletMutationOptions } from '../core/recoverWalletMutationOptions.js'
+import { useFlow, type FlowOptions } from './useFlow.js'
+
+export type WalletRecoveryStep = 'idle' | RecoveryFlowStep | 'success' | 'error'
+
+export type UseWalletRecoveryOptions = FlowOptions<RecoverWalletReturnType, RecoverWalletErrorType, RecoveryFlowStep>
+
+export type UseWalletRecoveryReturnType = UseMutationResult<RecoverWalletReturnType, RecoverWalletErrorType, void> & {
+  /** Starts a recovery. Safe to call straight from a click handler: it opens Google's popup synchronously. */
+  recover: () => void
+  step: WalletRecoveryStep
+  isReady: boolean
+}
+
+export function useWalletRecovery(options: UseWalletRecoveryOptions = {}): UseWalletRecoveryReturnType {
+  const { start, ...result } = useFlow('useWalletRecovery', recoverWalletMutationOptions, options)
+  return { ...result, recover: start }
+}
