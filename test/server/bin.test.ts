@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { startBin } from './support/bin.js'
+import { signJwt } from './support/http.js'
+
+const dirs: string[] = []
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'rmb-bin-'))
+  dirs.push(d)
+  return d
+}
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
+
+const secrets = { WEBHOOK_SECRET: 'bin-test-secret', BACKUP_ENCRYPTION_KEY: randomBytes(32).toString('base64') }
+
+describe('server bin', () => {
+  it('still serves a custodian share and a client backup after being SIGKILLed right after answering', async () => {
+    const dataDir = tempDir()
+    const env = { ...secrets, DATA_DIR: dataDir, PORT: '0' }
+    const first = await startBin(env).ready
+    const share = JSON.stringify({ custodian: randomBytes(8).toString('hex') })
+    const stored = await fetch(`${first.api}/webhook/backup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-webhook-secret': secrets.WEBHOOK_SECRET },
+      body: JSON.stringify({ clientId: 'durable', share, backupMethod: 'GDRIVE-SECP256K1' }),
+    })
+    expect(stored.status).toBe(204)
+    first.child.kill('SIGKILL')
+    expect(await first.exited).toMatchObject({ signal: 'SIGKILL' })
+
+    const posted = await startBin(env).ready
+    const client = await fetch(`${posted.api}/clients/durable/backup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-client-id': 'durable' },
+      body: JSON.stringify({ backupMethod: 'GDRIVE', cipherText: 'durable-ct', keyVersion: 7 }),
+    })
+    expect(client.status).toBe(200)
+    posted.child.kill('SIGKILL')
+    await posted.exited
+
+    const second = await startBin(env).ready
+    try {
+      const fetched = await fetch(`${second.api}/webhook/backup/fetch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-webhook-secret': secrets.WEBHOOK_SECRET },
+        body: JSON.stringify({ clientId: 'durable' }),
+      })
+      expect(await fetched.json()).toEqual({ backupShares: [share], backupShare: share })
+      const read = await fetch(`${second.api}/clients/durable/backup`, { headers: { 'x-client-id': 'durable' } })
+      expect(await read.json()).toMatchObject({ cipherText: 'durable-ct', keyVersion: 7 })
+    } finally {
+      second.child.kill('SIGKILL')
+      await second.exited
+    }
+  })
+
+  it('generates a 0600 dev encryption key once and reuses it on restart', async () => {
+    const dataDir = tempDir()
+    const env = { WEBHOOK_SECRET: 'x', DATA_DIR: dataDir, PORT: '0' }
+    const first = await startBin(env).ready
+    expect(first.output()).toMatch(/dev-only|Development only/i)
+    await fetch(`${first.api}/clients/k/backup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-client-id': 'k' },
+      body: JSON.stringify({ backupMethod: 'GDRIVE', cipherText: 'kept' }),
+    })
+    first.child.kill('SIGTERM')
+    expect((await first.exited).code).toBe(0)
+    const keyFile = join(dataDir, 'encryption.key')
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600)
+    expect(Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64')).toHaveLength(32)
+
+    const second = await startBin(env).ready
+    try {
+      const read = await fetch(`${second.api}/clients/k/backup`, { headers: { 'x-client-id': 'k' } })
+      expect(await read.json()).toMatchObject({ cipherText: 'kept' })
+    } finally {
+      second.child.kill('SIGTERM')
+      await second.exited
+    }
+  })
+
+  it.each([
+    ['BACKUP_ENCRYPTION_KEY', { WEBHOOK_SECRET: 'x', AUTH_JWT_SECRET: 'j' }],
+    ['WEBHOOK_SECRET', { BACKUP_ENCRYPTION_KEY: secrets.BACKUP_ENCRYPTION_KEY, AUTH_JWT_SECRET: 'j' }],
+    ['AUTH_JWT_SECRET', { BACKUP_ENCRYPTION_KEY: secrets.BACKUP_ENCRYPTION_KEY, WEBHOOK_SECRET: 'x' }],
+  ])('refuses to start in production without %s (exit 1, clear message)', async (missing, env) => {
+    const run = startBin({ ...env, NODE_ENV: 'production', DATA_DIR: tempDir(), PORT: '0' })
+    const { code } = await run.exited
+    expect(code).toBe(1)
+    expect(run.output()).toContain(`${missing} is required when NODE_ENV=production`)
+  })
+
+  it('in production verifies an HS256 bearer token whose sub is the clientId, and serves no dev inspector', async () => {
+    const jwtSecret = 'jwt-secret-for-tests-0123456789abcdef'
+    const bin = await startBin({ ...secrets, AUTH_JWT_SECRET: jwtSecret, NODE_ENV: 'production', DATA_DIR: tempDir(), PORT: '0' }).ready
+    try {
+      const token = signJwt({ sub: 'jwt-user', exp: Math.floor(Date.now() / 1000) + 60 }, jwtSecret)
+      const post = (auth: string, clientId = 'jwt-user') =>
+        fetch(`${bin.api}/clients/${clientId}/backup`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: auth, 'x-client-id': clientId },
+          body: JSON.stringify({ backupMethod: 'GDRIVE', cipherText: 'c' }),
+        })
+      expect((await post(`Bearer ${token}`)).status).toBe(200)
+      expect((await post(`Bearer ${token}`, 'someone-else')).status).toBe(403)
+      expect((await post(`Bearer ${signJwt({ sub: 'jwt-user' }, 'other-secret')}`)).status).toBe(401)
+      // The dev header alone is not trusted once JWTs are configured.
+      expect((await post('')).status).toBe(401)
+      expect((await fetch(`${bin.api}/dev/rows`)).status).toBe(404)
+    } finally {
+      bin.child.kill('SIGTERM')
+      await bin.exited
+    }
+  })
+})
