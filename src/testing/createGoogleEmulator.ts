@@ -1,0 +1,819 @@
+import { http, HttpResponse, type HttpHandler } from 'msw'
+import { applyLatency, type LatencyOptions } from './applyLatency.js'
+import { createFaultSwitch, type FaultSwitch } from './createFaultSwitch.js'
+import {
+  gisEmulatorGlobal,
+  gisEmulatorTokenUrl,
+  gisRevokeUrl,
+  gisStandInScript,
+  gisStandInUrl,
+  type GisStandInOptions,
+} from './gisStandInScript.js'
+import { googleErrorBody, type GoogleErrorReason } from './googleErrorBody.js'
+import { parseDriveQuery, type DriveQueryFile } from './parseDriveQuery.js'
+import { parseMultipart } from './parseMultipart.js'
+import { projectFields } from './projectFields.js'
+import { respondWithFault, type HttpFault } from './respondWithFault.js'
+
+export const DRIVE_APPDATA_SCOPE = 'https://www.googleapis.com/auth/drive.appdata'
+const DRIVE_FILE_SCOPE = 'https://www.googleapis.com/auth/drive.file'
+const DRIVE_SCOPE = 'https://www.googleapis.com/auth/drive'
+const API = 'https://www.googleapis.com'
+
+/** Endpoints that faults and latency can target. */
+export type GoogleEndpoint =
+  | 'drive.list'
+  | 'drive.create'
+  | 'drive.update'
+  | 'drive.get'
+  | 'drive.delete'
+  | 'gis.script'
+  | 'gis.token'
+  | 'gis.revoke'
+
+/** What the emulated user does in the next consent popup. */
+export type ConsentBehaviour = 'approve' | 'deny' | 'close' | 'popupBlocked' | 'dropScope' | 'invalidScope'
+
+export interface ConsentOptions {
+  /** Account the user picks (default: the `login_hint` if it is a known account, else the first account). */
+  account?: string
+  /** Scopes the user unticks with `dropScope` (default: drive.appdata). */
+  drop?: string[]
+}
+
+export interface ConsentStep extends ConsentOptions {
+  behaviour: ConsentBehaviour
+}
+
+/** Success answer of GIS's token client (the `callback` argument). */
+export interface GoogleTokenResponse {
+  access_token: string
+  expires_in: number
+  scope: string
+  token_type: 'Bearer'
+  prompt: string
+  authuser: string
+  state?: string
+}
+
+/** OAuth error answer of GIS's token client (also passed to `callback`). */
+export interface GoogleOAuthErrorResponse {
+  error: string
+  error_description: string
+  error_uri: string
+  state?: string
+}
+
+/** Non-OAuth error (passed to `error_callback`). */
+export interface GoogleNonOAuthError {
+  type: 'popup_failed_to_open' | 'popup_closed' | 'unknown'
+  message: string
+}
+
+export type GisCallOutcome = 'pending' | ConsentBehaviour | 'error'
+
+export interface GisInitTokenClientCall {
+  kind: 'initTokenClient'
+  at: number
+  clientId: string
+  scope: string
+  /** The config given, functions left out. */
+  config: Record<string, unknown>
+  hasCallback: boolean
+  hasErrorCallback: boolean
+}
+
+export interface GisRequestAccessTokenCall {
+  kind: 'requestAccessToken'
+  at: number
+  clientId: string
+  scope: string
+  prompt: string
+  overrides: Record<string, unknown>
+  /** `window.event` was a trusted user gesture (click, keydown, pointerup...) at call time. */
+  inUserEvent: boolean
+  eventType: string | null
+  eventTrusted: boolean | null
+  /** `navigator.userActivation.isActive` at call time (`null` where the browser lacks the API). */
+  userActivation: boolean | null
+  outcome: GisCallOutcome
+}
+
+export interface GisOtherCall {
+  kind: 'initCodeClient' | 'requestCode' | 'revoke' | 'id.initialize'
+  at: number
+  clientId?: string
+  config?: Record<string, unknown>
+}
+
+export type GisCall = GisInitTokenClientCall | GisRequestAccessTokenCall | GisOtherCall
+
+export interface IssueTokenOptions {
+  /** Default: the first account. */
+  account?: string
+  /** Space-separated scopes; default drive.appdata. */
+  scope?: string
+  /** Seconds; default `tokenLifetimeSeconds` (3599). */
+  expiresIn?: number
+  /** OAuth client the token belongs to; default the emulator's `clientId`. */
+  clientId?: string
+}
+
+/** A file as seen by inspectors (content through `readFile`). */
+export interface DriveFileInfo {
+  id: string
+  name: string
+  mimeType: string
+  size: number
+  createdTime: string
+  modifiedTime: string
+  /** Real folder ids, as Drive returns them (not the 'appDataFolder' alias). */
+  parents: string[]
+  space: 'appDataFolder' | 'drive'
+  account: string
+  clientId: string
+  version: number
+}
+
+export interface TokenInfo {
+  account: string
+  clientId: string
+  scope: string
+  expiresAt: number
+  revoked: boolean
+}
+
+export interface PutFileInput {
+  name: string
+  content: string | Uint8Array
+  account?: string
+  mimeType?: string
+  clientId?: string
+  space?: 'appDataFolder' | 'drive'
+}
+
+export interface GoogleEmulatorOptions {
+  /** Default `['user@example.com']`; the first is the default account. */
+  accounts?: string[]
+  /** OAuth client id used by `issueToken`/`putFile` when none is given; default 'emulator-client-id'. */
+  clientId?: string
+  tokenLifetimeSeconds?: number
+  /** Per-account Drive quota in bytes; a write beyond it answers 403 storageQuotaExceeded. Default unlimited. */
+  storageQuotaBytes?: number
+  latency?: LatencyOptions<GoogleEndpoint>
+  /** Options of the stand-in script served at `gisStandInUrl` (its token URL defaults to the handlers'). */
+  gis?: GisStandInOptions
+  /** In a browser, publish `window.__gisEmulator` so the stand-in records into `calls` (default true). */
+  pageHook?: boolean
+}
+
+export interface GoogleEmulator {
+  /** MSW handlers: Drive v3 (www.googleapis.com), the GIS script, the consent endpoint and token revocation. */
+  readonly handlers: HttpHandler[]
+  readonly faults: FaultSwitch<GoogleEndpoint, HttpFault>
+  readonly consent: {
+    /** Queue what the user does in the next popup (FIFO; approve when the queue is empty). */
+    next(behaviour: ConsentBehaviour, options?: ConsentOptions): void
+    pending(): ConsentStep[]
+    clear(): void
+  }
+  /** GIS calls, recorded by the stand-in (page) or by the consent endpoint (when the emulator is elsewhere). */
+  readonly calls: GisCall[]
+  readonly accounts: readonly string[]
+  readonly clientId: string
+  addAccount(email: string): void
+  issueToken(options?: IssueTokenOptions): GoogleTokenResponse
+  revoke(token: string): void
+  expire(token: string): void
+  tokenInfo(token: string): TokenInfo | undefined
+  /** Files of one account, or of all accounts. Metadata only. */
+  files(account?: string): DriveFileInfo[]
+  readFile(id: string): { bytes: Uint8Array; text: string } | undefined
+  /** Seeds a file (e.g. a key written by an earlier session). */
+  putFile(input: PutFileInput): DriveFileInfo
+  /** Drops files, tokens, grants, calls, queued consent and faults; keeps accounts. */
+  reset(): void
+}
+
+interface StoredFile {
+  id: string
+  name: string
+  mimeType: string
+  content: Uint8Array<ArrayBuffer>
+  createdTime: string
+  modifiedTime: string
+  space: 'appDataFolder' | 'drive'
+  account: string
+  clientId: string
+  version: number
+}
+
+interface StoredToken {
+  account: string
+  clientId: string
+  scopes: Set<string>
+  expiresAt: number
+  revoked: boolean
+}
+
+interface PageHook {
+  owner: string
+  calls: GisCall[]
+  takeConsent(): ConsentStep | undefined
+}
+
+const cors = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Expose-Headers': 'Content-Type, Retry-After, WWW-Authenticate',
+}
+
+function randomId(length: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+  const bytes = crypto.getRandomValues(new Uint8Array(length))
+  let out = ''
+  for (const b of bytes) out += alphabet.charAt(b & 63)
+  return out
+}
+
+function toBytes(content: string | Uint8Array): Uint8Array<ArrayBuffer> {
+  if (typeof content === 'string') return new TextEncoder().encode(content)
+  const copy = new Uint8Array(content.length)
+  copy.set(content)
+  return copy
+}
+
+function splitScopes(scope: string | null | undefined): string[] {
+  return (scope ?? '').split(/\s+/).filter(Boolean)
+}
+
+// Google answers 'email'/'profile' with both the short and the userinfo URL forms.
+function expandScopes(scopes: string[]): string[] {
+  const out = new Set(scopes)
+  if (out.has('email')) out.add('https://www.googleapis.com/auth/userinfo.email')
+  if (out.has('profile')) out.add('https://www.googleapis.com/auth/userinfo.profile')
+  return [...out]
+}
+
+function isKnownScope(scope: string): boolean {
+  return ['openid', 'email', 'profile'].includes(scope) || /^https:\/\/www\.googleapis\.com\/auth\/[a-z.]+$/.test(scope)
+}
+
+function googleJson(status: number, reason?: GoogleErrorReason, message?: string, headers: Record<string, string> = {}) {
+  return HttpResponse.json(googleErrorBody(status, reason, message), { status, headers: { ...cors, ...headers } })
+}
+
+export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): GoogleEmulator {
+  const accounts: string[] = [...(options.accounts ?? ['user@example.com'])]
+  const defaultClientId = options.clientId ?? 'emulator-client-id'
+  const lifetime = options.tokenLifetimeSeconds ?? 3599
+  const latency = options.latency
+  const files = new Map<string, StoredFile>()
+  const tokens = new Map<string, StoredToken>()
+  const grants = new Map<string, Set<string>>()
+  const folderIds = new Map<string, { appData: string; root: string }>()
+  const consentQueue: ConsentStep[] = []
+  const calls: GisCall[] = []
+  const faults = createFaultSwitch<GoogleEndpoint, HttpFault>()
+  let lastStamp = 0
+
+  // Strictly increasing times, so `orderBy=modifiedTime desc` is deterministic even within one millisecond.
+  const stamp = (): string => {
+    lastStamp = Math.max(Date.now(), lastStamp + 1)
+    return new Date(lastStamp).toISOString()
+  }
+  const folders = (account: string) => {
+    let ids = folderIds.get(account)
+    if (!ids) {
+      ids = { appData: `0A${randomId(17)}Uk9PVA`, root: `0A${randomId(17)}Uk9PVB` }
+      folderIds.set(account, ids)
+    }
+    return ids
+  }
+  const defaultAccount = (): string => {
+    const first = accounts[0]
+    if (first === undefined) throw new Error('google emulator: no accounts')
+    return first
+  }
+  const parentsOf = (f: StoredFile): string[] => [f.space === 'appDataFolder' ? folders(f.account).appData : folders(f.account).root]
+  const info = (f: StoredFile): DriveFileInfo => ({
+    id: f.id,
+    name: f.name,
+    mimeType: f.mimeType,
+    size: f.content.length,
+    createdTime: f.createdTime,
+    modifiedTime: f.modifiedTime,
+    parents: parentsOf(f),
+    space: f.space,
+    account: f.account,
+    clientId: f.clientId,
+    version: f.version,
+  })
+  const resource = (f: StoredFile): Record<string, unknown> => ({
+    kind: 'drive#file',
+    id: f.id,
+    name: f.name,
+    mimeType: f.mimeType,
+    parents: parentsOf(f),
+    spaces: [f.space],
+    createdTime: f.createdTime,
+    modifiedTime: f.modifiedTime,
+    size: String(f.content.length),
+    version: String(f.version),
+    trashed: false,
+  })
+  const brief = (f: StoredFile) => ({ kind: 'drive#file', mimeType: f.mimeType, id: f.id, name: f.name })
+  const usedBytes = (account: string): number =>
+    [...files.values()].filter((f) => f.account === account).reduce((n, f) => n + f.content.length, 0)
+
+  const issue = (account: string, scopes: string[], clientId: string, expiresIn: number): string => {
+    const token = `ya29.emu.${randomId(40)}`
+    tokens.set(token, { account, clientId, scopes: new Set(scopes), expiresAt: Date.now() + expiresIn * 1000, revoked: false })
+    return token
+  }
+
+  type Auth = { token: StoredToken } | { response: Response }
+  const authenticate = (request: Request): Auth => {
+    const header = request.headers.get('authorization')
+    const bearer = header ? /^Bearer\s+(.+)$/i.exec(header)?.[1] : undefined
+    if (!header) return { response: googleJson(401, 'required', undefined, { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/"' }) }
+    const token = bearer ? tokens.get(bearer.trim()) : undefined
+    if (!token || token.revoked || token.expiresAt <= Date.now()) {
+      return {
+        response: googleJson(401, 'authError', undefined, {
+          'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"',
+        }),
+      }
+    }
+    const scopes = token.scopes
+    if (!scopes.has(DRIVE_APPDATA_SCOPE) && !scopes.has(DRIVE_FILE_SCOPE) && !scopes.has(DRIVE_SCOPE)) {
+      return { response: insufficientScope() }
+    }
+    return { token }
+  }
+  const insufficientScope = () =>
+    googleJson(403, 'insufficientPermissions', undefined, {
+      'WWW-Authenticate': `Bearer realm="https://accounts.google.com/", error="insufficient_scope", scope="${DRIVE_APPDATA_SCOPE}"`,
+    })
+  const canAppData = (t: StoredToken) => t.scopes.has(DRIVE_APPDATA_SCOPE) || t.scopes.has(DRIVE_SCOPE)
+  const canDrive = (t: StoredToken) => t.scopes.has(DRIVE_FILE_SCOPE) || t.scopes.has(DRIVE_SCOPE)
+  // appDataFolder files are private to the OAuth client that wrote them; drive.file sees only its own files too.
+  const visible = (t: StoredToken, f: StoredFile): boolean =>
+    f.account === t.account &&
+    (f.space === 'appDataFolder' ? canAppData(t) && f.clientId === t.clientId : t.scopes.has(DRIVE_SCOPE) || (canDrive(t) && f.clientId === t.clientId))
+  const notFound = (id: string) =>
+    HttpResponse.json(
+      googleErrorBody(404, 'notFound', `File not found: ${id}.`, { location: 'fileId', locationType: 'parameter' }),
+      { status: 404, headers: cors },
+    )
+  const invalid = (message: string, location: string) =>
+    HttpResponse.json(googleErrorBody(400, 'invalid', message, { location, locationType: 'parameter' }), {
+      status: 400,
+      headers: cors,
+    })
+
+  // Fault first (as the network would), then latency, then the real work.
+  const gate = async (endpoint: GoogleEndpoint): Promise<Response | undefined> => {
+    const faulty = await respondWithFault(faults.take(endpoint), (status, reason, message) => googleErrorBody(status, reason, message), cors)
+    if (faulty) return faulty
+    await applyLatency(latency, endpoint)
+    return undefined
+  }
+
+  const quotaExceeded = (account: string, extra: number): boolean =>
+    options.storageQuotaBytes !== undefined && usedBytes(account) + extra > options.storageQuotaBytes
+
+  const createFile = (t: StoredToken, metadata: Record<string, unknown>, content: Uint8Array<ArrayBuffer>, contentType: string | undefined): StoredFile | Response => {
+    const parents = Array.isArray(metadata['parents']) ? metadata['parents'].map(String) : []
+    const ids = folders(t.account)
+    let space: 'appDataFolder' | 'drive' = 'drive'
+    for (const p of parents) {
+      if (p === 'appDataFolder' || p === ids.appData) space = 'appDataFolder'
+      else if (p !== 'root' && p !== ids.root) return notFound(p)
+    }
+    if (space === 'appDataFolder' ? !canAppData(t) : !canDrive(t)) return insufficientScope()
+    if (quotaExceeded(t.account, content.length)) return googleJson(403, 'storageQuotaExceeded')
+    const now = stamp()
+    const mimeType = typeof metadata['mimeType'] === 'string' ? metadata['mimeType'] : (contentType ?? 'application/octet-stream')
+    const file: StoredFile = {
+      id: `1${randomId(32)}`,
+      name: typeof metadata['name'] === 'string' ? metadata['name'] : 'Untitled',
+      mimeType,
+      content,
+      createdTime: now,
+      modifiedTime: now,
+      space,
+      account: t.account,
+      clientId: t.clientId,
+      version: 1,
+    }
+    files.set(file.id, file)
+    return file
+  }
+
+  const readJson = async (request: Request): Promise<Record<string, unknown> | undefined> => {
+    try {
+      const value: unknown = JSON.parse(await request.text())
+      return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+    } catch {
+      return undefined
+    }
+  }
+
+  type Upload = { metadata: Record<string, unknown>; content: Uint8Array<ArrayBuffer> | undefined; contentType: string | undefined }
+  const readUpload = async (request: Request, url: URL, mediaOnly: boolean): Promise<Upload | Response> => {
+    const uploadType = url.searchParams.get('uploadType')
+    const contentType = request.headers.get('content-type')
+    const bytes = new Uint8Array(await request.arrayBuffer())
+    if (mediaOnly || uploadType === 'media') {
+      return { metadata: {}, content: bytes, contentType: contentType?.split(';')[0]?.trim() }
+    }
+    if (uploadType !== 'multipart') return invalid(`Invalid value for uploadType: ${uploadType ?? '(missing)'}`, 'uploadType')
+    const parts = parseMultipart(bytes, contentType)
+    const [meta, media] = parts ?? []
+    if (!meta) return googleJson(400, 'badRequest', 'Malformed multipart body.')
+    let metadata: unknown
+    try {
+      metadata = JSON.parse(new TextDecoder().decode(meta.body))
+    } catch {
+      return googleJson(400, 'badRequest', 'Malformed multipart body: metadata is not JSON.')
+    }
+    if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+      return googleJson(400, 'badRequest', 'Malformed multipart body: metadata is not a JSON object.')
+    }
+    const content = media ? toBytes(media.body) : new Uint8Array(0)
+    return { metadata: metadata as Record<string, unknown>, content, contentType: media?.headers['content-type'] }
+  }
+
+  const fileAnswer = (f: StoredFile, url: URL): Response => {
+    try {
+      const fields = url.searchParams.get('fields')
+      return HttpResponse.json(fields ? projectFields(resource(f), fields) : brief(f), { headers: cors })
+    } catch {
+      return invalid('Invalid field selection', 'fields')
+    }
+  }
+
+  const orderComparator = (orderBy: string | null): ((a: StoredFile, b: StoredFile) => number) | undefined => {
+    if (!orderBy) return (a, b) => a.createdTime.localeCompare(b.createdTime)
+    const keys: Array<{ key: 'name' | 'createdTime' | 'modifiedTime'; desc: boolean }> = []
+    for (const part of orderBy.split(',')) {
+      const [key, dir, ...rest] = part.trim().split(/\s+/)
+      if (rest.length > 0 || (dir !== undefined && dir !== 'desc' && dir !== 'asc')) return undefined
+      const mapped = key === 'modifiedTime' || key === 'createdTime' || key === 'name' ? key : key === 'name_natural' ? 'name' : undefined
+      if (!mapped) return undefined
+      keys.push({ key: mapped, desc: dir === 'desc' })
+    }
+    return (a, b) => {
+      for (const { key, desc } of keys) {
+        const c = a[key].localeCompare(b[key])
+        if (c !== 0) return desc ? -c : c
+      }
+      return 0
+    }
+  }
+
+  const handlers: HttpHandler[] = [
+    http.get(`${API}/drive/v3/files`, async ({ request }) => {
+      const gated = await gate('drive.list')
+      if (gated) return gated
+      const auth = authenticate(request)
+      if ('response' in auth) return auth.response
+      const t = auth.token
+      const url = new URL(request.url)
+      const spaces = (url.searchParams.get('spaces') ?? 'drive').split(',').map((s) => s.trim())
+      for (const s of spaces) {
+        if (s !== 'appDataFolder' && s !== 'drive') return invalid(`Invalid Value: spaces=${s}`, 'spaces')
+      }
+      if (spaces.includes('appDataFolder') && !canAppData(t)) return insufficientScope()
+      if (spaces.includes('drive') && !canDrive(t)) return googleJson(403, 'insufficientScopes')
+      let predicate: (f: DriveQueryFile) => boolean
+      try {
+        predicate = parseDriveQuery(url.searchParams.get('q') ?? '')
+      } catch {
+        return invalid('Invalid Value', 'q')
+      }
+      const compare = orderComparator(url.searchParams.get('orderBy'))
+      if (!compare) return invalid('Invalid Value', 'orderBy')
+      const pageSize = Number(url.searchParams.get('pageSize') ?? '100')
+      if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) return invalid('Invalid Value', 'pageSize')
+      const pageToken = url.searchParams.get('pageToken')
+      const offset = pageToken ? Number(atob(pageToken)) : 0
+      if (!Number.isInteger(offset) || offset < 0) return invalid('Invalid Value', 'pageToken')
+      const ids = folders(t.account)
+      const matching = [...files.values()]
+        .filter((f) => visible(t, f) && spaces.includes(f.space))
+        .filter((f) =>
+          predicate({
+            name: f.name,
+            mimeType: f.mimeType,
+            // Queries may name the folder by its alias or its real id.
+            parents: f.space === 'appDataFolder' ? [ids.appData, 'appDataFolder'] : [ids.root, 'root'],
+            trashed: false,
+            createdTime: f.createdTime,
+            modifiedTime: f.modifiedTime,
+          }),
+        )
+        .sort(compare)
+      const page = matching.slice(offset, offset + pageSize)
+      const next = offset + pageSize < matching.length ? btoa(String(offset + pageSize)) : undefined
+      const fields = url.searchParams.get('fields')
+      const full: Record<string, unknown> = {
+        kind: 'drive#fileList',
+        ...(next ? { nextPageToken: next } : {}),
+        incompleteSearch: false,
+        files: page.map(resource),
+      }
+      try {
+        const body = fields ? projectFields(full, fields) : { ...full, files: page.map(brief) }
+        return HttpResponse.json(body, { headers: cors })
+      } catch {
+        return invalid('Invalid field selection', 'fields')
+      }
+    }),
+
+    http.post(`${API}/upload/drive/v3/files`, async ({ request }) => {
+      const gated = await gate('drive.create')
+      if (gated) return gated
+      const auth = authenticate(request)
+      if ('response' in auth) return auth.response
+      const url = new URL(request.url)
+      const upload = await readUpload(request, url, false)
+      if (upload instanceof Response) return upload
+      const made = createFile(auth.token, upload.metadata, upload.content ?? new Uint8Array(0), upload.contentType)
+      return made instanceof Response ? made : fileAnswer(made, url)
+    }),
+
+    http.post(`${API}/drive/v3/files`, async ({ request }) => {
+      const gated = await gate('drive.create')
+      if (gated) return gated
+      const auth = authenticate(request)
+      if ('response' in auth) return auth.response
+      const metadata = (await readJson(request)) ?? {}
+      const made = createFile(auth.token, metadata, new Uint8Array(0), undefined)
+      return made instanceof Response ? made : fileAnswer(made, new URL(request.url))
+    }),
+
+    ...(['upload', 'metadata'] as const).map((kind) =>
+      http.patch(`${API}${kind === 'upload' ? '/upload' : ''}/drive/v3/files/:id`, async ({ request, params }) => {
+        const gated = await gate('drive.update')
+        if (gated) return gated
+        const auth = authenticate(request)
+        if ('response' in auth) return auth.response
+        const id = String(params['id'])
+        const file = files.get(id)
+        if (!file || !visible(auth.token, file)) return notFound(id)
+        const url = new URL(request.url)
+        let metadata: Record<string, unknown> = {}
+        let content: Uint8Array<ArrayBuffer> | undefined
+        if (kind === 'upload') {
+          const upload = await readUpload(request, url, false)
+          if (upload instanceof Response) return upload
+          metadata = upload.metadata
+          content = upload.content
+        } else {
+          metadata = (await readJson(request)) ?? {}
+        }
+        if (content && quotaExceeded(file.account, content.length - file.content.length)) return googleJson(403, 'storageQuotaExceeded')
+        if (typeof metadata['name'] === 'string') file.name = metadata['name']
+        if (typeof metadata['mimeType'] === 'string') file.mimeType = metadata['mimeType']
+        if (content) file.content = content
+        file.modifiedTime = stamp()
+        file.version += 1
+        return fileAnswer(file, url)
+      }),
+    ),
+
+    http.get(`${API}/drive/v3/files/:id`, async ({ request, params }) => {
+      const gated = await gate('drive.get')
+      if (gated) return gated
+      const auth = authenticate(request)
+      if ('response' in auth) return auth.response
+      const id = String(params['id'])
+      const file = files.get(id)
+      if (!file || !visible(auth.token, file)) return notFound(id)
+      const url = new URL(request.url)
+      if (url.searchParams.get('alt') === 'media') {
+        return new HttpResponse(file.content.slice(), {
+          headers: { ...cors, 'Content-Type': file.mimeType, 'Content-Length': String(file.content.length) },
+        })
+      }
+      return fileAnswer(file, url)
+    }),
+
+    http.delete(`${API}/drive/v3/files/:id`, async ({ request, params }) => {
+      const gated = await gate('drive.delete')
+      if (gated) return gated
+      const auth = authenticate(request)
+      if ('response' in auth) return auth.response
+      const id = String(params['id'])
+      const file = files.get(id)
+      if (!file || !visible(auth.token, file)) return notFound(id)
+      files.delete(id)
+      return new HttpResponse(null, { status: 204, headers: cors })
+    }),
+
+    http.get(gisStandInUrl, async () => {
+      const faulty = await respondWithFault(faults.take('gis.script'), (status) => `/* HTTP ${status} */`)
+      if (faulty) return faulty
+      await applyLatency(latency, 'gis.script')
+      return new HttpResponse(gisStandInScript({ tokenUrl: gisEmulatorTokenUrl, revokeUrl: gisRevokeUrl, ...options.gis }), {
+        headers: { 'Content-Type': 'text/javascript; charset=utf-8', ...cors },
+      })
+    }),
+
+    http.post(options.gis?.tokenUrl ?? gisEmulatorTokenUrl, async ({ request }) => {
+      const gated = await gate('gis.token')
+      if (gated) return gated
+      const body = await readJson(request)
+      if (!body) return HttpResponse.json({ error: 'invalid_request' }, { status: 400, headers: cors })
+      return HttpResponse.json(consentAnswer(body), { headers: cors })
+    }),
+
+    http.post(options.gis?.revokeUrl ?? gisRevokeUrl, async ({ request }) => {
+      const gated = await gate('gis.revoke')
+      if (gated) return gated
+      const url = new URL(request.url)
+      const form = new URLSearchParams(await request.text())
+      const token = form.get('token') ?? url.searchParams.get('token') ?? ''
+      const stored = tokens.get(token)
+      if (!stored || stored.revoked || stored.expiresAt <= Date.now()) {
+        return HttpResponse.json({ error: 'invalid_token', error_description: 'Token expired or revoked' }, { status: 400, headers: cors })
+      }
+      stored.revoked = true
+      return HttpResponse.json({}, { headers: cors })
+    }),
+  ]
+
+  const consentAnswer = (body: Record<string, unknown>) => {
+    const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
+    const clientId = str(body['client_id']) ?? defaultClientId
+    const scope = str(body['scope']) ?? ''
+    const prompt = str(body['prompt']) ?? 'select_account'
+    const state = str(body['state'])
+    const hint = str(body['login_hint'])
+    const given = body['consent']
+    const step: ConsentStep =
+      given !== null && typeof given === 'object' && typeof (given as ConsentStep).behaviour === 'string'
+        ? (given as ConsentStep)
+        : (consentQueue.shift() ?? { behaviour: 'approve' })
+    const call = body['call'] !== null && typeof body['call'] === 'object' ? (body['call'] as Record<string, unknown>) : undefined
+    if (call?.['recordedInPage'] !== true) {
+      calls.push({
+        kind: 'requestAccessToken',
+        at: typeof call?.['at'] === 'number' ? call['at'] : Date.now(),
+        clientId,
+        scope,
+        prompt,
+        overrides: {},
+        inUserEvent: call?.['inUserEvent'] === true,
+        eventType: str(call?.['eventType']) ?? null,
+        eventTrusted: typeof call?.['eventTrusted'] === 'boolean' ? call['eventTrusted'] : null,
+        userActivation: typeof call?.['userActivation'] === 'boolean' ? call['userActivation'] : null,
+        outcome: step.behaviour,
+      })
+    }
+    const withState = <T extends object>(o: T): T & { state?: string } => (state !== undefined ? { ...o, state } : o)
+    const requested = splitScopes(scope)
+    const bad = requested.filter((s) => !isKnownScope(s))
+    if (step.behaviour === 'invalidScope' || bad.length > 0 || requested.length === 0) {
+      return {
+        outcome: 'invalidScope',
+        callback: withState<GoogleOAuthErrorResponse>({
+          error: 'invalid_scope',
+          error_description: `Some requested scopes were invalid. {valid=[${requested.filter(isKnownScope).join(', ')}], invalid=[${(bad.length ? bad : requested).join(', ')}]}`,
+          error_uri: 'https://developers.google.com/identity/protocols/oauth2/web-server#authorization-errors-invalid-scope',
+        }),
+      }
+    }
+    switch (step.behaviour) {
+      case 'deny':
+        return {
+          outcome: 'deny',
+          callback: withState<GoogleOAuthErrorResponse>({
+            error: 'access_denied',
+            error_description: 'The user denied the request.',
+            error_uri: 'https://developers.google.com/identity/protocols/oauth2/web-server#authorization-errors-access-denied',
+          }),
+        }
+      case 'close':
+        return { outcome: 'close', errorCallback: { type: 'popup_closed', message: 'Popup window closed' } satisfies GoogleNonOAuthError }
+      case 'popupBlocked':
+        return {
+          outcome: 'popupBlocked',
+          errorCallback: { type: 'popup_failed_to_open', message: 'Failed to open popup window' } satisfies GoogleNonOAuthError,
+        }
+      case 'approve':
+      case 'dropScope': {
+        const account =
+          step.account ?? (hint !== undefined && accounts.includes(hint) ? hint : undefined) ?? defaultAccount()
+        if (!accounts.includes(account)) accounts.push(account)
+        const key = `${account}\u0000${clientId}`
+        const previous = body['include_granted_scopes'] === false ? [] : [...(grants.get(key) ?? [])]
+        let granted = expandScopes([...new Set([...previous, ...requested])])
+        // An unticked scope is also withdrawn from earlier grants: the user said no to it just now.
+        if (step.behaviour === 'dropScope') {
+          const drop = new Set(step.drop ?? [DRIVE_APPDATA_SCOPE])
+          granted = granted.filter((s) => !drop.has(s))
+        }
+        grants.set(key, new Set(granted))
+        const token = issue(account, granted, clientId, lifetime)
+        return {
+          outcome: step.behaviour,
+          callback: withState<GoogleTokenResponse>({
+            access_token: token,
+            token_type: 'Bearer',
+            expires_in: lifetime,
+            scope: granted.join(' '),
+            prompt,
+            authuser: String(accounts.indexOf(account)),
+          }),
+        }
+      }
+    }
+  }
+
+  if (options.pageHook !== false && typeof window !== 'undefined') {
+    const hook: PageHook = { owner: 'react-mpc-backup/testing', calls, takeConsent: () => consentQueue.shift() }
+    ;(window as unknown as Record<string, unknown>)[gisEmulatorGlobal] = hook
+  }
+
+  const mustToken = (token: string): StoredToken => {
+    const t = tokens.get(token)
+    if (!t) throw new Error('google emulator: unknown token')
+    return t
+  }
+
+  return {
+    handlers,
+    faults,
+    consent: {
+      next(behaviour, opts) {
+        consentQueue.push({ behaviour, ...opts })
+      },
+      pending: () => consentQueue.map((s) => ({ ...s })),
+      clear() {
+        consentQueue.length = 0
+      },
+    },
+    calls,
+    get accounts() {
+      return [...accounts]
+    },
+    clientId: defaultClientId,
+    addAccount(email) {
+      if (!accounts.includes(email)) accounts.push(email)
+    },
+    issueToken(opts = {}) {
+      const account = opts.account ?? defaultAccount()
+      if (!accounts.includes(account)) accounts.push(account)
+      const scopes = splitScopes(opts.scope ?? DRIVE_APPDATA_SCOPE)
+      const expiresIn = opts.expiresIn ?? lifetime
+      const token = issue(account, scopes, opts.clientId ?? defaultClientId, expiresIn)
+      return { access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope: scopes.join(' '), prompt: '', authuser: String(accounts.indexOf(account)) }
+    },
+    revoke(token) {
+      mustToken(token).revoked = true
+    },
+    expire(token) {
+      mustToken(token).expiresAt = Date.now() - 1
+    },
+    tokenInfo(token) {
+      const t = tokens.get(token)
+      return t && { account: t.account, clientId: t.clientId, scope: [...t.scopes].join(' '), expiresAt: t.expiresAt, revoked: t.revoked }
+    },
+    files(account) {
+      return [...files.values()].filter((f) => account === undefined || f.account === account).map(info)
+    },
+    readFile(id) {
+      const f = files.get(id)
+      return f && { bytes: f.content.slice(), text: new TextDecoder().decode(f.content) }
+    },
+    putFile(input) {
+      const account = input.account ?? defaultAccount()
+      if (!accounts.includes(account)) accounts.push(account)
+      const now = stamp()
+      const file: StoredFile = {
+        id: `1${randomId(32)}`,
+        name: input.name,
+        mimeType: input.mimeType ?? (typeof input.content === 'string' ? 'text/plain' : 'application/octet-stream'),
+        content: toBytes(input.content),
+        createdTime: now,
+        modifiedTime: now,
+        space: input.space ?? 'appDataFolder',
+        account,
+        clientId: input.clientId ?? defaultClientId,
+        version: 1,
+      }
+      files.set(file.id, file)
+      return info(file)
+    },
+    reset() {
+      files.clear()
+      tokens.clear()
+      grants.clear()
+      calls.length = 0
+      consentQueue.length = 0
+      faults.clear()
+    },
+  }
+}

@@ -1,0 +1,181 @@
+import { http, HttpResponse, type HttpHandler, type JsonBodyType } from 'msw'
+import { applyLatency, type LatencyOptions } from './applyLatency.js'
+import { createFaultSwitch, type FaultSwitch } from './createFaultSwitch.js'
+import { respondWithFault, type HttpFault } from './respondWithFault.js'
+
+export type ShareEndpoint = 'share.post' | 'share.get'
+
+export interface ShareRow {
+  clientId: string
+  backupMethod: string
+  cipherText: string
+  /** As the client sent it (string or number); absent when not sent. */
+  keyVersion?: string | number
+  storedAt: string
+}
+
+export interface ShareRequestLogEntry {
+  method: string
+  url: string
+  /** Lower-cased names; `authorization` and `cookie` left out. */
+  headers: Record<string, string>
+  hasAuthorization: boolean
+  bodyReceived: boolean
+  at: number
+}
+
+export interface ShareServerEmulatorOptions {
+  /** Absolute ('https://app.test/api') or relative ('/api', matched on any origin). */
+  baseURL: string
+  latency?: LatencyOptions<ShareEndpoint>
+  /** Decide who may touch a client's share (default: everyone). A `false` answers 401. */
+  authorize?: (request: { clientId: string; authorization: string | null }) => boolean
+  /** Largest accepted cipherText in characters (default 1 MiB); longer answers 413. */
+  maxCipherTextLength?: number
+}
+
+export interface ShareServerEmulator {
+  readonly handlers: HttpHandler[]
+  readonly faults: FaultSwitch<ShareEndpoint, HttpFault>
+  readonly requests: ShareRequestLogEntry[]
+  rows(): ShareRow[]
+  /** Seeds a row (e.g. a share stored by an earlier session). */
+  putRow(row: Omit<ShareRow, 'storedAt'> & { storedAt?: string }): void
+  reset(): void
+}
+
+const errorBody = (code: string, message?: string) => ({ error: message ? { code, message } : { code } })
+
+export function createShareServerEmulator(options: ShareServerEmulatorOptions): ShareServerEmulator {
+  const base = options.baseURL.replace(/\/+$/, '')
+  // MSW matches a leading '*' against any origin, which is what a relative base URL means.
+  const route = `${/^https?:\/\//.test(base) ? base : `*${base.startsWith('/') || base === '' ? base : `/${base}`}`}/clients/:clientId/backup`
+  const maxLength = options.maxCipherTextLength ?? 1024 * 1024
+  const rows = new Map<string, ShareRow>()
+  const replays = new Map<string, { request: string; status: number; body: JsonBodyType }>()
+  const requests: ShareRequestLogEntry[] = []
+  const faults = createFaultSwitch<ShareEndpoint, HttpFault>()
+  let lastStamp = 0
+  const stamp = () => {
+    lastStamp = Math.max(Date.now(), lastStamp + 1)
+    return new Date(lastStamp).toISOString()
+  }
+  const rowKey = (clientId: string, method: string) => `${clientId}\u0000${method}`
+
+  const log = (request: Request, bodyReceived: boolean) => {
+    const headers: Record<string, string> = {}
+    request.headers.forEach((value, name) => {
+      const n = name.toLowerCase()
+      if (n !== 'authorization' && n !== 'cookie') headers[n] = value
+    })
+    requests.push({
+      method: request.method,
+      url: request.url,
+      headers,
+      hasAuthorization: request.headers.has('authorization'),
+      bodyReceived,
+      at: Date.now(),
+    })
+  }
+
+  const gate = async (endpoint: ShareEndpoint) => {
+    const faulty = await respondWithFault(faults.take(endpoint), (status, reason, message) =>
+      errorBody(reason ?? (status >= 500 ? 'server_error' : 'emulated_fault'), message),
+    )
+    if (faulty) return faulty
+    await applyLatency(options.latency, endpoint)
+    return undefined
+  }
+  const allowed = (request: Request, clientId: string) =>
+    !options.authorize || options.authorize({ clientId, authorization: request.headers.get('authorization') })
+
+  const handlers: HttpHandler[] = [
+    http.post(route, async ({ request, params }) => {
+      const text = await request.text()
+      log(request, text.length > 0)
+      const gated = await gate('share.post')
+      if (gated) return gated
+      const clientId = String(params['clientId'])
+      if (!allowed(request, clientId)) return HttpResponse.json(errorBody('unauthorized'), { status: 401 })
+      const idempotencyKey = request.headers.get('idempotency-key')
+      const replayKey = idempotencyKey ? `${clientId}\u0000${idempotencyKey}` : undefined
+      const previous = replayKey ? replays.get(replayKey) : undefined
+      if (previous) {
+        if (previous.request !== text) {
+          return HttpResponse.json(errorBody('idempotency_key_reused', 'The Idempotency-Key was used with another body'), { status: 422 })
+        }
+        return HttpResponse.json(previous.body, { status: previous.status, headers: { 'Idempotent-Replayed': 'true' } })
+      }
+      let body: unknown
+      try {
+        body = JSON.parse(text)
+      } catch {
+        return HttpResponse.json(errorBody('invalid_body', 'Body must be JSON'), { status: 400 })
+      }
+      const o = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined
+      const backupMethod = o?.['backupMethod']
+      const cipherText = o?.['cipherText']
+      const keyVersion = o?.['keyVersion']
+      if (
+        typeof backupMethod !== 'string' ||
+        backupMethod === '' ||
+        backupMethod.length > 64 ||
+        typeof cipherText !== 'string' ||
+        cipherText === '' ||
+        (keyVersion !== undefined && typeof keyVersion !== 'string' && (typeof keyVersion !== 'number' || !Number.isFinite(keyVersion)))
+      ) {
+        return HttpResponse.json(errorBody('invalid_body', 'Expected { backupMethod: string, cipherText: string, keyVersion?: string }'), {
+          status: 400,
+        })
+      }
+      if (cipherText.length > maxLength) return HttpResponse.json(errorBody('too_large'), { status: 413 })
+      const storedAt = stamp()
+      rows.set(rowKey(clientId, backupMethod), {
+        clientId,
+        backupMethod,
+        cipherText,
+        ...(keyVersion !== undefined ? { keyVersion } : {}),
+        storedAt,
+      })
+      const answer = { backupMethod, storedAt }
+      if (replayKey) replays.set(replayKey, { request: text, status: 200, body: answer })
+      return HttpResponse.json(answer)
+    }),
+
+    http.get(route, async ({ request, params }) => {
+      log(request, false)
+      const gated = await gate('share.get')
+      if (gated) return gated
+      const clientId = String(params['clientId'])
+      if (!allowed(request, clientId)) return HttpResponse.json(errorBody('unauthorized'), { status: 401 })
+      const method = new URL(request.url).searchParams.get('backupMethod')
+      // Without a method: the most recently stored share of any method.
+      const row = method
+        ? rows.get(rowKey(clientId, method))
+        : [...rows.values()].filter((r) => r.clientId === clientId).sort((a, b) => b.storedAt.localeCompare(a.storedAt))[0]
+      if (!row) return HttpResponse.json(errorBody('not_found'), { status: 404 })
+      return HttpResponse.json({
+        cipherText: row.cipherText,
+        backupMethod: row.backupMethod,
+        ...(row.keyVersion !== undefined ? { keyVersion: row.keyVersion } : {}),
+        storedAt: row.storedAt,
+      })
+    }),
+  ]
+
+  return {
+    handlers,
+    faults,
+    requests,
+    rows: () => [...rows.values()].map((r) => ({ ...r })),
+    putRow(row) {
+      rows.set(rowKey(row.clientId, row.backupMethod), { ...row, storedAt: row.storedAt ?? stamp() })
+    },
+    reset() {
+      rows.clear()
+      replays.clear()
+      requests.length = 0
+      faults.clear()
+    },
+  }
+}

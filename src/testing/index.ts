@@ -1,0 +1,54 @@
+// Entry `react-mpc-backup/testing`: emulators of the external systems the kit talks to, for users' tests,
+// stories and benchmarks. The wallet emulator has no msw dependency; the HTTP emulators export MSW handlers.
+export { createWalletEmulator } from './createWalletEmulator.js'
+export type {
+  BackupConfigs,
+  BackupProgress,
+  BackupProgressCallback,
+  LegacyWalletEmulator,
+  WalletEmulator,
+  WalletEmulatorOptions,
+  WalletFault,
+  WalletFaults,
+  WalletNotification,
+  WalletOperation,
+} from './createWalletEmulator.js'
+export { createWalletBackend } from './createWalletBackend.js'
+export type { BackupGenerationInfo, BackupGenerationStatus, WalletBackend } from './createWalletBackend.js'
+export { EmulatedMpcError } from './EmulatedMpcError.js'
+export type { WalletEmulatorErrorCode } from './EmulatedMpcError.js'
+export { createGoogleEmulator, DRIVE_APPDATA_SCOPE } from './createGoogleEmulator.js'
+export type {
+  ConsentBehaviour,
+  ConsentOptions,
+  ConsentStep,
+  DriveFileInfo,
+  GisCall,
+  GisCallOutcome,
+  GisInitTokenClientCall,
+  GisOtherCall,
+  GisRequestAccessTokenCall,
+  GoogleEmulator,
+  GoogleEmulatorOptions,
+  GoogleEndpoint,
+  GoogleNonOAuthError,
+  GoogleOAuthErrorResponse,
+  GoogleTokenResponse,
+  IssueTokenOptions,
+  PutFileInput,
+  TokenInfo,
+} from './createGoogleEmulator.js'
+export { gisStandInScript, gisStandInUrl, gisEmulatorTokenUrl, gisRevokeUrl, gisEmulatorGlobal } from './gisStandInScript.js'
+export type { GisStandInOptions } from './gisStandInScript.js'
+export { createShareServerEmulator } from './createShareServerEmulator.js'
+export type {
+  ShareEndpoint,
+  ShareRequestLogEntry,
+  ShareRow,
+  ShareServerEmulator,
+  ShareServerEmulatorOptions,
+} from './createShareServerEmulator.js'
+export type { FaultSetOptions, FaultSwitch } from './createFaultSwitch.js'
+export type { FaultStatus, HttpFault } from './respondWithFault.js'
+export type { GoogleErrorBody, GoogleErrorReason } from './googleErrorBody.js'
+export type { LatencyOptions } from './applyLatency.js'
