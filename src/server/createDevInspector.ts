@@ -43,7 +43,7 @@ export function createDevInspector(options: { store: BackupStore }): Router {
         storedAt: s.storedAt.toISOString(),
         bytes: s.data.length,
       })),
-    ]
+    ].sort((a, b) => b.storedAt.localeCompare(a.storedAt))
     res.set('Cache-Control', 'no-store').json({ rows })
   })
   return router
