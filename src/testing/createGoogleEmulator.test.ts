@@ -1,0 +1,223 @@
+import { setupServer } from 'msw/node'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { createGoogleEmulator, DRIVE_APPDATA_SCOPE, type GoogleEmulator } from './createGoogleEmulator.js'
+import { gisEmulatorTokenUrl, gisStandInUrl } from './gisStandInScript.js'
+
+const API = 'https://www.googleapis.com'
+const server = setupServer()
+let google: GoogleEmulator
+let token: string
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+afterAll(() => server.close())
+beforeEach(() => {
+  google = createGoogleEmulator()
+  server.resetHandlers(...google.handlers)
+  token = google.issueToken().access_token
+})
+
+const auth = (t = token) => ({ Authorization: `Bearer ${t}` })
+
+async function create(name: string, content: string, t = token): Promise<Response> {
+  const boundary = 'emu-boundary-42'
+  const body =
+    `--${boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n` +
+    JSON.stringify({ name, parents: ['appDataFolder'], mimeType: 'application/json' }) +
+    `\r\n--${boundary}\r\nContent-Type: application/json\r\n\r\n${content}\r\n--${boundary}--`
+  return fetch(`${API}/upload/drive/v3/files?uploadType=multipart&fields=id,name,parents`, {
+    method: 'POST',
+    headers: { ...auth(t), 'Content-Type': `multipart/related; boundary=${boundary}` },
+    body,
+  })
+}
+
+async function list(q: string, t = token, extra = ''): Promise<Response> {
+  const params = new URLSearchParams({ spaces: 'appDataFolder', q, fields: 'files(id,name,modifiedTime,size)' })
+  return fetch(`${API}/drive/v3/files?${params}${extra}`, { headers: auth(t) })
+}
+
+describe('Drive v3 appDataFolder', () => {
+  it('create -> list with q -> update media -> get alt=media -> delete', async () => {
+    const created = await create('key.v1.json', '{"k":1}')
+    expect(created.status).toBe(200)
+    const file = (await created.json()) as { id: string; name: string; parents: string[] }
+    expect(file.name).toBe('key.v1.json')
+    // Drive answers the folder's real id, not the alias.
+    expect(file.parents).toHaveLength(1)
+    expect(file.parents[0]).not.toBe('appDataFolder')
+
+    await create('other.json', '{}')
+    const found = await list("name='key.v1.json' and trashed=false")
+    expect(found.status).toBe(200)
+    const listing = (await found.json()) as { files: Array<{ id: string; name: string; modifiedTime: string; size: string }> }
+    expect(listing.files.map((f) => f.name)).toEqual(['key.v1.json'])
+    expect(listing.files[0]?.size).toBe('7')
+
+    expect(((await (await list("name contains 'key'")).json()) as { files: unknown[] }).files).toHaveLength(1)
+    expect(((await (await list("'appDataFolder' in parents")).json()) as { files: unknown[] }).files).toHaveLength(2)
+    expect(((await (await list("name = 'nope' or name = 'other.json'")).json()) as { files: unknown[] }).files).toHaveLength(1)
+
+    const updated = await fetch(`${API}/upload/drive/v3/files/${file.id}?uploadType=media`, {
+      method: 'PATCH',
+      headers: { ...auth(), 'Content-Type': 'application/json' },
+      body: '{"k":2}',
+    })
+    expect(updated.status).toBe(200)
+    expect(((await updated.json()) as { id: string }).id).toBe(file.id)
+
+    const read = await fetch(`${API}/drive/v3/files/${file.id}?alt=media`, { headers: auth() })
+    expect(read.status).toBe(200)
+    expect(await read.text()).toBe('{"k":2}')
+    expect(google.readFile(file.id)?.text).toBe('{"k":2}')
+
+    const meta = await fetch(`${API}/drive/v3/files/${file.id}?fields=id,name,version`, { headers: auth() })
+    expect(await meta.json()).toEqual({ id: file.id, name: 'key.v1.json', version: '2' })
+
+    const ordered = await list('trashed = false', token, '&orderBy=modifiedTime%20desc')
+    expect(((await ordered.json()) as { files: Array<{ name: string }> }).files.map((f) => f.name)).toEqual([
+      'key.v1.json',
+      'other.json',
+    ])
+
+    const deleted = await fetch(`${API}/drive/v3/files/${file.id}`, { method: 'DELETE', headers: auth() })
+    expect(deleted.status).toBe(204)
+    expect(await deleted.text()).toBe('')
+    const gone = await fetch(`${API}/drive/v3/files/${file.id}?alt=media`, { headers: auth() })
+    expect(gone.status).toBe(404)
+    expect(((await gone.json()) as { error: { errors: Array<{ reason: string }> } }).error.errors[0]?.reason).toBe('notFound')
+    expect(google.files().map((f) => f.name)).toEqual(['other.json'])
+  })
+
+  it('accepts multipart/form-data uploads too (FormData)', async () => {
+    const form = new FormData()
+    form.append('metadata', new Blob([JSON.stringify({ name: 'f.bin', parents: ['appDataFolder'] })], { type: 'application/json' }))
+    form.append('file', new Blob([new Uint8Array([0, 255, 128, 10])], { type: 'application/octet-stream' }))
+    const res = await fetch(`${API}/upload/drive/v3/files?uploadType=multipart`, { method: 'POST', headers: auth(), body: form })
+    expect(res.status).toBe(200)
+    const { id } = (await res.json()) as { id: string }
+    expect([...(google.readFile(id)?.bytes ?? [])]).toEqual([0, 255, 128, 10])
+  })
+
+  it('names are not unique: two creates make two files', async () => {
+    await create('same.json', 'a')
+    await create('same.json', 'b')
+    const listing = (await (await list("name='same.json'")).json()) as { files: Array<{ id: string }> }
+    expect(listing.files).toHaveLength(2)
+    expect(new Set(listing.files.map((f) => f.id)).size).toBe(2)
+  })
+
+  it('401 with Google’s body for expired, revoked, unknown and missing tokens', async () => {
+    google.expire(token)
+    const res = await list('')
+    expect(res.status).toBe(401)
+    expect(await res.json()).toEqual({
+      error: {
+        code: 401,
+        message: expect.stringContaining('invalid authentication credentials'),
+        status: 'UNAUTHENTICATED',
+        errors: [{ domain: 'global', reason: 'authError', message: 'Invalid Credentials' }],
+      },
+    })
+    const other = google.issueToken().access_token
+    google.revoke(other)
+    expect((await list('', other)).status).toBe(401)
+    expect((await list('', 'ya29.unknown')).status).toBe(401)
+    const missing = await fetch(`${API}/drive/v3/files?spaces=appDataFolder`)
+    expect(missing.status).toBe(401)
+    expect(((await missing.json()) as { error: { status: string } }).error.status).toBe('UNAUTHENTICATED')
+  })
+
+  it('403 insufficientPermissions for a token without drive.appdata', async () => {
+    const noScope = google.issueToken({ scope: 'openid email profile' }).access_token
+    const res = await list('', noScope)
+    expect(res.status).toBe(403)
+    const body = (await res.json()) as { error: { code: number; status: string; errors: Array<{ reason: string }> } }
+    expect(body.error.code).toBe(403)
+    expect(body.error.status).toBe('PERMISSION_DENIED')
+    expect(body.error.errors[0]?.reason).toBe('insufficientPermissions')
+    expect((await create('x', 'y', noScope)).status).toBe(403)
+  })
+
+  it("another account's token sees nothing", async () => {
+    const created = (await (await create('mine.json', 'secret')).json()) as { id: string }
+    const other = google.issueToken({ account: 'other@example.com' }).access_token
+    expect(((await (await list('', other)).json()) as { files: unknown[] }).files).toEqual([])
+    expect((await fetch(`${API}/drive/v3/files/${created.id}?alt=media`, { headers: auth(other) })).status).toBe(404)
+    expect((await fetch(`${API}/drive/v3/files/${created.id}`, { method: 'DELETE', headers: auth(other) })).status).toBe(404)
+    expect(google.files('other@example.com')).toEqual([])
+    expect(google.files('user@example.com')).toHaveLength(1)
+  })
+
+  it('listing the drive space with only drive.appdata is refused; bad q is 400', async () => {
+    const res = await fetch(`${API}/drive/v3/files`, { headers: auth() })
+    expect(res.status).toBe(403)
+    expect((await list("name === 'x'")).status).toBe(400)
+  })
+
+  it.each([
+    ['drive.list', () => list('')],
+    ['drive.create', () => create('a', 'b')],
+    ['drive.get', () => fetch(`${API}/drive/v3/files/x?alt=media`, { headers: auth() })],
+    ['drive.update', () => fetch(`${API}/upload/drive/v3/files/x?uploadType=media`, { method: 'PATCH', headers: auth(), body: 'z' })],
+    ['drive.delete', () => fetch(`${API}/drive/v3/files/x`, { method: 'DELETE', headers: auth() })],
+  ] as const)('fault switch on %s: status, reason, retryAfter, times', async (endpoint, call) => {
+    google.faults.set(endpoint, { status: 429, reason: 'rateLimitExceeded', retryAfter: 2 }, { times: 1 })
+    const faulty = await call()
+    expect(faulty.status).toBe(429)
+    expect(faulty.headers.get('retry-after')).toBe('2')
+    const body = (await faulty.json()) as { error: { errors: Array<{ reason: string; domain: string }> } }
+    expect(body.error.errors[0]).toMatchObject({ reason: 'rateLimitExceeded', domain: 'usageLimits' })
+    // `times` spent: the next request is served normally.
+    const next = await call()
+    expect([200, 204, 404]).toContain(next.status)
+    expect(google.faults.active()).toEqual([])
+  })
+
+  it('fault switch: 403 storageQuotaExceeded, 503, network error, delay; clear()', async () => {
+    google.faults.set('drive.create', { status: 403, reason: 'storageQuotaExceeded' })
+    for (let i = 0; i < 2; i++) {
+      const res = await create('a', 'b')
+      expect(res.status).toBe(403)
+      expect(((await res.json()) as { error: { errors: Array<{ reason: string }> } }).error.errors[0]?.reason).toBe('storageQuotaExceeded')
+    }
+    google.faults.clear()
+    expect((await create('a', 'b')).status).toBe(200)
+
+    google.faults.set('drive.list', { status: 503 }, { times: 2 })
+    expect((await list('')).status).toBe(503)
+    expect((await list('')).status).toBe(503)
+    expect((await list('')).status).toBe(200)
+
+    google.faults.set('drive.get', { networkError: true }, { times: 1 })
+    await expect(fetch(`${API}/drive/v3/files/x`, { headers: auth() })).rejects.toThrow(TypeError)
+
+    google.faults.set('drive.list', { delayMs: 120 }, { times: 1 })
+    const started = Date.now()
+    expect((await list('')).status).toBe(200)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100)
+  })
+
+  it('serves the GIS stand-in script and the consent endpoint (Node: records calls from the request)', async () => {
+    const script = await fetch(gisStandInUrl)
+    expect(script.headers.get('content-type')).toMatch(/javascript/)
+    expect(await script.text()).toContain('initTokenClient')
+
+    google.consent.next('dropScope')
+    const post = (body: object) =>
+      fetch(gisEmulatorTokenUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const dropped = (await (await post({ client_id: 'c', scope: `openid ${DRIVE_APPDATA_SCOPE}`, call: { inUserEvent: true } })).json()) as {
+      callback: { scope: string; access_token: string }
+    }
+    expect(dropped.callback.scope.split(' ')).not.toContain(DRIVE_APPDATA_SCOPE)
+    const approved = (await (await post({ client_id: 'c', scope: DRIVE_APPDATA_SCOPE })).json()) as { callback: { access_token: string; scope: string } }
+    expect(approved.callback.scope.split(' ')).toContain(DRIVE_APPDATA_SCOPE)
+    expect(google.tokenInfo(approved.callback.access_token)?.account).toBe('user@example.com')
+    expect(google.calls.map((c) => c.kind === 'requestAccessToken' && [c.outcome, c.inUserEvent])).toEqual([
+      ['dropScope', true],
+      ['approve', false],
+    ])
+
+    google.faults.set('gis.script', { status: 500 }, { times: 1 })
+    expect((await fetch(gisStandInUrl)).status).toBe(500)
+  })
+})

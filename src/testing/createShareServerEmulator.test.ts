@@ -1,0 +1,73 @@
+import { setupServer } from 'msw/node'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createShareServerEmulator } from './createShareServerEmulator.js'
+
+const server = setupServer()
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+afterAll(() => server.close())
+
+function setup(baseURL: string) {
+  const share = createShareServerEmulator({ baseURL })
+  server.resetHandlers(...share.handlers)
+  return share
+}
+
+const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer t', ...headers }, body: JSON.stringify(body) })
+
+describe('share server emulator', () => {
+  it('post / get / replace / 404, absolute base URL', async () => {
+    const share = setup('https://app.test/api')
+    const url = 'https://app.test/api/clients/c1/backup'
+    expect((await fetch(`${url}?backupMethod=PASSWORD`)).status).toBe(404)
+    expect(await (await fetch(`${url}?backupMethod=PASSWORD`)).json()).toEqual({ error: { code: 'not_found' } })
+
+    const first = await post(url, { backupMethod: 'PASSWORD', cipherText: 'ct-1', keyVersion: 'v1' })
+    expect(first.status).toBe(200)
+    const receipt = (await first.json()) as { backupMethod: string; storedAt: string }
+    expect(receipt.backupMethod).toBe('PASSWORD')
+    expect(new Date(receipt.storedAt).toISOString()).toBe(receipt.storedAt)
+
+    await post(url, { backupMethod: 'PASSWORD', cipherText: 'ct-2', keyVersion: 'v2' })
+    await post(url, { backupMethod: 'GDRIVE', cipherText: 'ct-g' })
+    const got = (await (await fetch(`${url}?backupMethod=PASSWORD`)).json()) as Record<string, unknown>
+    expect(got).toEqual({ cipherText: 'ct-2', backupMethod: 'PASSWORD', keyVersion: 'v2', storedAt: expect.any(String) })
+    expect(share.rows()).toHaveLength(2)
+
+    expect(share.requests.every((r) => !('authorization' in r.headers))).toBe(true)
+    expect(share.requests.some((r) => r.url.includes('ct-'))).toBe(false)
+    expect(share.requests[2]).toMatchObject({ method: 'POST', hasAuthorization: true, bodyReceived: true })
+  })
+
+  it('Idempotency-Key: a replay returns the first answer and stores nothing new', async () => {
+    const share = setup('https://app.test/api')
+    const url = 'https://app.test/api/clients/c2/backup'
+    const body = { backupMethod: 'PASSWORD', cipherText: 'ct-1', keyVersion: 'v1' }
+    const a = (await (await post(url, body, { 'Idempotency-Key': 'k1' })).json()) as { storedAt: string }
+    await new Promise((r) => setTimeout(r, 5))
+    const replay = await post(url, body, { 'Idempotency-Key': 'k1' })
+    expect(replay.status).toBe(200)
+    expect(((await replay.json()) as { storedAt: string }).storedAt).toBe(a.storedAt)
+    expect(share.rows()[0]?.storedAt).toBe(a.storedAt)
+    expect((await post(url, { ...body, cipherText: 'other' }, { 'Idempotency-Key': 'k1' })).status).toBe(422)
+  })
+
+  it('400 on bad bodies; relative base URL matches any origin; faults', async () => {
+    const share = setup('/api')
+    const url = 'http://localhost:5173/api/clients/c3/backup'
+    expect((await post(url, { cipherText: 'x' })).status).toBe(400)
+    expect((await post(url, { backupMethod: 'PASSWORD', cipherText: '' })).status).toBe(400)
+    expect((await post(url, { backupMethod: 'PASSWORD', cipherText: 1 })).status).toBe(400)
+    expect((await fetch(url, { method: 'POST', body: 'nope{' })).status).toBe(400)
+    expect((await post('https://elsewhere.example/api/clients/c3/backup', { backupMethod: 'M', cipherText: 'x' })).status).toBe(200)
+
+    share.faults.set('share.post', { status: 503, retryAfter: 1 }, { times: 1 })
+    const faulty = await post(url, { backupMethod: 'M', cipherText: 'y' })
+    expect(faulty.status).toBe(503)
+    expect(faulty.headers.get('retry-after')).toBe('1')
+    expect((await post(url, { backupMethod: 'M', cipherText: 'y' })).status).toBe(200)
+    share.faults.set('share.get', { networkError: true }, { times: 1 })
+    await expect(fetch(`${url}?backupMethod=M`)).rejects.toThrow(TypeError)
+    expect(((await (await fetch(`${url}?backupMethod=M`)).json()) as { cipherText: string }).cipherText).toBe('y')
+  })
+})

@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest'
+import { createWalletBackend } from './createWalletBackend.js'
+import { createWalletEmulator } from './createWalletEmulator.js'
+
+const password = () => {
+  const bytes = crypto.getRandomValues(new Uint8Array(32))
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+const configs = (p: string) => ({ passwordStorage: { password: p } })
+
+async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise
+  } catch (e) {
+    expect(e).toBeInstanceOf(Error)
+    expect((e as Error).name).toBe('MpcError')
+    return (e as { code?: string }).code
+  }
+  throw new Error('expected a rejection')
+}
+
+describe('wallet emulator (3.x shape)', () => {
+  it('PASSWORD: backup -> notify -> recover on a fresh device sharing the backend gives the same address', async () => {
+    const backend = createWalletBackend()
+    const phone = createWalletEmulator({ clientId: 'c1', backend })
+    expect(phone.address).toMatch(/^0x[0-9a-f]{40}$/)
+    expect(await phone.isWalletOnDevice()).toBe(true)
+    expect(await phone.isWalletBackedUp()).toBe(false)
+
+    const statuses: Array<[string, boolean]> = []
+    const key = password()
+    const { cipherText, storageCallback } = await phone.backupWallet('PASSWORD', (s) => statuses.push([s.status, s.done]), configs(key))
+    expect(statuses).toEqual([
+      ['Generating share', false],
+      ['Parsing share', false],
+      ['Encrypting share', false],
+      ['Storing share', false],
+      ['Done', true],
+    ])
+    expect(typeof cipherText).toBe('string')
+    // The secret never appears in clear, the key neither.
+    expect(atob(cipherText)).not.toContain(key)
+    expect(await phone.isWalletBackedUp()).toBe(false)
+    await storageCallback()
+    expect(await phone.isWalletBackedUp()).toBe(true)
+    expect(await phone.availableRecoveryMethods()).toEqual(['PASSWORD'])
+    expect(phone.notifications).toEqual([{ success: true, method: 'PASSWORD', at: expect.any(Number) }])
+
+    const laptop = createWalletEmulator({ clientId: 'c1', backend })
+    expect(await laptop.isWalletOnDevice()).toBe(false)
+    expect(laptop.address).toBeUndefined()
+    expect(await laptop.isWalletBackedUp()).toBe(true)
+    const recoveryStatuses: string[] = []
+    const address = await laptop.recoverWallet(cipherText, 'PASSWORD', configs(key), (s) => recoveryStatuses.push(s.status))
+    expect(address).toBe(phone.address)
+    expect(laptop.address).toBe(phone.address)
+    expect(await laptop.isWalletOnDevice()).toBe(true)
+    expect(recoveryStatuses).toEqual(['Reading share', 'Decrypting share', 'Recovering backup share', 'Recovering signing share', 'Done'])
+  })
+
+  it('wrong password fails with DECRYPTION_FAILED and the emulator stays usable', async () => {
+    const backend = createWalletBackend()
+    const wallet = createWalletEmulator({ backend })
+    const key = password()
+    const { cipherText } = await wallet.backupWallet('PASSWORD', undefined, configs(key))
+    await wallet.storedClientBackupShare(true, 'PASSWORD')
+    expect(await codeOf(wallet.recoverWallet(cipherText, 'PASSWORD', configs(password())))).toBe('DECRYPTION_FAILED')
+    expect(await codeOf(wallet.recoverWallet(cipherText, 'PASSWORD'))).toBe('MISSING_PASSWORD')
+    expect(await wallet.recoverWallet(cipherText, 'PASSWORD', configs(key))).toBe(wallet.address)
+    await expect(wallet.backupWallet('PASSWORD', undefined, configs(key))).resolves.toHaveProperty('cipherText')
+  })
+
+  it('tampered cipherText fails (ciphertext byte, header field, garbage)', async () => {
+    const wallet = createWalletEmulator({ backend: createWalletBackend() })
+    const key = password()
+    const { cipherText } = await wallet.backupWallet('PASSWORD', undefined, configs(key))
+    await wallet.storedClientBackupShare(true, 'PASSWORD')
+    const envelope = JSON.parse(atob(cipherText)) as Record<string, unknown>
+    const ct = atob(String(envelope['ct']))
+    const flipped = btoa(JSON.stringify({ ...envelope, ct: btoa(String.fromCharCode(ct.charCodeAt(0) ^ 1) + ct.slice(1)) }))
+    expect(await codeOf(wallet.recoverWallet(flipped, 'PASSWORD', configs(key)))).toBe('DECRYPTION_FAILED')
+    const otherSalt = btoa(JSON.stringify({ ...envelope, salt: btoa('0123456789abcdef') }))
+    expect(await codeOf(wallet.recoverWallet(otherSalt, 'PASSWORD', configs(key)))).toBe('DECRYPTION_FAILED')
+    expect(await codeOf(wallet.recoverWallet('not base64 !!', 'PASSWORD', configs(key)))).toBe('DECRYPTION_FAILED')
+    expect(await codeOf(wallet.recoverWallet('', 'PASSWORD', configs(key)))).toBe('DECRYPTION_FAILED')
+    expect(await codeOf(wallet.recoverWallet(cipherText, 'GDRIVE'))).toBe('DECRYPTION_FAILED')
+  })
+
+  it('GDRIVE: provider custody key in the backend vault; recover without configs', async () => {
+    const backend = createWalletBackend()
+    const a = createWalletEmulator({ clientId: 'g1', backend })
+    const { cipherText } = await a.backupWallet('GDRIVE')
+    await a.storedClientBackupShare(true, 'GDRIVE')
+    const b = createWalletEmulator({ clientId: 'g1', backend })
+    expect(await b.recoverWallet(cipherText, 'GDRIVE')).toBe(a.address)
+    backend.clearVault('g1')
+    expect(await codeOf(b.recoverWallet(cipherText, 'GDRIVE'))).toBe('GDRIVE_KEY_NOT_FOUND')
+  })
+
+  it('notify false keeps the previous completed backup; a newer true retires the older; recovery retires all at next true', async () => {
+    const backend = createWalletBackend()
+    const w = createWalletEmulator({ clientId: 'r1', backend })
+    const key = password()
+    const first = await w.backupWallet('PASSWORD', undefined, configs(key))
+    await w.storedClientBackupShare(true, 'PASSWORD')
+    const failed = await w.backupWallet('PASSWORD', undefined, configs(key))
+    await w.storedClientBackupShare(false, 'PASSWORD')
+    expect(await w.isWalletBackedUp()).toBe(true)
+    expect(await codeOf(w.recoverWallet(failed.cipherText, 'PASSWORD', configs(key)))).toBe('BACKUP_SHARE_NOT_CONFIRMED')
+    expect(await w.recoverWallet(first.cipherText, 'PASSWORD', configs(key))).toBe(w.address)
+
+    // After recovery the old share still works until the next confirmed backup.
+    const device = createWalletEmulator({ clientId: 'r1', backend })
+    expect(await device.recoverWallet(first.cipherText, 'PASSWORD', configs(key))).toBe(w.address)
+    const second = await device.backupWallet('PASSWORD', undefined, configs(key))
+    await second.storageCallback()
+    expect(await codeOf(device.recoverWallet(first.cipherText, 'PASSWORD', configs(key)))).toBe('BACKUP_SHARE_RETIRED')
+    expect(await device.recoverWallet(second.cipherText, 'PASSWORD', configs(key))).toBe(w.address)
+    expect(backend.describe('r1')?.backups.map((b) => b.status)).toEqual(['retired', 'discarded', 'completed'])
+    expect(w.notifications.map((n) => n.success)).toEqual([true, false])
+  })
+
+  it('a second backup or recovery while one runs -> WALLET_MODIFICATION_ALREADY_IN_PROGRESS', async () => {
+    const w = createWalletEmulator({ backend: createWalletBackend(), latency: { backup: 50 } })
+    const key = password()
+    const first = w.backupWallet('PASSWORD', undefined, configs(key))
+    expect(await codeOf(w.backupWallet('PASSWORD', undefined, configs(key)))).toBe('WALLET_MODIFICATION_ALREADY_IN_PROGRESS')
+    expect(await codeOf(w.recoverWallet('x', 'PASSWORD', configs(key)))).toBe('WALLET_MODIFICATION_ALREADY_IN_PROGRESS')
+    await expect(first).resolves.toHaveProperty('cipherText')
+    await expect(w.backupWallet('PASSWORD', undefined, configs(key))).resolves.toHaveProperty('cipherText')
+  })
+
+  it('fault switches: error, returnValue, delay, times', async () => {
+    const w = createWalletEmulator({ backend: createWalletBackend() })
+    const key = password()
+    w.faults.backup = { error: { code: 'UNEXPECTED_ERROR', message: 'iframe gone' }, times: 1 }
+    expect(await codeOf(w.backupWallet('PASSWORD', undefined, configs(key)))).toBe('UNEXPECTED_ERROR')
+    expect(w.faults.backup).toBeUndefined()
+    w.faults.backup = { returnValue: { cipherText: '', storageCallback: async () => {} } }
+    expect((await w.backupWallet('PASSWORD', undefined, configs(key))).cipherText).toBe('')
+    w.faults.backup = undefined
+    w.faults.notify = { error: { code: 'NOTIFY_DOWN' } }
+    expect(await codeOf(w.storedClientBackupShare(true, 'PASSWORD'))).toBe('NOTIFY_DOWN')
+    expect(w.notifications).toEqual([])
+    w.faults.notify = undefined
+    w.faults.recover = { delayMs: 60, error: { code: 'CLIENT_NOT_VERIFIED' } }
+    const started = Date.now()
+    expect(await codeOf(w.recoverWallet('x', 'PASSWORD', configs(key)))).toBe('CLIENT_NOT_VERIFIED')
+    expect(Date.now() - started).toBeGreaterThanOrEqual(50)
+    expect(await codeOf(w.backupWallet('PASSKEY'))).toBe('UNSUPPORTED_STORAGE_METHODS')
+  })
+
+  it('never exposes the secret on the object', async () => {
+    const w = createWalletEmulator({ backend: createWalletBackend() })
+    const dump = JSON.stringify(w)
+    expect(Object.keys(JSON.parse(dump) as object).sort()).toEqual(
+      ['address', 'api', 'clientId', 'faults', 'notifications'].sort(),
+    )
+  })
+})
+
+describe('wallet emulator (legacy shape)', () => {
+  it('backupWallet() -> string, storedClientBackupShare(success), recoverWallet(share) -> new share', async () => {
+    const backend = createWalletBackend()
+    const old = createWalletEmulator({ api: 'legacy', clientId: 'l1', backend })
+    const share = await old.backupWallet()
+    expect(typeof share).toBe('string')
+    await old.storedClientBackupShare(true)
+    expect(old.notifications).toEqual([{ success: true, method: 'GDRIVE', at: expect.any(Number) }])
+    expect(await old.isWalletBackedUp()).toBe(true)
+
+    const device = createWalletEmulator({ api: 'legacy', clientId: 'l1', backend })
+    const newShare = await device.recoverWallet(share)
+    expect(newShare).not.toBe(share)
+    expect(device.address).toBe(old.address)
+    await device.storedClientBackupShare(true)
+    const third = createWalletEmulator({ api: 'legacy', clientId: 'l1', backend })
+    expect(await codeOf(third.recoverWallet(share))).toBe('BACKUP_SHARE_RETIRED')
+    await third.recoverWallet(newShare)
+    expect(third.address).toBe(old.address)
+  })
+})
