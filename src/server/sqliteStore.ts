@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
-import type { BackupStore, IdempotencyRecord, ListFilter, StoredBackup, StoredShare } from './BackupStore.js'
+import type { BackupStore, IdempotencyRecord, ListFilter, PutResult, StoredBackup, StoredShare } from './BackupStore.js'
 
 export interface SqliteStoreOptions {
   /** Database file; its folder is created when missing. `:memory:` works for throwaway use. */
@@ -135,8 +135,9 @@ export function sqliteStore(options: SqliteStoreOptions): BackupStore {
     expiresAt: new Date(r.expires_at),
   })
 
+  let closed = false
   let writes = 0
-  const putTx = db.transaction((backup: StoredBackup, idem: IdempotencyRecord | undefined) => {
+  const putOne = (backup: StoredBackup, idem: IdempotencyRecord | undefined): PutResult => {
     const now = backup.storedAt.getTime()
     if (idem) {
       const claimed = q.claimIdem.run({
@@ -150,7 +151,7 @@ export function sqliteStore(options: SqliteStoreOptions): BackupStore {
       })
       if (claimed.changes === 0) {
         const row = q.getIdem.get(idem.clientId, idem.key, now) as IdempotencyRow | undefined
-        if (row) return { replayed: true as const, previous: toIdem(row) }
+        if (row) return { replayed: true, previous: toIdem(row) }
       }
     }
     q.putBackup.run({
@@ -163,13 +164,61 @@ export function sqliteStore(options: SqliteStoreOptions): BackupStore {
     })
     // Expired idempotency records only need to vanish eventually; sweeping now and then keeps writes cheap.
     if (++writes % 256 === 0) q.purgeIdem.run(now)
-    return { replayed: false as const }
-  })
+    return { replayed: false }
+  }
+  const putShareOne = (share: StoredShare): void => {
+    q.putShare.run({
+      client_id: share.clientId,
+      backup_method: share.backupMethod,
+      key_id: share.keyId,
+      data: share.data,
+      stored_at: share.storedAt.getTime(),
+    })
+  }
 
-  let closed = false
+  // Group commit: writes arriving in the same event-loop turn share one transaction, hence one fsync under
+  // synchronous=FULL, and each caller is answered only after that commit. Each write runs in its own savepoint
+  // (a nested better-sqlite3 transaction), so one failing write does not undo the others.
+  type Job = { run: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }
+  let queue: Job[] = []
+  const savepoint = db.transaction((run: () => unknown) => run())
+  const commitBatch = db.transaction((jobs: Job[]) =>
+    jobs.map((job) => {
+      try {
+        return { ok: true as const, value: savepoint(job.run) }
+      } catch (error) {
+        return { ok: false as const, error }
+      }
+    }),
+  )
+  const flush = () => {
+    const jobs = queue
+    if (jobs.length === 0) return
+    queue = []
+    let outcomes: ReturnType<typeof commitBatch>
+    try {
+      // IMMEDIATE takes the write lock up front, so another process cannot make the commit fail half-way.
+      outcomes = commitBatch.immediate(jobs)
+    } catch (error) {
+      for (const job of jobs) job.reject(error)
+      return
+    }
+    outcomes.forEach((outcome, i) => {
+      const job = jobs[i]!
+      if (outcome.ok) job.resolve(outcome.value)
+      else job.reject(outcome.error)
+    })
+  }
+  const write = <T>(run: () => T): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      if (closed) return reject(new Error('sqliteStore is closed'))
+      if (queue.length === 0) setImmediate(flush)
+      queue.push({ run, resolve: resolve as (value: unknown) => void, reject })
+    })
+
   return {
-    async put(backup, idempotency) {
-      return putTx.immediate(backup, idempotency)
+    put(backup, idempotency) {
+      return write(() => putOne(backup, idempotency))
     },
     async get(clientId, backupMethod) {
       const row = (backupMethod === undefined ? q.getLatest.get(clientId) : q.getByMethod.get(clientId, backupMethod)) as
@@ -181,14 +230,8 @@ export function sqliteStore(options: SqliteStoreOptions): BackupStore {
       const rows = (filter?.clientId === undefined ? q.listAll.all() : q.listClient.all(filter.clientId)) as BackupRow[]
       return rows.map(toBackup)
     },
-    async putWebhook(share) {
-      q.putShare.run({
-        client_id: share.clientId,
-        backup_method: share.backupMethod,
-        key_id: share.keyId,
-        data: share.data,
-        stored_at: share.storedAt.getTime(),
-      })
+    putWebhook(share) {
+      return write(() => putShareOne(share))
     },
     async listWebhook(filter?: ListFilter) {
       const rows = (
@@ -203,6 +246,7 @@ export function sqliteStore(options: SqliteStoreOptions): BackupStore {
     async close() {
       if (closed) return
       closed = true
+      if (queue.length > 0) flush()
       db.close()
     },
   }

@@ -63,6 +63,20 @@ describe.each(storeCases)('$name store', (storeCase) => {
       expect(await harness.store.getIdempotency(clientId, 'k', later)).toMatchObject({ fingerprint: 'f3' })
     })
 
+    it('rolls back a failed write with its idempotency claim and keeps the other concurrent writes', async () => {
+      const clientId = `c-${randomBytes(4).toString('hex')}`
+      const broken = { ...backup(clientId, 'BROKEN'), keyId: null as unknown as string }
+      const claim = { clientId, key: 'lost', fingerprint: 'f', status: 200, body: '{}', expiresAt: new Date(Date.now() + 60_000) }
+      const results = await Promise.allSettled([
+        harness.store.put(backup(clientId, 'M1')),
+        harness.store.put(broken, claim),
+        harness.store.put(backup(clientId, 'M2')),
+      ])
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+      expect((await harness.store.list({ clientId })).map((r) => r.backupMethod).sort()).toEqual(['M1', 'M2'])
+      expect(await harness.store.getIdempotency(clientId, 'lost', new Date())).toBeUndefined()
+    })
+
     it('lists custodian shares of one client only, newest first', async () => {
       const a = `a-${randomBytes(4).toString('hex')}`
       const b = `b-${randomBytes(4).toString('hex')}`
