@@ -98,6 +98,22 @@ describe('Drive v3 appDataFolder', () => {
     expect([...(google.readFile(id)?.bytes ?? [])]).toEqual([0, 255, 128, 10])
   })
 
+  it('pages with pageSize / nextPageToken', async () => {
+    for (const n of ['a', 'b', 'c']) await create(n, n)
+    const page = async (token?: string) => {
+      const params = new URLSearchParams({ spaces: 'appDataFolder', pageSize: '2', fields: 'nextPageToken,files(name)' })
+      if (token) params.set('pageToken', token)
+      return (await (await fetch(`${API}/drive/v3/files?${params}`, { headers: auth() })).json()) as {
+        nextPageToken?: string
+        files: Array<{ name: string }>
+      }
+    }
+    const first = await page()
+    expect(first.files.map((f) => f.name)).toEqual(['a', 'b'])
+    const second = await page(first.nextPageToken)
+    expect(second).toEqual({ files: [{ name: 'c' }] })
+  })
+
   it('names are not unique: two creates make two files', async () => {
     await create('same.json', 'a')
     await create('same.json', 'b')

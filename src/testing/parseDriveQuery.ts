@@ -75,11 +75,15 @@ function compare(a: string, b: string, op: string, ordered: boolean): boolean {
 }
 
 // Drive documents `name contains` as PREFIX matching (a query 'World' does not find 'HelloWorld'); we match a
-// case-insensitive prefix of the name or of any of its word parts.
+// case-insensitive match starting at the name's start or at any word start within it.
 function nameContains(name: string, value: string): boolean {
   const needle = value.toLowerCase()
   const hay = name.toLowerCase()
-  return hay.startsWith(needle) || hay.split(/[\s._-]+/).some((part) => part.startsWith(needle))
+  for (let i = 0; i < hay.length; i++) {
+    const atWordStart = i === 0 || /[\s._\-'"()]/.test(hay.charAt(i - 1))
+    if (atWordStart && hay.startsWith(needle, i)) return true
+  }
+  return false
 }
 
 /**
