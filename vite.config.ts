@@ -68,6 +68,21 @@ export default defineConfig({
       },
       {
         plugins: [react()],
+        // Found up front, so Vite never re-optimizes mid-run (two Reacts -> "reading 'useState'").
+        optimizeDeps: {
+          include: [
+            'react',
+            'react-dom',
+            'react-dom/client',
+            'react/jsx-dev-runtime',
+            '@testing-library/react',
+            '@react-oauth/google',
+            '@tanstack/react-query',
+            'axios',
+            'axe-core',
+            'msw/browser',
+          ],
+        },
         test: {
           name: 'browser',
           include: ['src/**/*.browser.test.{ts,tsx}', 'test/**/*.browser.test.{ts,tsx}'],

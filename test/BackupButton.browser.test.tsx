@@ -1,0 +1,262 @@
+import { cleanup, screen } from '@testing-library/react'
+import axe from 'axe-core'
+import { Component, createRef, type ReactNode } from 'react'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { userEvent } from 'vitest/browser'
+import { BackupButton } from '../src/components/BackupButton.js'
+import { WalletBackupProvider } from '../src/components/WalletBackupProvider.js'
+import { portalAdapter } from '../src/adapters/portalAdapter.js'
+import type { GisRequestAccessTokenCall } from '../src/testing/index.js'
+import { captureConsole, createBrowserWorld, exposedSurfaces, secretsOf, worker, type BrowserWorld } from './support/browserWorld.js'
+
+beforeAll(() => worker.start({ quiet: true, onUnhandledRequest: 'error' }))
+afterAll(() => worker.stop())
+afterEach(() => cleanup())
+
+async function readyButton() {
+  const button = await screen.findByRole('button', { name: 'Back up wallet' }, { timeout: 5000 })
+  await expect.poll(() => (button as HTMLButtonElement).disabled, { timeout: 5000 }).toBe(false)
+  return button
+}
+
+function expectNoSecretIn(w: BrowserWorld, consoleLines: string[]) {
+  const secrets = secretsOf(w)
+  expect(secrets.length).toBeGreaterThan(0)
+  const surfaces = { ...exposedSurfaces(w), console: consoleLines.join('\n') }
+  for (const [where, text] of Object.entries(surfaces))
+    for (const secret of secrets) expect(text.includes(secret), `a secret leaked into ${where}`).toBe(false)
+}
+
+describe('BackupButton in Chromium with the real @react-oauth/google', () => {
+  test('one click: Google popup inside the click, key in Drive, cipherText on the server, wallet told, success shown', async () => {
+    const w = createBrowserWorld()
+    const console_ = captureConsole()
+    try {
+      w.mount(<BackupButton />)
+      const button = await readyButton()
+      await userEvent.click(button)
+      await expect.element(button).toHaveTextContent('Wallet backed up')
+      expect(button.getAttribute('data-state')).toBe('success')
+
+      const popups = w.google.calls.filter((c): c is GisRequestAccessTokenCall => c.kind === 'requestAccessToken')
+      expect(popups).toHaveLength(1)
+      expect(popups[0]).toMatchObject({ inUserEvent: true, eventType: 'click', scope: 'https://www.googleapis.com/auth/drive.appdata' })
+
+      const [row] = w.share.rows()
+      expect(row).toMatchObject({ clientId: w.clientId, backupMethod: 'PASSWORD' })
+      expect(row!.cipherText.length).toBeGreaterThan(40)
+      expect(w.wallet.notifications).toMatchObject([{ success: true, method: 'PASSWORD' }])
+
+      // A second backup reuses the in-memory token: no second popup; still one current key file.
+      await userEvent.click(button)
+      await expect.poll(() => w.wallet.notifications.length).toBe(2)
+      await expect.element(button).toHaveTextContent('Wallet backed up')
+      expect(w.google.calls.filter((c) => c.kind === 'requestAccessToken')).toHaveLength(1)
+      const keyFiles = w.google.files().filter((f) => f.name.startsWith(`react-mpc-backup.${w.clientId}.`))
+      expect(keyFiles).toHaveLength(1)
+      expect(keyFiles[0]!.name).toContain(String(w.share.rows()[0]!.keyVersion))
+
+      expectNoSecretIn(w, console_.lines)
+    } finally {
+      console_.restore()
+    }
+  })
+
+  test('after a failure (server 500) the error is shown with its code, the wallet hears false, and no secret is left anywhere', async () => {
+    const w = createBrowserWorld()
+    const console_ = captureConsole()
+    try {
+      w.share.faults.set('share.post', { status: 500 })
+      w.mount(<BackupButton />)
+      const button = await readyButton()
+      await userEvent.click(button)
+      await expect.element(button).toHaveTextContent('Backup failed. Try again')
+      expect(button.getAttribute('data-error-code')).toBe('SHARE_UPLOAD_FAILED')
+      expect(screen.getByRole('status').textContent).toMatch(/server failed to store/i)
+      expect(w.wallet.notifications).toMatchObject([{ success: false }])
+
+      // A retry after the fault clears succeeds.
+      w.share.faults.clear()
+      await userEvent.click(button)
+      await expect.element(button).toHaveTextContent('Wallet backed up')
+      expectNoSecretIn(w, console_.lines)
+    } finally {
+      console_.restore()
+    }
+  })
+
+  test('two fast clicks produce one backup', async () => {
+    const w = createBrowserWorld()
+    w.mount(<BackupButton />)
+    const button = await readyButton()
+    await userEvent.dblClick(button)
+    await expect.element(button).toHaveTextContent('Wallet backed up')
+    await new Promise((r) => setTimeout(r, 200))
+    expect(w.wallet.notifications).toHaveLength(1)
+    expect(w.share.requests.filter((r) => r.method === 'POST')).toHaveLength(1)
+    expect(w.google.calls.filter((c) => c.kind === 'requestAccessToken')).toHaveLength(1)
+  })
+
+  test('unmounting mid-flow does not warn and the flow ends consistently (stored and told true)', async () => {
+    const w = createBrowserWorld()
+    const console_ = captureConsole()
+    try {
+      w.wallet.faults.backup = { delayMs: 300, times: 1 }
+      const view = w.mount(<BackupButton />)
+      const button = await readyButton()
+      await userEvent.click(button)
+      await expect.element(button).toHaveTextContent('Encrypting backup…')
+      view.unmount()
+      await expect.poll(() => w.wallet.notifications.length, { timeout: 5000 }).toBe(1)
+      expect(w.wallet.notifications[0]!.success).toBe(true)
+      expect(w.share.rows()).toHaveLength(1)
+      expect(console_.lines.filter((l) => /warn|error|act\(/i.test(l))).toEqual([])
+    } finally {
+      console_.restore()
+    }
+  })
+
+  test('popup closed by the user -> GooglePopupClosed, and the wallet is never asked', async () => {
+    const w = createBrowserWorld()
+    w.google.consent.next('close')
+    w.mount(<BackupButton />)
+    const button = await readyButton()
+    await userEvent.click(button)
+    await expect.element(button).toHaveTextContent('Backup failed. Try again')
+    expect(button.getAttribute('data-error-code')).toBe('GOOGLE_POPUP_CLOSED')
+    expect(w.wallet.notifications).toHaveLength(0)
+    expect(w.share.rows()).toHaveLength(0)
+  })
+
+  test('the user unticks the Drive scope -> GoogleScopeDenied before anything is generated', async () => {
+    const w = createBrowserWorld()
+    w.google.consent.next('dropScope')
+    w.mount(<BackupButton />)
+    const button = await readyButton()
+    await userEvent.click(button)
+    await expect.element(button).toHaveTextContent('Backup failed. Try again')
+    expect(button.getAttribute('data-error-code')).toBe('GOOGLE_SCOPE_DENIED')
+    expect(w.wallet.notifications).toHaveLength(0)
+  })
+
+  test('the browser blocks the popup -> GooglePopupBlocked', async () => {
+    const w = createBrowserWorld()
+    w.google.consent.next('popupBlocked')
+    w.mount(<BackupButton />)
+    const button = await readyButton()
+    await userEvent.click(button)
+    await expect.element(button).toHaveTextContent('Backup failed. Try again')
+    expect(button.getAttribute('data-error-code')).toBe('GOOGLE_POPUP_BLOCKED')
+  })
+})
+
+describe('BackupButton component API', () => {
+  test('disabled with a reason until the Google script has loaded, then enabled', async () => {
+    const w = createBrowserWorld()
+    w.google.faults.set('gis.script', { delayMs: 400 })
+    w.mount(<BackupButton />)
+    const button = screen.getByRole('button')
+    expect(button).toHaveProperty('disabled', true)
+    expect(button.textContent).toBe('Loading Google sign-in…')
+    expect(button.getAttribute('data-disabled-reason')).toBe('google-loading')
+    expect(screen.getByRole('status').textContent).toBe('Loading Google sign-in…')
+    await readyButton()
+  })
+
+  test('asChild renders the child element with our state, ref forwarded, props spread, user onClick first and able to cancel', async () => {
+    const w = createBrowserWorld()
+    const ref = createRef<HTMLButtonElement>()
+    const clicks: string[] = []
+    w.mount(
+      <BackupButton
+        asChild
+        ref={ref}
+        className="mine"
+        data-testid="custom"
+        labels={{ idle: 'Save my wallet' }}
+        onClick={(e) => {
+          clicks.push('user')
+          e.preventDefault()
+        }}
+      >
+        <button type="button" className="theirs">
+          Save my wallet
+        </button>
+      </BackupButton>,
+    )
+    const button = await screen.findByTestId('custom')
+    await expect.poll(() => (button as HTMLButtonElement).disabled, { timeout: 5000 }).toBe(false)
+    expect(ref.current).toBe(button)
+    expect(button.className).toBe('mine theirs')
+    expect(button.getAttribute('data-state')).toBe('idle')
+    await userEvent.click(button)
+    expect(clicks).toEqual(['user'])
+    await new Promise((r) => setTimeout(r, 100))
+    expect(button.getAttribute('data-state')).toBe('idle')
+    expect(w.google.calls.filter((c) => c.kind === 'requestAccessToken')).toHaveLength(0)
+  })
+
+  test('labels are overridable and announced in a polite live region; aria-busy while running', async () => {
+    const w = createBrowserWorld()
+    w.wallet.faults.backup = { delayMs: 300, times: 1 }
+    w.mount(<BackupButton labels={{ idle: 'Sauvegarder', generating: 'Chiffrement…', success: 'Sauvegardé' }} />)
+    const button = await screen.findByRole('button', { name: 'Sauvegarder' })
+    await expect.poll(() => (button as HTMLButtonElement).disabled, { timeout: 5000 }).toBe(false)
+    await userEvent.click(button)
+    await expect.element(button).toHaveTextContent('Chiffrement…')
+    expect(button.getAttribute('aria-busy')).toBe('true')
+    const status = screen.getByRole('status')
+    expect(status.getAttribute('aria-live')).toBe('polite')
+    expect(status.textContent).toBe('Chiffrement…')
+    await expect.element(button).toHaveTextContent('Sauvegardé')
+    expect(button.hasAttribute('aria-busy')).toBe(false)
+  })
+
+  test('has no axe violations when idle and after success', async () => {
+    const w = createBrowserWorld()
+    const view = w.mount(<BackupButton />)
+    const button = await readyButton()
+    const check = async () => (await axe.run(view.container)).violations.map((v) => v.id)
+    expect(await check()).toEqual([])
+    await userEvent.click(button)
+    await expect.element(button).toHaveTextContent('Wallet backed up')
+    expect(await check()).toEqual([])
+  })
+})
+
+class Catch extends Component<{ children: ReactNode }, { error?: Error }> {
+  override state: { error?: Error } = {}
+  static getDerivedStateFromError(error: Error) {
+    return { error }
+  }
+  override render() {
+    return this.state.error ? <p role="alert">{this.state.error.message}</p> : this.props.children
+  }
+}
+
+describe('WalletBackupProvider bad input fails at render naming the prop', () => {
+  const wallet = () => portalAdapter(createBrowserWorld().wallet)
+  const cases: Array<[string, Record<string, unknown>]> = [
+    ['clientId', { wallet: wallet(), googleClientId: 'x', server: { baseURL: '/api' } }],
+    ['googleClientId', { wallet: wallet(), clientId: 'c', server: { baseURL: '/api' } }],
+    ['wallet', { googleClientId: 'x', clientId: 'c', server: { baseURL: '/api' } }],
+  ]
+  test.each(cases)('missing %s', async (prop, props) => {
+    const console_ = captureConsole()
+    try {
+      const { render } = await import('@testing-library/react')
+      render(
+        <Catch>
+          {/* @ts-expect-error deliberately missing a required prop */}
+          <WalletBackupProvider {...props}>
+            <BackupButton />
+          </WalletBackupProvider>
+        </Catch>,
+      )
+      const alert = await screen.findByRole('alert')
+      expect(alert.textContent).toContain(`"${prop}"`)
+    } finally {
+      console_.restore()
+    }
+  })
+})

@@ -1,0 +1,214 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { createWorld, server, type World } from './support/nodeHarness.js'
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+afterAll(() => server.close())
+
+const falses = (w: World) => w.wallet.notifications.filter((n) => !n.success).length
+const trues = (w: World) => w.wallet.notifications.filter((n) => n.success).length
+
+/** Backs up once (the good backup), arms a fault, backs up again, and returns what the second attempt threw. */
+async function failAfterGoodBackup(w: World, arm: (w: World) => void) {
+  await w.backup()
+  const good = { address: w.wallet.address, notifications: w.wallet.notifications.length }
+  arm(w)
+  const error = await w.backup().then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  return { good, error: error as { name: string; code: string; step?: string; facts: Record<string, unknown> } }
+}
+
+type Cell = {
+  name: string
+  arm: (w: World) => void
+  error: string
+  code: string
+  generated: boolean
+}
+
+const cells: Cell[] = [
+  {
+    name: 'the wallet throws while making the share',
+    arm: (w) => (w.wallet.faults.backup = { error: { code: 'UNEXPECTED_ERROR', message: 'boom' } }),
+    error: 'WalletBackupFailed',
+    code: 'WALLET_BACKUP_FAILED',
+    generated: false,
+  },
+  {
+    name: 'the wallet is busy with another backup',
+    arm: (w) => (w.wallet.faults.backup = { error: { code: 'WALLET_MODIFICATION_ALREADY_IN_PROGRESS' } }),
+    error: 'WalletBusy',
+    code: 'WALLET_BUSY',
+    generated: false,
+  },
+  {
+    name: 'Drive answers 401 (token expired)',
+    arm: (w) => w.google.faults.set('drive.create', { status: 401 }),
+    error: 'GoogleTokenExpired',
+    code: 'GOOGLE_TOKEN_EXPIRED',
+    generated: true,
+  },
+  {
+    name: 'Drive answers 403 storageQuotaExceeded',
+    arm: (w) => w.google.faults.set('drive.create', { status: 403, reason: 'storageQuotaExceeded' }),
+    error: 'DriveQuotaExceeded',
+    code: 'DRIVE_QUOTA_EXCEEDED',
+    generated: true,
+  },
+  {
+    name: 'Drive answers 429 on every try',
+    arm: (w) => w.google.faults.set('drive.create', { status: 429 }),
+    error: 'DriveRateLimited',
+    code: 'DRIVE_RATE_LIMITED',
+    generated: true,
+  },
+  {
+    name: 'Drive answers 500 on every try',
+    arm: (w) => w.google.faults.set('drive.create', { status: 500 }),
+    error: 'DriveUnavailable',
+    code: 'DRIVE_UNAVAILABLE',
+    generated: true,
+  },
+  {
+    name: 'Drive is unreachable',
+    arm: (w) => w.google.faults.set('drive.list', { networkError: true }),
+    error: 'DriveUnavailable',
+    code: 'DRIVE_UNAVAILABLE',
+    generated: true,
+  },
+  {
+    name: 'the server answers 400',
+    arm: (w) => w.share.faults.set('share.post', { status: 400 }),
+    error: 'ShareUploadFailed',
+    code: 'SHARE_UPLOAD_FAILED',
+    generated: true,
+  },
+  {
+    name: 'the server answers 403',
+    arm: (w) => w.share.faults.set('share.post', { status: 403 }),
+    error: 'ShareUnauthorized',
+    code: 'SHARE_UNAUTHORIZED',
+    generated: true,
+  },
+  {
+    name: 'the server answers 500 on every try',
+    arm: (w) => w.share.faults.set('share.post', { status: 500 }),
+    error: 'ShareUploadFailed',
+    code: 'SHARE_UPLOAD_FAILED',
+    generated: true,
+  },
+  {
+    name: 'the server is unreachable',
+    arm: (w) => w.share.faults.set('share.post', { networkError: true }, { times: 3 }),
+    error: 'ShareUploadFailed',
+    code: 'SHARE_UPLOAD_FAILED',
+    generated: true,
+  },
+  {
+    name: 'telling the provider throws',
+    arm: (w) => (w.wallet.faults.notify = { error: { code: 'UNEXPECTED_ERROR' }, times: 1 }),
+    error: 'NotifyFailed',
+    code: 'NOTIFY_FAILED',
+    generated: true,
+  },
+]
+
+describe('backupWallet: each step failure', () => {
+  test.each(cells)('$name -> $error ($code), the provider hears false once iff a share existed, the old backup recovers, a retry succeeds', async (cell) => {
+    const w = createWorld()
+    const { good, error } = await failAfterGoodBackup(w, cell.arm)
+    expect(error).toMatchObject({ name: cell.error, code: cell.code })
+    expect(falses(w)).toBe(cell.generated ? 1 : 0)
+    expect(trues(w)).toBe(1) // the good backup only (a notify fault is a failed attempt, not a stored share)
+
+    // The previous good backup still recovers on a new device.
+    w.wallet.faults = {}
+    w.google.faults.clear()
+    w.share.faults.clear()
+    if (cell.code === 'GOOGLE_TOKEN_EXPIRED') {
+      expect(w.tokenRejected.count).toBe(1)
+      w.newToken()
+    }
+    const device = w.newDevice()
+    const recovered = await device.recover()
+    expect(recovered.address).toBe(good.address)
+
+    // And once the fault clears a backup succeeds.
+    await expect(device.backup()).resolves.toMatchObject({ backupMethod: 'PASSWORD' })
+  })
+
+  test('a wallet that returns an empty cipherText is WalletBackupFailed and the provider hears false', async () => {
+    const w = createWorld()
+    w.wallet.faults.backup = { returnValue: { cipherText: '', storageCallback: async () => {} } }
+    await expect(w.backup()).rejects.toMatchObject({ name: 'WalletBackupFailed', facts: { providerCode: 'EMPTY_CIPHERTEXT' } })
+    expect(falses(w)).toBe(1)
+    expect(w.share.rows()).toHaveLength(0)
+  })
+
+  test('a wallet that returns a non-string cipherText is WalletBackupFailed and the provider hears false', async () => {
+    const w = createWorld()
+    w.wallet.faults.backup = { returnValue: { cipherText: 42, storageCallback: async () => {} } }
+    await expect(w.backup()).rejects.toMatchObject({ name: 'WalletBackupFailed', code: 'WALLET_BACKUP_FAILED' })
+    expect(falses(w)).toBe(1)
+  })
+})
+
+describe('backupWallet: what it stores', () => {
+  test('two successive backups leave exactly one current key file in Drive, the one the server record names', async () => {
+    const w = createWorld()
+    await w.backup()
+    const second = await w.backup()
+    const keyFiles = w.google.files().filter((f) => f.name.startsWith(`react-mpc-backup.${w.clientId}.v`))
+    expect(keyFiles.map((f) => f.name)).toEqual([`react-mpc-backup.${w.clientId}.v${second.keyVersion}.key`])
+    expect(w.share.rows()).toMatchObject([{ clientId: w.clientId, backupMethod: 'PASSWORD', keyVersion: second.keyVersion }])
+  })
+
+  test('the result holds no secret: method, time and key version only', async () => {
+    const w = createWorld()
+    const result = await w.backup()
+    expect(Object.keys(result).sort()).toEqual(['backupMethod', 'keyVersion', 'storedAt'])
+  })
+
+  test('a transient Drive 503 and a server 502 are retried and the backup succeeds', async () => {
+    const w = createWorld()
+    w.google.faults.set('drive.create', { status: 503 }, { times: 1 })
+    w.share.faults.set('share.post', { status: 502 }, { times: 1 })
+    await expect(w.backup()).resolves.toMatchObject({ backupMethod: 'PASSWORD' })
+    expect(trues(w)).toBe(1)
+    expect(falses(w)).toBe(0)
+  })
+
+  test('a 4xx from the server is not retried', async () => {
+    const w = createWorld()
+    w.share.faults.set('share.post', { status: 400 })
+    await expect(w.backup()).rejects.toMatchObject({ code: 'SHARE_UPLOAD_FAILED', facts: { status: 400 } })
+    expect(w.share.requests.filter((r) => r.method === 'POST')).toHaveLength(1)
+  })
+
+  test('provider custody skips Drive and still uploads and notifies', async () => {
+    const w = createWorld({ keyCustody: 'provider' })
+    await expect(w.backup()).resolves.toMatchObject({ backupMethod: 'GDRIVE' })
+    expect(w.google.files()).toHaveLength(0)
+    expect(w.share.rows()).toMatchObject([{ backupMethod: 'GDRIVE' }])
+    expect(trues(w)).toBe(1)
+  })
+
+  test('a second backup of the same client while one runs is WalletBusy and does not disturb the first', async () => {
+    const w = createWorld()
+    const first = w.backup()
+    await expect(w.backup()).rejects.toMatchObject({ code: 'WALLET_BUSY' })
+    await expect(first).resolves.toMatchObject({ backupMethod: 'PASSWORD' })
+    expect(falses(w)).toBe(0)
+  })
+
+  test('an aborted backup ends with Aborted and the provider hears false once the share exists', async () => {
+    const w = createWorld()
+    const controller = new AbortController()
+    w.google.faults.set('drive.create', { delayMs: 200 })
+    const run = w.backup(controller.signal)
+    setTimeout(() => controller.abort(), 50)
+    await expect(run).rejects.toMatchObject({ name: 'Aborted', code: 'ABORTED' })
+    expect(falses(w)).toBe(1)
+  })
+})

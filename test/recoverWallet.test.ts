@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { createWorld, server } from './support/nodeHarness.js'
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+afterAll(() => server.close())
+
+describe('recoverWallet: the full cycle', () => {
+  test('back up on device A, recover on a fresh device B with the same address, and a second recovery from the new backup works', async () => {
+    const w = createWorld()
+    await w.backup()
+    const address = w.wallet.address
+    expect(address).toMatch(/^0x[0-9a-f]{40}$/)
+
+    const b = w.newDevice()
+    expect(b.wallet.address).toBeUndefined()
+    const first = await b.recover()
+    expect(first.address).toBe(address)
+    expect(b.wallet.address).toBe(address)
+    // Recovery stored a fresh backup and told the provider.
+    expect(b.wallet.notifications.filter((n) => n.success)).toHaveLength(1)
+    expect(w.share.rows()).toMatchObject([{ keyVersion: first.keyVersion }])
+
+    const c = w.newDevice()
+    await expect(c.recover()).resolves.toMatchObject({ address })
+  })
+
+  test('after recovery the old cipherText is retired, and only one key file (the new one) stays in Drive', async () => {
+    const w = createWorld()
+    const before = await w.backup()
+    const oldKeyName = `react-mpc-backup.${w.clientId}.v${before.keyVersion}.key`
+    const recovered = await w.newDevice().recover()
+    const names = w.google.files().map((f) => f.name)
+    expect(names).toEqual([`react-mpc-backup.${w.clientId}.v${recovered.keyVersion}.key`])
+    expect(names).not.toContain(oldKeyName)
+    expect(w.backend.describe(w.clientId)?.backups.filter((b) => b.status === 'completed')).toHaveLength(1)
+  })
+})
+
+describe('recoverWallet: errors leave the wallet usable and overwrite nothing', () => {
+  test('no key in Drive (another Google account) -> KeyNotFound', async () => {
+    const w = createWorld()
+    await w.backup()
+    const rowsBefore = w.share.rows()
+    w.google.addAccount('other@example.com')
+    // The new device signs in with another Google account: its Drive has no key.
+    const other = w.google.issueToken({ account: 'other@example.com' }).access_token
+    const b = w.newDevice()
+    const { recoverWallet } = await import('../src/core/recoverWallet.js')
+    const { portalAdapter } = await import('../src/adapters/portalAdapter.js')
+    await expect(
+      recoverWallet({ ...w.config, wallet: portalAdapter(b.wallet) }, { getAccessToken: async () => other }),
+    ).rejects.toMatchObject({ name: 'KeyNotFound', code: 'KEY_NOT_FOUND' })
+    expect(w.share.rows()).toEqual(rowsBefore)
+    await expect(b.recover()).resolves.toMatchObject({ address: w.wallet.address })
+  })
+
+  test('no share on the server -> ShareNotFound', async () => {
+    const w = createWorld()
+    await expect(w.newDevice().recover()).rejects.toMatchObject({ name: 'ShareNotFound', code: 'SHARE_NOT_FOUND' })
+  })
+
+  test('key and share of different versions -> KeyNotFound naming the mismatch, nothing overwritten', async () => {
+    const w = createWorld()
+    await w.backup()
+    const [row] = w.share.rows()
+    w.share.putRow({ ...row!, keyVersion: 'zzzz-other-version' })
+    const filesBefore = w.google.files().map((f) => f.name)
+    await expect(w.newDevice().recover()).rejects.toMatchObject({ code: 'KEY_NOT_FOUND', details: 'key version mismatch' })
+    expect(w.google.files().map((f) => f.name)).toEqual(filesBefore)
+  })
+
+  test('tampered cipherText -> RecoveryFailed; the wallet stays usable and the stored backup is untouched', async () => {
+    const w = createWorld()
+    await w.backup()
+    const [row] = w.share.rows()
+    const bytes = Buffer.from(row!.cipherText, 'base64')
+    bytes[bytes.length - 5] = bytes[bytes.length - 5]! ^ 0xff
+    w.share.putRow({ ...row!, cipherText: bytes.toString('base64') })
+    const b = w.newDevice()
+    await expect(b.recover()).rejects.toMatchObject({ name: 'RecoveryFailed', code: 'RECOVERY_FAILED' })
+    expect(w.google.files()).toHaveLength(1)
+    expect(b.wallet.notifications).toHaveLength(0)
+    // Put the good share back: the same device recovers (it was left usable).
+    w.share.putRow(row!)
+    await expect(b.recover()).resolves.toMatchObject({ address: w.wallet.address })
+  })
+})
+
+describe('getBackupStatus', () => {
+  test('none before, partial with only one side, backedUp after a backup', async () => {
+    const { getBackupStatus } = await import('../src/core/getBackupStatus.js')
+    const w = createWorld()
+    const status = () => getBackupStatus(w.config, { accessToken: w.token })
+    await expect(status()).resolves.toMatchObject({ state: 'none', server: false, drive: false })
+    const done = await w.backup()
+    await expect(status()).resolves.toMatchObject({ state: 'backedUp', server: true, drive: true, wallet: true })
+    // Only the server side: the key file is gone.
+    const file = w.google.files()[0]!
+    const res = await fetch(`https://www.googleapis.com/drive/v3/files/${file.id}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${w.token}` },
+    })
+    expect(res.status).toBe(204)
+    await expect(status()).resolves.toMatchObject({ state: 'partial', server: true, drive: false })
+    expect(done.keyVersion).toBeTruthy()
+  })
+
+  test('without a held token Drive is not asked (drive: undefined) and nothing opens a popup', async () => {
+    const { getBackupStatus } = await import('../src/core/getBackupStatus.js')
+    const w = createWorld()
+    await w.backup()
+    const s = await getBackupStatus(w.config, {})
+    expect(s).toMatchObject({ state: 'backedUp', server: true, drive: undefined })
+  })
+})

@@ -1,0 +1,105 @@
+// A backup world in real Chromium: the MSW worker serves the GIS stand-in and emulates Drive and the app's server;
+// the real @react-oauth/google loads the stand-in; the wallet emulator encrypts for real.
+import { QueryClient } from '@tanstack/react-query'
+import { render } from '@testing-library/react'
+import { setupWorker } from 'msw/browser'
+import type { ReactNode } from 'react'
+import { portalAdapter } from '../../src/adapters/portalAdapter.js'
+import { WalletBackupProvider } from '../../src/components/WalletBackupProvider.js'
+import {
+  createGoogleEmulator,
+  createShareServerEmulator,
+  createWalletBackend,
+  createWalletEmulator,
+} from '../../src/testing/index.js'
+
+export const worker = setupWorker()
+export const GOOGLE_CLIENT_ID = 'emulator-client-id'
+
+/** Every request the page made, with its Authorization header, to find tokens and to scan URLs. */
+export const seen: { urls: string[]; authorizations: string[] } = { urls: [], authorizations: [] }
+worker.events.on('request:start', ({ request }) => {
+  seen.urls.push(request.url)
+  const auth = request.headers.get('authorization')
+  if (auth) seen.authorizations.push(auth.replace(/^Bearer /, ''))
+})
+
+export function createBrowserWorld(options: { clientId?: string; backend?: ReturnType<typeof createWalletBackend> } = {}) {
+  const clientId = options.clientId ?? `client-${Math.random().toString(36).slice(2, 8)}`
+  const google = createGoogleEmulator({ clientId: GOOGLE_CLIENT_ID })
+  const share = createShareServerEmulator({ baseURL: '/api' })
+  worker.resetHandlers(...google.handlers, ...share.handlers)
+  seen.urls.length = 0
+  seen.authorizations.length = 0
+  const backend = options.backend ?? createWalletBackend()
+  const wallet = createWalletEmulator({ clientId, backend })
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } })
+  const adapter = portalAdapter(wallet)
+  const mount = (children: ReactNode, extra: { wallet?: typeof wallet } = {}) =>
+    render(
+      <WalletBackupProvider
+        wallet={extra.wallet ? portalAdapter(extra.wallet) : adapter}
+        googleClientId={GOOGLE_CLIENT_ID}
+        server={{ baseURL: '/api' }}
+        clientId={clientId}
+        queryClient={queryClient}
+        retry={{ tries: 2, baseDelayMs: 1 }}
+      >
+        {children}
+      </WalletBackupProvider>,
+    )
+  return { clientId, google, share, backend, wallet, queryClient, mount }
+}
+
+export type BrowserWorld = ReturnType<typeof createBrowserWorld>
+
+/** The secrets of this world: every cipherText the server saw, every key file's content, every access token. */
+export function secretsOf(w: BrowserWorld): string[] {
+  const cipherTexts = w.share.rows().map((r) => r.cipherText)
+  const keys = w.google.files().map((f) => w.google.readFile(f.id)?.text ?? '')
+  return [...cipherTexts, ...keys, ...seen.authorizations].filter((s) => s.length >= 16)
+}
+
+/** Everything a secret must never reach: the query and mutation caches (state, variables, errors), web storage. */
+export function exposedSurfaces(w: BrowserWorld): Record<string, string> {
+  const errorText = (e: unknown): unknown =>
+    e instanceof Error ? { name: e.name, message: e.message, cause: errorText(e.cause), own: { ...e } } : e
+  const queries = w.queryClient.getQueryCache().getAll().map((q) => ({ key: q.queryKey, state: { ...q.state, error: errorText(q.state.error) } }))
+  const mutations = w.queryClient.getMutationCache().getAll().map((m) => ({
+    key: m.options.mutationKey,
+    state: { ...m.state, error: errorText(m.state.error) },
+  }))
+  const storage = (s: Storage) => JSON.stringify(Object.entries({ ...s }))
+  return {
+    queryCache: JSON.stringify(queries),
+    mutationCache: JSON.stringify(mutations),
+    localStorage: storage(localStorage),
+    sessionStorage: storage(sessionStorage),
+    requestUrls: seen.urls.join('\n'),
+  }
+}
+
+/** Captures console output (all levels) while a test runs. */
+export function captureConsole() {
+  const lines: string[] = []
+  const levels = ['log', 'info', 'warn', 'error', 'debug'] as const
+  const originals = levels.map((l) => console[l])
+  levels.forEach((l, i) => {
+    console[l] = (...args: unknown[]) => {
+      lines.push(args.map((a) => (typeof a === 'string' ? a : safeJson(a))).join(' '))
+      originals[i]!.apply(console, args)
+    }
+  })
+  return {
+    lines,
+    restore: () => levels.forEach((l, i) => (console[l] = originals[i]!)),
+  }
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return v instanceof Error ? `${v.name}: ${v.message}` : JSON.stringify(v)
+  } catch {
+    return String(v)
+  }
+}

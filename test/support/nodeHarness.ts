@@ -1,0 +1,71 @@
+// A backup world in Node: MSW at the network edge (Google and the app's server emulated), the wallet emulator, and
+// the kit's real core on top. Each call builds a fresh world.
+import { setupServer } from 'msw/node'
+import {
+  createGoogleEmulator,
+  createShareServerEmulator,
+  createWalletBackend,
+  createWalletEmulator,
+} from '../../src/testing/index.js'
+import { portalAdapter } from '../../src/adapters/portalAdapter.js'
+import { backupWallet } from '../../src/core/backupWallet.js'
+import { recoverWallet } from '../../src/core/recoverWallet.js'
+import { createShareApi } from '../../src/core/createShareApi.js'
+import { DRIVE_APPDATA_SCOPE } from '../../src/core/driveKeyStore.js'
+import type { BackupConfig } from '../../src/core/backupWallet.js'
+import type { KeyCustody } from '../../src/core/WalletAdapter.js'
+
+export const server = setupServer()
+export const BASE = 'http://app.test/api'
+
+export function createWorld(options: { clientId?: string; keyCustody?: KeyCustody } = {}) {
+  const clientId = options.clientId ?? 'client-1'
+  const google = createGoogleEmulator()
+  const share = createShareServerEmulator({ baseURL: BASE })
+  server.resetHandlers(...google.handlers, ...share.handlers)
+  const backend = createWalletBackend()
+  const wallet = createWalletEmulator({ clientId, backend })
+  const keyCustody = options.keyCustody ?? 'kit'
+  let token = google.issueToken({ scope: DRIVE_APPDATA_SCOPE }).access_token
+  const tokenRejected = { count: 0 }
+  const config: BackupConfig = {
+    wallet: portalAdapter(wallet, { keyCustody }),
+    clientId,
+    shareApi: createShareApi({ baseURL: BASE }),
+    retry: { tries: 3, baseDelayMs: 1, maxDelayMs: 5 },
+  }
+  const params = () => ({
+    getAccessToken: async () => token,
+    onTokenRejected: () => void tokenRejected.count++,
+  })
+  return {
+    clientId,
+    google,
+    share,
+    backend,
+    wallet,
+    config,
+    tokenRejected,
+    get token() {
+      return token
+    },
+    newToken() {
+      token = google.issueToken({ scope: DRIVE_APPDATA_SCOPE }).access_token
+      return token
+    },
+    backup: (signal?: AbortSignal) => backupWallet(config, { ...params(), signal }),
+    recover: (signal?: AbortSignal) => recoverWallet(config, { ...params(), signal }),
+    /** A new device: a fresh wallet instance for the same client, same provider backend, same Google account. */
+    newDevice() {
+      const device = createWalletEmulator({ clientId, backend })
+      const deviceConfig: BackupConfig = { ...config, wallet: portalAdapter(device, { keyCustody }) }
+      return {
+        wallet: device,
+        recover: () => recoverWallet(deviceConfig, params()),
+        backup: () => backupWallet(deviceConfig, params()),
+      }
+    },
+  }
+}
+
+export type World = ReturnType<typeof createWorld>
