@@ -232,7 +232,7 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
     )
     if (result.replayed) return replay(res, result.previous, idempotency?.fingerprint ?? '', clientId, backupMethod)
     emit('backup.stored', clientId, backupMethod)
-    res.status(200).type('application/json').send(answer)
+    sendJsonText(res, 200, answer)
   })
 
   router.get('/clients/:clientId/backup', owner, async (req, res) => {
@@ -284,7 +284,8 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
   function replay(res: Response, previous: IdempotencyRecord, fingerprint: string, clientId: string, method: string) {
     if (previous.fingerprint !== fingerprint) throw new HttpError(422, 'idempotency_key_reused')
     emit('backup.replayed', clientId, method)
-    res.status(previous.status).set('Idempotent-Replayed', 'true').type('application/json').send(previous.body)
+    res.set('Idempotent-Replayed', 'true')
+    sendJsonText(res, previous.status, previous.body)
   }
 
   function openOrReport(open: () => string, clientId: string, method: string): string {
@@ -337,6 +338,14 @@ function toHttpError(error: unknown, req: Request, logger: { error(message: stri
   const name = error instanceof Error ? error.name : typeof error
   logger.error(`[react-mpc-backup] internal_error: ${name} (${req.method} ${req.route?.path ?? ''})`)
   return new HttpError(500, 'internal_error')
+}
+
+// res.send would hash every body for an ETag; these answers are no-store, so the hash is wasted work.
+function sendJsonText(res: Response, status: number, body: string): void {
+  res.statusCode = status
+  res.setHeader('Content-Type', 'application/json; charset=utf-8')
+  res.setHeader('Content-Length', Buffer.byteLength(body))
+  res.end(body)
 }
 
 function sendError(res: Response, error: HttpError): void {

@@ -28,6 +28,8 @@ export interface BackupServer {
 export function createServer(config: ServerConfig): BackupServer {
   const app = express()
   app.disable('x-powered-by')
+  // Every API answer is no-store; ETags would only cost a hash per response.
+  app.set('etag', false)
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy)
 
   app.use((_req, res, next) => {

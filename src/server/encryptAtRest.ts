@@ -27,6 +27,21 @@ const HEADER_BYTES = 1 + IV_BYTES + TAG_BYTES
 
 export const DEFAULT_KEY_ID = 'default'
 
+// One randomBytes call per IV costs more than the AES work on small values; slicing IVs from a larger CSPRNG
+// buffer keeps them just as random and never reuses a byte.
+const IV_POOL_BYTES = IV_BYTES * 512
+let ivPool = Buffer.alloc(0)
+let ivOffset = 0
+function nextIv(): Buffer {
+  if (ivOffset + IV_BYTES > ivPool.length) {
+    ivPool = randomBytes(IV_POOL_BYTES)
+    ivOffset = 0
+  }
+  const iv = Buffer.from(ivPool.subarray(ivOffset, ivOffset + IV_BYTES))
+  ivOffset += IV_BYTES
+  return iv
+}
+
 /** AES-256-GCM sealing for values stored at rest, with a key id per value so keys can rotate. */
 export function encryptAtRest(config: EncryptionKeyConfig): AtRestCipher {
   const { current, keys } = normalize(config)
@@ -39,7 +54,7 @@ export function encryptAtRest(config: EncryptionKeyConfig): AtRestCipher {
     seal(plaintext, context) {
       const key = keys.get(current)
       if (!key) throw new StorageKeyMismatchError(current, 'unknown_key')
-      const iv = randomBytes(IV_BYTES)
+      const iv = nextIv()
       const cipher = createCipheriv('aes-256-gcm', key, iv)
       cipher.setAAD(aad(current, context))
       const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()])

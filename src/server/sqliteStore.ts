@@ -30,6 +30,7 @@ const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> 
         PRIMARY KEY (client_id, backup_method)
       );
       CREATE INDEX client_backups_latest ON client_backups (client_id, seq DESC);
+      CREATE INDEX client_backups_seq ON client_backups (seq);
       CREATE TABLE custodian_shares (
         client_id     TEXT    NOT NULL,
         backup_method TEXT    NOT NULL,
@@ -40,6 +41,7 @@ const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> 
         PRIMARY KEY (client_id, backup_method)
       );
       CREATE INDEX custodian_shares_latest ON custodian_shares (client_id, seq DESC);
+      CREATE INDEX custodian_shares_seq ON custodian_shares (seq);
       CREATE TABLE idempotency_keys (
         client_id   TEXT    NOT NULL,
         idem_key    TEXT    NOT NULL,
