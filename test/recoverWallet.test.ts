@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { portalAdapter } from '../src/adapters/portalAdapter.js'
+import { getBackupStatus } from '../src/core/getBackupStatus.js'
+import { recoverWallet } from '../src/core/recoverWallet.js'
 import { createWorld, server } from './support/nodeHarness.js'
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
@@ -45,8 +48,6 @@ describe('recoverWallet: errors leave the wallet usable and overwrite nothing', 
     // The new device signs in with another Google account: its Drive has no key.
     const other = w.google.issueToken({ account: 'other@example.com' }).access_token
     const b = w.newDevice()
-    const { recoverWallet } = await import('../src/core/recoverWallet.js')
-    const { portalAdapter } = await import('../src/adapters/portalAdapter.js')
     await expect(
       recoverWallet({ ...w.config, wallet: portalAdapter(b.wallet) }, { getAccessToken: async () => other }),
     ).rejects.toMatchObject({ name: 'KeyNotFound', code: 'KEY_NOT_FOUND' })
@@ -88,7 +89,6 @@ describe('recoverWallet: errors leave the wallet usable and overwrite nothing', 
 
 describe('getBackupStatus', () => {
   test('none before, partial with only one side, backedUp after a backup', async () => {
-    const { getBackupStatus } = await import('../src/core/getBackupStatus.js')
     const w = createWorld()
     const status = () => getBackupStatus(w.config, { accessToken: w.token })
     await expect(status()).resolves.toMatchObject({ state: 'none', server: false, drive: false })
@@ -106,7 +106,6 @@ describe('getBackupStatus', () => {
   })
 
   test('without a held token Drive is not asked (drive: undefined) and nothing opens a popup', async () => {
-    const { getBackupStatus } = await import('../src/core/getBackupStatus.js')
     const w = createWorld()
     await w.backup()
     const s = await getBackupStatus(w.config, {})
