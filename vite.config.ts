@@ -44,6 +44,7 @@ export default defineConfig({
   build: {
     target: 'es2022',
     minify: false,
+    copyPublicDir: false,
     sourcemap: true,
     lib: {
       entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
