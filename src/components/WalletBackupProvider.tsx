@@ -21,7 +21,10 @@ export type WalletBackupProviderProps = {
   googleClientId?: string
   /** Used instead of the app's QueryClientProvider (or a new client when there is none). */
   queryClient?: QueryClient
+  /** Retries of Drive and server calls (429, 5xx, network): default 3 tries with exponential backoff and jitter. */
   retry?: RetryOptions
+  /** Per-request timeout for Drive and the server, in ms. Default 20 000. */
+  timeoutMs?: number
   children?: ReactNode
 }
 
@@ -37,14 +40,21 @@ export function WalletBackupProvider(props: WalletBackupProviderProps) {
   const [broker] = useState(() => createTokenBroker())
   const { server } = props
   const shareApi = useMemo(
-    () => createShareApi(server),
+    () => createShareApi({ ...server, retry: server.retry ?? props.retry, timeoutMs: server.timeoutMs ?? props.timeoutMs }),
     // The axios instance or base URL identifies the endpoint; a new object literal each render must not matter.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [server.axios, server.baseURL, server.path],
+    [server.axios, server.baseURL, server.path, props.retry, props.timeoutMs],
   )
   const config = useMemo<WalletBackupConfig>(
-    () => ({ wallet: props.wallet, clientId: props.clientId, shareApi, broker, retry: props.retry }),
-    [props.wallet, props.clientId, shareApi, broker, props.retry],
+    () => ({
+      wallet: props.wallet,
+      clientId: props.clientId,
+      shareApi,
+      broker,
+      retry: props.retry,
+      timeoutMs: props.timeoutMs,
+    }),
+    [props.wallet, props.clientId, shareApi, broker, props.retry, props.timeoutMs],
   )
 
   const needsGoogle = props.wallet.keyCustody === 'kit'

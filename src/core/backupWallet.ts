@@ -10,7 +10,7 @@ import {
   type BackupErrorType,
 } from './errors.js'
 import type { WalletAdapter, WalletProgress } from './WalletAdapter.js'
-import type { RetryOptions } from './withRetry.js'
+import { untilAborted, type RetryOptions } from './withRetry.js'
 import { withClientLock } from './withClientLock.js'
 
 export type BackupFlowStep = 'authorizing' | 'generating' | 'storing' | 'notifying'
@@ -21,6 +21,8 @@ export type BackupConfig = {
   shareApi: ShareApi
   retry?: RetryOptions | undefined
   fetch?: typeof fetch | undefined
+  /** Per Drive request (the share API has its own, in its config). Default 20 s. */
+  timeoutMs?: number | undefined
 }
 
 export type BackupWalletParameters = {
@@ -57,9 +59,15 @@ export async function authorize(config: BackupConfig, params: BackupWalletParame
   if (config.wallet.keyCustody !== 'kit') return undefined
   params.onStep?.('authorizing')
   if (!params.getAccessToken) throw new GoogleTokenExpired('No Google access token was provided.', { step: 'authorize' })
-  const accessToken = await params.getAccessToken()
+  const accessToken = await untilAborted(params.getAccessToken(), params.signal)
   abortCheck(params.signal)
-  return createDriveKeyStore({ accessToken, fetch: config.fetch, retry: config.retry, signal: params.signal })
+  return createDriveKeyStore({
+    accessToken,
+    fetch: config.fetch,
+    retry: config.retry,
+    signal: params.signal,
+    timeoutMs: config.timeoutMs,
+  })
 }
 
 /** Steps 2-4, shared by backup and by recovery (which must store the fresh backup it makes). */

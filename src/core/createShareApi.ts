@@ -11,7 +11,9 @@ export type ShareApiConfig = (
 ) & {
   /** Path of one client's backup under the base URL. Default: `/clients/:clientId/backup`. */
   path?: (clientId: string) => string
-  retry?: RetryOptions
+  retry?: RetryOptions | undefined
+  /** Per request; a slower answer fails as retryable. Default 20 s. */
+  timeoutMs?: number | undefined
 }
 
 export type ShareApi = {
@@ -30,6 +32,7 @@ const defaultPath = (clientId: string) => `/clients/${encodeURIComponent(clientI
 export function createShareApi(config: ShareApiConfig): ShareApi {
   const http = config.axios ?? axios.create({ baseURL: config.baseURL })
   const path = config.path ?? defaultPath
+  const timeout = config.timeoutMs ?? 20_000
   const retry = (step: BackupStep, signal: AbortSignal | undefined) =>
     <T>(run: () => Promise<T>) =>
       withRetry(
@@ -52,6 +55,7 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
     put(clientId, record, options = {}) {
       return retry('store', options.signal)(async () => {
         const res = await http.post<ShareReceipt>(path(clientId), record, {
+          timeout,
           headers: options.idempotencyKey ? { 'Idempotency-Key': options.idempotencyKey } : {},
           ...(options.signal ? { signal: options.signal } : {}),
         })
@@ -61,6 +65,7 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
     get(clientId, backupMethod, options = {}) {
       return retry('read', options.signal)(async () => {
         const res = await http.get<ShareRecord>(path(clientId), {
+          timeout,
           params: { backupMethod },
           validateStatus: (s) => (s >= 200 && s < 300) || s === 404,
           ...(options.signal ? { signal: options.signal } : {}),

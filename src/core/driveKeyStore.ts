@@ -19,6 +19,8 @@ export type DriveKeyStoreOptions = {
   fetch?: typeof fetch | undefined
   retry?: RetryOptions | undefined
   signal?: AbortSignal | undefined
+  /** Per request; a request that takes longer fails as DriveUnavailable and is retried. Default 20 s. */
+  timeoutMs?: number | undefined
 }
 
 export type DriveFile = { id: string; name: string; modifiedTime?: string }
@@ -49,15 +51,20 @@ export function createDriveKeyStore(options: DriveKeyStoreOptions): DriveKeyStor
     return withRetry(
       async () => {
         let res: Response
+        const timeout = AbortSignal.timeout(options.timeoutMs ?? 20_000)
         try {
           res = await doFetch(url, {
             ...init,
             headers: { ...auth, ...(init.headers as Record<string, string> | undefined) },
-            ...(options.signal ? { signal: options.signal } : {}),
+            signal: options.signal ? anySignal(options.signal, timeout) : timeout,
           })
         } catch (cause) {
           if (options.signal?.aborted) throw cause
-          throw new DriveUnavailable('Google Drive could not be reached.', { step, facts: { message: messageOf(cause) } })
+          const reason = timeout.aborted ? 'timeout' : 'network'
+          throw new DriveUnavailable(
+            timeout.aborted ? 'Google Drive did not answer in time.' : 'Google Drive could not be reached.',
+            { step, facts: { reason, message: messageOf(cause) } },
+          )
         }
         if (!res.ok) throw await driveError(res, step)
         return res
@@ -127,6 +134,16 @@ export function createDriveKeyStore(options: DriveKeyStoreOptions): DriveKeyStor
       await call('store', `${API}/drive/v3/files/${encodeURIComponent(id)}`, { method: 'DELETE' })
     },
   }
+}
+
+function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b])
+  const c = new AbortController()
+  for (const s of [a, b]) {
+    if (s.aborted) c.abort(s.reason)
+    else s.addEventListener('abort', () => c.abort(s.reason), { once: true })
+  }
+  return c.signal
 }
 
 function escapeQ(value: string): string {

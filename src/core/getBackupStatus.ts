@@ -27,7 +27,13 @@ export async function getBackupStatus(config: BackupConfig, params: GetBackupSta
   const kit = wallet.keyCustody === 'kit'
   const drive =
     kit && params.accessToken
-      ? createDriveKeyStore({ accessToken: params.accessToken, fetch: config.fetch, retry: config.retry, signal: params.signal })
+      ? createDriveKeyStore({
+          accessToken: params.accessToken,
+          fetch: config.fetch,
+          retry: config.retry,
+          signal: params.signal,
+          timeoutMs: config.timeoutMs,
+        })
       : undefined
   const [record, files, walletSays] = await Promise.all([
     shareApi.get(clientId, wallet.backupMethod, { signal: params.signal }),

@@ -11,6 +11,7 @@ export type WalletBackupConfig = {
   shareApi: ShareApi
   broker: TokenBroker
   retry?: RetryOptions | undefined
+  timeoutMs?: number | undefined
 }
 
 export const WalletBackupContext = createContext<WalletBackupConfig | null>(null)

@@ -13,7 +13,13 @@ export function useBackupStatus(options: { enabled?: boolean; staleTime?: number
   const { broker } = config
   return useQuery({
     ...getBackupStatusQueryOptions(
-      { wallet: config.wallet, clientId: config.clientId, shareApi: config.shareApi, retry: config.retry },
+      {
+        wallet: config.wallet,
+        clientId: config.clientId,
+        shareApi: config.shareApi,
+        retry: config.retry,
+        timeoutMs: config.timeoutMs,
+      },
       { getAccessToken: broker.heldToken },
     ),
     ...(options.enabled === undefined ? {} : { enabled: options.enabled }),

@@ -14,6 +14,7 @@ export type FlowOptions<TData, TError, TStep extends string> = {
 }
 
 type FlowParams<TStep> = {
+  readonly signal: AbortSignal | undefined
   getAccessToken: () => Promise<string>
   onTokenRejected: () => void
   onStep: (step: TStep) => void
@@ -26,6 +27,7 @@ type MutationOptionsFactory<TData, TStep> = (
 
 export type FlowResult<TData, TError, TStep extends string> = UseMutationResult<TData, TError, void> & {
   start: () => void
+  abort: () => void
   step: 'idle' | TStep | 'success' | 'error'
   isReady: boolean
 }
@@ -47,13 +49,18 @@ export function useFlow<TData, TError extends BackupError, TStep extends string>
   optionsRef.current = options
   const token = useRef<Promise<string> | undefined>(undefined)
   const running = useRef(false)
+  const controller = useRef<AbortController | undefined>(undefined)
   const needsGoogle = config.wallet.keyCustody === 'kit'
   const ready = useSyncExternalStore(broker.subscribe, broker.isReady, serverNotReady)
 
   const mutation = useMutation<TData, TError, void>({
     ...factory(
-      { wallet: config.wallet, clientId, shareApi: config.shareApi, retry: config.retry },
+      { wallet: config.wallet, clientId, shareApi: config.shareApi, retry: config.retry, timeoutMs: config.timeoutMs },
       {
+        // Read when the run starts: each run has its own controller.
+        get signal() {
+          return controller.current?.signal
+        },
         getAccessToken: () => token.current ?? broker.request(),
         onTokenRejected: broker.clear,
         onStep: (step) => {
@@ -82,14 +89,17 @@ export function useFlow<TData, TError extends BackupError, TStep extends string>
   const start = useCallback(() => {
     if (running.current) return
     running.current = true
+    controller.current = new AbortController()
     const held = startAuthorization(broker, needsGoogle, token)
     setFlowStep(held ? ('generating' as TStep) : 'authorizing')
     mutate()
   }, [broker, mutate, needsGoogle])
 
+  const abort = useCallback(() => controller.current?.abort(), [])
+
   const step =
     mutation.status === 'pending' ? flowStep : mutation.status === 'idle' ? ('idle' as const) : mutation.status
-  return { ...mutation, start, step: step as FlowResult<TData, TError, TStep>['step'], isReady: !needsGoogle || ready }
+  return { ...mutation, start, abort, step: step as FlowResult<TData, TError, TStep>['step'], isReady: !needsGoogle || ready }
 }
 
 /** Opens the popup now, inside the click, unless a usable token is held. Returns whether no popup was needed. */
