@@ -1,0 +1,59 @@
+// Server code must never reach a browser: bundle the client entry as an app's bundler would (every bare import left
+// external, so each one shows) and look at what it imports and which of our modules it holds.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, relative, resolve } from 'node:path'
+import { build } from 'vite'
+import { describe, expect, test } from 'vitest'
+
+const root = resolve(import.meta.dirname, '..')
+const peers = ['react', 'react-dom', '@tanstack/react-query', '@react-oauth/google', 'axios']
+
+/** The bare imports left in the bundle and the repo modules inside it. */
+async function bundle(entry: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'rmb-client-'))
+  const file = join(dir, 'entry.ts')
+  writeFileSync(file, `export * from ${JSON.stringify(join(root, entry))}`)
+  try {
+    const out = await build({
+      configFile: false,
+      logLevel: 'silent',
+      root,
+      build: {
+        write: false,
+        minify: false,
+        target: 'es2022',
+        lib: { entry: file, formats: ['es'], fileName: 'out' },
+        rolldownOptions: { external: (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0') },
+      },
+    })
+    const chunks = (Array.isArray(out) ? out : [out])
+      .flatMap((o) => ('output' in o ? o.output : []))
+      .filter((c) => c.type === 'chunk')
+    return {
+      imports: [...new Set(chunks.flatMap((c) => [...c.imports, ...c.dynamicImports]))].sort(),
+      modules: chunks.flatMap((c) => c.moduleIds).map((id) => relative(root, id)),
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+const packageOf = (spec: string) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!)
+const serverOnly = (spec: string) => spec.startsWith('node:') || ['express', 'better-sqlite3', 'pg', 'zod'].includes(packageOf(spec))
+
+describe('the client bundle', () => {
+  test('the client entry imports only its React/TanStack/Google/axios peers and holds no src/server module', async () => {
+    const { imports, modules } = await bundle('src/index.ts')
+    expect(modules.some((m) => m.startsWith('src/core/'))).toBe(true)
+    expect(imports.filter(serverOnly)).toEqual([])
+    expect(imports.filter((s) => !peers.includes(packageOf(s)))).toEqual([])
+    expect(modules.filter((m) => m.startsWith('src/server/') || m.includes('node_modules'))).toEqual([])
+  }, 60_000)
+
+  test('the same check catches server code when it is there (the server entry)', async () => {
+    const { imports, modules } = await bundle('src/server/index.ts')
+    expect(imports.filter(serverOnly)).toEqual(expect.arrayContaining(['express', 'node:crypto']))
+    expect(modules.some((m) => m.startsWith('src/server/'))).toBe(true)
+  }, 60_000)
+})

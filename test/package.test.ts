@@ -1,0 +1,89 @@
+// The published package as users get it: built once into a temp folder (the working tree's dist/ is left alone,
+// other runs may be reading it), packed with npm, then checked by publint and arethetypeswrong.
+import { execFile } from 'node:child_process'
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, relative, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+
+const run = promisify(execFile)
+const root = resolve(import.meta.dirname, '..')
+const bin = (name: string) => join(root, 'node_modules', '.bin', name)
+let pkgDir = ''
+
+beforeAll(async () => {
+  pkgDir = mkdtempSync(join(tmpdir(), 'rmb-pkg-'))
+  const dist = join(pkgDir, 'dist')
+  // The two halves of `npm run build`, aimed at the temp folder.
+  await run(bin('vite'), ['build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'error'], { cwd: root })
+  await run(bin('tsc'), ['-p', 'tsconfig.server.json', '--outDir', join(dist, 'server')], { cwd: root })
+  for (const f of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE'])
+    if (existsSync(join(root, f))) cpSync(join(root, f), join(pkgDir, f))
+}, 240_000)
+
+afterAll(() => {
+  if (pkgDir) rmSync(pkgDir, { recursive: true, force: true })
+})
+
+/** Runs a CLI and returns its exit code and output, without throwing on a non-zero exit. */
+async function cli(file: string, args: string[]) {
+  try {
+    const { stdout, stderr } = await run(file, args, { cwd: pkgDir, maxBuffer: 16 * 1024 * 1024 })
+    return { code: 0, output: stdout + stderr }
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string }
+    return { code: typeof err.code === 'number' ? err.code : 1, output: `${err.stdout ?? ''}${err.stderr ?? ''}` }
+  }
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((d) => d.isFile())
+    .map((d) => relative(dir, join(d.parentPath, d.name)).split('\\').join('/'))
+}
+
+describe('the packed package', () => {
+  test('publint --strict finds no error, warning or suggestion', async () => {
+    const { code, output } = await cli(bin('publint'), ['--strict'])
+    expect(output).toContain('All good!')
+    expect(code, output).toBe(0)
+  }, 120_000)
+
+  test('arethetypeswrong finds the types of every entry point resolving (ESM-only profile)', async () => {
+    // ESM-only by design (`"type": "module"`, no `require` condition): the esm-only profile skips the CJS and
+    // node10 resolutions, and everything else must be green.
+    const { code, output } = await cli(bin('attw'), ['--pack', '.', '--profile', 'esm-only', '--format', 'json'])
+    expect(code, output).toBe(0)
+    const report = JSON.parse(output.slice(output.indexOf('{'))) as {
+      analysis: { entrypoints: Record<string, unknown>; problems?: unknown[] }
+      problems?: unknown[]
+    }
+    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(['.', './package.json', './server', './testing'])
+  }, 120_000)
+
+  test('every entry point in exports resolves to a built file', () => {
+    const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as {
+      exports: Record<string, string | Record<string, string>>
+      bin: Record<string, string>
+    }
+    const targets = Object.values(pkg.exports).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t)))
+    for (const t of [...targets, ...Object.values(pkg.bin)]) expect(existsSync(join(pkgDir, t)), t).toBe(true)
+  })
+
+  test("every built hook and component module keeps its 'use client' banner; core and testing modules have none", () => {
+    const dist = join(pkgDir, 'dist')
+    const js = filesUnder(dist).filter((f) => f.endsWith('.js'))
+    const clientModules = js.filter((f) => /^(hooks|components)\//.test(f))
+    const withBanner = (f: string) => /^\s*['"]use client['"];?/.test(readFileSync(join(dist, f), 'utf8'))
+    // The modules whose source starts with the directive; WalletBackupContext.ts is plain createContext code.
+    const expected = filesUnder(join(root, 'src'))
+      .filter((f) => /^(hooks|components)\/[^/]+\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f))
+      .filter((f) => /^\s*['"]use client['"]/.test(readFileSync(join(root, 'src', f), 'utf8')))
+      .map((f) => f.replace(/\.tsx?$/, '.js'))
+    expect(expected.length).toBeGreaterThanOrEqual(8)
+    expect(expected.filter((f) => !clientModules.includes(f)), 'built hook/component modules missing').toEqual([])
+    expect(expected.filter((f) => !withBanner(f)), "lost their 'use client' banner").toEqual([])
+    expect(js.filter((f) => /^(core|testing|server)\//.test(f) && withBanner(f))).toEqual([])
+  })
+})

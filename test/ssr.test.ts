@@ -1,0 +1,70 @@
+// Server rendering (Next.js pages, Remix, any renderToString): the kit's provider and buttons render in Node with no
+// window or document, and the HTML is the not-ready state the client hydrates from. Plain createElement (no JSX): the
+// node project picks up `test/**/*.test.ts` only.
+import { createElement as h, type ReactNode } from 'react'
+import { renderToString } from 'react-dom/server'
+import { describe, expect, test } from 'vitest'
+import { portalAdapter } from '../src/adapters/portalAdapter.js'
+import { BackupButton, defaultBackupLabels } from '../src/components/BackupButton.js'
+import { RecoverButton, defaultRecoverLabels } from '../src/components/RecoverButton.js'
+import { WalletBackupProvider } from '../src/components/WalletBackupProvider.js'
+import type { KeyCustody } from '../src/core/WalletAdapter.js'
+import { createWalletEmulator } from '../src/testing/index.js'
+
+/** What the globals looked like while React rendered the tree (read during render, not before or after). */
+function renderInNode(keyCustody: KeyCustody) {
+  const seen: string[] = []
+  const Probe = ({ children }: { children?: ReactNode }) => {
+    seen.push(`${typeof window}/${typeof document}`)
+    return children
+  }
+  const html = renderToString(
+    h(
+      WalletBackupProvider,
+      {
+        wallet: portalAdapter(createWalletEmulator({ clientId: 'ssr-client' }), { keyCustody }),
+        clientId: 'ssr-client',
+        googleClientId: 'ssr.apps.googleusercontent.com',
+        server: { baseURL: '/api' },
+      },
+      h(Probe, null, h(BackupButton), h(RecoverButton), h(Probe)),
+    ),
+  )
+  return { html, seen }
+}
+
+/** The attributes of each <button> in the HTML, in document order. */
+function buttons(html: string) {
+  return [...html.matchAll(/<button([^>]*)>([^<]*)<\/button>/g)].map(([, attrs, text]) => ({ attrs: attrs!, text: text! }))
+}
+
+describe('server rendering in Node', () => {
+  test('kit custody: both buttons render disabled, idle, with the loading label, and nothing reads window', () => {
+    expect(typeof window).toBe('undefined')
+    const { html, seen } = renderInNode('kit')
+    expect(seen).toEqual(['undefined/undefined', 'undefined/undefined'])
+    expect(typeof window).toBe('undefined')
+
+    const [backup, recover] = buttons(html)
+    expect(buttons(html)).toHaveLength(2)
+    for (const b of [backup!, recover!]) {
+      expect(b.attrs).toContain('disabled=""')
+      expect(b.attrs).toContain('data-state="idle"')
+      expect(b.attrs).toContain('data-disabled-reason="google-loading"')
+      expect(b.attrs).not.toContain('aria-busy')
+    }
+    expect(backup!.text).toBe(defaultBackupLabels.loading)
+    expect(recover!.text).toBe(defaultRecoverLabels.loading)
+    // The live regions announce the same state.
+    expect(html.match(/role="status"[^>]*>([^<]*)</g)?.length).toBe(2)
+  })
+
+  test('provider custody needs no Google script: the buttons render enabled and idle on the server', () => {
+    const { html } = renderInNode('provider')
+    const [backup, recover] = buttons(html)
+    expect(backup!.attrs).not.toContain('disabled')
+    expect(backup!.attrs).toContain('data-state="idle"')
+    expect(backup!.text).toBe(defaultBackupLabels.idle)
+    expect(recover!.text).toBe(defaultRecoverLabels.idle)
+  })
+})
