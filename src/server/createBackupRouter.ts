@@ -6,6 +6,9 @@ import { z } from 'zod'
 import type { BackupStore, IdempotencyRecord } from './BackupStore.js'
 import { encryptAtRest } from './encryptAtRest.js'
 import type { EncryptionKeyConfig } from './encryptAtRest.js'
+import { createRateLimiter } from './rateLimiter.js'
+import type { RateLimit } from './rateLimiter.js'
+import { BodyReadError, readJsonBody } from './readJsonBody.js'
 import { StorageKeyMismatchError } from './StorageKeyMismatchError.js'
 
 /** Resolves the signed-in caller's clientId; throwing (or returning nothing) means 401. */
@@ -21,6 +24,7 @@ export type BackupEventType =
   | 'webhook.not_found'
   | 'auth.unauthorized'
   | 'auth.forbidden'
+  | 'rate_limited'
   | 'storage_key_mismatch'
 
 /** What the router reports about its work: never bodies, shares or secrets. */
@@ -37,6 +41,18 @@ export interface BackupRouterLimits {
   idempotencyTtlMs?: number
   /** Webhook requests answer 503 after this long (default 8 s), inside the provider's 10 s window. */
   webhookDeadlineMs?: number
+  /**
+   * Client routes (`/clients/:clientId/backup`) answer 503 `timeout` after this long (default 10 s), counted
+   * from the route's start: a slow authenticate, a body that trickles in, or a sick database. A request whose
+   * body had not fully arrived is answered with `Connection: close`, so the socket is released.
+   */
+  requestDeadlineMs?: number
+  /**
+   * Token bucket per authenticated clientId on the client routes (POST and GET share one bucket); over it
+   * -> 429 `rate_limited` with `Retry-After` (seconds). Default `{ perMinute: 60, burst: 20 }`; `false` turns it
+   * off. In memory and per process.
+   */
+  rate?: RateLimit | false
 }
 
 export interface BackupRouterOptions {
@@ -66,10 +82,13 @@ export type BackupErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'timeout'
+  | 'rate_limited'
   | 'storage_key_mismatch'
   | 'internal_error'
 
-const clientIdSchema = z.string().regex(/^[A-Za-z0-9._:@|-]{1,200}$/)
+const CLIENT_ID = /^[A-Za-z0-9._:@|-]{1,200}$/
+const clientIdSchema = z.string().regex(CLIENT_ID)
+const JSON_TYPE = /^\s*application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
 // Provider methods are free strings such as "GDRIVE-SECP256K1"; keep them as sent.
 const methodSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/)
 const keyVersionSchema = z.union([z.string().min(1).max(128), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)])
@@ -126,6 +145,9 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
   const bodyBytes = options.limits?.bodyBytes ?? 64 * 1024
   const idempotencyTtlMs = options.limits?.idempotencyTtlMs ?? 24 * 60 * 60 * 1000
   const webhookDeadlineMs = options.limits?.webhookDeadlineMs ?? 8_000
+  const requestDeadlineMs = options.limits?.requestDeadlineMs ?? 10_000
+  const rateOption = options.limits?.rate ?? { perMinute: 60, burst: 20 }
+  const limiter = rateOption === false ? undefined : createRateLimiter(rateOption)
   const logger = options.logger ?? console
   const allowlist = options.webhookAllowlist ? buildAllowlist(options.webhookAllowlist) : undefined
 
@@ -143,16 +165,15 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
   const custodianContext = (clientId: string, method: string) => `custodian\u0000${clientId}\u0000${method}`
 
   // Client routes insist on a JSON content type: browsers cannot send it cross-site without a CORS preflight,
-  // which closes the form-post CSRF path for cookie-based `authenticate` functions.
-  const clientJson = express.json({ limit: bodyBytes, strict: true, type: ['application/json', 'application/*+json'] })
-  // The provider's webhook is authenticated by its secret; accept its body whatever content type it labels.
-  const webhookJson = express.json({ limit: bodyBytes, strict: true, type: () => true })
-  const requireJsonBody: RequestHandler = (req, _res, next) => {
-    if (!req.is(['application/json', 'application/*+json'])) return next(new HttpError(415, 'unsupported_media_type'))
-    next()
+  // which closes the form-post CSRF path for cookie-based `authenticate` functions. The provider's webhook is
+  // authenticated by its secret; its body is read whatever content type it labels.
+  const requireJsonType = (req: Request) => {
+    const type = req.headers['content-type']
+    if (type === undefined || !JSON_TYPE.test(type)) throw new HttpError(415, 'unsupported_media_type')
   }
 
-  const owner: RequestHandler = async (req, res, next) => {
+  /** The signed-in owner of `:clientId`, after the caller's rate limit; throws the answer otherwise. */
+  const authorize = async (req: Request, res: Response): Promise<string> => {
     const requested = req.params.clientId ?? ''
     let caller: string | undefined | null
     try {
@@ -162,15 +183,23 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
     }
     if (typeof caller !== 'string' || caller.length === 0) {
       emit('auth.unauthorized', null, null)
-      return next(new HttpError(401, 'unauthorized'))
+      throw new HttpError(401, 'unauthorized')
+    }
+    // Keyed by the caller, before the owner check: probing other ids spends the prober's own tokens.
+    if (limiter) {
+      const decision = limiter.take(caller)
+      if (!decision.allowed) {
+        emit('rate_limited', caller, null)
+        res.setHeader('Retry-After', String(decision.retryAfterSec))
+        throw new HttpError(429, 'rate_limited')
+      }
     }
     if (caller !== requested) {
       emit('auth.forbidden', caller, null)
-      return next(new HttpError(403, 'forbidden'))
+      throw new HttpError(403, 'forbidden')
     }
-    if (!clientIdSchema.safeParse(requested).success) return next(new HttpError(400, 'invalid_client_id'))
-    res.locals.clientId = requested
-    next()
+    if (!CLIENT_ID.test(requested)) throw new HttpError(400, 'invalid_client_id')
+    return requested
   }
 
   const webhookGuard: RequestHandler = (req, res, next) => {
@@ -182,25 +211,26 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
       return next(new HttpError(401, 'unauthorized'))
     }
     // The provider gives up after 10 s; answering 503 first lets it retry instead of recording a hang.
-    const timer = setTimeout(() => {
-      if (!res.headersSent) sendError(res, new HttpError(503, 'timeout'))
-    }, webhookDeadlineMs)
-    timer.unref()
-    res.on('close', () => clearTimeout(timer))
-    res.on('finish', () => clearTimeout(timer))
+    armDeadline(req, res, webhookDeadlineMs)
+    next()
+  }
+  const clientDeadline: RequestHandler = (req, res, next) => {
+    armDeadline(req, res, requestDeadlineMs)
     next()
   }
 
   const router = express.Router()
   router.use((_req, res, next) => {
     // Shares and cipherTexts must not sit in caches between the server and the client.
-    res.set('Cache-Control', 'no-store')
+    res.setHeader('Cache-Control', 'no-store')
     next()
   })
 
-  router.post('/clients/:clientId/backup', owner, requireJsonBody, clientJson, async (req, res) => {
-    const clientId = res.locals.clientId as string
-    const body = parse(clientBackupBody, req.body)
+  router.post('/clients/:clientId/backup', clientDeadline, async (req, res) => {
+    const clientId = await authorize(req, res)
+    requireJsonType(req)
+    const body = parse(clientBackupBody, await readJsonBody(req, bodyBytes))
+    if (res.headersSent) return
     const cipherText = 'cipherText' in body ? body.cipherText : body.backupShare
     const backupMethod = body.backupMethod ?? UNKNOWN_METHOD
     const keyVersion = body.keyVersion ?? null
@@ -214,6 +244,7 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
       if (!key.success) throw new HttpError(400, 'invalid_idempotency_key')
       const fingerprint = sha256(JSON.stringify([backupMethod, keyVersion, cipherText])).toString('hex')
       const previous = await store.getIdempotency(clientId, key.data, storedAt)
+      if (res.headersSent) return
       if (previous) return replay(res, previous, fingerprint, clientId, backupMethod)
       idempotency = {
         clientId,
@@ -230,27 +261,31 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
       { clientId, backupMethod, keyVersion, keyId: sealed.keyId, data: sealed.data, storedAt },
       idempotency,
     )
+    // Past the deadline the 503 is already out; the write itself stands (a retry replaces the same row).
+    if (res.headersSent) return
     if (result.replayed) return replay(res, result.previous, idempotency?.fingerprint ?? '', clientId, backupMethod)
     emit('backup.stored', clientId, backupMethod)
     sendJsonText(res, 200, answer)
   })
 
-  router.get('/clients/:clientId/backup', owner, async (req, res) => {
-    const clientId = res.locals.clientId as string
+  router.get('/clients/:clientId/backup', clientDeadline, async (req, res) => {
+    const clientId = await authorize(req, res)
     const query = getQuery.safeParse(req.query)
     if (!query.success) throw new HttpError(400, 'invalid_query', fieldsOf(query.error))
     const row = await store.get(clientId, query.data.backupMethod)
+    if (res.headersSent) return
     if (!row) {
       emit('backup.not_found', clientId, query.data.backupMethod ?? null)
       throw new HttpError(404, 'not_found')
     }
     const cipherText = openOrReport(() => cipher.open(row, clientContext(clientId, row.backupMethod)), clientId, row.backupMethod)
     emit('backup.read', clientId, row.backupMethod)
-    res.json({ cipherText, backupMethod: row.backupMethod, keyVersion: row.keyVersion, storedAt: row.storedAt.toISOString() })
+    sendJsonText(res, 200, JSON.stringify({ cipherText, backupMethod: row.backupMethod, keyVersion: row.keyVersion, storedAt: row.storedAt.toISOString() }))
   })
 
-  router.post('/webhook/backup', webhookGuard, webhookJson, async (req, res) => {
-    const body = parse(webhookBackupBody, req.body)
+  router.post('/webhook/backup', webhookGuard, async (req, res) => {
+    const body = parse(webhookBackupBody, await readJsonBody(req, bodyBytes))
+    if (res.headersSent) return
     const backupMethod = body.backupMethod ?? UNKNOWN_METHOD
     const sealed = cipher.seal(body.share, custodianContext(body.clientId, backupMethod))
     await store.putWebhook({ clientId: body.clientId, backupMethod, keyId: sealed.keyId, data: sealed.data, storedAt: new Date() })
@@ -259,8 +294,9 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
     res.status(204).end()
   })
 
-  router.post('/webhook/backup/fetch', webhookGuard, webhookJson, async (req, res) => {
-    const { clientId } = parse(webhookFetchBody, req.body)
+  router.post('/webhook/backup/fetch', webhookGuard, async (req, res) => {
+    const { clientId } = parse(webhookFetchBody, await readJsonBody(req, bodyBytes))
+    if (res.headersSent) return
     const rows = await store.listWebhook({ clientId })
     if (res.headersSent) return
     if (rows.length === 0) {
@@ -271,12 +307,12 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
       openOrReport(() => cipher.open(row, custodianContext(clientId, row.backupMethod)), clientId, row.backupMethod),
     )
     emit('webhook.fetched', clientId, null)
-    res.json({ backupShares, backupShare: backupShares[0] })
+    sendJsonText(res, 200, JSON.stringify({ backupShares, backupShare: backupShares[0] }))
   })
 
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return
-    sendError(res, toHttpError(error, req, logger))
+    sendError(req, res, toHttpError(error, req, logger))
   })
 
   return router
@@ -315,6 +351,7 @@ function sha256(text: string): Buffer {
 
 function toHttpError(error: unknown, req: Request, logger: { error(message: string): void }): HttpError {
   if (error instanceof HttpError) return error
+  if (error instanceof BodyReadError) return new HttpError(error.status, error.code)
   if (error instanceof StorageKeyMismatchError) {
     logger.error(`[react-mpc-backup] ${error.code}: ${error.message} (${req.method} ${req.route?.path ?? ''})`)
     return new HttpError(500, 'storage_key_mismatch')
@@ -348,10 +385,23 @@ function sendJsonText(res: Response, status: number, body: string): void {
   res.end(body)
 }
 
-function sendError(res: Response, error: HttpError): void {
-  res
-    .status(error.status)
-    .json({ error: error.fields && error.fields.length > 0 ? { code: error.code, fields: error.fields } : { code: error.code } })
+function sendError(req: Request, res: Response, error: HttpError): void {
+  // A body we did not read to its end (too large, refused early, or still trickling in at a deadline) is not
+  // worth reading now: close the connection after the answer instead.
+  if (!req.complete) res.setHeader('Connection', 'close')
+  const body = error.fields && error.fields.length > 0 ? { code: error.code, fields: error.fields } : { code: error.code }
+  sendJsonText(res, error.status, JSON.stringify({ error: body }))
+}
+
+/** Answers 503 `timeout` if nothing was sent within `ms`; the handler checks `res.headersSent` after each await. */
+function armDeadline(req: Request, res: Response, ms: number): void {
+  const timer = setTimeout(() => {
+    if (!res.headersSent) sendError(req, res, new HttpError(503, 'timeout'))
+  }, ms)
+  timer.unref()
+  const clear = () => clearTimeout(timer)
+  res.once('close', clear)
+  res.once('finish', clear)
 }
 
 function buildAllowlist(entries: readonly string[]): (ip: string) => boolean {

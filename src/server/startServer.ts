@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Express } from 'express'
@@ -17,10 +18,30 @@ export interface RunningServer {
 
 /** Listens on `config.host`:`config.port` (default 127.0.0.1:8787; port 0 picks a free one). */
 export function startServer(config: ServerConfig): Promise<RunningServer> {
+  const requestTimeout = config.requestTimeoutMs ?? 30_000
+  const headersTimeout = config.headersTimeoutMs ?? Math.min(10_000, requestTimeout)
+  const keepAliveTimeout = config.keepAliveTimeoutMs ?? 5_000
+  const maxHeaderSize = config.maxHeaderBytes ?? 16 * 1024
+  for (const [name, value] of Object.entries({ requestTimeout, headersTimeout, keepAliveTimeout, maxHeaderSize })) {
+    if (!Number.isInteger(value) || value <= 0) throw new TypeError(`startServer: ${name} must be a positive integer`)
+  }
+  if (headersTimeout > requestTimeout) throw new TypeError('startServer: headersTimeoutMs must not exceed requestTimeoutMs')
   const { app, close: closeStore } = createServer(config)
   const host = config.host ?? '127.0.0.1'
   return new Promise((resolve, reject) => {
-    const server = app.listen(config.port ?? 8787, host)
+    const server = createHttpServer(
+      {
+        requestTimeout,
+        headersTimeout,
+        keepAliveTimeout,
+        maxHeaderSize,
+        // Node checks the two timeouts every connectionsCheckingInterval (default 30 s), which would let a stalled
+        // client stay far past them; check often enough that they hold to within a quarter.
+        connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(Math.min(requestTimeout, headersTimeout) / 4))),
+      },
+      app,
+    )
+    server.listen(config.port ?? 8787, host)
     server.once('error', (error) => {
       closeStore().finally(() => reject(error))
     })

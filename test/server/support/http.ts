@@ -34,6 +34,8 @@ export async function serveRouter(
       onEvent: (e) => events.push(e),
       logger: { error: (m) => logged.push(m) },
       ...overrides,
+      // Functional suites send hundreds of requests per client; the limiter is tested on its own (attacks.test.ts).
+      limits: { rate: false, ...overrides.limits },
     }),
   )
   const server: Server = await new Promise((resolve) => {

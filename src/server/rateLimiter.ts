@@ -1,0 +1,63 @@
+/** Token bucket settings: `burst` requests at once, refilled at `perMinute`. */
+export interface RateLimit {
+  perMinute: number
+  burst: number
+}
+
+export type RateDecision = { allowed: true } | { allowed: false; retryAfterSec: number }
+
+export interface RateLimiter {
+  take(key: string): RateDecision
+  /** Buckets currently held (for tests and monitoring). */
+  readonly size: number
+}
+
+interface Bucket {
+  tokens: number
+  at: number
+}
+
+/**
+ * In-memory token buckets keyed by caller. Per process: behind several server processes each one counts
+ * on its own, so the effective limit is the per-process limit times the process count.
+ * Buckets that have refilled completely carry no information and are swept, so memory follows the number
+ * of recently active callers, not the number ever seen.
+ */
+export function createRateLimiter(limit: RateLimit, now: () => number = () => performance.now()): RateLimiter {
+  if (!(Number.isFinite(limit.perMinute) && limit.perMinute > 0)) throw new TypeError('limits.rate.perMinute must be a positive number')
+  if (!(Number.isFinite(limit.burst) && limit.burst >= 1)) throw new TypeError('limits.rate.burst must be a number >= 1')
+  const perMs = limit.perMinute / 60_000
+  const burst = limit.burst
+  const refillMs = burst / perMs
+  const buckets = new Map<string, Bucket>()
+  let lastSweep = now()
+
+  const sweep = (t: number) => {
+    lastSweep = t
+    for (const [key, b] of buckets) if (b.tokens + (t - b.at) * perMs >= burst) buckets.delete(key)
+  }
+
+  return {
+    take(key) {
+      const t = now()
+      if (t - lastSweep > refillMs) sweep(t)
+      const b = buckets.get(key)
+      const tokens = b ? Math.min(burst, b.tokens + (t - b.at) * perMs) : burst
+      if (tokens >= 1) {
+        if (b) {
+          b.tokens = tokens - 1
+          b.at = t
+        } else buckets.set(key, { tokens: tokens - 1, at: t })
+        return { allowed: true }
+      }
+      if (b) {
+        b.tokens = tokens
+        b.at = t
+      }
+      return { allowed: false, retryAfterSec: Math.max(1, Math.ceil((1 - tokens) / perMs / 1000)) }
+    },
+    get size() {
+      return buckets.size
+    },
+  }
+}
