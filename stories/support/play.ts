@@ -1,0 +1,23 @@
+import { expect, waitFor, within } from 'storybook/test'
+
+type Canvas = ReturnType<typeof within>
+
+/** The flow button once Google's script has loaded (it is disabled before). */
+export async function readyButton(canvas: Canvas, name: string): Promise<HTMLElement> {
+  const button = await canvas.findByRole('button', { name }, { timeout: 10_000 })
+  await waitFor(() => expect(button).toBeEnabled(), { timeout: 10_000 })
+  return button
+}
+
+/** Waits until the button shows `text` (its visible label is its accessible name). */
+export async function shows(canvas: Canvas, text: string): Promise<HTMLElement> {
+  return canvas.findByRole('button', { name: text }, { timeout: 10_000 })
+}
+
+/** The failed button carries the error's stable code, and the live region announces the short message. */
+export async function failsWith(canvas: Canvas, failedLabel: string, code: string): Promise<void> {
+  const button = await shows(canvas, failedLabel)
+  await expect(button).toHaveAttribute('data-state', 'error')
+  await expect(button).toHaveAttribute('data-error-code', code)
+  await expect(canvas.getByRole('status')).toHaveTextContent(new RegExp(`^${failedLabel}: .+`))
+}

@@ -1,0 +1,96 @@
+// One emulated world per story: Google (GIS stand-in + Drive, as MSW handlers), the app's share server (MSW),
+// and the wallet provider (in page). Built fresh in each story's loader so stories never share state.
+import { QueryClient } from '@tanstack/react-query'
+import type { ReactNode } from 'react'
+import type { StoryContext } from '@storybook/react-vite'
+import type { MswApi } from 'msw-storybook-addon/types'
+import { portalAdapter } from '../../src/adapters/portalAdapter.js'
+import { WalletBackupProvider } from '../../src/components/WalletBackupProvider.js'
+import { backupWallet } from '../../src/core/backupWallet.js'
+import { createShareApi } from '../../src/core/createShareApi.js'
+import {
+  createGoogleEmulator,
+  createShareServerEmulator,
+  createWalletBackend,
+  createWalletEmulator,
+  type GoogleEmulator,
+  type ShareServerEmulator,
+  type WalletBackend,
+  type WalletEmulator,
+} from '../../src/testing/index.js'
+
+export const GOOGLE_CLIENT_ID = 'storybook-emulator-client-id'
+/** Long enough to look at a held step in the Storybook UI; the play function only needs it to be visible. */
+export const HOLD_MS = 10 * 60_000
+/** A slow Google script, finite: Chromium shares one in-flight request for the same script URL across loads. */
+export const SCRIPT_DELAY_MS = 3_000
+
+export interface StoryWorld {
+  clientId: string
+  google: GoogleEmulator
+  share: ShareServerEmulator
+  backend: WalletBackend
+  /** The device the wallet was made on (the one BackupButton stories render). */
+  wallet: WalletEmulator
+  /** A fresh device of the same wallet: no share on it, same provider backend (what RecoverButton stories render). */
+  newDevice: WalletEmulator
+  queryClient: QueryClient
+}
+
+export function createStoryWorld(): StoryWorld {
+  const clientId = `story-${Math.random().toString(36).slice(2, 10)}`
+  const backend = createWalletBackend()
+  return {
+    clientId,
+    // Play functions click with testing-library's synthetic events, which carry no user activation, so the
+    // stand-in would report every popup blocked. The click-inside-a-gesture rule is tested with trusted clicks in
+    // test/*.browser.test.tsx; blocked popups here come from `consent.next('popupBlocked')`.
+    google: createGoogleEmulator({ clientId: GOOGLE_CLIENT_ID, gis: { requireUserActivation: false } }),
+    share: createShareServerEmulator({ baseURL: '/api' }),
+    backend,
+    wallet: createWalletEmulator({ clientId, backend }),
+    newDevice: createWalletEmulator({ clientId, backend, createWallet: false }),
+    queryClient: new QueryClient({ defaultOptions: { queries: { retry: false } } }),
+  }
+}
+
+/** Loader: `context.loaded.world`. */
+export const worldLoader = async () => ({ world: createStoryWorld() })
+
+type Ctx = Pick<StoryContext, 'loaded'>
+
+export function worldOf(context: Ctx): StoryWorld {
+  const world = (context.loaded as { world?: StoryWorld }).world
+  if (!world) throw new Error('story: no world (is worldLoader among the loaders?)')
+  return world
+}
+
+/** beforeEach: this story's handlers on the addon's worker (the addon's loader reset the previous story's). */
+export function registerHandlers(context: Ctx & { msw: MswApi }) {
+  const w = worldOf(context)
+  context.msw.use(...w.google.handlers, ...w.share.handlers)
+}
+
+/** A confirmed backup made on the first device (no UI): key in Drive, share on the (emulated) server. */
+export async function seedBackup(w: StoryWorld): Promise<void> {
+  const token = w.google.issueToken().access_token
+  await backupWallet(
+    { wallet: portalAdapter(w.wallet), clientId: w.clientId, shareApi: createShareApi({ baseURL: '/api' }) },
+    { getAccessToken: async () => token },
+  )
+}
+
+export function WorldProvider({ world, wallet, children }: { world: StoryWorld; wallet?: WalletEmulator; children: ReactNode }) {
+  return (
+    <WalletBackupProvider
+      wallet={portalAdapter(wallet ?? world.wallet)}
+      googleClientId={GOOGLE_CLIENT_ID}
+      server={{ baseURL: '/api' }}
+      clientId={world.clientId}
+      queryClient={world.queryClient}
+      retry={{ tries: 2, baseDelayMs: 1 }}
+    >
+      {children}
+    </WalletBackupProvider>
+  )
+}
