@@ -202,6 +202,18 @@ describe('backupWallet: what it stores', () => {
     expect(falses(w)).toBe(0)
   })
 
+  test('an upload that lands after the client gave up (and after the rollback) cannot replace the restored backup', async () => {
+    const w = createWorld({ timeoutMs: 200, tries: 1 })
+    await w.backup()
+    const good = w.share.rows()[0]!
+    // The first upload is slow: the client times out, rolls back (fast), and only then does the upload land.
+    w.share.faults.set('share.post', { delayMs: 600 }, { times: 1 })
+    await expect(w.backup()).rejects.toMatchObject({ code: 'SHARE_UPLOAD_FAILED' })
+    await expect.poll(() => w.share.inFlight()).toBe(0)
+    expect(w.share.rows()[0]).toMatchObject({ cipherText: good.cipherText, keyVersion: good.keyVersion })
+    await expect(w.newDevice().recover()).resolves.toMatchObject({ address: w.wallet.address })
+  })
+
   test('an aborted backup ends with Aborted and the provider hears false once the share exists', async () => {
     const w = createWorld()
     const controller = new AbortController()

@@ -122,7 +122,11 @@ export async function storeNewBackup(
     uploadAttempted = true
     const [driveResult, uploadResult] = await Promise.allSettled([
       drive ? drive.write(keyFileName(clientId, keyVersion), key!) : Promise.resolve(undefined),
-      shareApi.put(clientId, { backupMethod: method, cipherText, keyVersion }, { idempotencyKey: `${clientId}:${keyVersion}`, signal }),
+      shareApi.put(
+        clientId,
+        { backupMethod: method, cipherText, keyVersion },
+        { idempotencyKey: `${clientId}:${keyVersion}`, signal, ifMatch: previous?.revision },
+      ),
     ])
     if (driveResult.status === 'fulfilled' && driveResult.value) newKeyFileId = driveResult.value.id
     if (driveResult.status === 'rejected') throw driveResult.reason

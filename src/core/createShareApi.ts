@@ -2,7 +2,14 @@ import axios, { type AxiosInstance } from 'axios'
 import { BackupError, ShareFetchFailed, ShareNotFound, ShareUnauthorized, ShareUploadFailed, type BackupStep, type ErrorFacts } from './errors.js'
 import { parseRetryAfter, withRetry, type RetryOptions } from './withRetry.js'
 
-export type ShareRecord = { cipherText: string; backupMethod: string; keyVersion?: string | undefined; storedAt: string }
+export type ShareRecord = {
+  cipherText: string
+  backupMethod: string
+  keyVersion?: string | undefined
+  storedAt: string
+  /** The server's ETag for this record, when it sends one: uploads then replace only this revision. */
+  revision?: string | undefined
+}
 export type ShareReceipt = { backupMethod: string; storedAt: string }
 
 export type ShareApiConfig = (
@@ -20,7 +27,7 @@ export type ShareApi = {
   put(
     clientId: string,
     record: { backupMethod: string; cipherText: string; keyVersion?: string | undefined },
-    options?: { idempotencyKey?: string; signal?: AbortSignal | undefined },
+    options?: { idempotencyKey?: string; signal?: AbortSignal | undefined; ifMatch?: string | undefined },
   ): Promise<ShareReceipt>
   /** `null` when the server holds no share for this client and method (404). */
   get(clientId: string, backupMethod: string, options?: { signal?: AbortSignal | undefined }): Promise<ShareRecord | null>
@@ -56,7 +63,11 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
       return retry('store', options.signal)(async () => {
         const res = await http.post<ShareReceipt>(path(clientId), record, {
           timeout,
-          headers: options.idempotencyKey ? { 'Idempotency-Key': options.idempotencyKey } : {},
+          headers: {
+            ...(options.idempotencyKey ? { 'Idempotency-Key': options.idempotencyKey } : {}),
+            // A late-landing write (the client timed out, the server had not) cannot replace what a rollback put back.
+            ...(options.ifMatch ? { 'If-Match': options.ifMatch } : {}),
+          },
           ...(options.signal ? { signal: options.signal } : {}),
         })
         return { backupMethod: res.data.backupMethod ?? record.backupMethod, storedAt: res.data.storedAt }
@@ -74,7 +85,8 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
         const data = res.data
         if (!data || typeof data.cipherText !== 'string' || !data.cipherText)
           throw new ShareNotFound('The server answered without a share.', { step: 'read', facts: { status: res.status } })
-        return data
+        const etag = res.headers['etag']
+        return typeof etag === 'string' ? { ...data, revision: etag } : data
       })
     },
   }
@@ -93,6 +105,8 @@ function shareError(cause: unknown, step: BackupStep): BackupError {
   if (retryAfterMs !== undefined) facts.retryAfterMs = retryAfterMs
   const o = { step, facts }
   const verb = step === 'read' ? 'read' : 'store'
+  if (status === 412)
+    return new ShareUploadFailed('The backup changed on the server meanwhile (another device?). Try again.', o)
   if (status === 401 || status === 403)
     return new ShareUnauthorized(`The server refused to ${verb} the backup share (${status}).`, o)
   const Failed = step === 'read' ? ShareFetchFailed : ShareUploadFailed

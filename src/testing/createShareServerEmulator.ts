@@ -41,6 +41,8 @@ export interface ShareServerEmulator {
   rows(): ShareRow[]
   /** Seeds a row (e.g. a share stored by an earlier session). */
   putRow(row: Omit<ShareRow, 'storedAt'> & { storedAt?: string }): void
+  /** Requests received and not yet answered (a delayed write may still land after the client gave up). */
+  inFlight(): number
   reset(): void
 }
 
@@ -61,6 +63,8 @@ export function createShareServerEmulator(options: ShareServerEmulatorOptions): 
     return new Date(lastStamp).toISOString()
   }
   const rowKey = (clientId: string, method: string) => `${clientId}\u0000${method}`
+  const etagOf = (row: ShareRow) => `"${row.storedAt}"`
+  let inFlight = 0
 
   const log = (request: Request, bodyReceived: boolean) => {
     const headers: Record<string, string> = {}
@@ -93,81 +97,104 @@ export function createShareServerEmulator(options: ShareServerEmulatorOptions): 
     http.post(route, async ({ request, params }) => {
       const text = await request.text()
       log(request, text.length > 0)
-      const gated = await gate('share.post')
-      if (gated) return gated
-      const clientId = String(params['clientId'])
-      if (!allowed(request, clientId)) return HttpResponse.json(errorBody('unauthorized'), { status: 401 })
-      const idempotencyKey = request.headers.get('idempotency-key')
-      const replayKey = idempotencyKey ? `${clientId}\u0000${idempotencyKey}` : undefined
-      const previous = replayKey ? replays.get(replayKey) : undefined
-      if (previous) {
-        if (previous.request !== text) {
-          return HttpResponse.json(errorBody('idempotency_key_reused', 'The Idempotency-Key was used with another body'), { status: 422 })
-        }
-        return HttpResponse.json(previous.body, { status: previous.status, headers: { 'Idempotent-Replayed': 'true' } })
-      }
-      let body: unknown
+      inFlight++
       try {
-        body = JSON.parse(text)
-      } catch {
-        return HttpResponse.json(errorBody('invalid_body', 'Body must be JSON'), { status: 400 })
+        return await post(request, String(params['clientId']), text)
+      } finally {
+        inFlight--
       }
-      const o = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined
-      const backupMethod = o?.['backupMethod']
-      const cipherText = o?.['cipherText']
-      const keyVersion = o?.['keyVersion']
-      if (
-        typeof backupMethod !== 'string' ||
-        backupMethod === '' ||
-        backupMethod.length > 64 ||
-        typeof cipherText !== 'string' ||
-        cipherText === '' ||
-        (keyVersion !== undefined && typeof keyVersion !== 'string' && (typeof keyVersion !== 'number' || !Number.isFinite(keyVersion)))
-      ) {
-        return HttpResponse.json(errorBody('invalid_body', 'Expected { backupMethod: string, cipherText: string, keyVersion?: string }'), {
-          status: 400,
-        })
-      }
-      if (cipherText.length > maxLength) return HttpResponse.json(errorBody('too_large'), { status: 413 })
-      const storedAt = stamp()
-      rows.set(rowKey(clientId, backupMethod), {
-        clientId,
-        backupMethod,
-        cipherText,
-        ...(keyVersion !== undefined ? { keyVersion } : {}),
-        storedAt,
-      })
-      const answer = { backupMethod, storedAt }
-      if (replayKey) replays.set(replayKey, { request: text, status: 200, body: answer })
-      return HttpResponse.json(answer)
     }),
 
     http.get(route, async ({ request, params }) => {
       log(request, false)
-      const gated = await gate('share.get')
-      if (gated) return gated
-      const clientId = String(params['clientId'])
-      if (!allowed(request, clientId)) return HttpResponse.json(errorBody('unauthorized'), { status: 401 })
-      const method = new URL(request.url).searchParams.get('backupMethod')
-      // Without a method: the most recently stored share of any method.
-      const row = method
-        ? rows.get(rowKey(clientId, method))
-        : [...rows.values()].filter((r) => r.clientId === clientId).sort((a, b) => b.storedAt.localeCompare(a.storedAt))[0]
-      if (!row) return HttpResponse.json(errorBody('not_found'), { status: 404 })
-      return HttpResponse.json({
-        cipherText: row.cipherText,
-        backupMethod: row.backupMethod,
-        ...(row.keyVersion !== undefined ? { keyVersion: row.keyVersion } : {}),
-        storedAt: row.storedAt,
-      })
+      inFlight++
+      try {
+        return await get(request, String(params['clientId']))
+      } finally {
+        inFlight--
+      }
     }),
   ]
+
+  async function post(request: Request, clientId: string, text: string) {
+    const gated = await gate('share.post')
+    if (gated) return gated
+    if (!allowed(request, clientId)) return HttpResponse.json(errorBody('unauthorized'), { status: 401 })
+    const idempotencyKey = request.headers.get('idempotency-key')
+    const replayKey = idempotencyKey ? `${clientId}\u0000${idempotencyKey}` : undefined
+    const previous = replayKey ? replays.get(replayKey) : undefined
+    if (previous) {
+      if (previous.request !== text) {
+        return HttpResponse.json(errorBody('idempotency_key_reused', 'The Idempotency-Key was used with another body'), { status: 422 })
+      }
+      return HttpResponse.json(previous.body, { status: previous.status, headers: { 'Idempotent-Replayed': 'true' } })
+    }
+    let body: unknown
+    try {
+      body = JSON.parse(text)
+    } catch {
+      return HttpResponse.json(errorBody('invalid_body', 'Body must be JSON'), { status: 400 })
+    }
+    const o = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined
+    const backupMethod = o?.['backupMethod']
+    const cipherText = o?.['cipherText']
+    const keyVersion = o?.['keyVersion']
+    if (
+      typeof backupMethod !== 'string' ||
+      backupMethod === '' ||
+      backupMethod.length > 64 ||
+      typeof cipherText !== 'string' ||
+      cipherText === '' ||
+      (keyVersion !== undefined && typeof keyVersion !== 'string' && (typeof keyVersion !== 'number' || !Number.isFinite(keyVersion)))
+    ) {
+      return HttpResponse.json(errorBody('invalid_body', 'Expected { backupMethod: string, cipherText: string, keyVersion?: string }'), {
+        status: 400,
+      })
+    }
+    if (cipherText.length > maxLength) return HttpResponse.json(errorBody('too_large'), { status: 413 })
+    // Optimistic concurrency, checked when the write lands (after any delay): a late write made against an older
+    // record must not replace a newer one.
+    const ifMatch = request.headers.get('if-match')
+    const current = rows.get(rowKey(clientId, backupMethod))
+    if (ifMatch && (!current || etagOf(current) !== ifMatch))
+      return HttpResponse.json(errorBody('precondition_failed', 'The backup changed since it was read'), { status: 412 })
+    const storedAt = stamp()
+    rows.set(rowKey(clientId, backupMethod), {
+      clientId,
+      backupMethod,
+      cipherText,
+      ...(keyVersion !== undefined ? { keyVersion } : {}),
+      storedAt,
+    })
+    const answer = { backupMethod, storedAt }
+    if (replayKey) replays.set(replayKey, { request: text, status: 200, body: answer })
+    return HttpResponse.json(answer, { headers: { ETag: `"${storedAt}"` } })
+  }
+
+  async function get(request: Request, clientId: string) {
+    const gated = await gate('share.get')
+    if (gated) return gated
+    if (!allowed(request, clientId)) return HttpResponse.json(errorBody('unauthorized'), { status: 401 })
+    const method = new URL(request.url).searchParams.get('backupMethod')
+    // Without a method: the most recently stored share of any method.
+    const row = method
+      ? rows.get(rowKey(clientId, method))
+      : [...rows.values()].filter((r) => r.clientId === clientId).sort((a, b) => b.storedAt.localeCompare(a.storedAt))[0]
+    if (!row) return HttpResponse.json(errorBody('not_found'), { status: 404 })
+    return HttpResponse.json({
+      cipherText: row.cipherText,
+      backupMethod: row.backupMethod,
+      ...(row.keyVersion !== undefined ? { keyVersion: row.keyVersion } : {}),
+      storedAt: row.storedAt,
+    }, { headers: { ETag: etagOf(row) } })
+  }
 
   return {
     handlers,
     faults,
     requests,
     rows: () => [...rows.values()].map((r) => ({ ...r })),
+    inFlight: () => inFlight,
     putRow(row) {
       rows.set(rowKey(row.clientId, row.backupMethod), { ...row, storedAt: row.storedAt ?? stamp() })
     },

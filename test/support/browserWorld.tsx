@@ -17,11 +17,20 @@ export const worker = setupWorker()
 export const GOOGLE_CLIENT_ID = 'emulator-client-id'
 
 /** Every request the page made, with its Authorization header, to find tokens and to scan URLs. */
-export const seen: { urls: string[]; authorizations: string[] } = { urls: [], authorizations: [] }
+export const seen: { urls: string[]; authorizations: string[]; secrets: string[] } = { urls: [], authorizations: [], secrets: [] }
 worker.events.on('request:start', ({ request }) => {
   seen.urls.push(request.url)
   const auth = request.headers.get('authorization')
   if (auth) seen.authorizations.push(auth.replace(/^Bearer /, ''))
+  // Every share and key that ever went over the wire, also those a rollback later removed.
+  if (request.method === 'POST' || request.method === 'PATCH')
+    void request
+      .clone()
+      .text()
+      .then((body) => {
+        for (const m of body.matchAll(/"cipherText":"([^"]+)"/g)) seen.secrets.push(m[1]!)
+        if (request.url.includes('/upload/drive/')) for (const m of body.matchAll(/(?<![\w-])[A-Za-z0-9_-]{43}(?![\w-])/g)) seen.secrets.push(m[0])
+      })
 })
 
 export function createBrowserWorld(options: { clientId?: string; backend?: ReturnType<typeof createWalletBackend> } = {}) {
@@ -31,14 +40,16 @@ export function createBrowserWorld(options: { clientId?: string; backend?: Retur
   worker.resetHandlers(...google.handlers, ...share.handlers)
   seen.urls.length = 0
   seen.authorizations.length = 0
+  seen.secrets.length = 0
   const backend = options.backend ?? createWalletBackend()
   const wallet = createWalletEmulator({ clientId, backend })
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } })
   const adapter = portalAdapter(wallet)
-  const mount = (children: ReactNode, extra: { wallet?: typeof wallet } = {}) =>
+  const mount = (children: ReactNode, extra: { wallet?: typeof wallet; timeoutMs?: number } = {}) =>
     render(
       <WalletBackupProvider
         wallet={extra.wallet ? portalAdapter(extra.wallet) : adapter}
+        {...(extra.timeoutMs ? { timeoutMs: extra.timeoutMs } : {})}
         googleClientId={GOOGLE_CLIENT_ID}
         server={{ baseURL: '/api' }}
         clientId={clientId}
@@ -57,7 +68,7 @@ export type BrowserWorld = ReturnType<typeof createBrowserWorld>
 export function secretsOf(w: BrowserWorld): string[] {
   const cipherTexts = w.share.rows().map((r) => r.cipherText)
   const keys = w.google.files().map((f) => w.google.readFile(f.id)?.text ?? '')
-  return [...cipherTexts, ...keys, ...seen.authorizations].filter((s) => s.length >= 16)
+  return [...new Set([...cipherTexts, ...keys, ...seen.secrets, ...seen.authorizations])].filter((s) => s.length >= 16)
 }
 
 /** Everything a secret must never reach: the query and mutation caches (state, variables, errors), web storage. */

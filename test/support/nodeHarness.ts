@@ -18,7 +18,7 @@ import type { KeyCustody } from '../../src/core/WalletAdapter.js'
 export const server = setupServer()
 export const BASE = 'http://app.test/api'
 
-export function createWorld(options: { clientId?: string; keyCustody?: KeyCustody } = {}) {
+export function createWorld(options: { clientId?: string; keyCustody?: KeyCustody; timeoutMs?: number; tries?: number } = {}) {
   const clientId = options.clientId ?? 'client-1'
   const google = createGoogleEmulator()
   const share = createShareServerEmulator({ baseURL: BASE })
@@ -31,8 +31,8 @@ export function createWorld(options: { clientId?: string; keyCustody?: KeyCustod
   const config: BackupConfig = {
     wallet: portalAdapter(wallet, { keyCustody }),
     clientId,
-    shareApi: createShareApi({ baseURL: BASE }),
-    retry: { tries: 3, baseDelayMs: 1, maxDelayMs: 5 },
+    shareApi: createShareApi({ baseURL: BASE, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), retry: { tries: options.tries ?? 3, baseDelayMs: 1, maxDelayMs: 5 } }),
+    retry: { tries: options.tries ?? 3, baseDelayMs: 1, maxDelayMs: 5 },
   }
   const params = () => ({
     getAccessToken: async () => token,
