@@ -7,6 +7,7 @@ export type {
   BackupRouterLimits,
   BackupRouterOptions,
 } from './createBackupRouter.js'
+export type { RateLimit } from './rateLimiter.js'
 export type { BackupStore, IdempotencyRecord, ListFilter, PutResult, StoredBackup, StoredShare } from './BackupStore.js'
 export { sqliteStore } from './sqliteStore.js'
 export type { SqliteStoreOptions } from './sqliteStore.js'
