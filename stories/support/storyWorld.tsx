@@ -80,14 +80,26 @@ export async function seedBackup(w: StoryWorld): Promise<void> {
   )
 }
 
-export function WorldProvider({ world, wallet, children }: { world: StoryWorld; wallet?: WalletEmulator; children: ReactNode }) {
+export function WorldProvider({
+  world,
+  wallet,
+  queryClient,
+  children,
+}: {
+  world: StoryWorld
+  /** Default: the first device. */
+  wallet?: WalletEmulator
+  /** Default: the world's client (a new device passes its own). */
+  queryClient?: QueryClient
+  children: ReactNode
+}) {
   return (
     <WalletBackupProvider
       wallet={portalAdapter(wallet ?? world.wallet)}
       googleClientId={GOOGLE_CLIENT_ID}
       server={{ baseURL: '/api' }}
       clientId={world.clientId}
-      queryClient={world.queryClient}
+      queryClient={queryClient ?? world.queryClient}
       retry={{ tries: 2, baseDelayMs: 1 }}
     >
       {children}
