@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 import react from '@vitejs/plugin-react'
 import dts from 'vite-plugin-dts'
@@ -70,6 +71,13 @@ export default defineConfig({
       },
       {
         plugins: [react()],
+        // The README's examples import the package by name, as users do.
+        resolve: {
+          alias: [
+            { find: /^react-mpc-backup\/testing$/, replacement: fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)) },
+            { find: /^react-mpc-backup$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+          ],
+        },
         // Found up front, so Vite never re-optimizes mid-run (two Reacts -> "reading 'useState'").
         optimizeDeps: {
           include: [
