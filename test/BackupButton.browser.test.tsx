@@ -52,9 +52,9 @@ describe('BackupButton in Chromium with the real @react-oauth/google', () => {
       await expect.poll(() => w.wallet.notifications.length).toBe(2)
       await expect.element(button).toHaveTextContent('Wallet backed up')
       expect(w.google.calls.filter((c) => c.kind === 'requestAccessToken')).toHaveLength(1)
-      const keyFiles = w.google.files().filter((f) => f.name.startsWith(`react-mpc-backup.${w.clientId}.`))
-      expect(keyFiles).toHaveLength(1)
-      expect(keyFiles[0]!.name).toContain(String(w.share.rows()[0]!.keyVersion))
+      const keyFiles = () => w.google.files().filter((f) => f.name.startsWith(`react-mpc-backup.${w.clientId}.`))
+      await expect.poll(() => keyFiles().length).toBe(1)
+      expect(keyFiles()[0]!.name).toContain(String(w.share.rows()[0]!.keyVersion))
 
       expectNoSecretIn(w, console_.lines)
     } finally {

@@ -159,9 +159,21 @@ describe('backupWallet: what it stores', () => {
     const w = createWorld()
     await w.backup()
     const second = await w.backup()
-    const keyFiles = w.google.files().filter((f) => f.name.startsWith(`react-mpc-backup.${w.clientId}.v`))
-    expect(keyFiles.map((f) => f.name)).toEqual([`react-mpc-backup.${w.clientId}.v${second.keyVersion}.key`])
+    // The old key is pruned after the provider heard `true`, off the critical path.
+    const keyFiles = () => w.google.files().filter((f) => f.name.startsWith(`react-mpc-backup.${w.clientId}.v`))
+    await expect.poll(() => keyFiles().map((f) => f.name)).toEqual([`react-mpc-backup.${w.clientId}.v${second.keyVersion}.key`])
     expect(w.share.rows()).toMatchObject([{ clientId: w.clientId, backupMethod: 'PASSWORD', keyVersion: second.keyVersion }])
+  })
+
+  test('pruning after a backup deletes older key files only: a newer one may belong to a backup running elsewhere', async () => {
+    const w = createWorld()
+    await w.backup()
+    const older = w.google.putFile({ name: `react-mpc-backup.${w.clientId}.v0000000000000000.key`, content: 'old' })
+    const newer = w.google.putFile({ name: `react-mpc-backup.${w.clientId}.vzzzzzzzzzzzzzzzz.key`, content: 'new' })
+    const done = await w.backup()
+    const current = `react-mpc-backup.${w.clientId}.v${done.keyVersion}.key`
+    await expect.poll(() => w.google.files().map((f) => f.name).sort()).toEqual([current, newer.name].sort())
+    expect(w.google.files().map((f) => f.id)).not.toContain(older.id)
   })
 
   test('the result holds no secret: method, time and key version only', async () => {

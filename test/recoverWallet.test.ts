@@ -32,9 +32,8 @@ describe('recoverWallet: the full cycle', () => {
     const before = await w.backup()
     const oldKeyName = `react-mpc-backup.${w.clientId}.v${before.keyVersion}.key`
     const recovered = await w.newDevice().recover()
-    const names = w.google.files().map((f) => f.name)
-    expect(names).toEqual([`react-mpc-backup.${w.clientId}.v${recovered.keyVersion}.key`])
-    expect(names).not.toContain(oldKeyName)
+    await expect.poll(() => w.google.files().map((f) => f.name)).toEqual([`react-mpc-backup.${w.clientId}.v${recovered.keyVersion}.key`])
+    expect(w.google.files().map((f) => f.name)).not.toContain(oldKeyName)
     expect(w.backend.describe(w.clientId)?.backups.filter((b) => b.status === 'completed')).toHaveLength(1)
   })
 })

@@ -70,34 +70,46 @@ export async function authorize(config: BackupConfig, params: BackupWalletParame
   })
 }
 
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown }
+export const settle = <T>(p: Promise<T>): Promise<Settled<T>> =>
+  p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  )
+
 /** Steps 2-4, shared by backup and by recovery (which must store the fresh backup it makes). */
 export async function storeNewBackup(
   config: BackupConfig,
   params: BackupWalletParameters,
   drive: DriveKeyStore | undefined,
+  known: { previous?: ShareRecord | null } = {},
 ): Promise<BackupWalletReturnType> {
   const { wallet, clientId, shareApi } = config
   const { signal } = params
   const method = wallet.backupMethod
-  const kitKeeps = wallet.keyCustody === 'kit'
 
   params.onStep?.('generating')
-  const key = kitKeeps ? randomKey() : undefined
-  // Read the previous record while the wallet works (no latency added): it is what a rollback puts back.
-  const previousRead = shareApi.get(clientId, method, { signal }).then(
-    (record) => ({ ok: true as const, record }),
-    (error: unknown) => ({ ok: false as const, error }),
-  )
+  const key = drive ? randomKey() : undefined
+  const keyVersion = newKeyVersion()
+  // While the wallet works: read the record a rollback would put back (recovery already has it), and write the
+  // new key file. Its name is versioned, so it cannot touch the key of the backup that stands.
+  const previousRead = 'previous' in known ? settle(Promise.resolve(known.previous ?? null)) : settle(shareApi.get(clientId, method, { signal }))
+  const keyWrite = drive ? settle(drive.write(keyFileName(clientId, keyVersion), key!)) : undefined
+  const dropUnusedKey = async () => {
+    const written = await keyWrite
+    if (drive && written?.ok) await drive.remove(written.value.id).catch(() => {})
+  }
+
   let out: unknown
   try {
     out = await wallet.backup({ key, onProgress: params.onProgress })
   } catch (error) {
-    await previousRead
+    await Promise.all([previousRead, dropUnusedKey()])
     // The wallet made no share, so there is nothing to report stored or not.
     throw walletError(error)
   }
   if (typeof out !== 'string' || out.length === 0) {
-    await previousRead
+    await Promise.all([previousRead, dropUnusedKey()])
     // The wallet believes it made a backup; it must hear that none was stored.
     await tellFalse(wallet)
     throw new WalletBackupFailed('The wallet returned no encrypted share.', {
@@ -108,29 +120,28 @@ export async function storeNewBackup(
   const cipherText = out
 
   // From here on the share exists: every exit tells the wallet once.
-  const keyVersion = newKeyVersion()
   let uploadAttempted = false
-  let newKeyFileId: string | undefined
   let previous: ShareRecord | null = null
   try {
     const prev = await previousRead
     if (!prev.ok) throw prev.error
-    previous = prev.record
+    previous = prev.value
     abortCheck(signal)
 
     params.onStep?.('storing')
     uploadAttempted = true
-    const [driveResult, uploadResult] = await Promise.allSettled([
-      drive ? drive.write(keyFileName(clientId, keyVersion), key!) : Promise.resolve(undefined),
-      shareApi.put(
-        clientId,
-        { backupMethod: method, cipherText, keyVersion },
-        { idempotencyKey: `${clientId}:${keyVersion}`, signal, ifMatch: previous?.revision },
+    const [written, uploaded] = await Promise.all([
+      keyWrite,
+      settle(
+        shareApi.put(
+          clientId,
+          { backupMethod: method, cipherText, keyVersion },
+          { idempotencyKey: `${clientId}:${keyVersion}`, signal, ifMatch: previous?.revision },
+        ),
       ),
     ])
-    if (driveResult.status === 'fulfilled' && driveResult.value) newKeyFileId = driveResult.value.id
-    if (driveResult.status === 'rejected') throw driveResult.reason
-    if (uploadResult.status === 'rejected') throw uploadResult.reason
+    if (written && !written.ok) throw written.error
+    if (!uploaded.ok) throw uploaded.error
     abortCheck(signal)
 
     params.onStep?.('notifying')
@@ -140,12 +151,21 @@ export async function storeNewBackup(
       throw new NotifyFailed('The wallet provider could not be told the share was stored.', { step: 'notify', cause })
     }
 
-    if (drive) await pruneOldKeys(drive, clientId, keyVersion)
-    return { backupMethod: method, storedAt: uploadResult.value.storedAt, keyVersion }
+    // Off the critical path: older key files are only clutter now, and a later backup prunes whatever is left.
+    if (drive) void pruneOldKeys(drive, clientId, keyVersion)
+    return { backupMethod: method, storedAt: uploaded.value.storedAt, keyVersion }
   } catch (error) {
     const typed = toBackupError(error, signal)
     if (typed instanceof GoogleTokenExpired) params.onTokenRejected?.()
-    await rollback({ config, drive, previous, uploadAttempted, newKeyFileId, keyVersion })
+    const written = await keyWrite
+    await rollback({
+      config,
+      drive,
+      previous,
+      uploadAttempted,
+      newKeyFileId: written?.ok ? written.value.id : undefined,
+      keyVersion,
+    })
     await tellFalse(wallet)
     throw typed
   }
@@ -188,8 +208,11 @@ async function rollback(s: {
 
 async function pruneOldKeys(drive: DriveKeyStore, clientId: string, keep: string) {
   try {
-    const files = await drive.list(keyFilePrefix(clientId))
-    await Promise.all(files.filter((f) => f.name !== keyFileName(clientId, keep)).map((f) => drive.remove(f.id)))
+    const prefix = keyFilePrefix(clientId)
+    const files = await drive.list(prefix)
+    // Only versions older than the one just confirmed: a newer file may belong to a backup running right now.
+    const older = files.filter((f) => f.name.slice(prefix.length, -'.key'.length) < keep)
+    await Promise.all(older.map((f) => drive.remove(f.id)))
   } catch {
     // Old key files are harmless leftovers; the next successful backup prunes them.
   }

@@ -1,6 +1,7 @@
 import {
   abortCheck,
   authorize,
+  settle,
   storeNewBackup,
   type BackupConfig,
   type BackupFlowStep,
@@ -43,7 +44,8 @@ async function runRecovery(config: BackupConfig, params: RecoverWalletParameters
     shareApi.get(clientId, wallet.backupMethod, { signal }),
     drive
       ? drive.list(keyFilePrefix(clientId), 'read').then((files) =>
-          Promise.all(files.map(async (f) => [f.name, await drive.readById(f.id)] as const)),
+          // Settled one by one: an obsolete file may be pruned between the list and the read.
+          Promise.all(files.map(async (f) => [f.name, await settle(drive.readById(f.id))] as const)),
         )
       : Promise.resolve([]),
   ]).catch((error: unknown) => {
@@ -53,7 +55,9 @@ async function runRecovery(config: BackupConfig, params: RecoverWalletParameters
   let key: string | undefined
   if (drive) {
     const name = keyFileName(clientId, record.keyVersion ?? '')
-    key = keys.find(([n]) => n === name)?.[1]
+    const read = keys.find(([n]) => n === name)?.[1]
+    if (read && !read.ok) throw mapError(read.error, signal)
+    key = read?.value
     if (!key)
       throw new KeyNotFound(
         keys.length
@@ -75,7 +79,7 @@ async function runRecovery(config: BackupConfig, params: RecoverWalletParameters
   }
 
   // Recovery made new share pairs; until they are stored the wallet has no backup.
-  const stored = await storeNewBackup(config, backupParams, drive)
+  const stored = await storeNewBackup(config, backupParams, drive, { previous: record })
   return { ...stored, address }
 }
 
