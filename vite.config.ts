@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config'
 import react from '@vitejs/plugin-react'
 import dts from 'vite-plugin-dts'
 import { playwright } from '@vitest/browser-playwright'
+import { browserTestDeps, chromiumLaunchOptions } from './test/support/chromium.js'
 import { storybookTest } from '@storybook/addon-vitest/vitest-plugin'
 
 // Peers and Node-only packages never enter the client bundle.
@@ -15,24 +16,8 @@ const external = [
   /^msw($|\/)/,
 ]
 
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-
 // Vitest mutates the browser config object, so each project gets its own.
-const chromium = () =>
-  playwright({
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: chromiumArgs,
-    },
-  })
+const chromium = () => playwright({ launchOptions: chromiumLaunchOptions() })
 
 export default defineConfig({
   plugins: [
@@ -78,21 +63,7 @@ export default defineConfig({
             { find: /^react-mpc-backup$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
           ],
         },
-        // Found up front, so Vite never re-optimizes mid-run (two Reacts -> "reading 'useState'").
-        optimizeDeps: {
-          include: [
-            'react',
-            'react-dom',
-            'react-dom/client',
-            'react/jsx-dev-runtime',
-            '@testing-library/react',
-            '@react-oauth/google',
-            '@tanstack/react-query',
-            'axios',
-            'axe-core',
-            'msw/browser',
-          ],
-        },
+        optimizeDeps: { include: browserTestDeps },
         test: {
           name: 'browser',
           include: ['src/**/*.browser.test.{ts,tsx}', 'test/**/*.browser.test.{ts,tsx}'],

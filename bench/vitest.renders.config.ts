@@ -3,42 +3,18 @@
 import react from '@vitejs/plugin-react'
 import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
+import { browserTestDeps, chromiumLaunchOptions } from '../test/support/chromium.js'
 
 export default defineConfig({
   plugins: [react()],
-  optimizeDeps: {
-    include: [
-      'react',
-      'react-dom',
-      'react-dom/client',
-      'react/jsx-dev-runtime',
-      '@testing-library/react',
-      '@react-oauth/google',
-      '@tanstack/react-query',
-      'axios',
-      'msw/browser',
-    ],
-  },
+  optimizeDeps: { include: browserTestDeps },
   test: {
     include: ['bench/renders.bench.tsx'],
     testTimeout: 30_000,
     browser: {
       enabled: true,
       headless: true,
-      provider: playwright({
-        launchOptions: {
-          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-          ],
-        },
-      }),
+      provider: playwright({ launchOptions: chromiumLaunchOptions() }),
       instances: [{ browser: 'chromium' }],
     },
   },

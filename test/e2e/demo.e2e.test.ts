@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { chromiumLaunchOptions } from '../support/chromium.js'
 
 const root = resolve(import.meta.dirname, '../..')
 
@@ -70,10 +71,7 @@ function stopDemo(): Promise<number | null> {
 
 describe('npm start: the offline demo in Chromium', () => {
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    })
+    browser = await chromium.launch(chromiumLaunchOptions())
   })
 
   afterAll(async () => {
