@@ -66,6 +66,7 @@ describe('export surface', () => {
       'jwtAuthenticate',
       'loadServerConfig',
       'postgresStore',
+      'revisionOf',
       'sqliteStore',
       'startServer',
     ])

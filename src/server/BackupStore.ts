@@ -32,7 +32,18 @@ export interface IdempotencyRecord {
   expiresAt: Date
 }
 
-export type PutResult = { replayed: false } | { replayed: true; previous: IdempotencyRecord }
+/**
+ * An If-Match precondition on the row of the same (clientId, backupMethod): `'*'` asks for any current row, a
+ * list asks for a current row whose `revisionOf(data)` is one of these strong tags. No current row never matches.
+ */
+export interface PutCondition {
+  ifMatch: '*' | readonly string[]
+}
+
+export type PutResult =
+  | { replayed: false; preconditionFailed?: false }
+  | { replayed: true; previous: IdempotencyRecord }
+  | { replayed: false; preconditionFailed: true }
 
 export interface ListFilter {
   clientId?: string
@@ -47,8 +58,13 @@ export interface BackupStore {
    * Replaces the row of the same (clientId, backupMethod). With an idempotency record, the write and the
    * record are one transaction: if a live record for the same (clientId, key) exists, nothing is written
    * and that record is returned instead, so concurrent replays store once.
+   *
+   * With a condition, stores must check it against the current row in the same transaction as the write (a
+   * check before it would let two writers holding the same revision both succeed). A replay of a live
+   * idempotency record comes first; otherwise, when the condition fails, nothing is written (the idempotency
+   * record included) and `{ replayed: false, preconditionFailed: true }` is returned.
    */
-  put(backup: StoredBackup, idempotency?: IdempotencyRecord): Promise<PutResult>
+  put(backup: StoredBackup, idempotency?: IdempotencyRecord, condition?: PutCondition): Promise<PutResult>
   /** The row of that method, or the latest row of the client when no method is given. */
   get(clientId: string, backupMethod?: string): Promise<StoredBackup | undefined>
   list(filter?: ListFilter): Promise<StoredBackup[]>

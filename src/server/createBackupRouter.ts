@@ -3,12 +3,13 @@ import { BlockList, isIP } from 'node:net'
 import express from 'express'
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express'
 import { z } from 'zod'
-import type { BackupStore, IdempotencyRecord } from './BackupStore.js'
+import type { BackupStore, IdempotencyRecord, PutCondition } from './BackupStore.js'
 import { encryptAtRest } from './encryptAtRest.js'
 import type { EncryptionKeyConfig } from './encryptAtRest.js'
 import { createRateLimiter } from './rateLimiter.js'
 import type { RateLimit } from './rateLimiter.js'
 import { BodyReadError, readJsonBody } from './readJsonBody.js'
+import { revisionOf } from './revisionOf.js'
 import { StorageKeyMismatchError } from './StorageKeyMismatchError.js'
 
 /** Resolves the signed-in caller's clientId; throwing (or returning nothing) means 401. */
@@ -17,6 +18,7 @@ export type Authenticate = (req: Request) => string | undefined | null | Promise
 export type BackupEventType =
   | 'backup.stored'
   | 'backup.replayed'
+  | 'backup.conflict'
   | 'backup.read'
   | 'backup.not_found'
   | 'webhook.stored'
@@ -81,6 +83,7 @@ export type BackupErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'
+  | 'precondition_failed'
   | 'timeout'
   | 'rate_limited'
   | 'storage_key_mismatch'
@@ -134,6 +137,10 @@ class HttpError extends Error {
  *
  * The webhook fetch answers 404 `not_found` when the client has no custodian share, so a validation call
  * after a failed store is seen as a failure rather than as an empty success.
+ *
+ * Client backups carry a strong `ETag` (GET, and a POST that stored). A POST with `If-Match` (`*` or strong
+ * tags) replaces the row only if it still holds that revision, checked atomically with the write; otherwise
+ * 412 `precondition_failed` and nothing is stored. An Idempotency-Key replay is answered before the check.
  */
 export function createBackupRouter(options: BackupRouterOptions): Router {
   const { store, authenticate, onEvent } = options
@@ -235,6 +242,7 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
     const backupMethod = body.backupMethod ?? UNKNOWN_METHOD
     const keyVersion = body.keyVersion ?? null
 
+    const condition = ifMatchCondition(req.get('if-match'))
     const idemHeader = req.get('idempotency-key')
     let idempotency: IdempotencyRecord | undefined
     const storedAt = new Date()
@@ -260,11 +268,17 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
     const result = await store.put(
       { clientId, backupMethod, keyVersion, keyId: sealed.keyId, data: sealed.data, storedAt },
       idempotency,
+      condition,
     )
     // Past the deadline the 503 is already out; the write itself stands (a retry replaces the same row).
     if (res.headersSent) return
     if (result.replayed) return replay(res, result.previous, idempotency?.fingerprint ?? '', clientId, backupMethod)
+    if (result.preconditionFailed) {
+      emit('backup.conflict', clientId, backupMethod)
+      throw new HttpError(412, 'precondition_failed')
+    }
     emit('backup.stored', clientId, backupMethod)
+    res.setHeader('ETag', revisionOf(sealed.data))
     sendJsonText(res, 200, answer)
   })
 
@@ -280,6 +294,7 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
     }
     const cipherText = openOrReport(() => cipher.open(row, clientContext(clientId, row.backupMethod)), clientId, row.backupMethod)
     emit('backup.read', clientId, row.backupMethod)
+    res.setHeader('ETag', revisionOf(row.data))
     sendJsonText(res, 200, JSON.stringify({ cipherText, backupMethod: row.backupMethod, keyVersion: row.keyVersion, storedAt: row.storedAt.toISOString() }))
   })
 
@@ -338,6 +353,20 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value)
   if (!result.success) throw new HttpError(400, 'invalid_body', fieldsOf(result.error))
   return result.data
+}
+
+/**
+ * `If-Match` as a store condition: `*`, or the strong tags listed. Weak tags never match (strong comparison);
+ * a value with no strong tag in it still conditions the write, so it fails rather than writing blind.
+ */
+function ifMatchCondition(header: string | undefined): PutCondition | undefined {
+  if (header === undefined || header.trim() === '') return undefined
+  if (header.trim() === '*') return { ifMatch: '*' }
+  const tags: string[] = []
+  for (const [, weak, tag] of header.matchAll(/(W\/)?("[\x21\x23-\x7e\x80-\xff]*")/g)) {
+    if (!weak && tag !== undefined) tags.push(tag)
+  }
+  return { ifMatch: tags }
 }
 
 function fieldsOf(error: z.ZodError): string[] {

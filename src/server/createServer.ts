@@ -39,7 +39,7 @@ export interface BackupServer {
 export function createServer(config: ServerConfig): BackupServer {
   const app = express()
   app.disable('x-powered-by')
-  // Every API answer is no-store; ETags would only cost a hash per response.
+  // Every API answer is no-store; automatic ETags would only cost a hash per response (the backup route sets its own).
   app.set('etag', false)
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy)
 
@@ -64,12 +64,18 @@ export function createServer(config: ServerConfig): BackupServer {
     app.use((req, res, next) => {
       const origin = req.get('origin')
       if (origin === undefined || !origins.has(origin)) return next()
-      res.set({ 'Access-Control-Allow-Origin': origin, Vary: 'Origin', 'Cross-Origin-Resource-Policy': 'cross-origin' })
+      res.set({
+        'Access-Control-Allow-Origin': origin,
+        // What a cross-origin page must read: the revision it sends back as If-Match, and the wait a 429 asks for.
+        'Access-Control-Expose-Headers': 'ETag, Retry-After, Idempotent-Replayed',
+        Vary: 'Origin',
+        'Cross-Origin-Resource-Policy': 'cross-origin',
+      })
       if (req.method !== 'OPTIONS') return next()
       res
         .set({
           'Access-Control-Allow-Methods': 'GET, POST',
-          'Access-Control-Allow-Headers': 'Content-Type, Authorization, Idempotency-Key, X-Client-Id',
+          'Access-Control-Allow-Headers': 'Content-Type, Authorization, Idempotency-Key, If-Match, X-Client-Id',
           'Access-Control-Max-Age': '600',
         })
         .status(204)

@@ -8,7 +8,16 @@ export type {
   BackupRouterOptions,
 } from './createBackupRouter.js'
 export type { RateLimit } from './rateLimiter.js'
-export type { BackupStore, IdempotencyRecord, ListFilter, PutResult, StoredBackup, StoredShare } from './BackupStore.js'
+export type {
+  BackupStore,
+  IdempotencyRecord,
+  ListFilter,
+  PutCondition,
+  PutResult,
+  StoredBackup,
+  StoredShare,
+} from './BackupStore.js'
+export { revisionOf } from './revisionOf.js'
 export { sqliteStore } from './sqliteStore.js'
 export type { SqliteStoreOptions } from './sqliteStore.js'
 export { postgresStore } from './postgresStore.js'

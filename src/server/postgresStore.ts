@@ -1,5 +1,6 @@
 import pg from 'pg'
 import type { BackupStore, IdempotencyRecord, ListFilter, PutResult, StoredBackup, StoredShare } from './BackupStore.js'
+import { revisionOf } from './revisionOf.js'
 
 export type PostgresStoreOptions = (
   | {
@@ -74,7 +75,10 @@ interface IdempotencyRow {
   expires_at: Date
 }
 
-/** PostgreSQL store on `pg`. Writes are single-statement upserts, so concurrent writers leave one row. */
+/**
+ * PostgreSQL store on `pg`. Writes are upserts, so concurrent writers leave one row; conditional (If-Match) and
+ * idempotent writes run in a transaction with the row or key locked.
+ */
 export function postgresStore(options: PostgresStoreOptions): BackupStore {
   const schemaName = options.schema ?? 'public'
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schemaName)) throw new TypeError('postgresStore: schema must match [a-z_][a-z0-9_]*')
@@ -143,39 +147,58 @@ export function postgresStore(options: PostgresStoreOptions): BackupStore {
 
   let closed = false
   return {
-    async put(backup, idempotency): Promise<PutResult> {
+    async put(backup, idempotency, condition): Promise<PutResult> {
       await migrated()
-      if (!idempotency) {
+      if (!idempotency && !condition) {
         await pool.query(upsertBackup, backupParams(backup))
         return { replayed: false }
       }
       const client = await pool.connect()
       try {
         await client.query('BEGIN')
-        // A concurrent insert of the same key blocks here until the other transaction ends, then conflicts:
-        // so exactly one request per key performs the write.
-        const claimed = await client.query(
-          `INSERT INTO ${s}.idempotency_keys (client_id, idem_key, fingerprint, status, body, expires_at)
-           VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (client_id, idem_key) DO UPDATE SET
-             fingerprint = excluded.fingerprint, status = excluded.status, body = excluded.body,
-             expires_at = excluded.expires_at
-           WHERE ${s}.idempotency_keys.expires_at <= $7`,
-          [idempotency.clientId, idempotency.key, idempotency.fingerprint, idempotency.status, idempotency.body,
-            idempotency.expiresAt, backup.storedAt],
-        )
-        if (claimed.rowCount === 0) {
-          const existing = await client.query<IdempotencyRow>(selectIdem, [idempotency.clientId, idempotency.key, backup.storedAt])
-          await client.query('ROLLBACK')
-          const row = existing.rows[0]
-          if (row) return { replayed: true, previous: toIdem(row) }
-          throw new Error('idempotency record vanished during claim')
+        if (idempotency) {
+          // A concurrent insert of the same key blocks here until the other transaction ends, then conflicts:
+          // so exactly one request per key performs the write.
+          const claimed = await client.query(
+            `INSERT INTO ${s}.idempotency_keys (client_id, idem_key, fingerprint, status, body, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (client_id, idem_key) DO UPDATE SET
+               fingerprint = excluded.fingerprint, status = excluded.status, body = excluded.body,
+               expires_at = excluded.expires_at
+             WHERE ${s}.idempotency_keys.expires_at <= $7`,
+            [idempotency.clientId, idempotency.key, idempotency.fingerprint, idempotency.status, idempotency.body,
+              idempotency.expiresAt, backup.storedAt],
+          )
+          if (claimed.rowCount === 0) {
+            const existing = await client.query<IdempotencyRow>(selectIdem, [idempotency.clientId, idempotency.key, backup.storedAt])
+            await client.query('ROLLBACK')
+            const row = existing.rows[0]
+            if (row) return { replayed: true, previous: toIdem(row) }
+            throw new Error('idempotency record vanished during claim')
+          }
+        }
+        if (condition) {
+          // The row lock holds off other conditional writers until this transaction ends; they then re-read the
+          // row as committed, so of two writers holding the same revision only the first matches.
+          const current = await client.query<{ data: Buffer }>(
+            `SELECT data FROM ${s}.client_backups WHERE client_id = $1 AND backup_method = $2 FOR UPDATE`,
+            [backup.clientId, backup.backupMethod],
+          )
+          const data = current.rows[0]?.data
+          const holds = data !== undefined && (condition.ifMatch === '*' || condition.ifMatch.includes(revisionOf(data)))
+          if (!holds) {
+            // Rolls back the idempotency claim too: a later request with the same key is judged afresh.
+            await client.query('ROLLBACK')
+            return { replayed: false, preconditionFailed: true }
+          }
         }
         await client.query(upsertBackup, backupParams(backup))
-        await client.query(`DELETE FROM ${s}.idempotency_keys WHERE client_id = $1 AND expires_at <= $2`, [
-          idempotency.clientId,
-          backup.storedAt,
-        ])
+        if (idempotency) {
+          await client.query(`DELETE FROM ${s}.idempotency_keys WHERE client_id = $1 AND expires_at <= $2`, [
+            idempotency.clientId,
+            backup.storedAt,
+          ])
+        }
         await client.query('COMMIT')
         return { replayed: false }
       } catch (error) {

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
-import type { BackupStore, IdempotencyRecord, ListFilter, PutResult, StoredBackup, StoredShare } from './BackupStore.js'
+import type { BackupStore, IdempotencyRecord, ListFilter, PutCondition, PutResult, StoredBackup, StoredShare } from './BackupStore.js'
+import { revisionOf } from './revisionOf.js'
 
 export interface SqliteStoreOptions {
   /** Database file; its folder is created when missing. `:memory:` works for throwaway use. */
@@ -97,6 +98,7 @@ export function sqliteStore(options: SqliteStoreOptions): BackupStore {
         key_version = excluded.key_version, key_id = excluded.key_id, data = excluded.data,
         stored_at = excluded.stored_at, seq = excluded.seq`),
     getByMethod: db.prepare('SELECT * FROM client_backups WHERE client_id = ? AND backup_method = ?'),
+    getData: db.prepare('SELECT data FROM client_backups WHERE client_id = ? AND backup_method = ?'),
     getLatest: db.prepare('SELECT * FROM client_backups WHERE client_id = ? ORDER BY seq DESC LIMIT 1'),
     listAll: db.prepare('SELECT * FROM client_backups ORDER BY seq DESC'),
     listClient: db.prepare('SELECT * FROM client_backups WHERE client_id = ? ORDER BY seq DESC'),
@@ -145,7 +147,7 @@ export function sqliteStore(options: SqliteStoreOptions): BackupStore {
 
   let closed = false
   let writes = 0
-  const putOne = (backup: StoredBackup, idem: IdempotencyRecord | undefined): PutResult => {
+  const putOne = (backup: StoredBackup, idem: IdempotencyRecord | undefined, condition: PutCondition | undefined): PutResult => {
     const now = backup.storedAt.getTime()
     if (idem) {
       const claimed = q.claimIdem.run({
@@ -161,6 +163,12 @@ export function sqliteStore(options: SqliteStoreOptions): BackupStore {
         const row = q.getIdem.get(idem.clientId, idem.key, now) as IdempotencyRow | undefined
         if (row) return { replayed: true, previous: toIdem(row) }
       }
+    }
+    if (condition) {
+      const current = q.getData.get(backup.clientId, backup.backupMethod) as { data: Buffer } | undefined
+      const holds = current !== undefined && (condition.ifMatch === '*' || condition.ifMatch.includes(revisionOf(current.data)))
+      // Thrown so the job's savepoint rolls back the idempotency claim made above.
+      if (!holds) throw new PreconditionFailed()
     }
     q.putBackup.run({
       client_id: backup.clientId,
@@ -225,8 +233,11 @@ export function sqliteStore(options: SqliteStoreOptions): BackupStore {
     })
 
   return {
-    put(backup, idempotency) {
-      return write(() => putOne(backup, idempotency))
+    put(backup, idempotency, condition) {
+      return write(() => putOne(backup, idempotency, condition)).catch((error: unknown): PutResult => {
+        if (error instanceof PreconditionFailed) return { replayed: false, preconditionFailed: true }
+        throw error
+      })
     },
     async get(clientId, backupMethod) {
       const row = (backupMethod === undefined ? q.getLatest.get(clientId) : q.getByMethod.get(clientId, backupMethod)) as
@@ -259,6 +270,9 @@ export function sqliteStore(options: SqliteStoreOptions): BackupStore {
     },
   }
 }
+
+/** Unwinds one write's savepoint when its If-Match condition does not hold; never leaves the store. */
+class PreconditionFailed extends Error {}
 
 function migrate(db: Database.Database): void {
   // The one table that must exist before we can know which migrations ran.

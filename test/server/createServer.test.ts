@@ -71,6 +71,29 @@ describe('startServer', () => {
     const allowed = await preflight('http://localhost:5173')
     expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:5173')
     expect(allowed.headers.get('access-control-allow-headers')).toMatch(/Idempotency-Key/)
+    expect(allowed.headers.get('access-control-allow-headers')).toMatch(/\bIf-Match\b/)
     expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull()
+  })
+
+  it('lets an allowed origin read the ETag it must send back as If-Match', async () => {
+    const clientId = 'cors-etag'
+    const request = (origin: string) =>
+      fetch(`${running.url}/api/clients/${clientId}/backup`, {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/json', 'x-client-id': clientId },
+        body: JSON.stringify({ backupMethod: 'GDRIVE', cipherText: 'ct' }),
+      })
+    const allowed = await request('http://localhost:5173')
+    expect(allowed.status).toBe(200)
+    expect(allowed.headers.get('etag')).toMatch(/^"[\w-]{22}"$/)
+    expect(allowed.headers.get('access-control-expose-headers')?.split(/\s*,\s*/)).toEqual(
+      expect.arrayContaining(['ETag', 'Retry-After']),
+    )
+    const read = await fetch(`${running.url}/api/clients/${clientId}/backup`, {
+      headers: { origin: 'http://localhost:5173', 'x-client-id': clientId },
+    })
+    expect(read.headers.get('etag')).toBe(allowed.headers.get('etag'))
+    expect(read.headers.get('access-control-expose-headers')?.split(/\s*,\s*/)).toContain('ETag')
+    expect((await request('https://evil.example')).headers.get('access-control-expose-headers')).toBeNull()
   })
 })
