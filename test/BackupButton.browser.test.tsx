@@ -72,7 +72,7 @@ describe('BackupButton in Chromium with the real @react-oauth/google', () => {
       await userEvent.click(button)
       await expect.element(button).toHaveTextContent('Backup failed. Try again')
       expect(button.getAttribute('data-error-code')).toBe('SHARE_UPLOAD_FAILED')
-      expect(screen.getByRole('status').textContent).toMatch(/server failed to store/i)
+      expect(screen.getByRole('status').textContent).toMatch(/server could not save the backup \(500\)/i)
       expect(w.wallet.notifications).toMatchObject([{ success: false }])
 
       // A retry after the fault clears succeeds.

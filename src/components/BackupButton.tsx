@@ -36,11 +36,7 @@ export const BackupButton = forwardRef<HTMLButtonElement, BackupButtonProps>(fun
   { onSuccess, onError, onStep, labels, children, ...props },
   ref,
 ) {
-  const flow = useWalletBackup({
-    ...(onSuccess ? { onSuccess } : {}),
-    ...(onError ? { onError } : {}),
-    ...(onStep ? { onStep } : {}),
-  })
+  const flow = useWalletBackup({ onSuccess, onError, onStep })
   return (
     <FlowButton
       ref={ref}

@@ -34,11 +34,7 @@ export const RecoverButton = forwardRef<HTMLButtonElement, RecoverButtonProps>(f
   { onSuccess, onError, onStep, labels, children, ...props },
   ref,
 ) {
-  const flow = useWalletRecovery({
-    ...(onSuccess ? { onSuccess } : {}),
-    ...(onError ? { onError } : {}),
-    ...(onStep ? { onStep } : {}),
-  })
+  const flow = useWalletRecovery({ onSuccess, onError, onStep })
   return (
     <FlowButton
       ref={ref}

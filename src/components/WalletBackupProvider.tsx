@@ -103,15 +103,15 @@ function GoogleTokenBridge({ broker }: { broker: TokenBroker }) {
 
 function validate(props: WalletBackupProviderProps, outerGoogle: boolean) {
   const fail = (prop: string, what: string) => {
-    throw new BackupConfigError(`<WalletBackupProvider> needs the "${prop}" prop: ${what}.`, { step: 'config' })
+    throw new BackupConfigError(`<WalletBackupProvider> needs "${prop}": ${what}.`, { step: 'config' })
   }
   const w = props.wallet as Partial<WalletAdapter> | undefined
   if (!w || typeof w.backup !== 'function' || typeof w.notifyStored !== 'function')
-    fail('wallet', 'a wallet adapter such as portalAdapter(portal)')
+    fail('wallet', 'a wallet adapter, e.g. portalAdapter(portal)')
   if (typeof props.clientId !== 'string' || !props.clientId.trim())
-    fail('clientId', "the wallet's client id (Portal's clientId), a non-empty string")
+    fail('clientId', "the wallet's client id")
   if (!props.server || (!props.server.baseURL && !props.server.axios && props.server.baseURL !== ''))
-    fail('server', "the app's share endpoint, { baseURL } or { axios }")
+    fail('server', '{ baseURL } or { axios }')
   if (props.wallet.keyCustody === 'kit' && !outerGoogle && (typeof props.googleClientId !== 'string' || !props.googleClientId))
-    fail('googleClientId', 'the Google OAuth web client id (or render inside your own GoogleOAuthProvider)')
+    fail('googleClientId', 'a Google OAuth client id, or an outer GoogleOAuthProvider')
 }

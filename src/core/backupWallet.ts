@@ -5,12 +5,13 @@ import {
   BackupError,
   GoogleTokenExpired,
   NotifyFailed,
+  RecoveryFailed,
   WalletBackupFailed,
   WalletBusy,
   type BackupErrorType,
 } from './errors.js'
 import type { WalletAdapter, WalletProgress } from './WalletAdapter.js'
-import { untilAborted, type RetryOptions } from './withRetry.js'
+import { aborted, throwIfAborted as abortCheck, untilAborted, type RetryOptions } from './withRetry.js'
 import { withClientLock } from './withClientLock.js'
 
 export type BackupFlowStep = 'authorizing' | 'generating' | 'storing' | 'notifying'
@@ -58,7 +59,7 @@ async function runBackup(config: BackupConfig, params: BackupWalletParameters): 
 export async function authorize(config: BackupConfig, params: BackupWalletParameters): Promise<DriveKeyStore | undefined> {
   if (config.wallet.keyCustody !== 'kit') return undefined
   params.onStep?.('authorizing')
-  if (!params.getAccessToken) throw new GoogleTokenExpired('No Google access token was provided.', { step: 'authorize' })
+  if (!params.getAccessToken) throw new GoogleTokenExpired('No Google token.', { step: 'authorize' })
   const accessToken = await untilAborted(params.getAccessToken(), params.signal)
   abortCheck(params.signal)
   return createDriveKeyStore({
@@ -112,7 +113,7 @@ export async function storeNewBackup(
     await Promise.all([previousRead, dropUnusedKey()])
     // The wallet believes it made a backup; it must hear that none was stored.
     await tellFalse(wallet)
-    throw new WalletBackupFailed('The wallet returned no encrypted share.', {
+    throw new WalletBackupFailed('Wallet made an empty share.', {
       step: 'generate',
       facts: { providerCode: 'EMPTY_CIPHERTEXT' },
     })
@@ -148,7 +149,7 @@ export async function storeNewBackup(
     try {
       await wallet.notifyStored(true)
     } catch (cause) {
-      throw new NotifyFailed('The wallet provider could not be told the share was stored.', { step: 'notify', cause })
+      throw new NotifyFailed('Could not tell the wallet the share was stored.', { step: 'notify', cause })
     }
 
     // Off the critical path: older key files are only clutter now, and a later backup prunes whatever is left.
@@ -220,20 +221,20 @@ async function pruneOldKeys(drive: DriveKeyStore, clientId: string, keep: string
 
 export function walletError(error: unknown): BackupError {
   if (error instanceof BackupError) return error
-  const code = (error as { code?: unknown })?.code
-  if (code === 'WALLET_MODIFICATION_ALREADY_IN_PROGRESS')
-    return new WalletBusy('The wallet is already running a backup or recovery.', { step: 'generate', cause: error })
-  return new WalletBackupFailed('The wallet could not make the backup share.', { step: 'generate', cause: error })
+  return walletFailure(error, 'generate', WalletBackupFailed, 'Wallet backup failed.')
 }
 
 function toBackupError(error: unknown, signal: AbortSignal | undefined): BackupError {
-  if (signal?.aborted) return error instanceof Aborted ? error : new Aborted('The backup was aborted.', { cause: error })
+  if (signal?.aborted) return error instanceof Aborted ? error : aborted(error)
   if (error instanceof BackupError) return error
-  return new WalletBackupFailed('The backup failed unexpectedly.', { cause: error })
+  return new WalletBackupFailed('Backup failed.', { cause: error })
 }
 
-export function abortCheck(signal: AbortSignal | undefined) {
-  if (signal?.aborted) throw new Aborted('The backup was aborted.')
+/** A provider's "already running" code becomes WalletBusy; anything else the step's own failure. */
+export function walletFailure(error: unknown, step: 'generate' | 'recover', Failed: typeof WalletBackupFailed | typeof RecoveryFailed, message: string) {
+  return (error as { code?: unknown })?.code === 'WALLET_MODIFICATION_ALREADY_IN_PROGRESS'
+    ? new WalletBusy('Wallet busy.', { step, cause: error })
+    : new Failed(message, { step, cause: error })
 }
 
 /** 256 random bits, base64url: the wallet's backup password in kit custody; the user never sees it. */

@@ -40,27 +40,12 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
   const http = config.axios ?? axios.create({ baseURL: config.baseURL })
   const path = config.path ?? defaultPath
   const timeout = config.timeoutMs ?? 20_000
-  const retry = (step: BackupStep, signal: AbortSignal | undefined) =>
-    <T>(run: () => Promise<T>) =>
-      withRetry(
-        async () => {
-          try {
-            return await run()
-          } catch (cause) {
-            throw shareError(cause, step)
-          }
-        },
-        (e) => ({
-          retryable: e instanceof BackupError && e.retryable,
-          retryAfterMs: e instanceof BackupError ? e.facts.retryAfterMs : undefined,
-        }),
-        config.retry,
-        signal,
-      )
+  const retry = <T>(step: BackupStep, signal: AbortSignal | undefined, run: () => Promise<T>) =>
+    withRetry(() => run().catch((cause: unknown) => Promise.reject(shareError(cause, step))), config.retry, signal)
 
   return {
     put(clientId, record, options = {}) {
-      return retry('store', options.signal)(async () => {
+      return retry('store', options.signal, async () => {
         const res = await http.post<ShareReceipt>(path(clientId), record, {
           timeout,
           headers: {
@@ -74,7 +59,7 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
       })
     },
     get(clientId, backupMethod, options = {}) {
-      return retry('read', options.signal)(async () => {
+      return retry('read', options.signal, async () => {
         const res = await http.get<ShareRecord>(path(clientId), {
           timeout,
           params: { backupMethod },
@@ -84,7 +69,7 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
         if (res.status === 404) return null
         const data = res.data
         if (!data || typeof data.cipherText !== 'string' || !data.cipherText)
-          throw new ShareNotFound('The server answered without a share.', { step: 'read', facts: { status: res.status } })
+          throw new ShareNotFound('Server sent no share.', { step: 'read', facts: { status: res.status } })
         const etag = res.headers['etag']
         return typeof etag === 'string' ? { ...data, revision: etag } : data
       })
@@ -104,15 +89,13 @@ function shareError(cause: unknown, step: BackupStep): BackupError {
   const retryAfterMs = parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : undefined)
   if (retryAfterMs !== undefined) facts.retryAfterMs = retryAfterMs
   const o = { step, facts }
-  const verb = step === 'read' ? 'read' : 'store'
-  if (status === 412)
-    return new ShareUploadFailed('The backup changed on the server meanwhile (another device?). Try again.', o)
-  if (status === 401 || status === 403)
-    return new ShareUnauthorized(`The server refused to ${verb} the backup share (${status}).`, o)
+  // 412: another device replaced the backup since it was read; retrying the same write cannot succeed.
+  if (status === 412) return new ShareUploadFailed('Backup changed on the server.', { ...o, retryable: false })
+  const verb = step === 'read' ? 'read' : 'save'
+  if (status === 401 || status === 403) return new ShareUnauthorized(`Server refused to ${verb} the backup (${status}).`, o)
   const Failed = step === 'read' ? ShareFetchFailed : ShareUploadFailed
-  if (status === undefined) return new Failed(`The server could not be reached to ${verb} the share.`, o)
-  return new Failed(`The server failed to ${verb} the backup share (${status}).`, {
+  return new Failed(`Server could not ${verb} the backup (${status ?? 'offline'}).`, {
     ...o,
-    retryable: status === 429 || status >= 500,
+    retryable: !status || status === 429 || status >= 500,
   })
 }

@@ -1,5 +1,5 @@
 import { DRIVE_APPDATA_SCOPE } from './driveKeyStore.js'
-import { GooglePopupBlocked, GooglePopupClosed, GoogleScopeDenied, type BackupError } from './errors.js'
+import { GooglePopupBlocked, GooglePopupClosed, GoogleScopeDenied, type BackupError, type BackupErrorOptions } from './errors.js'
 
 /** The GIS token response fields the kit reads. */
 export type GoogleTokenResponse = {
@@ -46,13 +46,14 @@ export function createTokenBroker(options: { scope?: string; minLifetimeMs?: num
   let held: Held | undefined
   let pending: { resolve(token: string): void; reject(error: BackupError): void; promise: Promise<string> } | undefined
 
-  function settle(outcome: { token: string } | { error: BackupError }) {
+  function settle(token: string | undefined, error?: BackupError) {
     const p = pending
     pending = undefined
-    if (!p) return
-    if ('token' in outcome) p.resolve(outcome.token)
-    else p.reject(outcome.error)
+    if (token) p?.resolve(token)
+    else p?.reject(error!)
   }
+  const fail = (Err: new (message: string, options: BackupErrorOptions) => BackupError, message: string, reason = 'unknown') =>
+    settle(undefined, new Err(message, { step: 'authorize', facts: { reason } }))
 
   const broker: TokenBroker = {
     isReady: () => login !== undefined,
@@ -68,9 +69,7 @@ export function createTokenBroker(options: { scope?: string; minLifetimeMs?: num
       if (token) return Promise.resolve(token)
       if (pending) return pending.promise
       if (!login)
-        return Promise.reject(
-          new GooglePopupBlocked('Google sign-in has not loaded yet.', { step: 'authorize', details: 'script not loaded' }),
-        )
+        return Promise.reject(new GooglePopupBlocked('Google sign-in not loaded.', { step: 'authorize', facts: { reason: 'not_loaded' } }))
       let resolve!: (token: string) => void
       let reject!: (error: BackupError) => void
       const promise = new Promise<string>((res, rej) => {
@@ -90,42 +89,16 @@ export function createTokenBroker(options: { scope?: string; minLifetimeMs?: num
       listeners.forEach((l) => l())
     },
     accept(response) {
-      if (response.error || !response.access_token) {
-        const denied = response.error === 'access_denied'
-        settle({
-          error: new GoogleScopeDenied(
-            denied ? 'Google access was denied.' : 'Google sign-in failed.',
-            { step: 'authorize', facts: { reason: response.error ?? 'no_token' } },
-          ),
-        })
-        return
-      }
-      const granted = (response.scope ?? '').split(/\s+/)
-      if (!granted.includes(scope)) {
-        settle({
-          error: new GoogleScopeDenied('Access to the Google Drive app data folder was not granted.', {
-            step: 'authorize',
-            facts: { reason: 'scope_not_granted' },
-          }),
-        })
-        return
-      }
-      held = { token: response.access_token, expiresAt: now() + Number(response.expires_in ?? 3599) * 1000 }
-      settle({ token: response.access_token })
+      const token = response.access_token
+      if (response.error || !token) return fail(GoogleScopeDenied, 'Google access denied.', response.error ?? 'no_token')
+      if (!(response.scope ?? '').split(/\s+/).includes(scope))
+        return fail(GoogleScopeDenied, 'Drive access not granted.', 'scope_not_granted')
+      held = { token, expiresAt: now() + Number(response.expires_in ?? 3599) * 1000 }
+      settle(token)
     },
-    reject(error) {
-      const o = { step: 'authorize' as const, facts: { reason: error.type ?? 'unknown' } }
-      settle({
-        error:
-          error.type === 'popup_closed'
-            ? new GooglePopupClosed('The Google window was closed before access was granted.', o)
-            : new GooglePopupBlocked(
-                error.type === 'popup_failed_to_open'
-                  ? 'The browser blocked the Google window. Allow popups and try again.'
-                  : 'Google sign-in failed to open.',
-                o,
-              ),
-      })
+    reject({ type }) {
+      if (type === 'popup_closed') fail(GooglePopupClosed, 'Google window closed.', type)
+      else fail(GooglePopupBlocked, type === 'popup_failed_to_open' ? 'Popup blocked: allow popups.' : 'Google sign-in failed to open.', type)
     },
   }
   return broker

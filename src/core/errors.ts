@@ -43,17 +43,6 @@ export class BackupError extends Error {
     this.details = options.details
     this.facts = facts
   }
-
-  /** Walks the cause chain (like viem's `walk`) and returns the deepest cause, or the first matching `fn`. */
-  walk(fn?: (err: unknown) => boolean): unknown {
-    let current: unknown = this
-    while (current instanceof Error) {
-      if (fn?.(current)) return current
-      if (!current.cause) break
-      current = current.cause
-    }
-    return fn ? undefined : current
-  }
 }
 
 /** Keep what helps debugging and drop what could hold a secret (bodies, headers, configs). */
@@ -71,11 +60,13 @@ export function factsOf(cause: unknown): ErrorFacts {
   return facts
 }
 
-function define<const C extends string, const N extends string>(name: N, code: C, retryable = false) {
+/** The stable code is the class name in SCREAMING_SNAKE_CASE (GooglePopupBlocked -> GOOGLE_POPUP_BLOCKED). */
+function define<const C extends string, const N extends string = string>(name: N, retryable = false, code?: C) {
+  const stable = (code ?? name.replace(/\B([A-Z])/g, '_$1').toUpperCase()) as C
   return class extends BackupError {
-    static readonly code: C = code
+    static readonly code: C = stable
     override name: N = name
-    override readonly code: C = code
+    override readonly code: C = stable
     override readonly retryable: boolean
     constructor(shortMessage: string, options: BackupErrorOptions = {}) {
       super(shortMessage, options)
@@ -84,32 +75,32 @@ function define<const C extends string, const N extends string>(name: N, code: C
   }
 }
 
-export class BackupConfigError extends define('BackupConfigError', 'CONFIG_INVALID') {}
-export class GooglePopupBlocked extends define('GooglePopupBlocked', 'GOOGLE_POPUP_BLOCKED') {}
-export class GooglePopupClosed extends define('GooglePopupClosed', 'GOOGLE_POPUP_CLOSED') {}
-export class GoogleScopeDenied extends define('GoogleScopeDenied', 'GOOGLE_SCOPE_DENIED') {}
-export class GoogleTokenExpired extends define('GoogleTokenExpired', 'GOOGLE_TOKEN_EXPIRED') {}
-export class DriveQuotaExceeded extends define('DriveQuotaExceeded', 'DRIVE_QUOTA_EXCEEDED') {}
-export class DriveRateLimited extends define('DriveRateLimited', 'DRIVE_RATE_LIMITED', true) {}
-export class DriveUnavailable extends define('DriveUnavailable', 'DRIVE_UNAVAILABLE', true) {}
-export class ShareUploadFailed extends define('ShareUploadFailed', 'SHARE_UPLOAD_FAILED', true) {
+export class BackupConfigError extends define('BackupConfigError', false, 'CONFIG_INVALID') {}
+export class GooglePopupBlocked extends define<'GOOGLE_POPUP_BLOCKED'>('GooglePopupBlocked') {}
+export class GooglePopupClosed extends define<'GOOGLE_POPUP_CLOSED'>('GooglePopupClosed') {}
+export class GoogleScopeDenied extends define<'GOOGLE_SCOPE_DENIED'>('GoogleScopeDenied') {}
+export class GoogleTokenExpired extends define<'GOOGLE_TOKEN_EXPIRED'>('GoogleTokenExpired') {}
+export class DriveQuotaExceeded extends define<'DRIVE_QUOTA_EXCEEDED'>('DriveQuotaExceeded') {}
+export class DriveRateLimited extends define<'DRIVE_RATE_LIMITED'>('DriveRateLimited', true) {}
+export class DriveUnavailable extends define<'DRIVE_UNAVAILABLE'>('DriveUnavailable', true) {}
+export class ShareUploadFailed extends define<'SHARE_UPLOAD_FAILED'>('ShareUploadFailed', true) {
   get status(): number | undefined {
     return this.facts.status
   }
 }
-export class ShareFetchFailed extends define('ShareFetchFailed', 'SHARE_FETCH_FAILED', true) {}
-export class ShareUnauthorized extends define('ShareUnauthorized', 'SHARE_UNAUTHORIZED') {}
-export class WalletBackupFailed extends define('WalletBackupFailed', 'WALLET_BACKUP_FAILED') {
+export class ShareFetchFailed extends define<'SHARE_FETCH_FAILED'>('ShareFetchFailed', true) {}
+export class ShareUnauthorized extends define<'SHARE_UNAUTHORIZED'>('ShareUnauthorized') {}
+export class WalletBackupFailed extends define<'WALLET_BACKUP_FAILED'>('WalletBackupFailed') {
   get providerCode(): string | undefined {
     return this.facts.providerCode
   }
 }
-export class WalletBusy extends define('WalletBusy', 'WALLET_BUSY') {}
-export class NotifyFailed extends define('NotifyFailed', 'NOTIFY_FAILED') {}
-export class KeyNotFound extends define('KeyNotFound', 'KEY_NOT_FOUND') {}
-export class ShareNotFound extends define('ShareNotFound', 'SHARE_NOT_FOUND') {}
-export class RecoveryFailed extends define('RecoveryFailed', 'RECOVERY_FAILED') {}
-export class Aborted extends define('Aborted', 'ABORTED') {}
+export class WalletBusy extends define<'WALLET_BUSY'>('WalletBusy') {}
+export class NotifyFailed extends define<'NOTIFY_FAILED'>('NotifyFailed') {}
+export class KeyNotFound extends define<'KEY_NOT_FOUND'>('KeyNotFound') {}
+export class ShareNotFound extends define<'SHARE_NOT_FOUND'>('ShareNotFound') {}
+export class RecoveryFailed extends define<'RECOVERY_FAILED'>('RecoveryFailed') {}
+export class Aborted extends define<'ABORTED'>('Aborted') {}
 
 export type BackupErrorType =
   | BackupConfigError

@@ -1,15 +1,16 @@
 import {
-  abortCheck,
   authorize,
   settle,
   storeNewBackup,
+  walletFailure,
   type BackupConfig,
   type BackupFlowStep,
   type BackupWalletParameters,
   type BackupWalletReturnType,
 } from './backupWallet.js'
 import { keyFilePrefix, keyFileName } from './driveKeyStore.js'
-import { Aborted, BackupError, KeyNotFound, RecoveryFailed, ShareNotFound, WalletBusy, type RecoveryErrorType } from './errors.js'
+import { BackupError, KeyNotFound, RecoveryFailed, ShareNotFound, type RecoveryErrorType } from './errors.js'
+import { aborted, throwIfAborted as abortCheck } from './withRetry.js'
 import { withClientLock } from './withClientLock.js'
 
 export type RecoveryFlowStep = 'authorizing' | 'reading' | 'recovering' | Exclude<BackupFlowStep, 'authorizing'>
@@ -51,7 +52,7 @@ async function runRecovery(config: BackupConfig, params: RecoverWalletParameters
   ]).catch((error: unknown) => {
     throw mapError(error, signal)
   })
-  if (!record) throw new ShareNotFound('Your server holds no backup share for this wallet.', { step: 'read' })
+  if (!record) throw new ShareNotFound('No backup share on the server.', { step: 'read' })
   let key: string | undefined
   if (drive) {
     const name = keyFileName(clientId, record.keyVersion ?? '')
@@ -60,9 +61,7 @@ async function runRecovery(config: BackupConfig, params: RecoverWalletParameters
     key = read?.value
     if (!key)
       throw new KeyNotFound(
-        keys.length
-          ? "The backup key in this Google account does not match the server's backup."
-          : 'No backup key for this wallet in this Google account.',
+        keys.length ? "Drive key does not match the server's backup." : 'No backup key in this Google Drive.',
         { step: 'read', details: keys.length ? 'key version mismatch' : undefined },
       )
   }
@@ -73,9 +72,7 @@ async function runRecovery(config: BackupConfig, params: RecoverWalletParameters
   try {
     ;({ address } = await wallet.recover(record.cipherText, { key, onProgress: params.onProgress }))
   } catch (cause) {
-    if ((cause as { code?: unknown })?.code === 'WALLET_MODIFICATION_ALREADY_IN_PROGRESS')
-      throw new WalletBusy('The wallet is already running a backup or recovery.', { step: 'recover', cause })
-    throw new RecoveryFailed('The wallet could not be restored from this backup.', { step: 'recover', cause })
+    throw walletFailure(cause, 'recover', RecoveryFailed, 'Wallet recovery failed.')
   }
 
   // Recovery made new share pairs; until they are stored the wallet has no backup.
@@ -84,7 +81,7 @@ async function runRecovery(config: BackupConfig, params: RecoverWalletParameters
 }
 
 function mapError(error: unknown, signal: AbortSignal | undefined): BackupError {
-  if (signal?.aborted) return new Aborted('The recovery was aborted.', { cause: error })
+  if (signal?.aborted) return aborted(error)
   if (error instanceof BackupError) return error
-  return new RecoveryFailed('The backup could not be read.', { step: 'read', cause: error })
+  return new RecoveryFailed('Backup read failed.', { step: 'read', cause: error })
 }

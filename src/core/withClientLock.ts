@@ -1,4 +1,5 @@
-import { Aborted, WalletBusy } from './errors.js'
+import { WalletBusy } from './errors.js'
+import { throwIfAborted } from './withRetry.js'
 
 const held = new Set<string>()
 
@@ -7,7 +8,7 @@ const held = new Set<string>()
  * within this page through a set (also the fallback where Web Locks is missing: Node, old Safari).
  */
 export async function withClientLock<T>(clientId: string, signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> {
-  if (signal?.aborted) throw new Aborted('The flow was aborted.')
+  throwIfAborted(signal)
   if (held.has(clientId)) throw busy()
   held.add(clientId)
   try {
@@ -25,5 +26,5 @@ export async function withClientLock<T>(clientId: string, signal: AbortSignal | 
 }
 
 function busy() {
-  return new WalletBusy('A backup or recovery of this wallet is already running (here or in another tab).')
+  return new WalletBusy('Wallet busy (another backup or recovery is running).')
 }

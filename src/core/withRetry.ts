@@ -1,4 +1,4 @@
-import { Aborted } from './errors.js'
+import { Aborted, BackupError } from './errors.js'
 
 export type RetryOptions = {
   /** Total attempts, the first one included. Default 3. */
@@ -9,18 +9,11 @@ export type RetryOptions = {
   maxDelayMs?: number
 }
 
-export type Retryable = { retryable: boolean; retryAfterMs?: number | undefined }
-
 /**
- * Retries only what the failure says is retryable (429, 5xx, network), never 4xx: Google's guidance is exponential
- * backoff with jitter, and a repeated 4xx only burns quota.
+ * Retries only a BackupError that says it is retryable (429, 5xx, network), never 4xx: Google's guidance is
+ * exponential backoff with jitter, and a repeated 4xx only burns quota. A `Retry-After` wins over the backoff.
  */
-export async function withRetry<T>(
-  run: () => Promise<T>,
-  classify: (error: unknown) => Retryable,
-  options: RetryOptions = {},
-  signal?: AbortSignal,
-): Promise<T> {
+export async function withRetry<T>(run: () => Promise<T>, options: RetryOptions = {}, signal?: AbortSignal): Promise<T> {
   const tries = Math.max(1, options.tries ?? 3)
   const base = options.baseDelayMs ?? 250
   const max = options.maxDelayMs ?? 5000
@@ -29,16 +22,14 @@ export async function withRetry<T>(
     try {
       return await run()
     } catch (error) {
-      const verdict = classify(error)
-      if (!verdict.retryable || attempt >= tries || signal?.aborted) throw error
-      const backoff = Math.random() * base * 2 ** (attempt - 1)
-      await sleep(Math.min(max, verdict.retryAfterMs ?? backoff), signal)
+      if (!(error instanceof BackupError && error.retryable) || attempt >= tries || signal?.aborted) throw error
+      await sleep(Math.min(max, error.facts.retryAfterMs ?? Math.random() * base * 2 ** (attempt - 1)), signal)
     }
   }
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new Aborted('The flow was aborted.', { step: undefined })
+  if (signal?.aborted) throw aborted()
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -50,7 +41,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }
     function onAbort() {
       clearTimeout(timer)
-      reject(new Aborted('The flow was aborted.'))
+      reject(aborted())
     }
     signal?.addEventListener('abort', onAbort, { once: true })
   })
@@ -69,9 +60,11 @@ export function parseRetryAfter(value: string | null | undefined): number | unde
 export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new Aborted('The flow was aborted.'))
+    const onAbort = () => reject(aborted())
     if (signal.aborted) return onAbort()
     signal.addEventListener('abort', onAbort, { once: true })
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
   })
 }
+
+export const aborted = (cause?: unknown): Aborted => new Aborted('Aborted.', { cause })

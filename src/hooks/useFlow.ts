@@ -8,9 +8,9 @@ import type { BackupError } from '../core/errors.js'
 import { useWalletBackupConfig } from './WalletBackupContext.js'
 
 export type FlowOptions<TData, TError, TStep extends string> = {
-  onSuccess?: (data: TData) => void
-  onError?: (error: TError) => void
-  onStep?: (step: 'idle' | TStep | 'success' | 'error') => void
+  onSuccess?: ((data: TData) => void) | undefined
+  onError?: ((error: TError) => void) | undefined
+  onStep?: ((step: 'idle' | TStep | 'success' | 'error') => void) | undefined
 }
 
 type FlowParams<TStep> = {
@@ -52,6 +52,11 @@ export function useFlow<TData, TError extends BackupError, TStep extends string>
   const controller = useRef<AbortController | undefined>(undefined)
   const needsGoogle = config.wallet.keyCustody === 'kit'
   const ready = useSyncExternalStore(broker.subscribe, broker.isReady, serverNotReady)
+  const settled = (step: 'success' | 'error', callback: () => void) => {
+    optionsRef.current.onStep?.(step)
+    callback()
+    return queryClient.invalidateQueries({ queryKey: backupKeys.status(clientId) })
+  }
 
   const mutation = useMutation<TData, TError, void>({
     ...factory(
@@ -69,16 +74,8 @@ export function useFlow<TData, TError extends BackupError, TStep extends string>
         },
       },
     ),
-    onSuccess: (data) => {
-      optionsRef.current.onStep?.('success')
-      optionsRef.current.onSuccess?.(data)
-      return queryClient.invalidateQueries({ queryKey: backupKeys.status(clientId) })
-    },
-    onError: (error) => {
-      optionsRef.current.onStep?.('error')
-      optionsRef.current.onError?.(error)
-      return queryClient.invalidateQueries({ queryKey: backupKeys.status(clientId) })
-    },
+    onSuccess: (data) => settled('success', () => optionsRef.current.onSuccess?.(data)),
+    onError: (error) => settled('error', () => optionsRef.current.onError?.(error)),
     onSettled: () => {
       running.current = false
       token.current = undefined
