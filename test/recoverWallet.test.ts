@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { portalAdapter } from '../src/adapters/portalAdapter.js'
 import { getBackupStatus } from '../src/core/getBackupStatus.js'
+import { backupWallet } from '../src/core/backupWallet.js'
+import { createShareApi } from '../src/core/createShareApi.js'
 import { recoverWallet } from '../src/core/recoverWallet.js'
-import { createWorld, server } from './support/nodeHarness.js'
+import { createWalletEmulator } from '../src/testing/index.js'
+import { BASE, createWorld, server } from './support/nodeHarness.js'
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
 afterAll(() => server.close())
@@ -35,6 +38,40 @@ describe('recoverWallet: the full cycle', () => {
     await expect.poll(() => w.google.files().map((f) => f.name)).toEqual([`react-mpc-backup.${w.clientId}.v${recovered.keyVersion}.key`])
     expect(w.google.files().map((f) => f.name)).not.toContain(oldKeyName)
     expect(w.backend.describe(w.clientId)?.backups.filter((b) => b.status === 'completed')).toHaveLength(1)
+  })
+})
+
+describe('recoverWallet with the legacy Portal SDK (provider custody)', () => {
+  test("stores the new share legacy recovery returns, tells the provider once, and never exposes it as the address", async () => {
+    const w = createWorld()
+    const clientId = 'legacy-wallet'
+    const legacyDevice = () => createWalletEmulator({ api: 'legacy', clientId, backend: w.backend })
+    const config = (device: ReturnType<typeof legacyDevice>) => ({
+      wallet: portalAdapter(device, { api: 'legacy' }),
+      clientId,
+      shareApi: createShareApi({ baseURL: BASE }),
+    })
+    const a = legacyDevice()
+    await backupWallet(config(a))
+    const address = a.address
+    const [before] = w.share.rows()
+
+    const b = legacyDevice()
+    const result = await recoverWallet(config(b))
+    expect(b.address).toBe(address)
+    // Legacy recoverWallet hands back a backup share: it must not surface as (query) data.
+    expect(result.address).toBeUndefined()
+    expect(JSON.stringify(result)).not.toContain(w.share.rows()[0]!.cipherText)
+    // The share recovery made is the one stored (no second generation), and the provider heard `true` once.
+    const completed = w.backend.describe(clientId)!.backups.filter((g) => g.status === 'completed')
+    expect(completed).toHaveLength(1)
+    expect(b.notifications.map((n) => n.success)).toEqual([true])
+    expect(w.share.rows()[0]!.cipherText).not.toBe(before!.cipherText)
+
+    // The stored share recovers a third device.
+    const c = legacyDevice()
+    await recoverWallet(config(c))
+    expect(c.address).toBe(address)
   })
 })
 

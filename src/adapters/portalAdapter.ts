@@ -30,33 +30,32 @@ export type PortalAdapterOptions = {
 }
 
 export function portalAdapter(portal: PortalLike | LegacyPortalLike, options: PortalAdapterOptions = {}): WalletAdapter {
-  const keyCustody = options.keyCustody ?? 'kit'
-  if (options.api === 'legacy') {
-    const legacy = portal as LegacyPortalLike
-    // The legacy SDK keeps the key itself (Drive through its own OAuth), so the kit cannot hold it.
-    return {
-      keyCustody: 'provider',
-      backupMethod: 'UNKNOWN',
-      backup: () => legacy.backupWallet(),
-      notifyStored: async (success) => void (await legacy.storedClientBackupShare(success)),
-      recover: async (cipherText) => ({ address: addressOf(await legacy.recoverWallet(cipherText)) }),
-      ...(legacy.isWalletBackedUp ? { isBackedUp: () => legacy.isWalletBackedUp!() } : {}),
-    }
-  }
+  // The legacy SDK keeps the key itself (Drive through its own OAuth), so the kit cannot hold it.
+  const legacy = options.api === 'legacy' ? (portal as LegacyPortalLike) : undefined
   const current = portal as PortalLike
-  const backupMethod = keyCustody === 'kit' ? 'PASSWORD' : 'GDRIVE'
-  const configs = (key: string | undefined): BackupConfigs | undefined =>
-    keyCustody === 'kit' && key ? { passwordStorage: { password: key } } : undefined
+  const keyCustody = legacy ? 'provider' : (options.keyCustody ?? 'kit')
+  const backupMethod = legacy ? 'UNKNOWN' : keyCustody === 'kit' ? 'PASSWORD' : 'GDRIVE'
+  // The kit's key is Portal's backup password; without one (provider custody) Portal uses its own storage.
+  const configs = (key: string | undefined): BackupConfigs | undefined => (key ? { passwordStorage: { password: key } } : undefined)
+  // Legacy recovery returns the NEW backup share (not an address): it is held here, in memory only, until the kit's
+  // fresh backup asks for a share, so it is stored and confirmed like any backup and never lands in query data.
+  let recoveredShare: string | undefined
   return {
     keyCustody,
     backupMethod,
     async backup({ key, onProgress }) {
-      const out = await current.backupWallet(backupMethod, onProgress, configs(key))
+      const made = recoveredShare
+      recoveredShare = undefined
+      const out = legacy ? (made ?? (await legacy.backupWallet())) : await current.backupWallet(backupMethod, onProgress, configs(key))
       return typeof out === 'object' && out !== null && 'cipherText' in out ? out.cipherText : out
     },
-    notifyStored: async (success) => void (await current.storedClientBackupShare(success, backupMethod)),
+    notifyStored: async (success) =>
+      void (await (legacy ? legacy.storedClientBackupShare(success) : current.storedClientBackupShare(success, backupMethod))),
     async recover(cipherText, { key, onProgress }) {
-      return { address: addressOf(await current.recoverWallet(cipherText, backupMethod, configs(key), onProgress)) }
+      if (!legacy) return { address: addressOf(await current.recoverWallet(cipherText, backupMethod, configs(key), onProgress)) }
+      const share = await legacy.recoverWallet(cipherText)
+      recoveredShare = typeof share === 'string' && share ? share : undefined
+      return { address: undefined }
     },
     ...(current.isWalletBackedUp ? { isBackedUp: () => current.isWalletBackedUp!() } : {}),
   }

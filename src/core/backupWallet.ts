@@ -62,13 +62,7 @@ export async function authorize(config: BackupConfig, params: BackupWalletParame
   if (!params.getAccessToken) throw new GoogleTokenExpired('No Google token.', { step: 'authorize' })
   const accessToken = await untilAborted(params.getAccessToken(), params.signal)
   abortCheck(params.signal)
-  return createDriveKeyStore({
-    accessToken,
-    fetch: config.fetch,
-    retry: config.retry,
-    signal: params.signal,
-    timeoutMs: config.timeoutMs,
-  })
+  return createDriveKeyStore({ ...config, accessToken, signal: params.signal })
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown }

@@ -25,16 +25,7 @@ export type GetBackupStatusParameters = {
 export async function getBackupStatus(config: BackupConfig, params: GetBackupStatusParameters = {}): Promise<BackupStatus> {
   const { wallet, clientId, shareApi } = config
   const kit = wallet.keyCustody === 'kit'
-  const drive =
-    kit && params.accessToken
-      ? createDriveKeyStore({
-          accessToken: params.accessToken,
-          fetch: config.fetch,
-          retry: config.retry,
-          signal: params.signal,
-          timeoutMs: config.timeoutMs,
-        })
-      : undefined
+  const drive = kit && params.accessToken ? createDriveKeyStore({ ...config, ...params, accessToken: params.accessToken }) : undefined
   const [record, files, walletSays] = await Promise.all([
     shareApi.get(clientId, wallet.backupMethod, { signal: params.signal }),
     drive ? drive.list(keyFilePrefix(clientId), 'read') : Promise.resolve(undefined),

@@ -10,19 +10,5 @@ import { useWalletBackupConfig } from './WalletBackupContext.js'
  */
 export function useBackupStatus(options: { enabled?: boolean; staleTime?: number } = {}): UseQueryResult<BackupStatus, Error> {
   const config = useWalletBackupConfig('useBackupStatus')
-  const { broker } = config
-  return useQuery({
-    ...getBackupStatusQueryOptions(
-      {
-        wallet: config.wallet,
-        clientId: config.clientId,
-        shareApi: config.shareApi,
-        retry: config.retry,
-        timeoutMs: config.timeoutMs,
-      },
-      { getAccessToken: broker.heldToken },
-    ),
-    ...(options.enabled === undefined ? {} : { enabled: options.enabled }),
-    ...(options.staleTime === undefined ? {} : { staleTime: options.staleTime }),
-  })
+  return useQuery({ ...getBackupStatusQueryOptions(config, { getAccessToken: config.broker.heldToken }), ...options })
 }

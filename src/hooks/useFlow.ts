@@ -59,21 +59,18 @@ export function useFlow<TData, TError extends BackupError, TStep extends string>
   }
 
   const mutation = useMutation<TData, TError, void>({
-    ...factory(
-      { wallet: config.wallet, clientId, shareApi: config.shareApi, retry: config.retry, timeoutMs: config.timeoutMs },
-      {
-        // Read when the run starts: each run has its own controller.
-        get signal() {
-          return controller.current?.signal
-        },
-        getAccessToken: () => token.current ?? broker.request(),
-        onTokenRejected: broker.clear,
-        onStep: (step) => {
-          setFlowStep(step)
-          optionsRef.current.onStep?.(step)
-        },
+    ...factory(config, {
+      // Read when the run starts: each run has its own controller.
+      get signal() {
+        return controller.current?.signal
       },
-    ),
+      getAccessToken: () => token.current ?? broker.request(),
+      onTokenRejected: broker.clear,
+      onStep: (step) => {
+        setFlowStep(step)
+        optionsRef.current.onStep?.(step)
+      },
+    }),
     onSuccess: (data) => settled('success', () => optionsRef.current.onSuccess?.(data)),
     onError: (error) => settled('error', () => optionsRef.current.onError?.(error)),
     onSettled: () => {
