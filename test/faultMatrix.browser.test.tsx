@@ -115,11 +115,11 @@ const recoveryCells: Cell[] = [
   { flow: 'recovery', step: 'authorize', fault: 'popup closed', arm: ({ w }) => w.google.consent.next('close'), code: 'GOOGLE_POPUP_CLOSED', generated: false },
   { flow: 'recovery', step: 'authorize', fault: 'scope denied (unticked)', arm: ({ w }) => w.google.consent.next('dropScope'), code: 'GOOGLE_SCOPE_DENIED', generated: false },
   { flow: 'recovery', step: 'Drive read', fault: 'network down', arm: ({ w }) => w.google.faults.set('drive.list', { networkError: true }), code: 'DRIVE_UNAVAILABLE', generated: false },
-  { flow: 'recovery', step: 'Drive read', fault: '500', arm: ({ w }) => w.google.faults.set('drive.get', { status: 500 }), code: 'DRIVE_UNAVAILABLE', generated: false },
+  { flow: 'recovery', step: 'Drive read', fault: '500', arm: ({ w }) => w.google.faults.set('drive.list', { status: 500 }), code: 'DRIVE_UNAVAILABLE', generated: false },
   { flow: 'recovery', step: 'Drive read', fault: '503', arm: ({ w }) => w.google.faults.set('drive.list', { status: 503 }), code: 'DRIVE_UNAVAILABLE', generated: false },
   { flow: 'recovery', step: 'Drive read', fault: '429', arm: ({ w }) => w.google.faults.set('drive.list', { status: 429, retryAfter: 0 }), code: 'DRIVE_RATE_LIMITED', generated: false },
   { flow: 'recovery', step: 'Drive read', fault: 'token expired (401)', arm: ({ w }) => w.google.faults.set('drive.list', { status: 401 }), code: 'GOOGLE_TOKEN_EXPIRED', generated: false },
-  { flow: 'recovery', step: 'Drive read', fault: 'timeout', arm: ({ w }) => w.google.faults.set('drive.get', slow), code: 'DRIVE_UNAVAILABLE', generated: false, timeoutMs: TIMEOUT_MS },
+  { flow: 'recovery', step: 'Drive read', fault: 'timeout', arm: ({ w }) => w.google.faults.set('drive.list', slow), code: 'DRIVE_UNAVAILABLE', generated: false, timeoutMs: TIMEOUT_MS },
   {
     flow: 'recovery',
     step: 'Drive read',

@@ -41,6 +41,66 @@ describe('recoverWallet: the full cycle', () => {
   })
 })
 
+describe('recoverWallet: reading the key', () => {
+  const driveRequests = () => {
+    const seen: string[] = []
+    const record = ({ request }: { request: Request }) => {
+      const url = new URL(request.url)
+      if (url.hostname === 'www.googleapis.com') seen.push(`${request.method} ${url.pathname}${url.searchParams.get('alt') === 'media' ? '?alt=media' : ''}`)
+    }
+    server.events.on('request:start', record)
+    return { seen, stop: () => server.events.removeListener('request:start', record) }
+  }
+
+  test('takes the key from the listing (a private app property): no per-file download', async () => {
+    const w = createWorld()
+    await w.backup()
+    const log = driveRequests()
+    try {
+      await expect(w.newDevice().recover()).resolves.toMatchObject({ address: w.wallet.address })
+    } finally {
+      log.stop()
+    }
+    expect(log.seen.filter((r) => r.endsWith('?alt=media'))).toEqual([])
+    expect(log.seen[0]).toBe('GET /drive/v3/files')
+  })
+
+  test('reads a key file that has no app property (an older kit wrote it) from its content', async () => {
+    const w = createWorld()
+    await w.backup()
+    const [file] = w.google.files()
+    const strip = await fetch(`https://www.googleapis.com/drive/v3/files/${file!.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${w.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ appProperties: { key: null } }),
+    })
+    expect(strip.status).toBe(200)
+    const log = driveRequests()
+    try {
+      await expect(w.newDevice().recover()).resolves.toMatchObject({ address: w.wallet.address })
+    } finally {
+      log.stop()
+    }
+    expect(log.seen.filter((r) => r.endsWith('?alt=media'))).toEqual([`GET /drive/v3/files/${file!.id}?alt=media`])
+  })
+
+  test('a failed download of such a key file is a DriveUnavailable, and nothing is overwritten', async () => {
+    const w = createWorld({ tries: 1 })
+    await w.backup()
+    const [file] = w.google.files()
+    await fetch(`https://www.googleapis.com/drive/v3/files/${file!.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${w.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ appProperties: { key: null } }),
+    })
+    const rows = w.share.rows()
+    w.google.faults.set('drive.get', { status: 500 })
+    await expect(w.newDevice().recover()).rejects.toMatchObject({ code: 'DRIVE_UNAVAILABLE', step: 'read' })
+    expect(w.share.rows()).toEqual(rows)
+    expect(w.google.files().map((f) => f.id)).toEqual([file!.id])
+  })
+})
+
 describe('recoverWallet with the legacy Portal SDK (provider custody)', () => {
   test("stores the new share legacy recovery returns, tells the provider once, and never exposes it as the address", async () => {
     const w = createWorld()

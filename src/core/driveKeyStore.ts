@@ -22,14 +22,26 @@ export type DriveKeyStoreOptions = {
   timeoutMs?: number | undefined
 }
 
-export type DriveFile = { id: string; name: string; modifiedTime?: string }
+export type DriveFile = {
+  id: string
+  name: string
+  modifiedTime?: string
+  /** The key itself, when listed `withKeys` and it was small enough to ride along (see `write`). */
+  appProperties?: { key?: string }
+}
+
+export type DriveListOptions = { step?: BackupStep | undefined; exact?: boolean | undefined; withKeys?: boolean | undefined }
 
 export type DriveKeyStore = {
-  /** Find-then-update: names are not unique in Drive, so a blind create would pile up duplicates. */
+  /**
+   * Find-then-update: names are not unique in Drive, so a blind create would pile up duplicates. A key of up to
+   * 121 bytes is also kept as the file's private app property (visible to this OAuth client only, like the app
+   * data folder itself), so `list({ withKeys: true })` returns it without one more request per file.
+   */
   write(name: string, content: string): Promise<DriveFile>
   readById(id: string): Promise<string>
-  /** Files whose name starts with `prefix` (or equals it, with `exact`). */
-  list(prefix: string, step?: BackupStep, exact?: boolean): Promise<DriveFile[]>
+  /** Files whose name starts with `prefix` (or equals it, with `exact`); `step` names the flow step in errors. */
+  list(prefix: string, options?: DriveListOptions): Promise<DriveFile[]>
   remove(id: string): Promise<void>
 }
 
@@ -70,28 +82,28 @@ export function createDriveKeyStore(options: DriveKeyStoreOptions): DriveKeyStor
     )
 
   // `contains` matches anywhere in a name: keep true prefixes (or the exact name) only.
-  const list = async (prefix: string, step: BackupStep = 'store', exact = false) => {
+  const list = async (prefix: string, { step = 'store', exact, withKeys }: DriveListOptions = {}) => {
     const q = `name ${exact ? '=' : 'contains'} '${prefix.replace(/[\\']/g, '\\$&')}' and trashed=false`
+    const fields = `files(id,name,modifiedTime${withKeys ? ',appProperties' : ''})`
     const body = (await (
-      await call(step, `/drive/v3/files?spaces=appDataFolder&fields=files(id,name,modifiedTime)&q=${encodeURIComponent(q)}`)
+      await call(step, `/drive/v3/files?spaces=appDataFolder&fields=${fields}&q=${encodeURIComponent(q)}`)
     ).json()) as { files?: DriveFile[] }
     return (body.files ?? []).filter((f) => (exact ? f.name === prefix : f.name.startsWith(prefix)))
   }
 
   return {
     async write(name, content) {
-      const [existing] = await list(name, 'store', true)
-      if (existing) {
-        await call('store', `/upload/drive/v3/files/${encodeURIComponent(existing.id)}?uploadType=media`, {
-          method: 'PATCH',
-          body: content,
-        })
-        return existing
-      }
+      const [existing] = await list(name, { exact: true })
+      // Drive allows 124 bytes of UTF-8 for a property's key ("key") and value together.
+      const fits = new TextEncoder().encode(content).length <= 121
       const b = `rmb${Math.random().toString(36).slice(2)}`
-      const metadata = JSON.stringify({ name, parents: ['appDataFolder'] })
-      const res = await call('store', '/upload/drive/v3/files?uploadType=multipart&fields=id,name', {
-        method: 'POST',
+      const metadata = JSON.stringify({
+        name,
+        ...(existing ? {} : { parents: ['appDataFolder'] }),
+        ...(fits || existing ? { appProperties: { key: fits ? content : null } } : {}),
+      })
+      const res = await call('store', `/upload/drive/v3/files${existing ? `/${encodeURIComponent(existing.id)}` : ''}?uploadType=multipart&fields=id,name`, {
+        method: existing ? 'PATCH' : 'POST',
         headers: { 'Content-Type': `multipart/related; boundary=${b}` },
         body: `--${b}\r\nContent-Type: application/json\r\n\r\n${metadata}\r\n--${b}\r\nContent-Type: text/plain\r\n\r\n${content}\r\n--${b}--`,
       })

@@ -28,7 +28,7 @@ export async function getBackupStatus(config: BackupConfig, params: GetBackupSta
   const drive = kit && params.accessToken ? createDriveKeyStore({ ...config, ...params, accessToken: params.accessToken }) : undefined
   const [record, files, walletSays] = await Promise.all([
     shareApi.get(clientId, wallet.backupMethod, { signal: params.signal }),
-    drive ? drive.list(keyFilePrefix(clientId), 'read') : Promise.resolve(undefined),
+    drive ? drive.list(keyFilePrefix(clientId), { step: 'read' }) : Promise.resolve(undefined),
     wallet.isBackedUp ? wallet.isBackedUp().catch(() => undefined) : Promise.resolve(undefined),
   ])
   const server = record !== null

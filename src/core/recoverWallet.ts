@@ -1,6 +1,5 @@
 import {
   authorize,
-  settle,
   storeNewBackup,
   walletFailure,
   type BackupConfig,
@@ -39,31 +38,30 @@ async function runRecovery(config: BackupConfig, params: RecoverWalletParameters
   const drive = await authorize(config, backupParams)
 
   params.onStep?.('reading')
-  // The key version is named by the server's record; listing the key files beside the GET keeps the two reads
-  // parallel (there is one key file but right after a backup).
-  const [record, keys] = await Promise.all([
+  // The key version is named by the server's record; listing the key files (keys included, when they ride along as
+  // app properties) beside the GET keeps the read to one parallel round trip.
+  const [record, files] = await Promise.all([
     shareApi.get(clientId, wallet.backupMethod, { signal }),
-    drive
-      ? drive.list(keyFilePrefix(clientId), 'read').then((files) =>
-          // Settled one by one: an obsolete file may be pruned between the list and the read.
-          Promise.all(files.map(async (f) => [f.name, await settle(drive.readById(f.id))] as const)),
-        )
-      : Promise.resolve([]),
+    drive ? drive.list(keyFilePrefix(clientId), { step: 'read', withKeys: true }) : [],
   ]).catch((error: unknown) => {
     throw mapError(error, signal)
   })
   if (!record) throw new ShareNotFound('No backup share on the server.', { step: 'read' })
   let key: string | undefined
   if (drive) {
-    const name = keyFileName(clientId, record.keyVersion ?? '')
-    const read = keys.find(([n]) => n === name)?.[1]
-    if (read && !read.ok) throw mapError(read.error, signal)
-    key = read?.value
+    const file = files.find((f) => f.name === keyFileName(clientId, record.keyVersion ?? ''))
+    // Key files written without the property (older kits, or keys over its size limit) are read one by one.
+    key =
+      file &&
+      (file.appProperties?.key ??
+        (await drive.readById(file.id).catch((error: unknown) => {
+          throw mapError(error, signal)
+        })))
     if (!key)
-      throw new KeyNotFound(
-        keys.length ? "Drive key does not match the server's backup." : 'No backup key in this Google Drive.',
-        { step: 'read', details: keys.length ? 'key version mismatch' : undefined },
-      )
+      throw new KeyNotFound(files.length ? "Drive key does not match the server's backup." : 'No backup key in this Google Drive.', {
+        step: 'read',
+        details: files.length ? 'key version mismatch' : undefined,
+      })
   }
   abortCheck(signal)
 

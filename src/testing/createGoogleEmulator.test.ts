@@ -88,6 +88,49 @@ describe('Drive v3 appDataFolder', () => {
     expect(google.files().map((f) => f.name)).toEqual(['other.json'])
   })
 
+  it('appProperties: set at create, listed only when fields ask, private to the app that set them, limits enforced', async () => {
+    const boundary = 'props-boundary'
+    const createWith = (appProperties: unknown) =>
+      fetch(`${API}/upload/drive/v3/files?uploadType=multipart&fields=id,appProperties`, {
+        method: 'POST',
+        headers: { ...auth(), 'Content-Type': `multipart/related; boundary=${boundary}` },
+        body:
+          `--${boundary}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({ name: 'p.key', parents: ['appDataFolder'], appProperties })}` +
+          `\r\n--${boundary}\r\nContent-Type: text/plain\r\n\r\nbody\r\n--${boundary}--`,
+      })
+    const made = (await (await createWith({ k: 'v1' })).json()) as { id: string; appProperties: Record<string, string> }
+    expect(made.appProperties).toEqual({ k: 'v1' })
+
+    const listed = async (fields: string, t = token) => {
+      const params = new URLSearchParams({ spaces: 'appDataFolder', q: "name='p.key'", fields })
+      return ((await (await fetch(`${API}/drive/v3/files?${params}`, { headers: auth(t) })).json()) as { files?: Array<Record<string, unknown>> }).files
+    }
+    expect(await listed('files(id,name,appProperties)')).toEqual([{ id: made.id, name: 'p.key', appProperties: { k: 'v1' } }])
+    expect(await listed('files(id,name)')).toEqual([{ id: made.id, name: 'p.key' }])
+
+    // Another OAuth client (app) of the same account sees neither the appDataFolder file nor, in Drive, its properties.
+    const otherApp = google.issueToken({ clientId: 'other-app' }).access_token
+    expect(await listed('files(id,appProperties)', otherApp)).toEqual([])
+
+    // PATCH merges; null removes a key.
+    const patch = (appProperties: unknown) =>
+      fetch(`${API}/drive/v3/files/${made.id}?fields=appProperties`, {
+        method: 'PATCH',
+        headers: { ...auth(), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ appProperties }),
+      })
+    expect(await (await patch({ extra: 'x' })).json()).toEqual({ appProperties: { k: 'v1', extra: 'x' } })
+    expect(await (await patch({ k: null, extra: null })).json()).toEqual({})
+
+    // 124 bytes of UTF-8 for key + value, string values only.
+    expect((await createWith({ k: 'x'.repeat(123) })).status).toBe(200)
+    const tooLong = await createWith({ k: 'x'.repeat(124) })
+    expect(tooLong.status).toBe(400)
+    expect(((await tooLong.json()) as { error: { errors: Array<{ reason: string }> } }).error.errors[0]?.reason).toBe('badRequest')
+    expect((await createWith({ k: 'é'.repeat(62) })).status).toBe(400)
+    expect((await createWith({ k: 1 })).status).toBe(400)
+  })
+
   it('accepts multipart/form-data uploads too (FormData)', async () => {
     const form = new FormData()
     form.append('metadata', new Blob([JSON.stringify({ name: 'f.bin', parents: ['appDataFolder'] })], { type: 'application/json' }))

@@ -150,6 +150,8 @@ export interface PutFileInput {
   mimeType?: string
   clientId?: string
   space?: 'appDataFolder' | 'drive'
+  /** Set as if by the file's app (`clientId`): private to it, as Drive keeps them. */
+  appProperties?: Record<string, string>
 }
 
 export interface GoogleEmulatorOptions {
@@ -206,6 +208,8 @@ interface StoredFile {
   account: string
   clientId: string
   version: number
+  /** Drive's appProperties: private to the OAuth client (app) that set them, so kept per client id. */
+  appProperties: Map<string, Record<string, string>>
 }
 
 interface StoredToken {
@@ -258,6 +262,28 @@ function isKnownScope(scope: string): boolean {
   return ['openid', 'email', 'profile'].includes(scope) || /^https:\/\/www\.googleapis\.com\/auth\/[a-z.]+$/.test(scope)
 }
 
+/**
+ * Drive's appProperties rules: string values; a key set to null is removed; each key plus value at most 124 bytes
+ * of UTF-8; at most 30 private properties per app per file. Returns the merged map (undefined when empty), or the 400.
+ */
+function mergeAppProperties(current: Record<string, string> | undefined, update: unknown): Record<string, string> | undefined | Response {
+  if (update === undefined) return current
+  if (update === null || typeof update !== 'object' || Array.isArray(update)) return googleJson(400, 'badRequest', 'Invalid Value')
+  const merged: Record<string, string> = { ...current }
+  for (const [key, value] of Object.entries(update as Record<string, unknown>)) {
+    if (value === null) {
+      delete merged[key]
+      continue
+    }
+    if (typeof value !== 'string') return googleJson(400, 'badRequest', 'Invalid Value')
+    if (new TextEncoder().encode(key + value).length > 124)
+      return googleJson(400, 'badRequest', 'Properties and app properties are limited to 124 bytes in size, including both key and value.')
+    merged[key] = value
+  }
+  if (Object.keys(merged).length > 30) return googleJson(400, 'badRequest', 'A file may have at most 30 private properties per app.')
+  return Object.keys(merged).length ? merged : undefined
+}
+
 function googleJson(status: number, reason?: GoogleErrorReason, message?: string, headers: Record<string, string> = {}) {
   return HttpResponse.json(googleErrorBody(status, reason, message), { status, headers: { ...cors, ...headers } })
 }
@@ -308,7 +334,9 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
     clientId: f.clientId,
     version: f.version,
   })
-  const resource = (f: StoredFile): Record<string, unknown> => ({
+  const resource = (f: StoredFile, t?: StoredToken): Record<string, unknown> => ({
+    // Only the app that set them sees its appProperties (Drive omits the field when there are none).
+    ...(t && f.appProperties.get(t.clientId) ? { appProperties: { ...f.appProperties.get(t.clientId) } } : {}),
     kind: 'drive#file',
     id: f.id,
     name: f.name,
@@ -383,6 +411,8 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
     options.storageQuotaBytes !== undefined && usedBytes(account) + extra > options.storageQuotaBytes
 
   const createFile = (t: StoredToken, metadata: Record<string, unknown>, content: Uint8Array<ArrayBuffer>, contentType: string | undefined): StoredFile | Response => {
+    const props = mergeAppProperties(undefined, metadata['appProperties'])
+    if (props instanceof Response) return props
     const parents = Array.isArray(metadata['parents']) ? metadata['parents'].map(String) : []
     const ids = folders(t.account)
     let space: 'appDataFolder' | 'drive' = 'drive'
@@ -405,6 +435,7 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
       account: t.account,
       clientId: t.clientId,
       version: 1,
+      appProperties: new Map(props ? [[t.clientId, props]] : []),
     }
     files.set(file.id, file)
     return file
@@ -444,10 +475,10 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
     return { metadata: metadata as Record<string, unknown>, content, contentType: media?.headers['content-type'] }
   }
 
-  const fileAnswer = (f: StoredFile, url: URL): Response => {
+  const fileAnswer = (f: StoredFile, url: URL, t: StoredToken): Response => {
     try {
       const fields = url.searchParams.get('fields')
-      return HttpResponse.json(fields ? projectFields(resource(f), fields) : brief(f), { headers: cors })
+      return HttpResponse.json(fields ? projectFields(resource(f, t), fields) : brief(f), { headers: cors })
     } catch {
       return invalid('Invalid field selection', 'fields')
     }
@@ -521,7 +552,7 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
         kind: 'drive#fileList',
         ...(next ? { nextPageToken: next } : {}),
         incompleteSearch: false,
-        files: page.map(resource),
+        files: page.map((f) => resource(f, t)),
       }
       try {
         const body = fields ? projectFields(full, fields) : { ...full, files: page.map(brief) }
@@ -540,7 +571,7 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
       const upload = await readUpload(request, url, false)
       if (upload instanceof Response) return upload
       const made = createFile(auth.token, upload.metadata, upload.content ?? new Uint8Array(0), upload.contentType)
-      return made instanceof Response ? made : fileAnswer(made, url)
+      return made instanceof Response ? made : fileAnswer(made, url, auth.token)
     }),
 
     http.post(`${API}/drive/v3/files`, async ({ request }) => {
@@ -550,7 +581,7 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
       if ('response' in auth) return auth.response
       const metadata = (await readJson(request)) ?? {}
       const made = createFile(auth.token, metadata, new Uint8Array(0), undefined)
-      return made instanceof Response ? made : fileAnswer(made, new URL(request.url))
+      return made instanceof Response ? made : fileAnswer(made, new URL(request.url), auth.token)
     }),
 
     ...(['upload', 'metadata'] as const).map((kind) =>
@@ -574,12 +605,16 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
           metadata = (await readJson(request)) ?? {}
         }
         if (content && quotaExceeded(file.account, content.length - file.content.length)) return googleJson(403, 'storageQuotaExceeded')
+        const props = mergeAppProperties(file.appProperties.get(auth.token.clientId), metadata['appProperties'])
+        if (props instanceof Response) return props
+        if (props) file.appProperties.set(auth.token.clientId, props)
+        else file.appProperties.delete(auth.token.clientId)
         if (typeof metadata['name'] === 'string') file.name = metadata['name']
         if (typeof metadata['mimeType'] === 'string') file.mimeType = metadata['mimeType']
         if (content) file.content = content
         file.modifiedTime = stamp()
         file.version += 1
-        return fileAnswer(file, url)
+        return fileAnswer(file, url, auth.token)
       }),
     ),
 
@@ -597,7 +632,7 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
           headers: { ...cors, 'Content-Type': file.mimeType, 'Content-Length': String(file.content.length) },
         })
       }
-      return fileAnswer(file, url)
+      return fileAnswer(file, url, auth.token)
     }),
 
     http.delete(`${API}/drive/v3/files/:id`, async ({ request, params }) => {
@@ -800,6 +835,7 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
         createdTime: now,
         modifiedTime: now,
         space: input.space ?? 'appDataFolder',
+        appProperties: new Map(input.appProperties ? [[input.clientId ?? defaultClientId, { ...input.appProperties }]] : []),
         account,
         clientId: input.clientId ?? defaultClientId,
         version: 1,
