@@ -226,6 +226,25 @@ describe('backupWallet: what it stores', () => {
     await expect(w.newDevice().recover()).resolves.toMatchObject({ address: w.wallet.address })
   })
 
+  test("another device's backup landing first: 412, not retried, nothing of ours stays, and its backup is not clobbered", async () => {
+    const w = createWorld()
+    await w.backup()
+    const good = w.share.rows()[0]!
+    // Our upload is slow; while it travels another device stores its own backup (a new record and key version).
+    w.share.faults.set('share.post', { delayMs: 300 }, { times: 1 })
+    const ours = w.backup()
+    await expect.poll(() => w.share.inFlight()).toBe(1)
+    const { storedAt: _readAt, ...row } = good
+    const theirs = { ...row, cipherText: 'another-devices-backup', keyVersion: 'zz-other-device' }
+    w.share.putRow(theirs)
+    await expect(ours).rejects.toMatchObject({ code: 'SHARE_UPLOAD_FAILED', facts: { status: 412 } })
+    expect(w.share.requests.filter((r) => r.method === 'POST')).toHaveLength(2)
+    expect(w.share.rows()).toMatchObject([{ cipherText: 'another-devices-backup', keyVersion: 'zz-other-device' }])
+    // Our new key file is gone again; the one of the backup we read stays for now.
+    await expect.poll(() => w.google.files().map((f) => f.name)).toEqual([`react-mpc-backup.${w.clientId}.v${good.keyVersion}.key`])
+    expect(falses(w)).toBe(1)
+  })
+
   test('an aborted backup ends with Aborted and the provider hears false once the share exists', async () => {
     const w = createWorld()
     const controller = new AbortController()

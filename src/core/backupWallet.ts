@@ -135,6 +135,10 @@ export async function storeNewBackup(
         ),
       ),
     ])
+    // A 4xx is a definite refusal (a retried attempt that had landed would have been replayed, not refused): the
+    // server still holds what it held. Putting our old record back then would clobber, say, the backup another
+    // device made meanwhile (412), whose older key files that device may already have pruned.
+    if (!uploaded.ok && isRefusal(uploaded.error)) uploadAttempted = false
     if (written && !written.ok) throw written.error
     if (!uploaded.ok) throw uploaded.error
     abortCheck(signal)
@@ -211,6 +215,11 @@ async function pruneOldKeys(drive: DriveKeyStore, clientId: string, keep: string
   } catch {
     // Old key files are harmless leftovers; the next successful backup prunes them.
   }
+}
+
+function isRefusal(error: unknown): boolean {
+  const status = error instanceof BackupError ? error.facts.status : undefined
+  return status !== undefined && status >= 400 && status < 500
 }
 
 export function walletError(error: unknown): BackupError {
