@@ -45,6 +45,10 @@ const goal = 6 * 1024
 const fullGz = gz(full.min)
 const hookGz = gz(hookOnly.min)
 console.log(`size.client.minGzip ${fullGz} B = ${(fullGz / goal).toFixed(2)} x goal (goal <= 1.00, 6 kB)`)
+// Where the bytes go: the same bundle with every human-readable string (labels, error messages) emptied.
+const textless = full.min.replace(/([`"'])([^`"'\n\\]{6,200})\1/g, (m, q, t) => (/[a-z] [a-z]/i.test(t) && !t.includes('${') ? q + q : m))
+const textGz = fullGz - gz(textless)
+console.log(`size.client.text ${textGz} B of labels and messages = ${(textGz / fullGz).toFixed(2)} x the entry; without them ${fullGz - textGz} B = ${((fullGz - textGz) / goal).toFixed(2)} x goal`)
 console.log(`size.useWalletBackupOnly.minGzip ${hookGz} B = ${(hookGz / fullGz).toFixed(2)} x full entry`)
 // Markers of code that must stay out: the buttons' live region, the recovery flow, the status component. Each must
 // be present in the full entry, or the check could not fail.
