@@ -115,7 +115,7 @@ export async function storeNewBackup(
   const cipherText = out
 
   // From here on the share exists: every exit tells the wallet once.
-  let uploadAttempted = false
+  let uploadMayHaveLanded = false
   let previous: ShareRecord | null = null
   try {
     const prev = await previousRead
@@ -124,7 +124,7 @@ export async function storeNewBackup(
     abortCheck(signal)
 
     params.onStep?.('storing')
-    uploadAttempted = true
+    uploadMayHaveLanded = true
     const [written, uploaded] = await Promise.all([
       keyWrite,
       settle(
@@ -138,7 +138,7 @@ export async function storeNewBackup(
     // A 4xx is a definite refusal (a retried attempt that had landed would have been replayed, not refused): the
     // server still holds what it held. Putting our old record back then would clobber, say, the backup another
     // device made meanwhile (412), whose older key files that device may already have pruned.
-    if (!uploaded.ok && isRefusal(uploaded.error)) uploadAttempted = false
+    if (!uploaded.ok && isRefusal(uploaded.error)) uploadMayHaveLanded = false
     if (written && !written.ok) throw written.error
     if (!uploaded.ok) throw uploaded.error
     abortCheck(signal)
@@ -161,7 +161,7 @@ export async function storeNewBackup(
       config,
       drive,
       previous,
-      uploadAttempted,
+      uploadMayHaveLanded,
       newKeyFileId: written?.ok ? written.value.id : undefined,
       keyVersion,
     })
@@ -183,13 +183,13 @@ async function rollback(s: {
   config: BackupConfig
   drive: DriveKeyStore | undefined
   previous: ShareRecord | null
-  uploadAttempted: boolean
+  uploadMayHaveLanded: boolean
   newKeyFileId: string | undefined
   keyVersion: string
 }) {
   const { config, drive, previous } = s
-  let serverHoldsOld = !s.uploadAttempted
-  if (s.uploadAttempted && previous) {
+  let serverHoldsOld = !s.uploadMayHaveLanded
+  if (s.uploadMayHaveLanded && previous) {
     try {
       await config.shareApi.put(
         config.clientId,

@@ -46,14 +46,14 @@ export function createTokenBroker(options: { scope?: string; minLifetimeMs?: num
   let held: Held | undefined
   let pending: { resolve(token: string): void; reject(error: BackupError): void; promise: Promise<string> } | undefined
 
-  function settle(token: string | undefined, error?: BackupError) {
+  function settle(outcome: string | BackupError) {
     const p = pending
     pending = undefined
-    if (token) p?.resolve(token)
-    else p?.reject(error!)
+    if (typeof outcome === 'string') p?.resolve(outcome)
+    else p?.reject(outcome)
   }
   const fail = (Err: new (message: string, options: BackupErrorOptions) => BackupError, message: string, reason = 'unknown') =>
-    settle(undefined, new Err(message, { step: 'authorize', facts: { reason } }))
+    settle(new Err(message, { step: 'authorize', facts: { reason } }))
 
   const broker: TokenBroker = {
     isReady: () => login !== undefined,
