@@ -25,6 +25,8 @@ export {
   GooglePopupBlocked,
   GooglePopupClosed,
   GoogleScopeDenied,
+  GoogleScriptUnavailable,
+  GoogleSetupError,
   GoogleTokenExpired,
   KeyNotFound,
   NotifyFailed,

@@ -20,6 +20,8 @@ describe('export surface', () => {
       'GooglePopupBlocked',
       'GooglePopupClosed',
       'GoogleScopeDenied',
+      'GoogleScriptUnavailable',
+      'GoogleSetupError',
       'GoogleTokenExpired',
       'KeyNotFound',
       'NotifyFailed',
