@@ -43,7 +43,7 @@ export function WalletBackupProvider(props: WalletBackupProviderProps) {
     () => createShareApi({ ...server, retry: server.retry ?? props.retry, timeoutMs: server.timeoutMs ?? props.timeoutMs }),
     // The axios instance or base URL identifies the endpoint; a new object literal each render must not matter.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [server.axios, server.baseURL, server.path, props.retry, props.timeoutMs],
+    [server.axios, server.baseURL, server.path, server.treat404AsNoBackup, props.retry, props.timeoutMs],
   )
   const config = useMemo<WalletBackupConfig>(
     () => ({
