@@ -8,6 +8,7 @@ export type BackupButtonLabels = FlowLabels<WalletBackupStep>
 
 export const defaultBackupLabels: Required<BackupButtonLabels> = {
   loading: 'Loading Google sign-in…',
+  unavailable: 'Google sign-in unavailable. Retry',
   idle: 'Back up wallet',
   authorizing: 'Waiting for Google…',
   generating: 'Encrypting backup…',
@@ -44,6 +45,8 @@ export const BackupButton = forwardRef<HTMLButtonElement, BackupButtonProps>(fun
       step={flow.step}
       isReady={flow.isReady}
       error={flow.error}
+      googleError={flow.googleError}
+      retryGoogle={flow.retryGoogle}
       start={flow.backup}
       labels={{ ...defaultBackupLabels, ...labels }}
       children={children as FlowButtonChildren}

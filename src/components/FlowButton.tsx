@@ -4,7 +4,7 @@ import { Slot } from './Slot.js'
 
 export type FlowButtonChildren = ReactNode | ((step: string) => ReactNode)
 
-export type FlowLabels<S extends string> = Partial<Record<S | 'loading', string>>
+export type FlowLabels<S extends string> = Partial<Record<S | 'loading' | 'unavailable', string>>
 
 type FlowButtonProps<S extends string> = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children'> & {
   asChild?: boolean | undefined
@@ -15,6 +15,9 @@ type FlowButtonProps<S extends string> = Omit<ButtonHTMLAttributes<HTMLButtonEle
   error: { shortMessage?: string; code?: string } | null
   start: () => void
   labels: Required<FlowLabels<S>>
+  /** Google's script failed or timed out loading: the button shows the error and a click loads it again. */
+  googleError?: { shortMessage?: string; code?: string } | undefined
+  retryGoogle?: (() => void) | undefined
 }
 
 const visuallyHidden: CSSProperties = {
@@ -33,13 +36,16 @@ const busySteps = new Set(['authorizing', 'generating', 'storing', 'notifying', 
 
 /** The shared body of BackupButton and RecoverButton: one button, state as data attributes, a live region. */
 export const FlowButton = forwardRef<HTMLButtonElement, FlowButtonProps<string>>(function FlowButton(
-  { asChild, announce = true, children, step, isReady, error, start, labels, onClick, disabled, ...rest },
+  { asChild, announce = true, children, step, isReady, error, start, labels, onClick, disabled, googleError, retryGoogle, ...rest },
   ref,
 ) {
   const statusId = useId()
   const busy = busySteps.has(step)
-  const label = isReady ? labels[step] : labels.loading
-  const announcement = !isReady
+  const unavailable = !isReady && googleError !== undefined
+  const label = isReady ? labels[step] : unavailable ? labels.unavailable : labels.loading
+  const announcement = unavailable
+    ? `${labels.unavailable}: ${googleError.shortMessage ?? ''}`
+    : !isReady
     ? labels.loading
     : step === 'error' && error?.shortMessage
       ? `${labels.error}: ${error.shortMessage}`
@@ -48,8 +54,9 @@ export const FlowButton = forwardRef<HTMLButtonElement, FlowButtonProps<string>>
   const handleClick = (event: MouseEvent<HTMLButtonElement>) => {
     onClick?.(event)
     // The user's handler runs first and may cancel ours (Radix's composeEventHandlers).
-    if (event.defaultPrevented || busy || !isReady) return
-    start()
+    if (event.defaultPrevented || busy) return
+    if (unavailable) retryGoogle?.()
+    else if (isReady) start()
   }
   return (
     <>
@@ -58,13 +65,13 @@ export const FlowButton = forwardRef<HTMLButtonElement, FlowButtonProps<string>>
         {...(asChild ? {} : { type: 'button' as const })}
         {...rest}
         onClick={handleClick}
-        disabled={disabled || !isReady}
+        disabled={disabled || (!isReady && !unavailable)}
         aria-busy={busy || undefined}
         aria-describedby={announce ? statusId : rest['aria-describedby']}
-        data-state={step}
+        data-state={unavailable ? 'error' : step}
         data-ready={isReady ? '' : undefined}
-        data-error-code={step === 'error' ? error?.code : undefined}
-        data-disabled-reason={isReady ? undefined : 'google-loading'}
+        data-error-code={unavailable ? googleError.code : step === 'error' ? error?.code : undefined}
+        data-disabled-reason={isReady || unavailable ? undefined : 'google-loading'}
       >
         {typeof children === 'function' ? children(step) : (children ?? label)}
       </Comp>

@@ -8,6 +8,7 @@ export type RecoverButtonLabels = FlowLabels<WalletRecoveryStep>
 
 export const defaultRecoverLabels: Required<RecoverButtonLabels> = {
   loading: 'Loading Google sign-in…',
+  unavailable: 'Google sign-in unavailable. Retry',
   idle: 'Recover wallet',
   authorizing: 'Waiting for Google…',
   reading: 'Reading backup…',
@@ -42,6 +43,8 @@ export const RecoverButton = forwardRef<HTMLButtonElement, RecoverButtonProps>(f
       step={flow.step}
       isReady={flow.isReady}
       error={flow.error}
+      googleError={flow.googleError}
+      retryGoogle={flow.retryGoogle}
       start={flow.recover}
       labels={{ ...defaultRecoverLabels, ...labels }}
       children={children as FlowButtonChildren}

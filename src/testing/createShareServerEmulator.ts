@@ -86,7 +86,8 @@ export function createShareServerEmulator(options: ShareServerEmulatorOptions): 
 
   const gate = async (endpoint: ShareEndpoint) => {
     const faulty = await respondWithFault(faults.take(endpoint), (status, reason, message) =>
-      errorBody(reason ?? (status >= 500 ? 'server_error' : 'emulated_fault'), message),
+      // A bare 404 fault means "no backup yet", in the documented dialect; other statuses get a generic code.
+      errorBody(reason ?? (status >= 500 ? 'server_error' : status === 404 ? 'backup_not_found' : 'emulated_fault'), message),
     )
     if (faulty) return faulty
     await applyLatency(options.latency, endpoint)
