@@ -8,6 +8,7 @@ import { setupServer } from 'msw/node'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { parseMultipart } from '../src/testing/parseMultipart.js'
 import { createGoogleEmulator, DRIVE_APPDATA_SCOPE, type GoogleEmulator, type GoogleEmulatorOptions } from '../src/testing/index.js'
+import { createDriveKeyStore, keyFilePrefix } from '../src/core/driveKeyStore.js'
 import { getBackupStatus } from '../src/core/getBackupStatus.js'
 import { createWorld, server as kitServer } from './support/nodeHarness.js'
 
@@ -322,6 +323,11 @@ describe("the kit's Drive requests mean the same through the official client", (
       const { keyFileId: _id, ...old } = w.share.rows()[0]!
       w.share.putRow(old)
       await getBackupStatus(w.config, { accessToken: w.token })
+      // The store's other requests: find-then-update of an existing name (PATCH) and a key read by content.
+      const store = createDriveKeyStore({ accessToken: w.token })
+      const first = await store.write(`${keyFilePrefix(w.clientId)}manual.key`, 'k1')
+      await store.write(`${keyFilePrefix(w.clientId)}manual.key`, 'k2')
+      expect(await store.readById(first.id)).toBe('k2')
     } finally {
       server.events.removeListener('request:start', record)
     }
@@ -332,7 +338,9 @@ describe("the kit's Drive requests mean the same through the official client", (
       'DELETE /drive/v3/files/:id',
       'GET /drive/v3/files',
       'GET /drive/v3/files/:id',
+      'GET /drive/v3/files/:id?alt',
       'GET /drive/v3/files?pageToken',
+      'PATCH /upload/drive/v3/files/:id',
       'POST /upload/drive/v3/files',
     ])
 

@@ -70,6 +70,8 @@ const waitStep = async (step: string) =>
 const backupCells: Cell[] = [
   { flow: 'backup', step: 'authorize', fault: 'popup blocked', arm: ({ w }) => w.google.consent.next('popupBlocked'), code: 'GOOGLE_POPUP_BLOCKED', generated: false },
   { flow: 'backup', step: 'authorize', fault: 'popup closed', arm: ({ w }) => w.google.consent.next('close'), code: 'GOOGLE_POPUP_CLOSED', generated: false },
+  // Google shows origin_mismatch inside its popup only; the page hears popup_closed once the user closes it.
+  { flow: 'backup', step: 'authorize', fault: 'page origin not authorized (origin_mismatch)', arm: ({ w }) => w.google.consent.next('originMismatch'), code: 'GOOGLE_POPUP_CLOSED', generated: false },
   { flow: 'backup', step: 'authorize', fault: 'scope denied (unticked)', arm: ({ w }) => w.google.consent.next('dropScope'), code: 'GOOGLE_SCOPE_DENIED', generated: false },
   { flow: 'backup', step: 'authorize', fault: 'consent denied', arm: ({ w }) => w.google.consent.next('deny'), code: 'GOOGLE_SCOPE_DENIED', generated: false },
   { flow: 'backup', step: 'authorize', fault: 'network down (token endpoint)', arm: ({ w }) => w.google.faults.set('gis.token', { networkError: true }), code: 'GOOGLE_POPUP_BLOCKED', generated: false },

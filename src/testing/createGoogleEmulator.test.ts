@@ -386,3 +386,18 @@ describe('Drive realism switches (opt-in; defaults stay fast and deterministic)'
     expect(after.headRevisionId).not.toBe(before.headRevisionId)
   })
 })
+
+describe('GIS setup mistakes', () => {
+  it('originMismatch / invalidClient: Google shows its error in the popup; the page only hears popup_closed', async () => {
+    for (const behaviour of ['originMismatch', 'invalidClient'] as const) {
+      google.consent.next(behaviour)
+      const res = await fetch(gisEmulatorTokenUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ client_id: 'c', scope: DRIVE_APPDATA_SCOPE }),
+      })
+      expect(await res.json()).toEqual({ outcome: behaviour, errorCallback: { type: 'popup_closed', message: 'Popup window closed' } })
+    }
+    expect(google.calls.map((c) => c.kind === 'requestAccessToken' && c.outcome)).toEqual(['originMismatch', 'invalidClient'])
+  })
+})

@@ -32,8 +32,12 @@ export type GoogleEndpoint =
   | 'gis.token'
   | 'gis.revoke'
 
-/** What the emulated user does in the next consent popup. */
-export type ConsentBehaviour = 'approve' | 'deny' | 'close' | 'popupBlocked' | 'dropScope' | 'invalidScope'
+/**
+ * What the emulated user does in the next consent popup. `originMismatch` / `invalidClient`: Google shows its error
+ * page (the page origin is not among the OAuth client's authorized JavaScript origins / the client id is unknown)
+ * inside the popup; the page hears nothing until the user closes it, then `popup_closed`, as with GIS.
+ */
+export type ConsentBehaviour = 'approve' | 'deny' | 'close' | 'popupBlocked' | 'dropScope' | 'invalidScope' | 'originMismatch' | 'invalidClient'
 
 export interface ConsentOptions {
   /** Account the user picks (default: the `login_hint` if it is a known account, else the first account). */
@@ -848,7 +852,9 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
           }),
         }
       case 'close':
-        return { outcome: 'close', errorCallback: { type: 'popup_closed', message: 'Popup window closed' } satisfies GoogleNonOAuthError }
+      case 'originMismatch':
+      case 'invalidClient':
+        return { outcome: step.behaviour, errorCallback: { type: 'popup_closed', message: 'Popup window closed' } satisfies GoogleNonOAuthError }
       case 'popupBlocked':
         return {
           outcome: 'popupBlocked',
