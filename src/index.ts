@@ -8,6 +8,7 @@ export type {
   BackupWalletReturnType,
 } from './core/backupWallet.js'
 export { backupWalletMutationOptions } from './core/backupWalletMutationOptions.js'
+export { flowMutationDefaults } from './core/flowMutationDefaults.js'
 export { backupKeys } from './core/backupKeys.js'
 export { createShareApi } from './core/createShareApi.js'
 export type { ShareApi, ShareApiConfig, ShareReceipt, ShareRecord } from './core/createShareApi.js'
@@ -19,6 +20,7 @@ export {
   Aborted,
   BackupConfigError,
   BackupError,
+  BrowserOffline,
   DriveQuotaExceeded,
   DriveRateLimited,
   DriveUnavailable,
@@ -61,6 +63,7 @@ export { getBackupStatusQueryOptions } from './core/getBackupStatusQueryOptions.
 export { useWalletRecovery } from './hooks/useWalletRecovery.js'
 export type { UseWalletRecoveryOptions, UseWalletRecoveryReturnType, WalletRecoveryStep } from './hooks/useWalletRecovery.js'
 export { useBackupStatus } from './hooks/useBackupStatus.js'
+export type { UseBackupStatusOptions } from './hooks/useBackupStatus.js'
 export { RecoverButton, defaultRecoverLabels } from './components/RecoverButton.js'
 export type { RecoverButtonLabels, RecoverButtonProps } from './components/RecoverButton.js'
 export { BackupStatus } from './components/BackupStatus.js'
