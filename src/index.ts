@@ -8,7 +8,6 @@ export type {
   BackupWalletReturnType,
 } from './core/backupWallet.js'
 export { backupWalletMutationOptions } from './core/backupWalletMutationOptions.js'
-export { flowMutationDefaults } from './core/flowMutationDefaults.js'
 export { backupKeys } from './core/backupKeys.js'
 export { createShareApi } from './core/createShareApi.js'
 export type { ShareApi, ShareApiConfig, ShareReceipt, ShareRecord } from './core/createShareApi.js'

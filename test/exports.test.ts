@@ -13,6 +13,7 @@ describe('export surface', () => {
       'BackupConfigError',
       'BackupError',
       'BackupStatus',
+      'BrowserOffline',
       'DRIVE_APPDATA_SCOPE',
       'DriveQuotaExceeded',
       'DriveRateLimited',
