@@ -9,6 +9,7 @@ export type BackupButtonLabels = FlowLabels<WalletBackupStep>
 export const defaultBackupLabels: Required<BackupButtonLabels> = {
   loading: 'Loading Google sign-in…',
   unavailable: 'Google sign-in unavailable. Retry',
+  offline: 'Offline: connect to back up',
   idle: 'Back up wallet',
   authorizing: 'Waiting for Google…',
   generating: 'Encrypting backup…',
@@ -44,6 +45,7 @@ export const BackupButton = forwardRef<HTMLButtonElement, BackupButtonProps>(fun
       {...props}
       step={flow.step}
       isReady={flow.isReady}
+      isOnline={flow.isOnline}
       error={flow.error}
       googleError={flow.googleError}
       retryGoogle={flow.retryGoogle}

@@ -9,6 +9,7 @@ export type RecoverButtonLabels = FlowLabels<WalletRecoveryStep>
 export const defaultRecoverLabels: Required<RecoverButtonLabels> = {
   loading: 'Loading Google sign-in…',
   unavailable: 'Google sign-in unavailable. Retry',
+  offline: 'Offline: connect to recover',
   idle: 'Recover wallet',
   authorizing: 'Waiting for Google…',
   reading: 'Reading backup…',
@@ -42,6 +43,7 @@ export const RecoverButton = forwardRef<HTMLButtonElement, RecoverButtonProps>(f
       {...props}
       step={flow.step}
       isReady={flow.isReady}
+      isOnline={flow.isOnline}
       error={flow.error}
       googleError={flow.googleError}
       retryGoogle={flow.retryGoogle}

@@ -17,6 +17,8 @@ export type UseWalletBackupReturnType = UseMutationResult<BackupWalletReturnType
   /** `GoogleScriptUnavailable` when Google's script failed or timed out loading; `retryGoogle()` loads it again. */
   googleError: BackupWalletErrorType | undefined
   retryGoogle: () => void
+  /** False while the browser reports offline (TanStack's onlineManager): a start then fails with BrowserOffline. */
+  isOnline: boolean
   /** Ends the running flow with `Aborted` (the wallet is told `false` if a share was already made). */
   abort: () => void
 }
