@@ -45,6 +45,15 @@ describe('the kit under eventual consistency (name queries miss files written in
   })
 })
 
+test('a server that keeps the file id but no key version: the key is still read by id, status is backedUp', async () => {
+  const w = createWorld({ google: { nameQueryLagMs: 30_000 } })
+  await w.backup()
+  const { keyVersion: _v, ...row } = w.share.rows()[0]!
+  w.share.putRow(row)
+  await expect(status(w)).resolves.toMatchObject({ state: 'backedUp', drive: true })
+  await expect(w.newDevice().recover()).resolves.toMatchObject({ address: w.wallet.address })
+})
+
 describe('listings follow nextPageToken (short and empty pages), with a bound', () => {
   test('pruning after a backup finds the older key files across short pages', async () => {
     const w = createWorld({ google: { shortPages: true } })

@@ -63,6 +63,11 @@ export function keyFilePrefix(clientId: string): string {
   return `react-mpc-backup.${clientId}.v`
 }
 
+/** Whether a file (found by id) is the key of that version; a record that names no version accepts any of ours. */
+export function isKeyOf(fileName: string, clientId: string, keyVersion: string | undefined): boolean {
+  return keyVersion ? fileName === keyFileName(clientId, keyVersion) : fileName.startsWith(keyFilePrefix(clientId))
+}
+
 export function createDriveKeyStore(options: DriveKeyStoreOptions): DriveKeyStore {
   const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args))
   const { signal } = options

@@ -1,5 +1,5 @@
 import type { BackupConfig } from './backupWallet.js'
-import { createDriveKeyStore, keyFileName, keyFilePrefix } from './driveKeyStore.js'
+import { createDriveKeyStore, isKeyOf, keyFileName, keyFilePrefix } from './driveKeyStore.js'
 
 export type BackupState = 'backedUp' | 'partial' | 'none'
 
@@ -35,7 +35,10 @@ export async function getBackupStatus(config: BackupConfig, params: GetBackupSta
   if (drive) {
     const name = record?.keyVersion ? keyFileName(clientId, record.keyVersion) : undefined
     // By id when the record names the file: a name query can miss a key written moments ago (right after a backup).
-    if (record?.keyFileId) driveHas = (await drive.get(record.keyFileId, { step: 'read' }))?.name === name
+    if (record?.keyFileId) {
+      const file = await drive.get(record.keyFileId, { step: 'read' })
+      driveHas = file !== undefined && isKeyOf(file.name, clientId, record.keyVersion)
+    }
     else {
       const files = await drive.list(keyFilePrefix(clientId), { step: 'read' })
       driveHas = name ? files.some((f) => f.name === name) : files.length > 0

@@ -8,7 +8,7 @@ import {
   type BackupWalletReturnType,
 } from './backupWallet.js'
 import type { ShareRecord } from './createShareApi.js'
-import { keyFilePrefix, keyFileName, type DriveFile, type DriveKeyStore } from './driveKeyStore.js'
+import { isKeyOf, keyFilePrefix, keyFileName, type DriveFile, type DriveKeyStore } from './driveKeyStore.js'
 import { BackupError, KeyNotFound, RecoveryFailed, ShareNotFound, type RecoveryErrorType } from './errors.js'
 import { aborted, throwIfAborted as abortCheck } from './withRetry.js'
 import { withClientLock } from './withClientLock.js'
@@ -72,8 +72,8 @@ async function readKey(drive: DriveKeyStore, clientId: string, record: ShareReco
   let others = false
   if (record.keyFileId) {
     file = await drive.get(record.keyFileId, { withKey: true })
-    // Another wallet's file, or a file the user replaced, is not this backup's key.
-    if (file && file.name !== name) {
+    // Another wallet's file, or another version's, is not this backup's key (a server that keeps no version: any of ours).
+    if (file && !isKeyOf(file.name, clientId, record.keyVersion)) {
       others = true
       file = undefined
     }
