@@ -57,9 +57,9 @@ export const FlowButton = forwardRef<HTMLButtonElement, FlowButtonProps<string>>
     ? `${labels.unavailable}: ${googleError.shortMessage ?? ''}`
     : disabledReason
       ? label
-    : step === 'error' && error?.shortMessage
-      ? `${labels.error}: ${error.shortMessage}`
-      : labels[step]
+      : step === 'error' && error?.shortMessage
+        ? `${labels.error}: ${error.shortMessage}`
+        : labels[step]
   const Comp = asChild ? Slot : 'button'
   const handleClick = (event: MouseEvent<HTMLButtonElement>) => {
     onClick?.(event)
