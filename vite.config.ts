@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
+import type { Plugin } from 'vite'
 import react from '@vitejs/plugin-react'
 import dts from 'vite-plugin-dts'
 import { playwright } from '@vitest/browser-playwright'
@@ -16,12 +18,27 @@ const external = [
   /^msw($|\/)/,
 ]
 
+// The optional stylesheet ships as written (`react-mpc-backup/styles.css`): apps' bundlers minify it. Library builds
+// only; Storybook drops `build.lib` and imports the source file itself.
+function stylesheet(): Plugin {
+  let isLib = false
+  return {
+    name: 'react-mpc-backup:styles',
+    apply: 'build',
+    configResolved: (config) => void (isLib = Boolean(config.build.lib)),
+    generateBundle() {
+      if (isLib) this.emitFile({ type: 'asset', fileName: 'styles.css', source: readFileSync(new URL('./src/styles.css', import.meta.url)) })
+    },
+  }
+}
+
 // Vitest mutates the browser config object, so each project gets its own.
 const chromium = () => playwright({ launchOptions: chromiumLaunchOptions() })
 
 export default defineConfig({
   plugins: [
     react(),
+    stylesheet(),
     dts({
       include: ['src'],
       exclude: ['src/server', '**/*.test.ts', '**/*.test.tsx'],

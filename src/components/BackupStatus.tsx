@@ -16,5 +16,5 @@ export function BackupStatus({ children, labels }: BackupStatusProps) {
   const query = useBackupStatus()
   if (children) return <>{children(query.data, query)}</>
   const state = query.data?.state ?? (query.isError ? 'error' : 'loading')
-  return <span data-state={state}>{{ ...defaults, ...labels }[state]}</span>
+  return <span data-rmb="backup-status" data-state={state}>{{ ...defaults, ...labels }[state]}</span>
 }
