@@ -126,6 +126,19 @@ describe('every button state in light and dark matches its committed baseline', 
     }
   })
 
+  test('offline (disabled with a reason; any data-disabled-reason looks disabled)', async () => {
+    const { b } = await backupButtonIn('idle')
+    Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false })
+    window.dispatchEvent(new Event('offline'))
+    try {
+      await expect.poll(() => b.getAttribute('data-disabled-reason')).toBe('offline')
+      await matchesBaselines('backup-button-offline')
+    } finally {
+      delete (navigator as { onLine?: boolean }).onLine
+      window.dispatchEvent(new Event('online'))
+    }
+  })
+
   test('success', async () => {
     await backupButtonIn('success')
     await matchesBaselines('backup-button-success')

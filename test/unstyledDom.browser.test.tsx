@@ -6,7 +6,8 @@
 // only to know *which* component an element is, so it never styles an app's own [data-state] elements. Everything
 // else it does (spinner, icons, showing the error message) is CSS on those existing attributes.
 //
-// The expected markup (support/unstyledDom.expected.json) was serialized from the components at 37dab29, the commit before `data-rmb` (ids
+// The expected markup (support/unstyledDom.expected.json) was serialized from the components at 37dab29, the commit
+// before `data-rmb` (the offline state, added later by issue 19, from main at a611c26, also before `data-rmb`; ids
 // normalized, since useId values depend on render order). The test removes exactly the `data-rmb` attribute, checks
 // its value, and compares the rest character for character.
 import { QueryClient } from '@tanstack/react-query'
@@ -25,6 +26,16 @@ import expected from './support/unstyledDom.expected.json'
 beforeAll(() => worker.start({ quiet: true, onUnhandledRequest: 'error' }))
 afterAll(() => worker.stop())
 afterEach(() => cleanup())
+
+/** What the browser does when the connection drops (as test/offline.browser.test.tsx does it). */
+function goOffline() {
+  Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false })
+  window.dispatchEvent(new Event('offline'))
+}
+function goOnline() {
+  delete (navigator as { onLine?: boolean }).onLine
+  window.dispatchEvent(new Event('online'))
+}
 
 /** A part's markup with React's generated ids replaced by stable names (first seen = id-1, ...). */
 function serialize(part: Element): string {
@@ -146,5 +157,33 @@ describe('without the stylesheet, the components render what they rendered befor
     await expect.poll(() => el.getAttribute('data-state'), { timeout: 5000 }).toBe('error')
     const seen = button.stop()
     expect(seen.error).toBe(backupErrorExpected)
+  })
+
+  test('BackupButton and BackupStatus while the browser is offline (issue 19; markup of main at a611c26)', async () => {
+    const w = createBrowserWorld()
+    const button = recordStates('backup', 'backup-button')
+    const status = recordStates('status', 'backup-status')
+    w.mount(
+      <>
+        <div data-testid="backup">
+          <BackupButton />
+        </div>
+        <div data-testid="status">
+          <BackupStatus />
+        </div>
+      </>,
+    )
+    const el = document.querySelector('[data-testid="backup"] button') as HTMLButtonElement
+    await expect.poll(() => el.disabled, { timeout: 5000 }).toBe(false)
+    await expect.poll(() => status.states.has('none'), { timeout: 5000 }).toBe(true)
+    try {
+      goOffline()
+      await expect.poll(() => el.getAttribute('data-disabled-reason'), { timeout: 5000 }).toBe('offline')
+    } finally {
+      goOnline()
+    }
+    const seen = button.stop()
+    expect({ 'idle/offline': seen['idle/offline'] }).toEqual(expected.offline)
+    status.stop()
   })
 })
