@@ -3,11 +3,13 @@
 // Baselines: `npx vitest run --project browser test/styles.browser.test.tsx --update` (README, "Styling").
 import '../src/styles.css'
 import { cleanup, screen } from '@testing-library/react'
+import { http } from 'msw'
 import type { ReactNode } from 'react'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { commands, page, userEvent } from 'vitest/browser'
 import { BackupButton } from '../src/components/BackupButton.js'
 import { BackupStatus } from '../src/components/BackupStatus.js'
+import { gisStandInUrl } from '../src/testing/index.js'
 import { createBrowserWorld, worker, type BrowserWorld } from './support/browserWorld.js'
 
 declare module 'vitest/browser' {
@@ -94,15 +96,22 @@ function contrast(a: string, b: string): number {
 describe('every button state in light and dark matches its committed baseline', () => {
   test('loading Google (disabled, spinning)', async () => {
     const w = createBrowserWorld()
-    // Finite: Chromium shares one in-flight request for the script URL, so a held script would hang later tests.
-    w.google.faults.set('gis.script', { delayMs: 3000 }, { times: 1 })
-    w.mount(
-      <Frame>
-        <BackupButton />
-      </Frame>,
-    )
-    expect(button().getAttribute('data-disabled-reason')).toBe('google-loading')
-    await matchesBaselines('backup-button-loading')
+    // Google's script is held until the pictures are taken (a fixed delay could end mid-screenshot on a busy
+    // machine), then released to the emulator's handler.
+    let release = () => {}
+    const released = new Promise<void>((resolve) => (release = resolve))
+    worker.use(http.get(gisStandInUrl, async () => void (await released)))
+    try {
+      w.mount(
+        <Frame>
+          <BackupButton />
+        </Frame>,
+      )
+      expect(button().getAttribute('data-disabled-reason')).toBe('google-loading')
+      await matchesBaselines('backup-button-loading')
+    } finally {
+      release()
+    }
     await ready()
   })
 
