@@ -287,3 +287,20 @@ describe('reduced motion', () => {
     expect(spinner().inlineSize).toBe('16px')
   })
 })
+
+describe('right to left', () => {
+  test('the spinner sits at the inline start: left of the label in LTR, right of it in RTL', async () => {
+    await backupButtonIn('generating', (w) => void (w.wallet.faults.backup = HOLD))
+    const b = button()
+    const range = document.createRange()
+    range.selectNodeContents(b)
+    const icon = 16 // 1em of the spinner, before the label, plus the gap
+    let box = b.getBoundingClientRect()
+    let text = range.getBoundingClientRect()
+    expect(text.left - box.left).toBeGreaterThan(box.right - text.right + icon)
+    frame().setAttribute('dir', 'rtl')
+    box = b.getBoundingClientRect()
+    text = range.getBoundingClientRect()
+    expect(box.right - text.right).toBeGreaterThan(text.left - box.left + icon)
+  })
+})
