@@ -3,6 +3,7 @@
 // Baselines: `npx vitest run --project browser test/styles.browser.test.tsx --update` (README, "Styling").
 import '../src/styles.css'
 import { cleanup, screen } from '@testing-library/react'
+import axe from 'axe-core'
 import { http } from 'msw'
 import type { ReactNode } from 'react'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
@@ -50,10 +51,18 @@ async function ready() {
   return button()
 }
 
-/** Screenshots the frame in both themes; the spinner is stopped at its first frame so pictures are stable. */
+/** Checks contrast, then screenshots the frame, in both themes; the spinner is stopped at its first frame. */
 async function matchesBaselines(name: string) {
   for (const theme of themes) {
     frame().setAttribute('data-rmb-theme', theme)
+    // Contrast AA in this state and theme; "incomplete" (axe could not tell, e.g. text over an image) counts too.
+    const axeContrast = await axe.run(frame(), { runOnly: ['color-contrast'] })
+    if (button()?.disabled) {
+      // axe skips disabled controls (WCAG exempts them); the stylesheet still keeps their text at 4.5:1.
+      const style = getComputedStyle(button())
+      expect(contrastRatio(style.color, style.backgroundColor), `${name}-${theme}: disabled text`).toBeGreaterThanOrEqual(4.5)
+    } else expect(axeContrast.passes.length, `${name}-${theme}: contrast checked`).toBeGreaterThan(0)
+    expect([...axeContrast.violations, ...axeContrast.incomplete].flatMap((r) => r.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary}`)), `${name}-${theme}`).toEqual([])
     await expect(frame()).toMatchScreenshot(`${name}-${theme}`, { screenshotOptions: { animations: 'disabled', caret: 'hide' } })
   }
 }
@@ -81,7 +90,7 @@ function rgb(color: string): [number, number, number] {
 }
 
 /** WCAG 2 contrast ratio of two computed colours. */
-function contrast(a: string, b: string): number {
+function contrastRatio(a: string, b: string): number {
   const lum = (c: string) => {
     const [r, g, bl] = rgb(c).map((v) => {
       const s = v / 255
@@ -228,7 +237,7 @@ describe('keyboard only', () => {
       const style = getComputedStyle(b)
       expect(style.outlineStyle).toBe('solid')
       expect(style.outlineWidth).toBe('2px')
-      expect(contrast(style.outlineColor, getComputedStyle(frame()).backgroundColor)).toBeGreaterThanOrEqual(3)
+      expect(contrastRatio(style.outlineColor, getComputedStyle(frame()).backgroundColor)).toBeGreaterThanOrEqual(3)
     }
     await userEvent.keyboard('{Enter}')
     await expect.poll(() => b.getAttribute('data-state'), { timeout: 5000 }).toBe('error')
