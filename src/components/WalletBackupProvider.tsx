@@ -131,7 +131,7 @@ function GoogleTokenBridge({ broker, timeoutMs, failed, retry }: { broker: Token
   })
   // The token client is created in useGoogleLogin's own effect, which runs before this one.
   useEffect(() => {
-    broker.attach(scriptLoadedSuccessfully ? () => login() : undefined)
+    broker.attach(scriptLoadedSuccessfully ? (overrides) => login(overrides) : undefined)
     return () => broker.attach(undefined)
   }, [broker, login, scriptLoadedSuccessfully])
   useEffect(() => {

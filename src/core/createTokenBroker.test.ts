@@ -108,4 +108,126 @@ describe('createTokenBroker', () => {
       details: expect.stringContaining("Authorized JavaScript origins"),
     })
   })
+
+  test('abort drops the pending request: the next request opens a new popup, and a late token is kept for the next one', async () => {
+    const broker = createTokenBroker()
+    const login = vi.fn()
+    broker.attach(login)
+    const controller = new AbortController()
+    const first = broker.request({ signal: controller.signal })
+    controller.abort()
+    await expect(first).rejects.toMatchObject({ code: 'ABORTED' })
+    const second = broker.request()
+    expect(login).toHaveBeenCalledTimes(2)
+    broker.reject({ type: 'popup_closed' })
+    await expect(second).rejects.toMatchObject({ code: 'GOOGLE_POPUP_CLOSED' })
+    // The first popup answers late: nobody waits, the token is held and serves the next request without a popup.
+    broker.accept(granted())
+    await expect(broker.request()).resolves.toBe('ya29.token')
+    expect(login).toHaveBeenCalledTimes(2)
+  })
+
+  test('a second request while a popup is out opens a new popup and both callers get its answer', async () => {
+    const broker = createTokenBroker()
+    const login = vi.fn()
+    broker.attach(login)
+    const a = broker.request()
+    const b = broker.request()
+    expect(login).toHaveBeenCalledTimes(2)
+    broker.accept(granted())
+    await expect(Promise.all([a, b])).resolves.toEqual(['ya29.token', 'ya29.token'])
+  })
+
+  test('a synchronous throw from the token client settles the request with GoogleSignInFailed', async () => {
+    const broker = createTokenBroker()
+    let throws = true
+    const login = vi.fn(() => {
+      if (throws) throw new Error('requestAccessToken exploded')
+    })
+    broker.attach(login)
+    await expect(broker.request()).rejects.toMatchObject({ code: 'GOOGLE_SIGN_IN_FAILED', facts: { reason: 'request_threw' } })
+    throws = false
+    const next = broker.request()
+    expect(login).toHaveBeenCalledTimes(2)
+    broker.accept(granted())
+    await expect(next).resolves.toBe('ya29.token')
+  })
+
+  test('a null or malformed error_callback argument settles the request instead of throwing inside the callback', async () => {
+    const broker = createTokenBroker()
+    broker.attach(() => {})
+    const p = broker.request()
+    expect(() => broker.reject(null)).not.toThrow()
+    await expect(p).rejects.toMatchObject({ code: 'GOOGLE_SIGN_IN_FAILED', facts: { reason: 'malformed_error' } })
+    const q = broker.request()
+    broker.reject({} as never)
+    await expect(q).rejects.toMatchObject({ code: 'GOOGLE_SIGN_IN_FAILED' })
+  })
+
+  test('a popup with no answer ends with GoogleSignInTimeout at the deadline, and the next request opens a new popup', async () => {
+    vi.useFakeTimers()
+    try {
+      const broker = createTokenBroker({ requestTimeoutMs: 120_000 })
+      const login = vi.fn()
+      broker.attach(login)
+      const p = broker.request()
+      const seen = expect(p).rejects.toMatchObject({ code: 'GOOGLE_SIGN_IN_TIMEOUT', retryable: true })
+      await vi.advanceTimersByTimeAsync(119_999)
+      await vi.advanceTimersByTimeAsync(1)
+      await seen
+      void broker.request().catch(() => {})
+      expect(login).toHaveBeenCalledTimes(2)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  test('a close too fast for a person, or a second close in a row, carries facts.hint naming the setup causes', async () => {
+    let now = 0
+    const broker = createTokenBroker({ now: () => now })
+    broker.attach(() => {})
+    const quick = broker.request()
+    now += 200
+    broker.reject({ type: 'popup_closed' })
+    await expect(quick).rejects.toMatchObject({
+      facts: { reason: 'popup_closed', hint: 'closed_quickly' },
+      details: expect.stringMatching(/origin_mismatch.*invalid_client.*Cross-Origin-Opener-Policy.*in-app browser/),
+    })
+    // After a token, a person's slow close carries no hint; a second slow close in a row does.
+    const ok = broker.request()
+    broker.accept(granted({ expires_in: 1 }))
+    await ok
+    const slow = broker.request()
+    now += 10_000
+    broker.reject({ type: 'popup_closed' })
+    await expect(slow).rejects.toMatchObject({ facts: { reason: 'popup_closed' } })
+    await expect(slow).rejects.not.toHaveProperty('facts.hint')
+    const again = broker.request()
+    now += 10_000
+    broker.reject({ type: 'popup_closed' })
+    await expect(again).rejects.toMatchObject({ facts: { hint: 'closed_repeatedly' } })
+  })
+
+  test('an in-app browser is named before any popup opens', async () => {
+    const login = vi.fn()
+    const ua =
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 309.0.0.0'
+    const broker = createTokenBroker({ userAgent: ua })
+    broker.attach(login)
+    await expect(broker.request()).rejects.toMatchObject({
+      code: 'GOOGLE_UNSUPPORTED_BROWSER',
+      facts: { reason: 'disallowed_useragent', browser: 'Instagram' },
+    })
+    expect(login).not.toHaveBeenCalled()
+  })
+
+  test('the account hint goes to the popup as hint', () => {
+    const broker = createTokenBroker()
+    const login = vi.fn()
+    broker.attach(login)
+    void broker.request()
+    broker.setAccountHint('alice@example.com')
+    void broker.request()
+    expect(login.mock.calls).toEqual([[undefined], [{ hint: 'alice@example.com' }]])
+  })
 })

@@ -1,5 +1,16 @@
 import { DRIVE_APPDATA_SCOPE } from './driveKeyStore.js'
-import { GooglePopupBlocked, GooglePopupClosed, GoogleScopeDenied, type BackupError, type BackupErrorOptions } from './errors.js'
+import {
+  Aborted,
+  GooglePopupBlocked,
+  GooglePopupClosed,
+  GoogleScopeDenied,
+  GoogleSignInFailed,
+  GoogleSignInTimeout,
+  GoogleUnsupportedBrowser,
+  type BackupError,
+  type BackupErrorOptions,
+} from './errors.js'
+import { inAppBrowser } from './inAppBrowser.js'
 
 /** The GIS token response fields the kit reads. */
 export type GoogleTokenResponse = {
@@ -13,7 +24,27 @@ export type GoogleTokenResponse = {
 export type GoogleNonOAuthError = { type?: string }
 
 /** Opens Google's consent popup. Must run synchronously inside the user's click. */
-export type GoogleLogin = () => void
+export type GoogleLogin = (overrides?: { hint?: string }) => void
+
+export type TokenRequestOptions = {
+  /** Ends this caller's wait with `Aborted`; when no caller waits any more, the request is dropped. */
+  signal?: AbortSignal | undefined
+}
+
+export type TokenBrokerOptions = {
+  scope?: string
+  minLifetimeMs?: number
+  now?: () => number
+  /**
+   * How long a popup may stay unanswered before the request ends with `GoogleSignInTimeout`. Generous: a user may
+   * take a while on Google's screens. Default 5 minutes.
+   */
+  requestTimeoutMs?: number
+  /** A close sooner than this after opening is too fast for a person: a setup cause is likely. Default 1 500 ms. */
+  quickCloseMs?: number
+  /** The user agent checked for in-app browsers; default `navigator.userAgent`. */
+  userAgent?: string | undefined
+}
 
 export type TokenBroker = {
   /** True once the Google script is loaded and a token client exists. */
@@ -25,7 +56,10 @@ export type TokenBroker = {
    * Resolves a token. Call it synchronously from the click handler: when no token is held it opens the popup
    * right now (browsers block popups opened after an await).
    */
-  request(): Promise<string>
+  request(options?: TokenRequestOptions): Promise<string>
+  /** The Google account (email) to pre-select in the next popup (`login_hint`); memory only. */
+  setAccountHint(email: string | undefined): void
+  accountHint(): string | undefined
   /** Drops the held token (Drive said 401, or the app signs out). */
   clear(): void
   /** Why Google's script is not usable (it failed or timed out loading), or undefined while it may still load. */
@@ -37,13 +71,13 @@ export type TokenBroker = {
   /** Sets (or clears) the script error and the way to retry it. */
   reportScriptError(error: BackupError | undefined, retry?: () => void): void
   accept(response: GoogleTokenResponse): void
-  reject(error: GoogleNonOAuthError): void
+  reject(error: GoogleNonOAuthError | null | undefined): void
 }
 
 type Held = { token: string; expiresAt: number }
 
 /** Tokens live in this object's memory only: never web storage, never the query cache. */
-export function createTokenBroker(options: { scope?: string; minLifetimeMs?: number; now?: () => number } = {}): TokenBroker {
+export function createTokenBroker(options: TokenBrokerOptions = {}): TokenBroker {
   const scope = options.scope ?? DRIVE_APPDATA_SCOPE
   const minLifetime = options.minLifetimeMs ?? 60_000
   const now = options.now ?? Date.now
@@ -51,17 +85,30 @@ export function createTokenBroker(options: { scope?: string; minLifetimeMs?: num
   let login: GoogleLogin | undefined
   let scriptFailure: { error: BackupError; retry: (() => void) | undefined } | undefined
   const notify = () => listeners.forEach((l) => l())
+  const requestTimeout = options.requestTimeoutMs ?? 5 * 60_000
+  const quickClose = options.quickCloseMs ?? 1500
+  const userAgent = options.userAgent ?? (typeof navigator !== 'undefined' ? navigator.userAgent : '')
   let held: Held | undefined
-  let pending: { resolve(token: string): void; reject(error: BackupError): void; promise: Promise<string> } | undefined
+  let hint: string | undefined
+  // Closes in a row without a token in between: a person who closes Google's window twice probably saw an error there.
+  let closes = 0
+  type Waiter = { resolve(token: string): void; reject(error: BackupError): void }
+  // GIS requests carry no id: one popup's answer goes to everyone waiting when it comes.
+  let pending: { waiters: Set<Waiter>; openedAt: number; timer: ReturnType<typeof setTimeout> } | undefined
 
   function settle(outcome: string | BackupError) {
     const p = pending
     pending = undefined
-    if (typeof outcome === 'string') p?.resolve(outcome)
-    else p?.reject(outcome)
+    if (!p) return
+    clearTimeout(p.timer)
+    for (const w of p.waiters) typeof outcome === 'string' ? w.resolve(outcome) : w.reject(outcome)
   }
-  const fail = (Err: new (message: string, options: BackupErrorOptions) => BackupError, message: string, reason = 'unknown') =>
-    settle(new Err(message, { step: 'authorize', facts: { reason } }))
+  const fail = (
+    Err: new (message: string, options: BackupErrorOptions) => BackupError,
+    message: string,
+    reason = 'unknown',
+    extra: Pick<BackupErrorOptions, 'details' | 'cause'> = {},
+  ) => settle(new Err(message, { step: 'authorize', ...extra, facts: { reason } }))
 
   const broker: TokenBroker = {
     isReady: () => login !== undefined,
@@ -72,24 +119,63 @@ export function createTokenBroker(options: { scope?: string; minLifetimeMs?: num
     heldToken() {
       return held && held.expiresAt - now() > minLifetime ? held.token : undefined
     },
-    request() {
+    request({ signal } = {}) {
       const token = broker.heldToken()
       if (token) return Promise.resolve(token)
-      if (pending) return pending.promise
       if (!login)
         return Promise.reject(
           scriptFailure?.error ?? new GooglePopupBlocked('Google sign-in not loaded.', { step: 'authorize', facts: { reason: 'not_loaded' } }),
         )
-      let resolve!: (token: string) => void
-      let reject!: (error: BackupError) => void
-      const promise = new Promise<string>((res, rej) => {
-        resolve = res
-        reject = rej
+      const browser = inAppBrowser(userAgent)
+      if (browser)
+        return Promise.reject(
+          new GoogleUnsupportedBrowser(`Open this page in your browser: Google sign-in does not work in ${browser}.`, {
+            step: 'authorize',
+            facts: { reason: 'disallowed_useragent', browser },
+            details: "Google refuses sign-in in in-app browsers (disallowed_useragent). Use the app's 'Open in browser' menu.",
+          }),
+        )
+      if (signal?.aborted) return Promise.reject(new Aborted('Cancelled.', { step: 'authorize' }))
+      return new Promise<string>((resolve, reject) => {
+        const waiter: Waiter = { resolve, reject }
+        signal?.addEventListener(
+          'abort',
+          () => {
+            const p = pending
+            if (!p?.waiters.delete(waiter)) return
+            // Nobody waits any more: drop the request, so the next click opens a new popup. A late token from it is
+            // still kept (see accept) and serves the next request without a popup.
+            if (p.waiters.size === 0) {
+              clearTimeout(p.timer)
+              pending = undefined
+            }
+            reject(new Aborted('Cancelled.', { step: 'authorize' }))
+          },
+          { once: true },
+        )
+        // A click while a popup is out opens a new one (the old one may never answer); both callers get its answer.
+        const waiters = pending?.waiters ?? new Set<Waiter>()
+        if (pending) clearTimeout(pending.timer)
+        waiters.add(waiter)
+        const timer = setTimeout(
+          () =>
+            fail(GoogleSignInTimeout, 'Google sign-in did not answer.', 'no_answer', {
+              details: "Google's window gave no answer. A Cross-Origin-Opener-Policy of same-origin on this page hides it; serve same-origin-allow-popups.",
+            }),
+          requestTimeout,
+        )
+        pending = { waiters, openedAt: now(), timer }
+        try {
+          login!(hint ? { hint } : undefined)
+        } catch (error) {
+          fail(GoogleSignInFailed, 'Google sign-in failed to start.', 'request_threw', { cause: error })
+        }
       })
-      pending = { resolve, reject, promise }
-      login()
-      return promise
     },
+    setAccountHint(email) {
+      hint = email || undefined
+    },
+    accountHint: () => hint,
     clear() {
       held = undefined
     },
@@ -116,21 +202,33 @@ export function createTokenBroker(options: { scope?: string; minLifetimeMs?: num
       if (!(response.scope ?? '').split(/\s+/).includes(scope))
         return fail(GoogleScopeDenied, 'Drive access not granted.', 'scope_not_granted')
       held = { token, expiresAt: now() + Number(response.expires_in ?? 3599) * 1000 }
+      closes = 0
       settle(token)
     },
-    reject({ type }) {
+    reject(error) {
+      // GIS types say an object; a null or non-object must still end the request, not throw inside Google's callback.
+      const type = error !== null && typeof error === 'object' && typeof error.type === 'string' ? error.type : undefined
+      if (type === undefined) return fail(GoogleSignInFailed, 'Google sign-in failed.', 'malformed_error')
       // A page origin or client id that the OAuth client does not authorize shows Google's error (origin_mismatch,
-      // invalid_client) inside the popup only; the page hears nothing until the user closes it.
-      if (type === 'popup_closed')
+      // invalid_client) inside the popup only; the page hears nothing until the user closes it. A COOP header
+      // reports a close at once. So a close too fast for a person, or a second close in a row, hints at setup.
+      if (type === 'popup_closed') {
+        if (!pending) return
+        closes += 1
+        const openFor = now() - pending.openedAt
+        const hint = openFor < quickClose ? 'closed_quickly' : closes > 1 ? 'closed_repeatedly' : undefined
         settle(
           new GooglePopupClosed('Google window closed.', {
             step: 'authorize',
-            facts: { reason: type },
-            details:
-              "If Google's window showed an error (origin_mismatch, invalid_client), add this page's origin to the OAuth client's Authorized JavaScript origins and check the client id.",
+            facts: hint ? { reason: type, hint } : { reason: type },
+            details: hint
+              ? "Google's window closed " +
+                (hint === 'closed_quickly' ? 'right after opening' : 'again') +
+                ': check that this page\'s origin is among the OAuth client\'s Authorized JavaScript origins (origin_mismatch), the client id (invalid_client), that the page is not served with Cross-Origin-Opener-Policy: same-origin, and that it is not open in an in-app browser.'
+              : "If Google's window showed an error (origin_mismatch, invalid_client), add this page's origin to the OAuth client's Authorized JavaScript origins and check the client id.",
           }),
         )
-      else fail(GooglePopupBlocked, type === 'popup_failed_to_open' ? 'Popup blocked: allow popups.' : 'Google sign-in failed to open.', type)
+      } else fail(GooglePopupBlocked, type === 'popup_failed_to_open' ? 'Popup blocked: allow popups.' : 'Google sign-in failed to open.', type)
     },
   }
   return broker

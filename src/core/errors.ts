@@ -12,6 +12,14 @@ export type ErrorFacts = {
   message?: string
   /** From a `Retry-After` header, when the server sent one. */
   retryAfterMs?: number
+  /** A likely cause the page cannot see (e.g. `closed_quickly`, `closed_repeatedly` on GooglePopupClosed). */
+  hint?: string
+  /** The Google account (masked email) that holds the backup key. */
+  expectedAccount?: string
+  /** The Google account (masked email) the user signed in with. */
+  account?: string
+  /** The in-app browser detected from the user agent. */
+  browser?: string
 }
 
 export type BackupErrorOptions = {
@@ -108,6 +116,13 @@ export class Aborted extends define<'ABORTED'>('Aborted') {}
 /** A flow started while the browser reports offline: nothing was asked of Google, the wallet or the server. */
 export class BrowserOffline extends define<'BROWSER_OFFLINE'>('BrowserOffline') {}
 
+/** Google's sign-in popup gave no answer within the broker's deadline (a COOP header, an old GIS, a hung popup). */
+export class GoogleSignInTimeout extends define<'GOOGLE_SIGN_IN_TIMEOUT'>('GoogleSignInTimeout', true) {}
+/** Google's token client threw, or called back with something that is not an answer. */
+export class GoogleSignInFailed extends define<'GOOGLE_SIGN_IN_FAILED'>('GoogleSignInFailed', true) {}
+/** An in-app browser (Instagram, Facebook, ...) where Google refuses sign-in (`disallowed_useragent`): said before any popup. */
+export class GoogleUnsupportedBrowser extends define<'GOOGLE_UNSUPPORTED_BROWSER'>('GoogleUnsupportedBrowser') {}
+
 export type BackupErrorType =
   | BackupConfigError
   | GooglePopupBlocked
@@ -116,6 +131,9 @@ export type BackupErrorType =
   | GoogleTokenExpired
   | GoogleSetupError
   | GoogleScriptUnavailable
+  | GoogleSignInTimeout
+  | GoogleSignInFailed
+  | GoogleUnsupportedBrowser
   | DriveQuotaExceeded
   | DriveRateLimited
   | DriveUnavailable

@@ -90,7 +90,7 @@ export function useFlow<TData, TError extends BackupError, TStep extends string>
     get signal() {
       return controller.current?.signal
     },
-    getAccessToken: () => token.current ?? broker.request(),
+    getAccessToken: () => token.current ?? broker.request({ signal: controller.current?.signal }),
     onTokenRejected: broker.clear,
     onStep: (step) => {
       setFlowStep(step)
@@ -131,7 +131,7 @@ export function useFlow<TData, TError extends BackupError, TStep extends string>
     running.current = true
     controller.current = new AbortController()
     offlineAtStart.current = !onlineManager.isOnline()
-    const held = offlineAtStart.current || startAuthorization(broker, needsGoogle, token)
+    const held = offlineAtStart.current || startAuthorization(broker, needsGoogle, token, controller.current.signal)
     setFlowStep(held ? ('generating' as TStep) : 'authorizing')
     mutate()
   }, [broker, mutate, needsGoogle])
@@ -153,10 +153,16 @@ export function useFlow<TData, TError extends BackupError, TStep extends string>
 }
 
 /** Opens the popup now, inside the click, unless a usable token is held. Returns whether no popup was needed. */
-function startAuthorization(broker: TokenBroker, needsGoogle: boolean, token: { current: Promise<string> | undefined }) {
+function startAuthorization(
+  broker: TokenBroker,
+  needsGoogle: boolean,
+  token: { current: Promise<string> | undefined },
+  signal: AbortSignal,
+) {
   if (!needsGoogle) return true
   const held = broker.heldToken() !== undefined
-  token.current = broker.request()
+  // The signal drops this wait on abort, so a popup that never answers cannot hold the next click.
+  token.current = broker.request({ signal })
   // Rejections surface through the mutation; this only keeps the promise from being reported as unhandled.
   token.current.catch(() => {})
   return held
