@@ -401,3 +401,62 @@ describe('GIS setup mistakes', () => {
     expect(google.calls.map((c) => c.kind === 'requestAccessToken' && c.outcome)).toEqual(['originMismatch', 'invalidClient'])
   })
 })
+
+describe('GIS account chooser and setup checks', () => {
+  const ask = (body: object) =>
+    fetch(gisEmulatorTokenUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
+      (r) => r.json() as Promise<Record<string, unknown>>,
+    )
+
+  it('an unauthorized origin or an unknown client id: the page hears only popup_closed', async () => {
+    const strict = createGoogleEmulator({ authorizedOrigins: ['http://localhost:5173'], clientIds: ['good-id'] })
+    server.resetHandlers(...strict.handlers)
+    expect(await ask({ client_id: 'good-id', scope: DRIVE_APPDATA_SCOPE, origin: 'http://evil.test' })).toMatchObject({
+      outcome: 'originMismatch',
+      errorCallback: { type: 'popup_closed' },
+    })
+    expect(await ask({ client_id: 'bad-id', scope: DRIVE_APPDATA_SCOPE, origin: 'http://localhost:5173' })).toMatchObject({
+      outcome: 'invalidClient',
+      errorCallback: { type: 'popup_closed' },
+    })
+    expect(await ask({ client_id: 'good-id', scope: DRIVE_APPDATA_SCOPE, origin: 'http://localhost:5173' })).toMatchObject({ outcome: 'approve' })
+  })
+
+  it('noAnswer never calls back; nullError passes null to error_callback', async () => {
+    google.consent.next('noAnswer')
+    expect(await ask({ client_id: 'c', scope: DRIVE_APPDATA_SCOPE })).toEqual({ outcome: 'noAnswer', silent: true })
+    google.consent.next('nullError')
+    expect(await ask({ client_id: 'c', scope: DRIVE_APPDATA_SCOPE })).toEqual({ outcome: 'nullError', errorCallback: null })
+  })
+
+  it('the chooser: the user pick wins, else the login_hint pre-selects, else the top account', async () => {
+    google.addAccount('bob@example.com')
+    google.consent.next('approve', { account: 'bob@example.com' })
+    expect(await ask({ client_id: 'c', scope: DRIVE_APPDATA_SCOPE, login_hint: 'user@example.com' })).toMatchObject({
+      chooser: true,
+      account: 'bob@example.com',
+    })
+    expect(await ask({ client_id: 'c', scope: DRIVE_APPDATA_SCOPE, login_hint: 'bob@example.com' })).toMatchObject({ account: 'bob@example.com' })
+    expect(await ask({ client_id: 'c', scope: DRIVE_APPDATA_SCOPE })).toMatchObject({ account: 'user@example.com' })
+  })
+})
+
+describe('Drive about.get', () => {
+  it('a drive.appdata token reads user(permissionId,emailAddress,displayName); fields is required and checked', async () => {
+    const about = (fields?: string, t = token) =>
+      fetch(`${API}/drive/v3/about${fields === undefined ? '' : `?fields=${encodeURIComponent(fields)}`}`, { headers: auth(t) })
+    const ok = await about('user(permissionId,emailAddress,displayName)')
+    expect(ok.status).toBe(200)
+    const body = (await ok.json()) as { user: Record<string, string> }
+    expect(Object.keys(body)).toEqual(['user'])
+    expect(body.user).toEqual({ permissionId: expect.stringMatching(/^\d{20}$/), emailAddress: 'user@example.com', displayName: 'user' })
+    const bob = google.issueToken({ account: 'bob@example.com' }).access_token
+    const other = (await (await about('user/permissionId', bob)).json()) as { user: { permissionId: string } }
+    expect(other.user.permissionId).not.toBe(body.user.permissionId)
+    expect((await about()).status).toBe(400)
+    const unknown = await about('user(email)')
+    expect(unknown.status).toBe(400)
+    expect(JSON.stringify(await unknown.json())).toContain('Invalid field selection email')
+    expect((await about('user', 'ya29.nope')).status).toBe(401)
+  })
+})

@@ -28,6 +28,7 @@ export type GoogleEndpoint =
   | 'drive.update'
   | 'drive.get'
   | 'drive.delete'
+  | 'drive.about'
   | 'gis.script'
   | 'gis.token'
   | 'gis.revoke'
@@ -36,12 +37,33 @@ export type GoogleEndpoint =
  * What the emulated user does in the next consent popup. `originMismatch` / `invalidClient`: Google shows its error
  * page (the page origin is not among the OAuth client's authorized JavaScript origins / the client id is unknown)
  * inside the popup; the page hears nothing until the user closes it, then `popup_closed`, as with GIS.
+ * Stranding cases reported at real Google: `noAnswer` (the popup never calls back: a COOP header, an old GIS),
+ * `closeImmediately` (`popup_closed` right after opening, as a `Cross-Origin-Opener-Policy: same-origin` page hears
+ * it), `throw` (`requestAccessToken` throws synchronously), `nullError` (`error_callback(null)`).
  */
-export type ConsentBehaviour = 'approve' | 'deny' | 'close' | 'popupBlocked' | 'dropScope' | 'invalidScope' | 'originMismatch' | 'invalidClient'
+export type ConsentBehaviour =
+  | 'approve'
+  | 'deny'
+  | 'close'
+  | 'popupBlocked'
+  | 'dropScope'
+  | 'invalidScope'
+  | 'originMismatch'
+  | 'invalidClient'
+  | 'noAnswer'
+  | 'closeImmediately'
+  | 'throw'
+  | 'nullError'
 
 export interface ConsentOptions {
-  /** Account the user picks (default: the `login_hint` if it is a known account, else the first account). */
+  /**
+   * Account the user picks in the chooser (default: the `login_hint` if it is a known account, else the first
+   * account, as if the user clicked the top row). The chooser shows with `prompt: 'select_account'` (GIS's default)
+   * or when several accounts are signed in; the call records it (`chooser`, `account`).
+   */
   account?: string
+  /** How long the popup stays open before the user acts, ms (a person closes a window in seconds). Default 0. */
+  afterMs?: number
   /** Scopes the user unticks with `dropScope` (default: drive.appdata). */
   drop?: string[]
 }
@@ -102,6 +124,9 @@ export interface GisRequestAccessTokenCall {
   /** `navigator.userActivation.isActive` at call time (`null` where the browser lacks the API). */
   userActivation: boolean | null
   outcome: GisCallOutcome
+  /** Whether the account chooser was shown, and the account picked (set when the popup answers). */
+  chooser?: boolean
+  account?: string
 }
 
 export interface GisOtherCall {
@@ -185,6 +210,13 @@ export interface GoogleEmulatorOptions {
   shortPages?: boolean
   /** The Drive API starts disabled in the OAuth client's Cloud project (403 accessNotConfigured). Default false. */
   driveApiDisabled?: boolean
+  /**
+   * The OAuth client's Authorized JavaScript origins. A popup from another origin shows `origin_mismatch` inside
+   * the popup, and the page hears only `popup_closed`, as with GIS. Default: any origin.
+   */
+  authorizedOrigins?: string[]
+  /** OAuth client ids that exist; another id shows `invalid_client` inside the popup (page: `popup_closed`). Default: any. */
+  clientIds?: string[]
 }
 
 export interface GoogleEmulator {
@@ -272,6 +304,16 @@ const fileSchema: FieldSchema = Object.fromEntries(
     .split(' ')
     .map((name) => [name, true as const]),
 )
+// Drive v3 About resource (developers.google.com/drive/api/reference/rest/v3/about).
+const aboutSchema: FieldSchema = Object.fromEntries([
+  ...(
+    'kind storageQuota importFormats exportFormats maxImportSizes maxUploadSize appInstalled folderColorPalette ' +
+    'driveThemes canCreateDrives canCreateTeamDrives teamDriveThemes'
+  )
+    .split(' ')
+    .map((name) => [name, true as const]),
+  ['user', { kind: true, displayName: true, photoLink: true, me: true, permissionId: true, emailAddress: true }],
+])
 const fileListSchema: FieldSchema = { kind: true, nextPageToken: true, incompleteSearch: true, files: fileSchema }
 // Read-only (or settable only through other parameters, like addParents/removeParents) in files.update: 403.
 const notWritableOnUpdate = new Set([
@@ -386,6 +428,7 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
   const calls: GisCall[] = []
   const faults = createFaultSwitch<GoogleEndpoint, HttpFault>()
   let lastStamp = 0
+  let lastConsentDelay = 0
 
   // Strictly increasing times, so `orderBy=modifiedTime desc` is deterministic even within one millisecond.
   const stamp = (): string => {
@@ -605,7 +648,46 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
     }
   }
 
+  // Drive's permission ids are long digit strings, stable per account.
+  const permissionIdOf = (account: string) => {
+    const hex = md5Hex(new TextEncoder().encode(`permission:${account}`))
+    return BigInt(`0x${hex.slice(0, 16)}`).toString().padStart(20, '0').slice(0, 20)
+  }
+
   const handlers: HttpHandler[] = [
+    // about.get: every Drive scope may read `user` (drive.appdata included); `fields` is required.
+    http.get(`${API}/drive/v3/about`, async ({ request }) => {
+      const gated = await gate('drive.about')
+      if (gated) return gated
+      const auth = authenticate(request)
+      if ('response' in auth) return auth.response
+      const fields = new URL(request.url).searchParams.get('fields')
+      if (!fields?.trim())
+        return HttpResponse.json(
+          googleErrorBody(400, 'required', "The 'fields' parameter is required for this method.", { location: 'fields', locationType: 'parameter' }),
+          { status: 400, headers: cors },
+        )
+      const account = auth.token.account
+      const about = {
+        kind: 'drive#about',
+        user: {
+          kind: 'drive#user',
+          displayName: account.split('@')[0] ?? account,
+          me: true,
+          permissionId: permissionIdOf(account),
+          emailAddress: account,
+        },
+        storageQuota: { usage: String(usedBytes(account)), usageInDrive: String(usedBytes(account)), usageInDriveTrash: '0' },
+        appInstalled: false,
+        canCreateDrives: true,
+        maxUploadSize: '5242880000000',
+      }
+      try {
+        return HttpResponse.json(projectFields(about, fields, aboutSchema), { headers: cors })
+      } catch (error) {
+        return badFields(error)
+      }
+    }),
     http.get(`${API}/drive/v3/files`, async ({ request }) => {
       const gated = await gate('drive.list')
       if (gated) return gated
@@ -782,7 +864,9 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
       if (gated) return gated
       const body = await readJson(request)
       if (!body) return HttpResponse.json({ error: 'invalid_request' }, { status: 400, headers: cors })
-      return HttpResponse.json(consentAnswer(body), { headers: cors })
+      const answer = consentAnswer(body)
+      if (lastConsentDelay > 0) await new Promise((r) => setTimeout(r, lastConsentDelay))
+      return HttpResponse.json(answer, { headers: cors })
     }),
 
     http.post(options.gis?.revokeUrl ?? gisRevokeUrl, async ({ request }) => {
@@ -808,10 +892,16 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
     const state = str(body['state'])
     const hint = str(body['login_hint'])
     const given = body['consent']
-    const step: ConsentStep =
+    let step: ConsentStep =
       given !== null && typeof given === 'object' && typeof (given as ConsentStep).behaviour === 'string'
         ? (given as ConsentStep)
         : (consentQueue.shift() ?? { behaviour: 'approve' })
+    lastConsentDelay = step.afterMs ?? 0
+    // Google checks the client and the origin before anything else, and shows its error inside the popup.
+    const origin = str(body['origin'])
+    if (options.clientIds && !options.clientIds.includes(clientId)) step = { behaviour: 'invalidClient' }
+    else if (options.authorizedOrigins && origin !== undefined && !options.authorizedOrigins.includes(origin))
+      step = { behaviour: 'originMismatch' }
     const call = body['call'] !== null && typeof body['call'] === 'object' ? (body['call'] as Record<string, unknown>) : undefined
     if (call?.['recordedInPage'] !== true) {
       calls.push({
@@ -851,7 +941,15 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
             error_uri: 'https://developers.google.com/identity/protocols/oauth2/web-server#authorization-errors-access-denied',
           }),
         }
+      case 'noAnswer':
+        return { outcome: 'noAnswer', silent: true }
+      case 'nullError':
+        return { outcome: 'nullError', errorCallback: null }
+      case 'throw':
+        // Thrown by the stand-in in the page; reached here only when the emulator runs outside the page.
+        return { outcome: 'throw', silent: true }
       case 'close':
+      case 'closeImmediately':
       case 'originMismatch':
       case 'invalidClient':
         return { outcome: step.behaviour, errorCallback: { type: 'popup_closed', message: 'Popup window closed' } satisfies GoogleNonOAuthError }
@@ -862,8 +960,9 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
         }
       case 'approve':
       case 'dropScope': {
-        const account =
-          step.account ?? (hint !== undefined && accounts.includes(hint) ? hint : undefined) ?? defaultAccount()
+        const chooser = prompt === 'select_account' || accounts.length > 1
+        // The test is the user at the chooser: its pick wins over the hint, which only pre-selects a row.
+        const account = step.account ?? (hint !== undefined && accounts.includes(hint) ? hint : undefined) ?? defaultAccount()
         if (!accounts.includes(account)) accounts.push(account)
         const key = `${account}\u0000${clientId}`
         const previous = body['include_granted_scopes'] === false ? [] : [...(grants.get(key) ?? [])]
@@ -877,6 +976,8 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
         const token = issue(account, granted, clientId, lifetime)
         return {
           outcome: step.behaviour,
+          chooser,
+          account,
           callback: withState<GoogleTokenResponse>({
             access_token: token,
             token_type: 'Bearer',

@@ -113,6 +113,10 @@ export function gisStandInScript(options: GisStandInOptions = {}): string {
         // Recorded synchronously: a blocked popup never reaches the network.
         hk.calls.push(call);
         var consent = ownedByEmulator ? hk.takeConsent() : undefined;
+        if (consent && consent.behaviour === 'throw') {
+          call.outcome = 'throw';
+          throw new Error('requestAccessToken failed (emulated)');
+        }
         var blocked = config.requireUserActivation &&
           (g.userActivation === false || (g.userActivation === null && !g.inUserEvent));
         if (blocked || (consent && consent.behaviour === 'popupBlocked')) {
@@ -126,6 +130,7 @@ export function gisStandInScript(options: GisStandInOptions = {}): string {
             login_hint: hint === undefined ? null : String(hint),
             include_granted_scopes: includeGranted === undefined ? true : !!includeGranted,
             state: state === undefined ? null : String(state),
+            origin: w.location ? String(w.location.origin) : null,
             consent: consent || null,
             call: { at: call.at, inUserEvent: call.inUserEvent, eventType: call.eventType, eventTrusted: call.eventTrusted,
               userActivation: call.userActivation, recordedInPage: ownedByEmulator }
@@ -137,7 +142,9 @@ export function gisStandInScript(options: GisStandInOptions = {}): string {
             })
             .then(function (answer) {
               call.outcome = answer.outcome;
-              if (answer.errorCallback) { if (typeof cfg.error_callback === 'function') cfg.error_callback(answer.errorCallback); return; }
+              if (answer.account !== undefined) { call.account = answer.account; call.chooser = !!answer.chooser; }
+              if (answer.silent) return;
+              if ('errorCallback' in answer) { if (typeof cfg.error_callback === 'function') cfg.error_callback(answer.errorCallback); return; }
               if (typeof cfg.callback === 'function') cfg.callback(answer.callback);
             }, function (err) {
               call.outcome = 'error';
