@@ -31,6 +31,8 @@ export type BackupWalletParameters = {
   getAccessToken?: (() => Promise<string>) | undefined
   /** Called when Drive rejects the token (401) so the holder can drop it. */
   onTokenRejected?: (() => void) | undefined
+  /** Told the Google account (email) that holds (or is to hold) the key, so the next popup can pre-select it. */
+  onGoogleAccount?: ((email: string) => void) | undefined
   onStep?: ((step: BackupFlowStep) => void) | undefined
   onProgress?: ((progress: WalletProgress) => void) | undefined
   signal?: AbortSignal | undefined
@@ -90,6 +92,8 @@ export async function storeNewBackup(
   // new key file. Its name is versioned, so it cannot touch the key of the backup that stands.
   const previousRead = 'previous' in known ? settle(Promise.resolve(known.previous ?? null)) : settle(shareApi.get(clientId, method, { signal }))
   const keyWrite = drive ? settle(drive.write(keyFileName(clientId, keyVersion), key!)) : undefined
+  // Best effort: a backup does not fail because Drive would not name the account.
+  const accountRead = drive ? drive.account().catch(() => undefined) : undefined
   const dropUnusedKey = async () => {
     const written = await keyWrite
     if (drive && written?.ok) await drive.remove(written.value.id).catch(() => {})
@@ -128,11 +132,18 @@ export async function storeNewBackup(
     // key by id (Drive's name queries can miss a file created moments ago). No upload without a stored key.
     const written = await keyWrite
     if (written && !written.ok) throw written.error
+    const googleAccount = await accountRead
     uploadMayHaveLanded = true
     const uploaded = await settle(
       shareApi.put(
         clientId,
-        { backupMethod: method, cipherText, keyVersion, ...(written ? { keyFileId: written.value.id } : {}) },
+        {
+          backupMethod: method,
+          cipherText,
+          keyVersion,
+          ...(written ? { keyFileId: written.value.id } : {}),
+          ...(googleAccount ? { googleAccount } : {}),
+        },
         { idempotencyKey: `${clientId}:${keyVersion}`, signal, ifMatch: previous?.revision },
       ),
     )
@@ -152,6 +163,7 @@ export async function storeNewBackup(
 
     // Off the critical path: older key files are only clutter now, and a later backup prunes whatever is left.
     if (drive) void pruneOldKeys(drive, clientId, keyVersion)
+    if (googleAccount) params.onGoogleAccount?.(googleAccount.email)
     return { backupMethod: method, storedAt: uploaded.value.storedAt, keyVersion }
   } catch (error) {
     const typed = toBackupError(error, signal)
@@ -193,7 +205,12 @@ async function rollback(s: {
     try {
       await config.shareApi.put(
         config.clientId,
-        { backupMethod: previous.backupMethod, cipherText: previous.cipherText, keyVersion: previous.keyVersion },
+        {
+          backupMethod: previous.backupMethod,
+          cipherText: previous.cipherText,
+          keyVersion: previous.keyVersion,
+          ...(previous.googleAccount ? { googleAccount: previous.googleAccount } : {}),
+        },
         { idempotencyKey: `${config.clientId}:${previous.keyVersion ?? 'legacy'}:restore:${s.keyVersion}` },
       )
       serverHoldsOld = true

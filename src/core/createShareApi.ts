@@ -1,5 +1,6 @@
 import axios, { type AxiosInstance } from 'axios'
 import { BackupError, ShareFetchFailed, ShareNotFound, ShareUnauthorized, ShareUploadFailed, type BackupStep, type ErrorFacts } from './errors.js'
+import type { GoogleAccount } from './driveKeyStore.js'
 import { parseRetryAfter, withRetry, type RetryOptions } from './withRetry.js'
 
 export type ShareRecord = {
@@ -8,6 +9,8 @@ export type ShareRecord = {
   keyVersion?: string | undefined
   /** Drive file id of the key (not secret): read by id, since Drive's name queries can lag behind a new file. */
   keyFileId?: string | undefined
+  /** The Google account holding the key (not secret; absent on records from older kits). */
+  googleAccount?: GoogleAccount | undefined
   storedAt: string
   /** The server's ETag for this record, when it sends one: uploads then replace only this revision. */
   revision?: string | undefined
@@ -37,7 +40,13 @@ const BACKUP_NOT_FOUND = 'backup_not_found'
 export type ShareApi = {
   put(
     clientId: string,
-    record: { backupMethod: string; cipherText: string; keyVersion?: string | undefined; keyFileId?: string | undefined },
+    record: {
+      backupMethod: string
+      cipherText: string
+      keyVersion?: string | undefined
+      keyFileId?: string | undefined
+      googleAccount?: GoogleAccount | undefined
+    },
     options?: { idempotencyKey?: string; signal?: AbortSignal | undefined; ifMatch?: string | undefined },
   ): Promise<ShareReceipt>
   /** `null` when the server says it holds no share for this client and method (404 `backup_not_found`). */

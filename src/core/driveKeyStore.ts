@@ -52,7 +52,15 @@ export type DriveKeyStore = {
   /** Files whose name starts with `prefix` (or equals it, with `exact`); `step` names the flow step in errors. */
   list(prefix: string, options?: DriveListOptions): Promise<DriveFile[]>
   remove(id: string): Promise<void>
+  /**
+   * The signed-in Google account, from Drive's about.get, which every Drive scope may read (drive.appdata included:
+   * no wider scope is asked). Undefined when Drive does not say.
+   */
+  account(step?: BackupStep): Promise<GoogleAccount | undefined>
 }
+
+/** Drive's stable id of a user and their email: not secret; recovery uses it to pre-select the account. */
+export type GoogleAccount = { permissionId: string; email: string }
 
 /** The key file of one wallet client at one key version. */
 export function keyFileName(clientId: string, keyVersion: string): string {
@@ -144,6 +152,13 @@ export function createDriveKeyStore(options: DriveKeyStoreOptions): DriveKeyStor
     list,
     async remove(id) {
       await call('store', `/drive/v3/files/${encodeURIComponent(id)}`, { method: 'DELETE' })
+    },
+    async account(step = 'store') {
+      const res = await call(step, `/drive/v3/about?fields=${encodeURIComponent('user(permissionId,emailAddress)')}`)
+      const { user } = (await res.json()) as { user?: { permissionId?: unknown; emailAddress?: unknown } }
+      return typeof user?.permissionId === 'string' && typeof user.emailAddress === 'string'
+        ? { permissionId: user.permissionId, email: user.emailAddress }
+        : undefined
     },
   }
 }

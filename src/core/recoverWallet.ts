@@ -8,7 +8,8 @@ import {
   type BackupWalletReturnType,
 } from './backupWallet.js'
 import type { ShareRecord } from './createShareApi.js'
-import { isKeyOf, keyFilePrefix, keyFileName, type DriveFile, type DriveKeyStore } from './driveKeyStore.js'
+import { isKeyOf, keyFilePrefix, keyFileName, type DriveFile, type DriveKeyStore, type GoogleAccount } from './driveKeyStore.js'
+import { maskEmail } from './maskEmail.js'
 import { BackupError, KeyNotFound, RecoveryFailed, ShareNotFound, type RecoveryErrorType } from './errors.js'
 import { aborted, throwIfAborted as abortCheck } from './withRetry.js'
 import { withClientLock } from './withClientLock.js'
@@ -43,9 +44,21 @@ async function runRecovery(config: BackupConfig, params: RecoverWalletParameters
     throw mapError(error, signal)
   })
   if (!record) throw new ShareNotFound('No backup share on the server.', { step: 'read' })
-  const key = drive ? await readKey(drive, clientId, record).catch((error: unknown) => {
-    throw mapError(error, signal)
-  }) : undefined
+  const expected = record.googleAccount
+  if (expected) params.onGoogleAccount?.(expected.email)
+  const key = drive
+    ? await readKey(drive, clientId, record).catch(async (error: unknown) => {
+        if (error instanceof KeyNotFound && expected) {
+          const mismatch = await otherAccount(drive, expected).catch(() => undefined)
+          if (mismatch) {
+            // The token is for the wrong account: drop it, so the retry's click opens the popup (with the hint).
+            params.onTokenRejected?.()
+            throw mismatch
+          }
+        }
+        throw mapError(error, signal)
+      })
+    : undefined
   abortCheck(signal)
 
   params.onStep?.('recovering')
@@ -90,6 +103,19 @@ async function readKey(drive: DriveKeyStore, clientId: string, record: ShareReco
       details: others ? 'key version mismatch' : undefined,
     })
   return key
+}
+
+/** A KeyNotFound naming the account that holds the key, when the user signed in with another one. */
+async function otherAccount(drive: DriveKeyStore, expected: GoogleAccount): Promise<KeyNotFound | undefined> {
+  const current = await drive.account('read')
+  if (!current || current.permissionId === expected.permissionId) return undefined
+  const want = maskEmail(expected.email)
+  return new KeyNotFound(`The backup key is in another Google account: choose ${want}.`, {
+    step: 'read',
+    retryable: true,
+    facts: { reason: 'other_account', expectedAccount: want, account: maskEmail(current.email) },
+    details: `Signed in as ${maskEmail(current.email)}; the backup was made with ${want}. Try again and pick ${want} in Google's account chooser.`,
+  })
 }
 
 function mapError(error: unknown, signal: AbortSignal | undefined): BackupError {

@@ -30,6 +30,7 @@ type FlowParams<TStep> = {
   readonly signal: AbortSignal | undefined
   getAccessToken: () => Promise<string>
   onTokenRejected: () => void
+  onGoogleAccount: (email: string) => void
   onStep: (step: TStep) => void
 }
 
@@ -92,6 +93,8 @@ export function useFlow<TData, TError extends BackupError, TStep extends string>
     },
     getAccessToken: () => token.current ?? broker.request({ signal: controller.current?.signal }),
     onTokenRejected: broker.clear,
+    // Memory only (never the query cache): the account the server's record names, pre-selected in the next popup.
+    onGoogleAccount: broker.setAccountHint,
     onStep: (step) => {
       setFlowStep(step)
       optionsRef.current.onStep?.(step)

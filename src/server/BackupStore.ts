@@ -6,11 +6,23 @@ export interface StoredBackup {
   keyVersion: string | number | null
   /** Drive file id of that key (not secret), so the client reads it by id; absent on rows from older clients. */
   keyFileId?: string | null | undefined
+  /**
+   * The Google account holding the key, as Drive's about.get names it (not secret: it lets recovery pre-select the
+   * account). Absent on rows from older clients.
+   */
+  googleAccount?: GoogleAccountHint | null | undefined
   /** Id of the at-rest key that sealed `data`, so keys can rotate without rewriting rows. */
   keyId: string
   /** Sealed bytes (never plaintext). */
   data: Buffer
   storedAt: Date
+}
+
+export interface GoogleAccountHint {
+  /** Drive's stable id of the user (`about.user.permissionId`). */
+  permissionId: string
+  /** The account's email, used as `login_hint`; masked wherever it is shown or logged. */
+  email: string
 }
 
 /** A custodian share posted by the provider's webhook, sealed at rest; one row per (clientId, backupMethod). */

@@ -99,6 +99,11 @@ const methodSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/)
 const keyVersionSchema = z.union([z.string().min(1).max(128), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)])
 // Drive file ids are URL-safe base64-like strings; the id is not secret (useless without the owner's token).
 const keyFileIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,256}$/)
+// Drive's about.user.permissionId and the account email: not secret, used only to pre-select the account at recovery.
+const googleAccountSchema = z.object({
+  permissionId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
+  email: z.string().max(320).regex(/^[^\s@]+@[^\s@]+$/),
+})
 const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,255}$/)
 
 const clientBackupBody = z.union([
@@ -107,6 +112,7 @@ const clientBackupBody = z.union([
     cipherText: z.string().min(1),
     keyVersion: keyVersionSchema.nullish(),
     keyFileId: keyFileIdSchema.nullish(),
+    googleAccount: googleAccountSchema.nullish(),
   }),
   // Legacy SDKs post `{ backupShare }` without a method.
   z.object({
@@ -247,6 +253,7 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
     const backupMethod = body.backupMethod ?? UNKNOWN_METHOD
     const keyVersion = body.keyVersion ?? null
     const keyFileId = ('keyFileId' in body ? body.keyFileId : undefined) ?? null
+    const googleAccount = ('googleAccount' in body ? body.googleAccount : undefined) ?? null
 
     const condition = ifMatchCondition(req.get('if-match'))
     const idemHeader = req.get('idempotency-key')
@@ -272,7 +279,7 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
 
     const sealed = cipher.seal(cipherText, clientContext(clientId, backupMethod))
     const result = await store.put(
-      { clientId, backupMethod, keyVersion, keyFileId, keyId: sealed.keyId, data: sealed.data, storedAt },
+      { clientId, backupMethod, keyVersion, keyFileId, googleAccount, keyId: sealed.keyId, data: sealed.data, storedAt },
       idempotency,
       condition,
     )
@@ -302,7 +309,7 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
     const cipherText = openOrReport(() => cipher.open(row, clientContext(clientId, row.backupMethod)), clientId, row.backupMethod)
     emit('backup.read', clientId, row.backupMethod)
     res.setHeader('ETag', revisionOf(row.data))
-    sendJsonText(res, 200, JSON.stringify({ cipherText, backupMethod: row.backupMethod, keyVersion: row.keyVersion, ...(row.keyFileId ? { keyFileId: row.keyFileId } : {}), storedAt: row.storedAt.toISOString() }))
+    sendJsonText(res, 200, JSON.stringify({ cipherText, backupMethod: row.backupMethod, keyVersion: row.keyVersion, ...(row.keyFileId ? { keyFileId: row.keyFileId } : {}), ...(row.googleAccount ? { googleAccount: row.googleAccount } : {}), storedAt: row.storedAt.toISOString() }))
   })
 
   router.post('/webhook/backup', webhookGuard, async (req, res) => {

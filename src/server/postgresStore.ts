@@ -1,5 +1,5 @@
 import pg from 'pg'
-import type { BackupStore, IdempotencyRecord, ListFilter, PutResult, StoredBackup, StoredShare } from './BackupStore.js'
+import type { BackupStore, GoogleAccountHint, IdempotencyRecord, ListFilter, PutResult, StoredBackup, StoredShare } from './BackupStore.js'
 import { revisionOf } from './revisionOf.js'
 
 export type PostgresStoreOptions = (
@@ -62,6 +62,12 @@ const migrations: ReadonlyArray<{ version: number; name: string; sql: (s: string
     // Nullable: rows written before it keep working (the client then finds the key by name).
     sql: (s) => `ALTER TABLE ${s}.client_backups ADD COLUMN key_file_id text;`,
   },
+  {
+    version: 3,
+    name: 'client backups name the Google account that holds their key',
+    // Nullable JSON text: rows written before it keep working (recovery then sends no account hint).
+    sql: (s) => `ALTER TABLE ${s}.client_backups ADD COLUMN google_account text;`,
+  },
 ]
 
 interface BackupRow {
@@ -69,6 +75,7 @@ interface BackupRow {
   backup_method: string
   key_version: string | null
   key_file_id?: string | null
+  google_account?: string | null
   key_id: string
   data: Buffer
   stored_at: Date
@@ -117,6 +124,7 @@ export function postgresStore(options: PostgresStoreOptions): BackupStore {
     backupMethod: r.backup_method,
     keyVersion: r.key_version === null ? null : (JSON.parse(r.key_version) as string | number),
     keyFileId: r.key_file_id ?? null,
+    googleAccount: r.google_account ? (JSON.parse(r.google_account) as GoogleAccountHint) : null,
     keyId: r.key_id,
     data: r.data,
     storedAt: r.stored_at,
@@ -138,10 +146,10 @@ export function postgresStore(options: PostgresStoreOptions): BackupStore {
   })
 
   const upsertBackup = `
-    INSERT INTO ${s}.client_backups (client_id, backup_method, key_version, key_id, data, stored_at, key_file_id)
-    VALUES ($1, $2, $3, $4, $5, $6, $7)
+    INSERT INTO ${s}.client_backups (client_id, backup_method, key_version, key_id, data, stored_at, key_file_id, google_account)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
     ON CONFLICT (client_id, backup_method) DO UPDATE SET
-      key_version = excluded.key_version, key_file_id = excluded.key_file_id, key_id = excluded.key_id, data = excluded.data,
+      key_version = excluded.key_version, key_file_id = excluded.key_file_id, google_account = excluded.google_account, key_id = excluded.key_id, data = excluded.data,
       stored_at = excluded.stored_at, seq = nextval('${s}.backup_seq')`
   const backupParams = (b: StoredBackup) => [
     b.clientId,
@@ -151,6 +159,7 @@ export function postgresStore(options: PostgresStoreOptions): BackupStore {
     b.data,
     b.storedAt,
     b.keyFileId ?? null,
+    b.googleAccount ? JSON.stringify(b.googleAccount) : null,
   ]
   const selectIdem = `SELECT * FROM ${s}.idempotency_keys WHERE client_id = $1 AND idem_key = $2 AND expires_at > $3`
 

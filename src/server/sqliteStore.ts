@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
-import type { BackupStore, IdempotencyRecord, ListFilter, PutCondition, PutResult, StoredBackup, StoredShare } from './BackupStore.js'
+import type { BackupStore, GoogleAccountHint, IdempotencyRecord, ListFilter, PutCondition, PutResult, StoredBackup, StoredShare } from './BackupStore.js'
 import { revisionOf } from './revisionOf.js'
 
 export interface SqliteStoreOptions {
@@ -67,6 +67,12 @@ const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> 
     // Nullable: rows written before it keep working (the client then finds the key by name).
     sql: `ALTER TABLE client_backups ADD COLUMN key_file_id TEXT;`,
   },
+  {
+    version: 3,
+    name: 'client backups name the Google account that holds their key',
+    // Nullable JSON text: rows written before it keep working (recovery then sends no account hint).
+    sql: `ALTER TABLE client_backups ADD COLUMN google_account TEXT;`,
+  },
 ]
 
 interface BackupRow {
@@ -74,6 +80,7 @@ interface BackupRow {
   backup_method: string
   key_version: string | null
   key_file_id?: string | null
+  google_account?: string | null
   key_id: string
   data: Buffer
   stored_at: number
@@ -98,12 +105,12 @@ export function sqliteStore(options: SqliteStoreOptions): BackupStore {
 
   const q = {
     putBackup: db.prepare(`
-      INSERT INTO client_backups (client_id, backup_method, key_version, key_file_id, key_id, data, stored_at, seq)
-      VALUES (@client_id, @backup_method, @key_version, @key_file_id, @key_id, @data, @stored_at,
+      INSERT INTO client_backups (client_id, backup_method, key_version, key_file_id, google_account, key_id, data, stored_at, seq)
+      VALUES (@client_id, @backup_method, @key_version, @key_file_id, @google_account, @key_id, @data, @stored_at,
               (SELECT coalesce(max(seq), 0) + 1 FROM client_backups))
       ON CONFLICT (client_id, backup_method) DO UPDATE SET
-        key_version = excluded.key_version, key_file_id = excluded.key_file_id, key_id = excluded.key_id, data = excluded.data,
-        stored_at = excluded.stored_at, seq = excluded.seq`),
+        key_version = excluded.key_version, key_file_id = excluded.key_file_id, google_account = excluded.google_account,
+        key_id = excluded.key_id, data = excluded.data, stored_at = excluded.stored_at, seq = excluded.seq`),
     getByMethod: db.prepare('SELECT * FROM client_backups WHERE client_id = ? AND backup_method = ?'),
     getData: db.prepare('SELECT data FROM client_backups WHERE client_id = ? AND backup_method = ?'),
     getLatest: db.prepare('SELECT * FROM client_backups WHERE client_id = ? ORDER BY seq DESC LIMIT 1'),
@@ -133,6 +140,7 @@ export function sqliteStore(options: SqliteStoreOptions): BackupStore {
     backupMethod: r.backup_method,
     keyVersion: r.key_version === null ? null : (JSON.parse(r.key_version) as string | number),
     keyFileId: r.key_file_id ?? null,
+    googleAccount: r.google_account ? (JSON.parse(r.google_account) as GoogleAccountHint) : null,
     keyId: r.key_id,
     data: r.data,
     storedAt: new Date(r.stored_at),
@@ -183,6 +191,7 @@ export function sqliteStore(options: SqliteStoreOptions): BackupStore {
       backup_method: backup.backupMethod,
       key_version: backup.keyVersion === null ? null : JSON.stringify(backup.keyVersion),
       key_file_id: backup.keyFileId ?? null,
+      google_account: backup.googleAccount ? JSON.stringify(backup.googleAccount) : null,
       key_id: backup.keyId,
       data: backup.data,
       stored_at: now,

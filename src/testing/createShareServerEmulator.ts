@@ -13,6 +13,8 @@ export interface ShareRow {
   keyVersion?: string | number
   /** Drive file id of the key, as the client sent it. */
   keyFileId?: string
+  /** The Google account holding the key (Drive's permissionId and the email), as the client sent it. */
+  googleAccount?: { permissionId: string; email: string }
   storedAt: string
 }
 
@@ -143,7 +145,19 @@ export function createShareServerEmulator(options: ShareServerEmulatorOptions): 
     const cipherText = o?.['cipherText']
     const keyVersion = o?.['keyVersion']
     const keyFileId = o?.['keyFileId']
+    const googleAccount = o?.['googleAccount'] as Record<string, unknown> | null | undefined
+    // As the bundled server validates it: both fields, a Drive-like id and an email, nothing else.
+    const accountOk =
+      googleAccount === undefined ||
+      googleAccount === null ||
+      (typeof googleAccount === 'object' &&
+        typeof googleAccount['permissionId'] === 'string' &&
+        /^[A-Za-z0-9_-]{1,128}$/.test(googleAccount['permissionId']) &&
+        typeof googleAccount['email'] === 'string' &&
+        googleAccount['email'].length <= 320 &&
+        /^[^\s@]+@[^\s@]+$/.test(googleAccount['email']))
     if (
+      !accountOk ||
       typeof backupMethod !== 'string' ||
       backupMethod === '' ||
       backupMethod.length > 64 ||
@@ -170,6 +184,7 @@ export function createShareServerEmulator(options: ShareServerEmulatorOptions): 
       cipherText,
       ...(keyVersion !== undefined ? { keyVersion } : {}),
       ...(keyFileId !== undefined ? { keyFileId } : {}),
+      ...(googleAccount ? { googleAccount: { permissionId: String(googleAccount['permissionId']), email: String(googleAccount['email']) } } : {}),
       storedAt,
     })
     const answer = { backupMethod, storedAt }
@@ -193,6 +208,7 @@ export function createShareServerEmulator(options: ShareServerEmulatorOptions): 
       backupMethod: row.backupMethod,
       ...(row.keyVersion !== undefined ? { keyVersion: row.keyVersion } : {}),
       ...(row.keyFileId !== undefined ? { keyFileId: row.keyFileId } : {}),
+      ...(row.googleAccount !== undefined ? { googleAccount: row.googleAccount } : {}),
       storedAt: row.storedAt,
     }, { headers: { ETag: etagOf(row) } })
   }
