@@ -30,6 +30,11 @@ export type WalletBackupProviderProps = {
    * retry) instead of waiting forever. Default 15 000 ms.
    */
   googleScriptTimeoutMs?: number
+  /**
+   * How long Google's sign-in popup may stay without an answer before the flow ends with `GoogleSignInTimeout`
+   * (a popup that never calls back would otherwise hold the flow until reload). Default 300 000 ms (5 minutes).
+   */
+  googleSignInTimeoutMs?: number
   children?: ReactNode
 }
 
@@ -42,7 +47,9 @@ export function WalletBackupProvider(props: WalletBackupProviderProps) {
   const outerGoogle = useOptionalGoogleOAuth()
   validate(props, outerGoogle)
   const [ownQueryClient] = useState(() => (props.queryClient || outerQueryClient ? undefined : new QueryClient()))
-  const [broker] = useState(() => createTokenBroker())
+  const [broker] = useState(() =>
+    createTokenBroker(props.googleSignInTimeoutMs !== undefined ? { requestTimeoutMs: props.googleSignInTimeoutMs } : {}),
+  )
   const { server } = props
   const shareApi = useMemo(
     () => createShareApi({ ...server, retry: server.retry ?? props.retry, timeoutMs: server.timeoutMs ?? props.timeoutMs }),

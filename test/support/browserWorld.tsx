@@ -49,13 +49,14 @@ export function createBrowserWorld(options: { clientId?: string; backend?: Retur
   const adapter = portalAdapter(wallet)
   const mount = (
     children: ReactNode,
-    extra: { wallet?: typeof wallet; timeoutMs?: number; googleScriptTimeoutMs?: number; baseURL?: string } = {},
+    extra: { wallet?: typeof wallet; timeoutMs?: number; googleScriptTimeoutMs?: number; googleSignInTimeoutMs?: number; baseURL?: string } = {},
   ) =>
     render(
       <WalletBackupProvider
         wallet={extra.wallet ? portalAdapter(extra.wallet) : adapter}
         {...(extra.timeoutMs ? { timeoutMs: extra.timeoutMs } : {})}
         {...(extra.googleScriptTimeoutMs ? { googleScriptTimeoutMs: extra.googleScriptTimeoutMs } : {})}
+        {...(extra.googleSignInTimeoutMs ? { googleSignInTimeoutMs: extra.googleSignInTimeoutMs } : {})}
         googleClientId={GOOGLE_CLIENT_ID}
         server={{ baseURL: extra.baseURL ?? '/api' }}
         clientId={clientId}
