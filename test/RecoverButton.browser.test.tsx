@@ -71,6 +71,11 @@ describe('RecoverButton: the full cycle in Chromium', () => {
       await expect.element(screen.getByRole('button')).toHaveTextContent('Wallet recovered')
       expect(c.device.address).toBe(address)
 
+      // Each device's popup (backup, then two recoveries) opened inside the click, never after an await.
+      const popups = w.google.calls.filter((call) => call.kind === 'requestAccessToken')
+      expect(popups).toHaveLength(3)
+      for (const popup of popups) expect(popup).toMatchObject({ inUserEvent: true, eventType: 'click' })
+
       const surfaces = { ...exposedSurfaces(w), qcB: JSON.stringify(b.queryClient.getMutationCache().getAll().map((m) => m.state)), console: console_.lines.join('\n') }
       for (const secret of secretsOf(w))
         for (const [where, text] of Object.entries(surfaces)) expect(text.includes(secret), `secret in ${where}`).toBe(false)
