@@ -94,6 +94,19 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
         }
       })
 
+      it('stores the Google account that holds the key and returns it; rows without one answer without it; bad ones are 400', async () => {
+        const clientId = uniqueClient()
+        const googleAccount = { permissionId: '01234567890123456789', email: 'alice@example.com' }
+        await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'ct', keyVersion: 'v1', googleAccount })
+        expect(await (await getBackup(api.base, clientId, 'GDRIVE')).json()).toMatchObject({ keyVersion: 'v1', googleAccount })
+        await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'ct2', keyVersion: 'v2' })
+        expect(await (await getBackup(api.base, clientId, 'GDRIVE')).json()).not.toHaveProperty('googleAccount')
+        for (const bad of [{}, { permissionId: '1' }, { permissionId: 'a b', email: 'a@b' }, { permissionId: '1', email: 'no-at' }, 'a@b']) {
+          const res = await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'ct3', googleAccount: bad })
+          expect([res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([400, 'invalid_body'])
+        }
+      })
+
       it('answers 404 backup_not_found when the client has no backup, or none for that method', async () => {
         const clientId = uniqueClient()
         const none = await getBackup(api.base, clientId)

@@ -21,17 +21,23 @@ const v1Backups = (s: string, blob: string, time: string) => `
 
 async function checkUpgrade(store: BackupStore, versions: () => Promise<number[]>) {
   const old = await store.get('old-client', 'GDRIVE')
-  expect(old).toMatchObject({ clientId: 'old-client', keyVersion: 'v1', keyFileId: null })
+  expect(old).toMatchObject({ clientId: 'old-client', keyVersion: 'v1', keyFileId: null, googleAccount: null })
   expect(old?.data.toString()).toBe('sealed')
-  expect(await versions()).toEqual([1, 2])
+  expect(await versions()).toEqual([1, 2, 3])
   await store.put({ clientId: 'old-client', backupMethod: 'GDRIVE', keyVersion: 'v2', keyFileId: '1fileId', keyId: 'default', data: Buffer.from('sealed2'), storedAt: new Date() })
   expect(await store.get('old-client', 'GDRIVE')).toMatchObject({ keyVersion: 'v2', keyFileId: '1fileId' })
   // A client that sends no file id (an older kit) replaces the row and the id with it.
   await store.put({ clientId: 'old-client', backupMethod: 'GDRIVE', keyVersion: 'v3', keyId: 'default', data: Buffer.from('sealed3'), storedAt: new Date() })
   expect(await store.get('old-client', 'GDRIVE')).toMatchObject({ keyVersion: 'v3', keyFileId: null })
+  // Migration 3: the Google account that holds the key round-trips; a write without it clears it.
+  const googleAccount = { permissionId: '01234567890123456789', email: 'alice@example.com' }
+  await store.put({ clientId: 'old-client', backupMethod: 'GDRIVE', keyVersion: 'v4', googleAccount, keyId: 'default', data: Buffer.from('sealed4'), storedAt: new Date() })
+  expect(await store.get('old-client', 'GDRIVE')).toMatchObject({ keyVersion: 'v4', googleAccount })
+  await store.put({ clientId: 'old-client', backupMethod: 'GDRIVE', keyVersion: 'v5', keyId: 'default', data: Buffer.from('sealed5'), storedAt: new Date() })
+  expect(await store.get('old-client', 'GDRIVE')).toMatchObject({ keyVersion: 'v5', googleAccount: null })
 }
 
-describe('schema migration 2 (key_file_id)', () => {
+describe('schema migrations 2 (key_file_id) and 3 (google_account)', () => {
   it('sqlite: upgrades a version 1 database in place; its old rows read with keyFileId null', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rmb-mig-'))
     const filename = join(dir, 'backups.db')
