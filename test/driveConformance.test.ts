@@ -290,6 +290,7 @@ function replay(client: drive_v3.Drive, kit: Seen): Promise<unknown> {
   const q = kit.query
   const fields = q['fields'] !== undefined ? { fields: q['fields'] } : {}
   const media = kit.media && { media: { mimeType: kit.media.type, body: kit.media.body } }
+  if (kit.method === 'GET' && kit.path === '/drive/v3/about') return client.about.get({ fields: q['fields']! })
   if (kit.method === 'GET' && kit.path === '/drive/v3/files')
     return client.files.list({
       ...(q['spaces'] ? { spaces: q['spaces'] } : {}),
@@ -336,6 +337,7 @@ describe("the kit's Drive requests mean the same through the official client", (
     const kinds = new Set(kitRequests.map((r) => `${r.method} ${r.path.replace(/files\/[^/]+$/, 'files/:id')}${r.query['alt'] ? '?alt' : ''}${r.query['pageToken'] ? '?pageToken' : ''}`))
     expect([...kinds].sort()).toEqual([
       'DELETE /drive/v3/files/:id',
+      'GET /drive/v3/about',
       'GET /drive/v3/files',
       'GET /drive/v3/files/:id',
       'GET /drive/v3/files/:id?alt',
