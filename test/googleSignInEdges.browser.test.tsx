@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { userEvent } from 'vitest/browser'
 import { portalAdapter } from '../src/adapters/portalAdapter.js'
 import { BackupButton } from '../src/components/BackupButton.js'
+import { BackupStatus } from '../src/components/BackupStatus.js'
 import { RecoverButton } from '../src/components/RecoverButton.js'
 import { WalletBackupProvider } from '../src/components/WalletBackupProvider.js'
 import type { BackupError } from '../src/core/errors.js'
@@ -158,5 +159,29 @@ describe('recovery finds the Google account that holds the key', () => {
     const [, first, retry] = popups(w)
     expect(first).toMatchObject({ account: 'bob@example.com', chooser: true, inUserEvent: true, eventType: 'click' })
     expect(retry).toMatchObject({ overrides: { hint: 'user@example.com' }, account: 'user@example.com', inUserEvent: true, eventType: 'click' })
+  })
+
+  test("with <BackupStatus> on the page, the first recovery popup already pre-selects the record's account; the status data holds no email", async () => {
+    const w = createBrowserWorld()
+    w.google.addAccount('bob@example.com')
+    w.google.consent.next('approve', { account: 'bob@example.com' })
+    const a = w.mount(<BackupButton />)
+    await userEvent.click(await enabled('Back up wallet'))
+    await expect.element(screen.getByRole('button')).toHaveTextContent('Wallet backed up')
+    a.unmount()
+
+    const device = createWalletEmulator({ clientId: w.clientId, backend: w.backend })
+    const queryClient = new QueryClient()
+    render(
+      <WalletBackupProvider wallet={portalAdapter(device)} googleClientId={GOOGLE_CLIENT_ID} server={{ baseURL: '/api' }} clientId={w.clientId} queryClient={queryClient}>
+        <BackupStatus />
+        <RecoverButton />
+      </WalletBackupProvider>,
+    )
+    await expect.poll(() => queryClient.getQueryCache().getAll()[0]?.state.status).toBe('success')
+    await userEvent.click(await enabled('Recover wallet'))
+    await expect.element(screen.getByRole('button')).toHaveTextContent('Wallet recovered')
+    expect(popups(w)[1]).toMatchObject({ overrides: { hint: 'bob@example.com' }, account: 'bob@example.com', inUserEvent: true })
+    expect(JSON.stringify(queryClient.getQueryCache().getAll().map((q) => q.state.data))).not.toContain('bob@')
   })
 })

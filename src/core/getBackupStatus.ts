@@ -16,6 +16,8 @@ export type GetBackupStatusParameters = {
   /** Checks Drive only with a token already held: a status query never opens a popup. */
   accessToken?: string | undefined
   signal?: AbortSignal | undefined
+  /** Told the Google account (email) the server's record names; kept out of the status itself (query data). */
+  onGoogleAccount?: ((email: string) => void) | undefined
 }
 
 /**
@@ -31,6 +33,7 @@ export async function getBackupStatus(config: BackupConfig, params: GetBackupSta
     wallet.isBackedUp ? wallet.isBackedUp().catch(() => undefined) : Promise.resolve(undefined),
   ])
   const server = record !== null
+  if (record?.googleAccount) params.onGoogleAccount?.(record.googleAccount.email)
   let driveHas: boolean | undefined
   if (drive) {
     const name = record?.keyVersion ? keyFileName(clientId, record.keyVersion) : undefined

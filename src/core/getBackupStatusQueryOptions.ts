@@ -11,12 +11,12 @@ import { getBackupStatus, type BackupStatus, type GetBackupStatusParameters } fr
  */
 export function getBackupStatusQueryOptions(
   config: BackupConfig,
-  params: { getAccessToken?: () => string | undefined } = {},
+  params: { getAccessToken?: () => string | undefined; onGoogleAccount?: (email: string) => void } = {},
 ) {
   return {
     queryKey: backupKeys.status(config.clientId),
     queryFn: ({ signal }: { signal: AbortSignal }): Promise<BackupStatus> => {
-      const p: GetBackupStatusParameters = { signal }
+      const p: GetBackupStatusParameters = { signal, onGoogleAccount: params.onGoogleAccount }
       // A token already held, or none: a status query never asks Google for one.
       const accessToken = params.getAccessToken?.()
       if (accessToken) p.accessToken = accessToken

@@ -23,7 +23,8 @@ export function useBackupStatus(options: UseBackupStatusOptions = {}): UseQueryR
   const config = useWalletBackupConfig('useBackupStatus')
   const { query, ...rest } = options
   return useQuery<BackupStatus, Error>({
-    ...getBackupStatusQueryOptions(config, { getAccessToken: config.broker.heldToken }),
+    // The account the record names pre-selects the next popup (memory only, not in the query data).
+    ...getBackupStatusQueryOptions(config, { getAccessToken: config.broker.heldToken, onGoogleAccount: config.broker.setAccountHint }),
     ...rest,
     ...query,
   })
