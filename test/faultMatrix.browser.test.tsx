@@ -74,6 +74,9 @@ const backupCells: Cell[] = [
   { flow: 'backup', step: 'authorize', fault: 'page origin not authorized (origin_mismatch)', arm: ({ w }) => w.google.consent.next('originMismatch'), code: 'GOOGLE_POPUP_CLOSED', generated: false },
   { flow: 'backup', step: 'authorize', fault: 'scope denied (unticked)', arm: ({ w }) => w.google.consent.next('dropScope'), code: 'GOOGLE_SCOPE_DENIED', generated: false },
   { flow: 'backup', step: 'authorize', fault: 'consent denied', arm: ({ w }) => w.google.consent.next('deny'), code: 'GOOGLE_SCOPE_DENIED', generated: false },
+  { flow: 'backup', step: 'authorize', fault: 'token client throws', arm: ({ w }) => w.google.consent.next('throw'), code: 'GOOGLE_SIGN_IN_FAILED', generated: false },
+  { flow: 'backup', step: 'authorize', fault: 'error_callback(null)', arm: ({ w }) => w.google.consent.next('nullError'), code: 'GOOGLE_SIGN_IN_FAILED', generated: false },
+  { flow: 'backup', step: 'store', fault: 'Drive about.get fails (account not named)', arm: ({ w }) => w.google.faults.set('drive.about', { status: 500 }), code: 'success', generated: false },
   { flow: 'backup', step: 'authorize', fault: 'network down (token endpoint)', arm: ({ w }) => w.google.faults.set('gis.token', { networkError: true }), code: 'GOOGLE_POPUP_BLOCKED', generated: false },
   { flow: 'backup', step: 'generate', fault: 'wallet error', arm: ({ device }) => void (device.faults.backup = { error: { code: 'UNEXPECTED_ERROR' } }), code: 'WALLET_BACKUP_FAILED', generated: false },
   { flow: 'backup', step: 'generate', fault: 'wallet busy (provider)', arm: ({ device }) => void (device.faults.backup = { error: { code: 'WALLET_MODIFICATION_ALREADY_IN_PROGRESS' } }), code: 'WALLET_BUSY', generated: false },
@@ -124,6 +127,7 @@ function driveWriteCells(flow: Flow): Cell[] {
 const recoveryCells: Cell[] = [
   { flow: 'recovery', step: 'authorize', fault: 'popup blocked', arm: ({ w }) => w.google.consent.next('popupBlocked'), code: 'GOOGLE_POPUP_BLOCKED', generated: false },
   { flow: 'recovery', step: 'authorize', fault: 'popup closed', arm: ({ w }) => w.google.consent.next('close'), code: 'GOOGLE_POPUP_CLOSED', generated: false },
+  { flow: 'recovery', step: 'authorize', fault: 'token client throws', arm: ({ w }) => w.google.consent.next('throw'), code: 'GOOGLE_SIGN_IN_FAILED', generated: false },
   { flow: 'recovery', step: 'authorize', fault: 'scope denied (unticked)', arm: ({ w }) => w.google.consent.next('dropScope'), code: 'GOOGLE_SCOPE_DENIED', generated: false },
   // Recovery reads the key by the file id the server's record names (files.get).
   { flow: 'recovery', step: 'Drive read', fault: 'network down', arm: ({ w }) => w.google.faults.set('drive.get', { networkError: true }), code: 'DRIVE_UNAVAILABLE', generated: false },
