@@ -228,6 +228,6 @@ describe('createTokenBroker', () => {
     void broker.request()
     broker.setAccountHint('alice@example.com')
     void broker.request()
-    expect(login.mock.calls).toEqual([[undefined], [{ hint: 'alice@example.com' }]])
+    expect(login.mock.calls).toEqual([[undefined], [{ login_hint: 'alice@example.com', hint: 'alice@example.com' }]])
   })
 })

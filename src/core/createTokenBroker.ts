@@ -24,7 +24,7 @@ export type GoogleTokenResponse = {
 export type GoogleNonOAuthError = { type?: string }
 
 /** Opens Google's consent popup. Must run synchronously inside the user's click. */
-export type GoogleLogin = (overrides?: { hint?: string }) => void
+export type GoogleLogin = (overrides?: { login_hint?: string; hint?: string }) => void
 
 export type TokenRequestOptions = {
   /** Ends this caller's wait with `Aborted`; when no caller waits any more, the request is dropped. */
@@ -166,7 +166,8 @@ export function createTokenBroker(options: TokenBrokerOptions = {}): TokenBroker
         )
         pending = { waiters, openedAt: now(), timer }
         try {
-          login!(hint ? { hint } : undefined)
+          // Google's reference names it `login_hint`; @react-oauth/google's types (and older GIS) say `hint`.
+          login!(hint ? { login_hint: hint, hint } : undefined)
         } catch (error) {
           fail(GoogleSignInFailed, 'Google sign-in failed to start.', 'request_threw', { cause: error })
         }
