@@ -4,7 +4,7 @@ import { Slot } from './Slot.js'
 
 export type FlowButtonChildren = ReactNode | ((step: string) => ReactNode)
 
-export type FlowLabels<S extends string> = Partial<Record<S | 'loading', string>>
+export type FlowLabels<S extends string> = Partial<Record<S | 'loading' | 'walletLoading', string>>
 
 type FlowButtonProps<S extends string> = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children'> & {
   asChild?: boolean | undefined
@@ -12,6 +12,8 @@ type FlowButtonProps<S extends string> = Omit<ButtonHTMLAttributes<HTMLButtonEle
   children?: FlowButtonChildren
   step: S
   isReady: boolean
+  /** Shown as `data-disabled-reason` while not ready; `wallet-loading` uses the `walletLoading` label. */
+  notReadyReason?: string | undefined
   error: { shortMessage?: string; code?: string } | null
   start: () => void
   labels: Required<FlowLabels<S>>
@@ -33,14 +35,15 @@ const busySteps = new Set(['authorizing', 'generating', 'storing', 'notifying', 
 
 /** The shared body of BackupButton and RecoverButton: one button, state as data attributes, a live region. */
 export const FlowButton = forwardRef<HTMLButtonElement, FlowButtonProps<string>>(function FlowButton(
-  { asChild, announce = true, children, step, isReady, error, start, labels, onClick, disabled, ...rest },
+  { asChild, announce = true, children, step, isReady, notReadyReason, error, start, labels, onClick, disabled, ...rest },
   ref,
 ) {
   const statusId = useId()
   const busy = busySteps.has(step)
-  const label = isReady ? labels[step] : labels.loading
+  const loading = notReadyReason === 'wallet-loading' ? labels.walletLoading : labels.loading
+  const label = isReady ? labels[step] : loading
   const announcement = !isReady
-    ? labels.loading
+    ? loading
     : step === 'error' && error?.shortMessage
       ? `${labels.error}: ${error.shortMessage}`
       : labels[step]
@@ -64,7 +67,7 @@ export const FlowButton = forwardRef<HTMLButtonElement, FlowButtonProps<string>>
         data-state={step}
         data-ready={isReady ? '' : undefined}
         data-error-code={step === 'error' ? error?.code : undefined}
-        data-disabled-reason={isReady ? undefined : 'google-loading'}
+        data-disabled-reason={isReady ? undefined : (notReadyReason ?? 'google-loading')}
       >
         {typeof children === 'function' ? children(step) : (children ?? label)}
       </Comp>

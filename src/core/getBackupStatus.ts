@@ -1,4 +1,5 @@
 import type { BackupConfig } from './backupWallet.js'
+import { callWallet } from './callWallet.js'
 import { createDriveKeyStore, keyFileName, keyFilePrefix } from './driveKeyStore.js'
 
 export type BackupState = 'backedUp' | 'partial' | 'none'
@@ -29,7 +30,9 @@ export async function getBackupStatus(config: BackupConfig, params: GetBackupSta
   const [record, files, walletSays] = await Promise.all([
     shareApi.get(clientId, wallet.backupMethod, { signal: params.signal }),
     drive ? drive.list(keyFilePrefix(clientId), { step: 'read' }) : Promise.resolve(undefined),
-    wallet.isBackedUp ? wallet.isBackedUp().catch(() => undefined) : Promise.resolve(undefined),
+    wallet.isBackedUp
+      ? callWallet(wallet, () => wallet.isBackedUp!(), { step: 'read', signal: params.signal, timeoutMs: config.walletTimeoutMs }).catch(() => undefined)
+      : Promise.resolve(undefined),
   ])
   const server = record !== null
   let driveHas: boolean | undefined

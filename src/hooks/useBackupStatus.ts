@@ -10,5 +10,10 @@ import { useWalletBackupConfig } from './WalletBackupContext.js'
  */
 export function useBackupStatus(options: { enabled?: boolean; staleTime?: number } = {}): UseQueryResult<BackupStatus, Error> {
   const config = useWalletBackupConfig('useBackupStatus')
-  return useQuery({ ...getBackupStatusQueryOptions(config, { getAccessToken: config.broker.heldToken }), ...options })
+  // A wallet that is not ready would leave the query hanging (Portal drops calls made before its iframe loads).
+  return useQuery({
+    ...getBackupStatusQueryOptions(config, { getAccessToken: config.broker.heldToken }),
+    ...options,
+    enabled: config.walletReady && (options.enabled ?? true),
+  })
 }

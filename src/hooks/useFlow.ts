@@ -30,7 +30,11 @@ export type FlowResult<TData, TError, TStep extends string> = UseMutationResult<
   abort: () => void
   step: 'idle' | TStep | 'success' | 'error'
   isReady: boolean
+  /** Why the flow cannot start yet: the wallet SDK is still loading, or Google's script is. */
+  notReadyReason: FlowNotReadyReason | undefined
 }
+
+export type FlowNotReadyReason = 'wallet-loading' | 'google-loading'
 
 /**
  * The wiring shared by the backup and recovery hooks: a TanStack mutation started from a click, with Google's popup
@@ -93,7 +97,19 @@ export function useFlow<TData, TError extends BackupError, TStep extends string>
 
   const step =
     mutation.status === 'pending' ? flowStep : mutation.status === 'idle' ? ('idle' as const) : mutation.status
-  return { ...mutation, start, abort, step: step as FlowResult<TData, TError, TStep>['step'], isReady: !needsGoogle || ready }
+  const notReadyReason: FlowNotReadyReason | undefined = !config.walletReady
+    ? 'wallet-loading'
+    : needsGoogle && !ready
+      ? 'google-loading'
+      : undefined
+  return {
+    ...mutation,
+    start,
+    abort,
+    step: step as FlowResult<TData, TError, TStep>['step'],
+    isReady: notReadyReason === undefined,
+    notReadyReason,
+  }
 }
 
 /** Opens the popup now, inside the click, unless a usable token is held. Returns whether no popup was needed. */
