@@ -78,6 +78,7 @@ describe('export surface', () => {
     expect(Object.keys(testing).sort()).toEqual([
       'DRIVE_APPDATA_SCOPE',
       'EmulatedMpcError',
+      'EmulatedPortalMpcError',
       'createGoogleEmulator',
       'createShareServerEmulator',
       'createWalletBackend',
