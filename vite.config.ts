@@ -4,6 +4,7 @@ import react from '@vitejs/plugin-react'
 import dts from 'vite-plugin-dts'
 import { playwright } from '@vitest/browser-playwright'
 import { browserTestDeps, chromiumLaunchOptions } from './test/support/chromium.js'
+import { portalStandInCommands } from './test/support/portalStandInCommands.js'
 import { storybookTest } from '@storybook/addon-vitest/vitest-plugin'
 
 // Peers and Node-only packages never enter the client bundle.
@@ -73,6 +74,8 @@ export default defineConfig({
             headless: true,
             provider: chromium(),
             instances: [{ browser: 'chromium' }],
+            // The real @portal-hq/web SDK's iframe, answered by a stand-in at its real origin (realPortalSdk test).
+            commands: portalStandInCommands,
           },
         },
       },
