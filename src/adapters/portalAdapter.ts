@@ -102,27 +102,24 @@ export function portalAdapter(portal: PortalLike | LegacyPortalLike, options: Po
 
 /**
  * Portal 3.x posts every call to its iframe, and a call posted before the iframe has loaded goes to `about:blank`:
- * the browser drops it and its promise never settles. The SDK's own signal is `onReady`, run after `portal:ready`
- * and the address round trip that follows it. An SDK without `onReady` is taken as ready, as before.
+ * the browser drops it and its promise never settles. The SDK's own signals: `ready` (true once the iframe said
+ * `portal:ready`) and `onReady` (run after that and the address round trip that follows it). Read live, not latched,
+ * so a wallet that reports not ready again (an emulator reloading) is waited for again. An SDK without `onReady` is
+ * taken as ready, as before.
  */
 function readinessOf(portal: PortalReadiness): Pick<WalletAdapter, 'isReady' | 'onReady'> {
   if (typeof portal.onReady !== 'function') return {}
-  let ready = false
-  const listeners = new Set<() => void>()
+  let fired = false
   portal.onReady(() => {
-    ready = true
-    for (const listener of [...listeners]) listener()
-    listeners.clear()
+    fired = true
   })
   return {
-    isReady: () => ready,
+    isReady: () => (typeof portal.ready === 'boolean' ? portal.ready : fired),
     onReady(listener) {
-      if (ready) {
-        listener()
-        return () => {}
+      const off = portal.onReady!(() => listener())
+      return () => {
+        if (typeof off === 'function') off()
       }
-      listeners.add(listener)
-      return () => void listeners.delete(listener)
     },
   }
 }

@@ -74,6 +74,11 @@ interface WalletEmulatorBase {
   onReady(callback: () => unknown): () => void
   /** Realistic mode with `bootDelayMs: 'manual'`: the iframe is up now. */
   boot(): void
+  /**
+   * Like the page reloading on the same device (a new SDK instance, same stored wallet): not ready again, calls
+   * dropped, until it boots after `bootDelayMs` (default: the emulator's own) or `boot()` with 'manual'.
+   */
+  reboot(options?: { bootDelayMs?: number | 'manual' }): void
   /** Like `Portal.getClient()` (the parts the kit reads): the client id and its backup share pairs. */
   getClient(): Promise<{ id: string; wallets: Array<{ backupSharePairs: Array<{ id: string; backupMethod: string; status: string }> }> }>
   /** Calls made before the wallet was ready (realistic mode): each one's promise never settles. */
@@ -135,7 +140,14 @@ export function createWalletEmulator(
     for (const callback of [...readyCallbacks]) callback()
     readyCallbacks.clear()
   }
-  if (realistic && options.bootDelayMs !== 'manual') setTimeout(boot, options.bootDelayMs ?? 50)
+  const scheduleBoot = (delay: number | 'manual' | undefined) => {
+    if (delay !== 'manual') setTimeout(boot, delay ?? 50)
+  }
+  if (realistic) scheduleBoot(options.bootDelayMs)
+  const reboot = (o: { bootDelayMs?: number | 'manual' } = {}) => {
+    ready = false
+    scheduleBoot('bootDelayMs' in o ? o.bootDelayMs : options.bootDelayMs)
+  }
   // The real SDK posts each call to its iframe; before the iframe has loaded the message is lost and the promise
   // never settles (no request ids, no timeout). Realistic mode does the same.
   const gate = <T>(call: string, run: () => Promise<T>): Promise<T> => {
@@ -351,6 +363,7 @@ export function createWalletEmulator(
       return () => void readyCallbacks.delete(callback)
     },
     boot,
+    reboot,
     dropped,
     getClient() {
       return gate('getClient', async () => ({

@@ -33,7 +33,14 @@ worker.events.on('request:start', ({ request }) => {
       })
 })
 
-export function createBrowserWorld(options: { clientId?: string; backend?: ReturnType<typeof createWalletBackend> } = {}) {
+export function createBrowserWorld(
+  options: {
+    clientId?: string
+    backend?: ReturnType<typeof createWalletBackend>
+    /** The wallet emulator's realistic mode (as the real SDK: late boot, dropped early calls, numeric codes). */
+    wallet?: { realistic?: boolean; bootDelayMs?: number | 'manual' }
+  } = {},
+) {
   const clientId = options.clientId ?? `client-${Math.random().toString(36).slice(2, 8)}`
   const google = createGoogleEmulator({ clientId: GOOGLE_CLIENT_ID })
   const share = createShareServerEmulator({ baseURL: '/api' })
@@ -42,14 +49,15 @@ export function createBrowserWorld(options: { clientId?: string; backend?: Retur
   seen.authorizations.length = 0
   seen.secrets.length = 0
   const backend = options.backend ?? createWalletBackend()
-  const wallet = createWalletEmulator({ clientId, backend })
+  const wallet = createWalletEmulator({ clientId, backend, ...options.wallet })
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } })
   const adapter = portalAdapter(wallet)
-  const mount = (children: ReactNode, extra: { wallet?: typeof wallet; timeoutMs?: number } = {}) =>
+  const mount = (children: ReactNode, extra: { wallet?: typeof wallet; timeoutMs?: number; walletTimeoutMs?: number } = {}) =>
     render(
       <WalletBackupProvider
         wallet={extra.wallet ? portalAdapter(extra.wallet) : adapter}
         {...(extra.timeoutMs ? { timeoutMs: extra.timeoutMs } : {})}
+        {...(extra.walletTimeoutMs ? { walletTimeoutMs: extra.walletTimeoutMs } : {})}
         googleClientId={GOOGLE_CLIENT_ID}
         server={{ baseURL: '/api' }}
         clientId={clientId}
