@@ -55,9 +55,14 @@ type Cell = {
   /** Whether the wallet made a share before the fault (then it must hear `false` exactly once). */
   generated: boolean
   timeoutMs?: number
+  /** Per wallet call (the readiness wait included), for the "not ready" / "never answers" cells. */
+  walletTimeoutMs?: number
 }
 
 const TIMEOUT_MS = 800
+const WALLET_TIMEOUT_MS = 800
+/** The wallet emulator behaves like the real @portal-hq/web 3.x: late boot, dropped early calls, numeric codes. */
+const realistic = { realistic: true, bootDelayMs: 0 } as const
 const slow = { delayMs: 2500 }
 const waitStep = async (step: string) =>
   expect.poll(() => document.querySelector('button')?.getAttribute('data-state'), { timeout: 5000 }).toBe(step)
@@ -82,6 +87,30 @@ const backupCells: Cell[] = [
   { flow: 'backup', step: 'upload', fault: 'timeout', arm: ({ w }) => w.share.faults.set('share.post', slow), code: 'SHARE_UPLOAD_FAILED', generated: true, timeoutMs: TIMEOUT_MS },
   { flow: 'backup', step: 'upload', fault: 'abort', arm: ({ w }) => w.share.faults.set('share.post', { delayMs: 600 }, { times: 1 }), during: async ({ api }) => (await waitStep('storing'), api.abort!()), code: 'ABORTED', generated: true },
   { flow: 'backup', step: 'notify', fault: 'provider throws', arm: ({ device }) => void (device.faults.notify = { error: { code: 'UNEXPECTED_ERROR' }, times: 1 }), code: 'NOTIFY_FAILED', generated: true },
+  {
+    flow: 'backup',
+    step: 'generate',
+    fault: 'wallet not ready (SDK reloading)',
+    // A slow token keeps the flow in `authorizing` long enough to take the wallet down before `generate` asks it.
+    arm: ({ w }) => w.google.faults.set('gis.token', { delayMs: 400 }, { times: 1 }),
+    during: async ({ device, release }) => (await waitStep('authorizing'), device.reboot({ bootDelayMs: 'manual' }), void release.push(() => device.boot())),
+    code: 'WALLET_TIMEOUT',
+    generated: false,
+    walletTimeoutMs: WALLET_TIMEOUT_MS,
+  },
+  { flow: 'backup', step: 'generate', fault: 'wallet never answers', arm: ({ device }) => void (device.faults.backup = { hang: true, times: 1 }), code: 'WALLET_TIMEOUT', generated: false, walletTimeoutMs: WALLET_TIMEOUT_MS },
+  {
+    flow: 'backup',
+    step: 'notify',
+    fault: 'wallet not ready (SDK reloading)',
+    // Down while the upload runs; back only after the notify deadline, in time to hear `false`.
+    arm: ({ w }) => w.share.faults.set('share.post', { delayMs: 400 }, { times: 1 }),
+    during: async ({ device }) => (await waitStep('storing'), device.reboot({ bootDelayMs: 1200 })),
+    code: 'WALLET_TIMEOUT',
+    generated: true,
+    walletTimeoutMs: WALLET_TIMEOUT_MS,
+  },
+  { flow: 'backup', step: 'notify', fault: 'wallet never answers', arm: ({ device }) => void (device.faults.notify = { hang: true, times: 1 }), code: 'WALLET_TIMEOUT', generated: true, walletTimeoutMs: WALLET_TIMEOUT_MS },
   { flow: 'backup', step: 'any', fault: 'unmount mid-flow', arm: ({ device }) => void (device.faults.backup = { delayMs: 300, times: 1 }), during: async (c) => (await waitStep('generating'), c.unmount()), code: 'success', generated: false },
   { flow: 'backup', step: 'any', fault: 'double click', double: true, code: 'success', generated: false },
   { flow: 'backup', step: 'any', fault: 'second tab holds the wallet', arm: holdLockInAnotherTab, code: 'WALLET_BUSY', generated: false },
@@ -140,6 +169,17 @@ const recoveryCells: Cell[] = [
   { flow: 'recovery', step: 'share fetch', fault: 'timeout', arm: ({ w }) => w.share.faults.set('share.get', slow), code: 'SHARE_FETCH_FAILED', generated: false, timeoutMs: TIMEOUT_MS },
   { flow: 'recovery', step: 'share fetch', fault: 'abort', arm: ({ w }) => w.share.faults.set('share.get', { delayMs: 600 }, { times: 1 }), during: async ({ api }) => (await waitStep('reading'), api.abort!()), code: 'ABORTED', generated: false },
   { flow: 'recovery', step: 'recover', fault: 'wallet error', arm: ({ device }) => void (device.faults.recover = { error: { code: 'UNEXPECTED_ERROR' } }), code: 'RECOVERY_FAILED', generated: false },
+  {
+    flow: 'recovery',
+    step: 'recover',
+    fault: 'wallet not ready (SDK reloading)',
+    arm: ({ w }) => w.share.faults.set('share.get', { delayMs: 400 }, { times: 1 }),
+    during: async ({ device, release }) => (await waitStep('reading'), device.reboot({ bootDelayMs: 'manual' }), void release.push(() => device.boot())),
+    code: 'WALLET_TIMEOUT',
+    generated: false,
+    walletTimeoutMs: WALLET_TIMEOUT_MS,
+  },
+  { flow: 'recovery', step: 'recover', fault: 'wallet never answers', arm: ({ device }) => void (device.faults.recover = { hang: true, times: 1 }), code: 'WALLET_TIMEOUT', generated: false, walletTimeoutMs: WALLET_TIMEOUT_MS },
   { flow: 'recovery', step: 'recover', fault: 'wallet busy (provider)', arm: ({ device }) => void (device.faults.recover = { error: { code: 'WALLET_MODIFICATION_ALREADY_IN_PROGRESS' } }), code: 'WALLET_BUSY', generated: false },
   {
     flow: 'recovery',
@@ -174,10 +214,11 @@ function holdLockInAnotherTab({ w, release }: Ctx) {
 type Row = { cell: Cell; got: string; pass: boolean; note: string }
 const results: Row[] = []
 
-function mountFlow(w: BrowserWorld, flow: Flow, device: WalletEmulator, api: Api, timeoutMs?: number) {
+function mountFlow(w: BrowserWorld, flow: Flow, device: WalletEmulator, api: Api, timeoutMs?: number, walletTimeoutMs?: number) {
   return w.mount(flow === 'backup' ? <BackupUnderTest api={api} /> : <RecoveryUnderTest api={api} />, {
     wallet: device,
     ...(timeoutMs ? { timeoutMs } : {}),
+    ...(walletTimeoutMs ? { walletTimeoutMs } : {}),
   })
 }
 
@@ -208,7 +249,7 @@ async function currentBackupRecovers(w: BrowserWorld, address: string | undefine
 }
 
 async function runCell(cell: Cell) {
-  const w = createBrowserWorld()
+  const w = createBrowserWorld({ wallet: realistic })
   const console_ = captureConsole()
   const release: Array<() => void> = []
   try {
@@ -220,11 +261,11 @@ async function runCell(cell: Cell) {
     setup.unmount()
 
     // The device under test: A again for backup, a fresh device B (same provider backend) for recovery.
-    const device = cell.flow === 'backup' ? w.wallet : createWalletEmulator({ clientId: w.clientId, backend: w.backend })
+    const device = cell.flow === 'backup' ? w.wallet : createWalletEmulator({ clientId: w.clientId, backend: w.backend, ...realistic })
     const falsesBefore = device.notifications.filter((n) => !n.success).length
     const postsBefore = w.share.requests.filter((r) => r.method === 'POST').length
     const api: Api = {}
-    const view = mountFlow(w, cell.flow, device, api, cell.timeoutMs)
+    const view = mountFlow(w, cell.flow, device, api, cell.timeoutMs, cell.walletTimeoutMs)
     const ctx: Ctx = { w, device, api, unmount: () => view.unmount(), release }
     await cell.arm?.(ctx)
     await clickRun(cell.double)
@@ -235,10 +276,12 @@ async function runCell(cell: Cell) {
     if (cell.name) expect(error?.name).toBe(cell.name)
     if (status === 'error') expect(error).toHaveProperty('shortMessage')
 
-    // The wallet heard `false` exactly once iff a share had been made.
+    // The wallet heard `false` exactly once iff a share had been made (a share that arrives after an abort hears it
+    // when it arrives).
+    const falses = () => device.notifications.filter((n) => !n.success).length - falsesBefore
+    if (cell.generated) await expect.poll(falses, { timeout: 3000 }).toBeGreaterThan(0)
     await new Promise((r) => setTimeout(r, 50))
-    const falses = device.notifications.filter((n) => !n.success).length - falsesBefore
-    expect(falses, 'times the wallet heard false').toBe(cell.generated ? 1 : 0)
+    expect(falses(), 'times the wallet heard false').toBe(cell.generated ? 1 : 0)
     if (cell.double) {
       const posts = w.share.requests.filter((r) => r.method === 'POST').length - postsBefore
       expect(posts, 'uploads after a double click').toBe(1)
