@@ -1,6 +1,6 @@
 // Types for @portal-hq/web 3.4.1, used instead of the package's own: it publishes its TypeScript sources as its
 // types ("types": "src/index"), which fail under verbatimModuleSyntax and erasableSyntaxOnly, and skipLibCheck
-// does not cover .ts files. tsconfig.json maps the import here ("paths"); at runtime the real package is used.
+// does not cover .ts files. The tsconfig maps the import here ("paths"); at runtime the real package is used.
 import type { PortalLike } from 'react-mpc-backup'
 
 export interface PortalOptions {
