@@ -67,6 +67,7 @@ export default defineConfig({
         optimizeDeps: { include: browserTestDeps },
         test: {
           name: 'browser',
+          provide: { hostQueryClient: 'default' },
           include: ['src/**/*.browser.test.{ts,tsx}', 'test/**/*.browser.test.{ts,tsx}'],
           testTimeout: 30_000,
           browser: {
@@ -76,6 +77,23 @@ export default defineConfig({
             instances: [{ browser: 'chromium' }],
             // The real @portal-hq/web SDK's iframe, answered by a stand-in at its real origin (realPortalSdk test).
             commands: portalStandInCommands,
+          },
+        },
+      },
+      {
+        // The component tests and the fault matrix again, inside a host QueryClient with hostile defaults (issue 19).
+        plugins: [react()],
+        optimizeDeps: { include: browserTestDeps },
+        test: {
+          name: 'browser-hostile',
+          include: ['test/BackupButton.browser.test.tsx', 'test/RecoverButton.browser.test.tsx', 'test/faultMatrix.browser.test.tsx', 'test/offline.browser.test.tsx'],
+          provide: { hostQueryClient: 'hostile' },
+          testTimeout: 30_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: chromium(),
+            instances: [{ browser: 'chromium' }],
           },
         },
       },

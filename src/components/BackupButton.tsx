@@ -9,6 +9,7 @@ export type BackupButtonLabels = FlowLabels<WalletBackupStep>
 export const defaultBackupLabels: Required<BackupButtonLabels> = {
   loading: 'Loading Google sign-in…',
   walletLoading: 'Loading wallet…',
+  offline: 'Offline: connect to back up',
   idle: 'Back up wallet',
   authorizing: 'Waiting for Google…',
   generating: 'Encrypting backup…',
@@ -45,6 +46,7 @@ export const BackupButton = forwardRef<HTMLButtonElement, BackupButtonProps>(fun
       step={flow.step}
       isReady={flow.isReady}
       notReadyReason={flow.notReadyReason}
+      isOnline={flow.isOnline}
       error={flow.error}
       start={flow.backup}
       labels={{ ...defaultBackupLabels, ...labels }}

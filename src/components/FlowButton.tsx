@@ -4,7 +4,7 @@ import { Slot } from './Slot.js'
 
 export type FlowButtonChildren = ReactNode | ((step: string) => ReactNode)
 
-export type FlowLabels<S extends string> = Partial<Record<S | 'loading' | 'walletLoading', string>>
+export type FlowLabels<S extends string> = Partial<Record<S | 'loading' | 'walletLoading' | 'offline', string>>
 
 type FlowButtonProps<S extends string> = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children'> & {
   asChild?: boolean | undefined
@@ -14,6 +14,8 @@ type FlowButtonProps<S extends string> = Omit<ButtonHTMLAttributes<HTMLButtonEle
   isReady: boolean
   /** Shown as `data-disabled-reason` while not ready; `wallet-loading` uses the `walletLoading` label. */
   notReadyReason?: string | undefined
+  /** False while the browser reports offline: the button is disabled (`data-disabled-reason="offline"`). */
+  isOnline?: boolean | undefined
   error: { shortMessage?: string; code?: string } | null
   start: () => void
   labels: Required<FlowLabels<S>>
@@ -35,15 +37,23 @@ const busySteps = new Set(['authorizing', 'generating', 'storing', 'notifying', 
 
 /** The shared body of BackupButton and RecoverButton: one button, state as data attributes, a live region. */
 export const FlowButton = forwardRef<HTMLButtonElement, FlowButtonProps<string>>(function FlowButton(
-  { asChild, announce = true, children, step, isReady, notReadyReason, error, start, labels, onClick, disabled, ...rest },
+  { asChild, announce = true, children, step, isReady, notReadyReason, isOnline = true, error, start, labels, onClick, disabled, ...rest },
   ref,
 ) {
   const statusId = useId()
   const busy = busySteps.has(step)
-  const loading = notReadyReason === 'wallet-loading' ? labels.walletLoading : labels.loading
-  const label = isReady ? labels[step] : loading
-  const announcement = !isReady
-    ? loading
+  // A running flow keeps its own label: going offline mid-way ends it with the typed error of its step.
+  const disabledReason = !isReady ? (notReadyReason ?? 'google-loading') : !isOnline && !busy ? 'offline' : undefined
+  const label =
+    disabledReason === 'google-loading'
+      ? labels.loading
+      : disabledReason === 'wallet-loading'
+        ? labels.walletLoading
+        : disabledReason === 'offline'
+          ? labels.offline
+          : labels[step]
+  const announcement = disabledReason
+    ? label
     : step === 'error' && error?.shortMessage
       ? `${labels.error}: ${error.shortMessage}`
       : labels[step]
@@ -51,7 +61,7 @@ export const FlowButton = forwardRef<HTMLButtonElement, FlowButtonProps<string>>
   const handleClick = (event: MouseEvent<HTMLButtonElement>) => {
     onClick?.(event)
     // The user's handler runs first and may cancel ours (Radix's composeEventHandlers).
-    if (event.defaultPrevented || busy || !isReady) return
+    if (event.defaultPrevented || busy || disabledReason) return
     start()
   }
   return (
@@ -61,13 +71,13 @@ export const FlowButton = forwardRef<HTMLButtonElement, FlowButtonProps<string>>
         {...(asChild ? {} : { type: 'button' as const })}
         {...rest}
         onClick={handleClick}
-        disabled={disabled || !isReady}
+        disabled={disabled || disabledReason !== undefined}
         aria-busy={busy || undefined}
         aria-describedby={announce ? statusId : rest['aria-describedby']}
         data-state={step}
         data-ready={isReady ? '' : undefined}
         data-error-code={step === 'error' ? error?.code : undefined}
-        data-disabled-reason={isReady ? undefined : (notReadyReason ?? 'google-loading')}
+        data-disabled-reason={disabledReason}
       >
         {typeof children === 'function' ? children(step) : (children ?? label)}
       </Comp>

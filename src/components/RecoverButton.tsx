@@ -9,6 +9,7 @@ export type RecoverButtonLabels = FlowLabels<WalletRecoveryStep>
 export const defaultRecoverLabels: Required<RecoverButtonLabels> = {
   loading: 'Loading Google sign-in…',
   walletLoading: 'Loading wallet…',
+  offline: 'Offline: connect to recover',
   idle: 'Recover wallet',
   authorizing: 'Waiting for Google…',
   reading: 'Reading backup…',
@@ -43,6 +44,7 @@ export const RecoverButton = forwardRef<HTMLButtonElement, RecoverButtonProps>(f
       step={flow.step}
       isReady={flow.isReady}
       notReadyReason={flow.notReadyReason}
+      isOnline={flow.isOnline}
       error={flow.error}
       start={flow.recover}
       labels={{ ...defaultRecoverLabels, ...labels }}
