@@ -10,7 +10,7 @@ import { commands, userEvent } from 'vitest/browser'
 import type { BackupError } from '../src/core/errors.js'
 import { useWalletBackup } from '../src/hooks/useWalletBackup.js'
 import { useWalletRecovery } from '../src/hooks/useWalletRecovery.js'
-import { createWalletEmulator, type WalletEmulator } from '../src/testing/index.js'
+import { createWalletEmulator, gisEmulatorTokenUrl, type WalletEmulator } from '../src/testing/index.js'
 import { captureConsole, createBrowserWorld, exposedSurfaces, hostHandlerLog, hostile, secretsOf, worker, type BrowserWorld } from './support/browserWorld.js'
 
 beforeAll(() => worker.start({ quiet: true, onUnhandledRequest: 'error' }))
@@ -61,6 +61,7 @@ type Cell = {
 
 const TIMEOUT_MS = 800
 const WALLET_TIMEOUT_MS = 800
+const NOTIFY_WALLET_TIMEOUT_MS = 1000
 /** The wallet emulator behaves like the real @portal-hq/web 3.x: late boot, dropped early calls, numeric codes. */
 const realistic = { realistic: true, bootDelayMs: 0 } as const
 const slow = { delayMs: 2500 }
@@ -91,9 +92,8 @@ const backupCells: Cell[] = [
     flow: 'backup',
     step: 'generate',
     fault: 'wallet not ready (SDK reloading)',
-    // A slow token keeps the flow in `authorizing` long enough to take the wallet down before `generate` asks it.
-    arm: ({ w }) => w.google.faults.set('gis.token', { delayMs: 400 }, { times: 1 }),
-    during: async ({ device, release }) => (await waitStep('authorizing'), device.reboot({ bootDelayMs: 'manual' }), void release.push(() => device.boot())),
+    // Down while Google's token is fetched, so it is not ready when `generate` would ask it.
+    arm: (c) => onRequest(c, (r) => r.url.startsWith(gisEmulatorTokenUrl), () => c.device.reboot({ bootDelayMs: 'manual' })),
     code: 'WALLET_TIMEOUT',
     generated: false,
     walletTimeoutMs: WALLET_TIMEOUT_MS,
@@ -103,12 +103,17 @@ const backupCells: Cell[] = [
     flow: 'backup',
     step: 'notify',
     fault: 'wallet not ready (SDK reloading)',
-    // Down while the upload runs; back only after the notify deadline, in time to hear `false`.
-    arm: ({ w }) => w.share.faults.set('share.post', { delayMs: 400 }, { times: 1 }),
-    during: async ({ device }) => (await waitStep('storing'), device.reboot({ bootDelayMs: 1200 })),
+    // Down from the upload on; back only once the notify deadline has passed, in time to hear `false`.
+    arm: (c) => onRequest(c, (r) => r.method === 'POST' && r.url.includes('/api/clients/'), () => c.device.reboot({ bootDelayMs: 'manual' })),
+    during: async ({ w, device }) => {
+      const before = w.share.rows()[0]?.keyVersion
+      await expect.poll(() => w.share.rows()[0]?.keyVersion, { timeout: 5000 }).not.toBe(before)
+      await new Promise((r) => setTimeout(r, NOTIFY_WALLET_TIMEOUT_MS + 300))
+      device.boot()
+    },
     code: 'WALLET_TIMEOUT',
     generated: true,
-    walletTimeoutMs: WALLET_TIMEOUT_MS,
+    walletTimeoutMs: NOTIFY_WALLET_TIMEOUT_MS,
   },
   { flow: 'backup', step: 'notify', fault: 'wallet never answers', arm: ({ device }) => void (device.faults.notify = { hang: true, times: 1 }), code: 'WALLET_TIMEOUT', generated: true, walletTimeoutMs: WALLET_TIMEOUT_MS },
   { flow: 'backup', step: 'any', fault: 'unmount mid-flow', arm: ({ device }) => void (device.faults.backup = { delayMs: 300, times: 1 }), during: async (c) => (await waitStep('generating'), c.unmount()), code: 'success', generated: false },
@@ -173,8 +178,8 @@ const recoveryCells: Cell[] = [
     flow: 'recovery',
     step: 'recover',
     fault: 'wallet not ready (SDK reloading)',
-    arm: ({ w }) => w.share.faults.set('share.get', { delayMs: 400 }, { times: 1 }),
-    during: async ({ device, release }) => (await waitStep('reading'), device.reboot({ bootDelayMs: 'manual' }), void release.push(() => device.boot())),
+    // Down while the server's record is read, so it is not ready when `recover` would ask it.
+    arm: (c) => onRequest(c, (r) => r.method === 'GET' && r.url.includes('/api/clients/'), () => c.device.reboot({ bootDelayMs: 'manual' })),
     code: 'WALLET_TIMEOUT',
     generated: false,
     walletTimeoutMs: WALLET_TIMEOUT_MS,
@@ -202,6 +207,24 @@ const recoveryCells: Cell[] = [
   { flow: 'recovery', step: 'any', fault: 'double click', double: true, code: 'success', generated: false },
   { flow: 'recovery', step: 'any', fault: 'second tab holds the wallet', arm: holdLockInAnotherTab, code: 'WALLET_BUSY', generated: false },
 ]
+
+/**
+ * Runs `then` once, when the page's first request matching `match` starts (MSW's event, no timing guess); the wallet
+ * is booted again when the cell's fault is released.
+ */
+function onRequest({ device, release }: Ctx, match: (r: Request) => boolean, then: () => void) {
+  let done = false
+  const listener = ({ request }: { request: Request }) => {
+    if (done || !match(request)) return
+    done = true
+    then()
+  }
+  worker.events.on('request:start', listener)
+  release.push(() => {
+    worker.events.removeListener('request:start', listener)
+    device.boot()
+  })
+}
 
 /** Web Locks are per origin: a lock taken here is exactly what another tab of the app holding it looks like. */
 function holdLockInAnotherTab({ w, release }: Ctx) {
