@@ -22,6 +22,8 @@ describe('export surface', () => {
       'GooglePopupBlocked',
       'GooglePopupClosed',
       'GoogleScopeDenied',
+      'GoogleScriptUnavailable',
+      'GoogleSetupError',
       'GoogleTokenExpired',
       'KeyNotFound',
       'NotifyFailed',
@@ -96,7 +98,7 @@ describe('export surface', () => {
     const errorNames = Object.entries(client)
       .filter(([, v]) => typeof v === 'function' && v.prototype instanceof client.BackupError)
       .map(([k]) => k)
-    expect(errorNames.length).toBe(20)
+    expect(errorNames.length).toBe(22)
     for (const name of errorNames) {
       const Ctor = (client as unknown as Record<string, new (m: string) => Error>)[name]!
       expect(new Ctor('x').name, name).toBe(name)

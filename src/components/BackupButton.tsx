@@ -9,6 +9,7 @@ export type BackupButtonLabels = FlowLabels<WalletBackupStep>
 export const defaultBackupLabels: Required<BackupButtonLabels> = {
   loading: 'Loading Google sign-in…',
   walletLoading: 'Loading wallet…',
+  unavailable: 'Google sign-in unavailable. Retry',
   offline: 'Offline: connect to back up',
   idle: 'Back up wallet',
   authorizing: 'Waiting for Google…',
@@ -50,6 +51,8 @@ export const BackupButton = forwardRef<HTMLButtonElement, BackupButtonProps>(fun
       notReadyReason={flow.notReadyReason}
       isOnline={flow.isOnline}
       error={flow.error}
+      googleError={flow.googleError}
+      retryGoogle={flow.retryGoogle}
       start={flow.backup}
       labels={{ ...defaultBackupLabels, ...labels }}
       children={children as FlowButtonChildren}

@@ -9,6 +9,7 @@ export type RecoverButtonLabels = FlowLabels<WalletRecoveryStep>
 export const defaultRecoverLabels: Required<RecoverButtonLabels> = {
   loading: 'Loading Google sign-in…',
   walletLoading: 'Loading wallet…',
+  unavailable: 'Google sign-in unavailable. Retry',
   offline: 'Offline: connect to recover',
   idle: 'Recover wallet',
   authorizing: 'Waiting for Google…',
@@ -48,6 +49,8 @@ export const RecoverButton = forwardRef<HTMLButtonElement, RecoverButtonProps>(f
       notReadyReason={flow.notReadyReason}
       isOnline={flow.isOnline}
       error={flow.error}
+      googleError={flow.googleError}
+      retryGoogle={flow.retryGoogle}
       start={flow.recover}
       labels={{ ...defaultRecoverLabels, ...labels }}
       children={children as FlowButtonChildren}

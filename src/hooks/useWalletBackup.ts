@@ -16,6 +16,9 @@ export type UseWalletBackupReturnType = UseMutationResult<BackupWalletReturnType
   isReady: boolean
   /** `wallet-loading` | `google-loading` while not ready. */
   notReadyReason: FlowNotReadyReason | undefined
+  /** `GoogleScriptUnavailable` when Google's script failed or timed out loading; `retryGoogle()` loads it again. */
+  googleError: BackupWalletErrorType | undefined
+  retryGoogle: () => void
   /** False while the browser reports offline (TanStack's onlineManager): a start then fails with BrowserOffline. */
   isOnline: boolean
   /** Ends the running flow with `Aborted` (the wallet is told `false` if a share was already made). */

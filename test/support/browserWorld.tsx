@@ -54,14 +54,18 @@ export function createBrowserWorld(
   const wallet = createWalletEmulator({ clientId, backend, ...options.wallet })
   const queryClient = hostQueryClient()
   const adapter = portalAdapter(wallet)
-  const mount = (children: ReactNode, extra: { wallet?: typeof wallet; timeoutMs?: number; walletTimeoutMs?: number } = {}) =>
+  const mount = (
+    children: ReactNode,
+    extra: { wallet?: typeof wallet; timeoutMs?: number; googleScriptTimeoutMs?: number; baseURL?: string; walletTimeoutMs?: number } = {},
+  ) =>
     render(
       <WalletBackupProvider
         wallet={extra.wallet ? portalAdapter(extra.wallet) : adapter}
         {...(extra.timeoutMs ? { timeoutMs: extra.timeoutMs } : {})}
         {...(extra.walletTimeoutMs ? { walletTimeoutMs: extra.walletTimeoutMs } : {})}
+        {...(extra.googleScriptTimeoutMs ? { googleScriptTimeoutMs: extra.googleScriptTimeoutMs } : {})}
         googleClientId={GOOGLE_CLIENT_ID}
-        server={{ baseURL: '/api' }}
+        server={{ baseURL: extra.baseURL ?? '/api' }}
         clientId={clientId}
         queryClient={queryClient}
         retry={{ tries: 2, baseDelayMs: 1 }}

@@ -6,6 +6,7 @@ import {
   createShareServerEmulator,
   createWalletBackend,
   createWalletEmulator,
+  type GoogleEmulatorOptions,
 } from '../../src/testing/index.js'
 import { portalAdapter } from '../../src/adapters/portalAdapter.js'
 import { backupWallet } from '../../src/core/backupWallet.js'
@@ -24,13 +25,14 @@ export function createWorld(
     keyCustody?: KeyCustody
     timeoutMs?: number
     tries?: number
+    google?: GoogleEmulatorOptions
     /** The wallet emulator's realistic mode (late boot, dropped early calls, numeric codes). */
     wallet?: { realistic?: boolean; bootDelayMs?: number | 'manual' }
     walletTimeoutMs?: number
   } = {},
 ) {
   const clientId = options.clientId ?? 'client-1'
-  const google = createGoogleEmulator()
+  const google = createGoogleEmulator(options.google)
   const share = createShareServerEmulator({ baseURL: BASE })
   server.resetHandlers(...google.handlers, ...share.handlers)
   const backend = createWalletBackend()
