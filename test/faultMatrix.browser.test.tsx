@@ -112,13 +112,19 @@ const backupCells: Cell[] = [
     flow: 'backup',
     step: 'notify',
     fault: 'wallet not ready (SDK reloading)',
-    // Down from the upload on; back only once the notify deadline has passed, in time to hear `false`.
-    arm: (c) => onRequest(c, (r) => r.method === 'POST' && r.url.includes('/api/clients/'), () => c.device.reboot({ bootDelayMs: 'manual' })),
-    during: async ({ w, device }) => {
-      const before = w.share.rows()[0]?.keyVersion
-      await expect.poll(() => w.share.rows()[0]?.keyVersion, { timeout: 5000 }).not.toBe(before)
-      await new Promise((r) => setTimeout(r, NOTIFY_WALLET_TIMEOUT_MS + 300))
-      device.boot()
+    // Down from the upload on; back only when the kit, its notify deadline passed, waits again to say `false`
+    // (the second wait for readiness since the reload: no timing guess).
+    arm: (c) => {
+      onRequest(c, (r) => r.method === 'POST' && r.url.includes('/api/clients/'), () => c.device.reboot({ bootDelayMs: 'manual' }))
+      const { device, release } = c
+      const onReady = device.onReady
+      let waits = 0
+      device.onReady = (callback) => {
+        const off = onReady.call(device, callback)
+        if (!device.ready && ++waits === 2) setTimeout(() => device.boot(), 0)
+        return off
+      }
+      release.push(() => void (device.onReady = onReady))
     },
     code: 'WALLET_TIMEOUT',
     generated: true,
