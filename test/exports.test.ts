@@ -14,6 +14,7 @@ describe('export surface', () => {
       'BackupError',
       'BackupStatus',
       'BrowserOffline',
+      'DEFAULT_WALLET_TIMEOUT_MS',
       'DRIVE_APPDATA_SCOPE',
       'DriveQuotaExceeded',
       'DriveRateLimited',
@@ -38,6 +39,7 @@ describe('export surface', () => {
       'WalletBackupFailed',
       'WalletBackupProvider',
       'WalletBusy',
+      'WalletTimeout',
       'backupKeys',
       'backupWallet',
       'backupWalletMutationOptions',
@@ -82,6 +84,7 @@ describe('export surface', () => {
     expect(Object.keys(testing).sort()).toEqual([
       'DRIVE_APPDATA_SCOPE',
       'EmulatedMpcError',
+      'EmulatedPortalMpcError',
       'createGoogleEmulator',
       'createShareServerEmulator',
       'createWalletBackend',
@@ -98,7 +101,7 @@ describe('export surface', () => {
     const errorNames = Object.entries(client)
       .filter(([, v]) => typeof v === 'function' && v.prototype instanceof client.BackupError)
       .map(([k]) => k)
-    expect(errorNames.length).toBe(24)
+    expect(errorNames.length).toBe(25)
     for (const name of errorNames) {
       const Ctor = (client as unknown as Record<string, new (m: string) => Error>)[name]!
       expect(new Ctor('x').name, name).toBe(name)

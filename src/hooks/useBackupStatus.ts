@@ -22,10 +22,15 @@ export type UseBackupStatusOptions = {
 export function useBackupStatus(options: UseBackupStatusOptions = {}): UseQueryResult<BackupStatus, Error> {
   const config = useWalletBackupConfig('useBackupStatus')
   const { query, ...rest } = options
-  return useQuery<BackupStatus, Error>({
+  const merged = {
     // The account the record names pre-selects the next popup (memory only, not in the query data).
     ...getBackupStatusQueryOptions(config, { getAccessToken: config.broker.heldToken, onGoogleAccount: config.broker.setAccountHint }),
     ...rest,
     ...query,
+  }
+  return useQuery<BackupStatus, Error>({
+    ...merged,
+    // A wallet that is not ready would leave the query hanging (Portal drops calls made before its iframe loads).
+    enabled: config.walletReady ? (merged.enabled ?? true) : false,
   })
 }
