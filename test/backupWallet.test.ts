@@ -245,6 +245,25 @@ describe('backupWallet: what it stores', () => {
     expect(falses(w)).toBe(1)
   })
 
+  test('pruning keeps the key of the record the server holds, even when that record is older than ours', async () => {
+    const w = createWorld()
+    await w.backup()
+    const good = w.share.rows()[0]!
+    // While our backup is being confirmed, an older device's write puts the previous record back on the server.
+    w.wallet.faults.notify = { delayMs: 100, times: 1 }
+    const ours = w.backup()
+    await expect.poll(() => w.share.rows()[0]?.keyVersion).not.toBe(good.keyVersion)
+    const { storedAt: _readAt, ...row } = good
+    w.share.putRow(row)
+    const result = await ours
+    const names = () => w.google.files().map((f) => f.name).sort()
+    // Pruning runs off the critical path (a read, a listing, deletes on local emulators): give it time to finish.
+    await new Promise((r) => setTimeout(r, 300))
+    expect(names()).toEqual(
+      [`react-mpc-backup.${w.clientId}.v${good.keyVersion}.key`, `react-mpc-backup.${w.clientId}.v${result.keyVersion}.key`].sort(),
+    )
+  })
+
   test('an aborted backup ends with Aborted and the provider hears false once the share exists', async () => {
     const w = createWorld()
     const controller = new AbortController()

@@ -116,6 +116,7 @@ export async function storeNewBackup(
 
   // From here on the share exists: every exit tells the wallet once.
   let uploadMayHaveLanded = false
+  let ourRevision: string | undefined
   let previous: ShareRecord | null = null
   try {
     const prev = await previousRead
@@ -139,6 +140,7 @@ export async function storeNewBackup(
     // server still holds what it held. Putting our old record back then would clobber, say, the backup another
     // device made meanwhile (412), whose older key files that device may already have pruned.
     if (!uploaded.ok && isRefusal(uploaded.error)) uploadMayHaveLanded = false
+    if (uploaded.ok) ourRevision = uploaded.value.revision
     if (written && !written.ok) throw written.error
     if (!uploaded.ok) throw uploaded.error
     abortCheck(signal)
@@ -151,7 +153,7 @@ export async function storeNewBackup(
     }
 
     // Off the critical path: older key files are only clutter now, and a later backup prunes whatever is left.
-    if (drive) void pruneOldKeys(drive, clientId, keyVersion)
+    if (drive) void pruneOldKeys(drive, shareApi, clientId, method, keyVersion)
     return { backupMethod: method, storedAt: uploaded.value.storedAt, keyVersion }
   } catch (error) {
     const typed = toBackupError(error, signal)
@@ -162,6 +164,7 @@ export async function storeNewBackup(
       drive,
       previous,
       uploadMayHaveLanded,
+      ours: { cipherText, revision: ourRevision },
       newKeyFileId: written?.ok ? written.value.id : undefined,
       keyVersion,
     })
@@ -178,12 +181,18 @@ async function tellFalse(wallet: WalletAdapter) {
   }
 }
 
-/** Puts the previous server record back and removes the new key file, so nothing half-written stays. */
+/**
+ * Puts the previous server record back and removes the new key file, so nothing half-written stays. The restore is
+ * conditional on the server still holding OUR upload: between our upload and this rollback another device may have
+ * read our record and stored its own backup over it (and pruned the older key files), and replacing that would leave
+ * the server with a record whose key is gone.
+ */
 async function rollback(s: {
   config: BackupConfig
   drive: DriveKeyStore | undefined
   previous: ShareRecord | null
   uploadMayHaveLanded: boolean
+  ours: { cipherText: string; revision: string | undefined }
   newKeyFileId: string | undefined
   keyVersion: string
 }) {
@@ -191,29 +200,59 @@ async function rollback(s: {
   let serverHoldsOld = !s.uploadMayHaveLanded
   if (s.uploadMayHaveLanded && previous) {
     try {
-      await config.shareApi.put(
-        config.clientId,
-        { backupMethod: previous.backupMethod, cipherText: previous.cipherText, keyVersion: previous.keyVersion },
-        { idempotencyKey: `${config.clientId}:${previous.keyVersion ?? 'legacy'}:restore:${s.keyVersion}` },
-      )
-      serverHoldsOld = true
+      const ifMatch = await restoreCondition(s.config, previous, s.ours, s.keyVersion)
+      if (ifMatch) {
+        await config.shareApi.put(
+          config.clientId,
+          { backupMethod: previous.backupMethod, cipherText: previous.cipherText, keyVersion: previous.keyVersion },
+          { idempotencyKey: `${config.clientId}:${previous.keyVersion ?? 'legacy'}:restore:${s.keyVersion}`, ifMatch },
+        )
+        serverHoldsOld = true
+      }
     } catch {
-      // Left as the failure found it; the error the caller gets is the first one.
+      // Left as the failure found it (a 412 included: someone else's record stands); the caller gets the first error.
     }
   }
   // Without the old record back on the server the new share may be the only one, and it needs its key.
   if (drive && s.newKeyFileId && serverHoldsOld) await drive.remove(s.newKeyFileId).catch(() => {})
 }
 
-async function pruneOldKeys(drive: DriveKeyStore, clientId: string, keep: string) {
+/**
+ * The revision a restore may replace, or `undefined` when the server holds someone else's record (leave it).
+ * Our upload's answer carries its ETag; when that answer was lost, a fresh read tells whether the server holds our
+ * record. If it still holds the previous one, the restore rewrites it in place (If-Match its revision): that changes
+ * the revision, so our upload, if it is still travelling with If-Match of the previous revision, can no longer land.
+ */
+async function restoreCondition(
+  config: BackupConfig,
+  previous: ShareRecord,
+  ours: { cipherText: string; revision: string | undefined },
+  keyVersion: string,
+): Promise<string | undefined> {
+  if (ours.revision) return ours.revision
+  const current = await config.shareApi.get(config.clientId, previous.backupMethod)
+  if (!current?.revision) return undefined
+  const isOurs = current.cipherText === ours.cipherText && String(current.keyVersion ?? '') === keyVersion
+  if (isOurs || current.revision === previous.revision) return current.revision
+  return undefined
+}
+
+/**
+ * Deletes key files older than the backup just confirmed, but never the key of the record the server holds now:
+ * a rollback elsewhere, or an older device's write, may have put an older record back after our upload.
+ */
+async function pruneOldKeys(drive: DriveKeyStore, shareApi: ShareApi, clientId: string, method: string, keep: string) {
   try {
+    const current = await shareApi.get(clientId, method)
+    const held = current?.keyVersion === undefined || current.keyVersion === null ? undefined : String(current.keyVersion)
+    // Only versions older than both ours and the server's: a newer file may belong to a backup running right now.
+    const floor = held !== undefined && held < keep ? held : keep
     const prefix = keyFilePrefix(clientId)
     const files = await drive.list(prefix)
-    // Only versions older than the one just confirmed: a newer file may belong to a backup running right now.
-    const older = files.filter((f) => f.name.slice(prefix.length, -'.key'.length) < keep)
+    const older = files.filter((f) => f.name.slice(prefix.length, -'.key'.length) < floor)
     await Promise.all(older.map((f) => drive.remove(f.id)))
   } catch {
-    // Old key files are harmless leftovers; the next successful backup prunes them.
+    // Old key files are harmless leftovers; the next successful backup prunes them. Unread server, nothing pruned.
   }
 }
 

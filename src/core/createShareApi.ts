@@ -10,7 +10,12 @@ export type ShareRecord = {
   /** The server's ETag for this record, when it sends one: uploads then replace only this revision. */
   revision?: string | undefined
 }
-export type ShareReceipt = { backupMethod: string; storedAt: string }
+export type ShareReceipt = {
+  backupMethod: string
+  storedAt: string
+  /** The ETag of the record this upload stored, when the server sends one: a rollback replaces only that revision. */
+  revision?: string | undefined
+}
 
 export type ShareApiConfig = (
   | { baseURL: string; axios?: never }
@@ -55,7 +60,12 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
           },
           ...(options.signal ? { signal: options.signal } : {}),
         })
-        return { backupMethod: res.data.backupMethod ?? record.backupMethod, storedAt: res.data.storedAt }
+        const etag = res.headers['etag']
+        return {
+          backupMethod: res.data.backupMethod ?? record.backupMethod,
+          storedAt: res.data.storedAt,
+          ...(typeof etag === 'string' ? { revision: etag } : {}),
+        }
       })
     },
     get(clientId, backupMethod, options = {}) {
