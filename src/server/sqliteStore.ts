@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
 import type { BackupStore, IdempotencyRecord, ListFilter, PutCondition, PutResult, StoredBackup, StoredShare } from './BackupStore.js'
 import { revisionOf } from './revisionOf.js'
 
@@ -80,8 +80,46 @@ interface IdempotencyRow {
   expires_at: number
 }
 
-/** Embedded store on better-sqlite3 (WAL). Calls are synchronous underneath; each is a few microseconds. */
+/**
+ * Embedded store on better-sqlite3 (WAL). Calls are synchronous underneath; each is a few microseconds.
+ *
+ * better-sqlite3 is loaded on first use, not when `react-mpc-backup/server` is imported, so a PostgreSQL-only
+ * install never needs it. The database opens (and migrates) in the background; a failure to open is the answer of
+ * every call, so the first query (the server's start-up check) reports it.
+ */
 export function sqliteStore(options: SqliteStoreOptions): BackupStore {
+  const opening = loadDriver().then((Driver) => openSqliteStore(options, Driver))
+  opening.catch(() => {})
+  let closed = false
+  const open = async () => {
+    if (closed) throw new Error('sqliteStore is closed')
+    return opening
+  }
+  return {
+    put: async (backup, idempotency, condition) => (await open()).put(backup, idempotency, condition),
+    get: async (clientId, backupMethod) => (await open()).get(clientId, backupMethod),
+    list: async (filter) => (await open()).list(filter),
+    putWebhook: async (share) => (await open()).putWebhook(share),
+    listWebhook: async (filter) => (await open()).listWebhook(filter),
+    getIdempotency: async (clientId, key, now) => (await open()).getIdempotency(clientId, key, now),
+    async close() {
+      if (closed) return
+      closed = true
+      const store = await opening.catch(() => undefined)
+      await store?.close()
+    },
+  }
+}
+
+async function loadDriver(): Promise<typeof Database> {
+  try {
+    return (await import('better-sqlite3')).default
+  } catch (cause) {
+    throw new Error('sqliteStore needs the better-sqlite3 package: npm install better-sqlite3', { cause })
+  }
+}
+
+function openSqliteStore(options: SqliteStoreOptions, Database: typeof import('better-sqlite3')): BackupStore {
   if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true })
   const db = new Database(options.filename)
   db.pragma('journal_mode = WAL')
