@@ -3,13 +3,14 @@ import { BlockList, isIP } from 'node:net'
 import express from 'express'
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express'
 import { z } from 'zod'
-import type { BackupStore, IdempotencyRecord, PutCondition } from './BackupStore.js'
+import type { BackupStore, IdempotencyRecord, PutCondition, StoredBackup } from './BackupStore.js'
 import { encryptAtRest } from './encryptAtRest.js'
 import type { EncryptionKeyConfig } from './encryptAtRest.js'
 import { createRateLimiter } from './rateLimiter.js'
 import type { RateLimit } from './rateLimiter.js'
 import { BodyReadError, readJsonBody } from './readJsonBody.js'
 import { revisionOf } from './revisionOf.js'
+import { sealContext } from './sealContext.js'
 import { StorageKeyMismatchError } from './StorageKeyMismatchError.js'
 
 /** Resolves the signed-in caller's clientId; throwing (or returning nothing) means 401. */
@@ -167,9 +168,7 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
     }
   }
 
-  // Rows are bound to their place: a row copied to another client, method or table fails to open.
-  const clientContext = (clientId: string, method: string) => `client\u0000${clientId}\u0000${method}`
-  const custodianContext = (clientId: string, method: string) => `custodian\u0000${clientId}\u0000${method}`
+  const { client: clientContext, custodian: custodianContext } = sealContext
 
   // Client routes insist on a JSON content type: browsers cannot send it cross-site without a CORS preflight,
   // which closes the form-post CSRF path for cookie-based `authenticate` functions. The provider's webhook is
@@ -286,13 +285,22 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
     const clientId = await authorize(req, res)
     const query = getQuery.safeParse(req.query)
     if (!query.success) throw new HttpError(400, 'invalid_query', fieldsOf(query.error))
-    const row = await store.get(clientId, query.data.backupMethod)
+    let row = await store.get(clientId, query.data.backupMethod)
     if (res.headersSent) return
     if (!row) {
       emit('backup.not_found', clientId, query.data.backupMethod ?? null)
       throw new HttpError(404, 'not_found')
     }
-    const cipherText = openOrReport(() => cipher.open(row, clientContext(clientId, row.backupMethod)), clientId, row.backupMethod)
+    let cipherText: string
+    if (query.data.backupMethod !== undefined) {
+      const only = row
+      cipherText = openOrReport(() => cipher.open(only, clientContext(clientId, only.backupMethod)), clientId, only.backupMethod)
+    } else {
+      // Without a method the answer is the latest row that opens: one unreadable row must not hide the others.
+      const readable = await latestReadable(clientId, row)
+      if (res.headersSent) return
+      ;[row, cipherText] = readable
+    }
     emit('backup.read', clientId, row.backupMethod)
     res.setHeader('ETag', revisionOf(row.data))
     sendJsonText(res, 200, JSON.stringify({ cipherText, backupMethod: row.backupMethod, keyVersion: row.keyVersion, storedAt: row.storedAt.toISOString() }))
@@ -318,9 +326,14 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
       emit('webhook.not_found', clientId, null)
       throw new HttpError(404, 'not_found')
     }
-    const backupShares = rows.map((row) =>
-      openOrReport(() => cipher.open(row, custodianContext(clientId, row.backupMethod)), clientId, row.backupMethod),
-    )
+    // Every share that opens is returned; each one that does not is reported and left out, so one bad row never
+    // hides a client's other shares (the provider needs all of them, one per curve).
+    const backupShares: string[] = []
+    for (const row of rows) {
+      const share = openOrSkip(() => cipher.open(row, custodianContext(clientId, row.backupMethod)), 'custodian', clientId, row.backupMethod)
+      if (share !== undefined) backupShares.push(share)
+    }
+    if (backupShares.length === 0) throw new HttpError(500, 'storage_key_mismatch')
     emit('webhook.fetched', clientId, null)
     sendJsonText(res, 200, JSON.stringify({ backupShares, backupShare: backupShares[0] }))
   })
@@ -337,6 +350,30 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
     emit('backup.replayed', clientId, method)
     res.set('Idempotent-Replayed', 'true')
     sendJsonText(res, previous.status, previous.body)
+  }
+
+  /** The newest of the client's rows that opens, starting with `latest`; 500 when none does. */
+  async function latestReadable(clientId: string, latest: StoredBackup): Promise<[StoredBackup, string]> {
+    const first = openOrSkip(() => cipher.open(latest, clientContext(clientId, latest.backupMethod)), 'client', clientId, latest.backupMethod)
+    if (first !== undefined) return [latest, first]
+    for (const row of await store.list({ clientId })) {
+      if (row.backupMethod === latest.backupMethod) continue
+      const text = openOrSkip(() => cipher.open(row, clientContext(clientId, row.backupMethod)), 'client', clientId, row.backupMethod)
+      if (text !== undefined) return [row, text]
+    }
+    throw new HttpError(500, 'storage_key_mismatch')
+  }
+
+  /** Opens a row, or reports it (event and log line, ids only) and returns undefined when its key does not open it. */
+  function openOrSkip(open: () => string, kind: 'client' | 'custodian', clientId: string, method: string): string | undefined {
+    try {
+      return open()
+    } catch (error) {
+      if (!(error instanceof StorageKeyMismatchError)) throw error
+      emit('storage_key_mismatch', clientId, method)
+      logger.error(`[react-mpc-backup] ${error.code}: ${kind} row of client ${clientId}, method ${method}: ${error.message}`)
+      return undefined
+    }
   }
 
   function openOrReport(open: () => string, clientId: string, method: string): string {

@@ -13,6 +13,11 @@ export interface ServerConfig extends BackupRouterOptions {
   corsOrigins?: readonly string[]
   /** Express `trust proxy` setting, so `req.ip` (used by the webhook allowlist) is the real peer behind a proxy. */
   trustProxy?: boolean | number | string
+  /**
+   * Used by startServer (default true): before listening, open a sample of the stored rows with `encryptionKey` and
+   * refuse to start when rows exist and none opens (a wrong key would otherwise be noticed only on reads).
+   */
+  checkEncryptionKey?: boolean
   /** Used by startServer: default 127.0.0.1:8787. */
   host?: string
   port?: number

@@ -30,7 +30,13 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd = pro
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ServerConfigError(`PORT must be 0-65535, got "${env.PORT}"`)
   const host = env.HOST || '127.0.0.1'
 
-  const encryptionKey = readEncryptionKey(env.BACKUP_ENCRYPTION_KEY, production, dataDir, warnings)
+  let encryptionKey = readEncryptionKey(env.BACKUP_ENCRYPTION_KEY, production, dataDir, warnings)
+  const previousKeys = (env.BACKUP_ENCRYPTION_PREVIOUS_KEYS ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '')
+  if (previousKeys.length > 0) {
+    if (typeof encryptionKey !== 'string') throw new ServerConfigError('BACKUP_ENCRYPTION_PREVIOUS_KEYS cannot be combined with a JSON keyring in BACKUP_ENCRYPTION_KEY')
+    // Rotation: the new key seals, the previous ones still open the rows they sealed.
+    encryptionKey = { key: encryptionKey, previous: previousKeys }
+  }
 
   let webhookSecret = env.WEBHOOK_SECRET ?? ''
   if (webhookSecret === '') {

@@ -107,6 +107,10 @@ export function postgresStore(options: PostgresStoreOptions): BackupStore {
 
 type PgDriver = Pick<typeof pg, 'Pool' | 'escapeIdentifier' | 'escapeLiteral'>
 
+// LIMIT NULL is LIMIT ALL in PostgreSQL.
+const limitOf = (filter: ListFilter | undefined): number | null =>
+  filter?.limit !== undefined && Number.isInteger(filter.limit) && filter.limit >= 0 ? filter.limit : null
+
 function checkSchema(schemaName: string): void {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schemaName)) throw new TypeError('postgresStore: schema must match [a-z_][a-z0-9_]*')
 }
@@ -267,9 +271,10 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
       await migrated()
       const res =
         filter?.clientId === undefined
-          ? await pool.query<BackupRow>(`SELECT * FROM ${s}.client_backups ORDER BY seq DESC`)
-          : await pool.query<BackupRow>(`SELECT * FROM ${s}.client_backups WHERE client_id = $1 ORDER BY seq DESC`, [
+          ? await pool.query<BackupRow>(`SELECT * FROM ${s}.client_backups ORDER BY seq DESC LIMIT $1`, [limitOf(filter)])
+          : await pool.query<BackupRow>(`SELECT * FROM ${s}.client_backups WHERE client_id = $1 ORDER BY seq DESC LIMIT $2`, [
               filter.clientId,
+              limitOf(filter),
             ])
       return res.rows.map(toBackup)
     },
@@ -288,9 +293,10 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
       await migrated()
       const res =
         filter?.clientId === undefined
-          ? await pool.query<BackupRow>(`SELECT * FROM ${s}.custodian_shares ORDER BY seq DESC`)
-          : await pool.query<BackupRow>(`SELECT * FROM ${s}.custodian_shares WHERE client_id = $1 ORDER BY seq DESC`, [
+          ? await pool.query<BackupRow>(`SELECT * FROM ${s}.custodian_shares ORDER BY seq DESC LIMIT $1`, [limitOf(filter)])
+          : await pool.query<BackupRow>(`SELECT * FROM ${s}.custodian_shares WHERE client_id = $1 ORDER BY seq DESC LIMIT $2`, [
               filter.clientId,
+              limitOf(filter),
             ])
       return res.rows.map(toShare)
     },

@@ -138,16 +138,16 @@ function openSqliteStore(options: SqliteStoreOptions, Database: typeof import('b
     getByMethod: db.prepare('SELECT * FROM client_backups WHERE client_id = ? AND backup_method = ?'),
     getData: db.prepare('SELECT data FROM client_backups WHERE client_id = ? AND backup_method = ?'),
     getLatest: db.prepare('SELECT * FROM client_backups WHERE client_id = ? ORDER BY seq DESC LIMIT 1'),
-    listAll: db.prepare('SELECT * FROM client_backups ORDER BY seq DESC'),
-    listClient: db.prepare('SELECT * FROM client_backups WHERE client_id = ? ORDER BY seq DESC'),
+    listAll: db.prepare('SELECT * FROM client_backups ORDER BY seq DESC LIMIT ?'),
+    listClient: db.prepare('SELECT * FROM client_backups WHERE client_id = ? ORDER BY seq DESC LIMIT ?'),
     putShare: db.prepare(`
       INSERT INTO custodian_shares (client_id, backup_method, key_id, data, stored_at, seq)
       VALUES (@client_id, @backup_method, @key_id, @data, @stored_at,
               (SELECT coalesce(max(seq), 0) + 1 FROM custodian_shares))
       ON CONFLICT (client_id, backup_method) DO UPDATE SET
         key_id = excluded.key_id, data = excluded.data, stored_at = excluded.stored_at, seq = excluded.seq`),
-    listSharesAll: db.prepare('SELECT * FROM custodian_shares ORDER BY seq DESC'),
-    listSharesClient: db.prepare('SELECT * FROM custodian_shares WHERE client_id = ? ORDER BY seq DESC'),
+    listSharesAll: db.prepare('SELECT * FROM custodian_shares ORDER BY seq DESC LIMIT ?'),
+    listSharesClient: db.prepare('SELECT * FROM custodian_shares WHERE client_id = ? ORDER BY seq DESC LIMIT ?'),
     getIdem: db.prepare('SELECT * FROM idempotency_keys WHERE client_id = ? AND idem_key = ? AND expires_at > ?'),
     // An expired record is taken over; a live one is left alone (no row changes -> replay).
     claimIdem: db.prepare(`
@@ -284,7 +284,8 @@ function openSqliteStore(options: SqliteStoreOptions, Database: typeof import('b
       return row && toBackup(row)
     },
     async list(filter?: ListFilter) {
-      const rows = (filter?.clientId === undefined ? q.listAll.all() : q.listClient.all(filter.clientId)) as BackupRow[]
+      const limit = limitOf(filter)
+      const rows = (filter?.clientId === undefined ? q.listAll.all(limit) : q.listClient.all(filter.clientId, limit)) as BackupRow[]
       return rows.map(toBackup)
     },
     putWebhook(share) {
@@ -292,7 +293,7 @@ function openSqliteStore(options: SqliteStoreOptions, Database: typeof import('b
     },
     async listWebhook(filter?: ListFilter) {
       const rows = (
-        filter?.clientId === undefined ? q.listSharesAll.all() : q.listSharesClient.all(filter.clientId)
+        filter?.clientId === undefined ? q.listSharesAll.all(limitOf(filter)) : q.listSharesClient.all(filter.clientId, limitOf(filter))
       ) as BackupRow[]
       return rows.map(toShare)
     },
@@ -308,6 +309,10 @@ function openSqliteStore(options: SqliteStoreOptions, Database: typeof import('b
     },
   }
 }
+
+// SQLite reads a negative LIMIT as no limit.
+const limitOf = (filter: ListFilter | undefined): number =>
+  filter?.limit !== undefined && Number.isInteger(filter.limit) && filter.limit >= 0 ? filter.limit : -1
 
 /** Unwinds one write's savepoint when its If-Match condition does not hold; never leaves the store. */
 class PreconditionFailed extends Error {}

@@ -13,6 +13,7 @@ import {
   uniqueClient,
 } from './support/http.js'
 import type { TestApi } from './support/http.js'
+import { keyIdOf } from '../../src/server/index.js'
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 
@@ -377,7 +378,7 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
       it('fails with storage_key_mismatch when the row was sealed with a key id that is not configured', async () => {
         const clientId = uniqueClient()
         await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'x' })
-        const other = await serveRouter(harness.store, { encryptionKey: { current: 'k9', keys: { k9: KEY_A } } })
+        const other = await serveRouter(harness.store, { encryptionKey: { current: 'k9', keys: { k9: KEY_B } } })
         try {
           expect(await (await getBackup(other.base, clientId)).json()).toEqual({ error: { code: 'storage_key_mismatch' } })
         } finally {
@@ -393,7 +394,7 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
           expect(await (await getBackup(rotated.base, clientId)).json()).toMatchObject({ cipherText: 'before-rotation' })
           await postBackup(rotated.base, clientId, { backupMethod: 'PASSWORD', cipherText: 'after-rotation' })
           const rows = await harness.store.list({ clientId })
-          expect(Object.fromEntries(rows.map((r) => [r.backupMethod, r.keyId]))).toEqual({ GDRIVE: 'default', PASSWORD: 'k2' })
+          expect(Object.fromEntries(rows.map((r) => [r.backupMethod, r.keyId]))).toEqual({ GDRIVE: keyIdOf(KEY_A), PASSWORD: 'k2' })
           expect(await (await getBackup(rotated.base, clientId, 'PASSWORD')).json()).toMatchObject({ cipherText: 'after-rotation' })
         } finally {
           await rotated.close()
