@@ -3,11 +3,15 @@ import type { Express, NextFunction, Request, Response } from 'express'
 import { createBackupRouter } from './createBackupRouter.js'
 import type { BackupRouterOptions } from './createBackupRouter.js'
 import { createDevInspector } from './createDevInspector.js'
+import { isLoopbackHost } from './isLoopbackHost.js'
 
 export interface ServerConfig extends BackupRouterOptions {
   /** Production turns the dev inspector off and sends HSTS. */
   production?: boolean
-  /** `GET /api/dev/rows` (metadata only); default on outside production, never on in production. */
+  /**
+   * `GET /api/dev/rows` (metadata only, every client's rows, no authentication). Off unless asked for; refused in
+   * production and on a host that is not loopback (`host` must be 127.x.x.x, ::1 or localhost).
+   */
   devInspector?: boolean
   /** Browser origins allowed to call the API cross-origin (e.g. the demo's dev server). */
   corsOrigins?: readonly string[]
@@ -91,8 +95,9 @@ export function createServer(config: ServerConfig): BackupServer {
   app.get('/api/health', (_req, res) => {
     res.json({ ok: true })
   })
-  if (config.devInspector ?? !config.production) {
+  if (config.devInspector === true) {
     if (config.production) throw new TypeError('createServer: the dev inspector cannot be enabled in production')
+    if (!isLoopbackHost(config.host ?? '127.0.0.1')) throw new TypeError('createServer: the dev inspector needs a loopback host')
     app.use('/api', createDevInspector({ store: config.store }))
   }
   app.use('/api', createBackupRouter(config))

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path'
 import type { ServerConfig } from './createServer.js'
 import { devHeaderAuthenticate } from './devHeaderAuthenticate.js'
 import type { EncryptionKeyConfig } from './encryptAtRest.js'
+import { isLoopbackHost } from './isLoopbackHost.js'
 import { jwtAuthenticate } from './jwtAuthenticate.js'
 import { postgresStore } from './postgresStore.js'
 import { ServerConfigError } from './ServerConfigError.js'
@@ -22,7 +23,7 @@ export interface LoadedServerConfig {
  * are refused under NODE_ENV=production, where a missing secret is a ServerConfigError instead.
  */
 export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): LoadedServerConfig {
-  const production = env.NODE_ENV === 'production'
+  const production = modeOf(env.NODE_ENV)
   const dataDir = resolve(cwd, env.DATA_DIR || '.data')
   const warnings: string[] = []
 
@@ -77,12 +78,20 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd = pro
   const allowlist = list(env.WEBHOOK_ALLOWLIST)
   const corsOrigins = list(env.CORS_ORIGINS)
 
+  const devInspector = flag(env.DEV_INSPECTOR, 'DEV_INSPECTOR')
+  if (devInspector) {
+    if (production) throw new ServerConfigError('DEV_INSPECTOR cannot be on when NODE_ENV=production (it lists every client\'s rows without authentication).')
+    if (!isLoopbackHost(host)) throw new ServerConfigError(`DEV_INSPECTOR needs a loopback HOST (127.0.0.1, ::1 or localhost), got "${host}": it lists every client's rows without authentication.`)
+    warnings.push('DEV_INSPECTOR on: GET /api/dev/rows lists every client\'s rows (metadata only) without authentication, on loopback only.')
+  }
+
   const config: ServerConfig = {
     store,
     authenticate,
     webhookSecret,
     encryptionKey,
     production,
+    devInspector,
     host,
     port,
     logger: console,
@@ -129,6 +138,23 @@ function readOrCreateSecretFile(file: string, make: () => string): string {
   }
   chmodSync(file, 0o600)
   return value
+}
+
+/**
+ * NODE_ENV as a mode. Anything but unset, `development`, `test` or `production` is a start-up error: a misspelt
+ * production value (`Production`, `prod`) must not quietly run the development mode (generated secrets, header
+ * auth), and quietly treating an unknown value as production would hide the typo from whoever set it.
+ */
+function modeOf(value: string | undefined): boolean {
+  if (value === 'production') return true
+  if (value === undefined || value === '' || value === 'development' || value === 'test') return false
+  throw new ServerConfigError(`NODE_ENV must be production, development or test (or unset for development), got "${value}".`)
+}
+
+function flag(value: string | undefined, name: string): boolean {
+  if (value === undefined || value === '' || value === '0' || value === 'false') return false
+  if (value === '1' || value === 'true') return true
+  throw new ServerConfigError(`${name} must be 1/true or 0/false, got "${value}".`)
 }
 
 function redactUrl(url: string): string {
