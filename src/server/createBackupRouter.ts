@@ -74,6 +74,8 @@ export interface BackupRouterOptions {
 
 export type BackupErrorCode =
   | 'invalid_json'
+  | 'invalid_path'
+  | 'invalid_request'
   | 'invalid_body'
   | 'invalid_client_id'
   | 'invalid_query'
@@ -437,6 +439,12 @@ function toHttpError(error: unknown, req: Request, logger: { error(message: stri
     case 'stream.encoding.set':
     case 'stream.not.readable':
       return new HttpError(400, 'invalid_body')
+  }
+  // Express marks the caller's faults with a 4xx status, e.g. a path parameter that is not valid percent-encoding
+  // (a URIError with status 400): the caller's fault, answered as such and not logged.
+  const status = typeof error === 'object' && error !== null ? Number((error as { status?: unknown }).status) : NaN
+  if (Number.isInteger(status) && status >= 400 && status < 500) {
+    return new HttpError(status, error instanceof URIError ? 'invalid_path' : 'invalid_request')
   }
   const name = error instanceof Error ? error.name : typeof error
   logger.error(`[react-mpc-backup] internal_error: ${name} (${req.method} ${req.route?.path ?? ''})`)
