@@ -6,6 +6,7 @@ import { z } from 'zod'
 import type { BackupStore, IdempotencyRecord, PutCondition, StoredBackup } from './BackupStore.js'
 import { encryptAtRest } from './encryptAtRest.js'
 import type { EncryptionKeyConfig } from './encryptAtRest.js'
+import { parseIpRange } from './parseIpRange.js'
 import { createRateLimiter } from './rateLimiter.js'
 import type { RateLimit } from './rateLimiter.js'
 import { BodyReadError, readJsonBody } from './readJsonBody.js'
@@ -481,12 +482,9 @@ function armDeadline(req: Request, res: Response, ms: number): void {
 function buildAllowlist(entries: readonly string[]): (ip: string) => boolean {
   const list = new BlockList()
   for (const entry of entries) {
-    const [address = '', prefix] = entry.split('/')
-    const family = isIP(address)
-    if (family === 0) throw new TypeError(`webhookAllowlist: "${entry}" is not an IP address or CIDR range`)
-    const type = family === 6 ? 'ipv6' : 'ipv4'
+    const { address, prefix, type } = parseIpRange(entry, 'webhookAllowlist')
     if (prefix === undefined) list.addAddress(address, type)
-    else list.addSubnet(address, Number(prefix), type)
+    else list.addSubnet(address, prefix, type)
   }
   return (ip) => {
     // Dual-stack sockets report IPv4 peers as ::ffff:a.b.c.d.

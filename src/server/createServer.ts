@@ -15,8 +15,12 @@ export interface ServerConfig extends BackupRouterOptions {
   devInspector?: boolean
   /** Browser origins allowed to call the API cross-origin (e.g. the demo's dev server). */
   corsOrigins?: readonly string[]
-  /** Express `trust proxy` setting, so `req.ip` (used by the webhook allowlist) is the real peer behind a proxy. */
-  trustProxy?: boolean | number | string
+  /**
+   * Express `trust proxy` setting, so `req.ip` (used by the webhook allowlist) is the real peer behind a proxy: the
+   * number of proxies in front, or the proxies' addresses (CIDR list). `true` trusts every hop, which lets any
+   * caller choose its address with X-Forwarded-For; it is refused together with `webhookAllowlist`.
+   */
+  trustProxy?: boolean | number | string | readonly string[]
   /**
    * Used by startServer (default true): before listening, open a sample of the stored rows with `encryptionKey` and
    * refuse to start when rows exist and none opens (a wrong key would otherwise be noticed only on reads).
@@ -50,7 +54,10 @@ export function createServer(config: ServerConfig): BackupServer {
   app.disable('x-powered-by')
   // Every API answer is no-store; automatic ETags would only cost a hash per response (the backup route sets its own).
   app.set('etag', false)
-  if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy)
+  if (config.trustProxy === true && config.webhookAllowlist) {
+    throw new TypeError('createServer: trustProxy true lets any caller spoof X-Forwarded-For past webhookAllowlist; give a hop count or the proxies\' addresses')
+  }
+  if (config.trustProxy !== undefined) app.set('trust proxy', typeof config.trustProxy === 'object' ? [...config.trustProxy] : config.trustProxy)
 
   const securityHeaders: Array<[string, string]> = [
     ['X-Content-Type-Options', 'nosniff'],

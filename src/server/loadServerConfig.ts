@@ -6,6 +6,7 @@ import { devHeaderAuthenticate } from './devHeaderAuthenticate.js'
 import type { EncryptionKeyConfig } from './encryptAtRest.js'
 import { isLoopbackHost } from './isLoopbackHost.js'
 import { jwtAuthenticate } from './jwtAuthenticate.js'
+import { parseIpRange } from './parseIpRange.js'
 import { postgresStore } from './postgresStore.js'
 import { ServerConfigError } from './ServerConfigError.js'
 import { sqliteStore } from './sqliteStore.js'
@@ -77,6 +78,14 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd = pro
     (value ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '')
   const allowlist = list(env.WEBHOOK_ALLOWLIST)
   const corsOrigins = list(env.CORS_ORIGINS)
+  for (const entry of allowlist) {
+    try {
+      parseIpRange(entry, 'WEBHOOK_ALLOWLIST')
+    } catch (error) {
+      throw new ServerConfigError((error as Error).message)
+    }
+  }
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY ?? '', allowlist)
 
   const devInspector = flag(env.DEV_INSPECTOR, 'DEV_INSPECTOR')
   if (devInspector) {
@@ -97,7 +106,7 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd = pro
     logger: console,
     ...(allowlist.length > 0 ? { webhookAllowlist: allowlist } : {}),
     ...(corsOrigins.length > 0 ? { corsOrigins } : {}),
-    ...(env.TRUST_PROXY ? { trustProxy: parseTrustProxy(env.TRUST_PROXY) } : {}),
+    ...(trustProxy !== undefined ? { trustProxy } : {}),
   }
   return { config, storeDescription, warnings }
 }
@@ -167,8 +176,29 @@ function redactUrl(url: string): string {
   }
 }
 
-function parseTrustProxy(value: string): boolean | number | string {
-  if (value === 'true') return true
-  if (value === 'false') return false
-  return /^\d+$/.test(value) ? Number(value) : value
+/**
+ * TRUST_PROXY: how many proxies stand in front (a hop count), or which addresses are the proxies (a CIDR list, or
+ * express's `loopback` / `linklocal` / `uniquelocal`). `true` (trust every hop) lets any caller pick its own
+ * address with X-Forwarded-For, so it is refused beside an allowlist.
+ */
+function parseTrustProxy(value: string, allowlist: readonly string[]): boolean | number | string[] | undefined {
+  const text = value.trim()
+  if (text === '' || text === 'false') return undefined
+  if (text === 'true') {
+    if (allowlist.length > 0) {
+      throw new ServerConfigError('TRUST_PROXY=true lets any caller spoof X-Forwarded-For past WEBHOOK_ALLOWLIST: give the hop count (e.g. 1) or the proxies\' addresses instead.')
+    }
+    return true
+  }
+  if (/^\d+$/.test(text)) return Number(text)
+  return text.split(',').map((entry) => {
+    const item = entry.trim()
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(item)) return item
+    try {
+      parseIpRange(item, 'TRUST_PROXY')
+    } catch (error) {
+      throw new ServerConfigError((error as Error).message)
+    }
+    return item
+  })
 }
