@@ -7,6 +7,7 @@ import type { EncryptionKeyConfig } from './encryptAtRest.js'
 import { isLoopbackHost } from './isLoopbackHost.js'
 import { jwtAuthenticate } from './jwtAuthenticate.js'
 import { parseIpRange } from './parseIpRange.js'
+import { redactConnectionString } from './redactConnectionString.js'
 import { postgresStore } from './postgresStore.js'
 import { ServerConfigError } from './ServerConfigError.js'
 import { sqliteStore } from './sqliteStore.js'
@@ -67,7 +68,7 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd = pro
       connectionString: env.DATABASE_URL,
       ...(env.DATABASE_SCHEMA ? { schema: env.DATABASE_SCHEMA } : {}),
     })
-    storeDescription = `PostgreSQL ${redactUrl(env.DATABASE_URL)}`
+    storeDescription = `PostgreSQL ${redactConnectionString(env.DATABASE_URL)}`
   } else {
     const filename = join(dataDir, 'backups.db')
     store = sqliteStore({ filename })
@@ -164,16 +165,6 @@ function flag(value: string | undefined, name: string): boolean {
   if (value === undefined || value === '' || value === '0' || value === 'false') return false
   if (value === '1' || value === 'true') return true
   throw new ServerConfigError(`${name} must be 1/true or 0/false, got "${value}".`)
-}
-
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url)
-    if (u.password) u.password = '***'
-    return u.toString()
-  } catch {
-    return '(unparsable DATABASE_URL)'
-  }
 }
 
 /**
