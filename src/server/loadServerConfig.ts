@@ -48,10 +48,17 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd = pro
     warnings.push(`WEBHOOK_SECRET not set: using the dev secret in ${join(dataDir, 'webhook.secret')}`)
   }
 
+  if (production) requireStrongSecret('WEBHOOK_SECRET', webhookSecret)
   let authenticate: ServerConfig['authenticate']
   if (env.AUTH_JWT_SECRET) {
+    if (production) requireStrongSecret('AUTH_JWT_SECRET', env.AUTH_JWT_SECRET)
+    const maxLifetimeSec = env.AUTH_JWT_MAX_LIFETIME_SEC ? Number(env.AUTH_JWT_MAX_LIFETIME_SEC) : undefined
+    if (maxLifetimeSec !== undefined && !(Number.isInteger(maxLifetimeSec) && maxLifetimeSec > 0)) {
+      throw new ServerConfigError(`AUTH_JWT_MAX_LIFETIME_SEC must be a positive whole number of seconds, got "${env.AUTH_JWT_MAX_LIFETIME_SEC}"`)
+    }
     authenticate = jwtAuthenticate({
       secret: env.AUTH_JWT_SECRET,
+      ...(maxLifetimeSec !== undefined ? { maxLifetimeSec } : {}),
       ...(env.AUTH_JWT_ISSUER ? { issuer: env.AUTH_JWT_ISSUER } : {}),
       ...(env.AUTH_JWT_AUDIENCE ? { audience: env.AUTH_JWT_AUDIENCE } : {}),
     })
@@ -148,6 +155,16 @@ function readOrCreateSecretFile(file: string, make: () => string): string {
   }
   chmodSync(file, 0o600)
   return value
+}
+
+/** HMAC secrets guessable offline from one signed token or request must carry at least 256 bits. */
+function requireStrongSecret(name: string, value: string): void {
+  const bytes = Buffer.byteLength(value, 'utf8')
+  if (bytes < 32) {
+    throw new ServerConfigError(
+      `${name} must be at least 32 bytes when NODE_ENV=production (got ${bytes}); generate one with \`openssl rand -base64 32\`.`,
+    )
+  }
 }
 
 /**
