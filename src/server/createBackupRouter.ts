@@ -57,6 +57,11 @@ export interface BackupRouterLimits {
    * off. In memory and per process.
    */
   rate?: RateLimit | false
+  /**
+   * Wrong `X-Webhook-Secret`s per caller address (`req.ip`): past this budget the address gets 429 `rate_limited`
+   * (the secret not even checked) until it refills. Default `{ perMinute: 10, burst: 20 }`; `false` turns it off.
+   */
+  webhookFailures?: RateLimit | false
 }
 
 export interface BackupRouterOptions {
@@ -159,6 +164,8 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
   const requestDeadlineMs = options.limits?.requestDeadlineMs ?? 10_000
   const rateOption = options.limits?.rate ?? { perMinute: 60, burst: 20 }
   const limiter = rateOption === false ? undefined : createRateLimiter(rateOption)
+  const failureOption = options.limits?.webhookFailures ?? { perMinute: 10, burst: 20 }
+  const secretFailures = failureOption === false ? undefined : createRateLimiter(failureOption)
   const logger = options.logger ?? console
   const allowlist = options.webhookAllowlist ? buildAllowlist(options.webhookAllowlist) : undefined
 
@@ -194,6 +201,13 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
       emit('auth.unauthorized', null, null)
       throw new HttpError(401, 'unauthorized')
     }
+    // Only a well-formed clientId can own a backup; anything else (e.g. junk in a dev header) is refused before it
+    // can become a rate-limit bucket.
+    if (!CLIENT_ID.test(caller)) {
+      if (caller === requested) throw new HttpError(400, 'invalid_client_id')
+      emit('auth.unauthorized', null, null)
+      throw new HttpError(401, 'unauthorized')
+    }
     // Keyed by the caller, before the owner check: probing other ids spends the prober's own tokens.
     if (limiter) {
       const decision = limiter.take(caller)
@@ -212,10 +226,19 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
   }
 
   const webhookGuard: RequestHandler = (req, res, next) => {
-    if (allowlist && !allowlist(req.ip ?? req.socket.remoteAddress ?? '')) return next(new HttpError(403, 'forbidden'))
+    const address = req.ip ?? req.socket.remoteAddress ?? ''
+    if (allowlist && !allowlist(address)) return next(new HttpError(403, 'forbidden'))
+    // Guessing the secret costs the guesser's address its budget; once spent, guesses are not even checked.
+    const spent = secretFailures?.check(address)
+    if (spent && !spent.allowed) {
+      emit('rate_limited', null, null)
+      res.setHeader('Retry-After', String(spent.retryAfterSec))
+      return next(new HttpError(429, 'rate_limited'))
+    }
     const provided = req.get('x-webhook-secret')
     // Comparing digests keeps the comparison constant-time and independent of the secret's length.
     if (provided === undefined || !timingSafeEqual(sha256(provided), secretDigest)) {
+      secretFailures?.take(address)
       emit('auth.unauthorized', null, null)
       return next(new HttpError(401, 'unauthorized'))
     }
@@ -246,16 +269,18 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
 
     const condition = ifMatchCondition(req.get('if-match'))
     const idemHeader = req.get('idempotency-key')
+    const request = JSON.stringify([backupMethod, keyVersion, cipherText])
     let idempotency: IdempotencyRecord | undefined
     const storedAt = new Date()
     const answer = JSON.stringify({ backupMethod, storedAt: storedAt.toISOString() })
     if (idemHeader !== undefined) {
       const key = idempotencyKeySchema.safeParse(idemHeader)
       if (!key.success) throw new HttpError(400, 'invalid_idempotency_key')
-      const fingerprint = sha256(JSON.stringify([backupMethod, keyVersion, cipherText])).toString('hex')
+      // Keyed: an unkeyed hash kept for a day would let anyone with the database confirm a guessed cipherText.
+      const fingerprint = cipher.mac(request)[0]!
       const previous = await store.getIdempotency(clientId, key.data, storedAt)
       if (res.headersSent) return
-      if (previous) return replay(res, previous, fingerprint, clientId, backupMethod)
+      if (previous) return replay(res, previous, request, clientId, backupMethod)
       idempotency = {
         clientId,
         key: key.data,
@@ -274,7 +299,7 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
     )
     // Past the deadline the 503 is already out; the write itself stands (a retry replaces the same row).
     if (res.headersSent) return
-    if (result.replayed) return replay(res, result.previous, idempotency?.fingerprint ?? '', clientId, backupMethod)
+    if (result.replayed) return replay(res, result.previous, request, clientId, backupMethod)
     if (result.preconditionFailed) {
       emit('backup.conflict', clientId, backupMethod)
       throw new HttpError(412, 'precondition_failed')
@@ -348,8 +373,11 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
 
   return router
 
-  function replay(res: Response, previous: IdempotencyRecord, fingerprint: string, clientId: string, method: string) {
-    if (previous.fingerprint !== fingerprint) throw new HttpError(422, 'idempotency_key_reused')
+  function replay(res: Response, previous: IdempotencyRecord, request: string, clientId: string, method: string) {
+    // Any configured key's fingerprint (a key rotated within the record's life), or the unkeyed hash that records
+    // written before keyed fingerprints hold until they expire.
+    const same = cipher.mac(request).includes(previous.fingerprint) || previous.fingerprint === sha256(request).toString('hex')
+    if (!same) throw new HttpError(422, 'idempotency_key_reused')
     emit('backup.replayed', clientId, method)
     res.set('Idempotent-Replayed', 'true')
     sendJsonText(res, previous.status, previous.body)

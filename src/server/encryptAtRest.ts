@@ -27,6 +27,11 @@ export interface AtRestCipher {
   seal(plaintext: string, context: string): SealedValue
   /** Throws StorageKeyMismatchError rather than ever returning bytes that did not authenticate. */
   open(sealed: SealedValue, context: string): string
+  /**
+   * Keyed fingerprints of `message` (HMAC-SHA256 under a subkey of each configured key, current key first): safe to
+   * store beside the data, useless for confirming a guess without the key.
+   */
+  mac(message: string): string[]
 }
 
 const FORMAT_V1 = 1
@@ -68,8 +73,16 @@ export function encryptAtRest(config: EncryptionKeyConfig): AtRestCipher {
   // The key id is part of the AAD so relabelling a row's key id column cannot pass authentication.
   const aad = (keyId: string, context: string) => Buffer.from(`react-mpc-backup/v1\u0000${keyId}\u0000${context}`, 'utf8')
 
+  // One MAC subkey per distinct key; derived, so the sealing key itself is never used for anything but sealing.
+  const macKeys = [...new Set([keys.get(current)![0]!, ...[...keys.values()].flat()])].map((key) =>
+    createHmac('sha256', key).update('react-mpc-backup/mac/v1').digest(),
+  )
+
   return {
     currentKeyId: current,
+    mac(message) {
+      return macKeys.map((key) => `h1:${createHmac('sha256', key).update(message, 'utf8').digest('base64url')}`)
+    },
     keyIds: [current, ...[...keys.keys()].filter((id) => id !== current)],
     seal(plaintext, context) {
       const key = keys.get(current)?.[0]

@@ -11,6 +11,7 @@ import { redactConnectionString } from './redactConnectionString.js'
 import { postgresStore } from './postgresStore.js'
 import { ServerConfigError } from './ServerConfigError.js'
 import { sqliteStore } from './sqliteStore.js'
+import { tightenFileMode } from './tightenFileMode.js'
 
 export interface LoadedServerConfig {
   config: ServerConfig
@@ -28,12 +29,18 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd = pro
   const production = modeOf(env.NODE_ENV)
   const dataDir = resolve(cwd, env.DATA_DIR || '.data')
   const warnings: string[] = []
+  // DATA_DIR holds dev secrets and the SQLite database: owner-only, made so the first time something goes in it.
+  let privateDir = false
+  const usePrivateDir = () => {
+    if (!privateDir) tightenFileMode(dataDir, 'folder', (m) => warnings.push(m))
+    privateDir = true
+  }
 
   const port = env.PORT === undefined || env.PORT === '' ? 8787 : Number(env.PORT)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ServerConfigError(`PORT must be 0-65535, got "${env.PORT}"`)
   const host = env.HOST || '127.0.0.1'
 
-  let encryptionKey = readEncryptionKey(env.BACKUP_ENCRYPTION_KEY, production, dataDir, warnings)
+  let encryptionKey = readEncryptionKey(env.BACKUP_ENCRYPTION_KEY, production, dataDir, warnings, usePrivateDir)
   const previousKeys = (env.BACKUP_ENCRYPTION_PREVIOUS_KEYS ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '')
   if (previousKeys.length > 0) {
     if (typeof encryptionKey !== 'string') throw new ServerConfigError('BACKUP_ENCRYPTION_PREVIOUS_KEYS cannot be combined with a JSON keyring in BACKUP_ENCRYPTION_KEY')
@@ -44,7 +51,8 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd = pro
   let webhookSecret = env.WEBHOOK_SECRET ?? ''
   if (webhookSecret === '') {
     if (production) throw new ServerConfigError('WEBHOOK_SECRET is required when NODE_ENV=production (the secret registered with Portal).')
-    webhookSecret = readOrCreateSecretFile(join(dataDir, 'webhook.secret'), () => randomBytes(24).toString('base64url'))
+    usePrivateDir()
+    webhookSecret = readOrCreateSecretFile(join(dataDir, 'webhook.secret'), () => randomBytes(24).toString('base64url'), warnings)
     warnings.push(`WEBHOOK_SECRET not set: using the dev secret in ${join(dataDir, 'webhook.secret')}`)
   }
 
@@ -78,7 +86,8 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd = pro
     storeDescription = `PostgreSQL ${redactConnectionString(env.DATABASE_URL)}`
   } else {
     const filename = join(dataDir, 'backups.db')
-    store = sqliteStore({ filename })
+    usePrivateDir()
+    store = sqliteStore({ filename, onWarning: (m) => warnings.push(m) })
     storeDescription = `SQLite ${filename}`
   }
 
@@ -119,7 +128,13 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd = pro
   return { config, storeDescription, warnings }
 }
 
-function readEncryptionKey(value: string | undefined, production: boolean, dataDir: string, warnings: string[]): EncryptionKeyConfig {
+function readEncryptionKey(
+  value: string | undefined,
+  production: boolean,
+  dataDir: string,
+  warnings: string[],
+  usePrivateDir: () => void,
+): EncryptionKeyConfig {
   if (value) {
     // A JSON keyring allows rotation: {"current":"k2","keys":{"k1":"<base64>","k2":"<base64>"}}.
     if (value.trim().startsWith('{')) {
@@ -139,11 +154,15 @@ function readEncryptionKey(value: string | undefined, production: boolean, dataD
   }
   const file = join(dataDir, 'encryption.key')
   warnings.push(`BACKUP_ENCRYPTION_KEY not set: using the dev key in ${file}`)
-  return readOrCreateSecretFile(file, () => randomBytes(32).toString('base64'))
+  usePrivateDir()
+  return readOrCreateSecretFile(file, () => randomBytes(32).toString('base64'), warnings)
 }
 
-function readOrCreateSecretFile(file: string, make: () => string): string {
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+function readOrCreateSecretFile(file: string, make: () => string, warnings: string[]): string {
+  if (existsSync(file)) {
+    tightenFileMode(file, 'file', (m) => warnings.push(`${m}; anyone who could read it may hold the secret: replace it if that matters`))
+    return readFileSync(file, 'utf8').trim()
+  }
   mkdirSync(resolve(file, '..'), { recursive: true })
   const value = make()
   // `wx` refuses to overwrite a file another process created meanwhile; mode applies to new files only.

@@ -1,8 +1,9 @@
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type Database from 'better-sqlite3'
 import type { BackupStore, IdempotencyRecord, ListFilter, PutCondition, PutResult, StoredBackup, StoredShare } from './BackupStore.js'
 import { revisionOf } from './revisionOf.js'
+import { tightenFileMode } from './tightenFileMode.js'
 
 export interface SqliteStoreOptions {
   /** Database file; its folder is created when missing. `:memory:` works for throwaway use. */
@@ -18,6 +19,11 @@ export interface SqliteStoreOptions {
    * only where the disk or a replica already makes acknowledged writes survive power loss.
    */
   synchronous?: 'FULL' | 'NORMAL'
+  /**
+   * Hears that an existing database file (or its -wal / -shm) was readable by others and has been made owner-only
+   * (0600). Default console.warn. New files are created 0600, a new folder 0700.
+   */
+  onWarning?: (message: string) => void
 }
 
 /** Ordered, append-only: a migration is never edited once released; add a new one instead. */
@@ -88,6 +94,13 @@ interface IdempotencyRow {
  * every call, so the first query (the server's start-up check) reports it.
  */
 export function sqliteStore(options: SqliteStoreOptions): BackupStore {
+  if (options.filename !== ':memory:') {
+    // Before SQLite opens it: SQLite gives the -wal and -shm files the database file's mode.
+    const warn = options.onWarning ?? ((message: string) => console.warn(`[react-mpc-backup] ${message}`))
+    mkdirSync(dirname(options.filename), { recursive: true, mode: 0o700 })
+    tightenFileMode(options.filename, 'file', warn)
+    for (const suffix of ['-wal', '-shm']) if (existsSync(options.filename + suffix)) tightenFileMode(options.filename + suffix, 'file', warn)
+  }
   const opening = loadDriver().then((Driver) => openSqliteStore(options, Driver))
   opening.catch(() => {})
   let closed = false
