@@ -342,7 +342,8 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
     await store.putWebhook({ clientId: body.clientId, backupMethod, keyId: sealed.keyId, data: sealed.data, storedAt: new Date() })
     if (res.headersSent) return
     emit('webhook.stored', body.clientId, backupMethod)
-    res.status(204).end()
+    // Portal's self-managed backup docs ask for a 200 on success; anything else is FAILED_WEBHOOK.
+    sendJsonText(res, 200, '{}')
   })
 
   router.post('/webhook/backup/fetch', webhookGuard, async (req, res) => {

@@ -9,12 +9,12 @@ export interface SqliteStoreOptions {
   /** Database file; its folder is created when missing. `:memory:` works for throwaway use. */
   filename: string
   /**
-   * FULL (default) syncs the WAL on every commit, so a 200/204 survives power loss too; NORMAL in WAL mode
+   * FULL (default) syncs the WAL on every commit, so a 200 survives power loss too; NORMAL in WAL mode
    * still survives a killed process (the OS holds the pages) but may lose the last commits on power loss or an
    * OS crash, and is faster (one fsync per group commit is most of a FULL write's cost; see bench/server.mjs).
    *
    * FULL stays the default on purpose: an answer is a promise others act on. After a 200 the browser deletes
-   * its older Drive key files; after a 204 the provider records the custodian backup as stored. Losing that
+   * its older Drive key files; after a webhook's 200 the provider records the custodian backup as stored. Losing that
    * commit would leave a server row that no remaining key opens, i.e. an unrecoverable wallet. Choose NORMAL
    * only where the disk or a replica already makes acknowledged writes survive power loss.
    */

@@ -31,7 +31,7 @@ describe('server bin', () => {
       headers: { 'content-type': 'application/json', 'x-webhook-secret': secrets.WEBHOOK_SECRET },
       body: JSON.stringify({ clientId: 'durable', share, backupMethod: 'GDRIVE-SECP256K1' }),
     })
-    expect(stored.status).toBe(204)
+    expect(stored.status).toBe(200)
     first.child.kill('SIGKILL')
     expect(await first.exited).toMatchObject({ signal: 'SIGKILL' })
 
