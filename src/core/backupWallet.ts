@@ -182,10 +182,10 @@ async function tellFalse(wallet: WalletAdapter) {
 }
 
 /**
- * Puts the previous server record back and removes the new key file, so nothing half-written stays. The restore is
- * conditional on the server still holding OUR upload: between our upload and this rollback another device may have
- * read our record and stored its own backup over it (and pruned the older key files), and replacing that would leave
- * the server with a record whose key is gone.
+ * Puts the previous server record back and removes the new key file, so nothing half-written stays. The restore only
+ * ever replaces the previous record or OUR upload (If-Match their revisions): between our upload and this rollback
+ * another device may have read our record and stored its own backup over it (and pruned the older key files), and
+ * replacing that would leave the server with a record whose key is gone.
  */
 async function rollback(s: {
   config: BackupConfig
@@ -198,43 +198,71 @@ async function rollback(s: {
 }) {
   const { config, drive, previous } = s
   let serverHoldsOld = !s.uploadMayHaveLanded
-  if (s.uploadMayHaveLanded && previous) {
-    try {
-      const ifMatch = await restoreCondition(s.config, previous, s.ours, s.keyVersion)
-      if (ifMatch) {
-        await config.shareApi.put(
-          config.clientId,
-          { backupMethod: previous.backupMethod, cipherText: previous.cipherText, keyVersion: previous.keyVersion },
-          { idempotencyKey: `${config.clientId}:${previous.keyVersion ?? 'legacy'}:restore:${s.keyVersion}`, ifMatch },
-        )
-        serverHoldsOld = true
-      }
-    } catch {
-      // Left as the failure found it (a 412 included: someone else's record stands); the caller gets the first error.
-    }
-  }
+  if (s.uploadMayHaveLanded && previous) serverHoldsOld = await restorePrevious(config, previous, s.ours, s.keyVersion)
   // Without the old record back on the server the new share may be the only one, and it needs its key.
   if (drive && s.newKeyFileId && serverHoldsOld) await drive.remove(s.newKeyFileId).catch(() => {})
 }
 
+const RESTORE_ROUNDS = 3
+
 /**
- * The revision a restore may replace, or `undefined` when the server holds someone else's record (leave it).
- * Our upload's answer carries its ETag; when that answer was lost, a fresh read tells whether the server holds our
- * record. If it still holds the previous one, the restore rewrites it in place (If-Match its revision): that changes
- * the revision, so our upload, if it is still travelling with If-Match of the previous revision, can no longer land.
+ * Restores `previous` over what the server holds, only while that is the previous record itself or our upload, and
+ * says whether the server is known to hold the previous record afterwards. Our upload's answer may have been lost:
+ * then each round re-reads the server first. Rewriting the previous record in place (If-Match its own revision)
+ * changes its revision, so our upload, if still travelling with If-Match of that revision, can no longer land; and
+ * once one of our uploads has landed, no other can. Each restore is a single try: the next round's read says whether
+ * a timed-out one landed.
  */
-async function restoreCondition(
+async function restorePrevious(
   config: BackupConfig,
   previous: ShareRecord,
   ours: { cipherText: string; revision: string | undefined },
   keyVersion: string,
-): Promise<string | undefined> {
-  if (ours.revision) return ours.revision
-  const current = await config.shareApi.get(config.clientId, previous.backupMethod)
-  if (!current?.revision) return undefined
-  const isOurs = current.cipherText === ours.cipherText && String(current.keyVersion ?? '') === keyVersion
-  if (isOurs || current.revision === previous.revision) return current.revision
-  return undefined
+): Promise<boolean> {
+  const restore = (ifMatch: string | undefined) =>
+    config.shareApi.put(
+      config.clientId,
+      { backupMethod: previous.backupMethod, cipherText: previous.cipherText, keyVersion: previous.keyVersion },
+      {
+        idempotencyKey: `${config.clientId}:${previous.keyVersion ?? 'legacy'}:restore:${keyVersion}`,
+        ...(ifMatch ? { ifMatch, retry: { tries: 1 } } : {}),
+      },
+    )
+  if (!previous.revision) {
+    // A server that sends no ETag cannot take a condition (our upload was blind too): put the record back as is.
+    return restore(undefined).then(
+      () => true,
+      () => false,
+    )
+  }
+  const replaceable = new Set<string>([previous.revision])
+  if (ours.revision) replaceable.add(ours.revision)
+  const sameRecord = (a: ShareRecord, cipherText: string, version: string | number | null | undefined) =>
+    a.cipherText === cipherText && String(a.keyVersion ?? '') === String(version ?? '')
+  for (let round = 0; round < RESTORE_ROUNDS; round++) {
+    // The upload's own answer names our revision; without it (or after a failed try) a fresh read decides.
+    if (round > 0 || !ours.revision) {
+      let current: ShareRecord | null
+      try {
+        current = await config.shareApi.get(config.clientId, previous.backupMethod)
+      } catch {
+        return false
+      }
+      if (!current?.revision) return false
+      if (sameRecord(current, ours.cipherText, keyVersion)) replaceable.add(current.revision)
+      else if (!replaceable.has(current.revision)) {
+        // Our own restore landed (the previous record under a new revision), or someone else's record: leave it.
+        return sameRecord(current, previous.cipherText, previous.keyVersion)
+      }
+    }
+    try {
+      await restore([...replaceable].join(', '))
+      return true
+    } catch {
+      // 412 (someone wrote meanwhile), or unknown (timeout): the next round reads what stands.
+    }
+  }
+  return false
 }
 
 /**

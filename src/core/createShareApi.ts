@@ -32,7 +32,13 @@ export type ShareApi = {
   put(
     clientId: string,
     record: { backupMethod: string; cipherText: string; keyVersion?: string | undefined },
-    options?: { idempotencyKey?: string; signal?: AbortSignal | undefined; ifMatch?: string | undefined },
+    options?: {
+      idempotencyKey?: string
+      signal?: AbortSignal | undefined
+      ifMatch?: string | undefined
+      /** Overrides the config's retry for this call (a rollback re-reads between its own single tries). */
+      retry?: RetryOptions | undefined
+    },
   ): Promise<ShareReceipt>
   /** `null` when the server holds no share for this client and method (404). */
   get(clientId: string, backupMethod: string, options?: { signal?: AbortSignal | undefined }): Promise<ShareRecord | null>
@@ -45,8 +51,8 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
   const http = config.axios ?? axios.create({ baseURL: config.baseURL })
   const path = config.path ?? defaultPath
   const timeout = config.timeoutMs ?? 20_000
-  const retry = <T>(step: BackupStep, signal: AbortSignal | undefined, run: () => Promise<T>) =>
-    withRetry(() => run().catch((cause: unknown) => Promise.reject(shareError(cause, step))), config.retry, signal)
+  const retry = <T>(step: BackupStep, signal: AbortSignal | undefined, run: () => Promise<T>, options = config.retry) =>
+    withRetry(() => run().catch((cause: unknown) => Promise.reject(shareError(cause, step))), options, signal)
 
   return {
     put(clientId, record, options = {}) {
@@ -66,7 +72,7 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
           storedAt: res.data.storedAt,
           ...(typeof etag === 'string' ? { revision: etag } : {}),
         }
-      })
+      }, options.retry ?? config.retry)
     },
     get(clientId, backupMethod, options = {}) {
       return retry('read', options.signal, async () => {
