@@ -98,6 +98,38 @@ describe('server bin', () => {
     expect(run.output()).toContain(`${missing} is required when NODE_ENV=production`)
   })
 
+  it('refuses to start with a key that opens none of the stored rows, naming the key ids; starts with it as previous key', async () => {
+    const dataDir = tempDir()
+    const keyA = randomBytes(32).toString('base64')
+    const keyB = randomBytes(32).toString('base64')
+    const first = await startBin({ WEBHOOK_SECRET: LONG, BACKUP_ENCRYPTION_KEY: keyA, DATA_DIR: dataDir, PORT: '0' }).ready
+    await expect.poll(() => first.output()).toMatch(/encryption key id fp-/)
+    const idA = /encryption key id (fp-[0-9a-f]{16})/.exec(first.output())![1]!
+    await fetch(`${first.api}/clients/rot/backup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-client-id': 'rot' },
+      body: JSON.stringify({ backupMethod: 'PASSWORD', cipherText: 'sealed-with-a' }),
+    })
+    first.child.kill('SIGTERM')
+    await first.exited
+
+    const wrong = startBin({ WEBHOOK_SECRET: LONG, BACKUP_ENCRYPTION_KEY: keyB, DATA_DIR: dataDir, PORT: '0' })
+    expect((await wrong.exited).code).toBe(1)
+    expect(wrong.output()).toMatch(/opens none of the 1 newest stored rows/)
+    expect(wrong.output()).toContain(idA)
+    expect(wrong.output()).not.toContain(keyB)
+    expect(wrong.output()).not.toMatch(/listening on/)
+
+    const rotated = await startBin({ WEBHOOK_SECRET: LONG, BACKUP_ENCRYPTION_KEY: keyB, BACKUP_ENCRYPTION_PREVIOUS_KEYS: keyA, DATA_DIR: dataDir, PORT: '0' }).ready
+    try {
+      const read = await fetch(`${rotated.api}/clients/rot/backup`, { headers: { 'x-client-id': 'rot' } })
+      expect(await read.json()).toMatchObject({ cipherText: 'sealed-with-a' })
+    } finally {
+      rotated.child.kill('SIGTERM')
+      await rotated.exited
+    }
+  }, 45_000)
+
   it.each([
     ['WEBHOOK_SECRET', { WEBHOOK_SECRET: 'x'.repeat(31), AUTH_JWT_SECRET: LONG }],
     ['AUTH_JWT_SECRET', { WEBHOOK_SECRET: LONG, AUTH_JWT_SECRET: 'j' }],
