@@ -66,7 +66,25 @@ export default defineConfig({
         optimizeDeps: { include: browserTestDeps },
         test: {
           name: 'browser',
+          provide: { hostQueryClient: 'default' },
           include: ['src/**/*.browser.test.{ts,tsx}', 'test/**/*.browser.test.{ts,tsx}'],
+          testTimeout: 30_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: chromium(),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+      {
+        // The component tests and the fault matrix again, inside a host QueryClient with hostile defaults (issue 19).
+        plugins: [react()],
+        optimizeDeps: { include: browserTestDeps },
+        test: {
+          name: 'browser-hostile',
+          include: ['test/BackupButton.browser.test.tsx', 'test/RecoverButton.browser.test.tsx', 'test/faultMatrix.browser.test.tsx', 'test/offline.browser.test.tsx'],
+          provide: { hostQueryClient: 'hostile' },
           testTimeout: 30_000,
           browser: {
             enabled: true,

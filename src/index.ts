@@ -19,6 +19,7 @@ export {
   Aborted,
   BackupConfigError,
   BackupError,
+  BrowserOffline,
   DriveQuotaExceeded,
   DriveRateLimited,
   DriveUnavailable,
@@ -61,6 +62,7 @@ export { getBackupStatusQueryOptions } from './core/getBackupStatusQueryOptions.
 export { useWalletRecovery } from './hooks/useWalletRecovery.js'
 export type { UseWalletRecoveryOptions, UseWalletRecoveryReturnType, WalletRecoveryStep } from './hooks/useWalletRecovery.js'
 export { useBackupStatus } from './hooks/useBackupStatus.js'
+export type { UseBackupStatusOptions } from './hooks/useBackupStatus.js'
 export { RecoverButton, defaultRecoverLabels } from './components/RecoverButton.js'
 export type { RecoverButtonLabels, RecoverButtonProps } from './components/RecoverButton.js'
 export { BackupStatus } from './components/BackupStatus.js'

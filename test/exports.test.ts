@@ -13,6 +13,7 @@ describe('export surface', () => {
       'BackupConfigError',
       'BackupError',
       'BackupStatus',
+      'BrowserOffline',
       'DRIVE_APPDATA_SCOPE',
       'DriveQuotaExceeded',
       'DriveRateLimited',
@@ -94,7 +95,7 @@ describe('export surface', () => {
     const errorNames = Object.entries(client)
       .filter(([, v]) => typeof v === 'function' && v.prototype instanceof client.BackupError)
       .map(([k]) => k)
-    expect(errorNames.length).toBe(18)
+    expect(errorNames.length).toBe(19)
     for (const name of errorNames) {
       const Ctor = (client as unknown as Record<string, new (m: string) => Error>)[name]!
       expect(new Ctor('x').name, name).toBe(name)

@@ -8,6 +8,7 @@ export type BackupButtonLabels = FlowLabels<WalletBackupStep>
 
 export const defaultBackupLabels: Required<BackupButtonLabels> = {
   loading: 'Loading Google sign-in…',
+  offline: 'Offline: connect to back up',
   idle: 'Back up wallet',
   authorizing: 'Waiting for Google…',
   generating: 'Encrypting backup…',
@@ -43,6 +44,7 @@ export const BackupButton = forwardRef<HTMLButtonElement, BackupButtonProps>(fun
       {...props}
       step={flow.step}
       isReady={flow.isReady}
+      isOnline={flow.isOnline}
       error={flow.error}
       start={flow.backup}
       labels={{ ...defaultBackupLabels, ...labels }}

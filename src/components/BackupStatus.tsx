@@ -6,15 +6,23 @@ import { useBackupStatus } from '../hooks/useBackupStatus.js'
 export type BackupStatusProps = {
   /** Render prop; the default renders one line of text with `data-state`. */
   children?: (status: Status | undefined, query: ReturnType<typeof useBackupStatus>) => ReactNode
-  labels?: Partial<Record<Status['state'] | 'loading' | 'error', string>>
+  labels?: Partial<Record<Status['state'] | 'loading' | 'offline' | 'error', string>>
 }
 
-const defaults = { loading: 'Checking backup…', error: 'Backup status unavailable', backedUp: 'Backed up', partial: 'Backup incomplete', none: 'Not backed up' }
+const defaults = {
+  loading: 'Checking backup…',
+  offline: 'Offline: backup status unknown',
+  error: 'Backup status unavailable',
+  backedUp: 'Backed up',
+  partial: 'Backup incomplete',
+  none: 'Not backed up',
+}
 
-/** The backup's status as text (`data-state` = backedUp | partial | none | loading | error), or a render prop. */
+/** The backup's status as text (`data-state` = backedUp | partial | none | loading | offline | error), or a render prop. */
 export function BackupStatus({ children, labels }: BackupStatusProps) {
   const query = useBackupStatus()
   if (children) return <>{children(query.data, query)}</>
-  const state = query.data?.state ?? (query.isError ? 'error' : 'loading')
+  // A check started offline waits for the connection (TanStack pauses it): say so rather than "checking" forever.
+  const state = query.data?.state ?? (query.isError ? 'error' : query.fetchStatus === 'paused' ? 'offline' : 'loading')
   return <span data-state={state}>{{ ...defaults, ...labels }[state]}</span>
 }

@@ -4,7 +4,7 @@ import { Slot } from './Slot.js'
 
 export type FlowButtonChildren = ReactNode | ((step: string) => ReactNode)
 
-export type FlowLabels<S extends string> = Partial<Record<S | 'loading', string>>
+export type FlowLabels<S extends string> = Partial<Record<S | 'loading' | 'offline', string>>
 
 type FlowButtonProps<S extends string> = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children'> & {
   asChild?: boolean | undefined
@@ -12,6 +12,8 @@ type FlowButtonProps<S extends string> = Omit<ButtonHTMLAttributes<HTMLButtonEle
   children?: FlowButtonChildren
   step: S
   isReady: boolean
+  /** False while the browser reports offline: the button is disabled (`data-disabled-reason="offline"`). */
+  isOnline?: boolean | undefined
   error: { shortMessage?: string; code?: string } | null
   start: () => void
   labels: Required<FlowLabels<S>>
@@ -33,14 +35,16 @@ const busySteps = new Set(['authorizing', 'generating', 'storing', 'notifying', 
 
 /** The shared body of BackupButton and RecoverButton: one button, state as data attributes, a live region. */
 export const FlowButton = forwardRef<HTMLButtonElement, FlowButtonProps<string>>(function FlowButton(
-  { asChild, announce = true, children, step, isReady, error, start, labels, onClick, disabled, ...rest },
+  { asChild, announce = true, children, step, isReady, isOnline = true, error, start, labels, onClick, disabled, ...rest },
   ref,
 ) {
   const statusId = useId()
   const busy = busySteps.has(step)
-  const label = isReady ? labels[step] : labels.loading
-  const announcement = !isReady
-    ? labels.loading
+  // A running flow keeps its own label: going offline mid-way ends it with the typed error of its step.
+  const disabledReason = !isReady ? 'google-loading' : !isOnline && !busy ? 'offline' : undefined
+  const label = disabledReason === 'google-loading' ? labels.loading : disabledReason === 'offline' ? labels.offline : labels[step]
+  const announcement = disabledReason
+    ? label
     : step === 'error' && error?.shortMessage
       ? `${labels.error}: ${error.shortMessage}`
       : labels[step]
@@ -48,7 +52,7 @@ export const FlowButton = forwardRef<HTMLButtonElement, FlowButtonProps<string>>
   const handleClick = (event: MouseEvent<HTMLButtonElement>) => {
     onClick?.(event)
     // The user's handler runs first and may cancel ours (Radix's composeEventHandlers).
-    if (event.defaultPrevented || busy || !isReady) return
+    if (event.defaultPrevented || busy || disabledReason) return
     start()
   }
   return (
@@ -58,13 +62,13 @@ export const FlowButton = forwardRef<HTMLButtonElement, FlowButtonProps<string>>
         {...(asChild ? {} : { type: 'button' as const })}
         {...rest}
         onClick={handleClick}
-        disabled={disabled || !isReady}
+        disabled={disabled || disabledReason !== undefined}
         aria-busy={busy || undefined}
         aria-describedby={announce ? statusId : rest['aria-describedby']}
         data-state={step}
         data-ready={isReady ? '' : undefined}
         data-error-code={step === 'error' ? error?.code : undefined}
-        data-disabled-reason={isReady ? undefined : 'google-loading'}
+        data-disabled-reason={disabledReason}
       >
         {typeof children === 'function' ? children(step) : (children ?? label)}
       </Comp>

@@ -8,6 +8,7 @@ export type RecoverButtonLabels = FlowLabels<WalletRecoveryStep>
 
 export const defaultRecoverLabels: Required<RecoverButtonLabels> = {
   loading: 'Loading Google sign-in…',
+  offline: 'Offline: connect to recover',
   idle: 'Recover wallet',
   authorizing: 'Waiting for Google…',
   reading: 'Reading backup…',
@@ -41,6 +42,7 @@ export const RecoverButton = forwardRef<HTMLButtonElement, RecoverButtonProps>(f
       {...props}
       step={flow.step}
       isReady={flow.isReady}
+      isOnline={flow.isOnline}
       error={flow.error}
       start={flow.recover}
       labels={{ ...defaultRecoverLabels, ...labels }}

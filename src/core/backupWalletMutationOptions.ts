@@ -6,13 +6,16 @@ import {
   type BackupWalletParameters,
   type BackupWalletReturnType,
 } from './backupWallet.js'
+import { flowMutationDefaults } from './flowMutationDefaults.js'
 
 /**
  * TanStack mutation options for the backup. The mutation takes no variables: the token reaches the action through
- * `getAccessToken`, so nothing secret is ever stored as mutation variables.
+ * `getAccessToken`, so nothing secret is ever stored as mutation variables. Retry, network mode and throwing are
+ * pinned (see `flowMutationDefaults`): the host QueryClient's defaults cannot re-run or pause a backup.
  */
 export function backupWalletMutationOptions(config: BackupConfig, params: BackupWalletParameters = {}) {
   return {
+    ...flowMutationDefaults,
     mutationKey: backupKeys.backup(config.clientId),
     mutationFn: (_: void) => backupWallet(config, params),
   } as const satisfies {

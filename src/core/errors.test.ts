@@ -5,6 +5,7 @@ import * as errors from './errors.js'
 const stable: Record<string, [code: string, retryable: boolean]> = {
   Aborted: ['ABORTED', false],
   BackupConfigError: ['CONFIG_INVALID', false],
+  BrowserOffline: ['BROWSER_OFFLINE', false],
   DriveQuotaExceeded: ['DRIVE_QUOTA_EXCEEDED', false],
   DriveRateLimited: ['DRIVE_RATE_LIMITED', true],
   DriveUnavailable: ['DRIVE_UNAVAILABLE', true],

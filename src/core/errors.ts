@@ -101,6 +101,8 @@ export class KeyNotFound extends define<'KEY_NOT_FOUND'>('KeyNotFound') {}
 export class ShareNotFound extends define<'SHARE_NOT_FOUND'>('ShareNotFound') {}
 export class RecoveryFailed extends define<'RECOVERY_FAILED'>('RecoveryFailed') {}
 export class Aborted extends define<'ABORTED'>('Aborted') {}
+/** A flow started while the browser reports offline: nothing was asked of Google, the wallet or the server. */
+export class BrowserOffline extends define<'BROWSER_OFFLINE'>('BrowserOffline') {}
 
 export type BackupErrorType =
   | BackupConfigError
@@ -118,6 +120,7 @@ export type BackupErrorType =
   | WalletBusy
   | NotifyFailed
   | Aborted
+  | BrowserOffline
 
 export type RecoveryErrorType = BackupErrorType | ShareFetchFailed | KeyNotFound | ShareNotFound | RecoveryFailed
 

@@ -1,17 +1,30 @@
 'use client'
-import { useMutation, useQueryClient, type UseMutationResult } from '@tanstack/react-query'
+import { onlineManager, useMutation, useQueryClient, type UseMutationOptions, type UseMutationResult } from '@tanstack/react-query'
 import { useCallback, useRef, useState, useSyncExternalStore } from 'react'
 import { backupKeys } from '../core/backupKeys.js'
 import type { BackupConfig } from '../core/backupWallet.js'
 import type { TokenBroker } from '../core/createTokenBroker.js'
-import type { BackupError } from '../core/errors.js'
+import { BrowserOffline, type BackupError } from '../core/errors.js'
 import { useWalletBackupConfig } from './WalletBackupContext.js'
+
+/**
+ * TanStack mutation options a caller may add (as wagmi's hooks take `mutation`). Callbacks run after the kit's own;
+ * `throwOnError` opts in to the app's error boundary. What would re-run or pause a flow (`retry`, `networkMode`) and
+ * what the kit owns (`mutationFn`, `mutationKey`) are not accepted.
+ */
+export type FlowMutationOptions<TData, TError> = Pick<
+  UseMutationOptions<TData, TError, void, unknown>,
+  'meta' | 'gcTime' | 'throwOnError' | 'onMutate' | 'onSuccess' | 'onError' | 'onSettled'
+>
 
 export type FlowOptions<TData, TError, TStep extends string> = {
   onSuccess?: ((data: TData) => void) | undefined
   onError?: ((error: TError) => void) | undefined
   onStep?: ((step: 'idle' | TStep | 'success' | 'error') => void) | undefined
+  mutation?: FlowMutationOptions<TData, TError> | undefined
 }
+
+type MutationCallbacks<TData, TError> = Required<UseMutationOptions<TData, TError, void, unknown>>
 
 type FlowParams<TStep> = {
   readonly signal: AbortSignal | undefined
@@ -23,13 +36,15 @@ type FlowParams<TStep> = {
 type MutationOptionsFactory<TData, TStep> = (
   config: BackupConfig,
   params: FlowParams<TStep>,
-) => { mutationKey: readonly unknown[]; mutationFn: (v: void) => Promise<TData> }
+) => { mutationKey: readonly unknown[]; mutationFn: (v: void) => Promise<TData>; retry: false; networkMode: 'always'; throwOnError: false }
 
 export type FlowResult<TData, TError, TStep extends string> = UseMutationResult<TData, TError, void> & {
   start: () => void
   abort: () => void
   step: 'idle' | TStep | 'success' | 'error'
   isReady: boolean
+  /** TanStack's `onlineManager`: false while the browser reports offline (a start then fails with BrowserOffline). */
+  isOnline: boolean
 }
 
 /**
@@ -52,30 +67,51 @@ export function useFlow<TData, TError extends BackupError, TStep extends string>
   const controller = useRef<AbortController | undefined>(undefined)
   const needsGoogle = config.wallet.keyCustody === 'kit'
   const ready = useSyncExternalStore(broker.subscribe, broker.isReady, serverNotReady)
+  const isOnline = useSyncExternalStore(onlineManager.subscribe.bind(onlineManager), isOnlineNow, serverOnline)
+  const offlineAtStart = useRef(false)
   const settled = (step: 'success' | 'error', callback: () => void) => {
     optionsRef.current.onStep?.(step)
     callback()
     return queryClient.invalidateQueries({ queryKey: backupKeys.status(clientId) })
   }
 
-  const mutation = useMutation<TData, TError, void>({
-    ...factory(config, {
-      // Read when the run starts: each run has its own controller.
-      get signal() {
-        return controller.current?.signal
-      },
-      getAccessToken: () => token.current ?? broker.request(),
-      onTokenRejected: broker.clear,
-      onStep: (step) => {
-        setFlowStep(step)
-        optionsRef.current.onStep?.(step)
-      },
-    }),
-    onSuccess: (data) => settled('success', () => optionsRef.current.onSuccess?.(data)),
-    onError: (error) => settled('error', () => optionsRef.current.onError?.(error)),
-    onSettled: () => {
+  const base = factory(config, {
+    // Read when the run starts: each run has its own controller.
+    get signal() {
+      return controller.current?.signal
+    },
+    getAccessToken: () => token.current ?? broker.request(),
+    onTokenRejected: broker.clear,
+    onStep: (step) => {
+      setFlowStep(step)
+      optionsRef.current.onStep?.(step)
+    },
+  })
+  const user = options.mutation
+  const userCallbacks = () => optionsRef.current.mutation ?? {}
+  const mutation = useMutation<TData, TError, void, unknown>({
+    ...base,
+    // Nothing is asked of Google, the wallet or the server while offline: the flow ends at once, typed.
+    mutationFn: (v) =>
+      offlineAtStart.current
+        ? Promise.reject(new BrowserOffline('You are offline.', { step: 'authorize' }))
+        : base.mutationFn(v),
+    ...(user?.meta !== undefined ? { meta: user.meta } : {}),
+    ...(user?.gcTime !== undefined ? { gcTime: user.gcTime } : {}),
+    ...(user?.throwOnError !== undefined ? { throwOnError: user.throwOnError } : {}),
+    onMutate: (...args: Parameters<MutationCallbacks<TData, TError>['onMutate']>) => userCallbacks().onMutate?.(...args),
+    onSuccess: async (...args: Parameters<MutationCallbacks<TData, TError>['onSuccess']>) => {
+      await settled('success', () => optionsRef.current.onSuccess?.(args[0]))
+      return userCallbacks().onSuccess?.(...args)
+    },
+    onError: async (...args: Parameters<MutationCallbacks<TData, TError>['onError']>) => {
+      await settled('error', () => optionsRef.current.onError?.(args[0]))
+      return userCallbacks().onError?.(...args)
+    },
+    onSettled: (...args: Parameters<MutationCallbacks<TData, TError>['onSettled']>) => {
       running.current = false
       token.current = undefined
+      return userCallbacks().onSettled?.(...args)
     },
   })
 
@@ -84,7 +120,8 @@ export function useFlow<TData, TError extends BackupError, TStep extends string>
     if (running.current) return
     running.current = true
     controller.current = new AbortController()
-    const held = startAuthorization(broker, needsGoogle, token)
+    offlineAtStart.current = !onlineManager.isOnline()
+    const held = offlineAtStart.current || startAuthorization(broker, needsGoogle, token)
     setFlowStep(held ? ('generating' as TStep) : 'authorizing')
     mutate()
   }, [broker, mutate, needsGoogle])
@@ -93,7 +130,7 @@ export function useFlow<TData, TError extends BackupError, TStep extends string>
 
   const step =
     mutation.status === 'pending' ? flowStep : mutation.status === 'idle' ? ('idle' as const) : mutation.status
-  return { ...mutation, start, abort, step: step as FlowResult<TData, TError, TStep>['step'], isReady: !needsGoogle || ready }
+  return { ...mutation, start, abort, step: step as FlowResult<TData, TError, TStep>['step'], isReady: !needsGoogle || ready, isOnline }
 }
 
 /** Opens the popup now, inside the click, unless a usable token is held. Returns whether no popup was needed. */
@@ -107,3 +144,5 @@ function startAuthorization(broker: TokenBroker, needsGoogle: boolean, token: { 
 }
 
 const serverNotReady = () => false
+const serverOnline = () => true
+const isOnlineNow = () => onlineManager.isOnline()

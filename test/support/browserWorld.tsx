@@ -1,9 +1,10 @@
 // A backup world in real Chromium: the MSW worker serves the GIS stand-in and emulates Drive and the app's server;
 // the real @react-oauth/google loads the stand-in; the wallet emulator encrypts for real.
-import { QueryClient } from '@tanstack/react-query'
+import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query'
 import { render } from '@testing-library/react'
 import { setupWorker } from 'msw/browser'
 import type { ReactNode } from 'react'
+import { inject } from 'vitest'
 import { portalAdapter } from '../../src/adapters/portalAdapter.js'
 import { WalletBackupProvider } from '../../src/components/WalletBackupProvider.js'
 import {
@@ -41,9 +42,10 @@ export function createBrowserWorld(options: { clientId?: string; backend?: Retur
   seen.urls.length = 0
   seen.authorizations.length = 0
   seen.secrets.length = 0
+  hostHandlerLog.length = 0
   const backend = options.backend ?? createWalletBackend()
   const wallet = createWalletEmulator({ clientId, backend })
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } })
+  const queryClient = hostQueryClient()
   const adapter = portalAdapter(wallet)
   const mount = (children: ReactNode, extra: { wallet?: typeof wallet; timeoutMs?: number } = {}) =>
     render(
@@ -63,6 +65,37 @@ export function createBrowserWorld(options: { clientId?: string; backend?: Retur
 }
 
 export type BrowserWorld = ReturnType<typeof createBrowserWorld>
+
+/**
+ * The `browser-hostile` project runs the same tests inside a host QueryClient whose defaults would break a naive
+ * flow (issue 19): mutations retried 3 times and thrown to error boundaries, queries retried 5 times, never fresh,
+ * collected at once, and global cache handlers that see every error. What those handlers saw is scanned for
+ * secrets like every other surface.
+ */
+declare module 'vitest' {
+  export interface ProvidedContext {
+    hostQueryClient: 'default' | 'hostile'
+  }
+}
+
+export const hostile = inject('hostQueryClient') === 'hostile'
+export const hostHandlerLog: string[] = []
+
+function hostQueryClient(): QueryClient {
+  if (!hostile) return new QueryClient({ defaultOptions: { queries: { retry: false } } })
+  // The first two arguments: (error | data, variables) for mutations, (error | data, query) for queries.
+  const record = (where: string) => (first: unknown, second: unknown) => {
+    hostHandlerLog.push(`${where}: ${deepJson(first)} ${deepJson(second instanceof Object && 'queryKey' in second ? (second as unknown as { state: unknown }).state : second)}`)
+  }
+  return new QueryClient({
+    defaultOptions: {
+      mutations: { retry: 3, retryDelay: 1, throwOnError: true },
+      queries: { retry: 5, retryDelay: 1, staleTime: 0, gcTime: 0, throwOnError: true },
+    },
+    mutationCache: new MutationCache({ onError: record('mutationCache.onError'), onSuccess: record('mutationCache.onSuccess') }),
+    queryCache: new QueryCache({ onError: record('queryCache.onError'), onSuccess: record('queryCache.onSuccess') }),
+  })
+}
 
 /** The secrets of this world: every cipherText the server saw, every key file's content, every access token. */
 export function secretsOf(w: BrowserWorld): string[] {
@@ -87,6 +120,7 @@ export function exposedSurfaces(w: BrowserWorld): Record<string, string> {
     localStorage: storage(localStorage),
     sessionStorage: storage(sessionStorage),
     requestUrls: seen.urls.join('\n'),
+    hostCacheHandlers: hostHandlerLog.join('\n'),
   }
 }
 
@@ -105,6 +139,19 @@ export function captureConsole() {
     lines,
     restore: () => levels.forEach((l, i) => (console[l] = originals[i]!)),
   }
+}
+
+/** Errors with their own fields and causes, cycles cut: what a host's logger or error tracker would keep. */
+function deepJson(v: unknown): string {
+  const seenObjects = new WeakSet<object>()
+  return JSON.stringify(v, (_k, value: unknown) => {
+    if (value instanceof Error) return { ...value, name: value.name, message: value.message, cause: value.cause }
+    if (value && typeof value === 'object') {
+      if (seenObjects.has(value)) return '[cycle]'
+      seenObjects.add(value)
+    }
+    return value
+  }) ?? String(v)
 }
 
 function safeJson(v: unknown): string {
