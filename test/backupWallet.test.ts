@@ -245,6 +245,19 @@ describe('backupWallet: what it stores', () => {
     expect(falses(w)).toBe(1)
   })
 
+  test('every upload slower than the timeout: each lands late, and the rollback still leaves the previous backup standing', async () => {
+    const w = createWorld({ timeoutMs: 150, tries: 2 })
+    await w.backup()
+    const good = w.share.rows()[0]!
+    // Every POST (the upload's tries and the rollback's restores) reaches the server only after the client gave up.
+    w.share.faults.set('share.post', { delayMs: 400 })
+    await expect(w.backup()).rejects.toMatchObject({ code: 'SHARE_UPLOAD_FAILED' })
+    w.share.faults.clear()
+    await expect.poll(() => w.share.inFlight(), { timeout: 5_000 }).toBe(0)
+    expect(w.share.rows()[0]).toMatchObject({ cipherText: good.cipherText, keyVersion: good.keyVersion })
+    await expect(w.newDevice().recover()).resolves.toMatchObject({ address: w.wallet.address })
+  })
+
   test('pruning keeps the key of the record the server holds, even when that record is older than ours', async () => {
     const w = createWorld()
     await w.backup()
