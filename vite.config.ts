@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
+import type { Plugin } from 'vite'
+import type { BrowserCommand } from 'vitest/node'
 import react from '@vitejs/plugin-react'
 import dts from 'vite-plugin-dts'
 import { playwright } from '@vitest/browser-playwright'
@@ -16,12 +19,35 @@ const external = [
   /^msw($|\/)/,
 ]
 
+// The optional stylesheet ships as written (`react-mpc-backup/styles.css`): apps' bundlers minify it. Library builds
+// only; Storybook drops `build.lib` and imports the source file itself.
+function stylesheet(): Plugin {
+  let isLib = false
+  return {
+    name: 'react-mpc-backup:styles',
+    apply: 'build',
+    configResolved: (config) => void (isLib = Boolean(config.build.lib)),
+    generateBundle() {
+      if (isLib) this.emitFile({ type: 'asset', fileName: 'styles.css', source: readFileSync(new URL('./src/styles.css', import.meta.url)) })
+    },
+  }
+}
+
+/** Browser command: emulate the OS media preferences (colour scheme, reduced motion) for the test's page. */
+const emulateMedia: BrowserCommand<[media: { colorScheme?: 'light' | 'dark' | null; reducedMotion?: 'reduce' | 'no-preference' | null }]> = async (
+  ctx,
+  media,
+) => {
+  await ctx.page.emulateMedia(media)
+}
+
 // Vitest mutates the browser config object, so each project gets its own.
 const chromium = () => playwright({ launchOptions: chromiumLaunchOptions() })
 
 export default defineConfig({
   plugins: [
     react(),
+    stylesheet(),
     dts({
       include: ['src'],
       exclude: ['src/server', '**/*.test.ts', '**/*.test.tsx'],
@@ -74,6 +100,19 @@ export default defineConfig({
             headless: true,
             provider: chromium(),
             instances: [{ browser: 'chromium' }],
+            commands: { emulateMedia },
+            expect: {
+              toMatchScreenshot: {
+                // Anti-aliased pixels are ignored (pixelmatch's default) and up to 1% of pixels may differ; the colour
+                // threshold is low enough that a shade change (#1d4ed8 -> #1e40af) fails, which 0.1 lets pass.
+                comparatorName: 'pixelmatch',
+                comparatorOptions: { threshold: 0.05, allowedMismatchedPixelRatio: 0.01 },
+                // The baselines are committed and double as the README's pictures of each state. Failure diffs go
+                // to .vitest-attachments/ (ignored).
+                resolveScreenshotPath: ({ arg, browserName, platform, ext, root }) =>
+                  `${root}/docs/screenshots/${arg}-${browserName}-${platform}${ext}`,
+              },
+            },
           },
         },
       },

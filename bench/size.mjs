@@ -1,4 +1,5 @@
-// Bundle size of the client entry (min+gzip, peers external) and a tree-shaking check. Prints ratios against goals.
+// Bundle size of the client entry (min+gzip, peers external), a tree-shaking check, and the optional stylesheet.
+// Prints ratios against goals.
 import { build } from 'vite'
 import { minifySync } from 'rolldown/experimental'
 import { gzipSync } from 'node:zlib'
@@ -58,3 +59,11 @@ const missing = Object.values(markers).filter((m) => !norm(full.code).includes(m
 if (missing.length) throw new Error(`size: tree-shaking markers not found in the full entry: ${missing.join(', ')}`)
 const leaked = Object.entries(markers).filter(([, m]) => norm(hookOnly.code).includes(m)).map(([name]) => name)
 console.log(`size.treeShaking ${leaked.length === 0 ? 'ok' : 'LEAK'}: importing only useWalletBackup pulls ${leaked.length ? leaked.join(', ') + ' code' : 'no component, recovery or status code'}`)
+
+// The optional stylesheet as an app's bundler ships it: minified (Lightning CSS, Vite's CSS minifier), gzipped.
+const { transform } = await import('lightningcss')
+const { readFileSync } = await import('node:fs')
+const css = transform({ filename: 'styles.css', code: readFileSync(join(root, 'src/styles.css')), minify: true }).code
+const cssGz = gz(css)
+const cssGoal = 1.5 * 1024
+console.log(`size.styles.minGzip ${cssGz} B = ${(cssGz / cssGoal).toFixed(2)} x goal (goal <= 1.00, 1.5 kB; ${css.length} B minified)`)

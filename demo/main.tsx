@@ -2,6 +2,8 @@
 // worker, the wallet provider by the wallet emulator; the share API is the real server (SQLite) behind /api.
 // With VITE_GOOGLE_CLIENT_ID set, the real Google script and Drive are used instead (see demo/README.md).
 import { setupWorker } from 'msw/browser'
+// The kit's optional stylesheet, imported as an app would: `import 'react-mpc-backup/styles.css'`.
+import '../src/styles.css'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { createGoogleEmulator, type GoogleEmulator } from '../src/testing/index.js'

@@ -54,7 +54,9 @@ describe('the packed package', () => {
   test('arethetypeswrong finds the types of every entry point resolving (ESM-only profile)', async () => {
     // ESM-only by design (`"type": "module"`, no `require` condition): the esm-only profile skips the CJS and
     // node10 resolutions, and everything else must be green.
-    const { code, output } = await cli(bin('attw'), ['--pack', '.', '--profile', 'esm-only', '--format', 'json'])
+    // The stylesheet is not a module TypeScript can resolve (attw reports every CSS export as "Resolution failed");
+    // the next test checks that it is built and published.
+    const { code, output } = await cli(bin('attw'), ['--pack', '.', '--profile', 'esm-only', '--exclude-entrypoints', './styles.css', '--format', 'json'])
     expect(code, output).toBe(0)
     const report = JSON.parse(output.slice(output.indexOf('{'))) as {
       analysis: { entrypoints: Record<string, unknown>; problems?: unknown[] }
@@ -70,6 +72,13 @@ describe('the packed package', () => {
     }
     const targets = Object.values(pkg.exports).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t)))
     for (const t of [...targets, ...Object.values(pkg.bin)]) expect(existsSync(join(pkgDir, t)), t).toBe(true)
+  })
+
+  test('the stylesheet is published as written, and is the only file marked as having side effects', () => {
+    const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { exports: Record<string, unknown>; sideEffects: unknown }
+    expect(pkg.exports['./styles.css']).toBe('./dist/styles.css')
+    expect(pkg.sideEffects).toEqual(['./dist/styles.css'])
+    expect(readFileSync(join(pkgDir, 'dist', 'styles.css'), 'utf8')).toBe(readFileSync(join(root, 'src', 'styles.css'), 'utf8'))
   })
 
   test("every built hook and component module keeps its 'use client' banner; core and testing modules have none", () => {

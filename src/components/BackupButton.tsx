@@ -42,6 +42,8 @@ export const BackupButton = forwardRef<HTMLButtonElement, BackupButtonProps>(fun
     <FlowButton
       ref={ref}
       {...props}
+      // What react-mpc-backup/styles.css keys on; always rendered (after the props, so it cannot be lost).
+      data-rmb="backup-button"
       step={flow.step}
       isReady={flow.isReady}
       isOnline={flow.isOnline}

@@ -40,6 +40,8 @@ export const RecoverButton = forwardRef<HTMLButtonElement, RecoverButtonProps>(f
     <FlowButton
       ref={ref}
       {...props}
+      // What react-mpc-backup/styles.css keys on; always rendered (after the props, so it cannot be lost).
+      data-rmb="recover-button"
       step={flow.step}
       isReady={flow.isReady}
       isOnline={flow.isOnline}

@@ -1,0 +1,189 @@
+// The kit without react-mpc-backup/styles.css (this file never imports it): every state renders the DOM it rendered
+// before the stylesheet existed, plus one attribute.
+//
+// Why `data-rmb` is the only addition: the stylesheet keys on what the components already rendered (data-state,
+// aria-busy, data-disabled-reason, data-error-code, the live region right after the button), and needs one more hook
+// only to know *which* component an element is, so it never styles an app's own [data-state] elements. Everything
+// else it does (spinner, icons, showing the error message) is CSS on those existing attributes.
+//
+// The expected markup (support/unstyledDom.expected.json) was serialized from the components at 37dab29, the commit
+// before `data-rmb` (the offline state, added later by issue 19, from main at a611c26, also before `data-rmb`; ids
+// normalized, since useId values depend on render order). The test removes exactly the `data-rmb` attribute, checks
+// its value, and compares the rest character for character.
+import { QueryClient } from '@tanstack/react-query'
+import { cleanup, render } from '@testing-library/react'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { userEvent } from 'vitest/browser'
+import { portalAdapter } from '../src/adapters/portalAdapter.js'
+import { BackupButton } from '../src/components/BackupButton.js'
+import { BackupStatus } from '../src/components/BackupStatus.js'
+import { RecoverButton } from '../src/components/RecoverButton.js'
+import { WalletBackupProvider } from '../src/components/WalletBackupProvider.js'
+import { createWalletEmulator } from '../src/testing/index.js'
+import { createBrowserWorld, GOOGLE_CLIENT_ID, worker } from './support/browserWorld.js'
+import expected from './support/unstyledDom.expected.json'
+
+beforeAll(() => worker.start({ quiet: true, onUnhandledRequest: 'error' }))
+afterAll(() => worker.stop())
+afterEach(() => cleanup())
+
+/** What the browser does when the connection drops (as test/offline.browser.test.tsx does it). */
+function goOffline() {
+  Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false })
+  window.dispatchEvent(new Event('offline'))
+}
+function goOnline() {
+  delete (navigator as { onLine?: boolean }).onLine
+  window.dispatchEvent(new Event('online'))
+}
+
+/** A part's markup with React's generated ids replaced by stable names (first seen = id-1, ...). */
+function serialize(part: Element): string {
+  const ids = new Map<string, string>()
+  return part.innerHTML.replace(/ (id|aria-describedby)="([^"]*)"/g, (_, name: string, value: string) => {
+    if (!ids.has(value)) ids.set(value, `id-${ids.size + 1}`)
+    return ` ${name}="${ids.get(value)}"`
+  })
+}
+
+/**
+ * Records each distinct state a part goes through (keyed by data-state and data-disabled-reason) with its markup,
+ * from every DOM change while the flow runs: React commits a state in one task, so each state is seen whole.
+ */
+function recordStates(testId: string, component: string) {
+  const states = new Map<string, string>()
+  const take = () => {
+    const part = document.querySelector(`[data-testid="${testId}"]`)
+    const el = part?.firstElementChild
+    if (!part || !el) return
+    const reason = el.getAttribute('data-disabled-reason')
+    const key = `${el.getAttribute('data-state')}${reason ? `/${reason}` : ''}`
+    // The one addition: present, with this component's name; then removed for the comparison.
+    expect(el.getAttribute('data-rmb'), key).toBe(component)
+    const copy = part.cloneNode(true) as Element
+    copy.firstElementChild!.removeAttribute('data-rmb')
+    states.set(key, serialize(copy))
+  }
+  const observer = new MutationObserver(take)
+  observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true })
+  return {
+    states,
+    stop: () => {
+      take()
+      observer.disconnect()
+      return Object.fromEntries(states)
+    },
+  }
+}
+
+const { error: backupErrorExpected, ...backupExpected } = expected.backup
+
+const HOLD = { delayMs: 60 }
+
+describe('without the stylesheet, the components render what they rendered before it existed (plus data-rmb)', () => {
+  test('BackupButton and BackupStatus in every state of a backup; RecoverButton in every state of a recovery', async () => {
+    const w = createBrowserWorld()
+    // Each step lasts long enough to be its own commit.
+    w.google.faults.set('gis.script', HOLD)
+    w.google.faults.set('gis.token', HOLD)
+    w.wallet.faults.backup = HOLD
+    w.share.faults.set('share.post', HOLD, { times: 1 })
+    w.wallet.faults.notify = HOLD
+    const button = recordStates('backup', 'backup-button')
+    const status = recordStates('status', 'backup-status')
+    const view = w.mount(
+      <>
+        <div data-testid="backup">
+          <BackupButton />
+        </div>
+        <div data-testid="status">
+          <BackupStatus />
+        </div>
+      </>,
+    )
+    const el = document.querySelector('[data-testid="backup"] button') as HTMLButtonElement
+    await expect.poll(() => el.disabled, { timeout: 5000 }).toBe(false)
+    await userEvent.click(el)
+    await expect.poll(() => el.getAttribute('data-state'), { timeout: 5000 }).toBe('success')
+    await expect.poll(() => status.states.has('backedUp'), { timeout: 5000 }).toBe(true)
+    const backupSeen = button.stop()
+    const statusSeen = status.stop()
+    view.unmount()
+
+    // Recovery on a fresh device of the same wallet, from the backup just made.
+    const device = createWalletEmulator({ clientId: w.clientId, backend: w.backend, createWallet: false })
+    device.faults.recover = HOLD
+    device.faults.backup = HOLD
+    device.faults.notify = HOLD
+    w.share.faults.set('share.get', HOLD, { times: 1 })
+    w.google.faults.set('gis.script', HOLD, { times: 1 })
+    const recover = recordStates('recover', 'recover-button')
+    render(
+      <WalletBackupProvider
+        wallet={portalAdapter(device)}
+        googleClientId={GOOGLE_CLIENT_ID}
+        server={{ baseURL: '/api' }}
+        clientId={w.clientId}
+        queryClient={new QueryClient()}
+      >
+        <div data-testid="recover">
+          <RecoverButton />
+        </div>
+      </WalletBackupProvider>,
+    )
+    const rb = document.querySelector('[data-testid="recover"] button') as HTMLButtonElement
+    await expect.poll(() => rb.disabled, { timeout: 5000 }).toBe(false)
+    await userEvent.click(rb)
+    await expect.poll(() => rb.getAttribute('data-state'), { timeout: 5000 }).toBe('success')
+    const recoverSeen = recover.stop()
+
+    expect(backupSeen).toEqual(backupExpected)
+    expect(statusSeen).toEqual(expected.status)
+    expect(recoverSeen).toEqual(expected.recover)
+  })
+
+  test('BackupButton after a failure: the error code on the button, the short message in the live region', async () => {
+    const w = createBrowserWorld()
+    w.share.faults.set('share.post', { status: 500 })
+    const button = recordStates('backup', 'backup-button')
+    w.mount(
+      <div data-testid="backup">
+        <BackupButton />
+      </div>,
+    )
+    const el = document.querySelector('[data-testid="backup"] button') as HTMLButtonElement
+    await expect.poll(() => el.disabled, { timeout: 5000 }).toBe(false)
+    await userEvent.click(el)
+    await expect.poll(() => el.getAttribute('data-state'), { timeout: 5000 }).toBe('error')
+    const seen = button.stop()
+    expect(seen.error).toBe(backupErrorExpected)
+  })
+
+  test('BackupButton and BackupStatus while the browser is offline (issue 19; markup of main at a611c26)', async () => {
+    const w = createBrowserWorld()
+    const button = recordStates('backup', 'backup-button')
+    const status = recordStates('status', 'backup-status')
+    w.mount(
+      <>
+        <div data-testid="backup">
+          <BackupButton />
+        </div>
+        <div data-testid="status">
+          <BackupStatus />
+        </div>
+      </>,
+    )
+    const el = document.querySelector('[data-testid="backup"] button') as HTMLButtonElement
+    await expect.poll(() => el.disabled, { timeout: 5000 }).toBe(false)
+    await expect.poll(() => status.states.has('none'), { timeout: 5000 }).toBe(true)
+    try {
+      goOffline()
+      await expect.poll(() => el.getAttribute('data-disabled-reason'), { timeout: 5000 }).toBe('offline')
+    } finally {
+      goOnline()
+    }
+    const seen = button.stop()
+    expect({ 'idle/offline': seen['idle/offline'] }).toEqual(expected.offline)
+    status.stop()
+  })
+})
