@@ -262,8 +262,9 @@ describe('backupWallet: what it stores', () => {
     const w = createWorld()
     await w.backup()
     const good = w.share.rows()[0]!
-    // While our backup is being confirmed, an older device's write puts the previous record back on the server.
-    w.wallet.faults.notify = { delayMs: 100, times: 1 }
+    // Right after our upload lands, an older device's write puts the previous record back on the server (the server
+    // answers reads a little late, so the flow's re-read sees that write).
+    w.share.faults.set('share.get', { delayMs: 200 })
     const ours = w.backup()
     await expect.poll(() => w.share.rows()[0]?.keyVersion).not.toBe(good.keyVersion)
     const { storedAt: _readAt, ...row } = good

@@ -146,14 +146,20 @@ export async function storeNewBackup(
     abortCheck(signal)
 
     params.onStep?.('notifying')
+    // What the server holds now, read beside the notify: pruning must spare its key (see pruneOldKeys).
+    const serverNow = drive ? settle(shareApi.get(clientId, method, { signal })) : undefined
     try {
       await wallet.notifyStored(true)
     } catch (cause) {
       throw new NotifyFailed('Could not tell the wallet the share was stored.', { step: 'notify', cause })
     }
 
-    // Off the critical path: older key files are only clutter now, and a later backup prunes whatever is left.
-    if (drive) void pruneOldKeys(drive, shareApi, clientId, method, keyVersion)
+    if (drive && serverNow) {
+      // The read is waited for (briefly), so no request of this backup is still travelling once it has resolved.
+      const read = await Promise.race([serverNow, new Promise<undefined>((r) => setTimeout(r, PRUNE_READ_WAIT_MS))])
+      // Off the critical path: older key files are only clutter now, and a later backup prunes whatever is left.
+      if (read?.ok) void pruneOldKeys(drive, clientId, keyVersion, read.value?.keyVersion)
+    }
     return { backupMethod: method, storedAt: uploaded.value.storedAt, keyVersion }
   } catch (error) {
     const typed = toBackupError(error, signal)
@@ -265,14 +271,17 @@ async function restorePrevious(
   return false
 }
 
+/** How long a confirmed backup waits for its re-read of the server before it skips pruning this time. */
+const PRUNE_READ_WAIT_MS = 1_000
+
 /**
- * Deletes key files older than the backup just confirmed, but never the key of the record the server holds now:
- * a rollback elsewhere, or an older device's write, may have put an older record back after our upload.
+ * Deletes key files older than the backup just confirmed, but never the key of the record the server holds now
+ * (`serverKeyVersion`, read after our upload): a rollback elsewhere, or an older device's write, may have put an
+ * older record back after our upload.
  */
-async function pruneOldKeys(drive: DriveKeyStore, shareApi: ShareApi, clientId: string, method: string, keep: string) {
+async function pruneOldKeys(drive: DriveKeyStore, clientId: string, keep: string, serverKeyVersion: string | number | null | undefined) {
   try {
-    const current = await shareApi.get(clientId, method)
-    const held = current?.keyVersion === undefined || current.keyVersion === null ? undefined : String(current.keyVersion)
+    const held = serverKeyVersion === undefined || serverKeyVersion === null ? undefined : String(serverKeyVersion)
     // Only versions older than both ours and the server's: a newer file may belong to a backup running right now.
     const floor = held !== undefined && held < keep ? held : keep
     const prefix = keyFilePrefix(clientId)
