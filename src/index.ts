@@ -26,6 +26,8 @@ export {
   GooglePopupBlocked,
   GooglePopupClosed,
   GoogleScopeDenied,
+  GoogleScriptUnavailable,
+  GoogleSetupError,
   GoogleTokenExpired,
   KeyNotFound,
   NotifyFailed,

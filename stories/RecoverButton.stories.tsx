@@ -1,8 +1,19 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
 import { expect } from 'storybook/test'
 import { RecoverButton } from '../src/components/RecoverButton.js'
-import { failsWith, readyButton, shows } from './support/play.js'
-import { HOLD_MS, registerHandlers, seedBackup, SCRIPT_DELAY_MS, worldLoader, worldOf, WorldProvider } from './support/storyWorld.js'
+import { failsWith, readyButton, scriptUnavailable, shows } from './support/play.js'
+import {
+  HOLD_MS,
+  registerHandlers,
+  registerMissingRoute,
+  seedBackup,
+  SCRIPT_DELAY_MS,
+  worldLoader,
+  worldOf,
+  WorldProvider,
+  WRONG_BASE_URL,
+  type StoryProviderProps,
+} from './support/storyWorld.js'
 
 const IDLE = 'Recover wallet'
 const FAILED = 'Recovery failed. Try again'
@@ -26,7 +37,7 @@ const meta = {
     (Story, context) => {
       const world = worldOf(context)
       return (
-        <WorldProvider world={world} wallet={world.newDevice}>
+        <WorldProvider world={world} wallet={world.newDevice} {...(context.parameters['provider'] as StoryProviderProps | undefined)}>
           <Story />
         </WorldProvider>
       )
@@ -188,5 +199,47 @@ export const KeyNotFound: Story = {
   play: async ({ canvas, userEvent }) => {
     await userEvent.click(await readyButton(canvas, IDLE))
     await failsWith(canvas, FAILED, 'KEY_NOT_FOUND')
+  },
+}
+
+/**
+ * Google's script is blocked (an ad blocker, a Content-Security-Policy, offline): instead of "Loading…" forever the
+ * button shows `GoogleScriptUnavailable` and a click loads the script again (it loads this time).
+ */
+export const GoogleScriptUnavailable: Story = {
+  beforeEach: (context) => worldOf(context).google.faults.set('gis.script', { networkError: true }, { times: 1 }),
+  play: async ({ canvas, userEvent }) => {
+    await userEvent.click(await scriptUnavailable(canvas))
+    await expect(await readyButton(canvas, IDLE)).toHaveAttribute('data-ready')
+  },
+}
+
+/** The Drive API is not enabled in the Cloud project of the OAuth client: a setup error that says what to enable. */
+export const DriveApiDisabled: Story = {
+  beforeEach: (context) => worldOf(context).google.setDriveApiEnabled(false),
+  play: async ({ canvas, userEvent }) => {
+    await userEvent.click(await readyButton(canvas, IDLE))
+    await failsWith(canvas, FAILED, 'GOOGLE_SETUP_INVALID')
+    await expect(canvas.getByRole('status')).toHaveTextContent('Enable the Google Drive API')
+  },
+}
+
+/** A token with drive.file only (Google answers 403 insufficientScopes on the app data folder). */
+export const InsufficientScopes: Story = {
+  beforeEach: (context) => worldOf(context).google.faults.set('drive.get', { status: 403, reason: 'insufficientScopes' }),
+  play: async ({ canvas, userEvent }) => {
+    await userEvent.click(await readyButton(canvas, IDLE))
+    await failsWith(canvas, FAILED, 'GOOGLE_SCOPE_DENIED')
+  },
+}
+
+/** `server.baseURL` points where the app has no route: a fetch failure naming the URL, never "no backup". */
+export const WrongServerUrl: Story = {
+  parameters: { provider: { baseURL: WRONG_BASE_URL } },
+  beforeEach: (context) => registerMissingRoute(context),
+  play: async ({ canvas, userEvent }) => {
+    await userEvent.click(await readyButton(canvas, IDLE))
+    await failsWith(canvas, FAILED, 'SHARE_FETCH_FAILED')
+    await expect(canvas.getByRole('status')).toHaveTextContent(`${WRONG_BASE_URL}/clients/`)
   },
 }

@@ -21,6 +21,8 @@ describe('export surface', () => {
       'GooglePopupBlocked',
       'GooglePopupClosed',
       'GoogleScopeDenied',
+      'GoogleScriptUnavailable',
+      'GoogleSetupError',
       'GoogleTokenExpired',
       'KeyNotFound',
       'NotifyFailed',
@@ -95,7 +97,7 @@ describe('export surface', () => {
     const errorNames = Object.entries(client)
       .filter(([, v]) => typeof v === 'function' && v.prototype instanceof client.BackupError)
       .map(([k]) => k)
-    expect(errorNames.length).toBe(19)
+    expect(errorNames.length).toBe(21)
     for (const name of errorNames) {
       const Ctor = (client as unknown as Record<string, new (m: string) => Error>)[name]!
       expect(new Ctor('x').name, name).toBe(name)

@@ -5,9 +5,11 @@
 // request URL. The run writes docs/FAULTS.md, cell by cell.
 import { QueryClient } from '@tanstack/react-query'
 import { cleanup, screen } from '@testing-library/react'
+import { http, HttpResponse } from 'msw'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { commands, userEvent } from 'vitest/browser'
 import type { BackupError } from '../src/core/errors.js'
+import { useBackupStatus } from '../src/hooks/useBackupStatus.js'
 import { useWalletBackup } from '../src/hooks/useWalletBackup.js'
 import { useWalletRecovery } from '../src/hooks/useWalletRecovery.js'
 import { createWalletEmulator, type WalletEmulator } from '../src/testing/index.js'
@@ -16,7 +18,7 @@ import { captureConsole, createBrowserWorld, exposedSurfaces, hostHandlerLog, ho
 beforeAll(() => worker.start({ quiet: true, onUnhandledRequest: 'error' }))
 afterEach(() => cleanup())
 
-type Flow = 'backup' | 'recovery'
+type Flow = 'backup' | 'recovery' | 'status'
 type Api = { abort?: () => void }
 
 function BackupUnderTest({ api }: { api: Api }) {
@@ -55,9 +57,12 @@ type Cell = {
   /** Whether the wallet made a share before the fault (then it must hear `false` exactly once). */
   generated: boolean
   timeoutMs?: number
+  /** The app's server as the flow under test is configured with (a wrong one, say). */
+  baseURL?: string
 }
 
 const TIMEOUT_MS = 800
+const WRONG_BASE = '/wrong-api'
 const slow = { delayMs: 2500 }
 const waitStep = async (step: string) =>
   expect.poll(() => document.querySelector('button')?.getAttribute('data-state'), { timeout: 5000 }).toBe(step)
@@ -65,6 +70,8 @@ const waitStep = async (step: string) =>
 const backupCells: Cell[] = [
   { flow: 'backup', step: 'authorize', fault: 'popup blocked', arm: ({ w }) => w.google.consent.next('popupBlocked'), code: 'GOOGLE_POPUP_BLOCKED', generated: false },
   { flow: 'backup', step: 'authorize', fault: 'popup closed', arm: ({ w }) => w.google.consent.next('close'), code: 'GOOGLE_POPUP_CLOSED', generated: false },
+  // Google shows origin_mismatch inside its popup only; the page hears popup_closed once the user closes it.
+  { flow: 'backup', step: 'authorize', fault: 'page origin not authorized (origin_mismatch)', arm: ({ w }) => w.google.consent.next('originMismatch'), code: 'GOOGLE_POPUP_CLOSED', generated: false },
   { flow: 'backup', step: 'authorize', fault: 'scope denied (unticked)', arm: ({ w }) => w.google.consent.next('dropScope'), code: 'GOOGLE_SCOPE_DENIED', generated: false },
   { flow: 'backup', step: 'authorize', fault: 'consent denied', arm: ({ w }) => w.google.consent.next('deny'), code: 'GOOGLE_SCOPE_DENIED', generated: false },
   { flow: 'backup', step: 'authorize', fault: 'network down (token endpoint)', arm: ({ w }) => w.google.faults.set('gis.token', { networkError: true }), code: 'GOOGLE_POPUP_BLOCKED', generated: false },
@@ -73,6 +80,8 @@ const backupCells: Cell[] = [
   { flow: 'backup', step: 'generate', fault: 'empty cipherText', arm: ({ device }) => void (device.faults.backup = { returnValue: { cipherText: '' } }), code: 'WALLET_BACKUP_FAILED', generated: true },
   { flow: 'backup', step: 'generate', fault: 'abort', arm: ({ device }) => void (device.faults.backup = { delayMs: 600, times: 1 }), during: async ({ api }) => (await waitStep('generating'), api.abort!()), code: 'ABORTED', generated: true },
   ...driveWriteCells('backup'),
+  // The backup reads the server's current record (what a rollback would put back) while the wallet works.
+  { flow: 'backup', step: 'record read', fault: 'wrong baseURL (route 404)', arm: routeMissing, baseURL: WRONG_BASE, code: 'SHARE_FETCH_FAILED', name: 'ShareFetchFailed', generated: true },
   { flow: 'backup', step: 'upload', fault: 'network down', arm: ({ w }) => w.share.faults.set('share.post', { networkError: true }), code: 'SHARE_UPLOAD_FAILED', generated: true },
   { flow: 'backup', step: 'upload', fault: '500', arm: ({ w }) => w.share.faults.set('share.post', { status: 500 }), code: 'SHARE_UPLOAD_FAILED', generated: true },
   { flow: 'backup', step: 'upload', fault: '503', arm: ({ w }) => w.share.faults.set('share.post', { status: 503 }), code: 'SHARE_UPLOAD_FAILED', generated: true },
@@ -106,6 +115,8 @@ function driveWriteCells(flow: Flow): Cell[] {
     c('token expired (401)', ({ w }) => w.google.faults.set('drive.create', { status: 401 }), 'GOOGLE_TOKEN_EXPIRED'),
     c('quota exceeded', ({ w }) => w.google.faults.set('drive.create', { status: 403, reason: 'storageQuotaExceeded' }), 'DRIVE_QUOTA_EXCEEDED'),
     c('scope missing (403)', ({ w }) => w.google.faults.set('drive.create', { status: 403, reason: 'insufficientPermissions' }), 'GOOGLE_SCOPE_DENIED'),
+    c('drive.file-only token (403 insufficientScopes)', ({ w }) => w.google.faults.set('drive.create', { status: 403, reason: 'insufficientScopes' }), 'GOOGLE_SCOPE_DENIED'),
+    c('Drive API disabled (403 accessNotConfigured)', disableDriveApi, 'GOOGLE_SETUP_INVALID', { name: 'GoogleSetupError' }),
     c('timeout', ({ w }) => w.google.faults.set('drive.create', slow), 'DRIVE_UNAVAILABLE', { timeoutMs: TIMEOUT_MS }),
   ]
 }
@@ -114,12 +125,15 @@ const recoveryCells: Cell[] = [
   { flow: 'recovery', step: 'authorize', fault: 'popup blocked', arm: ({ w }) => w.google.consent.next('popupBlocked'), code: 'GOOGLE_POPUP_BLOCKED', generated: false },
   { flow: 'recovery', step: 'authorize', fault: 'popup closed', arm: ({ w }) => w.google.consent.next('close'), code: 'GOOGLE_POPUP_CLOSED', generated: false },
   { flow: 'recovery', step: 'authorize', fault: 'scope denied (unticked)', arm: ({ w }) => w.google.consent.next('dropScope'), code: 'GOOGLE_SCOPE_DENIED', generated: false },
-  { flow: 'recovery', step: 'Drive read', fault: 'network down', arm: ({ w }) => w.google.faults.set('drive.list', { networkError: true }), code: 'DRIVE_UNAVAILABLE', generated: false },
-  { flow: 'recovery', step: 'Drive read', fault: '500', arm: ({ w }) => w.google.faults.set('drive.list', { status: 500 }), code: 'DRIVE_UNAVAILABLE', generated: false },
-  { flow: 'recovery', step: 'Drive read', fault: '503', arm: ({ w }) => w.google.faults.set('drive.list', { status: 503 }), code: 'DRIVE_UNAVAILABLE', generated: false },
-  { flow: 'recovery', step: 'Drive read', fault: '429', arm: ({ w }) => w.google.faults.set('drive.list', { status: 429, retryAfter: 0 }), code: 'DRIVE_RATE_LIMITED', generated: false },
-  { flow: 'recovery', step: 'Drive read', fault: 'token expired (401)', arm: ({ w }) => w.google.faults.set('drive.list', { status: 401 }), code: 'GOOGLE_TOKEN_EXPIRED', generated: false },
-  { flow: 'recovery', step: 'Drive read', fault: 'timeout', arm: ({ w }) => w.google.faults.set('drive.list', slow), code: 'DRIVE_UNAVAILABLE', generated: false, timeoutMs: TIMEOUT_MS },
+  // Recovery reads the key by the file id the server's record names (files.get).
+  { flow: 'recovery', step: 'Drive read', fault: 'network down', arm: ({ w }) => w.google.faults.set('drive.get', { networkError: true }), code: 'DRIVE_UNAVAILABLE', generated: false },
+  { flow: 'recovery', step: 'Drive read', fault: '500', arm: ({ w }) => w.google.faults.set('drive.get', { status: 500 }), code: 'DRIVE_UNAVAILABLE', generated: false },
+  { flow: 'recovery', step: 'Drive read', fault: '503', arm: ({ w }) => w.google.faults.set('drive.get', { status: 503 }), code: 'DRIVE_UNAVAILABLE', generated: false },
+  { flow: 'recovery', step: 'Drive read', fault: '429', arm: ({ w }) => w.google.faults.set('drive.get', { status: 429, retryAfter: 0 }), code: 'DRIVE_RATE_LIMITED', generated: false },
+  { flow: 'recovery', step: 'Drive read', fault: 'token expired (401)', arm: ({ w }) => w.google.faults.set('drive.get', { status: 401 }), code: 'GOOGLE_TOKEN_EXPIRED', generated: false },
+  { flow: 'recovery', step: 'Drive read', fault: 'timeout', arm: ({ w }) => w.google.faults.set('drive.get', slow), code: 'DRIVE_UNAVAILABLE', generated: false, timeoutMs: TIMEOUT_MS },
+  { flow: 'recovery', step: 'Drive read', fault: 'Drive API disabled (403 accessNotConfigured)', arm: disableDriveApi, code: 'GOOGLE_SETUP_INVALID', name: 'GoogleSetupError', generated: false },
+  { flow: 'recovery', step: 'Drive read', fault: 'drive.file-only token (403 insufficientScopes)', arm: ({ w }) => w.google.faults.set('drive.get', { status: 403, reason: 'insufficientScopes' }), code: 'GOOGLE_SCOPE_DENIED', generated: false },
   {
     flow: 'recovery',
     step: 'Drive read',
@@ -138,6 +152,7 @@ const recoveryCells: Cell[] = [
   { flow: 'recovery', step: 'share fetch', fault: '403', arm: ({ w }) => w.share.faults.set('share.get', { status: 403 }), code: 'SHARE_UNAUTHORIZED', generated: false },
   { flow: 'recovery', step: 'share fetch', fault: 'no share (404)', arm: ({ w }) => w.share.faults.set('share.get', { status: 404 }), code: 'SHARE_NOT_FOUND', generated: false },
   { flow: 'recovery', step: 'share fetch', fault: 'timeout', arm: ({ w }) => w.share.faults.set('share.get', slow), code: 'SHARE_FETCH_FAILED', generated: false, timeoutMs: TIMEOUT_MS },
+  { flow: 'recovery', step: 'share fetch', fault: 'wrong baseURL (route 404)', arm: routeMissing, baseURL: WRONG_BASE, code: 'SHARE_FETCH_FAILED', name: 'ShareFetchFailed', generated: false },
   { flow: 'recovery', step: 'share fetch', fault: 'abort', arm: ({ w }) => w.share.faults.set('share.get', { delayMs: 600 }, { times: 1 }), during: async ({ api }) => (await waitStep('reading'), api.abort!()), code: 'ABORTED', generated: false },
   { flow: 'recovery', step: 'recover', fault: 'wallet error', arm: ({ device }) => void (device.faults.recover = { error: { code: 'UNEXPECTED_ERROR' } }), code: 'RECOVERY_FAILED', generated: false },
   { flow: 'recovery', step: 'recover', fault: 'wallet busy (provider)', arm: ({ device }) => void (device.faults.recover = { error: { code: 'WALLET_MODIFICATION_ALREADY_IN_PROGRESS' } }), code: 'WALLET_BUSY', generated: false },
@@ -163,6 +178,17 @@ const recoveryCells: Cell[] = [
   { flow: 'recovery', step: 'any', fault: 'second tab holds the wallet', arm: holdLockInAnotherTab, code: 'WALLET_BUSY', generated: false },
 ]
 
+/** The Drive API switched off in the Cloud project, until the cell's clean-up switches it back on. */
+function disableDriveApi({ w, release }: Ctx) {
+  w.google.setDriveApiEnabled(false)
+  release.push(() => w.google.setDriveApiEnabled(true))
+}
+
+/** What the app's web server answers for a path it has no route for: a plain HTML 404 (Express, Vite, nginx). */
+function routeMissing() {
+  worker.use(http.all(`*${WRONG_BASE}/*`, ({ request }) => new HttpResponse(`<pre>Cannot ${request.method}</pre>`, { status: 404, headers: { 'content-type': 'text/html' } })))
+}
+
 /** Web Locks are per origin: a lock taken here is exactly what another tab of the app holding it looks like. */
 function holdLockInAnotherTab({ w, release }: Ctx) {
   let free!: () => void
@@ -174,10 +200,11 @@ function holdLockInAnotherTab({ w, release }: Ctx) {
 type Row = { cell: Cell; got: string; pass: boolean; note: string }
 const results: Row[] = []
 
-function mountFlow(w: BrowserWorld, flow: Flow, device: WalletEmulator, api: Api, timeoutMs?: number) {
+function mountFlow(w: BrowserWorld, flow: Flow, device: WalletEmulator, api: Api, timeoutMs?: number, baseURL?: string) {
   return w.mount(flow === 'backup' ? <BackupUnderTest api={api} /> : <RecoveryUnderTest api={api} />, {
     wallet: device,
     ...(timeoutMs ? { timeoutMs } : {}),
+    ...(baseURL ? { baseURL } : {}),
   })
 }
 
@@ -224,7 +251,7 @@ async function runCell(cell: Cell) {
     const falsesBefore = device.notifications.filter((n) => !n.success).length
     const postsBefore = w.share.requests.filter((r) => r.method === 'POST').length
     const api: Api = {}
-    const view = mountFlow(w, cell.flow, device, api, cell.timeoutMs)
+    const view = mountFlow(w, cell.flow, device, api, cell.timeoutMs, cell.baseURL)
     const ctx: Ctx = { w, device, api, unmount: () => view.unmount(), release }
     await cell.arm?.(ctx)
     await clickRun(cell.double)
@@ -234,6 +261,8 @@ async function runCell(cell: Cell) {
     expect(got).toBe(cell.code)
     if (cell.name) expect(error?.name).toBe(cell.name)
     if (status === 'error') expect(error).toHaveProperty('shortMessage')
+    // A route that does not exist is named, so the developer sees which URL to fix.
+    if (cell.baseURL) expect(error?.shortMessage).toContain(`${cell.baseURL}/clients/${w.clientId}/backup`)
 
     // The wallet heard `false` exactly once iff a share had been made.
     await new Promise((r) => setTimeout(r, 50))
@@ -290,9 +319,115 @@ describe('fault matrix: recovery', () => {
   test.each(recoveryCells.map((c) => [label(c), c] as const))('%s', async (_, cell) => runCell(cell), 20_000)
 })
 
+// Cells outside a mutation: Google's script that never loads (the button, not a run, shows the error) and the status
+// query under a wrong baseURL. Same table, same promise: typed error, nothing told to the wallet, a retry succeeds.
+const SCRIPT_TIMEOUT_MS = 400
+const SCRIPT_HANG_MS = 2000
+const setupCells: Cell[] = [
+  { flow: 'backup', step: 'Google script', fault: 'never loads (hangs past the timeout)', code: 'GOOGLE_SCRIPT_UNAVAILABLE', name: 'GoogleScriptUnavailable', generated: false },
+  { flow: 'backup', step: 'Google script', fault: 'blocked (ad blocker, CSP, offline): retry', code: 'GOOGLE_SCRIPT_UNAVAILABLE', name: 'GoogleScriptUnavailable', generated: false },
+  { flow: 'recovery', step: 'Google script', fault: 'never loads (hangs past the timeout)', code: 'GOOGLE_SCRIPT_UNAVAILABLE', name: 'GoogleScriptUnavailable', generated: false },
+  { flow: 'recovery', step: 'Google script', fault: 'blocked (ad blocker, CSP, offline): retry', code: 'GOOGLE_SCRIPT_UNAVAILABLE', name: 'GoogleScriptUnavailable', generated: false },
+  { flow: 'status', step: 'record read', fault: 'wrong baseURL (route 404)', baseURL: WRONG_BASE, code: 'SHARE_FETCH_FAILED', name: 'ShareFetchFailed', generated: false },
+]
+
+function ScriptUnderTest({ flow }: { flow: Flow }) {
+  const backup = useWalletBackup()
+  const recovery = useWalletRecovery()
+  const f = flow === 'backup' ? { ...backup, run: backup.backup } : { ...recovery, run: recovery.recover }
+  return (
+    <button
+      type="button"
+      onClick={f.googleError ? f.retryGoogle : f.run}
+      disabled={!f.isReady && !f.googleError}
+      data-state={f.googleError ? 'error' : f.step}
+      data-error-code={f.googleError?.code}
+      data-error-name={f.googleError?.name}
+      data-ready={f.isReady ? '' : undefined}
+    >
+      run
+    </button>
+  )
+}
+
+function StatusUnderTest() {
+  const q = useBackupStatus()
+  const error = q.error as BackupError | null
+  return <output data-state={q.data?.state ?? (q.isError ? 'error' : 'loading')} data-error-code={error?.code} data-message={error?.shortMessage} />
+}
+
+async function runSetupCell(cell: Cell) {
+  const w = createBrowserWorld()
+  const console_ = captureConsole()
+  try {
+    const setup = mountFlow(w, 'backup', w.wallet, {})
+    await clickRun()
+    expect((await outcome(w.queryClient)).status).toBe('success')
+    const address = w.wallet.address
+    setup.unmount()
+    const device = cell.flow === 'backup' ? w.wallet : createWalletEmulator({ clientId: w.clientId, backend: w.backend })
+    const falsesBefore = device.notifications.filter((n) => !n.success).length
+    let got = ''
+    if (cell.flow === 'status') {
+      routeMissing()
+      const view = w.mount(<StatusUnderTest />, { baseURL: WRONG_BASE })
+      const out = () => document.querySelector('output')
+      await expect.poll(() => out()?.getAttribute('data-state'), { timeout: 5000 }).toBe('error')
+      got = out()?.getAttribute('data-error-code') ?? ''
+      expect(out()?.getAttribute('data-message')).toContain(`${WRONG_BASE}/clients/${w.clientId}/backup`)
+      view.unmount()
+      // Fixed baseURL: the status is right.
+      w.mount(<StatusUnderTest />)
+      await expect.poll(() => out()?.getAttribute('data-state'), { timeout: 5000 }).toBe('backedUp')
+    } else {
+      // The script request hangs; the kit gives up after the timeout and offers a retry.
+      // (Chromium shares an in-flight script load between tags of the same URL: the hang must be over before the
+      // next cell mounts, hence a finite delay, waited out below.)
+      const hangs = cell.fault.startsWith('never')
+      const hangEnds = Date.now() + (hangs ? SCRIPT_HANG_MS : 0)
+      w.google.faults.set('gis.script', hangs ? { delayMs: SCRIPT_HANG_MS } : { networkError: true }, { times: 1 })
+      w.mount(<ScriptUnderTest flow={cell.flow} />, { wallet: device, googleScriptTimeoutMs: SCRIPT_TIMEOUT_MS })
+      const button = () => document.querySelector('button')!
+      await expect.poll(() => button().getAttribute('data-state'), { timeout: 5000 }).toBe('error')
+      got = button().getAttribute('data-error-code') ?? ''
+      expect(button().getAttribute('data-error-name')).toBe(cell.name)
+      expect(button().disabled).toBe(false)
+      if (hangs) {
+        // A load that ends late still counts: the button gets ready on its own.
+        await new Promise((r) => setTimeout(r, Math.max(0, hangEnds - Date.now()) + 100))
+      } else {
+        // Blocked: the click on the error state loads the script again, which works this time.
+        await userEvent.click(button())
+      }
+      await expect.poll(() => button().hasAttribute('data-ready'), { timeout: 5000 }).toBe(true)
+      expect(button().getAttribute('data-state')).toBe('idle')
+      await userEvent.click(button())
+      await expect.poll(() => button().getAttribute('data-state'), { timeout: 8000 }).toBe('success')
+      expect(device.address).toBe(address)
+    }
+    expect(got).toBe(cell.code)
+    expect(device.notifications.filter((n) => !n.success).length - falsesBefore, 'times the wallet heard false').toBe(0)
+    await currentBackupRecovers(w, address)
+    const secrets = secretsOf(w)
+    const surfaces = { ...exposedSurfaces(w), console: console_.lines.join('\n') }
+    for (const [where, text] of Object.entries(surfaces))
+      for (const secret of secrets) expect(text.includes(secret), `a secret reached ${where}`).toBe(false)
+    results.push({ cell, got, pass: true, note: '' })
+  } catch (e) {
+    results.push({ cell, got: '', pass: false, note: e instanceof Error ? e.message.split('\n')[0]!.slice(0, 120) : String(e) })
+    throw e
+  } finally {
+    console_.restore()
+  }
+}
+
+describe('fault matrix: setup (Google script, wrong server URL)', () => {
+  test.each(setupCells.map((c) => [label(c), c] as const))('%s', async (_, cell) => runSetupCell(cell), 20_000)
+})
+
 afterAll(async () => {
   await worker.stop()
-  const all = [...backupCells, ...recoveryCells]
+  const all = [...backupCells, ...recoveryCells, ...setupCells]
   // Only a full run rewrites the committed table: a filtered run (-t) would drop cells from it. The hostile-host run
   // asserts the same cells and must not overwrite the table of the default one.
   if (hostile || results.length !== all.length) return

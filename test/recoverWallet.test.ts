@@ -52,9 +52,11 @@ describe('recoverWallet: reading the key', () => {
     return { seen, stop: () => server.events.removeListener('request:start', record) }
   }
 
-  test('takes the key from the listing (a private app property): no per-file download', async () => {
+  test("reads the key by the file id the server's record names (a private app property): no listing, no download", async () => {
     const w = createWorld()
     await w.backup()
+    const [file] = w.google.files()
+    expect(w.share.rows()[0]).toMatchObject({ keyFileId: file!.id })
     const log = driveRequests()
     try {
       await expect(w.newDevice().recover()).resolves.toMatchObject({ address: w.wallet.address })
@@ -62,6 +64,21 @@ describe('recoverWallet: reading the key', () => {
       log.stop()
     }
     expect(log.seen.filter((r) => r.endsWith('?alt=media'))).toEqual([])
+    expect(log.seen[0]).toBe(`GET /drive/v3/files/${file!.id}`)
+  })
+
+  test('finds the key of an older record (no keyFileId) by listing', async () => {
+    const w = createWorld()
+    await w.backup()
+    const row = w.share.rows()[0]!
+    const { keyFileId: _dropped, ...old } = row
+    w.share.putRow(old)
+    const log = driveRequests()
+    try {
+      await expect(w.newDevice().recover()).resolves.toMatchObject({ address: w.wallet.address })
+    } finally {
+      log.stop()
+    }
     expect(log.seen[0]).toBe('GET /drive/v3/files')
   })
 

@@ -8,6 +8,7 @@ export type BackupButtonLabels = FlowLabels<WalletBackupStep>
 
 export const defaultBackupLabels: Required<BackupButtonLabels> = {
   loading: 'Loading Google sign-in…',
+  unavailable: 'Google sign-in unavailable. Retry',
   offline: 'Offline: connect to back up',
   idle: 'Back up wallet',
   authorizing: 'Waiting for Google…',
@@ -48,6 +49,8 @@ export const BackupButton = forwardRef<HTMLButtonElement, BackupButtonProps>(fun
       isReady={flow.isReady}
       isOnline={flow.isOnline}
       error={flow.error}
+      googleError={flow.googleError}
+      retryGoogle={flow.retryGoogle}
       start={flow.backup}
       labels={{ ...defaultBackupLabels, ...labels }}
       children={children as FlowButtonChildren}

@@ -4,7 +4,7 @@ import { Slot } from './Slot.js'
 
 export type FlowButtonChildren = ReactNode | ((step: string) => ReactNode)
 
-export type FlowLabels<S extends string> = Partial<Record<S | 'loading' | 'offline', string>>
+export type FlowLabels<S extends string> = Partial<Record<S | 'loading' | 'offline' | 'unavailable', string>>
 
 type FlowButtonProps<S extends string> = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children'> & {
   asChild?: boolean | undefined
@@ -17,6 +17,9 @@ type FlowButtonProps<S extends string> = Omit<ButtonHTMLAttributes<HTMLButtonEle
   error: { shortMessage?: string; code?: string } | null
   start: () => void
   labels: Required<FlowLabels<S>>
+  /** Google's script failed or timed out loading: the button shows the error and a click loads it again. */
+  googleError?: { shortMessage?: string; code?: string } | undefined
+  retryGoogle?: (() => void) | undefined
 }
 
 const visuallyHidden: CSSProperties = {
@@ -35,25 +38,35 @@ const busySteps = new Set(['authorizing', 'generating', 'storing', 'notifying', 
 
 /** The shared body of BackupButton and RecoverButton: one button, state as data attributes, a live region. */
 export const FlowButton = forwardRef<HTMLButtonElement, FlowButtonProps<string>>(function FlowButton(
-  { asChild, announce = true, children, step, isReady, isOnline = true, error, start, labels, onClick, disabled, ...rest },
+  { asChild, announce = true, children, step, isReady, isOnline = true, error, start, labels, onClick, disabled, googleError, retryGoogle, ...rest },
   ref,
 ) {
   const statusId = useId()
   const busy = busySteps.has(step)
+  const unavailable = !isReady && googleError !== undefined
   // A running flow keeps its own label: going offline mid-way ends it with the typed error of its step.
-  const disabledReason = !isReady ? 'google-loading' : !isOnline && !busy ? 'offline' : undefined
-  const label = disabledReason === 'google-loading' ? labels.loading : disabledReason === 'offline' ? labels.offline : labels[step]
-  const announcement = disabledReason
-    ? label
-    : step === 'error' && error?.shortMessage
-      ? `${labels.error}: ${error.shortMessage}`
-      : labels[step]
+  const disabledReason = unavailable ? undefined : !isReady ? 'google-loading' : !isOnline && !busy ? 'offline' : undefined
+  const label = unavailable
+    ? labels.unavailable
+    : disabledReason === 'google-loading'
+      ? labels.loading
+      : disabledReason === 'offline'
+        ? labels.offline
+        : labels[step]
+  const announcement = unavailable
+    ? `${labels.unavailable}: ${googleError.shortMessage ?? ''}`
+    : disabledReason
+      ? label
+      : step === 'error' && error?.shortMessage
+        ? `${labels.error}: ${error.shortMessage}`
+        : labels[step]
   const Comp = asChild ? Slot : 'button'
   const handleClick = (event: MouseEvent<HTMLButtonElement>) => {
     onClick?.(event)
     // The user's handler runs first and may cancel ours (Radix's composeEventHandlers).
-    if (event.defaultPrevented || busy || disabledReason) return
-    start()
+    if (event.defaultPrevented || busy) return
+    if (unavailable) retryGoogle?.()
+    else if (!disabledReason) start()
   }
   return (
     <>
@@ -65,9 +78,9 @@ export const FlowButton = forwardRef<HTMLButtonElement, FlowButtonProps<string>>
         disabled={disabled || disabledReason !== undefined}
         aria-busy={busy || undefined}
         aria-describedby={announce ? statusId : rest['aria-describedby']}
-        data-state={step}
+        data-state={unavailable ? 'error' : step}
         data-ready={isReady ? '' : undefined}
-        data-error-code={step === 'error' ? error?.code : undefined}
+        data-error-code={unavailable ? googleError.code : step === 'error' ? error?.code : undefined}
         data-disabled-reason={disabledReason}
       >
         {typeof children === 'function' ? children(step) : (children ?? label)}

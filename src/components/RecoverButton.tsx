@@ -8,6 +8,7 @@ export type RecoverButtonLabels = FlowLabels<WalletRecoveryStep>
 
 export const defaultRecoverLabels: Required<RecoverButtonLabels> = {
   loading: 'Loading Google sign-in…',
+  unavailable: 'Google sign-in unavailable. Retry',
   offline: 'Offline: connect to recover',
   idle: 'Recover wallet',
   authorizing: 'Waiting for Google…',
@@ -46,6 +47,8 @@ export const RecoverButton = forwardRef<HTMLButtonElement, RecoverButtonProps>(f
       isReady={flow.isReady}
       isOnline={flow.isOnline}
       error={flow.error}
+      googleError={flow.googleError}
+      retryGoogle={flow.retryGoogle}
       start={flow.recover}
       labels={{ ...defaultRecoverLabels, ...labels }}
       children={children as FlowButtonChildren}

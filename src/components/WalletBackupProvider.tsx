@@ -1,11 +1,11 @@
 'use client'
 import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/react-query'
 import { GoogleOAuthProvider, useGoogleLogin, useGoogleOAuth } from '@react-oauth/google'
-import { useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
+import { useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
 import { createShareApi, type ShareApiConfig } from '../core/createShareApi.js'
 import { createTokenBroker, type TokenBroker } from '../core/createTokenBroker.js'
 import { DRIVE_APPDATA_SCOPE } from '../core/driveKeyStore.js'
-import { BackupConfigError } from '../core/errors.js'
+import { BackupConfigError, GoogleScriptUnavailable } from '../core/errors.js'
 import type { WalletAdapter } from '../core/WalletAdapter.js'
 import type { RetryOptions } from '../core/withRetry.js'
 import { WalletBackupContext, type WalletBackupConfig } from '../hooks/WalletBackupContext.js'
@@ -25,6 +25,11 @@ export type WalletBackupProviderProps = {
   retry?: RetryOptions
   /** Per-request timeout for Drive and the server, in ms. Default 20 000. */
   timeoutMs?: number
+  /**
+   * How long Google's sign-in script may take to load before the buttons show `GoogleScriptUnavailable` (with a
+   * retry) instead of waiting forever. Default 15 000 ms.
+   */
+  googleScriptTimeoutMs?: number
   children?: ReactNode
 }
 
@@ -43,7 +48,7 @@ export function WalletBackupProvider(props: WalletBackupProviderProps) {
     () => createShareApi({ ...server, retry: server.retry ?? props.retry, timeoutMs: server.timeoutMs ?? props.timeoutMs }),
     // The axios instance or base URL identifies the endpoint; a new object literal each render must not matter.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [server.axios, server.baseURL, server.path, props.retry, props.timeoutMs],
+    [server.axios, server.baseURL, server.path, server.treat404AsNoBackup, props.retry, props.timeoutMs],
   )
   const config = useMemo<WalletBackupConfig>(
     () => ({
@@ -58,14 +63,22 @@ export function WalletBackupProvider(props: WalletBackupProviderProps) {
   )
 
   const needsGoogle = props.wallet.keyCustody === 'kit'
+  // Known only for the provider we render; under an app's own provider the timeout alone tells.
+  const [scriptFailed, setScriptFailed] = useState(false)
   let tree = (
     <WalletBackupContext.Provider value={config}>
-      {needsGoogle ? <GoogleTokenBridge broker={broker} /> : null}
+      {needsGoogle ? (
+        <GoogleScriptGate broker={broker} timeoutMs={props.googleScriptTimeoutMs ?? 15_000} firstLoadFailed={scriptFailed} />
+      ) : null}
       {props.children}
     </WalletBackupContext.Provider>
   )
   if (needsGoogle && !outerGoogle)
-    tree = <GoogleOAuthProvider clientId={props.googleClientId!}>{tree}</GoogleOAuthProvider>
+    tree = (
+      <GoogleOAuthProvider clientId={props.googleClientId!} onScriptLoadError={() => setScriptFailed(true)}>
+        {tree}
+      </GoogleOAuthProvider>
+    )
   const queryClient = props.queryClient ?? ownQueryClient
   if (queryClient) tree = <QueryClientProvider client={queryClient}>{tree}</QueryClientProvider>
   return tree
@@ -81,8 +94,31 @@ function useOptionalGoogleOAuth(): boolean {
   }
 }
 
+/**
+ * Turns a script that fails or never loads (offline, ad blocker, Content-Security-Policy) into a typed error with a
+ * retry. A retry loads the script again through a GoogleOAuthProvider of its own around the token bridge only, so
+ * the app's tree under the outer provider is not remounted.
+ */
+function GoogleScriptGate({ broker, timeoutMs, firstLoadFailed }: { broker: TokenBroker; timeoutMs: number; firstLoadFailed: boolean }) {
+  const { clientId } = useGoogleOAuth()
+  const [attempt, setAttempt] = useState(0)
+  const [retryFailed, setRetryFailed] = useState(false)
+  const failed = attempt === 0 ? firstLoadFailed : retryFailed
+  const retry = useCallback(() => {
+    setRetryFailed(false)
+    setAttempt((a) => a + 1)
+  }, [])
+  const bridge = <GoogleTokenBridge broker={broker} timeoutMs={timeoutMs} failed={failed} retry={retry} />
+  if (attempt === 0) return bridge
+  return (
+    <GoogleOAuthProvider key={attempt} clientId={clientId} onScriptLoadError={() => setRetryFailed(true)}>
+      {bridge}
+    </GoogleOAuthProvider>
+  )
+}
+
 /** Owns the one GIS token client of the tree and routes its callbacks to whichever flow asked for a token. */
-function GoogleTokenBridge({ broker }: { broker: TokenBroker }) {
+function GoogleTokenBridge({ broker, timeoutMs, failed, retry }: { broker: TokenBroker; timeoutMs: number; failed: boolean; retry: () => void }) {
   const { scriptLoadedSuccessfully } = useGoogleOAuth()
   const login = useGoogleLogin({
     flow: 'implicit',
@@ -98,6 +134,21 @@ function GoogleTokenBridge({ broker }: { broker: TokenBroker }) {
     broker.attach(scriptLoadedSuccessfully ? () => login() : undefined)
     return () => broker.attach(undefined)
   }, [broker, login, scriptLoadedSuccessfully])
+  useEffect(() => {
+    if (scriptLoadedSuccessfully) return broker.reportScriptError(undefined)
+    const unavailable = (reason: string) =>
+      broker.reportScriptError(
+        new GoogleScriptUnavailable('Google sign-in did not load.', {
+          step: 'authorize',
+          facts: { reason },
+          details: 'Check the connection, ad or tracker blockers, and that a Content-Security-Policy allows https://accounts.google.com/gsi/client.',
+        }),
+        retry,
+      )
+    if (failed) return unavailable('script_error')
+    const timer = setTimeout(() => unavailable('timeout'), timeoutMs)
+    return () => clearTimeout(timer)
+  }, [broker, scriptLoadedSuccessfully, failed, timeoutMs, retry])
   return null
 }
 

@@ -125,23 +125,23 @@ export async function storeNewBackup(
     abortCheck(signal)
 
     params.onStep?.('storing')
+    // The key write ran beside the wallet's generate; the record names its file id, so recovery and status read the
+    // key by id (Drive's name queries can miss a file created moments ago). No upload without a stored key.
+    const written = await keyWrite
+    if (written && !written.ok) throw written.error
     uploadMayHaveLanded = true
-    const [written, uploaded] = await Promise.all([
-      keyWrite,
-      settle(
-        shareApi.put(
-          clientId,
-          { backupMethod: method, cipherText, keyVersion },
-          { idempotencyKey: `${clientId}:${keyVersion}`, signal, ifMatch: previous?.revision },
-        ),
+    const uploaded = await settle(
+      shareApi.put(
+        clientId,
+        { backupMethod: method, cipherText, keyVersion, ...(written ? { keyFileId: written.value.id } : {}) },
+        { idempotencyKey: `${clientId}:${keyVersion}`, signal, ifMatch: previous?.revision },
       ),
-    ])
+    )
     // A 4xx is a definite refusal (a retried attempt that had landed would have been replayed, not refused): the
     // server still holds what it held. Putting our old record back then would clobber, say, the backup another
     // device made meanwhile (412), whose older key files that device may already have pruned.
     if (!uploaded.ok && isRefusal(uploaded.error)) uploadMayHaveLanded = false
     if (uploaded.ok) ourRevision = uploaded.value.revision
-    if (written && !written.ok) throw written.error
     if (!uploaded.ok) throw uploaded.error
     abortCheck(signal)
 
@@ -228,7 +228,12 @@ async function restorePrevious(
   const restore = (ifMatch: string | undefined) =>
     config.shareApi.put(
       config.clientId,
-      { backupMethod: previous.backupMethod, cipherText: previous.cipherText, keyVersion: previous.keyVersion },
+      {
+        backupMethod: previous.backupMethod,
+        cipherText: previous.cipherText,
+        keyVersion: previous.keyVersion,
+        ...(previous.keyFileId ? { keyFileId: previous.keyFileId } : {}),
+      },
       {
         idempotencyKey: `${config.clientId}:${previous.keyVersion ?? 'legacy'}:restore:${keyVersion}`,
         ...(ifMatch ? { ifMatch, retry: { tries: 1 } } : {}),

@@ -6,6 +6,8 @@ export type ShareRecord = {
   cipherText: string
   backupMethod: string
   keyVersion?: string | undefined
+  /** Drive file id of the key (not secret): read by id, since Drive's name queries can lag behind a new file. */
+  keyFileId?: string | undefined
   storedAt: string
   /** The server's ETag for this record, when it sends one: uploads then replace only this revision. */
   revision?: string | undefined
@@ -26,12 +28,21 @@ export type ShareApiConfig = (
   retry?: RetryOptions | undefined
   /** Per request; a slower answer fails as retryable. Default 20 s. */
   timeoutMs?: number | undefined
+  /**
+   * A custom server that answers "no backup yet" with a bare 404: set true to read any 404 as no backup. By default
+   * only `404 { error: { code: 'backup_not_found' } }` means no backup; any other 404 (a wrong `baseURL`, a missing
+   * route) is a ShareFetchFailed naming the URL, so a misconfigured app never reports "Not backed up".
+   */
+  treat404AsNoBackup?: boolean | undefined
 }
+
+/** The error code of the bundled server's (and the documented contract's) "no backup yet" 404. */
+const BACKUP_NOT_FOUND = 'backup_not_found'
 
 export type ShareApi = {
   put(
     clientId: string,
-    record: { backupMethod: string; cipherText: string; keyVersion?: string | undefined },
+    record: { backupMethod: string; cipherText: string; keyVersion?: string | undefined; keyFileId?: string | undefined },
     options?: {
       idempotencyKey?: string
       signal?: AbortSignal | undefined
@@ -40,7 +51,7 @@ export type ShareApi = {
       retry?: RetryOptions | undefined
     },
   ): Promise<ShareReceipt>
-  /** `null` when the server holds no share for this client and method (404). */
+  /** `null` when the server says it holds no share for this client and method (404 `backup_not_found`). */
   get(clientId: string, backupMethod: string, options?: { signal?: AbortSignal | undefined }): Promise<ShareRecord | null>
 }
 
@@ -82,7 +93,15 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
           validateStatus: (s) => (s >= 200 && s < 300) || s === 404,
           ...(options.signal ? { signal: options.signal } : {}),
         })
-        if (res.status === 404) return null
+        if (res.status === 404) {
+          if (config.treat404AsNoBackup || (res.data as { error?: { code?: unknown } } | undefined)?.error?.code === BACKUP_NOT_FOUND) return null
+          const url = http.getUri({ url: path(clientId), params: { backupMethod } })
+          throw new ShareFetchFailed(`No backup route at GET ${url} (404): check the server's baseURL and path.`, {
+            step: 'read',
+            retryable: false,
+            facts: { status: 404 },
+          })
+        }
         const data = res.data
         if (!data || typeof data.cipherText !== 'string' || !data.cipherText)
           throw new ShareNotFound('Server sent no share.', { step: 'read', facts: { status: res.status } })

@@ -80,4 +80,32 @@ describe('createTokenBroker', () => {
     void broker.request()
     expect(login).toHaveBeenCalledTimes(2)
   })
+
+  test('a script error makes request() fail with it (not a popup error) until retryScript() clears it and reloads', async () => {
+    const broker = createTokenBroker()
+    const { GoogleScriptUnavailable } = await import('./errors.js')
+    const error = new GoogleScriptUnavailable('Google sign-in did not load.', { step: 'authorize', facts: { reason: 'timeout' } })
+    const reload = vi.fn()
+    const seen: Array<string | undefined> = []
+    broker.subscribe(() => seen.push(broker.scriptError()?.code))
+    broker.reportScriptError(error, reload)
+    await expect(broker.request()).rejects.toBe(error)
+    broker.retryScript()
+    expect(reload).toHaveBeenCalledTimes(1)
+    expect(broker.scriptError()).toBeUndefined()
+    expect(seen).toEqual(['GOOGLE_SCRIPT_UNAVAILABLE', undefined])
+    await expect(broker.request()).rejects.toMatchObject({ code: 'GOOGLE_POPUP_BLOCKED', facts: { reason: 'not_loaded' } })
+  })
+
+  test('popup_closed names the setup checks (origin_mismatch / invalid_client show only inside the popup)', async () => {
+    const broker = createTokenBroker()
+    broker.attach(() => {})
+    const promise = broker.request()
+    broker.reject({ type: 'popup_closed' })
+    await expect(promise).rejects.toMatchObject({
+      code: 'GOOGLE_POPUP_CLOSED',
+      shortMessage: 'Google window closed.',
+      details: expect.stringContaining("Authorized JavaScript origins"),
+    })
+  })
 })

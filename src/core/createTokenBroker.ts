@@ -28,8 +28,14 @@ export type TokenBroker = {
   request(): Promise<string>
   /** Drops the held token (Drive said 401, or the app signs out). */
   clear(): void
+  /** Why Google's script is not usable (it failed or timed out loading), or undefined while it may still load. */
+  scriptError(): BackupError | undefined
+  /** Loads Google's script again after a `scriptError`. */
+  retryScript(): void
   // Wiring for the component that owns the GIS token client.
   attach(login: GoogleLogin | undefined): void
+  /** Sets (or clears) the script error and the way to retry it. */
+  reportScriptError(error: BackupError | undefined, retry?: () => void): void
   accept(response: GoogleTokenResponse): void
   reject(error: GoogleNonOAuthError): void
 }
@@ -43,6 +49,8 @@ export function createTokenBroker(options: { scope?: string; minLifetimeMs?: num
   const now = options.now ?? Date.now
   const listeners = new Set<() => void>()
   let login: GoogleLogin | undefined
+  let scriptFailure: { error: BackupError; retry: (() => void) | undefined } | undefined
+  const notify = () => listeners.forEach((l) => l())
   let held: Held | undefined
   let pending: { resolve(token: string): void; reject(error: BackupError): void; promise: Promise<string> } | undefined
 
@@ -69,7 +77,9 @@ export function createTokenBroker(options: { scope?: string; minLifetimeMs?: num
       if (token) return Promise.resolve(token)
       if (pending) return pending.promise
       if (!login)
-        return Promise.reject(new GooglePopupBlocked('Google sign-in not loaded.', { step: 'authorize', facts: { reason: 'not_loaded' } }))
+        return Promise.reject(
+          scriptFailure?.error ?? new GooglePopupBlocked('Google sign-in not loaded.', { step: 'authorize', facts: { reason: 'not_loaded' } }),
+        )
       let resolve!: (token: string) => void
       let reject!: (error: BackupError) => void
       const promise = new Promise<string>((res, rej) => {
@@ -86,7 +96,19 @@ export function createTokenBroker(options: { scope?: string; minLifetimeMs?: num
     attach(next) {
       if (next === login) return
       login = next
-      listeners.forEach((l) => l())
+      notify()
+    },
+    scriptError: () => scriptFailure?.error,
+    retryScript() {
+      const retry = scriptFailure?.retry
+      scriptFailure = undefined
+      notify()
+      retry?.()
+    },
+    reportScriptError(error, retry) {
+      if (error === scriptFailure?.error) return
+      scriptFailure = error ? { error, retry } : undefined
+      notify()
     },
     accept(response) {
       const token = response.access_token
@@ -97,7 +119,17 @@ export function createTokenBroker(options: { scope?: string; minLifetimeMs?: num
       settle(token)
     },
     reject({ type }) {
-      if (type === 'popup_closed') fail(GooglePopupClosed, 'Google window closed.', type)
+      // A page origin or client id that the OAuth client does not authorize shows Google's error (origin_mismatch,
+      // invalid_client) inside the popup only; the page hears nothing until the user closes it.
+      if (type === 'popup_closed')
+        settle(
+          new GooglePopupClosed('Google window closed.', {
+            step: 'authorize',
+            facts: { reason: type },
+            details:
+              "If Google's window showed an error (origin_mismatch, invalid_client), add this page's origin to the OAuth client's Authorized JavaScript origins and check the client id.",
+          }),
+        )
       else fail(GooglePopupBlocked, type === 'popup_failed_to_open' ? 'Popup blocked: allow popups.' : 'Google sign-in failed to open.', type)
     },
   }

@@ -4,6 +4,7 @@ import {
   DriveRateLimited,
   DriveUnavailable,
   GoogleScopeDenied,
+  GoogleSetupError,
   GoogleTokenExpired,
   type BackupStep,
   type ErrorFacts,
@@ -32,6 +33,9 @@ export type DriveFile = {
 
 export type DriveListOptions = { step?: BackupStep | undefined; exact?: boolean | undefined; withKeys?: boolean | undefined }
 
+/** Listing stops after this many pages (Drive may answer short or empty pages with a `nextPageToken`). */
+export const DRIVE_LIST_MAX_PAGES = 20
+
 export type DriveKeyStore = {
   /**
    * Find-then-update: names are not unique in Drive, so a blind create would pile up duplicates. A key of up to
@@ -40,6 +44,11 @@ export type DriveKeyStore = {
    */
   write(name: string, content: string): Promise<DriveFile>
   readById(id: string): Promise<string>
+  /**
+   * One file's metadata by id (key included when it rides along as an app property), or `undefined` when Drive
+   * has no such file. Unlike a name query, `files.get` by id sees a file the moment it was created.
+   */
+  get(id: string, options?: { step?: BackupStep | undefined; withKey?: boolean | undefined }): Promise<DriveFile | undefined>
   /** Files whose name starts with `prefix` (or equals it, with `exact`); `step` names the flow step in errors. */
   list(prefix: string, options?: DriveListOptions): Promise<DriveFile[]>
   remove(id: string): Promise<void>
@@ -52,6 +61,11 @@ export function keyFileName(clientId: string, keyVersion: string): string {
 
 export function keyFilePrefix(clientId: string): string {
   return `react-mpc-backup.${clientId}.v`
+}
+
+/** Whether a file (found by id) is the key of that version; a record that names no version accepts any of ours. */
+export function isKeyOf(fileName: string, clientId: string, keyVersion: string | undefined): boolean {
+  return keyVersion ? fileName === keyFileName(clientId, keyVersion) : fileName.startsWith(keyFilePrefix(clientId))
 }
 
 export function createDriveKeyStore(options: DriveKeyStoreOptions): DriveKeyStore {
@@ -81,14 +95,22 @@ export function createDriveKeyStore(options: DriveKeyStoreOptions): DriveKeyStor
       signal,
     )
 
-  // `contains` matches anywhere in a name: keep true prefixes (or the exact name) only.
+  // `contains` matches anywhere in a name: keep true prefixes (or the exact name) only. Drive may end a page early
+  // (even empty) while more remain, so pages are followed up to a bound; what a bounded listing misses is only
+  // clutter for pruning, never a key the flows need (they read keys by id).
   const list = async (prefix: string, { step = 'store', exact, withKeys }: DriveListOptions = {}) => {
     const q = `name ${exact ? '=' : 'contains'} '${prefix.replace(/[\\']/g, '\\$&')}' and trashed=false`
-    const fields = `files(id,name,modifiedTime${withKeys ? ',appProperties' : ''})`
-    const body = (await (
-      await call(step, `/drive/v3/files?spaces=appDataFolder&fields=${fields}&q=${encodeURIComponent(q)}`)
-    ).json()) as { files?: DriveFile[] }
-    return (body.files ?? []).filter((f) => (exact ? f.name === prefix : f.name.startsWith(prefix)))
+    const fields = `nextPageToken,files(id,name,modifiedTime${withKeys ? ',appProperties' : ''})`
+    const found: DriveFile[] = []
+    let pageToken: string | undefined
+    for (let page = 0; page < DRIVE_LIST_MAX_PAGES; page++) {
+      const query = `spaces=appDataFolder&fields=${encodeURIComponent(fields)}&q=${encodeURIComponent(q)}${pageToken ? `&pageToken=${encodeURIComponent(pageToken)}` : ''}`
+      const body = (await (await call(step, `/drive/v3/files?${query}`)).json()) as { files?: DriveFile[]; nextPageToken?: string }
+      found.push(...(body.files ?? []))
+      pageToken = body.nextPageToken
+      if (!pageToken) break
+    }
+    return found.filter((f) => (exact ? f.name === prefix : f.name.startsWith(prefix)))
   }
 
   return {
@@ -110,6 +132,15 @@ export function createDriveKeyStore(options: DriveKeyStoreOptions): DriveKeyStor
       return (await res.json()) as DriveFile
     },
     readById: async (id) => (await call('read', `/drive/v3/files/${encodeURIComponent(id)}?alt=media`)).text(),
+    async get(id, { step = 'read', withKey } = {}) {
+      const fields = `id,name,modifiedTime${withKey ? ',appProperties' : ''}`
+      try {
+        return (await (await call(step, `/drive/v3/files/${encodeURIComponent(id)}?fields=${encodeURIComponent(fields)}`)).json()) as DriveFile
+      } catch (error) {
+        if (error instanceof BackupError && error.facts.status === 404) return undefined
+        throw error
+      }
+    },
     list,
     async remove(id) {
       await call('store', `/drive/v3/files/${encodeURIComponent(id)}`, { method: 'DELETE' })
@@ -124,11 +155,20 @@ function messageOf(cause: unknown): string {
 async function driveError(res: Response, step: BackupStep): Promise<BackupError> {
   const { status } = res
   const facts: ErrorFacts = { status }
+  let activationUrl: string | undefined
   try {
-    const { error } = (await res.json()) as { error?: { message?: string; errors?: Array<{ reason?: string }> } }
+    const { error } = (await res.json()) as {
+      error?: { message?: string; errors?: Array<{ reason?: string }>; details?: Array<{ reason?: string; metadata?: { activationUrl?: string } }> }
+    }
     const reason = error?.errors?.[0]?.reason
     if (reason) facts.reason = reason
     if (error?.message) facts.message = error.message.slice(0, 200)
+    // Newer bodies say it in google.rpc.ErrorInfo details as well (reason SERVICE_DISABLED, with the activation link).
+    const disabled = error?.details?.find((d) => d.reason === 'SERVICE_DISABLED')
+    if (disabled) {
+      facts.reason ??= 'SERVICE_DISABLED'
+      activationUrl = disabled.metadata?.activationUrl
+    }
   } catch {
     // Not Google's JSON error body (a proxy page, say): the status decides alone.
   }
@@ -138,7 +178,13 @@ async function driveError(res: Response, step: BackupStep): Promise<BackupError>
   const o = { step, facts }
   if (status === 401) return new GoogleTokenExpired('Google sign-in expired.', o)
   if (reason === 'storageQuotaExceeded') return new DriveQuotaExceeded('Google Drive is full.', o)
-  if (reason === 'insufficientPermissions') return new GoogleScopeDenied('Drive access not granted.', o)
+  // Google says insufficientScopes when the token has scopes but not one for this space (e.g. drive.file only).
+  if (reason === 'insufficientPermissions' || reason === 'insufficientScopes') return new GoogleScopeDenied('Drive access not granted.', o)
+  if (status === 403 && (reason === 'accessNotConfigured' || reason === 'SERVICE_DISABLED'))
+    return new GoogleSetupError('Enable the Google Drive API in the Google Cloud project of your OAuth client id.', {
+      ...o,
+      details: `Google Cloud console > APIs & Services > Library > Google Drive API > Enable${activationUrl ? ` (${activationUrl})` : ''}; it can take a few minutes to apply.`,
+    })
   if (status === 429 || /^(user)?ratelimitexceeded$/i.test(reason ?? ''))
     return new DriveRateLimited('Google Drive is rate limiting.', o)
   return new DriveUnavailable(`Google Drive error ${status}.`, { ...o, retryable: status >= 500 })

@@ -12,6 +12,8 @@ const stable: Record<string, [code: string, retryable: boolean]> = {
   GooglePopupBlocked: ['GOOGLE_POPUP_BLOCKED', false],
   GooglePopupClosed: ['GOOGLE_POPUP_CLOSED', false],
   GoogleScopeDenied: ['GOOGLE_SCOPE_DENIED', false],
+  GoogleScriptUnavailable: ['GOOGLE_SCRIPT_UNAVAILABLE', true],
+  GoogleSetupError: ['GOOGLE_SETUP_INVALID', false],
   GoogleTokenExpired: ['GOOGLE_TOKEN_EXPIRED', false],
   KeyNotFound: ['KEY_NOT_FOUND', false],
   NotifyFailed: ['NOTIFY_FAILED', false],

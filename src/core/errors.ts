@@ -80,6 +80,10 @@ export class GooglePopupBlocked extends define<'GOOGLE_POPUP_BLOCKED'>('GooglePo
 export class GooglePopupClosed extends define<'GOOGLE_POPUP_CLOSED'>('GooglePopupClosed') {}
 export class GoogleScopeDenied extends define<'GOOGLE_SCOPE_DENIED'>('GoogleScopeDenied') {}
 export class GoogleTokenExpired extends define<'GOOGLE_TOKEN_EXPIRED'>('GoogleTokenExpired') {}
+/** The app's Google Cloud setup is wrong (Drive API not enabled, origin or client id not authorized): a developer fix. */
+export class GoogleSetupError extends define('GoogleSetupError', false, 'GOOGLE_SETUP_INVALID') {}
+/** Google's sign-in script did not load (offline, ad blocker, Content-Security-Policy); retry loads it again. */
+export class GoogleScriptUnavailable extends define<'GOOGLE_SCRIPT_UNAVAILABLE'>('GoogleScriptUnavailable', true) {}
 export class DriveQuotaExceeded extends define<'DRIVE_QUOTA_EXCEEDED'>('DriveQuotaExceeded') {}
 export class DriveRateLimited extends define<'DRIVE_RATE_LIMITED'>('DriveRateLimited', true) {}
 export class DriveUnavailable extends define<'DRIVE_UNAVAILABLE'>('DriveUnavailable', true) {}
@@ -110,6 +114,8 @@ export type BackupErrorType =
   | GooglePopupClosed
   | GoogleScopeDenied
   | GoogleTokenExpired
+  | GoogleSetupError
+  | GoogleScriptUnavailable
   | DriveQuotaExceeded
   | DriveRateLimited
   | DriveUnavailable

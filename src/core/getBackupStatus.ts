@@ -1,5 +1,5 @@
 import type { BackupConfig } from './backupWallet.js'
-import { createDriveKeyStore, keyFileName, keyFilePrefix } from './driveKeyStore.js'
+import { createDriveKeyStore, isKeyOf, keyFileName, keyFilePrefix } from './driveKeyStore.js'
 
 export type BackupState = 'backedUp' | 'partial' | 'none'
 
@@ -26,17 +26,23 @@ export async function getBackupStatus(config: BackupConfig, params: GetBackupSta
   const { wallet, clientId, shareApi } = config
   const kit = wallet.keyCustody === 'kit'
   const drive = kit && params.accessToken ? createDriveKeyStore({ ...config, ...params, accessToken: params.accessToken }) : undefined
-  const [record, files, walletSays] = await Promise.all([
+  const [record, walletSays] = await Promise.all([
     shareApi.get(clientId, wallet.backupMethod, { signal: params.signal }),
-    drive ? drive.list(keyFilePrefix(clientId), { step: 'read' }) : Promise.resolve(undefined),
     wallet.isBackedUp ? wallet.isBackedUp().catch(() => undefined) : Promise.resolve(undefined),
   ])
   const server = record !== null
   let driveHas: boolean | undefined
-  if (files) {
-    driveHas = record?.keyVersion
-      ? files.some((f) => f.name === keyFileName(clientId, record.keyVersion!))
-      : files.length > 0
+  if (drive) {
+    const name = record?.keyVersion ? keyFileName(clientId, record.keyVersion) : undefined
+    // By id when the record names the file: a name query can miss a key written moments ago (right after a backup).
+    if (record?.keyFileId) {
+      const file = await drive.get(record.keyFileId, { step: 'read' })
+      driveHas = file !== undefined && isKeyOf(file.name, clientId, record.keyVersion)
+    }
+    else {
+      const files = await drive.list(keyFilePrefix(clientId), { step: 'read' })
+      driveHas = name ? files.some((f) => f.name === name) : files.length > 0
+    }
   }
   const parts = [server, driveHas, walletSays].filter((p): p is boolean => p !== undefined)
   const state: BackupState = parts.every(Boolean) && server ? 'backedUp' : parts.some(Boolean) ? 'partial' : 'none'

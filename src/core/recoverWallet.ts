@@ -7,7 +7,8 @@ import {
   type BackupWalletParameters,
   type BackupWalletReturnType,
 } from './backupWallet.js'
-import { keyFilePrefix, keyFileName } from './driveKeyStore.js'
+import type { ShareRecord } from './createShareApi.js'
+import { isKeyOf, keyFilePrefix, keyFileName, type DriveFile, type DriveKeyStore } from './driveKeyStore.js'
 import { BackupError, KeyNotFound, RecoveryFailed, ShareNotFound, type RecoveryErrorType } from './errors.js'
 import { aborted, throwIfAborted as abortCheck } from './withRetry.js'
 import { withClientLock } from './withClientLock.js'
@@ -38,31 +39,13 @@ async function runRecovery(config: BackupConfig, params: RecoverWalletParameters
   const drive = await authorize(config, backupParams)
 
   params.onStep?.('reading')
-  // The key version is named by the server's record; listing the key files (keys included, when they ride along as
-  // app properties) beside the GET keeps the read to one parallel round trip.
-  const [record, files] = await Promise.all([
-    shareApi.get(clientId, wallet.backupMethod, { signal }),
-    drive ? drive.list(keyFilePrefix(clientId), { step: 'read', withKeys: true }) : [],
-  ]).catch((error: unknown) => {
+  const record = await shareApi.get(clientId, wallet.backupMethod, { signal }).catch((error: unknown) => {
     throw mapError(error, signal)
   })
   if (!record) throw new ShareNotFound('No backup share on the server.', { step: 'read' })
-  let key: string | undefined
-  if (drive) {
-    const file = files.find((f) => f.name === keyFileName(clientId, record.keyVersion ?? ''))
-    // Key files written without the property (older kits, or keys over its size limit) are read one by one.
-    key =
-      file &&
-      (file.appProperties?.key ??
-        (await drive.readById(file.id).catch((error: unknown) => {
-          throw mapError(error, signal)
-        })))
-    if (!key)
-      throw new KeyNotFound(files.length ? "Drive key does not match the server's backup." : 'No backup key in this Google Drive.', {
-        step: 'read',
-        details: files.length ? 'key version mismatch' : undefined,
-      })
-  }
+  const key = drive ? await readKey(drive, clientId, record).catch((error: unknown) => {
+    throw mapError(error, signal)
+  }) : undefined
   abortCheck(signal)
 
   params.onStep?.('recovering')
@@ -76,6 +59,37 @@ async function runRecovery(config: BackupConfig, params: RecoverWalletParameters
   // Recovery made new share pairs; until they are stored the wallet has no backup.
   const stored = await storeNewBackup(config, backupParams, drive, { previous: record })
   return { ...stored, address }
+}
+
+/**
+ * The key the server's record names. By file id when the record has one: `files.get` sees a file the moment it
+ * exists, while Drive's name queries can miss it for a while. Records from older kits name only the version, and
+ * are found by listing (their key files are old enough to be listed).
+ */
+async function readKey(drive: DriveKeyStore, clientId: string, record: ShareRecord): Promise<string> {
+  const name = keyFileName(clientId, record.keyVersion ?? '')
+  let file: DriveFile | undefined
+  let others = false
+  if (record.keyFileId) {
+    file = await drive.get(record.keyFileId, { withKey: true })
+    // Another wallet's file, or another version's, is not this backup's key (a server that keeps no version: any of ours).
+    if (file && !isKeyOf(file.name, clientId, record.keyVersion)) {
+      others = true
+      file = undefined
+    }
+  } else {
+    const files = await drive.list(keyFilePrefix(clientId), { step: 'read', withKeys: true })
+    file = files.find((f) => f.name === name)
+    others = files.length > 0
+  }
+  // Key files written without the property (older kits, or keys over its size limit) are read by content.
+  const key = file && (file.appProperties?.key ?? (await drive.readById(file.id)))
+  if (!key)
+    throw new KeyNotFound(others ? "Drive key does not match the server's backup." : 'No backup key in this Google Drive.', {
+      step: 'read',
+      details: others ? 'key version mismatch' : undefined,
+    })
+  return key
 }
 
 function mapError(error: unknown, signal: AbortSignal | undefined): BackupError {

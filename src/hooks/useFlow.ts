@@ -1,6 +1,6 @@
 'use client'
 import { onlineManager, useMutation, useQueryClient, type UseMutationOptions, type UseMutationResult } from '@tanstack/react-query'
-import { useCallback, useRef, useState, useSyncExternalStore } from 'react'
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import { backupKeys } from '../core/backupKeys.js'
 import type { BackupConfig } from '../core/backupWallet.js'
 import type { TokenBroker } from '../core/createTokenBroker.js'
@@ -43,6 +43,9 @@ export type FlowResult<TData, TError, TStep extends string> = UseMutationResult<
   abort: () => void
   step: 'idle' | TStep | 'success' | 'error'
   isReady: boolean
+  /** Set when Google's script failed or timed out loading (`isReady` stays false); `retryGoogle` loads it again. */
+  googleError: TError | undefined
+  retryGoogle: () => void
   /** TanStack's `onlineManager`: false while the browser reports offline (a start then fails with BrowserOffline). */
   isOnline: boolean
 }
@@ -67,6 +70,13 @@ export function useFlow<TData, TError extends BackupError, TStep extends string>
   const controller = useRef<AbortController | undefined>(undefined)
   const needsGoogle = config.wallet.keyCustody === 'kit'
   const ready = useSyncExternalStore(broker.subscribe, broker.isReady, serverNotReady)
+  const scriptError = useSyncExternalStore(broker.subscribe, broker.scriptError, serverNoError)
+  // GoogleScriptUnavailable is in every flow's error union.
+  const googleError = needsGoogle && !ready ? (scriptError as TError | undefined) : undefined
+  useEffect(() => {
+    // The app hears it like any failure of the flow (a toast, a log), once per failed load.
+    if (googleError) optionsRef.current.onError?.(googleError)
+  }, [googleError])
   const isOnline = useSyncExternalStore(onlineManager.subscribe.bind(onlineManager), isOnlineNow, serverOnline)
   const offlineAtStart = useRef(false)
   const settled = (step: 'success' | 'error', callback: () => void) => {
@@ -130,7 +140,16 @@ export function useFlow<TData, TError extends BackupError, TStep extends string>
 
   const step =
     mutation.status === 'pending' ? flowStep : mutation.status === 'idle' ? ('idle' as const) : mutation.status
-  return { ...mutation, start, abort, step: step as FlowResult<TData, TError, TStep>['step'], isReady: !needsGoogle || ready, isOnline }
+  return {
+    ...mutation,
+    start,
+    abort,
+    step: step as FlowResult<TData, TError, TStep>['step'],
+    isReady: !needsGoogle || ready,
+    isOnline,
+    googleError,
+    retryGoogle: broker.retryScript,
+  }
 }
 
 /** Opens the popup now, inside the click, unless a usable token is held. Returns whether no popup was needed. */
@@ -144,5 +163,6 @@ function startAuthorization(broker: TokenBroker, needsGoogle: boolean, token: { 
 }
 
 const serverNotReady = () => false
+const serverNoError = () => undefined
 const serverOnline = () => true
 const isOnlineNow = () => onlineManager.isOnline()

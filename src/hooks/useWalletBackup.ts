@@ -14,6 +14,9 @@ export type UseWalletBackupReturnType = UseMutationResult<BackupWalletReturnType
   step: WalletBackupStep
   /** False until Google's script has loaded (kit custody only). */
   isReady: boolean
+  /** `GoogleScriptUnavailable` when Google's script failed or timed out loading; `retryGoogle()` loads it again. */
+  googleError: BackupWalletErrorType | undefined
+  retryGoogle: () => void
   /** False while the browser reports offline (TanStack's onlineManager): a start then fails with BrowserOffline. */
   isOnline: boolean
   /** Ends the running flow with `Aborted` (the wallet is told `false` if a share was already made). */

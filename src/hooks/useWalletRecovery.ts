@@ -13,6 +13,9 @@ export type UseWalletRecoveryReturnType = UseMutationResult<RecoverWalletReturnT
   recover: () => void
   step: WalletRecoveryStep
   isReady: boolean
+  /** `GoogleScriptUnavailable` when Google's script failed or timed out loading; `retryGoogle()` loads it again. */
+  googleError: RecoverWalletErrorType | undefined
+  retryGoogle: () => void
   /** False while the browser reports offline (TanStack's onlineManager): a start then fails with BrowserOffline. */
   isOnline: boolean
   /** Ends the running flow with `Aborted` (the wallet is told `false` if a share was already made). */

@@ -4,6 +4,8 @@ export interface StoredBackup {
   backupMethod: string
   /** Version of the Drive key that encrypts this cipherText, as the browser client sent it. */
   keyVersion: string | number | null
+  /** Drive file id of that key (not secret), so the client reads it by id; absent on rows from older clients. */
+  keyFileId?: string | null | undefined
   /** Id of the at-rest key that sealed `data`, so keys can rotate without rewriting rows. */
   keyId: string
   /** Sealed bytes (never plaintext). */

@@ -92,6 +92,8 @@ export type BackupErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'
+  | 'backup_not_found'
+  | 'route_not_found'
   | 'precondition_failed'
   | 'timeout'
   | 'rate_limited'
@@ -104,6 +106,8 @@ const JSON_TYPE = /^\s*application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
 // Provider methods are free strings such as "GDRIVE-SECP256K1"; keep them as sent.
 const methodSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/)
 const keyVersionSchema = z.union([z.string().min(1).max(128), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)])
+// Drive file ids are URL-safe base64-like strings; the id is not secret (useless without the owner's token).
+const keyFileIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,256}$/)
 const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,255}$/)
 
 const clientBackupBody = z.union([
@@ -111,6 +115,7 @@ const clientBackupBody = z.union([
     backupMethod: methodSchema,
     cipherText: z.string().min(1),
     keyVersion: keyVersionSchema.nullish(),
+    keyFileId: keyFileIdSchema.nullish(),
   }),
   // Legacy SDKs post `{ backupShare }` without a method.
   z.object({
@@ -266,6 +271,7 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
     const cipherText = 'cipherText' in body ? body.cipherText : body.backupShare
     const backupMethod = body.backupMethod ?? UNKNOWN_METHOD
     const keyVersion = body.keyVersion ?? null
+    const keyFileId = ('keyFileId' in body ? body.keyFileId : undefined) ?? null
 
     const condition = ifMatchCondition(req.get('if-match'))
     const idemHeader = req.get('idempotency-key')
@@ -293,7 +299,7 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
 
     const sealed = cipher.seal(cipherText, clientContext(clientId, backupMethod))
     const result = await store.put(
-      { clientId, backupMethod, keyVersion, keyId: sealed.keyId, data: sealed.data, storedAt },
+      { clientId, backupMethod, keyVersion, keyFileId, keyId: sealed.keyId, data: sealed.data, storedAt },
       idempotency,
       condition,
     )
@@ -317,7 +323,8 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
     if (res.headersSent) return
     if (!row) {
       emit('backup.not_found', clientId, query.data.backupMethod ?? null)
-      throw new HttpError(404, 'not_found')
+      // A code of its own: clients read only this 404 as "no backup yet" (a missing route is not an empty backup).
+      throw new HttpError(404, 'backup_not_found')
     }
     let cipherText: string
     if (query.data.backupMethod !== undefined) {
@@ -331,7 +338,7 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
     }
     emit('backup.read', clientId, row.backupMethod)
     res.setHeader('ETag', revisionOf(row.data))
-    sendJsonText(res, 200, JSON.stringify({ cipherText, backupMethod: row.backupMethod, keyVersion: row.keyVersion, storedAt: row.storedAt.toISOString() }))
+    sendJsonText(res, 200, JSON.stringify({ cipherText, backupMethod: row.backupMethod, keyVersion: row.keyVersion, ...(row.keyFileId ? { keyFileId: row.keyFileId } : {}), storedAt: row.storedAt.toISOString() }))
   })
 
   router.post('/webhook/backup', webhookGuard, async (req, res) => {

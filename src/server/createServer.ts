@@ -110,7 +110,7 @@ export function createServer(config: ServerConfig): BackupServer {
   app.use('/api', createBackupRouter(config))
 
   app.use((_req, res) => {
-    res.status(404).json({ error: { code: 'not_found' } })
+    res.status(404).json({ error: { code: 'route_not_found' } })
   })
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     // Reached only by errors outside the backup router; never echo them.

@@ -56,12 +56,19 @@ const migrations: ReadonlyArray<{ version: number; name: string; sql: (s: string
       CREATE INDEX idempotency_keys_expiry ON ${s}.idempotency_keys (expires_at);
     `,
   },
+  {
+    version: 2,
+    name: 'client backups name the Drive file id of their key',
+    // Nullable: rows written before it keep working (the client then finds the key by name).
+    sql: (s) => `ALTER TABLE ${s}.client_backups ADD COLUMN key_file_id text;`,
+  },
 ]
 
 interface BackupRow {
   client_id: string
   backup_method: string
   key_version: string | null
+  key_file_id?: string | null
   key_id: string
   data: Buffer
   stored_at: Date
@@ -153,6 +160,7 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
     clientId: r.client_id,
     backupMethod: r.backup_method,
     keyVersion: r.key_version === null ? null : (JSON.parse(r.key_version) as string | number),
+    keyFileId: r.key_file_id ?? null,
     keyId: r.key_id,
     data: r.data,
     storedAt: r.stored_at,
@@ -174,10 +182,10 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
   })
 
   const upsertBackup = `
-    INSERT INTO ${s}.client_backups (client_id, backup_method, key_version, key_id, data, stored_at)
-    VALUES ($1, $2, $3, $4, $5, $6)
+    INSERT INTO ${s}.client_backups (client_id, backup_method, key_version, key_id, data, stored_at, key_file_id)
+    VALUES ($1, $2, $3, $4, $5, $6, $7)
     ON CONFLICT (client_id, backup_method) DO UPDATE SET
-      key_version = excluded.key_version, key_id = excluded.key_id, data = excluded.data,
+      key_version = excluded.key_version, key_file_id = excluded.key_file_id, key_id = excluded.key_id, data = excluded.data,
       stored_at = excluded.stored_at, seq = nextval('${s}.backup_seq')`
   const backupParams = (b: StoredBackup) => [
     b.clientId,
@@ -186,6 +194,7 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
     b.keyId,
     b.data,
     b.storedAt,
+    b.keyFileId ?? null,
   ]
   const selectIdem = `SELECT * FROM ${s}.idempotency_keys WHERE client_id = $1 AND idem_key = $2 AND expires_at > $3`
 

@@ -67,12 +67,19 @@ const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> 
       CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
     `,
   },
+  {
+    version: 2,
+    name: 'client backups name the Drive file id of their key',
+    // Nullable: rows written before it keep working (the client then finds the key by name).
+    sql: `ALTER TABLE client_backups ADD COLUMN key_file_id TEXT;`,
+  },
 ]
 
 interface BackupRow {
   client_id: string
   backup_method: string
   key_version: string | null
+  key_file_id?: string | null
   key_id: string
   data: Buffer
   stored_at: number
@@ -142,11 +149,11 @@ function openSqliteStore(options: SqliteStoreOptions, Database: typeof import('b
 
   const q = {
     putBackup: db.prepare(`
-      INSERT INTO client_backups (client_id, backup_method, key_version, key_id, data, stored_at, seq)
-      VALUES (@client_id, @backup_method, @key_version, @key_id, @data, @stored_at,
+      INSERT INTO client_backups (client_id, backup_method, key_version, key_file_id, key_id, data, stored_at, seq)
+      VALUES (@client_id, @backup_method, @key_version, @key_file_id, @key_id, @data, @stored_at,
               (SELECT coalesce(max(seq), 0) + 1 FROM client_backups))
       ON CONFLICT (client_id, backup_method) DO UPDATE SET
-        key_version = excluded.key_version, key_id = excluded.key_id, data = excluded.data,
+        key_version = excluded.key_version, key_file_id = excluded.key_file_id, key_id = excluded.key_id, data = excluded.data,
         stored_at = excluded.stored_at, seq = excluded.seq`),
     getByMethod: db.prepare('SELECT * FROM client_backups WHERE client_id = ? AND backup_method = ?'),
     getData: db.prepare('SELECT data FROM client_backups WHERE client_id = ? AND backup_method = ?'),
@@ -176,6 +183,7 @@ function openSqliteStore(options: SqliteStoreOptions, Database: typeof import('b
     clientId: r.client_id,
     backupMethod: r.backup_method,
     keyVersion: r.key_version === null ? null : (JSON.parse(r.key_version) as string | number),
+    keyFileId: r.key_file_id ?? null,
     keyId: r.key_id,
     data: r.data,
     storedAt: new Date(r.stored_at),
@@ -225,6 +233,7 @@ function openSqliteStore(options: SqliteStoreOptions, Database: typeof import('b
       client_id: backup.clientId,
       backup_method: backup.backupMethod,
       key_version: backup.keyVersion === null ? null : JSON.stringify(backup.keyVersion),
+      key_file_id: backup.keyFileId ?? null,
       key_id: backup.keyId,
       data: backup.data,
       stored_at: now,

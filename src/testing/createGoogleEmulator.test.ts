@@ -174,7 +174,7 @@ describe('Drive v3 appDataFolder', () => {
         code: 401,
         message: expect.stringContaining('invalid authentication credentials'),
         status: 'UNAUTHENTICATED',
-        errors: [{ domain: 'global', reason: 'authError', message: 'Invalid Credentials' }],
+        errors: [{ domain: 'global', reason: 'authError', message: 'Invalid Credentials', location: 'Authorization', locationType: 'header' }],
       },
     })
     const other = google.issueToken().access_token
@@ -278,5 +278,126 @@ describe('Drive v3 appDataFolder', () => {
 
     google.faults.set('gis.script', { status: 500 }, { times: 1 })
     expect((await fetch(gisStandInUrl)).status).toBe(500)
+  })
+})
+
+describe('Drive realism switches (opt-in; defaults stay fast and deterministic)', () => {
+  const use = (options: Parameters<typeof createGoogleEmulator>[0]) => {
+    google = createGoogleEmulator(options)
+    server.resetHandlers(...google.handlers)
+    token = google.issueToken().access_token
+  }
+  const names = async (res: Response) => ((await res.json()) as { files: Array<{ name: string }> }).files.map((f) => f.name)
+
+  it('nameQueryLagMs: name queries miss a file created or renamed moments ago; get by id and non-name queries see it', async () => {
+    use({ nameQueryLagMs: 150 })
+    const made = (await (await create('fresh.key', 'k')).json()) as { id: string }
+    expect(await names(await list("name = 'fresh.key'"))).toEqual([])
+    expect(await names(await list("name contains 'fresh'"))).toEqual([])
+    expect(await names(await list("'appDataFolder' in parents"))).toEqual(['fresh.key'])
+    expect((await fetch(`${API}/drive/v3/files/${made.id}?fields=id,name`, { headers: auth() })).status).toBe(200)
+    await new Promise((r) => setTimeout(r, 170))
+    expect(await names(await list("name = 'fresh.key'"))).toEqual(['fresh.key'])
+    const renamed = await fetch(`${API}/drive/v3/files/${made.id}`, {
+      method: 'PATCH',
+      headers: { ...auth(), 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'renamed.key' }),
+    })
+    expect(renamed.status).toBe(200)
+    expect(await names(await list("name = 'renamed.key'"))).toEqual([])
+  })
+
+  it('shortPages: an empty first page with a nextPageToken, then one file per other page; following every token finds all', async () => {
+    use({ shortPages: true })
+    for (const n of ['a', 'b', 'c']) await create(n, n)
+    const pages: Array<{ files: Array<{ name: string }>; nextPageToken?: string }> = []
+    let pageToken: string | undefined
+    do {
+      const params = new URLSearchParams({ spaces: 'appDataFolder', fields: 'nextPageToken,files(name)' })
+      if (pageToken) params.set('pageToken', pageToken)
+      const page = (await (await fetch(`${API}/drive/v3/files?${params}`, { headers: auth() })).json()) as (typeof pages)[number]
+      pages.push(page)
+      pageToken = page.nextPageToken
+    } while (pageToken)
+    expect(pages[0]).toEqual({ files: [], nextPageToken: expect.any(String) })
+    expect(pages.flatMap((p) => p.files.map((f) => f.name))).toEqual(['a', 'b', 'c'])
+    expect(pages.map((p) => p.files.length)).toEqual([0, 1, 0, 1, 0, 1])
+  })
+
+  it('400 on an invalid pageToken and on an unknown name in fields (Google refuses, not drops)', async () => {
+    const bad = await fetch(`${API}/drive/v3/files?spaces=appDataFolder&pageToken=%21%21not-a-token`, { headers: auth() })
+    expect(bad.status).toBe(400)
+    expect(((await bad.json()) as { error: { errors: unknown[] } }).error.errors[0]).toMatchObject({ reason: 'invalid', location: 'pageToken', locationType: 'parameter' })
+    for (const fields of ['files(id,title)', 'items(id)', 'nextPageToken,bogus']) {
+      const res = await list('', token).then(() => fetch(`${API}/drive/v3/files?spaces=appDataFolder&fields=${encodeURIComponent(fields)}`, { headers: auth() }))
+      expect(res.status).toBe(400)
+      const body = (await res.json()) as { error: { message: string; errors: unknown[] } }
+      expect(body.error.message).toMatch(/^Invalid field selection (title|items|bogus)$/)
+      expect(body.error.errors[0]).toMatchObject({ domain: 'global', reason: 'invalidParameter', location: 'fields', locationType: 'parameter' })
+    }
+    const made = (await (await create('f', 'x')).json()) as { id: string }
+    expect((await fetch(`${API}/drive/v3/files/${made.id}?fields=id,nope`, { headers: auth() })).status).toBe(400)
+  })
+
+  it('403 fieldNotWritable for parents in an update body', async () => {
+    const made = (await (await create('f', 'x')).json()) as { id: string }
+    const res = await fetch(`${API}/drive/v3/files/${made.id}`, {
+      method: 'PATCH',
+      headers: { ...auth(), 'content-type': 'application/json' },
+      body: JSON.stringify({ parents: ['appDataFolder'] }),
+    })
+    expect(res.status).toBe(403)
+    expect(((await res.json()) as { error: { errors: unknown[] } }).error.errors[0]).toMatchObject({ reason: 'fieldNotWritable' })
+  })
+
+  it('403 insufficientScopes for a drive.file-only token on the app data folder (list and create)', async () => {
+    const fileOnly = google.issueToken({ scope: 'https://www.googleapis.com/auth/drive.file' }).access_token
+    for (const res of [await list('', fileOnly), await create('x', 'y', fileOnly)]) {
+      expect(res.status).toBe(403)
+      expect(((await res.json()) as { error: { errors: unknown[] } }).error.errors[0]).toMatchObject({ reason: 'insufficientScopes' })
+    }
+  })
+
+  it('driveApiDisabled / setDriveApiEnabled: 403 accessNotConfigured with SERVICE_DISABLED details; 401 still first', async () => {
+    use({ driveApiDisabled: true })
+    const res = await list('')
+    expect(res.status).toBe(403)
+    const body = (await res.json()) as { error: { status: string; errors: unknown[]; details: unknown[] } }
+    expect(body.error.status).toBe('PERMISSION_DENIED')
+    expect(body.error.errors[0]).toMatchObject({ domain: 'usageLimits', reason: 'accessNotConfigured', message: expect.stringContaining('Google Drive API has not been used in project') })
+    expect(body.error.details[0]).toMatchObject({ reason: 'SERVICE_DISABLED', metadata: { service: 'drive.googleapis.com', activationUrl: expect.stringContaining('drive.googleapis.com') } })
+    expect((await list('', 'ya29.unknown')).status).toBe(401)
+    google.setDriveApiEnabled(true)
+    expect((await list('')).status).toBe(200)
+  })
+
+  it('md5Checksum and headRevisionId when fields ask; a content write changes both', async () => {
+    const made = (await (await create('f', 'hello')).json()) as { id: string }
+    const meta = async () =>
+      (await (await fetch(`${API}/drive/v3/files/${made.id}?fields=md5Checksum,headRevisionId`, { headers: auth() })).json()) as {
+        md5Checksum: string
+        headRevisionId: string
+      }
+    const before = await meta()
+    expect(before.md5Checksum).toBe('5d41402abc4b2a76b9719d911017c592')
+    await fetch(`${API}/upload/drive/v3/files/${made.id}?uploadType=media`, { method: 'PATCH', headers: auth(), body: 'world' })
+    const after = await meta()
+    expect(after.md5Checksum).toBe('7d793037a0760186574b0282f2f435e7')
+    expect(after.headRevisionId).not.toBe(before.headRevisionId)
+  })
+})
+
+describe('GIS setup mistakes', () => {
+  it('originMismatch / invalidClient: Google shows its error in the popup; the page only hears popup_closed', async () => {
+    for (const behaviour of ['originMismatch', 'invalidClient'] as const) {
+      google.consent.next(behaviour)
+      const res = await fetch(gisEmulatorTokenUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ client_id: 'c', scope: DRIVE_APPDATA_SCOPE }),
+      })
+      expect(await res.json()).toEqual({ outcome: behaviour, errorCallback: { type: 'popup_closed', message: 'Popup window closed' } })
+    }
+    expect(google.calls.map((c) => c.kind === 'requestAccessToken' && c.outcome)).toEqual(['originMismatch', 'invalidClient'])
   })
 })

@@ -12,7 +12,8 @@ import {
 import { googleErrorBody, type GoogleErrorReason } from './googleErrorBody.js'
 import { parseDriveQuery, type DriveQueryFile } from './parseDriveQuery.js'
 import { parseMultipart } from './parseMultipart.js'
-import { projectFields } from './projectFields.js'
+import { md5Hex } from './md5.js'
+import { projectFields, type FieldSchema } from './projectFields.js'
 import { respondWithFault, type HttpFault } from './respondWithFault.js'
 
 export const DRIVE_APPDATA_SCOPE = 'https://www.googleapis.com/auth/drive.appdata'
@@ -31,8 +32,12 @@ export type GoogleEndpoint =
   | 'gis.token'
   | 'gis.revoke'
 
-/** What the emulated user does in the next consent popup. */
-export type ConsentBehaviour = 'approve' | 'deny' | 'close' | 'popupBlocked' | 'dropScope' | 'invalidScope'
+/**
+ * What the emulated user does in the next consent popup. `originMismatch` / `invalidClient`: Google shows its error
+ * page (the page origin is not among the OAuth client's authorized JavaScript origins / the client id is unknown)
+ * inside the popup; the page hears nothing until the user closes it, then `popup_closed`, as with GIS.
+ */
+export type ConsentBehaviour = 'approve' | 'deny' | 'close' | 'popupBlocked' | 'dropScope' | 'invalidScope' | 'originMismatch' | 'invalidClient'
 
 export interface ConsentOptions {
   /** Account the user picks (default: the `login_hint` if it is a known account, else the first account). */
@@ -167,6 +172,19 @@ export interface GoogleEmulatorOptions {
   gis?: GisStandInOptions
   /** In a browser, publish `window.__gisEmulator` so the stand-in records into `calls` (default true). */
   pageHook?: boolean
+  // Realism switches: off by default, so the default emulator stays fast and deterministic.
+  /**
+   * Eventual consistency of Drive's search: `files.list` queries that test `name` miss files created or renamed in
+   * the last N ms (`files.get` by id sees them at once, as at Google). Default 0.
+   */
+  nameQueryLagMs?: number
+  /**
+   * Short pages, which Google documents as possible before the end of a listing: the first page is empty, then
+   * pages alternate between one file and none, each with a `nextPageToken` while more remain. Default false.
+   */
+  shortPages?: boolean
+  /** The Drive API starts disabled in the OAuth client's Cloud project (403 accessNotConfigured). Default false. */
+  driveApiDisabled?: boolean
 }
 
 export interface GoogleEmulator {
@@ -193,6 +211,8 @@ export interface GoogleEmulator {
   readFile(id: string): { bytes: Uint8Array; text: string } | undefined
   /** Seeds a file (e.g. a key written by an earlier session). */
   putFile(input: PutFileInput): DriveFileInfo
+  /** Enables or disables the Drive API in the emulated Cloud project (disabled: every Drive call answers 403 accessNotConfigured). */
+  setDriveApiEnabled(enabled: boolean): void
   /** Drops files, tokens, grants, calls, queued consent and faults; keeps accounts. */
   reset(): void
 }
@@ -210,6 +230,11 @@ interface StoredFile {
   version: number
   /** Drive's appProperties: private to the OAuth client (app) that set them, so kept per client id. */
   appProperties: Map<string, Record<string, string>>
+  /** When the name was set (create or rename): name queries lag behind it with `nameQueryLagMs`. */
+  nameChangedAt: number
+  /** Changes with every content write, as Drive's head revision does. */
+  headRevisionId: string
+  md5?: string
 }
 
 interface StoredToken {
@@ -230,6 +255,30 @@ const cors = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Expose-Headers': 'Content-Type, Retry-After, WWW-Authenticate',
 }
+
+// Drive v3 File resource field names (developers.google.com/drive/api/reference/rest/v3/files): a `fields` naming
+// anything else is a 400 at Google.
+const fileSchema: FieldSchema = Object.fromEntries(
+  (
+    'kind driveId fileExtension copyRequiresWriterPermission md5Checksum contentHints writersCanShare viewedByMe mimeType ' +
+    'exportLinks parents thumbnailLink iconLink shared lastModifyingUser owners headRevisionId sharingUser webViewLink ' +
+    'webContentLink size viewersCanCopyContent permissions hasThumbnail spaces folderColorRgb id name description starred ' +
+    'trashed explicitlyTrashed createdTime modifiedTime modifiedByMeTime viewedByMeTime sharedWithMeTime quotaBytesUsed ' +
+    'version originalFilename ownedByMe fullFileExtension properties appProperties isAppAuthorized teamDriveId ' +
+    'capabilities hasAugmentedPermissions trashingUser thumbnailVersion trashedTime modifiedByMe permissionIds ' +
+    'imageMediaMetadata videoMediaMetadata shortcutDetails contentRestrictions resourceKey linkShareMetadata labelInfo ' +
+    'sha1Checksum sha256Checksum inheritedPermissionsDisabled downloadRestrictions'
+  )
+    .split(' ')
+    .map((name) => [name, true as const]),
+)
+const fileListSchema: FieldSchema = { kind: true, nextPageToken: true, incompleteSearch: true, files: fileSchema }
+// Read-only (or settable only through other parameters, like addParents/removeParents) in files.update: 403.
+const notWritableOnUpdate = new Set([
+  'parents', 'id', 'kind', 'size', 'md5Checksum', 'sha1Checksum', 'sha256Checksum', 'headRevisionId', 'version',
+  'spaces', 'owners', 'capabilities', 'quotaBytesUsed', 'webContentLink', 'webViewLink', 'iconLink', 'thumbnailLink',
+  'fileExtension', 'fullFileExtension', 'ownedByMe', 'shared', 'trashedTime', 'trashingUser', 'driveId', 'teamDriveId',
+])
 
 function randomId(length: number): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
@@ -288,11 +337,47 @@ function googleJson(status: number, reason?: GoogleErrorReason, message?: string
   return HttpResponse.json(googleErrorBody(status, reason, message), { status, headers: { ...cors, ...headers } })
 }
 
+const EMULATED_PROJECT = '123456789012'
+
+/** Google's answer when the Drive API is not enabled in the OAuth client's Cloud project (newer bodies add details). */
+function accessNotConfigured(): Response {
+  const activationUrl = `https://console.developers.google.com/apis/api/drive.googleapis.com/overview?project=${EMULATED_PROJECT}`
+  const message = `Google Drive API has not been used in project ${EMULATED_PROJECT} before or it is disabled. Enable it by visiting ${activationUrl} then retry. If you enabled this API recently, wait a few minutes for the action to propagate to our systems and retry.`
+  const body = googleErrorBody(403, 'accessNotConfigured', message)
+  body.error.errors[0]!.extendedHelp = activationUrl
+  body.error.details = [
+    {
+      '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+      reason: 'SERVICE_DISABLED',
+      domain: 'googleapis.com',
+      metadata: { consumer: `projects/${EMULATED_PROJECT}`, service: 'drive.googleapis.com', activationUrl, serviceTitle: 'Google Drive API', containerInfo: EMULATED_PROJECT },
+    },
+    { '@type': 'type.googleapis.com/google.rpc.LocalizedMessage', locale: 'en-US', message },
+    { '@type': 'type.googleapis.com/google.rpc.Help', links: [{ description: 'Google developers console API activation', url: activationUrl }] },
+  ]
+  return HttpResponse.json(body, { status: 403, headers: cors })
+}
+
+type PageToken = { offset: number; full: boolean }
+const encodePageToken = (t: PageToken) => btoa(`rmb-page:${t.offset}:${t.full ? 1 : 0}`).replace(/=+$/, '')
+function decodePageToken(token: string): PageToken | undefined {
+  let text: string
+  try {
+    text = atob(token)
+  } catch {
+    return undefined
+  }
+  const m = /^rmb-page:(\d{1,9}):([01])$/.exec(text)
+  return m ? { offset: Number(m[1]), full: m[2] === '1' } : undefined
+}
+
 export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): GoogleEmulator {
   const accounts: string[] = [...(options.accounts ?? ['user@example.com'])]
   const defaultClientId = options.clientId ?? 'emulator-client-id'
   const lifetime = options.tokenLifetimeSeconds ?? 3599
   const latency = options.latency
+  const nameLag = options.nameQueryLagMs ?? 0
+  let driveApiEnabled = options.driveApiDisabled !== true
   const files = new Map<string, StoredFile>()
   const tokens = new Map<string, StoredToken>()
   const grants = new Map<string, Set<string>>()
@@ -348,6 +433,8 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
     size: String(f.content.length),
     version: String(f.version),
     trashed: false,
+    md5Checksum: (f.md5 ??= md5Hex(f.content)),
+    headRevisionId: f.headRevisionId,
   })
   const brief = (f: StoredFile) => ({ kind: 'drive#file', mimeType: f.mimeType, id: f.id, name: f.name })
   const usedBytes = (account: string): number =>
@@ -372,6 +459,7 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
         }),
       }
     }
+    if (!driveApiEnabled) return { response: accessNotConfigured() }
     const scopes = token.scopes
     if (!scopes.has(DRIVE_APPDATA_SCOPE) && !scopes.has(DRIVE_FILE_SCOPE) && !scopes.has(DRIVE_SCOPE)) {
       return { response: insufficientScope() }
@@ -382,6 +470,8 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
     googleJson(403, 'insufficientPermissions', undefined, {
       'WWW-Authenticate': `Bearer realm="https://accounts.google.com/", error="insufficient_scope", scope="${DRIVE_APPDATA_SCOPE}"`,
     })
+  // A token with some Drive scope, but none that reaches the app data folder (drive.file only), as Google words it.
+  const appDataScopes = (message: string) => googleJson(403, 'insufficientScopes', message)
   const canAppData = (t: StoredToken) => t.scopes.has(DRIVE_APPDATA_SCOPE) || t.scopes.has(DRIVE_SCOPE)
   const canDrive = (t: StoredToken) => t.scopes.has(DRIVE_FILE_SCOPE) || t.scopes.has(DRIVE_SCOPE)
   // appDataFolder files are private to the OAuth client that wrote them; drive.file sees only its own files too.
@@ -398,6 +488,15 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
       status: 400,
       headers: cors,
     })
+
+  const badFields = (error: unknown) =>
+    HttpResponse.json(
+      googleErrorBody(400, 'invalidParameter', error instanceof Error && error.name === 'UnknownFieldError' ? error.message : 'Invalid field selection', {
+        location: 'fields',
+        locationType: 'parameter',
+      }),
+      { status: 400, headers: cors },
+    )
 
   // Fault first (as the network would), then latency, then the real work.
   const gate = async (endpoint: GoogleEndpoint): Promise<Response | undefined> => {
@@ -420,7 +519,8 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
       if (p === 'appDataFolder' || p === ids.appData) space = 'appDataFolder'
       else if (p !== 'root' && p !== ids.root) return notFound(p)
     }
-    if (space === 'appDataFolder' ? !canAppData(t) : !canDrive(t)) return insufficientScope()
+    if (space === 'appDataFolder' && !canAppData(t)) return appDataScopes('The granted scopes do not allow use of the Application Data folder.')
+    if (space === 'drive' && !canDrive(t)) return insufficientScope()
     if (quotaExceeded(t.account, content.length)) return googleJson(403, 'storageQuotaExceeded')
     const now = stamp()
     const mimeType = typeof metadata['mimeType'] === 'string' ? metadata['mimeType'] : (contentType ?? 'application/octet-stream')
@@ -436,6 +536,8 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
       clientId: t.clientId,
       version: 1,
       appProperties: new Map(props ? [[t.clientId, props]] : []),
+      nameChangedAt: Date.now(),
+      headRevisionId: `0B${randomId(40)}`,
     }
     files.set(file.id, file)
     return file
@@ -478,9 +580,9 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
   const fileAnswer = (f: StoredFile, url: URL, t: StoredToken): Response => {
     try {
       const fields = url.searchParams.get('fields')
-      return HttpResponse.json(fields ? projectFields(resource(f, t), fields) : brief(f), { headers: cors })
-    } catch {
-      return invalid('Invalid field selection', 'fields')
+      return HttpResponse.json(fields ? projectFields(resource(f, t), fields, fileSchema) : brief(f), { headers: cors })
+    } catch (error) {
+      return badFields(error)
     }
   }
 
@@ -515,24 +617,30 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
       for (const s of spaces) {
         if (s !== 'appDataFolder' && s !== 'drive') return invalid(`Invalid Value: spaces=${s}`, 'spaces')
       }
-      if (spaces.includes('appDataFolder') && !canAppData(t)) return insufficientScope()
+      if (spaces.includes('appDataFolder') && !canAppData(t)) return appDataScopes('The granted scopes do not give access to all of the requested spaces.')
       if (spaces.includes('drive') && !canDrive(t)) return googleJson(403, 'insufficientScopes')
       let predicate: (f: DriveQueryFile) => boolean
+      const q = url.searchParams.get('q') ?? ''
       try {
-        predicate = parseDriveQuery(url.searchParams.get('q') ?? '')
+        predicate = parseDriveQuery(q)
       } catch {
         return invalid('Invalid Value', 'q')
       }
+      // Drive's search index lags behind writes; a term on `name` (outside quoted strings) is served by it.
+      const lagged = nameLag > 0 && /\bname\b/.test(q.replace(/'(?:\\.|[^'\\])*'/g, "''"))
+      const now = Date.now()
       const compare = orderComparator(url.searchParams.get('orderBy'))
       if (!compare) return invalid('Invalid Value', 'orderBy')
       const pageSize = Number(url.searchParams.get('pageSize') ?? '100')
       if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) return invalid('Invalid Value', 'pageSize')
       const pageToken = url.searchParams.get('pageToken')
-      const offset = pageToken ? Number(atob(pageToken)) : 0
-      if (!Number.isInteger(offset) || offset < 0) return invalid('Invalid Value', 'pageToken')
+      const position = pageToken === null ? { offset: 0, full: !options.shortPages } : decodePageToken(pageToken)
+      if (!position) return invalid('Invalid Value', 'pageToken')
+      const { offset } = position
       const ids = folders(t.account)
       const matching = [...files.values()]
         .filter((f) => visible(t, f) && spaces.includes(f.space))
+        .filter((f) => !lagged || now - f.nameChangedAt >= nameLag)
         .filter((f) =>
           predicate({
             name: f.name,
@@ -545,8 +653,13 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
           }),
         )
         .sort(compare)
-      const page = matching.slice(offset, offset + pageSize)
-      const next = offset + pageSize < matching.length ? btoa(String(offset + pageSize)) : undefined
+      // Short pages: an empty page, then one file, and so on, always with a token while files remain.
+      const size = options.shortPages ? (position.full ? 1 : 0) : pageSize
+      const page = matching.slice(offset, offset + size)
+      const next =
+        offset + size < matching.length
+          ? encodePageToken({ offset: offset + size, full: options.shortPages ? !position.full : true })
+          : undefined
       const fields = url.searchParams.get('fields')
       const full: Record<string, unknown> = {
         kind: 'drive#fileList',
@@ -555,10 +668,10 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
         files: page.map((f) => resource(f, t)),
       }
       try {
-        const body = fields ? projectFields(full, fields) : { ...full, files: page.map(brief) }
+        const body = fields ? projectFields(full, fields, fileListSchema) : { ...full, files: page.map(brief) }
         return HttpResponse.json(body, { headers: cors })
-      } catch {
-        return invalid('Invalid field selection', 'fields')
+      } catch (error) {
+        return badFields(error)
       }
     }),
 
@@ -604,14 +717,22 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
         } else {
           metadata = (await readJson(request)) ?? {}
         }
+        if (Object.keys(metadata).some((k) => notWritableOnUpdate.has(k))) return googleJson(403, 'fieldNotWritable')
         if (content && quotaExceeded(file.account, content.length - file.content.length)) return googleJson(403, 'storageQuotaExceeded')
         const props = mergeAppProperties(file.appProperties.get(auth.token.clientId), metadata['appProperties'])
         if (props instanceof Response) return props
         if (props) file.appProperties.set(auth.token.clientId, props)
         else file.appProperties.delete(auth.token.clientId)
-        if (typeof metadata['name'] === 'string') file.name = metadata['name']
+        if (typeof metadata['name'] === 'string' && metadata['name'] !== file.name) {
+          file.name = metadata['name']
+          file.nameChangedAt = Date.now()
+        }
         if (typeof metadata['mimeType'] === 'string') file.mimeType = metadata['mimeType']
-        if (content) file.content = content
+        if (content) {
+          file.content = content
+          file.headRevisionId = `0B${randomId(40)}`
+          delete file.md5
+        }
         file.modifiedTime = stamp()
         file.version += 1
         return fileAnswer(file, url, auth.token)
@@ -731,7 +852,9 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
           }),
         }
       case 'close':
-        return { outcome: 'close', errorCallback: { type: 'popup_closed', message: 'Popup window closed' } satisfies GoogleNonOAuthError }
+      case 'originMismatch':
+      case 'invalidClient':
+        return { outcome: step.behaviour, errorCallback: { type: 'popup_closed', message: 'Popup window closed' } satisfies GoogleNonOAuthError }
       case 'popupBlocked':
         return {
           outcome: 'popupBlocked',
@@ -839,9 +962,14 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
         account,
         clientId: input.clientId ?? defaultClientId,
         version: 1,
+        nameChangedAt: Date.now(),
+        headRevisionId: `0B${randomId(40)}`,
       }
       files.set(file.id, file)
       return info(file)
+    },
+    setDriveApiEnabled(enabled) {
+      driveApiEnabled = enabled
     },
     reset() {
       files.clear()

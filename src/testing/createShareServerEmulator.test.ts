@@ -20,7 +20,7 @@ describe('share server emulator', () => {
     const share = setup('https://app.test/api')
     const url = 'https://app.test/api/clients/c1/backup'
     expect((await fetch(`${url}?backupMethod=PASSWORD`)).status).toBe(404)
-    expect(await (await fetch(`${url}?backupMethod=PASSWORD`)).json()).toEqual({ error: { code: 'not_found' } })
+    expect(await (await fetch(`${url}?backupMethod=PASSWORD`)).json()).toEqual({ error: { code: 'backup_not_found' } })
 
     const first = await post(url, { backupMethod: 'PASSWORD', cipherText: 'ct-1', keyVersion: 'v1' })
     expect(first.status).toBe(200)

@@ -11,6 +11,8 @@ export interface ShareRow {
   cipherText: string
   /** As the client sent it (string or number); absent when not sent. */
   keyVersion?: string | number
+  /** Drive file id of the key, as the client sent it. */
+  keyFileId?: string
   storedAt: string
 }
 
@@ -84,7 +86,8 @@ export function createShareServerEmulator(options: ShareServerEmulatorOptions): 
 
   const gate = async (endpoint: ShareEndpoint) => {
     const faulty = await respondWithFault(faults.take(endpoint), (status, reason, message) =>
-      errorBody(reason ?? (status >= 500 ? 'server_error' : 'emulated_fault'), message),
+      // A bare 404 fault means "no backup yet", in the documented dialect; other statuses get a generic code.
+      errorBody(reason ?? (status >= 500 ? 'server_error' : status === 404 ? 'backup_not_found' : 'emulated_fault'), message),
     )
     if (faulty) return faulty
     await applyLatency(options.latency, endpoint)
@@ -139,15 +142,17 @@ export function createShareServerEmulator(options: ShareServerEmulatorOptions): 
     const backupMethod = o?.['backupMethod']
     const cipherText = o?.['cipherText']
     const keyVersion = o?.['keyVersion']
+    const keyFileId = o?.['keyFileId']
     if (
       typeof backupMethod !== 'string' ||
       backupMethod === '' ||
       backupMethod.length > 64 ||
       typeof cipherText !== 'string' ||
       cipherText === '' ||
-      (keyVersion !== undefined && typeof keyVersion !== 'string' && (typeof keyVersion !== 'number' || !Number.isFinite(keyVersion)))
+      (keyVersion !== undefined && typeof keyVersion !== 'string' && (typeof keyVersion !== 'number' || !Number.isFinite(keyVersion))) ||
+      (keyFileId !== undefined && (typeof keyFileId !== 'string' || !/^[A-Za-z0-9_-]{1,256}$/.test(keyFileId)))
     ) {
-      return HttpResponse.json(errorBody('invalid_body', 'Expected { backupMethod: string, cipherText: string, keyVersion?: string }'), {
+      return HttpResponse.json(errorBody('invalid_body', 'Expected { backupMethod: string, cipherText: string, keyVersion?: string, keyFileId?: string }'), {
         status: 400,
       })
     }
@@ -164,6 +169,7 @@ export function createShareServerEmulator(options: ShareServerEmulatorOptions): 
       backupMethod,
       cipherText,
       ...(keyVersion !== undefined ? { keyVersion } : {}),
+      ...(keyFileId !== undefined ? { keyFileId } : {}),
       storedAt,
     })
     const answer = { backupMethod, storedAt }
@@ -180,11 +186,13 @@ export function createShareServerEmulator(options: ShareServerEmulatorOptions): 
     const row = method
       ? rows.get(rowKey(clientId, method))
       : [...rows.values()].filter((r) => r.clientId === clientId).sort((a, b) => b.storedAt.localeCompare(a.storedAt))[0]
-    if (!row) return HttpResponse.json(errorBody('not_found'), { status: 404 })
+    // The documented "no backup yet" answer; the kit reads no other 404 as absent.
+    if (!row) return HttpResponse.json(errorBody('backup_not_found'), { status: 404 })
     return HttpResponse.json({
       cipherText: row.cipherText,
       backupMethod: row.backupMethod,
       ...(row.keyVersion !== undefined ? { keyVersion: row.keyVersion } : {}),
+      ...(row.keyFileId !== undefined ? { keyFileId: row.keyFileId } : {}),
       storedAt: row.storedAt,
     }, { headers: { ETag: etagOf(row) } })
   }

@@ -4,6 +4,9 @@ export type GoogleErrorReason =
   | 'required'
   | 'insufficientPermissions'
   | 'insufficientScopes'
+  | 'invalidParameter'
+  | 'fieldNotWritable'
+  | 'accessNotConfigured'
   | 'storageQuotaExceeded'
   | 'rateLimitExceeded'
   | 'userRateLimitExceeded'
@@ -19,7 +22,9 @@ export interface GoogleErrorBody {
     code: number
     message: string
     status: string
-    errors: Array<{ domain: string; reason: string; message: string; location?: string; locationType?: string }>
+    errors: Array<{ domain: string; reason: string; message: string; location?: string; locationType?: string; extendedHelp?: string }>
+    /** google.rpc details (e.g. ErrorInfo with reason SERVICE_DISABLED), on the errors that carry them. */
+    details?: Array<Record<string, unknown>>
   }
 }
 
@@ -54,6 +59,9 @@ const messageByReason: Record<GoogleErrorReason, string> = {
   required: 'Login Required.',
   insufficientPermissions: 'Insufficient Permission',
   insufficientScopes: 'The granted scopes do not give access to all of the requested spaces.',
+  invalidParameter: 'Invalid Value',
+  fieldNotWritable: 'The resource body includes fields which are not directly writable.',
+  accessNotConfigured: 'Access Not Configured.',
   storageQuotaExceeded: "The user's Drive storage quota has been exceeded.",
   rateLimitExceeded: 'Rate Limit Exceeded',
   userRateLimitExceeded: 'User Rate Limit Exceeded',
@@ -65,7 +73,7 @@ const messageByReason: Record<GoogleErrorReason, string> = {
 }
 
 // Quota-type reasons live in the `usageLimits` domain in Google's answers; the rest in `global`.
-const usageLimitReasons = new Set<string>(['rateLimitExceeded', 'userRateLimitExceeded', 'storageQuotaExceeded'])
+const usageLimitReasons = new Set<string>(['rateLimitExceeded', 'userRateLimitExceeded', 'storageQuotaExceeded', 'accessNotConfigured'])
 
 export function googleErrorBody(
   code: number,
@@ -93,7 +101,8 @@ export function googleErrorBody(
           domain: usageLimitReasons.has(why) ? 'usageLimits' : 'global',
           reason: why,
           message: detail,
-          ...(location ?? {}),
+          // Google names the header on every 401.
+          ...(location ?? (code === 401 ? { location: 'Authorization', locationType: 'header' } : {})),
         },
       ],
     },

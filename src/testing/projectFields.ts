@@ -1,5 +1,8 @@
 type Selector = Map<string, Selector | true>
 
+/** Field names a resource has: `true` for a leaf or a map (not checked deeper), a nested schema for a sub-resource. */
+export type FieldSchema = { readonly [name: string]: true | FieldSchema }
+
 /** Thrown for a malformed `fields` parameter (Drive answers 400). */
 export class FieldsError extends Error {
   override name = 'FieldsError'
@@ -52,8 +55,31 @@ function apply(value: unknown, selector: Selector | true): unknown {
   return out
 }
 
-/** Applies a Google partial-response `fields` selector (e.g. `nextPageToken,files(id,name)`) to a resource. */
-export function projectFields(resource: Record<string, unknown>, fields: string | null): Record<string, unknown> {
+/** Thrown for a name the resource does not have; Drive answers 400 "Invalid field selection <name>". */
+export class UnknownFieldError extends FieldsError {
+  override name = 'UnknownFieldError'
+  constructor(readonly field: string) {
+    super(`Invalid field selection ${field}`)
+  }
+}
+
+function check(selector: Selector, schema: FieldSchema) {
+  for (const [key, sub] of selector) {
+    if (key === '*') continue
+    const known = Object.hasOwn(schema, key) ? schema[key] : undefined
+    if (known === undefined) throw new UnknownFieldError(key)
+    if (sub instanceof Map && known !== true) check(sub, known)
+  }
+}
+
+/**
+ * Applies a Google partial-response `fields` selector (e.g. `nextPageToken,files(id,name)`) to a resource. With a
+ * schema, a name the resource does not have throws UnknownFieldError, as Google refuses it (400) rather than
+ * dropping it.
+ */
+export function projectFields(resource: Record<string, unknown>, fields: string | null, schema?: FieldSchema): Record<string, unknown> {
   if (fields === null || fields.trim() === '' || fields.trim() === '*') return resource
-  return apply(resource, parseSelector(fields.trim())) as Record<string, unknown>
+  const selector = parseSelector(fields.trim())
+  if (schema) check(selector, schema)
+  return apply(resource, selector) as Record<string, unknown>
 }

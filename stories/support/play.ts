@@ -21,3 +21,14 @@ export async function failsWith(canvas: Canvas, failedLabel: string, code: strin
   await expect(button).toHaveAttribute('data-error-code', code)
   await expect(canvas.getByRole('status')).toHaveTextContent(new RegExp(`^${failedLabel}: .+`))
 }
+
+/** Google's script did not load: the button shows the error (enabled: a click loads it again) and announces it. */
+export async function scriptUnavailable(canvas: Canvas): Promise<HTMLElement> {
+  const label = 'Google sign-in unavailable. Retry'
+  const button = await shows(canvas, label)
+  await expect(button).toBeEnabled()
+  await expect(button).toHaveAttribute('data-state', 'error')
+  await expect(button).toHaveAttribute('data-error-code', 'GOOGLE_SCRIPT_UNAVAILABLE')
+  await expect(canvas.getByRole('status')).toHaveTextContent(`${label}: Google sign-in did not load.`)
+  return button
+}

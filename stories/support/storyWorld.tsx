@@ -4,6 +4,7 @@ import { QueryClient } from '@tanstack/react-query'
 import type { ReactNode } from 'react'
 import type { StoryContext } from '@storybook/react-vite'
 import type { MswApi } from 'msw-storybook-addon/types'
+import { http, HttpResponse } from 'msw'
 import { portalAdapter } from '../../src/adapters/portalAdapter.js'
 import { WalletBackupProvider } from '../../src/components/WalletBackupProvider.js'
 import { backupWallet } from '../../src/core/backupWallet.js'
@@ -71,6 +72,19 @@ export function registerHandlers(context: Ctx & { msw: MswApi }) {
   context.msw.use(...w.google.handlers, ...w.share.handlers)
 }
 
+/** A base URL the app's web server has no route for (a typo'd `baseURL`): it answers a plain HTML 404. */
+export const WRONG_BASE_URL = '/wrong-api'
+export function registerMissingRoute(context: { msw: MswApi }) {
+  context.msw.use(
+    http.all(`*${WRONG_BASE_URL}/*`, ({ request }) =>
+      new HttpResponse(`<pre>Cannot ${request.method}</pre>`, { status: 404, headers: { 'content-type': 'text/html' } }),
+    ),
+  )
+}
+
+/** Provider props a story may set through `parameters.provider`. */
+export type StoryProviderProps = { baseURL?: string; googleScriptTimeoutMs?: number }
+
 /** A confirmed backup made on the first device (no UI): key in Drive, share on the (emulated) server. */
 export async function seedBackup(w: StoryWorld): Promise<void> {
   const token = w.google.issueToken().access_token
@@ -85,7 +99,9 @@ export function WorldProvider({
   wallet,
   queryClient,
   children,
-}: {
+  baseURL,
+  googleScriptTimeoutMs,
+}: StoryProviderProps & {
   world: StoryWorld
   /** Default: the first device. */
   wallet?: WalletEmulator
@@ -97,7 +113,8 @@ export function WorldProvider({
     <WalletBackupProvider
       wallet={portalAdapter(wallet ?? world.wallet)}
       googleClientId={GOOGLE_CLIENT_ID}
-      server={{ baseURL: '/api' }}
+      server={{ baseURL: baseURL ?? '/api' }}
+      {...(googleScriptTimeoutMs ? { googleScriptTimeoutMs } : {})}
       clientId={world.clientId}
       queryClient={queryClient ?? world.queryClient}
       retry={{ tries: 2, baseDelayMs: 1 }}

@@ -82,11 +82,24 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
         expect(await (await getBackup(api.base, clientId)).json()).toMatchObject({ cipherText: 'legacy-share', backupMethod: 'UNKNOWN' })
       })
 
-      it('answers 404 not_found when the client has no backup, or none for that method', async () => {
+      it('stores the Drive key file id beside the key version and returns it; rows without one answer without it', async () => {
+        const clientId = uniqueClient()
+        const fileId = '1AbC_def-GhI0123456789jklMNOpqrsTU'
+        await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'ct', keyVersion: 'v1', keyFileId: fileId })
+        expect(await (await getBackup(api.base, clientId, 'GDRIVE')).json()).toMatchObject({ keyVersion: 'v1', keyFileId: fileId })
+        await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'ct2', keyVersion: 'v2' })
+        expect(await (await getBackup(api.base, clientId, 'GDRIVE')).json()).not.toHaveProperty('keyFileId')
+        for (const bad of ['', 'a/b', 'x'.repeat(257), 42]) {
+          const res = await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'ct3', keyFileId: bad })
+          expect([res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([400, 'invalid_body'])
+        }
+      })
+
+      it('answers 404 backup_not_found when the client has no backup, or none for that method', async () => {
         const clientId = uniqueClient()
         const none = await getBackup(api.base, clientId)
         expect(none.status).toBe(404)
-        expect(await none.json()).toEqual({ error: { code: 'not_found' } })
+        expect(await none.json()).toEqual({ error: { code: 'backup_not_found' } })
         await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'x' })
         expect((await getBackup(api.base, clientId, 'PASSWORD')).status).toBe(404)
       })

@@ -57,10 +57,12 @@ describe('startServer', () => {
     ])
   })
 
-  it('answers unknown routes with a JSON 404 and no stack', async () => {
+  it('answers unknown routes with a JSON 404 route_not_found (not the "no backup yet" code) and no stack', async () => {
     const res = await fetch(`${running.url}/api/nope`)
     expect(res.status).toBe(404)
-    expect(await res.json()).toEqual({ error: { code: 'not_found' } })
+    expect(await res.json()).toEqual({ error: { code: 'route_not_found' } })
+    const wrongBase = await fetch(`${running.url}/wrong/clients/c1/backup`)
+    expect(await wrongBase.json()).toEqual({ error: { code: 'route_not_found' } })
   })
 
   it('answers CORS preflights for configured origins only', async () => {

@@ -47,13 +47,17 @@ export function createBrowserWorld(options: { clientId?: string; backend?: Retur
   const wallet = createWalletEmulator({ clientId, backend })
   const queryClient = hostQueryClient()
   const adapter = portalAdapter(wallet)
-  const mount = (children: ReactNode, extra: { wallet?: typeof wallet; timeoutMs?: number } = {}) =>
+  const mount = (
+    children: ReactNode,
+    extra: { wallet?: typeof wallet; timeoutMs?: number; googleScriptTimeoutMs?: number; baseURL?: string } = {},
+  ) =>
     render(
       <WalletBackupProvider
         wallet={extra.wallet ? portalAdapter(extra.wallet) : adapter}
         {...(extra.timeoutMs ? { timeoutMs: extra.timeoutMs } : {})}
+        {...(extra.googleScriptTimeoutMs ? { googleScriptTimeoutMs: extra.googleScriptTimeoutMs } : {})}
         googleClientId={GOOGLE_CLIENT_ID}
-        server={{ baseURL: '/api' }}
+        server={{ baseURL: extra.baseURL ?? '/api' }}
         clientId={clientId}
         queryClient={queryClient}
         retry={{ tries: 2, baseDelayMs: 1 }}

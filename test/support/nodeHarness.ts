@@ -6,6 +6,7 @@ import {
   createShareServerEmulator,
   createWalletBackend,
   createWalletEmulator,
+  type GoogleEmulatorOptions,
 } from '../../src/testing/index.js'
 import { portalAdapter } from '../../src/adapters/portalAdapter.js'
 import { backupWallet } from '../../src/core/backupWallet.js'
@@ -18,9 +19,11 @@ import type { KeyCustody } from '../../src/core/WalletAdapter.js'
 export const server = setupServer()
 export const BASE = 'http://app.test/api'
 
-export function createWorld(options: { clientId?: string; keyCustody?: KeyCustody; timeoutMs?: number; tries?: number } = {}) {
+export function createWorld(
+  options: { clientId?: string; keyCustody?: KeyCustody; timeoutMs?: number; tries?: number; google?: GoogleEmulatorOptions } = {},
+) {
   const clientId = options.clientId ?? 'client-1'
-  const google = createGoogleEmulator()
+  const google = createGoogleEmulator(options.google)
   const share = createShareServerEmulator({ baseURL: BASE })
   server.resetHandlers(...google.handlers, ...share.handlers)
   const backend = createWalletBackend()
