@@ -7,6 +7,7 @@ import react from '@vitejs/plugin-react'
 import dts from 'vite-plugin-dts'
 import { playwright } from '@vitest/browser-playwright'
 import { browserTestDeps, chromiumLaunchOptions } from './test/support/chromium.js'
+import { portalStandInCommands } from './test/support/portalStandInCommands.js'
 import { storybookTest } from '@storybook/addon-vitest/vitest-plugin'
 
 // Peers and Node-only packages never enter the client bundle.
@@ -100,7 +101,9 @@ export default defineConfig({
             headless: true,
             provider: chromium(),
             instances: [{ browser: 'chromium' }],
-            commands: { emulateMedia },
+            // emulateMedia: the screenshot tests; portalStandIn*: the real @portal-hq/web SDK's iframe, answered by a
+            // stand-in at its real origin (realPortalSdk test).
+            commands: { emulateMedia, ...portalStandInCommands },
             expect: {
               toMatchScreenshot: {
                 // Anti-aliased pixels are ignored (pixelmatch's default) and up to 1% of pixels may differ; the colour

@@ -38,14 +38,17 @@ export {
   ShareUploadFailed,
   WalletBackupFailed,
   WalletBusy,
+  WalletTimeout,
 } from './core/errors.js'
 export type { BackupErrorCode, BackupErrorType, BackupStep, ErrorFacts, RecoveryErrorType } from './core/errors.js'
 export type { KeyCustody, WalletAdapter, WalletProgress } from './core/WalletAdapter.js'
+export { DEFAULT_WALLET_TIMEOUT_MS } from './core/callWallet.js'
 export type { RetryOptions } from './core/withRetry.js'
 export { portalAdapter } from './adapters/portalAdapter.js'
 export type { LegacyPortalLike, PortalAdapterOptions, PortalLike } from './adapters/portalAdapter.js'
 export { useWalletBackup } from './hooks/useWalletBackup.js'
 export type { UseWalletBackupOptions, UseWalletBackupReturnType, WalletBackupStep } from './hooks/useWalletBackup.js'
+export type { FlowNotReadyReason } from './hooks/useFlow.js'
 export { WalletBackupProvider } from './components/WalletBackupProvider.js'
 export type { WalletBackupProviderProps } from './components/WalletBackupProvider.js'
 export { BackupButton, defaultBackupLabels } from './components/BackupButton.js'

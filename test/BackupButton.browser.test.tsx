@@ -7,7 +7,7 @@ import { BackupButton } from '../src/components/BackupButton.js'
 import { WalletBackupProvider } from '../src/components/WalletBackupProvider.js'
 import { portalAdapter } from '../src/adapters/portalAdapter.js'
 import type { GisRequestAccessTokenCall } from '../src/testing/index.js'
-import { captureConsole, createBrowserWorld, exposedSurfaces, secretsOf, worker, type BrowserWorld } from './support/browserWorld.js'
+import { captureConsole, createBrowserWorld, exposedSurfaces, GOOGLE_CLIENT_ID, secretsOf, worker, type BrowserWorld } from './support/browserWorld.js'
 
 beforeAll(() => worker.start({ quiet: true, onUnhandledRequest: 'error' }))
 afterAll(() => worker.stop())
@@ -163,6 +163,38 @@ describe('BackupButton component API', () => {
     await readyButton()
   })
 
+  test('disabled with wallet-loading until the wallet SDK is ready (nothing asked of it before), then works', async () => {
+    const w = createBrowserWorld({ wallet: { realistic: true, bootDelayMs: 'manual' } })
+    w.mount(<BackupButton />)
+    const button = screen.getByRole('button')
+    // Google's script loads meanwhile; the wallet is still booting.
+    await new Promise((r) => setTimeout(r, 400))
+    expect(button).toHaveProperty('disabled', true)
+    expect(button.getAttribute('data-disabled-reason')).toBe('wallet-loading')
+    expect(button.textContent).toBe('Loading wallet…')
+    expect(screen.getByRole('status').textContent).toBe('Loading wallet…')
+    expect(w.wallet.dropped).toEqual([])
+    w.wallet.boot()
+    await readyButton()
+    await userEvent.click(button)
+    await expect.element(button).toHaveTextContent('Wallet backed up')
+    expect(w.wallet.dropped).toEqual([])
+  })
+
+  test('without clientId, the provider reads it from the wallet once ready', async () => {
+    const w = createBrowserWorld({ wallet: { realistic: true, bootDelayMs: 50 } })
+    const { render } = await import('@testing-library/react')
+    render(
+      <WalletBackupProvider wallet={portalAdapter(w.wallet)} googleClientId={GOOGLE_CLIENT_ID} server={{ baseURL: '/api' }} queryClient={w.queryClient}>
+        <BackupButton />
+      </WalletBackupProvider>,
+    )
+    const button = await readyButton()
+    await userEvent.click(button)
+    await expect.element(button).toHaveTextContent('Wallet backed up')
+    expect(w.share.rows()).toMatchObject([{ clientId: w.clientId }])
+  })
+
   test('asChild renders the child element with our state, ref forwarded, props spread, user onClick first and able to cancel', async () => {
     const w = createBrowserWorld()
     const ref = createRef<HTMLButtonElement>()
@@ -236,8 +268,10 @@ class Catch extends Component<{ children: ReactNode }, { error?: Error }> {
 
 describe('WalletBackupProvider bad input fails at render naming the prop', () => {
   const wallet = () => portalAdapter(createBrowserWorld().wallet)
+  // A wallet that cannot tell its client id (a custom adapter without getClientId): then the prop is required.
+  const blind = () => ({ ...wallet(), getClientId: undefined })
   const cases: Array<[string, Record<string, unknown>]> = [
-    ['clientId', { wallet: wallet(), googleClientId: 'x', server: { baseURL: '/api' } }],
+    ['clientId', { wallet: blind(), googleClientId: 'x', server: { baseURL: '/api' } }],
     ['googleClientId', { wallet: wallet(), clientId: 'c', server: { baseURL: '/api' } }],
     ['wallet', { googleClientId: 'x', clientId: 'c', server: { baseURL: '/api' } }],
   ]
@@ -255,6 +289,8 @@ describe('WalletBackupProvider bad input fails at render naming the prop', () =>
       )
       const alert = await screen.findByRole('alert')
       expect(alert.textContent).toContain(`"${prop}"`)
+      // Where to get it, not just that it is missing.
+      if (prop === 'clientId') expect(alert.textContent).toContain('portal.getClient()')
     } finally {
       console_.restore()
     }

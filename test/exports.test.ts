@@ -14,6 +14,7 @@ describe('export surface', () => {
       'BackupError',
       'BackupStatus',
       'BrowserOffline',
+      'DEFAULT_WALLET_TIMEOUT_MS',
       'DRIVE_APPDATA_SCOPE',
       'DriveQuotaExceeded',
       'DriveRateLimited',
@@ -35,6 +36,7 @@ describe('export surface', () => {
       'WalletBackupFailed',
       'WalletBackupProvider',
       'WalletBusy',
+      'WalletTimeout',
       'backupKeys',
       'backupWallet',
       'backupWalletMutationOptions',
@@ -81,6 +83,7 @@ describe('export surface', () => {
     expect(Object.keys(testing).sort()).toEqual([
       'DRIVE_APPDATA_SCOPE',
       'EmulatedMpcError',
+      'EmulatedPortalMpcError',
       'createGoogleEmulator',
       'createShareServerEmulator',
       'createWalletBackend',
@@ -97,7 +100,7 @@ describe('export surface', () => {
     const errorNames = Object.entries(client)
       .filter(([, v]) => typeof v === 'function' && v.prototype instanceof client.BackupError)
       .map(([k]) => k)
-    expect(errorNames.length).toBe(21)
+    expect(errorNames.length).toBe(22)
     for (const name of errorNames) {
       const Ctor = (client as unknown as Record<string, new (m: string) => Error>)[name]!
       expect(new Ctor('x').name, name).toBe(name)

@@ -12,7 +12,7 @@ import type { BackupError } from '../src/core/errors.js'
 import { useBackupStatus } from '../src/hooks/useBackupStatus.js'
 import { useWalletBackup } from '../src/hooks/useWalletBackup.js'
 import { useWalletRecovery } from '../src/hooks/useWalletRecovery.js'
-import { createWalletEmulator, type WalletEmulator } from '../src/testing/index.js'
+import { createWalletEmulator, gisEmulatorTokenUrl, type WalletEmulator } from '../src/testing/index.js'
 import { captureConsole, createBrowserWorld, exposedSurfaces, hostHandlerLog, hostile, secretsOf, worker, type BrowserWorld } from './support/browserWorld.js'
 
 beforeAll(() => worker.start({ quiet: true, onUnhandledRequest: 'error' }))
@@ -57,12 +57,18 @@ type Cell = {
   /** Whether the wallet made a share before the fault (then it must hear `false` exactly once). */
   generated: boolean
   timeoutMs?: number
+  /** Per wallet call (the readiness wait included), for the "not ready" / "never answers" cells. */
+  walletTimeoutMs?: number
   /** The app's server as the flow under test is configured with (a wrong one, say). */
   baseURL?: string
 }
 
 const TIMEOUT_MS = 800
 const WRONG_BASE = '/wrong-api'
+const WALLET_TIMEOUT_MS = 800
+const NOTIFY_WALLET_TIMEOUT_MS = 1000
+/** The wallet emulator behaves like the real @portal-hq/web 3.x: late boot, dropped early calls, numeric codes. */
+const realistic = { realistic: true, bootDelayMs: 0 } as const
 const slow = { delayMs: 2500 }
 const waitStep = async (step: string) =>
   expect.poll(() => document.querySelector('button')?.getAttribute('data-state'), { timeout: 5000 }).toBe(step)
@@ -91,6 +97,40 @@ const backupCells: Cell[] = [
   { flow: 'backup', step: 'upload', fault: 'timeout', arm: ({ w }) => w.share.faults.set('share.post', slow), code: 'SHARE_UPLOAD_FAILED', generated: true, timeoutMs: TIMEOUT_MS },
   { flow: 'backup', step: 'upload', fault: 'abort', arm: ({ w }) => w.share.faults.set('share.post', { delayMs: 600 }, { times: 1 }), during: async ({ api }) => (await waitStep('storing'), api.abort!()), code: 'ABORTED', generated: true },
   { flow: 'backup', step: 'notify', fault: 'provider throws', arm: ({ device }) => void (device.faults.notify = { error: { code: 'UNEXPECTED_ERROR' }, times: 1 }), code: 'NOTIFY_FAILED', generated: true },
+  {
+    flow: 'backup',
+    step: 'generate',
+    fault: 'wallet not ready (SDK reloading)',
+    // Down while Google's token is fetched, so it is not ready when `generate` would ask it.
+    arm: (c) => onRequest(c, (r) => r.url.startsWith(gisEmulatorTokenUrl), () => c.device.reboot({ bootDelayMs: 'manual' })),
+    code: 'WALLET_TIMEOUT',
+    generated: false,
+    walletTimeoutMs: WALLET_TIMEOUT_MS,
+  },
+  { flow: 'backup', step: 'generate', fault: 'wallet never answers', arm: ({ device }) => void (device.faults.backup = { hang: true, times: 1 }), code: 'WALLET_TIMEOUT', generated: false, walletTimeoutMs: WALLET_TIMEOUT_MS },
+  {
+    flow: 'backup',
+    step: 'notify',
+    fault: 'wallet not ready (SDK reloading)',
+    // Down from the upload on; back only when the kit, its notify deadline passed, waits again to say `false`
+    // (the second wait for readiness since the reload: no timing guess).
+    arm: (c) => {
+      onRequest(c, (r) => r.method === 'POST' && r.url.includes('/api/clients/'), () => c.device.reboot({ bootDelayMs: 'manual' }))
+      const { device, release } = c
+      const onReady = device.onReady
+      let waits = 0
+      device.onReady = (callback) => {
+        const off = onReady.call(device, callback)
+        if (!device.ready && ++waits === 2) setTimeout(() => device.boot(), 0)
+        return off
+      }
+      release.push(() => void (device.onReady = onReady))
+    },
+    code: 'WALLET_TIMEOUT',
+    generated: true,
+    walletTimeoutMs: NOTIFY_WALLET_TIMEOUT_MS,
+  },
+  { flow: 'backup', step: 'notify', fault: 'wallet never answers', arm: ({ device }) => void (device.faults.notify = { hang: true, times: 1 }), code: 'WALLET_TIMEOUT', generated: true, walletTimeoutMs: WALLET_TIMEOUT_MS },
   { flow: 'backup', step: 'any', fault: 'unmount mid-flow', arm: ({ device }) => void (device.faults.backup = { delayMs: 300, times: 1 }), during: async (c) => (await waitStep('generating'), c.unmount()), code: 'success', generated: false },
   { flow: 'backup', step: 'any', fault: 'double click', double: true, code: 'success', generated: false },
   { flow: 'backup', step: 'any', fault: 'second tab holds the wallet', arm: holdLockInAnotherTab, code: 'WALLET_BUSY', generated: false },
@@ -155,6 +195,17 @@ const recoveryCells: Cell[] = [
   { flow: 'recovery', step: 'share fetch', fault: 'wrong baseURL (route 404)', arm: routeMissing, baseURL: WRONG_BASE, code: 'SHARE_FETCH_FAILED', name: 'ShareFetchFailed', generated: false },
   { flow: 'recovery', step: 'share fetch', fault: 'abort', arm: ({ w }) => w.share.faults.set('share.get', { delayMs: 600 }, { times: 1 }), during: async ({ api }) => (await waitStep('reading'), api.abort!()), code: 'ABORTED', generated: false },
   { flow: 'recovery', step: 'recover', fault: 'wallet error', arm: ({ device }) => void (device.faults.recover = { error: { code: 'UNEXPECTED_ERROR' } }), code: 'RECOVERY_FAILED', generated: false },
+  {
+    flow: 'recovery',
+    step: 'recover',
+    fault: 'wallet not ready (SDK reloading)',
+    // Down while the server's record is read, so it is not ready when `recover` would ask it.
+    arm: (c) => onRequest(c, (r) => r.method === 'GET' && r.url.includes('/api/clients/'), () => c.device.reboot({ bootDelayMs: 'manual' })),
+    code: 'WALLET_TIMEOUT',
+    generated: false,
+    walletTimeoutMs: WALLET_TIMEOUT_MS,
+  },
+  { flow: 'recovery', step: 'recover', fault: 'wallet never answers', arm: ({ device }) => void (device.faults.recover = { hang: true, times: 1 }), code: 'WALLET_TIMEOUT', generated: false, walletTimeoutMs: WALLET_TIMEOUT_MS },
   { flow: 'recovery', step: 'recover', fault: 'wallet busy (provider)', arm: ({ device }) => void (device.faults.recover = { error: { code: 'WALLET_MODIFICATION_ALREADY_IN_PROGRESS' } }), code: 'WALLET_BUSY', generated: false },
   {
     flow: 'recovery',
@@ -178,6 +229,24 @@ const recoveryCells: Cell[] = [
   { flow: 'recovery', step: 'any', fault: 'second tab holds the wallet', arm: holdLockInAnotherTab, code: 'WALLET_BUSY', generated: false },
 ]
 
+/**
+ * Runs `then` once, when the page's first request matching `match` starts (MSW's event, no timing guess); the wallet
+ * is booted again when the cell's fault is released.
+ */
+function onRequest({ device, release }: Ctx, match: (r: Request) => boolean, then: () => void) {
+  let done = false
+  const listener = ({ request }: { request: Request }) => {
+    if (done || !match(request)) return
+    done = true
+    then()
+  }
+  worker.events.on('request:start', listener)
+  release.push(() => {
+    worker.events.removeListener('request:start', listener)
+    device.boot()
+  })
+}
+
 /** The Drive API switched off in the Cloud project, until the cell's clean-up switches it back on. */
 function disableDriveApi({ w, release }: Ctx) {
   w.google.setDriveApiEnabled(false)
@@ -200,11 +269,20 @@ function holdLockInAnotherTab({ w, release }: Ctx) {
 type Row = { cell: Cell; got: string; pass: boolean; note: string }
 const results: Row[] = []
 
-function mountFlow(w: BrowserWorld, flow: Flow, device: WalletEmulator, api: Api, timeoutMs?: number, baseURL?: string) {
+function mountFlow(
+  w: BrowserWorld,
+  flow: Flow,
+  device: WalletEmulator,
+  api: Api,
+  timeoutMs?: number,
+  baseURL?: string,
+  walletTimeoutMs?: number,
+) {
   return w.mount(flow === 'backup' ? <BackupUnderTest api={api} /> : <RecoveryUnderTest api={api} />, {
     wallet: device,
     ...(timeoutMs ? { timeoutMs } : {}),
     ...(baseURL ? { baseURL } : {}),
+    ...(walletTimeoutMs ? { walletTimeoutMs } : {}),
   })
 }
 
@@ -235,7 +313,7 @@ async function currentBackupRecovers(w: BrowserWorld, address: string | undefine
 }
 
 async function runCell(cell: Cell) {
-  const w = createBrowserWorld()
+  const w = createBrowserWorld({ wallet: realistic })
   const console_ = captureConsole()
   const release: Array<() => void> = []
   try {
@@ -247,11 +325,11 @@ async function runCell(cell: Cell) {
     setup.unmount()
 
     // The device under test: A again for backup, a fresh device B (same provider backend) for recovery.
-    const device = cell.flow === 'backup' ? w.wallet : createWalletEmulator({ clientId: w.clientId, backend: w.backend })
+    const device = cell.flow === 'backup' ? w.wallet : createWalletEmulator({ clientId: w.clientId, backend: w.backend, ...realistic })
     const falsesBefore = device.notifications.filter((n) => !n.success).length
     const postsBefore = w.share.requests.filter((r) => r.method === 'POST').length
     const api: Api = {}
-    const view = mountFlow(w, cell.flow, device, api, cell.timeoutMs, cell.baseURL)
+    const view = mountFlow(w, cell.flow, device, api, cell.timeoutMs, cell.baseURL, cell.walletTimeoutMs)
     const ctx: Ctx = { w, device, api, unmount: () => view.unmount(), release }
     await cell.arm?.(ctx)
     await clickRun(cell.double)
@@ -264,10 +342,12 @@ async function runCell(cell: Cell) {
     // A route that does not exist is named, so the developer sees which URL to fix.
     if (cell.baseURL) expect(error?.shortMessage).toContain(`${cell.baseURL}/clients/${w.clientId}/backup`)
 
-    // The wallet heard `false` exactly once iff a share had been made.
+    // The wallet heard `false` exactly once iff a share had been made (a share that arrives after an abort hears it
+    // when it arrives).
+    const falses = () => device.notifications.filter((n) => !n.success).length - falsesBefore
+    if (cell.generated) await expect.poll(falses, { timeout: 3000 }).toBeGreaterThan(0)
     await new Promise((r) => setTimeout(r, 50))
-    const falses = device.notifications.filter((n) => !n.success).length - falsesBefore
-    expect(falses, 'times the wallet heard false').toBe(cell.generated ? 1 : 0)
+    expect(falses(), 'times the wallet heard false').toBe(cell.generated ? 1 : 0)
     if (cell.double) {
       const posts = w.share.requests.filter((r) => r.method === 'POST').length - postsBefore
       expect(posts, 'uploads after a double click').toBe(1)

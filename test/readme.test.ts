@@ -9,6 +9,11 @@ describe('README', () => {
     expect(readme).toContain('```tsx\n' + example + '```')
   })
 
+  test("the @portal-hq/web declaration in the README is exactly the one this repository's tsconfig uses", () => {
+    const shim = readFileSync(new URL('../types/portal-hq-web.d.ts', import.meta.url), 'utf8')
+    expect(readme).toContain('```ts\n' + shim + '```')
+  })
+
   test('starts with one line of what it is, then the two commands', () => {
     const [title, , line, , fence, first, second] = readme.split('\n')
     expect(title).toBe('# react-mpc-backup')

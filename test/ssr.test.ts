@@ -8,11 +8,15 @@ import { portalAdapter } from '../src/adapters/portalAdapter.js'
 import { BackupButton, defaultBackupLabels } from '../src/components/BackupButton.js'
 import { RecoverButton, defaultRecoverLabels } from '../src/components/RecoverButton.js'
 import { WalletBackupProvider } from '../src/components/WalletBackupProvider.js'
-import type { KeyCustody } from '../src/core/WalletAdapter.js'
+import type { KeyCustody, WalletAdapter } from '../src/core/WalletAdapter.js'
 import { createWalletEmulator } from '../src/testing/index.js'
 
 /** What the globals looked like while React rendered the tree (read during render, not before or after). */
-function renderInNode(keyCustody: KeyCustody) {
+function renderInNode(keyCustody: KeyCustody, options: { withReadiness?: boolean } = {}) {
+  const adapter = portalAdapter(createWalletEmulator({ clientId: 'ssr-client' }), { keyCustody })
+  // A custom adapter says nothing about readiness (then it is ready); Portal's does, and no SDK is ready on a server.
+  const { isReady: _isReady, onReady: _onReady, ...custom } = adapter
+  const wallet: WalletAdapter = options.withReadiness ? adapter : custom
   const seen: string[] = []
   const Probe = ({ children }: { children?: ReactNode }) => {
     seen.push(`${typeof window}/${typeof document}`)
@@ -22,7 +26,7 @@ function renderInNode(keyCustody: KeyCustody) {
     h(
       WalletBackupProvider,
       {
-        wallet: portalAdapter(createWalletEmulator({ clientId: 'ssr-client' }), { keyCustody }),
+        wallet,
         clientId: 'ssr-client',
         googleClientId: 'ssr.apps.googleusercontent.com',
         server: { baseURL: '/api' },
@@ -66,5 +70,16 @@ describe('server rendering in Node', () => {
     expect(backup!.attrs).toContain('data-state="idle"')
     expect(backup!.text).toBe(defaultBackupLabels.idle)
     expect(recover!.text).toBe(defaultRecoverLabels.idle)
+  })
+
+  test('a wallet with readiness (Portal) renders wallet-loading on the server, the same on both sides of hydration', () => {
+    for (const keyCustody of ['kit', 'provider'] as const) {
+      const { html } = renderInNode(keyCustody, { withReadiness: true })
+      for (const b of buttons(html)) {
+        expect(b.attrs).toContain('disabled=""')
+        expect(b.attrs).toContain('data-disabled-reason="wallet-loading"')
+        expect(b.text).toBe(defaultBackupLabels.walletLoading)
+      }
+    }
   })
 })

@@ -3,19 +3,33 @@ import type { KeyCustody, WalletAdapter, WalletProgress } from '../core/WalletAd
 type Progress = (p: WalletProgress) => void
 type BackupConfigs = { passwordStorage?: { password: string } }
 
+/** What `@portal-hq/web` 3.x offers to tell when its iframe can answer, and who the client is. All optional. */
+type PortalReadiness = {
+  /** 3.x: true once the iframe has answered `portal:ready`. */
+  readonly ready?: boolean
+  /** 3.x: runs `callback` once ready (at once if already ready); returns an unsubscribe. */
+  onReady?(callback: () => unknown): unknown
+  /** 3.x: the Portal client (`portal:getClient`); its `id` is the client id. */
+  getClient?(): Promise<{ id?: unknown } | null | undefined>
+}
+
 /**
  * The parts of `@portal-hq/web` 3.x's `Portal` the kit uses, written structurally: its published types do not
- * compile (see portal.md), and the kit must not depend on the SDK's version.
+ * compile (see portal.md), and the kit must not depend on the SDK's version. A real `Portal` instance fits.
  */
-export type PortalLike = {
-  backupWallet(method: string, progress?: Progress, configs?: BackupConfigs): Promise<{ cipherText: string; storageCallback?: () => Promise<void> } | string>
+export type PortalLike = PortalReadiness & {
+  backupWallet(
+    method: string,
+    progress?: Progress,
+    configs?: BackupConfigs,
+  ): Promise<{ cipherText: string; storageCallback?: () => Promise<unknown> } | string>
   storedClientBackupShare(success: boolean, backupMethod?: string): Promise<unknown>
   recoverWallet(cipherText: string, backupMethod?: string, configs?: BackupConfigs, progress?: Progress): Promise<unknown>
   isWalletBackedUp?(chainId?: string): Promise<boolean>
 }
 
 /** The legacy SDK: `backupWallet()` -> backupShare string, `storedClientBackupShare(success)`. */
-export type LegacyPortalLike = {
+export type LegacyPortalLike = PortalReadiness & {
   backupWallet(): Promise<string>
   storedClientBackupShare(success: boolean): Promise<unknown>
   recoverWallet(backupShare: string): Promise<unknown>
@@ -40,17 +54,32 @@ export function portalAdapter(portal: PortalLike | LegacyPortalLike, options: Po
   // Legacy recovery returns the NEW backup share (not an address): it is held here, in memory only, until the kit's
   // fresh backup asks for a share, so it is stored and confirmed like any backup and never lands in query data.
   let recoveredShare: string | undefined
+  // 3.x resolves a backup with `storageCallback`, which posts `portal:api:setBackupStatus` with the `backupIds` the
+  // iframe returned for THIS backup (one share pair per curve). `storedClientBackupShare(true, method)` names no
+  // backup, only a method, so with several backups of a method (multi-backup, a retry) it cannot say which one was
+  // stored. Success therefore goes through the callback when the SDK gave one; `storedClientBackupShare` stays for
+  // `false` (the callback has no failure form) and for SDKs whose backup returns no callback (legacy, older 3.x).
+  let confirmStored: (() => Promise<unknown>) | undefined
   return {
     keyCustody,
     backupMethod,
     async backup({ key, onProgress }) {
+      confirmStored = undefined
       const made = recoveredShare
       recoveredShare = undefined
       const out = legacy ? (made ?? (await legacy.backupWallet())) : await current.backupWallet(backupMethod, onProgress, configs(key))
-      return typeof out === 'object' && out !== null && 'cipherText' in out ? out.cipherText : out
+      if (typeof out === 'object' && out !== null && 'cipherText' in out) {
+        if (typeof out.storageCallback === 'function') confirmStored = out.storageCallback
+        return out.cipherText
+      }
+      return out
     },
-    notifyStored: async (success) =>
-      void (await (legacy ? legacy.storedClientBackupShare(success) : current.storedClientBackupShare(success, backupMethod))),
+    async notifyStored(success) {
+      const confirm = confirmStored
+      confirmStored = undefined
+      if (success && confirm) return void (await confirm())
+      await (legacy ? legacy.storedClientBackupShare(success) : current.storedClientBackupShare(success, backupMethod))
+    },
     async recover(cipherText, { key, onProgress }) {
       if (!legacy) return { address: addressOf(await current.recoverWallet(cipherText, backupMethod, configs(key), onProgress)) }
       const share = await legacy.recoverWallet(cipherText)
@@ -58,6 +87,40 @@ export function portalAdapter(portal: PortalLike | LegacyPortalLike, options: Po
       return { address: undefined }
     },
     ...(current.isWalletBackedUp ? { isBackedUp: () => current.isWalletBackedUp!() } : {}),
+    ...readinessOf(portal),
+    ...(typeof portal.getClient === 'function'
+      ? {
+          async getClientId() {
+            const id = (await portal.getClient!())?.id
+            if (typeof id !== 'string' || !id) throw new Error('Portal getClient() returned no client id.')
+            return id
+          },
+        }
+      : {}),
+  }
+}
+
+/**
+ * Portal 3.x posts every call to its iframe, and a call posted before the iframe has loaded goes to `about:blank`:
+ * the browser drops it and its promise never settles. The SDK's own signals: `ready` (true once the iframe said
+ * `portal:ready`) and `onReady` (run after that and the address round trip that follows it). Read live, not latched,
+ * so a wallet that reports not ready again (an emulator reloading) is waited for again. An SDK without `onReady` is
+ * taken as ready, as before.
+ */
+function readinessOf(portal: PortalReadiness): Pick<WalletAdapter, 'isReady' | 'onReady'> {
+  if (typeof portal.onReady !== 'function') return {}
+  let fired = false
+  portal.onReady(() => {
+    fired = true
+  })
+  return {
+    isReady: () => (typeof portal.ready === 'boolean' ? portal.ready : fired),
+    onReady(listener) {
+      const off = portal.onReady!(() => listener())
+      return () => {
+        if (typeof off === 'function') off()
+      }
+    },
   }
 }
 

@@ -8,6 +8,7 @@ export type BackupButtonLabels = FlowLabels<WalletBackupStep>
 
 export const defaultBackupLabels: Required<BackupButtonLabels> = {
   loading: 'Loading Google sign-in…',
+  walletLoading: 'Loading wallet…',
   unavailable: 'Google sign-in unavailable. Retry',
   offline: 'Offline: connect to back up',
   idle: 'Back up wallet',
@@ -47,6 +48,7 @@ export const BackupButton = forwardRef<HTMLButtonElement, BackupButtonProps>(fun
       data-rmb="backup-button"
       step={flow.step}
       isReady={flow.isReady}
+      notReadyReason={flow.notReadyReason}
       isOnline={flow.isOnline}
       error={flow.error}
       googleError={flow.googleError}

@@ -4,7 +4,7 @@ import { Slot } from './Slot.js'
 
 export type FlowButtonChildren = ReactNode | ((step: string) => ReactNode)
 
-export type FlowLabels<S extends string> = Partial<Record<S | 'loading' | 'offline' | 'unavailable', string>>
+export type FlowLabels<S extends string> = Partial<Record<S | 'loading' | 'walletLoading' | 'offline' | 'unavailable', string>>
 
 type FlowButtonProps<S extends string> = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children'> & {
   asChild?: boolean | undefined
@@ -12,6 +12,8 @@ type FlowButtonProps<S extends string> = Omit<ButtonHTMLAttributes<HTMLButtonEle
   children?: FlowButtonChildren
   step: S
   isReady: boolean
+  /** Shown as `data-disabled-reason` while not ready; `wallet-loading` uses the `walletLoading` label. */
+  notReadyReason?: string | undefined
   /** False while the browser reports offline: the button is disabled (`data-disabled-reason="offline"`). */
   isOnline?: boolean | undefined
   error: { shortMessage?: string; code?: string } | null
@@ -38,21 +40,23 @@ const busySteps = new Set(['authorizing', 'generating', 'storing', 'notifying', 
 
 /** The shared body of BackupButton and RecoverButton: one button, state as data attributes, a live region. */
 export const FlowButton = forwardRef<HTMLButtonElement, FlowButtonProps<string>>(function FlowButton(
-  { asChild, announce = true, children, step, isReady, isOnline = true, error, start, labels, onClick, disabled, googleError, retryGoogle, ...rest },
+  { asChild, announce = true, children, step, isReady, notReadyReason, isOnline = true, error, start, labels, onClick, disabled, googleError, retryGoogle, ...rest },
   ref,
 ) {
   const statusId = useId()
   const busy = busySteps.has(step)
   const unavailable = !isReady && googleError !== undefined
   // A running flow keeps its own label: going offline mid-way ends it with the typed error of its step.
-  const disabledReason = unavailable ? undefined : !isReady ? 'google-loading' : !isOnline && !busy ? 'offline' : undefined
+  const disabledReason = unavailable ? undefined : !isReady ? (notReadyReason ?? 'google-loading') : !isOnline && !busy ? 'offline' : undefined
   const label = unavailable
     ? labels.unavailable
     : disabledReason === 'google-loading'
       ? labels.loading
-      : disabledReason === 'offline'
-        ? labels.offline
-        : labels[step]
+      : disabledReason === 'wallet-loading'
+        ? labels.walletLoading
+        : disabledReason === 'offline'
+          ? labels.offline
+          : labels[step]
   const announcement = unavailable
     ? `${labels.unavailable}: ${googleError.shortMessage ?? ''}`
     : disabledReason

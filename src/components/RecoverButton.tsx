@@ -8,6 +8,7 @@ export type RecoverButtonLabels = FlowLabels<WalletRecoveryStep>
 
 export const defaultRecoverLabels: Required<RecoverButtonLabels> = {
   loading: 'Loading Google sign-in…',
+  walletLoading: 'Loading wallet…',
   unavailable: 'Google sign-in unavailable. Retry',
   offline: 'Offline: connect to recover',
   idle: 'Recover wallet',
@@ -45,6 +46,7 @@ export const RecoverButton = forwardRef<HTMLButtonElement, RecoverButtonProps>(f
       data-rmb="recover-button"
       step={flow.step}
       isReady={flow.isReady}
+      notReadyReason={flow.notReadyReason}
       isOnline={flow.isOnline}
       error={flow.error}
       googleError={flow.googleError}

@@ -1,7 +1,8 @@
 'use client'
 import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/react-query'
 import { GoogleOAuthProvider, useGoogleLogin, useGoogleOAuth } from '@react-oauth/google'
-import { useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
+import { useCallback, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react'
+import { callWallet, isWalletReady } from '../core/callWallet.js'
 import { createShareApi, type ShareApiConfig } from '../core/createShareApi.js'
 import { createTokenBroker, type TokenBroker } from '../core/createTokenBroker.js'
 import { DRIVE_APPDATA_SCOPE } from '../core/driveKeyStore.js'
@@ -13,8 +14,11 @@ import { WalletBackupContext, type WalletBackupConfig } from '../hooks/WalletBac
 export type WalletBackupProviderProps = {
   /** The wallet, e.g. `portalAdapter(portal)`. */
   wallet: WalletAdapter
-  /** The wallet's client id (Portal's `clientId`): names the server record and the Drive key file. */
-  clientId: string
+  /**
+   * The wallet's client id: names the server record and the Drive key file. Optional when the wallet can tell it
+   * (`portalAdapter` reads it through Portal's `getClient()` once the SDK is ready).
+   */
+  clientId?: string
   /** The app's share endpoint: `{ baseURL: '/api' }` or `{ axios: instance }` (its interceptors add auth). */
   server: ShareApiConfig
   /** The Google OAuth web client id. Not needed when the app renders its own GoogleOAuthProvider. */
@@ -25,6 +29,8 @@ export type WalletBackupProviderProps = {
   retry?: RetryOptions
   /** Per-request timeout for Drive and the server, in ms. Default 20 000. */
   timeoutMs?: number
+  /** Per wallet call (backup, notify, recover, status), the wait for the wallet to be ready included. Default 60 000. */
+  walletTimeoutMs?: number
   /**
    * How long Google's sign-in script may take to load before the buttons show `GoogleScriptUnavailable` (with a
    * retry) instead of waiting forever. Default 15 000 ms.
@@ -50,16 +56,22 @@ export function WalletBackupProvider(props: WalletBackupProviderProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [server.axios, server.baseURL, server.path, server.treat404AsNoBackup, props.retry, props.timeoutMs],
   )
+  const { wallet, walletTimeoutMs } = props
+  const subscribe = useCallback((listener: () => void) => wallet.onReady?.(listener) ?? (() => {}), [wallet])
+  const walletIsReady = useSyncExternalStore(subscribe, () => isWalletReady(wallet), () => !wallet.isReady)
+  const clientId = useClientId(wallet, props.clientId, walletIsReady, walletTimeoutMs)
   const config = useMemo<WalletBackupConfig>(
     () => ({
-      wallet: props.wallet,
-      clientId: props.clientId,
+      wallet,
+      clientId: clientId ?? '',
       shareApi,
       broker,
       retry: props.retry,
       timeoutMs: props.timeoutMs,
+      walletTimeoutMs,
+      walletReady: walletIsReady && clientId !== undefined,
     }),
-    [props.wallet, props.clientId, shareApi, broker, props.retry, props.timeoutMs],
+    [wallet, clientId, shareApi, broker, props.retry, props.timeoutMs, walletTimeoutMs, walletIsReady],
   )
 
   const needsGoogle = props.wallet.keyCustody === 'kit'
@@ -82,6 +94,31 @@ export function WalletBackupProvider(props: WalletBackupProviderProps) {
   const queryClient = props.queryClient ?? ownQueryClient
   if (queryClient) tree = <QueryClientProvider client={queryClient}>{tree}</QueryClientProvider>
   return tree
+}
+
+/** The app's clientId, or the one the wallet tells once it is ready. A wallet that cannot tell it fails at render. */
+function useClientId(wallet: WalletAdapter, given: string | undefined, ready: boolean, timeoutMs: number | undefined) {
+  const [told, setTold] = useState<{ wallet: WalletAdapter; id?: string; error?: unknown }>()
+  const ask = !given && ready && typeof wallet.getClientId === 'function'
+  useEffect(() => {
+    if (!ask) return
+    let live = true
+    callWallet(wallet, () => wallet.getClientId!(), { step: 'config', timeoutMs }).then(
+      (id) => live && setTold({ wallet, id }),
+      (error: unknown) => live && setTold({ wallet, error }),
+    )
+    return () => {
+      live = false
+    }
+  }, [ask, wallet, timeoutMs])
+  if (given) return given
+  if (told?.wallet !== wallet) return undefined
+  if (told.error !== undefined)
+    throw new BackupConfigError(
+      '<WalletBackupProvider> could not read the client id from the wallet: pass "clientId" (Portal: the "id" of await portal.getClient()).',
+      { step: 'config', cause: told.error },
+    )
+  return told.id
 }
 
 function useOptionalGoogleOAuth(): boolean {
@@ -159,8 +196,12 @@ function validate(props: WalletBackupProviderProps, outerGoogle: boolean) {
   const w = props.wallet as Partial<WalletAdapter> | undefined
   if (!w || typeof w.backup !== 'function' || typeof w.notifyStored !== 'function')
     fail('wallet', 'a wallet adapter, e.g. portalAdapter(portal)')
-  if (typeof props.clientId !== 'string' || !props.clientId.trim())
-    fail('clientId', "the wallet's client id")
+  if (props.clientId !== undefined ? typeof props.clientId !== 'string' || !props.clientId.trim() : typeof w?.getClientId !== 'function')
+    fail(
+      'clientId',
+      "the wallet's client id (Portal: the \"id\" of await portal.getClient(), which portalAdapter reads by itself; " +
+        'your server also knows it from the Portal client it created for this user)',
+    )
   if (!props.server || (!props.server.baseURL && !props.server.axios && props.server.baseURL !== ''))
     fail('server', '{ baseURL } or { axios }')
   if (props.wallet.keyCustody === 'kit' && !outerGoogle && (typeof props.googleClientId !== 'string' || !props.googleClientId))

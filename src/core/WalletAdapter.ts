@@ -22,4 +22,13 @@ export type WalletAdapter = {
   ): Promise<{ address?: string | undefined }>
   /** Whether the provider reports a completed backup; optional. */
   isBackedUp?(): Promise<boolean>
+  /**
+   * Whether the wallet can answer calls yet. Optional: an adapter without it is always ready. A wallet SDK that
+   * talks to an iframe (Portal) drops calls made before the iframe is up, so the kit waits for this first.
+   */
+  isReady?(): boolean
+  /** Calls `listener` once the wallet becomes ready; returns an unsubscribe. Required with `isReady`. */
+  onReady?(listener: () => void): () => void
+  /** The wallet's client id, read through the SDK (asked only once ready). Lets the app leave `clientId` out. */
+  getClientId?(): Promise<string>
 }

@@ -1,8 +1,10 @@
 import { createDriveKeyStore, keyFileName, keyFilePrefix, type DriveKeyStore } from './driveKeyStore.js'
 import type { ShareApi, ShareRecord } from './createShareApi.js'
+import { callWallet, isAbortedOrTimeout } from './callWallet.js'
 import {
   Aborted,
   BackupError,
+  factsOf,
   GoogleTokenExpired,
   NotifyFailed,
   RecoveryFailed,
@@ -24,6 +26,8 @@ export type BackupConfig = {
   fetch?: typeof fetch | undefined
   /** Per Drive request (the share API has its own, in its config). Default 20 s. */
   timeoutMs?: number | undefined
+  /** Per wallet call, the wait for the wallet to be ready included. Default 60 s (`WalletTimeout` after it). */
+  walletTimeoutMs?: number | undefined
 }
 
 export type BackupWalletParameters = {
@@ -96,17 +100,28 @@ export async function storeNewBackup(
   }
 
   let out: unknown
+  let asked: Promise<unknown> | undefined
   try {
-    out = await wallet.backup({ key, onProgress: params.onProgress })
+    out = await callWallet(wallet, () => (asked = wallet.backup({ key, onProgress: params.onProgress })), {
+      step: 'generate',
+      signal,
+      timeoutMs: config.walletTimeoutMs,
+    })
   } catch (error) {
     await Promise.all([previousRead, dropUnusedKey()])
-    // The wallet made no share, so there is nothing to report stored or not.
+    // The wallet made no share, so there is nothing to report stored or not. Unless it was still working when the
+    // flow gave up (abort, timeout): a share it makes later was never stored, and it must hear so then.
+    if (asked && isAbortedOrTimeout(error))
+      void asked.then(
+        (late) => (typeof late === 'string' && late ? tellFalse(wallet, config.walletTimeoutMs) : undefined),
+        () => {},
+      )
     throw walletError(error)
   }
   if (typeof out !== 'string' || out.length === 0) {
     await Promise.all([previousRead, dropUnusedKey()])
     // The wallet believes it made a backup; it must hear that none was stored.
-    await tellFalse(wallet)
+    await tellFalse(wallet, config.walletTimeoutMs)
     throw new WalletBackupFailed('Wallet made an empty share.', {
       step: 'generate',
       facts: { providerCode: 'EMPTY_CIPHERTEXT' },
@@ -149,8 +164,9 @@ export async function storeNewBackup(
     // What the server holds now, read beside the notify: pruning must spare its key (see pruneOldKeys).
     const serverNow = drive ? settle(shareApi.get(clientId, method, { signal })) : undefined
     try {
-      await wallet.notifyStored(true)
+      await callWallet(wallet, () => wallet.notifyStored(true), { step: 'notify', signal, timeoutMs: config.walletTimeoutMs })
     } catch (cause) {
+      if (isAbortedOrTimeout(cause)) throw cause
       throw new NotifyFailed('Could not tell the wallet the share was stored.', { step: 'notify', cause })
     }
 
@@ -174,14 +190,15 @@ export async function storeNewBackup(
       newKeyFileId: written?.ok ? written.value.id : undefined,
       keyVersion,
     })
-    await tellFalse(wallet)
+    await tellFalse(wallet, config.walletTimeoutMs)
     throw typed
   }
 }
 
-async function tellFalse(wallet: WalletAdapter) {
+/** Not bound to the flow's signal (an aborted flow must still say `false`), only to the wallet deadline. */
+async function tellFalse(wallet: WalletAdapter, timeoutMs: number | undefined) {
   try {
-    await wallet.notifyStored(false)
+    await callWallet(wallet, () => wallet.notifyStored(false), { step: 'notify', timeoutMs })
   } catch {
     // The typed error of the real failure matters more than a failed `false`.
   }
@@ -314,11 +331,24 @@ function toBackupError(error: unknown, signal: AbortSignal | undefined): BackupE
   return new WalletBackupFailed('Backup failed.', { cause: error })
 }
 
-/** A provider's "already running" code becomes WalletBusy; anything else the step's own failure. */
+/**
+ * A provider's "already running" becomes WalletBusy; anything else the step's own failure. The real SDK turns every
+ * iframe error into `PortalMpcError` with `code = data.code || 999` (a number in its own types and tests), so the
+ * busy case is told by its string code or, whatever the code's type, by its message.
+ */
 export function walletFailure(error: unknown, step: 'generate' | 'recover', Failed: typeof WalletBackupFailed | typeof RecoveryFailed, message: string) {
-  return (error as { code?: unknown })?.code === 'WALLET_MODIFICATION_ALREADY_IN_PROGRESS'
-    ? new WalletBusy('Wallet busy.', { step, cause: error })
-    : new Failed(message, { step, cause: error })
+  const facts = walletFacts(error)
+  return facts.providerCode === 'WALLET_MODIFICATION_ALREADY_IN_PROGRESS' || /modification already in progress/i.test(facts.message ?? '')
+    ? new WalletBusy('Wallet busy.', { step, facts })
+    : new Failed(message, { step, facts })
+}
+
+/** `factsOf`, plus a numeric provider code (kept only here: elsewhere a numeric `code` is a DOMException's). */
+function walletFacts(error: unknown) {
+  const facts = factsOf(error)
+  const code = (error as { code?: unknown } | null)?.code
+  if (typeof code === 'number' && Number.isFinite(code)) facts.providerCode = code
+  return facts
 }
 
 /** 256 random bits, base64url: the wallet's backup password in kit custody; the user never sees it. */

@@ -24,6 +24,7 @@ const stable: Record<string, [code: string, retryable: boolean]> = {
   ShareUploadFailed: ['SHARE_UPLOAD_FAILED', true],
   WalletBackupFailed: ['WALLET_BACKUP_FAILED', false],
   WalletBusy: ['WALLET_BUSY', false],
+  WalletTimeout: ['WALLET_TIMEOUT', true],
 }
 
 describe('error classes', () => {

@@ -8,7 +8,8 @@ export type BackupStep = 'authorize' | 'generate' | 'store' | 'notify' | 'read' 
 export type ErrorFacts = {
   status?: number
   reason?: string
-  providerCode?: string
+  /** The wallet SDK's own code: a string (`MpcError`) or a number (`PortalMpcError`, e.g. 407). */
+  providerCode?: string | number
   message?: string
   /** From a `Retry-After` header, when the server sent one. */
   retryAfterMs?: number
@@ -95,11 +96,13 @@ export class ShareUploadFailed extends define<'SHARE_UPLOAD_FAILED'>('ShareUploa
 export class ShareFetchFailed extends define<'SHARE_FETCH_FAILED'>('ShareFetchFailed', true) {}
 export class ShareUnauthorized extends define<'SHARE_UNAUTHORIZED'>('ShareUnauthorized') {}
 export class WalletBackupFailed extends define<'WALLET_BACKUP_FAILED'>('WalletBackupFailed') {
-  get providerCode(): string | undefined {
+  get providerCode(): string | number | undefined {
     return this.facts.providerCode
   }
 }
 export class WalletBusy extends define<'WALLET_BUSY'>('WalletBusy') {}
+/** The wallet did not become ready, or did not answer a call, within `walletTimeoutMs` (`facts.reason` says which). */
+export class WalletTimeout extends define<'WALLET_TIMEOUT'>('WalletTimeout', true) {}
 export class NotifyFailed extends define<'NOTIFY_FAILED'>('NotifyFailed') {}
 export class KeyNotFound extends define<'KEY_NOT_FOUND'>('KeyNotFound') {}
 export class ShareNotFound extends define<'SHARE_NOT_FOUND'>('ShareNotFound') {}
@@ -124,6 +127,7 @@ export type BackupErrorType =
   | ShareUnauthorized
   | WalletBackupFailed
   | WalletBusy
+  | WalletTimeout
   | NotifyFailed
   | Aborted
   | BrowserOffline

@@ -1,4 +1,5 @@
 import type { BackupConfig } from './backupWallet.js'
+import { callWallet } from './callWallet.js'
 import { createDriveKeyStore, isKeyOf, keyFileName, keyFilePrefix } from './driveKeyStore.js'
 
 export type BackupState = 'backedUp' | 'partial' | 'none'
@@ -28,7 +29,9 @@ export async function getBackupStatus(config: BackupConfig, params: GetBackupSta
   const drive = kit && params.accessToken ? createDriveKeyStore({ ...config, ...params, accessToken: params.accessToken }) : undefined
   const [record, walletSays] = await Promise.all([
     shareApi.get(clientId, wallet.backupMethod, { signal: params.signal }),
-    wallet.isBackedUp ? wallet.isBackedUp().catch(() => undefined) : Promise.resolve(undefined),
+    wallet.isBackedUp
+      ? callWallet(wallet, () => wallet.isBackedUp!(), { step: 'read', signal: params.signal, timeoutMs: config.walletTimeoutMs }).catch(() => undefined)
+      : Promise.resolve(undefined),
   ])
   const server = record !== null
   let driveHas: boolean | undefined

@@ -12,6 +12,7 @@ import { isKeyOf, keyFilePrefix, keyFileName, type DriveFile, type DriveKeyStore
 import { BackupError, KeyNotFound, RecoveryFailed, ShareNotFound, type RecoveryErrorType } from './errors.js'
 import { aborted, throwIfAborted as abortCheck } from './withRetry.js'
 import { withClientLock } from './withClientLock.js'
+import { callWallet, isAbortedOrTimeout } from './callWallet.js'
 
 export type RecoveryFlowStep = 'authorizing' | 'reading' | 'recovering' | Exclude<BackupFlowStep, 'authorizing'>
 
@@ -51,8 +52,13 @@ async function runRecovery(config: BackupConfig, params: RecoverWalletParameters
   params.onStep?.('recovering')
   let address: string | undefined
   try {
-    ;({ address } = await wallet.recover(record.cipherText, { key, onProgress: params.onProgress }))
+    ;({ address } = await callWallet(wallet, () => wallet.recover(record.cipherText, { key, onProgress: params.onProgress }), {
+      step: 'recover',
+      signal,
+      timeoutMs: config.walletTimeoutMs,
+    }))
   } catch (cause) {
+    if (isAbortedOrTimeout(cause)) throw cause
     throw walletFailure(cause, 'recover', RecoveryFailed, 'Wallet recovery failed.')
   }
 

@@ -12,6 +12,9 @@ export type WalletBackupConfig = {
   broker: TokenBroker
   retry?: RetryOptions | undefined
   timeoutMs?: number | undefined
+  walletTimeoutMs?: number | undefined
+  /** The wallet can answer and its client id is known: until then no flow starts and no status is asked. */
+  walletReady: boolean
 }
 
 export const WalletBackupContext = createContext<WalletBackupConfig | null>(null)

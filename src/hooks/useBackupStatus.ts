@@ -22,9 +22,10 @@ export type UseBackupStatusOptions = {
 export function useBackupStatus(options: UseBackupStatusOptions = {}): UseQueryResult<BackupStatus, Error> {
   const config = useWalletBackupConfig('useBackupStatus')
   const { query, ...rest } = options
+  const merged = { ...getBackupStatusQueryOptions(config, { getAccessToken: config.broker.heldToken }), ...rest, ...query }
   return useQuery<BackupStatus, Error>({
-    ...getBackupStatusQueryOptions(config, { getAccessToken: config.broker.heldToken }),
-    ...rest,
-    ...query,
+    ...merged,
+    // A wallet that is not ready would leave the query hanging (Portal drops calls made before its iframe loads).
+    enabled: config.walletReady ? (merged.enabled ?? true) : false,
   })
 }

@@ -43,12 +43,16 @@ export type FlowResult<TData, TError, TStep extends string> = UseMutationResult<
   abort: () => void
   step: 'idle' | TStep | 'success' | 'error'
   isReady: boolean
+  /** Why the flow cannot start yet: the wallet SDK is still loading, or Google's script is. */
+  notReadyReason: FlowNotReadyReason | undefined
   /** Set when Google's script failed or timed out loading (`isReady` stays false); `retryGoogle` loads it again. */
   googleError: TError | undefined
   retryGoogle: () => void
   /** TanStack's `onlineManager`: false while the browser reports offline (a start then fails with BrowserOffline). */
   isOnline: boolean
 }
+
+export type FlowNotReadyReason = 'wallet-loading' | 'google-loading'
 
 /**
  * The wiring shared by the backup and recovery hooks: a TanStack mutation started from a click, with Google's popup
@@ -140,12 +144,18 @@ export function useFlow<TData, TError extends BackupError, TStep extends string>
 
   const step =
     mutation.status === 'pending' ? flowStep : mutation.status === 'idle' ? ('idle' as const) : mutation.status
+  const notReadyReason: FlowNotReadyReason | undefined = !config.walletReady
+    ? 'wallet-loading'
+    : needsGoogle && !ready
+      ? 'google-loading'
+      : undefined
   return {
     ...mutation,
     start,
     abort,
     step: step as FlowResult<TData, TError, TStep>['step'],
-    isReady: !needsGoogle || ready,
+    isReady: notReadyReason === undefined,
+    notReadyReason,
     isOnline,
     googleError,
     retryGoogle: broker.retryScript,

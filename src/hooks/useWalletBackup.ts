@@ -2,7 +2,7 @@
 import type { UseMutationResult } from '@tanstack/react-query'
 import type { BackupFlowStep, BackupWalletErrorType, BackupWalletReturnType } from '../core/backupWallet.js'
 import { backupWalletMutationOptions } from '../core/backupWalletMutationOptions.js'
-import { useFlow, type FlowOptions } from './useFlow.js'
+import { useFlow, type FlowNotReadyReason, type FlowOptions } from './useFlow.js'
 
 export type WalletBackupStep = 'idle' | BackupFlowStep | 'success' | 'error'
 
@@ -12,8 +12,10 @@ export type UseWalletBackupReturnType = UseMutationResult<BackupWalletReturnType
   /** Starts a backup. Safe to call straight from a click handler: it opens Google's popup synchronously. */
   backup: () => void
   step: WalletBackupStep
-  /** False until Google's script has loaded (kit custody only). */
+  /** False until the wallet is ready and (kit custody) Google's script has loaded. */
   isReady: boolean
+  /** `wallet-loading` | `google-loading` while not ready. */
+  notReadyReason: FlowNotReadyReason | undefined
   /** `GoogleScriptUnavailable` when Google's script failed or timed out loading; `retryGoogle()` loads it again. */
   googleError: BackupWalletErrorType | undefined
   retryGoogle: () => void

@@ -2,7 +2,7 @@
 import type { UseMutationResult } from '@tanstack/react-query'
 import type { RecoverWalletErrorType, RecoverWalletReturnType, RecoveryFlowStep } from '../core/recoverWallet.js'
 import { recoverWalletMutationOptions } from '../core/recoverWalletMutationOptions.js'
-import { useFlow, type FlowOptions } from './useFlow.js'
+import { useFlow, type FlowNotReadyReason, type FlowOptions } from './useFlow.js'
 
 export type WalletRecoveryStep = 'idle' | RecoveryFlowStep | 'success' | 'error'
 
@@ -13,6 +13,7 @@ export type UseWalletRecoveryReturnType = UseMutationResult<RecoverWalletReturnT
   recover: () => void
   step: WalletRecoveryStep
   isReady: boolean
+  notReadyReason: FlowNotReadyReason | undefined
   /** `GoogleScriptUnavailable` when Google's script failed or timed out loading; `retryGoogle()` loads it again. */
   googleError: RecoverWalletErrorType | undefined
   retryGoogle: () => void

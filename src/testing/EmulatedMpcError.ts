@@ -32,3 +32,14 @@ export class EmulatedMpcError extends Error {
     this.code = code
   }
 }
+
+/** Shaped like `@portal-hq/web` 3.x's PortalMpcError (what its iframe errors become): a numeric `code`. */
+export class EmulatedPortalMpcError extends Error {
+  readonly code: number
+
+  constructor(code: number, message: string) {
+    super(message)
+    this.name = 'PortalMpcError'
+    this.code = code || 999
+  }
+}

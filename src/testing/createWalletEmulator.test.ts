@@ -44,7 +44,7 @@ describe('wallet emulator (3.x shape)', () => {
     await storageCallback()
     expect(await phone.isWalletBackedUp()).toBe(true)
     expect(await phone.availableRecoveryMethods()).toEqual(['PASSWORD'])
-    expect(phone.notifications).toEqual([{ success: true, method: 'PASSWORD', at: expect.any(Number) }])
+    expect(phone.notifications).toEqual([{ success: true, method: 'PASSWORD', at: expect.any(Number), via: 'storageCallback' }])
 
     const laptop = createWalletEmulator({ clientId: 'c1', backend })
     expect(await laptop.isWalletOnDevice()).toBe(false)
@@ -154,8 +154,101 @@ describe('wallet emulator (3.x shape)', () => {
     const w = createWalletEmulator({ backend: createWalletBackend() })
     const dump = JSON.stringify(w)
     expect(Object.keys(JSON.parse(dump) as object).sort()).toEqual(
-      ['address', 'api', 'clientId', 'faults', 'notifications'].sort(),
+      ['address', 'api', 'clientId', 'dropped', 'faults', 'notifications', 'ready'].sort(),
     )
+  })
+})
+
+describe('wallet emulator, realistic mode (like the real @portal-hq/web 3.4.1)', () => {
+  const settledWithin = async (promise: Promise<unknown>, ms: number) =>
+    Promise.race([promise.then(() => true, () => true), new Promise((r) => setTimeout(() => r(false), ms))])
+
+  it('boots late, and a call made before it is ready never settles, even after boot', async () => {
+    const w = createWalletEmulator({ backend: createWalletBackend(), realistic: true, bootDelayMs: 'manual' })
+    expect(w.ready).toBe(false)
+    const early = w.backupWallet('PASSWORD', undefined, configs(password()))
+    const earlyStatus = w.isWalletBackedUp()
+    const readied: string[] = []
+    w.onReady(() => readied.push('ready'))
+    expect(await settledWithin(early, 50)).toBe(false)
+    w.boot()
+    expect(w.ready).toBe(true)
+    expect(readied).toEqual(['ready'])
+    expect(await settledWithin(early, 50)).toBe(false)
+    expect(await settledWithin(earlyStatus, 10)).toBe(false)
+    expect(w.dropped.map((d) => d.call)).toEqual(['backupWallet', 'isWalletBackedUp'])
+    await expect(w.backupWallet('PASSWORD', undefined, configs(password()))).resolves.toHaveProperty('cipherText')
+  })
+
+  it('boots by itself after bootDelayMs, and onReady runs at once when already ready', async () => {
+    const w = createWalletEmulator({ backend: createWalletBackend(), realistic: true, bootDelayMs: 20 })
+    expect(w.ready).toBe(false)
+    await new Promise<void>((resolve) => w.onReady(resolve))
+    let now = false
+    w.onReady(() => (now = true))
+    expect(now).toBe(true)
+    expect(createWalletEmulator({ backend: createWalletBackend() }).ready).toBe(true)
+  })
+
+  it('validates a PASSWORD backup like the SDK: plain errors with no code, nothing else happens, even before ready', async () => {
+    const w = createWalletEmulator({ backend: createWalletBackend(), realistic: true, bootDelayMs: 'manual' })
+    const plain = async (p: Promise<unknown>) => {
+      const e = (await p.then(() => undefined, (error: unknown) => error)) as Error & { code?: unknown }
+      expect(e).toBeInstanceOf(Error)
+      expect(e.code).toBeUndefined()
+      return e.message
+    }
+    expect(await plain(w.backupWallet('PASSWORD'))).toBe('Password storage config is required')
+    expect(await plain(w.backupWallet('PASSWORD', undefined, {}))).toBe('Password storage config is required')
+    expect(await plain(w.backupWallet('PASSWORD', undefined, configs('')))).toBe('Password is required')
+    expect(await plain(w.backupWallet('PASSWORD', undefined, configs('abc')))).toBe('Password must be at least 4 characters')
+    expect(w.dropped).toEqual([])
+    w.boot()
+    await expect(w.backupWallet('PASSWORD', undefined, configs('abcd'))).resolves.toHaveProperty('cipherText')
+    expect(w.notifications).toEqual([])
+  })
+
+  it('rejects with numeric codes like PortalMpcError (data.code || 999), the busy case by its message', async () => {
+    const w = createWalletEmulator({ backend: createWalletBackend(), realistic: true, bootDelayMs: 0, latency: { backup: 30 } })
+    await new Promise<void>((resolve) => w.onReady(resolve))
+    const key = password()
+    const { cipherText, storageCallback } = await w.backupWallet('PASSWORD', undefined, configs(key))
+    await storageCallback()
+    const wrong = (await w.recoverWallet(cipherText, 'PASSWORD', configs(password())).catch((e: unknown) => e)) as Error & { code: unknown }
+    expect([wrong.name, wrong.code]).toEqual(['PortalMpcError', 407])
+    const first = w.backupWallet('PASSWORD', undefined, configs(key))
+    const busy = (await w.backupWallet('PASSWORD', undefined, configs(key)).catch((e: unknown) => e)) as Error & { code: unknown }
+    expect([busy.code, busy.message]).toEqual([999, '[PortalMpc] Wallet modification already in progress'])
+    await first
+    w.faults.backup = { error: { code: 201, message: 'Bad request' }, times: 1 }
+    const faulted = (await w.backupWallet('PASSWORD', undefined, configs(key)).catch((e: unknown) => e)) as Error & { code: unknown }
+    expect([faulted.name, faulted.code, faulted.message]).toEqual(['PortalMpcError', 201, 'Bad request'])
+  })
+
+  it('storageCallback confirms the backup it came with, storedClientBackupShare(true) any pending one of the method', async () => {
+    const backend = createWalletBackend()
+    const w = createWalletEmulator({ clientId: 'sc1', backend })
+    const key = password()
+    const older = await w.backupWallet('PASSWORD', undefined, configs(key))
+    const newer = await w.backupWallet('PASSWORD', undefined, configs(key))
+    // The older backup was superseded by the newer (only the newest pending backup of a method can be confirmed).
+    await older.storageCallback()
+    expect(await w.isWalletBackedUp()).toBe(false)
+    await newer.storageCallback()
+    expect(await w.isWalletBackedUp()).toBe(true)
+    expect(w.notifications.map((n) => n.via)).toEqual(['storageCallback', 'storageCallback'])
+    expect((await w.getClient()).wallets[0]!.backupSharePairs.map((p) => p.status)).toEqual(['discarded', 'completed'])
+    expect((await w.getClient()).id).toBe('sc1')
+  })
+
+  it('a hang fault never settles and does not leave the wallet busy', async () => {
+    const w = createWalletEmulator({ backend: createWalletBackend() })
+    w.faults.backup = { hang: true, times: 1 }
+    const hung = w.backupWallet('PASSWORD', undefined, configs(password()))
+    expect(await settledWithin(hung, 50)).toBe(false)
+    await expect(w.backupWallet('PASSWORD', undefined, configs(password()))).resolves.toHaveProperty('cipherText')
+    w.faults.notify = { hang: true }
+    expect(await settledWithin(w.storedClientBackupShare(false, 'PASSWORD'), 30)).toBe(false)
   })
 })
 
@@ -166,7 +259,7 @@ describe('wallet emulator (legacy shape)', () => {
     const share = await old.backupWallet()
     expect(typeof share).toBe('string')
     await old.storedClientBackupShare(true)
-    expect(old.notifications).toEqual([{ success: true, method: 'GDRIVE', at: expect.any(Number) }])
+    expect(old.notifications).toEqual([{ success: true, method: 'GDRIVE', at: expect.any(Number), via: 'storedClientBackupShare' }])
     expect(await old.isWalletBackedUp()).toBe(true)
 
     const device = createWalletEmulator({ api: 'legacy', clientId: 'l1', backend })

@@ -1,7 +1,7 @@
 import { applyLatency, sleep, type LatencyOptions } from './applyLatency.js'
 import { fromBase64, openEnvelope, passwordKey, readEnvelope, sealEnvelope, toBase64, vaultKey, type EnvelopeHeader } from './backupEnvelope.js'
 import { defaultWalletBackend, walletRecords, type WalletBackend, type WalletRecord } from './createWalletBackend.js'
-import { EmulatedMpcError } from './EmulatedMpcError.js'
+import { EmulatedMpcError, EmulatedPortalMpcError } from './EmulatedMpcError.js'
 import { sha256 } from './sha256.js'
 
 export type WalletOperation = 'backup' | 'notify' | 'recover'
@@ -12,9 +12,11 @@ export type WalletOperation = 'backup' | 'notify' | 'recover'
  * operation (no state change), e.g. `{ returnValue: { cipherText: '', storageCallback: async () => {} } }`.
  */
 export type WalletFault =
-  | { error: { code: string; message?: string }; delayMs?: number; times?: number }
+  | { error: { code: string | number; message?: string }; delayMs?: number; times?: number }
   | { returnValue: unknown; delayMs?: number; times?: number }
   | { delayMs: number; times?: number }
+  /** The call never settles, like a real SDK call whose iframe never answers. */
+  | { hang: true; times?: number }
 
 export type WalletFaults = { [K in WalletOperation]?: WalletFault | undefined }
 
@@ -32,6 +34,8 @@ export interface WalletNotification {
   success: boolean
   method: string
   at: number
+  /** Which call told it: 3.x's `storageCallback()` (by backup ids) or `storedClientBackupShare(success, method)`. */
+  via: 'storageCallback' | 'storedClientBackupShare'
 }
 
 export interface WalletEmulatorOptions {
@@ -42,6 +46,16 @@ export interface WalletEmulatorOptions {
   /** Make a new wallet on this device when the backend has none for `clientId` (default true). */
   createWallet?: boolean
   latency?: LatencyOptions<WalletOperation>
+  /**
+   * Behave like the real `@portal-hq/web` 3.x instead of conveniently (default false):
+   * - boots late: not ready until `bootDelayMs` has passed (or `boot()` is called with `bootDelayMs: 'manual'`), and a
+   *   call made before that is dropped: its promise never settles, as when the SDK posts into an iframe not loaded yet;
+   * - rejects with `PortalMpcError`-shaped errors whose `code` is a number (`data.code || 999`);
+   * - validates a PASSWORD backup locally as the SDK does: plain `Error`s without a code, nothing else happens.
+   */
+  realistic?: boolean
+  /** Realistic mode: ms until ready (default 50), or 'manual' to wait for `boot()`. */
+  bootDelayMs?: number | 'manual'
 }
 
 interface WalletEmulatorBase {
@@ -54,6 +68,21 @@ interface WalletEmulatorBase {
   isWalletRecoverable(chainId?: string): Promise<boolean>
   availableRecoveryMethods(chainId?: string): Promise<string[]>
   isWalletOnDevice(chainId?: string): Promise<boolean>
+  /** Like `Portal.ready`: true once the (emulated) iframe is up. Always true unless `realistic`. */
+  readonly ready: boolean
+  /** Like `Portal.onReady`: runs `callback` once ready (at once if ready); returns an unsubscribe. */
+  onReady(callback: () => unknown): () => void
+  /** Realistic mode with `bootDelayMs: 'manual'`: the iframe is up now. */
+  boot(): void
+  /**
+   * Like the page reloading on the same device (a new SDK instance, same stored wallet): not ready again, calls
+   * dropped, until it boots after `bootDelayMs` (default: the emulator's own) or `boot()` with 'manual'.
+   */
+  reboot(options?: { bootDelayMs?: number | 'manual' }): void
+  /** Like `Portal.getClient()` (the parts the kit reads): the client id and its backup share pairs. */
+  getClient(): Promise<{ id: string; wallets: Array<{ backupSharePairs: Array<{ id: string; backupMethod: string; status: string }> }> }>
+  /** Calls made before the wallet was ready (realistic mode): each one's promise never settles. */
+  readonly dropped: Array<{ call: string; at: number }>
 }
 
 /** Structurally interchangeable with `@portal-hq/web` 3.x `Portal` for the backup/recovery calls. */
@@ -101,6 +130,31 @@ export function createWalletEmulator(
   let secret: Uint8Array | undefined
   let address: string | undefined
   const notifications: WalletNotification[] = []
+  const realistic = options.realistic === true
+  let ready = !realistic
+  const readyCallbacks = new Set<() => unknown>()
+  const dropped: Array<{ call: string; at: number }> = []
+  const boot = () => {
+    if (ready) return
+    ready = true
+    for (const callback of [...readyCallbacks]) callback()
+    readyCallbacks.clear()
+  }
+  const scheduleBoot = (delay: number | 'manual' | undefined) => {
+    if (delay !== 'manual') setTimeout(boot, delay ?? 50)
+  }
+  if (realistic) scheduleBoot(options.bootDelayMs)
+  const reboot = (o: { bootDelayMs?: number | 'manual' } = {}) => {
+    ready = false
+    scheduleBoot('bootDelayMs' in o ? o.bootDelayMs : options.bootDelayMs)
+  }
+  // The real SDK posts each call to its iframe; before the iframe has loaded the message is lost and the promise
+  // never settles (no request ids, no timeout). Realistic mode does the same.
+  const gate = <T>(call: string, run: () => Promise<T>): Promise<T> => {
+    if (ready) return realistic ? run().catch(asPortalError) : run()
+    dropped.push({ call, at: Date.now() })
+    return new Promise<T>(() => {})
+  }
 
   if (!records.has(clientId) && options.createWallet !== false) {
     secret = crypto.getRandomValues(new Uint8Array(32))
@@ -131,15 +185,30 @@ export function createWalletEmulator(
   }
 
   // Applies an armed fault. Returns { value } when the fault replaces the result.
-  const runFault = async (op: WalletOperation): Promise<{ value: unknown } | undefined> => {
+  const takeFault = (op: WalletOperation): WalletFault | undefined => {
     const fault = api.faults[op]
     if (!fault) return undefined
     if (fault.times !== undefined) {
       fault.times -= 1
       if (fault.times <= 0) api.faults[op] = undefined
     }
+    return fault
+  }
+  // A hanging call is taken before the wallet's busy flag: the emulated iframe never got it.
+  const hangs = (op: WalletOperation): boolean => {
+    const fault = api.faults[op]
+    return fault !== undefined && 'hang' in fault && takeFault(op) !== undefined
+  }
+  const never = <T>(): Promise<T> => new Promise<T>(() => {})
+  const runFault = async (op: WalletOperation): Promise<{ value: unknown } | undefined> => {
+    const fault = takeFault(op)
+    if (!fault || 'hang' in fault) return undefined
     if (fault.delayMs !== undefined) await sleep(fault.delayMs)
-    if ('error' in fault) throw new EmulatedMpcError(fault.error.code, fault.error.message)
+    if ('error' in fault) {
+      const { code, message } = fault.error
+      if (typeof code === 'number') throw new EmulatedPortalMpcError(code, message ?? `Portal error ${code}`)
+      throw new EmulatedMpcError(code, message)
+    }
     if ('returnValue' in fault) return { value: fault.returnValue }
     return undefined
   }
@@ -172,6 +241,15 @@ export function createWalletEmulator(
     return key
   }
 
+  let lastGeneration = 0
+  // The SDK checks a PASSWORD backup's config before it posts anything, with plain errors and no code.
+  const validatePassword = (method: string, configs: BackupConfigs | undefined) => {
+    if (!realistic || method !== 'PASSWORD') return
+    if (!configs?.passwordStorage) throw new Error('Password storage config is required')
+    if (!configs.passwordStorage.password) throw new Error('Password is required')
+    if (configs.passwordStorage.password.length < 4) throw new Error('Password must be at least 4 characters')
+  }
+
   const backup = async (method: string, progress: BackupProgressCallback | undefined, configs: BackupConfigs | undefined) => {
     if (method !== 'PASSWORD' && method !== 'GDRIVE') {
       throw new EmulatedMpcError('UNSUPPORTED_STORAGE_METHODS', `Backup method ${method} is not supported by the emulator`)
@@ -200,14 +278,18 @@ export function createWalletEmulator(
     for (const g of r.generations.values()) if (g.method === method && g.status === 'pending') g.status = 'discarded'
     r.generations.set(generation, { method, status: 'pending' })
     emit(progress, 'Done', true)
+    lastGeneration = generation
     return cipherText
   }
 
-  const notify = (success: boolean, method: string) => {
-    notifications.push({ success, method, at: Date.now() })
+  const notify = (success: boolean, method: string, via: WalletNotification['via'] = 'storedClientBackupShare', only?: number) => {
+    notifications.push({ success, method, at: Date.now(), via })
     const r = records.get(clientId)
     if (!r) return
-    const pending = [...r.generations].filter(([, g]) => g.method === method && g.status === 'pending')
+    // storageCallback names its backup (the SDK posts its backupIds); storedClientBackupShare only a method.
+    const pending = [...r.generations].filter(
+      ([generation, g]) => g.method === method && g.status === 'pending' && (only === undefined || generation === only),
+    )
     for (const [generation, g] of pending) {
       if (!success) {
         g.status = 'discarded'
@@ -264,10 +346,38 @@ export function createWalletEmulator(
     notifications,
     faults: {} as WalletFaults,
     async isWalletBackedUp() {
-      return [...(records.get(clientId)?.generations.values() ?? [])].some((g) => g.status === 'completed')
+      return gate('isWalletBackedUp', async () => [...(records.get(clientId)?.generations.values() ?? [])].some((g) => g.status === 'completed'))
     },
     async isWalletRecoverable() {
       return base.isWalletBackedUp()
+    },
+    get ready() {
+      return ready
+    },
+    onReady(callback: () => unknown) {
+      if (ready) {
+        callback()
+        return () => {}
+      }
+      readyCallbacks.add(callback)
+      return () => void readyCallbacks.delete(callback)
+    },
+    boot,
+    reboot,
+    dropped,
+    getClient() {
+      return gate('getClient', async () => ({
+        id: clientId,
+        wallets: [
+          {
+            backupSharePairs: [...(records.get(clientId)?.generations ?? [])].map(([generation, g]) => ({
+              id: `${clientId}-backup-${generation}`,
+              backupMethod: g.method,
+              status: g.status,
+            })),
+          },
+        ],
+      }))
     },
     async availableRecoveryMethods() {
       const methods = [...(records.get(clientId)?.generations.values() ?? [])]
@@ -287,26 +397,46 @@ export function createWalletEmulator(
   const current: WalletEmulator = withBase(
     {
       api: 'current' as const,
-      backupWallet: (method: string, progress?: BackupProgressCallback, configs?: BackupConfigs) =>
-        exclusive(async () => {
-          const faulty = await runFault('backup')
-          if (faulty) return faulty.value as { cipherText: string; storageCallback: () => Promise<void> }
-          await applyLatency(latency, 'backup')
-          const cipherText = await backup(method, progress, configs)
-          return { cipherText, storageCallback: () => current.storedClientBackupShare(true, method) }
-        }),
-      storedClientBackupShare: async (success: boolean, backupMethod: string) => {
-        const faulty = await runFault('notify')
-        if (faulty) return
-        await applyLatency(latency, 'notify')
-        notify(success, backupMethod)
+      backupWallet: async (method: string, progress?: BackupProgressCallback, configs?: BackupConfigs) => {
+        validatePassword(method, configs)
+        return gate('backupWallet', () => {
+          if (hangs('backup')) return never()
+          return exclusive(async () => {
+            const faulty = await runFault('backup')
+            if (faulty) return faulty.value as { cipherText: string; storageCallback: () => Promise<void> }
+            await applyLatency(latency, 'backup')
+            const cipherText = await backup(method, progress, configs)
+            const generation = lastGeneration
+            // Like the SDK's: confirms the backup it came with (its backupIds), through `portal:api:setBackupStatus`.
+            const storageCallback = () =>
+              gate('storageCallback', async () => {
+                if (hangs('notify')) return never<void>()
+                const faultyNotify = await runFault('notify')
+                if (faultyNotify) return
+                await applyLatency(latency, 'notify')
+                notify(true, method, 'storageCallback', generation)
+              })
+            return { cipherText, storageCallback }
+          })
+        })
       },
+      storedClientBackupShare: (success: boolean, backupMethod: string) =>
+        gate('storedClientBackupShare', async () => {
+          if (hangs('notify')) return never<void>()
+          const faulty = await runFault('notify')
+          if (faulty) return
+          await applyLatency(latency, 'notify')
+          notify(success, backupMethod)
+        }),
       recoverWallet: (cipherText: string, backupMethod: string, configs?: BackupConfigs, progress?: BackupProgressCallback) =>
-        exclusive(async () => {
-          const faulty = await runFault('recover')
-          if (faulty) return faulty.value as string
-          await applyLatency(latency, 'recover')
-          return recover(cipherText, backupMethod, configs, progress)
+        gate('recoverWallet', () => {
+          if (hangs('recover')) return never<string>()
+          return exclusive(async () => {
+            const faulty = await runFault('recover')
+            if (faulty) return faulty.value as string
+            await applyLatency(latency, 'recover')
+            return recover(cipherText, backupMethod, configs, progress)
+          })
         }),
     },
   )
@@ -315,30 +445,51 @@ export function createWalletEmulator(
     {
       api: 'legacy' as const,
       backupWallet: (progress?: BackupProgressCallback) =>
-        exclusive(async () => {
-          const faulty = await runFault('backup')
-          if (faulty) return faulty.value as string
-          await applyLatency(latency, 'backup')
-          return backup(LEGACY_METHOD, progress, undefined)
+        gate('backupWallet', () => {
+          if (hangs('backup')) return never<string>()
+          return exclusive(async () => {
+            const faulty = await runFault('backup')
+            if (faulty) return faulty.value as string
+            await applyLatency(latency, 'backup')
+            return backup(LEGACY_METHOD, progress, undefined)
+          })
         }),
-      storedClientBackupShare: async (success: boolean) => {
-        const faulty = await runFault('notify')
-        if (faulty) return
-        await applyLatency(latency, 'notify')
-        notify(success, LEGACY_METHOD)
-      },
+      storedClientBackupShare: (success: boolean) =>
+        gate('storedClientBackupShare', async () => {
+          if (hangs('notify')) return never<void>()
+          const faulty = await runFault('notify')
+          if (faulty) return
+          await applyLatency(latency, 'notify')
+          notify(success, LEGACY_METHOD)
+        }),
       // Legacy recovery hands back the new backup share, which must be stored and confirmed like a backup.
       recoverWallet: (backupShare: string, progress?: BackupProgressCallback) =>
-        exclusive(async () => {
-          const faulty = await runFault('recover')
-          if (faulty) return faulty.value as string
-          await applyLatency(latency, 'recover')
-          await recover(backupShare, LEGACY_METHOD, undefined, progress)
-          return backup(LEGACY_METHOD, undefined, undefined)
+        gate('recoverWallet', () => {
+          if (hangs('recover')) return never<string>()
+          return exclusive(async () => {
+            const faulty = await runFault('recover')
+            if (faulty) return faulty.value as string
+            await applyLatency(latency, 'recover')
+            await recover(backupShare, LEGACY_METHOD, undefined, progress)
+            return backup(LEGACY_METHOD, undefined, undefined)
+          })
         }),
     },
   )
 
   const api = options.api === 'legacy' ? legacy : current
   return api
+}
+
+/** Numbers from the SDK's own `PortalErrorCodes` where one fits; everything else is the SDK's fallback 999. */
+const portalCodes: Partial<Record<string, number>> = { DECRYPTION_FAILED: 407 }
+
+/** Realistic mode: what the real SDK makes of an iframe error (`new PortalMpcError(data)`, `code = data.code || 999`). */
+function asPortalError(error: unknown): never {
+  if (error instanceof EmulatedMpcError) {
+    const message =
+      error.code === 'WALLET_MODIFICATION_ALREADY_IN_PROGRESS' ? '[PortalMpc] Wallet modification already in progress' : error.message
+    throw new EmulatedPortalMpcError(portalCodes[error.code] ?? 999, message)
+  }
+  throw error
 }

@@ -56,6 +56,7 @@ describe('export surface of react-mpc-backup/testing', () => {
       [
         "DRIVE_APPDATA_SCOPE",
         "EmulatedMpcError",
+        "EmulatedPortalMpcError",
         "createGoogleEmulator",
         "createShareServerEmulator",
         "createWalletBackend",

@@ -15,7 +15,7 @@ export type {
 } from './createWalletEmulator.js'
 export { createWalletBackend } from './createWalletBackend.js'
 export type { BackupGenerationInfo, BackupGenerationStatus, WalletBackend } from './createWalletBackend.js'
-export { EmulatedMpcError } from './EmulatedMpcError.js'
+export { EmulatedMpcError, EmulatedPortalMpcError } from './EmulatedMpcError.js'
 export type { WalletEmulatorErrorCode } from './EmulatedMpcError.js'
 export { createGoogleEmulator, DRIVE_APPDATA_SCOPE } from './createGoogleEmulator.js'
 export type {

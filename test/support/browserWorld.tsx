@@ -34,7 +34,14 @@ worker.events.on('request:start', ({ request }) => {
       })
 })
 
-export function createBrowserWorld(options: { clientId?: string; backend?: ReturnType<typeof createWalletBackend> } = {}) {
+export function createBrowserWorld(
+  options: {
+    clientId?: string
+    backend?: ReturnType<typeof createWalletBackend>
+    /** The wallet emulator's realistic mode (as the real SDK: late boot, dropped early calls, numeric codes). */
+    wallet?: { realistic?: boolean; bootDelayMs?: number | 'manual' }
+  } = {},
+) {
   const clientId = options.clientId ?? `client-${Math.random().toString(36).slice(2, 8)}`
   const google = createGoogleEmulator({ clientId: GOOGLE_CLIENT_ID })
   const share = createShareServerEmulator({ baseURL: '/api' })
@@ -44,17 +51,18 @@ export function createBrowserWorld(options: { clientId?: string; backend?: Retur
   seen.secrets.length = 0
   hostHandlerLog.length = 0
   const backend = options.backend ?? createWalletBackend()
-  const wallet = createWalletEmulator({ clientId, backend })
+  const wallet = createWalletEmulator({ clientId, backend, ...options.wallet })
   const queryClient = hostQueryClient()
   const adapter = portalAdapter(wallet)
   const mount = (
     children: ReactNode,
-    extra: { wallet?: typeof wallet; timeoutMs?: number; googleScriptTimeoutMs?: number; baseURL?: string } = {},
+    extra: { wallet?: typeof wallet; timeoutMs?: number; googleScriptTimeoutMs?: number; baseURL?: string; walletTimeoutMs?: number } = {},
   ) =>
     render(
       <WalletBackupProvider
         wallet={extra.wallet ? portalAdapter(extra.wallet) : adapter}
         {...(extra.timeoutMs ? { timeoutMs: extra.timeoutMs } : {})}
+        {...(extra.walletTimeoutMs ? { walletTimeoutMs: extra.walletTimeoutMs } : {})}
         {...(extra.googleScriptTimeoutMs ? { googleScriptTimeoutMs: extra.googleScriptTimeoutMs } : {})}
         googleClientId={GOOGLE_CLIENT_ID}
         server={{ baseURL: extra.baseURL ?? '/api' }}

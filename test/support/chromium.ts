@@ -25,4 +25,5 @@ export const browserTestDeps = [
   'axios',
   'axe-core',
   'msw/browser',
+  '@portal-hq/web',
 ]

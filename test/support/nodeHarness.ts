@@ -20,14 +20,24 @@ export const server = setupServer()
 export const BASE = 'http://app.test/api'
 
 export function createWorld(
-  options: { clientId?: string; keyCustody?: KeyCustody; timeoutMs?: number; tries?: number; google?: GoogleEmulatorOptions } = {},
+  options: {
+    clientId?: string
+    keyCustody?: KeyCustody
+    timeoutMs?: number
+    tries?: number
+    google?: GoogleEmulatorOptions
+    /** The wallet emulator's realistic mode (late boot, dropped early calls, numeric codes). */
+    wallet?: { realistic?: boolean; bootDelayMs?: number | 'manual' }
+    walletTimeoutMs?: number
+  } = {},
 ) {
   const clientId = options.clientId ?? 'client-1'
   const google = createGoogleEmulator(options.google)
   const share = createShareServerEmulator({ baseURL: BASE })
   server.resetHandlers(...google.handlers, ...share.handlers)
   const backend = createWalletBackend()
-  const wallet = createWalletEmulator({ clientId, backend })
+  const walletOptions = { ...options.wallet }
+  const wallet = createWalletEmulator({ clientId, backend, ...walletOptions })
   const keyCustody = options.keyCustody ?? 'kit'
   let token = google.issueToken({ scope: DRIVE_APPDATA_SCOPE }).access_token
   const tokenRejected = { count: 0 }
@@ -36,6 +46,7 @@ export function createWorld(
     clientId,
     shareApi: createShareApi({ baseURL: BASE, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), retry: { tries: options.tries ?? 3, baseDelayMs: 1, maxDelayMs: 5 } }),
     retry: { tries: options.tries ?? 3, baseDelayMs: 1, maxDelayMs: 5 },
+    ...(options.walletTimeoutMs ? { walletTimeoutMs: options.walletTimeoutMs } : {}),
   }
   const params = () => ({
     getAccessToken: async () => token,
@@ -60,7 +71,7 @@ export function createWorld(
     recover: (signal?: AbortSignal) => recoverWallet(config, { ...params(), signal }),
     /** A new device: a fresh wallet instance for the same client, same provider backend, same Google account. */
     newDevice() {
-      const device = createWalletEmulator({ clientId, backend })
+      const device = createWalletEmulator({ clientId, backend, ...walletOptions })
       const deviceConfig: BackupConfig = { ...config, wallet: portalAdapter(device, { keyCustody }) }
       return {
         wallet: device,

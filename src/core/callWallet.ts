@@ -1,0 +1,83 @@
+import { Aborted, WalletTimeout, type BackupStep } from './errors.js'
+import type { WalletAdapter } from './WalletAdapter.js'
+import { aborted } from './withRetry.js'
+
+/** Per wallet call, readiness wait included. An MPC backup or recovery takes seconds; no user waits a minute. */
+export const DEFAULT_WALLET_TIMEOUT_MS = 60_000
+
+export type CallWalletOptions = {
+  step: BackupStep
+  /** Ends the wait with `Aborted`. Left out for the `false` after a failure: the wallet must hear it even then. */
+  signal?: AbortSignal | undefined
+  timeoutMs?: number | undefined
+}
+
+/**
+ * Runs one wallet call once the wallet is ready, raced against the flow's signal and a deadline. A wallet that never
+ * answers (Portal's iframe drops what is posted before it loads, and its promises never settle) cannot hold the
+ * flow, the client lock or the button: the caller gets `Aborted` or `WalletTimeout` and moves on. The call itself
+ * is not cancelled (the SDK has no way to); `run` is not even started if readiness never comes.
+ */
+export function callWallet<T>(wallet: WalletAdapter, run: () => Promise<T>, options: CallWalletOptions): Promise<T> {
+  const { signal, step } = options
+  const timeoutMs = options.timeoutMs ?? DEFAULT_WALLET_TIMEOUT_MS
+  return new Promise<T>((resolve, reject) => {
+    if (signal?.aborted) return reject(aborted())
+    let phase: 'wallet-not-ready' | 'wallet-no-answer' = 'wallet-not-ready'
+    let unsubscribe: (() => void) | undefined
+    let done = false
+    const finish = () => {
+      done = true
+      clearTimeout(timer)
+      unsubscribe?.()
+      signal?.removeEventListener('abort', onAbort)
+    }
+    const onAbort = () => {
+      if (done) return
+      finish()
+      reject(aborted())
+    }
+    const timer = setTimeout(() => {
+      if (done) return
+      finish()
+      const what = phase === 'wallet-not-ready' ? 'did not become ready' : 'did not answer'
+      reject(new WalletTimeout(`The wallet ${what} within ${Math.round(timeoutMs / 1000)} s.`, { step, facts: { reason: phase } }))
+    }, timeoutMs)
+    signal?.addEventListener('abort', onAbort, { once: true })
+    const start = () => {
+      if (done || phase === 'wallet-no-answer') return
+      phase = 'wallet-no-answer'
+      let pending: Promise<T>
+      try {
+        pending = run()
+      } catch (error) {
+        // Portal validates some input synchronously inside an async function, but a plain adapter may throw here.
+        pending = Promise.reject(error)
+      }
+      pending.then(
+        (value) => {
+          if (done) return
+          finish()
+          resolve(value)
+        },
+        (error: unknown) => {
+          if (done) return
+          finish()
+          reject(error)
+        },
+      )
+    }
+    if (isWalletReady(wallet)) return start()
+    unsubscribe = wallet.onReady?.(() => {
+      // Subscribers may be called synchronously from inside onReady, before `unsubscribe` is assigned.
+      queueMicrotask(start)
+    })
+  })
+}
+
+/** An adapter that says nothing about readiness is ready. */
+export function isWalletReady(wallet: WalletAdapter): boolean {
+  return wallet.isReady ? wallet.isReady() : true
+}
+
+export const isAbortedOrTimeout = (error: unknown): boolean => error instanceof Aborted || error instanceof WalletTimeout
