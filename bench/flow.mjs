@@ -41,8 +41,9 @@ const driveWrite = hop(L.driveList) + hop(L.driveCreate)
 // locally, so its Drive write only has to finish before the upload is confirmed; the upload needs the wallet's
 // share; notify needs the upload. Recovery needs the server record, then the key file it names by id (files.get
 // carries the key; a name listing in parallel would be one hop shorter but can miss a new file at Google), then the
-// wallet, then a fresh backup.
-const backupCritical = Math.max(hop(L.generate), driveWrite) + hop(L.upload) + hop(L.notify)
+// wallet, then a fresh backup. Beside notify, the flow re-reads the server's record (pruning must spare the key of
+// what the server holds after our upload), so that step costs the longer of the two.
+const backupCritical = Math.max(hop(L.generate), driveWrite) + hop(L.upload) + Math.max(hop(L.notify), hop(L.shareGet))
 const readCritical = hop(L.shareGet) + hop(L.driveGet)
 const recoveryCritical = readCritical + hop(L.recover) + backupCritical
 

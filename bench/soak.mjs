@@ -202,7 +202,7 @@ async function soakOne(name, storeEnv, { seconds, workers, idsPerWorker, maxOps 
           headers: { 'content-type': 'application/json', 'x-webhook-secret': SECRET },
           body: JSON.stringify({ clientId, share, backupMethod: method }),
         })
-        if (res.status === 204) {
+        if (res.status === 200) {
           s.acked = share
           s.maybe = []
           counts.acked++

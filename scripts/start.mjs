@@ -32,7 +32,8 @@ mkdirSync(dataDir, { recursive: true })
 register()
 const { loadServerConfig, startServer } = await import('../src/server/index.ts')
 const { config, storeDescription, warnings } = loadServerConfig(
-  { ...env, PORT: String(apiPort), HOST: '127.0.0.1', DATA_DIR: dataDir },
+  // The demo page shows the server's rows: the dev inspector is on here unless DEV_INSPECTOR=0 (loopback only).
+  { ...env, DEV_INSPECTOR: env.DEV_INSPECTOR ?? '1', PORT: String(apiPort), HOST: '127.0.0.1', DATA_DIR: dataDir },
   root,
 )
 for (const warning of warnings) console.warn(`note: ${warning}`)

@@ -101,7 +101,7 @@ describe('BackupButton in Chromium with the real @react-oauth/google', () => {
     const w = createBrowserWorld()
     const console_ = captureConsole()
     try {
-      w.wallet.faults.backup = { delayMs: 300, times: 1 }
+      w.wallet.faults.backup = { delayMs: 1500, times: 1 }
       const view = w.mount(<BackupButton />)
       const button = await readyButton()
       await userEvent.click(button)
@@ -230,7 +230,7 @@ describe('BackupButton component API', () => {
 
   test('labels are overridable and announced in a polite live region; aria-busy while running', async () => {
     const w = createBrowserWorld()
-    w.wallet.faults.backup = { delayMs: 300, times: 1 }
+    w.wallet.faults.backup = { delayMs: 1500, times: 1 }
     w.mount(<BackupButton labels={{ idle: 'Sauvegarder', generating: 'Chiffrement…', success: 'Sauvegardé' }} />)
     const button = await screen.findByRole('button', { name: 'Sauvegarder' })
     await expect.poll(() => (button as HTMLButtonElement).disabled, { timeout: 5000 }).toBe(false)

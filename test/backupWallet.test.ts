@@ -245,6 +245,39 @@ describe('backupWallet: what it stores', () => {
     expect(falses(w)).toBe(1)
   })
 
+  test('every upload slower than the timeout: each lands late, and the rollback still leaves the previous backup standing', async () => {
+    const w = createWorld({ timeoutMs: 150, tries: 2 })
+    await w.backup()
+    const good = w.share.rows()[0]!
+    // Every POST (the upload's tries and the rollback's restores) reaches the server only after the client gave up.
+    w.share.faults.set('share.post', { delayMs: 400 })
+    await expect(w.backup()).rejects.toMatchObject({ code: 'SHARE_UPLOAD_FAILED' })
+    w.share.faults.clear()
+    await expect.poll(() => w.share.inFlight(), { timeout: 5_000 }).toBe(0)
+    expect(w.share.rows()[0]).toMatchObject({ cipherText: good.cipherText, keyVersion: good.keyVersion })
+    await expect(w.newDevice().recover()).resolves.toMatchObject({ address: w.wallet.address })
+  })
+
+  test('pruning keeps the key of the record the server holds, even when that record is older than ours', async () => {
+    const w = createWorld()
+    await w.backup()
+    const good = w.share.rows()[0]!
+    // Right after our upload lands, an older device's write puts the previous record back on the server (the server
+    // answers reads a little late, so the flow's re-read sees that write).
+    w.share.faults.set('share.get', { delayMs: 200 })
+    const ours = w.backup()
+    await expect.poll(() => w.share.rows()[0]?.keyVersion).not.toBe(good.keyVersion)
+    const { storedAt: _readAt, ...row } = good
+    w.share.putRow(row)
+    const result = await ours
+    const names = () => w.google.files().map((f) => f.name).sort()
+    // Pruning runs off the critical path (a read, a listing, deletes on local emulators): give it time to finish.
+    await new Promise((r) => setTimeout(r, 300))
+    expect(names()).toEqual(
+      [`react-mpc-backup.${w.clientId}.v${good.keyVersion}.key`, `react-mpc-backup.${w.clientId}.v${result.keyVersion}.key`].sort(),
+    )
+  })
+
   test('an aborted backup ends with Aborted and the provider hears false once the share exists', async () => {
     const w = createWorld()
     const controller = new AbortController()

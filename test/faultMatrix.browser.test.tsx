@@ -134,7 +134,7 @@ const backupCells: Cell[] = [
     walletTimeoutMs: NOTIFY_WALLET_TIMEOUT_MS,
   },
   { flow: 'backup', step: 'notify', fault: 'wallet never answers', arm: ({ device }) => void (device.faults.notify = { hang: true, times: 1 }), code: 'WALLET_TIMEOUT', generated: true, walletTimeoutMs: WALLET_TIMEOUT_MS },
-  { flow: 'backup', step: 'any', fault: 'unmount mid-flow', arm: ({ device }) => void (device.faults.backup = { delayMs: 300, times: 1 }), during: async (c) => (await waitStep('generating'), c.unmount()), code: 'success', generated: false },
+  { flow: 'backup', step: 'any', fault: 'unmount mid-flow', arm: ({ device }) => void (device.faults.backup = { delayMs: 1500, times: 1 }), during: async (c) => (await waitStep('generating'), c.unmount()), code: 'success', generated: false },
   { flow: 'backup', step: 'any', fault: 'double click', double: true, code: 'success', generated: false },
   { flow: 'backup', step: 'any', fault: 'second tab holds the wallet', arm: holdLockInAnotherTab, code: 'WALLET_BUSY', generated: false },
 ]
@@ -228,7 +228,7 @@ const recoveryCells: Cell[] = [
   ...driveWriteCells('recovery').filter((c) => ['500', 'quota exceeded', 'token expired (401)'].includes(c.fault)),
   { flow: 'recovery', step: 'upload (fresh backup)', fault: '500', arm: ({ w }) => w.share.faults.set('share.post', { status: 500 }), code: 'SHARE_UPLOAD_FAILED', generated: true },
   { flow: 'recovery', step: 'notify (fresh backup)', fault: 'provider throws', arm: ({ device }) => void (device.faults.notify = { error: { code: 'UNEXPECTED_ERROR' }, times: 1 }), code: 'NOTIFY_FAILED', generated: true },
-  { flow: 'recovery', step: 'any', fault: 'unmount mid-flow', arm: ({ w }) => w.share.faults.set('share.get', { delayMs: 300 }, { times: 1 }), during: async (c) => (await waitStep('reading'), c.unmount()), code: 'success', generated: false },
+  { flow: 'recovery', step: 'any', fault: 'unmount mid-flow', arm: ({ w }) => w.share.faults.set('share.get', { delayMs: 1500 }, { times: 1 }), during: async (c) => (await waitStep('reading'), c.unmount()), code: 'success', generated: false },
   { flow: 'recovery', step: 'any', fault: 'double click', double: true, code: 'success', generated: false },
   { flow: 'recovery', step: 'any', fault: 'second tab holds the wallet', arm: holdLockInAnotherTab, code: 'WALLET_BUSY', generated: false },
 ]

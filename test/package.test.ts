@@ -1,7 +1,8 @@
 // The published package as users get it: built once into a temp folder (the working tree's dist/ is left alone,
 // other runs may be reading it), packed with npm, then checked by publint and arethetypeswrong.
 import { execFile } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -96,3 +97,92 @@ describe('the packed package', () => {
     expect(js.filter((f) => /^(core|testing|server)\//.test(f) && withBanner(f))).toEqual([])
   })
 })
+
+// Issue #14, point 9: the server entry with only the drivers the README tells a user to install. The packed tarball
+// is extracted as real files; the peers come from this repo's node_modules as symlinks (no registry in tests).
+describe('the packed server entry with one database driver installed', () => {
+  let tarball = ''
+  const projects: string[] = []
+  beforeAll(async () => {
+    const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', pkgDir], { cwd: pkgDir })
+    tarball = join(pkgDir, stdout.trim().split('\n').pop()!)
+  }, 120_000)
+  afterAll(() => {
+    for (const dir of projects) rmSync(dir, { recursive: true, force: true })
+  })
+
+  /** A project whose node_modules holds the tarball's files plus symlinks to the named peers. */
+  async function project(peers: string[]): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), 'rmb-consumer-'))
+    projects.push(dir)
+    const target = join(dir, 'node_modules', 'react-mpc-backup')
+    mkdirSync(target, { recursive: true })
+    await run('tar', ['-xzf', tarball, '-C', target, '--strip-components=1'])
+    for (const peer of peers) symlinkSync(join(root, 'node_modules', peer), join(dir, 'node_modules', peer), 'dir')
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }))
+    writeFileSync(join(dir, 'roundTrip.mjs'), CONSUMER_SCRIPT)
+    return dir
+  }
+
+  async function roundTrip(dir: string, env: Record<string, string>) {
+    const { stdout } = await run(process.execPath, ['roundTrip.mjs'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', ...env },
+    })
+    return JSON.parse(stdout) as { stored: number; read: number; cipherText: string; missing: string[] }
+  }
+
+  test('express + zod + better-sqlite3 only: imports, stores and reads a share over HTTP', async () => {
+    const dir = await project(['express', 'zod', 'better-sqlite3'])
+    const result = await roundTrip(dir, { STORE: 'sqlite' })
+    expect(result).toEqual({ stored: 200, read: 200, cipherText: 'packed-cipher-text', missing: ['pg'] })
+  }, 60_000)
+
+  test.skipIf(!process.env.DATABASE_URL && !process.env.TEST_DATABASE_URL)(
+    'express + zod + pg only: imports, stores and reads a share over HTTP against PostgreSQL',
+    async () => {
+      const dir = await project(['express', 'zod', 'pg'])
+      const url = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || ''
+      const result = await roundTrip(dir, { STORE: 'postgres', DATABASE_URL: url, SCHEMA: `rmb_pack_${randomBytes(4).toString('hex')}` })
+      expect(result).toEqual({ stored: 200, read: 200, cipherText: 'packed-cipher-text', missing: ['better-sqlite3'] })
+    },
+    60_000,
+  )
+})
+
+const CONSUMER_SCRIPT = `
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createServer, devHeaderAuthenticate, postgresStore, sqliteStore } from 'react-mpc-backup/server'
+
+const missing = []
+for (const name of ['pg', 'better-sqlite3']) await import(name).catch(() => missing.push(name))
+const dataDir = mkdtempSync(join(tmpdir(), 'rmb-consumer-data-'))
+const store = process.env.STORE === 'postgres'
+  ? postgresStore({ connectionString: process.env.DATABASE_URL, schema: process.env.SCHEMA })
+  : sqliteStore({ filename: join(dataDir, 'backups.db') })
+const { app, close } = createServer({
+  store,
+  authenticate: devHeaderAuthenticate(),
+  webhookSecret: randomBytes(32).toString('base64url'),
+  encryptionKey: randomBytes(32),
+  devInspector: false,
+})
+const server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)) })
+const base = 'http://127.0.0.1:' + server.address().port + '/api/clients/packed-client/backup'
+const headers = { 'content-type': 'application/json', 'x-client-id': 'packed-client' }
+const stored = await fetch(base, { method: 'POST', headers, body: JSON.stringify({ backupMethod: 'PASSWORD', cipherText: 'packed-cipher-text' }) })
+const read = await fetch(base + '?backupMethod=PASSWORD', { headers })
+const body = await read.json()
+server.close()
+await close()
+if (process.env.STORE === 'postgres') {
+  const pg = (await import('pg')).default
+  const admin = new pg.Pool({ connectionString: process.env.DATABASE_URL })
+  await admin.query('DROP SCHEMA IF EXISTS ' + process.env.SCHEMA + ' CASCADE').finally(() => admin.end())
+}
+rmSync(dataDir, { recursive: true, force: true })
+console.log(JSON.stringify({ stored: stored.status, read: read.status, cipherText: body.cipherText, missing }))
+`

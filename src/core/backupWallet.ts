@@ -112,7 +112,7 @@ export async function storeNewBackup(
       timeoutMs: config.walletTimeoutMs,
     })
   } catch (error) {
-    await Promise.all([previousRead, dropUnusedKey()])
+    await Promise.all([previousRead, dropUnusedKey(), accountRead])
     // The wallet made no share, so there is nothing to report stored or not. Unless it was still working when the
     // flow gave up (abort, timeout): a share it makes later was never stored, and it must hear so then.
     if (asked && isAbortedOrTimeout(error))
@@ -123,7 +123,7 @@ export async function storeNewBackup(
     throw walletError(error)
   }
   if (typeof out !== 'string' || out.length === 0) {
-    await Promise.all([previousRead, dropUnusedKey()])
+    await Promise.all([previousRead, dropUnusedKey(), accountRead])
     // The wallet believes it made a backup; it must hear that none was stored.
     await tellFalse(wallet, config.walletTimeoutMs)
     throw new WalletBackupFailed('Wallet made an empty share.', {
@@ -135,6 +135,7 @@ export async function storeNewBackup(
 
   // From here on the share exists: every exit tells the wallet once.
   let uploadMayHaveLanded = false
+  let ourRevision: string | undefined
   let previous: ShareRecord | null = null
   try {
     const prev = await previousRead
@@ -166,10 +167,13 @@ export async function storeNewBackup(
     // server still holds what it held. Putting our old record back then would clobber, say, the backup another
     // device made meanwhile (412), whose older key files that device may already have pruned.
     if (!uploaded.ok && isRefusal(uploaded.error)) uploadMayHaveLanded = false
+    if (uploaded.ok) ourRevision = uploaded.value.revision
     if (!uploaded.ok) throw uploaded.error
     abortCheck(signal)
 
     params.onStep?.('notifying')
+    // What the server holds now, read beside the notify: pruning must spare its key (see pruneOldKeys).
+    const serverNow = drive ? settle(shareApi.get(clientId, method, { signal })) : undefined
     try {
       await callWallet(wallet, () => wallet.notifyStored(true), { step: 'notify', signal, timeoutMs: config.walletTimeoutMs })
     } catch (cause) {
@@ -177,19 +181,25 @@ export async function storeNewBackup(
       throw new NotifyFailed('Could not tell the wallet the share was stored.', { step: 'notify', cause })
     }
 
-    // Off the critical path: older key files are only clutter now, and a later backup prunes whatever is left.
-    if (drive) void pruneOldKeys(drive, clientId, keyVersion)
+    if (drive && serverNow) {
+      // The read is waited for (briefly), so no request of this backup is still travelling once it has resolved.
+      const read = await Promise.race([serverNow, new Promise<undefined>((r) => setTimeout(r, PRUNE_READ_WAIT_MS))])
+      // Off the critical path: older key files are only clutter now, and a later backup prunes whatever is left.
+      if (read?.ok) void pruneOldKeys(drive, clientId, keyVersion, read.value?.keyVersion)
+    }
     if (googleAccount) params.onGoogleAccount?.(googleAccount.email)
     return { backupMethod: method, storedAt: uploaded.value.storedAt, keyVersion }
   } catch (error) {
     const typed = toBackupError(error, signal)
     if (typed instanceof GoogleTokenExpired) params.onTokenRejected?.()
     const written = await keyWrite
+    await accountRead
     await rollback({
       config,
       drive,
       previous,
       uploadMayHaveLanded,
+      ours: { cipherText, revision: ourRevision },
       newKeyFileId: written?.ok ? written.value.id : undefined,
       keyVersion,
     })
@@ -207,47 +217,115 @@ async function tellFalse(wallet: WalletAdapter, timeoutMs: number | undefined) {
   }
 }
 
-/** Puts the previous server record back and removes the new key file, so nothing half-written stays. */
+/**
+ * Puts the previous server record back and removes the new key file, so nothing half-written stays. The restore only
+ * ever replaces the previous record or OUR upload (If-Match their revisions): between our upload and this rollback
+ * another device may have read our record and stored its own backup over it (and pruned the older key files), and
+ * replacing that would leave the server with a record whose key is gone.
+ */
 async function rollback(s: {
   config: BackupConfig
   drive: DriveKeyStore | undefined
   previous: ShareRecord | null
   uploadMayHaveLanded: boolean
+  ours: { cipherText: string; revision: string | undefined }
   newKeyFileId: string | undefined
   keyVersion: string
 }) {
   const { config, drive, previous } = s
   let serverHoldsOld = !s.uploadMayHaveLanded
-  if (s.uploadMayHaveLanded && previous) {
-    try {
-      await config.shareApi.put(
-        config.clientId,
-        {
-          backupMethod: previous.backupMethod,
-          cipherText: previous.cipherText,
-          keyVersion: previous.keyVersion,
-          ...(previous.googleAccount ? { googleAccount: previous.googleAccount } : {}),
-        },
-        { idempotencyKey: `${config.clientId}:${previous.keyVersion ?? 'legacy'}:restore:${s.keyVersion}` },
-      )
-      serverHoldsOld = true
-    } catch {
-      // Left as the failure found it; the error the caller gets is the first one.
-    }
-  }
+  if (s.uploadMayHaveLanded && previous) serverHoldsOld = await restorePrevious(config, previous, s.ours, s.keyVersion)
   // Without the old record back on the server the new share may be the only one, and it needs its key.
   if (drive && s.newKeyFileId && serverHoldsOld) await drive.remove(s.newKeyFileId).catch(() => {})
 }
 
-async function pruneOldKeys(drive: DriveKeyStore, clientId: string, keep: string) {
+const RESTORE_ROUNDS = 3
+
+/**
+ * Restores `previous` over what the server holds, only while that is the previous record itself or our upload, and
+ * says whether the server is known to hold the previous record afterwards. Our upload's answer may have been lost:
+ * then each round re-reads the server first. Rewriting the previous record in place (If-Match its own revision)
+ * changes its revision, so our upload, if still travelling with If-Match of that revision, can no longer land; and
+ * once one of our uploads has landed, no other can. Each restore is a single try: the next round's read says whether
+ * a timed-out one landed.
+ */
+async function restorePrevious(
+  config: BackupConfig,
+  previous: ShareRecord,
+  ours: { cipherText: string; revision: string | undefined },
+  keyVersion: string,
+): Promise<boolean> {
+  const restore = (ifMatch: string | undefined) =>
+    config.shareApi.put(
+      config.clientId,
+      {
+        backupMethod: previous.backupMethod,
+        cipherText: previous.cipherText,
+        keyVersion: previous.keyVersion,
+        ...(previous.keyFileId ? { keyFileId: previous.keyFileId } : {}),
+        ...(previous.googleAccount ? { googleAccount: previous.googleAccount } : {}),
+      },
+      {
+        idempotencyKey: `${config.clientId}:${previous.keyVersion ?? 'legacy'}:restore:${keyVersion}`,
+        ...(ifMatch ? { ifMatch, retry: { tries: 1 } } : {}),
+      },
+    )
+  if (!previous.revision) {
+    // A server that sends no ETag cannot take a condition (our upload was blind too): put the record back as is.
+    return restore(undefined).then(
+      () => true,
+      () => false,
+    )
+  }
+  const replaceable = new Set<string>([previous.revision])
+  if (ours.revision) replaceable.add(ours.revision)
+  const sameRecord = (a: ShareRecord, cipherText: string, version: string | number | null | undefined) =>
+    a.cipherText === cipherText && String(a.keyVersion ?? '') === String(version ?? '')
+  for (let round = 0; round < RESTORE_ROUNDS; round++) {
+    // The upload's own answer names our revision; without it (or after a failed try) a fresh read decides.
+    if (round > 0 || !ours.revision) {
+      let current: ShareRecord | null
+      try {
+        current = await config.shareApi.get(config.clientId, previous.backupMethod)
+      } catch {
+        return false
+      }
+      if (!current?.revision) return false
+      if (sameRecord(current, ours.cipherText, keyVersion)) replaceable.add(current.revision)
+      else if (!replaceable.has(current.revision)) {
+        // Our own restore landed (the previous record under a new revision), or someone else's record: leave it.
+        return sameRecord(current, previous.cipherText, previous.keyVersion)
+      }
+    }
+    try {
+      await restore([...replaceable].join(', '))
+      return true
+    } catch {
+      // 412 (someone wrote meanwhile), or unknown (timeout): the next round reads what stands.
+    }
+  }
+  return false
+}
+
+/** How long a confirmed backup waits for its re-read of the server before it skips pruning this time. */
+const PRUNE_READ_WAIT_MS = 1_000
+
+/**
+ * Deletes key files older than the backup just confirmed, but never the key of the record the server holds now
+ * (`serverKeyVersion`, read after our upload): a rollback elsewhere, or an older device's write, may have put an
+ * older record back after our upload.
+ */
+async function pruneOldKeys(drive: DriveKeyStore, clientId: string, keep: string, serverKeyVersion: string | number | null | undefined) {
   try {
+    const held = serverKeyVersion === undefined || serverKeyVersion === null ? undefined : String(serverKeyVersion)
+    // Only versions older than both ours and the server's: a newer file may belong to a backup running right now.
+    const floor = held !== undefined && held < keep ? held : keep
     const prefix = keyFilePrefix(clientId)
     const files = await drive.list(prefix)
-    // Only versions older than the one just confirmed: a newer file may belong to a backup running right now.
-    const older = files.filter((f) => f.name.slice(prefix.length, -'.key'.length) < keep)
+    const older = files.filter((f) => f.name.slice(prefix.length, -'.key'.length) < floor)
     await Promise.all(older.map((f) => drive.remove(f.id)))
   } catch {
-    // Old key files are harmless leftovers; the next successful backup prunes them.
+    // Old key files are harmless leftovers; the next successful backup prunes them. Unread server, nothing pruned.
   }
 }
 

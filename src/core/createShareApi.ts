@@ -15,7 +15,12 @@ export type ShareRecord = {
   /** The server's ETag for this record, when it sends one: uploads then replace only this revision. */
   revision?: string | undefined
 }
-export type ShareReceipt = { backupMethod: string; storedAt: string }
+export type ShareReceipt = {
+  backupMethod: string
+  storedAt: string
+  /** The ETag of the record this upload stored, when the server sends one: a rollback replaces only that revision. */
+  revision?: string | undefined
+}
 
 export type ShareApiConfig = (
   | { baseURL: string; axios?: never }
@@ -47,7 +52,13 @@ export type ShareApi = {
       keyFileId?: string | undefined
       googleAccount?: GoogleAccount | undefined
     },
-    options?: { idempotencyKey?: string; signal?: AbortSignal | undefined; ifMatch?: string | undefined },
+    options?: {
+      idempotencyKey?: string
+      signal?: AbortSignal | undefined
+      ifMatch?: string | undefined
+      /** Overrides the config's retry for this call (a rollback re-reads between its own single tries). */
+      retry?: RetryOptions | undefined
+    },
   ): Promise<ShareReceipt>
   /** `null` when the server says it holds no share for this client and method (404 `backup_not_found`). */
   get(clientId: string, backupMethod: string, options?: { signal?: AbortSignal | undefined }): Promise<ShareRecord | null>
@@ -60,8 +71,8 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
   const http = config.axios ?? axios.create({ baseURL: config.baseURL })
   const path = config.path ?? defaultPath
   const timeout = config.timeoutMs ?? 20_000
-  const retry = <T>(step: BackupStep, signal: AbortSignal | undefined, run: () => Promise<T>) =>
-    withRetry(() => run().catch((cause: unknown) => Promise.reject(shareError(cause, step))), config.retry, signal)
+  const retry = <T>(step: BackupStep, signal: AbortSignal | undefined, run: () => Promise<T>, options = config.retry) =>
+    withRetry(() => run().catch((cause: unknown) => Promise.reject(shareError(cause, step))), options, signal)
 
   return {
     put(clientId, record, options = {}) {
@@ -75,8 +86,13 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
           },
           ...(options.signal ? { signal: options.signal } : {}),
         })
-        return { backupMethod: res.data.backupMethod ?? record.backupMethod, storedAt: res.data.storedAt }
-      })
+        const etag = res.headers['etag']
+        return {
+          backupMethod: res.data.backupMethod ?? record.backupMethod,
+          storedAt: res.data.storedAt,
+          ...(typeof etag === 'string' ? { revision: etag } : {}),
+        }
+      }, options.retry ?? config.retry)
     },
     get(clientId, backupMethod, options = {}) {
       return retry('read', options.signal, async () => {

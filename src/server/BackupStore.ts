@@ -61,6 +61,8 @@ export type PutResult =
 
 export interface ListFilter {
   clientId?: string
+  /** At most this many rows (the newest); all when absent. A store may ignore it and return more. */
+  limit?: number
 }
 
 /**

@@ -18,6 +18,13 @@ async function main(): Promise<void> {
 
   const running = await startServer(loaded.config)
   console.log(`react-mpc-backup server listening on ${running.url}/api (${loaded.storeDescription})`)
+  const check = running.keyCheck
+  if (check) {
+    console.log(`encryption key id ${check.keyId} (opened ${check.opened} of ${check.sampled} sampled stored rows)`)
+    if (check.unreadableKeyIds.length > 0) {
+      console.warn(`WARNING: some sampled rows do not open with the configured keys (sealed with key id ${check.unreadableKeyIds.join(', ')})`)
+    }
+  }
 
   let stopping = false
   const stop = (signal: NodeJS.Signals) => {

@@ -3,13 +3,15 @@ import { BlockList, isIP } from 'node:net'
 import express from 'express'
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express'
 import { z } from 'zod'
-import type { BackupStore, IdempotencyRecord, PutCondition } from './BackupStore.js'
+import type { BackupStore, IdempotencyRecord, PutCondition, StoredBackup } from './BackupStore.js'
 import { encryptAtRest } from './encryptAtRest.js'
 import type { EncryptionKeyConfig } from './encryptAtRest.js'
+import { parseIpRange } from './parseIpRange.js'
 import { createRateLimiter } from './rateLimiter.js'
 import type { RateLimit } from './rateLimiter.js'
 import { BodyReadError, readJsonBody } from './readJsonBody.js'
 import { revisionOf } from './revisionOf.js'
+import { sealContext } from './sealContext.js'
 import { StorageKeyMismatchError } from './StorageKeyMismatchError.js'
 
 /** Resolves the signed-in caller's clientId; throwing (or returning nothing) means 401. */
@@ -55,6 +57,11 @@ export interface BackupRouterLimits {
    * off. In memory and per process.
    */
   rate?: RateLimit | false
+  /**
+   * Wrong `X-Webhook-Secret`s per caller address (`req.ip`): past this budget the address gets 429 `rate_limited`
+   * (the secret not even checked) until it refills. Default `{ perMinute: 10, burst: 20 }`; `false` turns it off.
+   */
+  webhookFailures?: RateLimit | false
 }
 
 export interface BackupRouterOptions {
@@ -73,6 +80,8 @@ export interface BackupRouterOptions {
 
 export type BackupErrorCode =
   | 'invalid_json'
+  | 'invalid_path'
+  | 'invalid_request'
   | 'invalid_body'
   | 'invalid_client_id'
   | 'invalid_query'
@@ -166,6 +175,8 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
   const requestDeadlineMs = options.limits?.requestDeadlineMs ?? 10_000
   const rateOption = options.limits?.rate ?? { perMinute: 60, burst: 20 }
   const limiter = rateOption === false ? undefined : createRateLimiter(rateOption)
+  const failureOption = options.limits?.webhookFailures ?? { perMinute: 10, burst: 20 }
+  const secretFailures = failureOption === false ? undefined : createRateLimiter(failureOption)
   const logger = options.logger ?? console
   const allowlist = options.webhookAllowlist ? buildAllowlist(options.webhookAllowlist) : undefined
 
@@ -178,9 +189,7 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
     }
   }
 
-  // Rows are bound to their place: a row copied to another client, method or table fails to open.
-  const clientContext = (clientId: string, method: string) => `client\u0000${clientId}\u0000${method}`
-  const custodianContext = (clientId: string, method: string) => `custodian\u0000${clientId}\u0000${method}`
+  const { client: clientContext, custodian: custodianContext } = sealContext
 
   // Client routes insist on a JSON content type: browsers cannot send it cross-site without a CORS preflight,
   // which closes the form-post CSRF path for cookie-based `authenticate` functions. The provider's webhook is
@@ -203,6 +212,13 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
       emit('auth.unauthorized', null, null)
       throw new HttpError(401, 'unauthorized')
     }
+    // Only a well-formed clientId can own a backup; anything else (e.g. junk in a dev header) is refused before it
+    // can become a rate-limit bucket.
+    if (!CLIENT_ID.test(caller)) {
+      if (caller === requested) throw new HttpError(400, 'invalid_client_id')
+      emit('auth.unauthorized', null, null)
+      throw new HttpError(401, 'unauthorized')
+    }
     // Keyed by the caller, before the owner check: probing other ids spends the prober's own tokens.
     if (limiter) {
       const decision = limiter.take(caller)
@@ -221,10 +237,19 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
   }
 
   const webhookGuard: RequestHandler = (req, res, next) => {
-    if (allowlist && !allowlist(req.ip ?? req.socket.remoteAddress ?? '')) return next(new HttpError(403, 'forbidden'))
+    const address = req.ip ?? req.socket.remoteAddress ?? ''
+    if (allowlist && !allowlist(address)) return next(new HttpError(403, 'forbidden'))
+    // Guessing the secret costs the guesser's address its budget; once spent, guesses are not even checked.
+    const spent = secretFailures?.check(address)
+    if (spent && !spent.allowed) {
+      emit('rate_limited', null, null)
+      res.setHeader('Retry-After', String(spent.retryAfterSec))
+      return next(new HttpError(429, 'rate_limited'))
+    }
     const provided = req.get('x-webhook-secret')
     // Comparing digests keeps the comparison constant-time and independent of the secret's length.
     if (provided === undefined || !timingSafeEqual(sha256(provided), secretDigest)) {
+      secretFailures?.take(address)
       emit('auth.unauthorized', null, null)
       return next(new HttpError(401, 'unauthorized'))
     }
@@ -257,16 +282,18 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
 
     const condition = ifMatchCondition(req.get('if-match'))
     const idemHeader = req.get('idempotency-key')
+    const request = JSON.stringify([backupMethod, keyVersion, cipherText])
     let idempotency: IdempotencyRecord | undefined
     const storedAt = new Date()
     const answer = JSON.stringify({ backupMethod, storedAt: storedAt.toISOString() })
     if (idemHeader !== undefined) {
       const key = idempotencyKeySchema.safeParse(idemHeader)
       if (!key.success) throw new HttpError(400, 'invalid_idempotency_key')
-      const fingerprint = sha256(JSON.stringify([backupMethod, keyVersion, cipherText])).toString('hex')
+      // Keyed: an unkeyed hash kept for a day would let anyone with the database confirm a guessed cipherText.
+      const fingerprint = cipher.mac(request)[0]!
       const previous = await store.getIdempotency(clientId, key.data, storedAt)
       if (res.headersSent) return
-      if (previous) return replay(res, previous, fingerprint, clientId, backupMethod)
+      if (previous) return replay(res, previous, request, clientId, backupMethod)
       idempotency = {
         clientId,
         key: key.data,
@@ -285,7 +312,7 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
     )
     // Past the deadline the 503 is already out; the write itself stands (a retry replaces the same row).
     if (res.headersSent) return
-    if (result.replayed) return replay(res, result.previous, idempotency?.fingerprint ?? '', clientId, backupMethod)
+    if (result.replayed) return replay(res, result.previous, request, clientId, backupMethod)
     if (result.preconditionFailed) {
       emit('backup.conflict', clientId, backupMethod)
       throw new HttpError(412, 'precondition_failed')
@@ -299,14 +326,23 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
     const clientId = await authorize(req, res)
     const query = getQuery.safeParse(req.query)
     if (!query.success) throw new HttpError(400, 'invalid_query', fieldsOf(query.error))
-    const row = await store.get(clientId, query.data.backupMethod)
+    let row = await store.get(clientId, query.data.backupMethod)
     if (res.headersSent) return
     if (!row) {
       emit('backup.not_found', clientId, query.data.backupMethod ?? null)
       // A code of its own: clients read only this 404 as "no backup yet" (a missing route is not an empty backup).
       throw new HttpError(404, 'backup_not_found')
     }
-    const cipherText = openOrReport(() => cipher.open(row, clientContext(clientId, row.backupMethod)), clientId, row.backupMethod)
+    let cipherText: string
+    if (query.data.backupMethod !== undefined) {
+      const only = row
+      cipherText = openOrReport(() => cipher.open(only, clientContext(clientId, only.backupMethod)), clientId, only.backupMethod)
+    } else {
+      // Without a method the answer is the latest row that opens: one unreadable row must not hide the others.
+      const readable = await latestReadable(clientId, row)
+      if (res.headersSent) return
+      ;[row, cipherText] = readable
+    }
     emit('backup.read', clientId, row.backupMethod)
     res.setHeader('ETag', revisionOf(row.data))
     sendJsonText(res, 200, JSON.stringify({ cipherText, backupMethod: row.backupMethod, keyVersion: row.keyVersion, ...(row.keyFileId ? { keyFileId: row.keyFileId } : {}), ...(row.googleAccount ? { googleAccount: row.googleAccount } : {}), storedAt: row.storedAt.toISOString() }))
@@ -320,7 +356,8 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
     await store.putWebhook({ clientId: body.clientId, backupMethod, keyId: sealed.keyId, data: sealed.data, storedAt: new Date() })
     if (res.headersSent) return
     emit('webhook.stored', body.clientId, backupMethod)
-    res.status(204).end()
+    // Portal's self-managed backup docs ask for a 200 on success; anything else is FAILED_WEBHOOK.
+    sendJsonText(res, 200, '{}')
   })
 
   router.post('/webhook/backup/fetch', webhookGuard, async (req, res) => {
@@ -332,9 +369,14 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
       emit('webhook.not_found', clientId, null)
       throw new HttpError(404, 'not_found')
     }
-    const backupShares = rows.map((row) =>
-      openOrReport(() => cipher.open(row, custodianContext(clientId, row.backupMethod)), clientId, row.backupMethod),
-    )
+    // Every share that opens is returned; each one that does not is reported and left out, so one bad row never
+    // hides a client's other shares (the provider needs all of them, one per curve).
+    const backupShares: string[] = []
+    for (const row of rows) {
+      const share = openOrSkip(() => cipher.open(row, custodianContext(clientId, row.backupMethod)), 'custodian', clientId, row.backupMethod)
+      if (share !== undefined) backupShares.push(share)
+    }
+    if (backupShares.length === 0) throw new HttpError(500, 'storage_key_mismatch')
     emit('webhook.fetched', clientId, null)
     sendJsonText(res, 200, JSON.stringify({ backupShares, backupShare: backupShares[0] }))
   })
@@ -346,11 +388,38 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
 
   return router
 
-  function replay(res: Response, previous: IdempotencyRecord, fingerprint: string, clientId: string, method: string) {
-    if (previous.fingerprint !== fingerprint) throw new HttpError(422, 'idempotency_key_reused')
+  function replay(res: Response, previous: IdempotencyRecord, request: string, clientId: string, method: string) {
+    // Any configured key's fingerprint (a key rotated within the record's life), or the unkeyed hash that records
+    // written before keyed fingerprints hold until they expire.
+    const same = cipher.mac(request).includes(previous.fingerprint) || previous.fingerprint === sha256(request).toString('hex')
+    if (!same) throw new HttpError(422, 'idempotency_key_reused')
     emit('backup.replayed', clientId, method)
     res.set('Idempotent-Replayed', 'true')
     sendJsonText(res, previous.status, previous.body)
+  }
+
+  /** The newest of the client's rows that opens, starting with `latest`; 500 when none does. */
+  async function latestReadable(clientId: string, latest: StoredBackup): Promise<[StoredBackup, string]> {
+    const first = openOrSkip(() => cipher.open(latest, clientContext(clientId, latest.backupMethod)), 'client', clientId, latest.backupMethod)
+    if (first !== undefined) return [latest, first]
+    for (const row of await store.list({ clientId })) {
+      if (row.backupMethod === latest.backupMethod) continue
+      const text = openOrSkip(() => cipher.open(row, clientContext(clientId, row.backupMethod)), 'client', clientId, row.backupMethod)
+      if (text !== undefined) return [row, text]
+    }
+    throw new HttpError(500, 'storage_key_mismatch')
+  }
+
+  /** Opens a row, or reports it (event and log line, ids only) and returns undefined when its key does not open it. */
+  function openOrSkip(open: () => string, kind: 'client' | 'custodian', clientId: string, method: string): string | undefined {
+    try {
+      return open()
+    } catch (error) {
+      if (!(error instanceof StorageKeyMismatchError)) throw error
+      emit('storage_key_mismatch', clientId, method)
+      logger.error(`[react-mpc-backup] ${error.code}: ${kind} row of client ${clientId}, method ${method}: ${error.message}`)
+      return undefined
+    }
   }
 
   function openOrReport(open: () => string, clientId: string, method: string): string {
@@ -415,6 +484,12 @@ function toHttpError(error: unknown, req: Request, logger: { error(message: stri
     case 'stream.not.readable':
       return new HttpError(400, 'invalid_body')
   }
+  // Express marks the caller's faults with a 4xx status, e.g. a path parameter that is not valid percent-encoding
+  // (a URIError with status 400): the caller's fault, answered as such and not logged.
+  const status = typeof error === 'object' && error !== null ? Number((error as { status?: unknown }).status) : NaN
+  if (Number.isInteger(status) && status >= 400 && status < 500) {
+    return new HttpError(status, error instanceof URIError ? 'invalid_path' : 'invalid_request')
+  }
   const name = error instanceof Error ? error.name : typeof error
   logger.error(`[react-mpc-backup] internal_error: ${name} (${req.method} ${req.route?.path ?? ''})`)
   return new HttpError(500, 'internal_error')
@@ -450,12 +525,9 @@ function armDeadline(req: Request, res: Response, ms: number): void {
 function buildAllowlist(entries: readonly string[]): (ip: string) => boolean {
   const list = new BlockList()
   for (const entry of entries) {
-    const [address = '', prefix] = entry.split('/')
-    const family = isIP(address)
-    if (family === 0) throw new TypeError(`webhookAllowlist: "${entry}" is not an IP address or CIDR range`)
-    const type = family === 6 ? 'ipv6' : 'ipv4'
+    const { address, prefix, type } = parseIpRange(entry, 'webhookAllowlist')
     if (prefix === undefined) list.addAddress(address, type)
-    else list.addSubnet(address, Number(prefix), type)
+    else list.addSubnet(address, prefix, type)
   }
   return (ip) => {
     // Dual-stack sockets report IPv4 peers as ::ffff:a.b.c.d.

@@ -3,16 +3,29 @@ import type { Express, NextFunction, Request, Response } from 'express'
 import { createBackupRouter } from './createBackupRouter.js'
 import type { BackupRouterOptions } from './createBackupRouter.js'
 import { createDevInspector } from './createDevInspector.js'
+import { isLoopbackHost } from './isLoopbackHost.js'
 
 export interface ServerConfig extends BackupRouterOptions {
   /** Production turns the dev inspector off and sends HSTS. */
   production?: boolean
-  /** `GET /api/dev/rows` (metadata only); default on outside production, never on in production. */
+  /**
+   * `GET /api/dev/rows` (metadata only, every client's rows, no authentication). Off unless asked for; refused in
+   * production and on a host that is not loopback (`host` must be 127.x.x.x, ::1 or localhost).
+   */
   devInspector?: boolean
   /** Browser origins allowed to call the API cross-origin (e.g. the demo's dev server). */
   corsOrigins?: readonly string[]
-  /** Express `trust proxy` setting, so `req.ip` (used by the webhook allowlist) is the real peer behind a proxy. */
-  trustProxy?: boolean | number | string
+  /**
+   * Express `trust proxy` setting, so `req.ip` (used by the webhook allowlist) is the real peer behind a proxy: the
+   * number of proxies in front, or the proxies' addresses (CIDR list). `true` trusts every hop, which lets any
+   * caller choose its address with X-Forwarded-For; it is refused together with `webhookAllowlist`.
+   */
+  trustProxy?: boolean | number | string | readonly string[]
+  /**
+   * Used by startServer (default true): before listening, open a sample of the stored rows with `encryptionKey` and
+   * refuse to start when rows exist and none opens (a wrong key would otherwise be noticed only on reads).
+   */
+  checkEncryptionKey?: boolean
   /** Used by startServer: default 127.0.0.1:8787. */
   host?: string
   port?: number
@@ -41,7 +54,10 @@ export function createServer(config: ServerConfig): BackupServer {
   app.disable('x-powered-by')
   // Every API answer is no-store; automatic ETags would only cost a hash per response (the backup route sets its own).
   app.set('etag', false)
-  if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy)
+  if (config.trustProxy === true && config.webhookAllowlist) {
+    throw new TypeError('createServer: trustProxy true lets any caller spoof X-Forwarded-For past webhookAllowlist; give a hop count or the proxies\' addresses')
+  }
+  if (config.trustProxy !== undefined) app.set('trust proxy', typeof config.trustProxy === 'object' ? [...config.trustProxy] : config.trustProxy)
 
   const securityHeaders: Array<[string, string]> = [
     ['X-Content-Type-Options', 'nosniff'],
@@ -86,8 +102,9 @@ export function createServer(config: ServerConfig): BackupServer {
   app.get('/api/health', (_req, res) => {
     res.json({ ok: true })
   })
-  if (config.devInspector ?? !config.production) {
+  if (config.devInspector === true) {
     if (config.production) throw new TypeError('createServer: the dev inspector cannot be enabled in production')
+    if (!isLoopbackHost(config.host ?? '127.0.0.1')) throw new TypeError('createServer: the dev inspector needs a loopback host')
     app.use('/api', createDevInspector({ store: config.store }))
   }
   app.use('/api', createBackupRouter(config))

@@ -11,6 +11,11 @@ export interface JwtAuthenticateOptions {
   audience?: string
   /** Allowed clock skew for `exp` / `nbf`, in seconds (default 30). */
   clockToleranceSec?: number
+  /**
+   * Longest lifetime a token may claim, in seconds (default 86 400, a day): `exp - iat`, and `exp` seen from now.
+   * Every token must carry `exp`; one without it would be valid forever.
+   */
+  maxLifetimeSec?: number
 }
 
 /**
@@ -21,6 +26,8 @@ export function jwtAuthenticate(options: JwtAuthenticateOptions): Authenticate {
   const secret = typeof options.secret === 'string' ? Buffer.from(options.secret, 'utf8') : Buffer.from(options.secret)
   if (secret.length === 0) throw new TypeError('jwtAuthenticate: secret must not be empty')
   const tolerance = options.clockToleranceSec ?? 30
+  const maxLifetime = options.maxLifetimeSec ?? 86_400
+  if (!(Number.isFinite(maxLifetime) && maxLifetime > 0)) throw new TypeError('jwtAuthenticate: maxLifetimeSec must be a positive number')
 
   return (req: Request) => {
     const header = req.get('authorization')
@@ -31,12 +38,18 @@ export function jwtAuthenticate(options: JwtAuthenticateOptions): Authenticate {
     const expected = createHmac('sha256', secret).update(`${head}.${payload}`).digest()
     const given = Buffer.from(signature, 'base64url')
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new Error('bad signature')
+    // Node's decoder ignores the spare bits of the last character, so four spellings decode alike: only the
+    // canonical one is the signature.
+    if (given.toString('base64url') !== signature) throw new Error('non-canonical signature')
 
     const headerJson = decodeJson(head)
     if (headerJson.alg !== 'HS256') throw new Error('unsupported alg')
     const claims = decodeJson(payload)
     const now = Date.now() / 1000
-    if (claims.exp !== undefined && (typeof claims.exp !== 'number' || now > claims.exp + tolerance)) throw new Error('expired')
+    if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) throw new Error('no expiry')
+    if (now > claims.exp + tolerance) throw new Error('expired')
+    if (claims.exp - now > maxLifetime + tolerance) throw new Error('lifetime too long')
+    if (claims.iat !== undefined && (typeof claims.iat !== 'number' || claims.exp - claims.iat > maxLifetime)) throw new Error('lifetime too long')
     if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || now < claims.nbf - tolerance)) throw new Error('not yet valid')
     if (options.issuer !== undefined && claims.iss !== options.issuer) throw new Error('wrong issuer')
     if (options.audience !== undefined) {

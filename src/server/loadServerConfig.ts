@@ -4,10 +4,14 @@ import { join, resolve } from 'node:path'
 import type { ServerConfig } from './createServer.js'
 import { devHeaderAuthenticate } from './devHeaderAuthenticate.js'
 import type { EncryptionKeyConfig } from './encryptAtRest.js'
+import { isLoopbackHost } from './isLoopbackHost.js'
 import { jwtAuthenticate } from './jwtAuthenticate.js'
+import { parseIpRange } from './parseIpRange.js'
+import { redactConnectionString } from './redactConnectionString.js'
 import { postgresStore } from './postgresStore.js'
 import { ServerConfigError } from './ServerConfigError.js'
 import { sqliteStore } from './sqliteStore.js'
+import { tightenFileMode } from './tightenFileMode.js'
 
 export interface LoadedServerConfig {
   config: ServerConfig
@@ -22,27 +26,47 @@ export interface LoadedServerConfig {
  * are refused under NODE_ENV=production, where a missing secret is a ServerConfigError instead.
  */
 export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): LoadedServerConfig {
-  const production = env.NODE_ENV === 'production'
+  const production = modeOf(env.NODE_ENV)
   const dataDir = resolve(cwd, env.DATA_DIR || '.data')
   const warnings: string[] = []
+  // DATA_DIR holds dev secrets and the SQLite database: owner-only, made so the first time something goes in it.
+  let privateDir = false
+  const usePrivateDir = () => {
+    if (!privateDir) tightenFileMode(dataDir, 'folder', (m) => warnings.push(m))
+    privateDir = true
+  }
 
   const port = env.PORT === undefined || env.PORT === '' ? 8787 : Number(env.PORT)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ServerConfigError(`PORT must be 0-65535, got "${env.PORT}"`)
   const host = env.HOST || '127.0.0.1'
 
-  const encryptionKey = readEncryptionKey(env.BACKUP_ENCRYPTION_KEY, production, dataDir, warnings)
+  let encryptionKey = readEncryptionKey(env.BACKUP_ENCRYPTION_KEY, production, dataDir, warnings, usePrivateDir)
+  const previousKeys = (env.BACKUP_ENCRYPTION_PREVIOUS_KEYS ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '')
+  if (previousKeys.length > 0) {
+    if (typeof encryptionKey !== 'string') throw new ServerConfigError('BACKUP_ENCRYPTION_PREVIOUS_KEYS cannot be combined with a JSON keyring in BACKUP_ENCRYPTION_KEY')
+    // Rotation: the new key seals, the previous ones still open the rows they sealed.
+    encryptionKey = { key: encryptionKey, previous: previousKeys }
+  }
 
   let webhookSecret = env.WEBHOOK_SECRET ?? ''
   if (webhookSecret === '') {
     if (production) throw new ServerConfigError('WEBHOOK_SECRET is required when NODE_ENV=production (the secret registered with Portal).')
-    webhookSecret = readOrCreateSecretFile(join(dataDir, 'webhook.secret'), () => randomBytes(24).toString('base64url'))
+    usePrivateDir()
+    webhookSecret = readOrCreateSecretFile(join(dataDir, 'webhook.secret'), () => randomBytes(24).toString('base64url'), warnings)
     warnings.push(`WEBHOOK_SECRET not set: using the dev secret in ${join(dataDir, 'webhook.secret')}`)
   }
 
+  if (production) requireStrongSecret('WEBHOOK_SECRET', webhookSecret)
   let authenticate: ServerConfig['authenticate']
   if (env.AUTH_JWT_SECRET) {
+    if (production) requireStrongSecret('AUTH_JWT_SECRET', env.AUTH_JWT_SECRET)
+    const maxLifetimeSec = env.AUTH_JWT_MAX_LIFETIME_SEC ? Number(env.AUTH_JWT_MAX_LIFETIME_SEC) : undefined
+    if (maxLifetimeSec !== undefined && !(Number.isInteger(maxLifetimeSec) && maxLifetimeSec > 0)) {
+      throw new ServerConfigError(`AUTH_JWT_MAX_LIFETIME_SEC must be a positive whole number of seconds, got "${env.AUTH_JWT_MAX_LIFETIME_SEC}"`)
+    }
     authenticate = jwtAuthenticate({
       secret: env.AUTH_JWT_SECRET,
+      ...(maxLifetimeSec !== undefined ? { maxLifetimeSec } : {}),
       ...(env.AUTH_JWT_ISSUER ? { issuer: env.AUTH_JWT_ISSUER } : {}),
       ...(env.AUTH_JWT_AUDIENCE ? { audience: env.AUTH_JWT_AUDIENCE } : {}),
     })
@@ -59,10 +83,11 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd = pro
       connectionString: env.DATABASE_URL,
       ...(env.DATABASE_SCHEMA ? { schema: env.DATABASE_SCHEMA } : {}),
     })
-    storeDescription = `PostgreSQL ${redactUrl(env.DATABASE_URL)}`
+    storeDescription = `PostgreSQL ${redactConnectionString(env.DATABASE_URL)}`
   } else {
     const filename = join(dataDir, 'backups.db')
-    store = sqliteStore({ filename })
+    usePrivateDir()
+    store = sqliteStore({ filename, onWarning: (m) => warnings.push(m) })
     storeDescription = `SQLite ${filename}`
   }
 
@@ -70,6 +95,21 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd = pro
     (value ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '')
   const allowlist = list(env.WEBHOOK_ALLOWLIST)
   const corsOrigins = list(env.CORS_ORIGINS)
+  for (const entry of allowlist) {
+    try {
+      parseIpRange(entry, 'WEBHOOK_ALLOWLIST')
+    } catch (error) {
+      throw new ServerConfigError((error as Error).message)
+    }
+  }
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY ?? '', allowlist)
+
+  const devInspector = flag(env.DEV_INSPECTOR, 'DEV_INSPECTOR')
+  if (devInspector) {
+    if (production) throw new ServerConfigError('DEV_INSPECTOR cannot be on when NODE_ENV=production (it lists every client\'s rows without authentication).')
+    if (!isLoopbackHost(host)) throw new ServerConfigError(`DEV_INSPECTOR needs a loopback HOST (127.0.0.1, ::1 or localhost), got "${host}": it lists every client's rows without authentication.`)
+    warnings.push('DEV_INSPECTOR on: GET /api/dev/rows lists every client\'s rows (metadata only) without authentication, on loopback only.')
+  }
 
   const config: ServerConfig = {
     store,
@@ -77,17 +117,24 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd = pro
     webhookSecret,
     encryptionKey,
     production,
+    devInspector,
     host,
     port,
     logger: console,
     ...(allowlist.length > 0 ? { webhookAllowlist: allowlist } : {}),
     ...(corsOrigins.length > 0 ? { corsOrigins } : {}),
-    ...(env.TRUST_PROXY ? { trustProxy: parseTrustProxy(env.TRUST_PROXY) } : {}),
+    ...(trustProxy !== undefined ? { trustProxy } : {}),
   }
   return { config, storeDescription, warnings }
 }
 
-function readEncryptionKey(value: string | undefined, production: boolean, dataDir: string, warnings: string[]): EncryptionKeyConfig {
+function readEncryptionKey(
+  value: string | undefined,
+  production: boolean,
+  dataDir: string,
+  warnings: string[],
+  usePrivateDir: () => void,
+): EncryptionKeyConfig {
   if (value) {
     // A JSON keyring allows rotation: {"current":"k2","keys":{"k1":"<base64>","k2":"<base64>"}}.
     if (value.trim().startsWith('{')) {
@@ -107,11 +154,15 @@ function readEncryptionKey(value: string | undefined, production: boolean, dataD
   }
   const file = join(dataDir, 'encryption.key')
   warnings.push(`BACKUP_ENCRYPTION_KEY not set: using the dev key in ${file}`)
-  return readOrCreateSecretFile(file, () => randomBytes(32).toString('base64'))
+  usePrivateDir()
+  return readOrCreateSecretFile(file, () => randomBytes(32).toString('base64'), warnings)
 }
 
-function readOrCreateSecretFile(file: string, make: () => string): string {
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+function readOrCreateSecretFile(file: string, make: () => string, warnings: string[]): string {
+  if (existsSync(file)) {
+    tightenFileMode(file, 'file', (m) => warnings.push(`${m}; anyone who could read it may hold the secret: replace it if that matters`))
+    return readFileSync(file, 'utf8').trim()
+  }
   mkdirSync(resolve(file, '..'), { recursive: true })
   const value = make()
   // `wx` refuses to overwrite a file another process created meanwhile; mode applies to new files only.
@@ -125,18 +176,56 @@ function readOrCreateSecretFile(file: string, make: () => string): string {
   return value
 }
 
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url)
-    if (u.password) u.password = '***'
-    return u.toString()
-  } catch {
-    return '(unparsable DATABASE_URL)'
+/** HMAC secrets guessable offline from one signed token or request must carry at least 256 bits. */
+function requireStrongSecret(name: string, value: string): void {
+  const bytes = Buffer.byteLength(value, 'utf8')
+  if (bytes < 32) {
+    throw new ServerConfigError(
+      `${name} must be at least 32 bytes when NODE_ENV=production (got ${bytes}); generate one with \`openssl rand -base64 32\`.`,
+    )
   }
 }
 
-function parseTrustProxy(value: string): boolean | number | string {
-  if (value === 'true') return true
-  if (value === 'false') return false
-  return /^\d+$/.test(value) ? Number(value) : value
+/**
+ * NODE_ENV as a mode. Anything but unset, `development`, `test` or `production` is a start-up error: a misspelt
+ * production value (`Production`, `prod`) must not quietly run the development mode (generated secrets, header
+ * auth), and quietly treating an unknown value as production would hide the typo from whoever set it.
+ */
+function modeOf(value: string | undefined): boolean {
+  if (value === 'production') return true
+  if (value === undefined || value === '' || value === 'development' || value === 'test') return false
+  throw new ServerConfigError(`NODE_ENV must be production, development or test (or unset for development), got "${value}".`)
+}
+
+function flag(value: string | undefined, name: string): boolean {
+  if (value === undefined || value === '' || value === '0' || value === 'false') return false
+  if (value === '1' || value === 'true') return true
+  throw new ServerConfigError(`${name} must be 1/true or 0/false, got "${value}".`)
+}
+
+/**
+ * TRUST_PROXY: how many proxies stand in front (a hop count), or which addresses are the proxies (a CIDR list, or
+ * express's `loopback` / `linklocal` / `uniquelocal`). `true` (trust every hop) lets any caller pick its own
+ * address with X-Forwarded-For, so it is refused beside an allowlist.
+ */
+function parseTrustProxy(value: string, allowlist: readonly string[]): boolean | number | string[] | undefined {
+  const text = value.trim()
+  if (text === '' || text === 'false') return undefined
+  if (text === 'true') {
+    if (allowlist.length > 0) {
+      throw new ServerConfigError('TRUST_PROXY=true lets any caller spoof X-Forwarded-For past WEBHOOK_ALLOWLIST: give the hop count (e.g. 1) or the proxies\' addresses instead.')
+    }
+    return true
+  }
+  if (/^\d+$/.test(text)) return Number(text)
+  return text.split(',').map((entry) => {
+    const item = entry.trim()
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(item)) return item
+    try {
+      parseIpRange(item, 'TRUST_PROXY')
+    } catch (error) {
+      throw new ServerConfigError((error as Error).message)
+    }
+    return item
+  })
 }

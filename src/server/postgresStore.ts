@@ -1,4 +1,4 @@
-import pg from 'pg'
+import type pg from 'pg'
 import type { BackupStore, GoogleAccountHint, IdempotencyRecord, ListFilter, PutResult, StoredBackup, StoredShare } from './BackupStore.js'
 import { revisionOf } from './revisionOf.js'
 
@@ -94,8 +94,52 @@ interface IdempotencyRow {
  * idempotent writes run in a transaction with the row or key locked.
  */
 export function postgresStore(options: PostgresStoreOptions): BackupStore {
-  const schemaName = options.schema ?? 'public'
+  checkSchema(options.schema ?? 'public')
+  // pg is loaded on first use, not when `react-mpc-backup/server` is imported: an SQLite-only install never needs it.
+  const opening = loadDriver().then((driver) => openPostgresStore(options, driver))
+  opening.catch(() => {})
+  let closed = false
+  const open = async () => {
+    if (closed) throw new Error('postgresStore is closed')
+    return opening
+  }
+  return {
+    put: async (backup, idempotency, condition) => (await open()).put(backup, idempotency, condition),
+    get: async (clientId, backupMethod) => (await open()).get(clientId, backupMethod),
+    list: async (filter) => (await open()).list(filter),
+    putWebhook: async (share) => (await open()).putWebhook(share),
+    listWebhook: async (filter) => (await open()).listWebhook(filter),
+    getIdempotency: async (clientId, key, now) => (await open()).getIdempotency(clientId, key, now),
+    async close() {
+      if (closed) return
+      closed = true
+      const store = await opening.catch(() => undefined)
+      await store?.close()
+    },
+  }
+}
+
+type PgDriver = Pick<typeof pg, 'Pool' | 'escapeIdentifier' | 'escapeLiteral'>
+
+// LIMIT NULL is LIMIT ALL in PostgreSQL.
+const limitOf = (filter: ListFilter | undefined): number | null =>
+  filter?.limit !== undefined && Number.isInteger(filter.limit) && filter.limit >= 0 ? filter.limit : null
+
+function checkSchema(schemaName: string): void {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schemaName)) throw new TypeError('postgresStore: schema must match [a-z_][a-z0-9_]*')
+}
+
+async function loadDriver(): Promise<PgDriver> {
+  try {
+    return (await import('pg')).default
+  } catch (cause) {
+    throw new Error('postgresStore needs the pg package: npm install pg', { cause })
+  }
+}
+
+function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupStore {
+  const schemaName = options.schema ?? 'public'
+  checkSchema(schemaName)
   const s = pg.escapeIdentifier(schemaName)
   const ownsPool = !('pool' in options)
   const pool =
@@ -114,7 +158,7 @@ export function postgresStore(options: PostgresStoreOptions): BackupStore {
   }
 
   let ready: Promise<void> | undefined
-  const migrated = () => (ready ??= migrate(pool, s, schemaName !== 'public').catch((e: unknown) => {
+  const migrated = () => (ready ??= migrate(pool, s, schemaName !== 'public', pg).catch((e: unknown) => {
     ready = undefined
     throw e
   }))
@@ -245,9 +289,10 @@ export function postgresStore(options: PostgresStoreOptions): BackupStore {
       await migrated()
       const res =
         filter?.clientId === undefined
-          ? await pool.query<BackupRow>(`SELECT * FROM ${s}.client_backups ORDER BY seq DESC`)
-          : await pool.query<BackupRow>(`SELECT * FROM ${s}.client_backups WHERE client_id = $1 ORDER BY seq DESC`, [
+          ? await pool.query<BackupRow>(`SELECT * FROM ${s}.client_backups ORDER BY seq DESC LIMIT $1`, [limitOf(filter)])
+          : await pool.query<BackupRow>(`SELECT * FROM ${s}.client_backups WHERE client_id = $1 ORDER BY seq DESC LIMIT $2`, [
               filter.clientId,
+              limitOf(filter),
             ])
       return res.rows.map(toBackup)
     },
@@ -266,9 +311,10 @@ export function postgresStore(options: PostgresStoreOptions): BackupStore {
       await migrated()
       const res =
         filter?.clientId === undefined
-          ? await pool.query<BackupRow>(`SELECT * FROM ${s}.custodian_shares ORDER BY seq DESC`)
-          : await pool.query<BackupRow>(`SELECT * FROM ${s}.custodian_shares WHERE client_id = $1 ORDER BY seq DESC`, [
+          ? await pool.query<BackupRow>(`SELECT * FROM ${s}.custodian_shares ORDER BY seq DESC LIMIT $1`, [limitOf(filter)])
+          : await pool.query<BackupRow>(`SELECT * FROM ${s}.custodian_shares WHERE client_id = $1 ORDER BY seq DESC LIMIT $2`, [
               filter.clientId,
+              limitOf(filter),
             ])
       return res.rows.map(toShare)
     },
@@ -286,7 +332,7 @@ export function postgresStore(options: PostgresStoreOptions): BackupStore {
   }
 }
 
-async function migrate(pool: pg.Pool, s: string, createSchema: boolean): Promise<void> {
+async function migrate(pool: pg.Pool, s: string, createSchema: boolean, pg: PgDriver): Promise<void> {
   const client = await pool.connect()
   try {
     await client.query('BEGIN')

@@ -8,6 +8,8 @@ export type RateDecision = { allowed: true } | { allowed: false; retryAfterSec: 
 
 export interface RateLimiter {
   take(key: string): RateDecision
+  /** What `take` would decide, without spending a token. */
+  check(key: string): RateDecision
   /** Buckets currently held (for tests and monitoring). */
   readonly size: number
 }
@@ -55,6 +57,12 @@ export function createRateLimiter(limit: RateLimit, now: () => number = () => pe
         b.at = t
       }
       return { allowed: false, retryAfterSec: Math.max(1, Math.ceil((1 - tokens) / perMs / 1000)) }
+    },
+    check(key) {
+      const b = buckets.get(key)
+      if (!b) return { allowed: true }
+      const tokens = Math.min(burst, b.tokens + (now() - b.at) * perMs)
+      return tokens >= 1 ? { allowed: true } : { allowed: false, retryAfterSec: Math.max(1, Math.ceil((1 - tokens) / perMs / 1000)) }
     },
     get size() {
       return buckets.size

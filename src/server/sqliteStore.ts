@@ -1,23 +1,29 @@
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
 import type { BackupStore, GoogleAccountHint, IdempotencyRecord, ListFilter, PutCondition, PutResult, StoredBackup, StoredShare } from './BackupStore.js'
 import { revisionOf } from './revisionOf.js'
+import { tightenFileMode } from './tightenFileMode.js'
 
 export interface SqliteStoreOptions {
   /** Database file; its folder is created when missing. `:memory:` works for throwaway use. */
   filename: string
   /**
-   * FULL (default) syncs the WAL on every commit, so a 200/204 survives power loss too; NORMAL in WAL mode
+   * FULL (default) syncs the WAL on every commit, so a 200 survives power loss too; NORMAL in WAL mode
    * still survives a killed process (the OS holds the pages) but may lose the last commits on power loss or an
    * OS crash, and is faster (one fsync per group commit is most of a FULL write's cost; see bench/server.mjs).
    *
    * FULL stays the default on purpose: an answer is a promise others act on. After a 200 the browser deletes
-   * its older Drive key files; after a 204 the provider records the custodian backup as stored. Losing that
+   * its older Drive key files; after a webhook's 200 the provider records the custodian backup as stored. Losing that
    * commit would leave a server row that no remaining key opens, i.e. an unrecoverable wallet. Choose NORMAL
    * only where the disk or a replica already makes acknowledged writes survive power loss.
    */
   synchronous?: 'FULL' | 'NORMAL'
+  /**
+   * Hears that an existing database file (or its -wal / -shm) was readable by others and has been made owner-only
+   * (0600). Default console.warn. New files are created 0600, a new folder 0700.
+   */
+  onWarning?: (message: string) => void
 }
 
 /** Ordered, append-only: a migration is never edited once released; add a new one instead. */
@@ -94,8 +100,53 @@ interface IdempotencyRow {
   expires_at: number
 }
 
-/** Embedded store on better-sqlite3 (WAL). Calls are synchronous underneath; each is a few microseconds. */
+/**
+ * Embedded store on better-sqlite3 (WAL). Calls are synchronous underneath; each is a few microseconds.
+ *
+ * better-sqlite3 is loaded on first use, not when `react-mpc-backup/server` is imported, so a PostgreSQL-only
+ * install never needs it. The database opens (and migrates) in the background; a failure to open is the answer of
+ * every call, so the first query (the server's start-up check) reports it.
+ */
 export function sqliteStore(options: SqliteStoreOptions): BackupStore {
+  if (options.filename !== ':memory:') {
+    // Before SQLite opens it: SQLite gives the -wal and -shm files the database file's mode.
+    const warn = options.onWarning ?? ((message: string) => console.warn(`[react-mpc-backup] ${message}`))
+    mkdirSync(dirname(options.filename), { recursive: true, mode: 0o700 })
+    tightenFileMode(options.filename, 'file', warn)
+    for (const suffix of ['-wal', '-shm']) if (existsSync(options.filename + suffix)) tightenFileMode(options.filename + suffix, 'file', warn)
+  }
+  const opening = loadDriver().then((Driver) => openSqliteStore(options, Driver))
+  opening.catch(() => {})
+  let closed = false
+  const open = async () => {
+    if (closed) throw new Error('sqliteStore is closed')
+    return opening
+  }
+  return {
+    put: async (backup, idempotency, condition) => (await open()).put(backup, idempotency, condition),
+    get: async (clientId, backupMethod) => (await open()).get(clientId, backupMethod),
+    list: async (filter) => (await open()).list(filter),
+    putWebhook: async (share) => (await open()).putWebhook(share),
+    listWebhook: async (filter) => (await open()).listWebhook(filter),
+    getIdempotency: async (clientId, key, now) => (await open()).getIdempotency(clientId, key, now),
+    async close() {
+      if (closed) return
+      closed = true
+      const store = await opening.catch(() => undefined)
+      await store?.close()
+    },
+  }
+}
+
+async function loadDriver(): Promise<typeof Database> {
+  try {
+    return (await import('better-sqlite3')).default
+  } catch (cause) {
+    throw new Error('sqliteStore needs the better-sqlite3 package: npm install better-sqlite3', { cause })
+  }
+}
+
+function openSqliteStore(options: SqliteStoreOptions, Database: typeof import('better-sqlite3')): BackupStore {
   if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true })
   const db = new Database(options.filename)
   db.pragma('journal_mode = WAL')
@@ -114,16 +165,16 @@ export function sqliteStore(options: SqliteStoreOptions): BackupStore {
     getByMethod: db.prepare('SELECT * FROM client_backups WHERE client_id = ? AND backup_method = ?'),
     getData: db.prepare('SELECT data FROM client_backups WHERE client_id = ? AND backup_method = ?'),
     getLatest: db.prepare('SELECT * FROM client_backups WHERE client_id = ? ORDER BY seq DESC LIMIT 1'),
-    listAll: db.prepare('SELECT * FROM client_backups ORDER BY seq DESC'),
-    listClient: db.prepare('SELECT * FROM client_backups WHERE client_id = ? ORDER BY seq DESC'),
+    listAll: db.prepare('SELECT * FROM client_backups ORDER BY seq DESC LIMIT ?'),
+    listClient: db.prepare('SELECT * FROM client_backups WHERE client_id = ? ORDER BY seq DESC LIMIT ?'),
     putShare: db.prepare(`
       INSERT INTO custodian_shares (client_id, backup_method, key_id, data, stored_at, seq)
       VALUES (@client_id, @backup_method, @key_id, @data, @stored_at,
               (SELECT coalesce(max(seq), 0) + 1 FROM custodian_shares))
       ON CONFLICT (client_id, backup_method) DO UPDATE SET
         key_id = excluded.key_id, data = excluded.data, stored_at = excluded.stored_at, seq = excluded.seq`),
-    listSharesAll: db.prepare('SELECT * FROM custodian_shares ORDER BY seq DESC'),
-    listSharesClient: db.prepare('SELECT * FROM custodian_shares WHERE client_id = ? ORDER BY seq DESC'),
+    listSharesAll: db.prepare('SELECT * FROM custodian_shares ORDER BY seq DESC LIMIT ?'),
+    listSharesClient: db.prepare('SELECT * FROM custodian_shares WHERE client_id = ? ORDER BY seq DESC LIMIT ?'),
     getIdem: db.prepare('SELECT * FROM idempotency_keys WHERE client_id = ? AND idem_key = ? AND expires_at > ?'),
     // An expired record is taken over; a live one is left alone (no row changes -> replay).
     claimIdem: db.prepare(`
@@ -264,7 +315,8 @@ export function sqliteStore(options: SqliteStoreOptions): BackupStore {
       return row && toBackup(row)
     },
     async list(filter?: ListFilter) {
-      const rows = (filter?.clientId === undefined ? q.listAll.all() : q.listClient.all(filter.clientId)) as BackupRow[]
+      const limit = limitOf(filter)
+      const rows = (filter?.clientId === undefined ? q.listAll.all(limit) : q.listClient.all(filter.clientId, limit)) as BackupRow[]
       return rows.map(toBackup)
     },
     putWebhook(share) {
@@ -272,7 +324,7 @@ export function sqliteStore(options: SqliteStoreOptions): BackupStore {
     },
     async listWebhook(filter?: ListFilter) {
       const rows = (
-        filter?.clientId === undefined ? q.listSharesAll.all() : q.listSharesClient.all(filter.clientId)
+        filter?.clientId === undefined ? q.listSharesAll.all(limitOf(filter)) : q.listSharesClient.all(filter.clientId, limitOf(filter))
       ) as BackupRow[]
       return rows.map(toShare)
     },
@@ -288,6 +340,10 @@ export function sqliteStore(options: SqliteStoreOptions): BackupStore {
     },
   }
 }
+
+// SQLite reads a negative LIMIT as no limit.
+const limitOf = (filter: ListFilter | undefined): number =>
+  filter?.limit !== undefined && Number.isInteger(filter.limit) && filter.limit >= 0 ? filter.limit : -1
 
 /** Unwinds one write's savepoint when its If-Match condition does not hold; never leaves the store. */
 class PreconditionFailed extends Error {}

@@ -2,6 +2,8 @@ import { createServer as createHttpServer } from 'node:http'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Express } from 'express'
+import { checkEncryptionKey } from './checkEncryptionKey.js'
+import type { EncryptionKeyCheck } from './checkEncryptionKey.js'
 import { createServer } from './createServer.js'
 import type { ServerConfig } from './createServer.js'
 
@@ -12,12 +14,18 @@ export interface RunningServer {
   port: number
   app: Express
   server: Server
+  /** What the start-up key check found (`undefined` when `checkEncryptionKey: false`). */
+  keyCheck: EncryptionKeyCheck | undefined
   /** Stops accepting connections, lets in-flight requests finish (up to `graceMs`), then closes the store. */
   close(graceMs?: number): Promise<void>
 }
 
-/** Listens on `config.host`:`config.port` (default 127.0.0.1:8787; port 0 picks a free one). */
-export function startServer(config: ServerConfig): Promise<RunningServer> {
+/**
+ * Listens on `config.host`:`config.port` (default 127.0.0.1:8787; port 0 picks a free one). First it opens a sample
+ * of the stored rows with the configured encryption key and refuses to start (ServerConfigError naming the key id)
+ * when rows exist and none opens.
+ */
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const requestTimeout = config.requestTimeoutMs ?? 30_000
   const headersTimeout = config.headersTimeoutMs ?? Math.min(10_000, requestTimeout)
   const keepAliveTimeout = config.keepAliveTimeoutMs ?? 5_000
@@ -28,6 +36,15 @@ export function startServer(config: ServerConfig): Promise<RunningServer> {
   if (headersTimeout > requestTimeout) throw new TypeError('startServer: headersTimeoutMs must not exceed requestTimeoutMs')
   const { app, close: closeStore } = createServer(config)
   const host = config.host ?? '127.0.0.1'
+  let keyCheck: EncryptionKeyCheck | undefined
+  if (config.checkEncryptionKey !== false) {
+    try {
+      keyCheck = await checkEncryptionKey({ store: config.store, encryptionKey: config.encryptionKey })
+    } catch (error) {
+      await closeStore().catch(() => {})
+      throw error
+    }
+  }
   return new Promise((resolve, reject) => {
     const server = createHttpServer(
       {
@@ -55,6 +72,7 @@ export function startServer(config: ServerConfig): Promise<RunningServer> {
         port,
         app,
         server,
+        keyCheck,
         close: (graceMs = 5_000) =>
           (closing ??= new Promise<void>((done) => {
             const force = setTimeout(() => server.closeAllConnections(), graceMs)

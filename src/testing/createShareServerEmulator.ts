@@ -175,7 +175,7 @@ export function createShareServerEmulator(options: ShareServerEmulatorOptions): 
     // record must not replace a newer one.
     const ifMatch = request.headers.get('if-match')
     const current = rows.get(rowKey(clientId, backupMethod))
-    if (ifMatch && (!current || etagOf(current) !== ifMatch))
+    if (ifMatch && (!current || !ifMatchHolds(ifMatch, etagOf(current))))
       return HttpResponse.json(errorBody('precondition_failed', 'The backup changed since it was read'), { status: 412 })
     const storedAt = stamp()
     rows.set(rowKey(clientId, backupMethod), {
@@ -229,4 +229,11 @@ export function createShareServerEmulator(options: ShareServerEmulatorOptions): 
       faults.clear()
     },
   }
+}
+
+/** HTTP If-Match (RFC 9110): `*`, or a list of entity tags compared strongly (a weak tag never matches). */
+function ifMatchHolds(header: string, current: string): boolean {
+  if (header.trim() === '*') return true
+  for (const [, weak, tag] of header.matchAll(/(W\/)?("[^"]*")/g)) if (!weak && tag === current) return true
+  return false
 }

@@ -38,7 +38,9 @@ async function startDemo(port: number): Promise<string> {
   dataDir = mkdtempSync(join(tmpdir(), 'demo-e2e-'))
   child = spawn(process.execPath, ['scripts/start.mjs'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), API_PORT: '0', DATA_DIR: dataDir },
+    // The offline demo on SQLite in its own DATA_DIR: a DATABASE_URL of the test run would point it at a shared
+    // database whose rows its fresh dev key cannot open (and the server rightly refuses to start on those).
+    env: { ...process.env, DATABASE_URL: '', PORT: String(port), API_PORT: '0', DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()))

@@ -21,6 +21,9 @@ async function serve(store: BackupStore, overrides: Partial<ServerConfig> = {}):
     webhookSecret: WEBHOOK_SECRET,
     encryptionKey: KEY_A,
     devInspector: false,
+    // This suite's shared store holds junk rows written straight through the store (and some stores here throw on
+    // purpose): the start-up key check would refuse them. It has its own suite (encryptionKeys.test.ts).
+    checkEncryptionKey: false,
     port: 0,
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
     headersTimeoutMs: HEADERS_TIMEOUT_MS,
@@ -216,7 +219,7 @@ describe.each(storeCases)('attacks on $name', (storeCase) => {
       it('answers 401 to a captured webhook replayed with a wrong or missing secret, and replaces nothing', async () => {
         const clientId = uniqueClient('replay')
         const original = { clientId, share: 'genuine-share', backupMethod: 'GDRIVE-SECP256K1' }
-        expect((await postWebhook(server.api, '/webhook/backup', original)).status).toBe(204)
+        expect((await postWebhook(server.api, '/webhook/backup', original)).status).toBe(200)
         const before = await harness.store.listWebhook({ clientId })
 
         const forged = { ...original, share: 'attacker-share' }
@@ -256,7 +259,7 @@ describe.each(storeCases)('attacks on $name', (storeCase) => {
           const replay = await postBackup(server.api, clientId, { backupMethod: LONG_METHOD, cipherText: value, keyVersion }, { 'idempotency-key': idem })
           expect(replay.headers.get('idempotent-replayed')).toBe('true')
 
-          expect((await postWebhook(server.api, '/webhook/backup', { clientId, share: value, backupMethod: 'GDRIVE-ED25519' })).status).toBe(204)
+          expect((await postWebhook(server.api, '/webhook/backup', { clientId, share: value, backupMethod: 'GDRIVE-ED25519' })).status).toBe(200)
           const fetched = (await (await postWebhook(server.api, '/webhook/backup/fetch', { clientId })).json()) as { backupShares: string[] }
           expect(fetched.backupShares).toHaveLength(1)
           sameBytes(fetched.backupShares[0], value)

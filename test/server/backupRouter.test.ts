@@ -13,6 +13,7 @@ import {
   uniqueClient,
 } from './support/http.js'
 import type { TestApi } from './support/http.js'
+import { keyIdOf } from '../../src/server/index.js'
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 
@@ -269,11 +270,11 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
     })
 
     describe('custodian webhook', () => {
-      it('stores a share with 204 and fetch returns it as backupShares and backupShare', async () => {
+      it('stores a share with 200 and fetch returns it as backupShares and backupShare', async () => {
         const clientId = uniqueClient()
         const share = JSON.stringify({ share: 'custodian-1', id: 'x' })
         const stored = await postWebhook(api.base, '/webhook/backup', { clientId, share, backupMethod: 'GDRIVE-SECP256K1' })
-        expect(stored.status).toBe(204)
+        expect(stored.status).toBe(200)
         const fetched = await postWebhook(api.base, '/webhook/backup/fetch', { clientId })
         expect(fetched.status).toBe(200)
         expect(await fetched.json()).toEqual({ backupShares: [share], backupShare: share })
@@ -281,9 +282,13 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
 
       it('keeps every method, replaces the same method, and lists the latest first', async () => {
         const clientId = uniqueClient()
-        await postWebhook(api.base, '/webhook/backup', { clientId, share: 's-secp-old', backupMethod: 'GDRIVE-SECP256K1' })
-        await postWebhook(api.base, '/webhook/backup', { clientId, share: 's-ed', backupMethod: 'GDRIVE-ED25519' })
-        await postWebhook(api.base, '/webhook/backup', { clientId, share: 's-secp-new', backupMethod: 'GDRIVE-SECP256K1' })
+        // Portal's docs: answer 200; with multi-curve methods both shares must be kept and returned.
+        const statuses = [
+          (await postWebhook(api.base, '/webhook/backup', { clientId, share: 's-secp-old', backupMethod: 'GDRIVE-SECP256K1' })).status,
+          (await postWebhook(api.base, '/webhook/backup', { clientId, share: 's-ed', backupMethod: 'GDRIVE-ED25519' })).status,
+          (await postWebhook(api.base, '/webhook/backup', { clientId, share: 's-secp-new', backupMethod: 'GDRIVE-SECP256K1' })).status,
+        ]
+        expect(statuses).toEqual([200, 200, 200])
         const body = (await (await postWebhook(api.base, '/webhook/backup/fetch', { clientId })).json()) as {
           backupShares: string[]
           backupShare: string
@@ -294,7 +299,7 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
 
       it('stores a share without backupMethod under UNKNOWN', async () => {
         const clientId = uniqueClient()
-        expect((await postWebhook(api.base, '/webhook/backup', { clientId, share: 'legacy' })).status).toBe(204)
+        expect((await postWebhook(api.base, '/webhook/backup', { clientId, share: 'legacy' })).status).toBe(200)
         const rows = await harness.store.listWebhook({ clientId })
         expect(rows.map((r) => r.backupMethod)).toEqual(['UNKNOWN'])
       })
@@ -357,7 +362,7 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
           const denied = await postWebhook(guarded.base, '/webhook/backup', { clientId, share: 's' })
           expect(denied.status).toBe(403)
           expect(await denied.json()).toEqual({ error: { code: 'forbidden' } })
-          expect((await postWebhook(open.base, '/webhook/backup', { clientId, share: 's' })).status).toBe(204)
+          expect((await postWebhook(open.base, '/webhook/backup', { clientId, share: 's' })).status).toBe(200)
         } finally {
           await guarded.close()
           await open.close()
@@ -403,7 +408,7 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
       it('fails with storage_key_mismatch when the row was sealed with a key id that is not configured', async () => {
         const clientId = uniqueClient()
         await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'x' })
-        const other = await serveRouter(harness.store, { encryptionKey: { current: 'k9', keys: { k9: KEY_A } } })
+        const other = await serveRouter(harness.store, { encryptionKey: { current: 'k9', keys: { k9: KEY_B } } })
         try {
           expect(await (await getBackup(other.base, clientId)).json()).toEqual({ error: { code: 'storage_key_mismatch' } })
         } finally {
@@ -419,7 +424,7 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
           expect(await (await getBackup(rotated.base, clientId)).json()).toMatchObject({ cipherText: 'before-rotation' })
           await postBackup(rotated.base, clientId, { backupMethod: 'PASSWORD', cipherText: 'after-rotation' })
           const rows = await harness.store.list({ clientId })
-          expect(Object.fromEntries(rows.map((r) => [r.backupMethod, r.keyId]))).toEqual({ GDRIVE: 'default', PASSWORD: 'k2' })
+          expect(Object.fromEntries(rows.map((r) => [r.backupMethod, r.keyId]))).toEqual({ GDRIVE: keyIdOf(KEY_A), PASSWORD: 'k2' })
           expect(await (await getBackup(rotated.base, clientId, 'PASSWORD')).json()).toMatchObject({ cipherText: 'after-rotation' })
         } finally {
           await rotated.close()

@@ -12,6 +12,7 @@ describe('startServer', () => {
       webhookSecret: 'secret',
       encryptionKey: randomBytes(32),
       port: 0,
+      devInspector: true,
       corsOrigins: ['http://localhost:5173'],
     })
   })

@@ -16,7 +16,7 @@ export interface BinProcess {
 export function startBin(env: Record<string, string>): { process: ChildProcess; ready: Promise<BinProcess>; exited: BinProcess['exited']; output(): string } {
   const base = { ...process.env }
   // The child must not pick up the test run's PostgreSQL or mode unless asked to.
-  for (const name of ['DATABASE_URL', 'TEST_DATABASE_URL', 'NODE_ENV', 'AUTH_JWT_SECRET', 'WEBHOOK_SECRET', 'BACKUP_ENCRYPTION_KEY', 'PORT', 'HOST', 'DATA_DIR']) {
+  for (const name of ['DATABASE_URL', 'TEST_DATABASE_URL', 'NODE_ENV', 'AUTH_JWT_SECRET', 'WEBHOOK_SECRET', 'BACKUP_ENCRYPTION_KEY', 'PORT', 'HOST', 'DATA_DIR', 'DATABASE_SCHEMA', 'DEV_INSPECTOR', 'TRUST_PROXY', 'WEBHOOK_ALLOWLIST', 'BACKUP_ENCRYPTION_PREVIOUS_KEYS']) {
     delete base[name]
   }
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/bin.ts'], {
