@@ -10,7 +10,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { commands, page, userEvent } from 'vitest/browser'
 import { BackupButton } from '../src/components/BackupButton.js'
 import { BackupStatus } from '../src/components/BackupStatus.js'
-import { gisStandInUrl } from '../src/testing/index.js'
+import { RecoverButton } from '../src/components/RecoverButton.js'
+import { createWalletEmulator, gisStandInUrl } from '../src/testing/index.js'
 import { createBrowserWorld, worker, type BrowserWorld } from './support/browserWorld.js'
 
 declare module 'vitest/browser' {
@@ -193,6 +194,74 @@ describe('every button state in light and dark matches its committed baseline', 
     await userEvent.unhover(b)
     await matchesBaselines('backup-status-backedUp')
     void w
+  })
+})
+
+describe('the states added since the first baselines, and the recovery button', () => {
+  test('wallet loading (disabled with its reason, spinning) until the wallet is ready', async () => {
+    const w = createBrowserWorld({ wallet: { realistic: true, bootDelayMs: 'manual' } })
+    w.mount(
+      <Frame>
+        <BackupButton />
+      </Frame>,
+    )
+    await expect.poll(() => button().getAttribute('data-disabled-reason'), { timeout: 5000 }).toBe('wallet-loading')
+    await matchesBaselines('backup-button-wallet-loading')
+    w.wallet.boot()
+    await ready()
+  })
+
+  test("Google's script unavailable: an error the button retries", async () => {
+    const w = createBrowserWorld()
+    let release = () => {}
+    const released = new Promise<void>((resolve) => (release = resolve))
+    worker.use(http.get(gisStandInUrl, async () => void (await released)))
+    try {
+      w.mount(
+        <Frame>
+          <BackupButton />
+        </Frame>,
+        { googleScriptTimeoutMs: 300 },
+      )
+      await expect.poll(() => button().getAttribute('data-error-code'), { timeout: 5000 }).toBe('GOOGLE_SCRIPT_UNAVAILABLE')
+      await matchesBaselines('backup-button-google-unavailable')
+    } finally {
+      release()
+    }
+  })
+
+  test('RecoverButton: idle, reading, recovering, success, error', async () => {
+    const holds: Record<string, (w: BrowserWorld, device: ReturnType<typeof createWalletEmulator>) => void> = {
+      idle: () => {},
+      reading: (w) => w.share.faults.set('share.get', HOLD),
+      recovering: (_, device) => void (device.faults.recover = HOLD),
+      success: () => {},
+      error: (w) => w.share.faults.set('share.get', { status: 403 }),
+    }
+    for (const [state, arm] of Object.entries(holds)) {
+      const w = createBrowserWorld()
+      // A backup to recover from, made on device A; the button runs on a fresh device B.
+      const a = w.mount(<BackupButton />)
+      const backup = await screen.findByRole('button', { name: 'Back up wallet' })
+      await expect.poll(() => (backup as HTMLButtonElement).disabled, { timeout: 5000 }).toBe(false)
+      await userEvent.click(backup)
+      await expect.poll(() => backup.getAttribute('data-state'), { timeout: 5000 }).toBe('success')
+      a.unmount()
+      const device = createWalletEmulator({ clientId: w.clientId, backend: w.backend })
+      arm(w, device)
+      w.mount(
+        <Frame>
+          <RecoverButton />
+        </Frame>,
+        { wallet: device },
+      )
+      const b = await ready()
+      if (state !== 'idle') await userEvent.click(b)
+      await expect.poll(() => b.getAttribute('data-state'), { timeout: 5000 }).toBe(state)
+      await userEvent.unhover(b)
+      await matchesBaselines(`recover-button-${state}`)
+      cleanup()
+    }
   })
 })
 
