@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import type { BackupStore, GoogleAccountHint, IdempotencyRecord, ListFilter, PutResult, StoredBackup, StoredShare } from './BackupStore.js'
 import { revisionOf } from './revisionOf.js'
+import { lazyStore } from './lazyStore.js'
 
 export type PostgresStoreOptions = (
   | {
@@ -96,27 +97,7 @@ interface IdempotencyRow {
 export function postgresStore(options: PostgresStoreOptions): BackupStore {
   checkSchema(options.schema ?? 'public')
   // pg is loaded on first use, not when `react-mpc-backup/server` is imported: an SQLite-only install never needs it.
-  const opening = loadDriver().then((driver) => openPostgresStore(options, driver))
-  opening.catch(() => {})
-  let closed = false
-  const open = async () => {
-    if (closed) throw new Error('postgresStore is closed')
-    return opening
-  }
-  return {
-    put: async (backup, idempotency, condition) => (await open()).put(backup, idempotency, condition),
-    get: async (clientId, backupMethod) => (await open()).get(clientId, backupMethod),
-    list: async (filter) => (await open()).list(filter),
-    putWebhook: async (share) => (await open()).putWebhook(share),
-    listWebhook: async (filter) => (await open()).listWebhook(filter),
-    getIdempotency: async (clientId, key, now) => (await open()).getIdempotency(clientId, key, now),
-    async close() {
-      if (closed) return
-      closed = true
-      const store = await opening.catch(() => undefined)
-      await store?.close()
-    },
-  }
+  return lazyStore('postgresStore', loadDriver().then((driver) => openPostgresStore(options, driver)))
 }
 
 type PgDriver = Pick<typeof pg, 'Pool' | 'escapeIdentifier' | 'escapeLiteral'>

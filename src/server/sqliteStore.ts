@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3'
 import type { BackupStore, GoogleAccountHint, IdempotencyRecord, ListFilter, PutCondition, PutResult, StoredBackup, StoredShare } from './BackupStore.js'
 import { revisionOf } from './revisionOf.js'
 import { tightenFileMode } from './tightenFileMode.js'
+import { lazyStore } from './lazyStore.js'
 
 export interface SqliteStoreOptions {
   /** Database file; its folder is created when missing. `:memory:` works for throwaway use. */
@@ -115,27 +116,7 @@ export function sqliteStore(options: SqliteStoreOptions): BackupStore {
     tightenFileMode(options.filename, 'file', warn)
     for (const suffix of ['-wal', '-shm']) if (existsSync(options.filename + suffix)) tightenFileMode(options.filename + suffix, 'file', warn)
   }
-  const opening = loadDriver().then((Driver) => openSqliteStore(options, Driver))
-  opening.catch(() => {})
-  let closed = false
-  const open = async () => {
-    if (closed) throw new Error('sqliteStore is closed')
-    return opening
-  }
-  return {
-    put: async (backup, idempotency, condition) => (await open()).put(backup, idempotency, condition),
-    get: async (clientId, backupMethod) => (await open()).get(clientId, backupMethod),
-    list: async (filter) => (await open()).list(filter),
-    putWebhook: async (share) => (await open()).putWebhook(share),
-    listWebhook: async (filter) => (await open()).listWebhook(filter),
-    getIdempotency: async (clientId, key, now) => (await open()).getIdempotency(clientId, key, now),
-    async close() {
-      if (closed) return
-      closed = true
-      const store = await opening.catch(() => undefined)
-      await store?.close()
-    },
-  }
+  return lazyStore('sqliteStore', loadDriver().then((Driver) => openSqliteStore(options, Driver)))
 }
 
 async function loadDriver(): Promise<typeof Database> {

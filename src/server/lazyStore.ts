@@ -1,0 +1,29 @@
+import type { BackupStore } from './BackupStore.js'
+
+/**
+ * A store whose driver is still loading: every call waits for it. The driver (`pg`, `better-sqlite3`) is imported on
+ * first use, not when `react-mpc-backup/server` is, so an install with only one of them works.
+ */
+export function lazyStore(name: string, opening: Promise<BackupStore>): BackupStore {
+  // A failed load surfaces on the first call (and on close), never as an unhandled rejection.
+  opening.catch(() => {})
+  let closed = false
+  const open = async () => {
+    if (closed) throw new Error(`${name} is closed`)
+    return opening
+  }
+  return {
+    put: async (backup, idempotency, condition) => (await open()).put(backup, idempotency, condition),
+    get: async (clientId, backupMethod) => (await open()).get(clientId, backupMethod),
+    list: async (filter) => (await open()).list(filter),
+    putWebhook: async (share) => (await open()).putWebhook(share),
+    listWebhook: async (filter) => (await open()).listWebhook(filter),
+    getIdempotency: async (clientId, key, now) => (await open()).getIdempotency(clientId, key, now),
+    async close() {
+      if (closed) return
+      closed = true
+      const store = await opening.catch(() => undefined)
+      await store?.close()
+    },
+  }
+}
