@@ -183,7 +183,15 @@ export async function storeNewBackup(
 
     if (drive && serverNow) {
       // The read is waited for (briefly), so no request of this backup is still travelling once it has resolved.
-      const read = await Promise.race([serverNow, new Promise<undefined>((r) => setTimeout(r, PRUNE_READ_WAIT_MS))])
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const read = await Promise.race([
+        serverNow,
+        new Promise<undefined>((r) => {
+          timer = setTimeout(() => r(undefined), PRUNE_READ_WAIT_MS)
+        }),
+      ])
+      // The read answered first (the usual case): no timer of a settled backup is left running.
+      clearTimeout(timer)
       // Off the critical path: older key files are only clutter now, and a later backup prunes whatever is left.
       if (read?.ok) void pruneOldKeys(drive, clientId, keyVersion, read.value?.keyVersion)
     }
