@@ -11,14 +11,7 @@ import { portalStandInCommands } from './test/support/portalStandInCommands.js'
 import { storybookTest } from '@storybook/addon-vitest/vitest-plugin'
 
 // Peers and Node-only packages never enter the client bundle.
-const external = [
-  /^react($|\/)/,
-  /^react-dom($|\/)/,
-  /^@tanstack\//,
-  /^@react-oauth\//,
-  /^axios($|\/)/,
-  /^msw($|\/)/,
-]
+const external = [/^react($|\/)/, /^react-dom($|\/)/, /^@tanstack\//, /^@react-oauth\//, /^axios($|\/)/, /^msw($|\/)/]
 
 // The optional stylesheet ships as written (`react-mpc-backup/styles.css`): apps' bundlers minify it. Library builds
 // only; Storybook drops `build.lib` and imports the source file itself.
@@ -29,16 +22,20 @@ function stylesheet(): Plugin {
     apply: 'build',
     configResolved: (config) => void (isLib = Boolean(config.build.lib)),
     generateBundle() {
-      if (isLib) this.emitFile({ type: 'asset', fileName: 'styles.css', source: readFileSync(new URL('./src/styles.css', import.meta.url)) })
+      if (isLib)
+        this.emitFile({
+          type: 'asset',
+          fileName: 'styles.css',
+          source: readFileSync(new URL('./src/styles.css', import.meta.url)),
+        })
     },
   }
 }
 
 /** Browser command: emulate the OS media preferences (colour scheme, reduced motion) for the test's page. */
-const emulateMedia: BrowserCommand<[media: { colorScheme?: 'light' | 'dark' | null; reducedMotion?: 'reduce' | 'no-preference' | null }]> = async (
-  ctx,
-  media,
-) => {
+const emulateMedia: BrowserCommand<
+  [media: { colorScheme?: 'light' | 'dark' | null; reducedMotion?: 'reduce' | 'no-preference' | null }]
+> = async (ctx, media) => {
   await ctx.page.emulateMedia(media)
 }
 
@@ -86,7 +83,10 @@ export default defineConfig({
         // The README's examples import the package by name, as users do.
         resolve: {
           alias: [
-            { find: /^react-mpc-backup\/testing$/, replacement: fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)) },
+            {
+              find: /^react-mpc-backup\/testing$/,
+              replacement: fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)),
+            },
             { find: /^react-mpc-backup$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
           ],
         },
@@ -125,7 +125,12 @@ export default defineConfig({
         optimizeDeps: { include: browserTestDeps },
         test: {
           name: 'browser-hostile',
-          include: ['test/BackupButton.browser.test.tsx', 'test/RecoverButton.browser.test.tsx', 'test/faultMatrix.browser.test.tsx', 'test/offline.browser.test.tsx'],
+          include: [
+            'test/BackupButton.browser.test.tsx',
+            'test/RecoverButton.browser.test.tsx',
+            'test/faultMatrix.browser.test.tsx',
+            'test/offline.browser.test.tsx',
+          ],
           provide: { hostQueryClient: 'hostile' },
           testTimeout: 30_000,
           browser: {

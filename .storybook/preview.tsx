@@ -55,10 +55,15 @@ async function checkOtherThemes(current: Theme) {
         { include: [document.body], exclude: [['.sb-wrapper'], ['#storybook-docs'], ['#storybook-highlights-root']] },
         { rules: { region: { enabled: false }, 'color-contrast': { enabled: true } } },
       )
-      if (!result.passes.some((r) => r.id === 'color-contrast') && !result.violations.some((r) => r.id === 'color-contrast'))
+      if (
+        !result.passes.some((r) => r.id === 'color-contrast') &&
+        !result.violations.some((r) => r.id === 'color-contrast')
+      )
         failures.push(`${theme}: color-contrast did not run on any element`)
       for (const v of result.violations)
-        failures.push(`${theme}: ${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join('\n')}`)
+        failures.push(
+          `${theme}: ${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join('\n')}`,
+        )
     }
   } finally {
     applyTheme(current)

@@ -112,7 +112,9 @@ async function seedRecovery(w) {
 
 async function seedDriveFind(w, name) {
   const q = encodeURIComponent(`name='${name}' and trashed=false`)
-  const body = await jsonFetch(`${DRIVE}/drive/v3/files?spaces=appDataFolder&q=${q}&fields=files(id,name)`, { headers: auth(w) })
+  const body = await jsonFetch(`${DRIVE}/drive/v3/files?spaces=appDataFolder&q=${q}&fields=files(id,name)`, {
+    headers: auth(w),
+  })
   return body.files ?? []
 }
 
@@ -158,7 +160,12 @@ async function timed(prepare, run, latency = true) {
 }
 
 const flows = {
-  kitBackup: (latency) => timed(async () => {}, (w) => backupWallet(w.config, w.params), latency),
+  kitBackup: (latency) =>
+    timed(
+      async () => {},
+      (w) => backupWallet(w.config, w.params),
+      latency,
+    ),
   seedBackup: (latency) => timed(async () => {}, seedBackup, latency),
   kitRecovery: (latency) =>
     timed(
@@ -184,7 +191,8 @@ for (let i = 0; i < ITERATIONS; i++) {
     const { ms, w } = await f()
     // Each timed run must have really stored a backup the wallet accepted.
     const last = w.wallet.notifications.at(-1)
-    if (!last?.success || w.share.rows().length !== 1) throw new Error(`${name}: the backup was not stored and confirmed`)
+    if (!last?.success || w.share.rows().length !== 1)
+      throw new Error(`${name}: the backup was not stored and confirmed`)
     samples[name].push(ms)
   }
 }
@@ -200,6 +208,8 @@ console.log(
 console.log(`flow.backup.ms kit ${f0(m.kitBackup)}, seed ${f0(m.seedBackup)}, critical path ${f0(backupCritical)}`)
 console.log(`flow.backup.vsCriticalPath ${f2(m.kitBackup / backupCritical)} (goal <= 1.10)`)
 console.log(`flow.backup.vsSeed ${f2(m.kitBackup / m.seedBackup)} (goal <= 0.75)`)
-console.log(`flow.recovery.ms kit ${f0(m.kitRecovery)}, seed ${f0(m.seedRecovery)}, critical path ${f0(recoveryCritical)}`)
+console.log(
+  `flow.recovery.ms kit ${f0(m.kitRecovery)}, seed ${f0(m.seedRecovery)}, critical path ${f0(recoveryCritical)}`,
+)
 console.log(`flow.recovery.vsCriticalPath ${f2(m.kitRecovery / recoveryCritical)} (goal <= 1.10)`)
 console.log(`flow.recovery.vsSeed ${f2(m.kitRecovery / m.seedRecovery)} (goal <= 0.75)`)

@@ -28,7 +28,10 @@ test('commits of BackupButton per backup', async () => {
   const w = createBrowserWorld()
   const states: string[] = []
   w.mount(
-    <Profiler id="BackupButton" onRender={() => states.push(document.querySelector('button')?.getAttribute('data-state') ?? '?')}>
+    <Profiler
+      id="BackupButton"
+      onRender={() => states.push(document.querySelector('button')?.getAttribute('data-state') ?? '?')}
+    >
       <BackupButton />
     </Profiler>,
   )

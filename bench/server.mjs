@@ -52,7 +52,11 @@ async function serve() {
   process.on('message', (msg) => {
     if (msg === 'cpu') process.send({ cpu: process.cpuUsage() })
   })
-  process.send({ bare: `http://127.0.0.1:${bareServer.address().port}`, api: `${full.url}/api`, apiNormal: `${normal.url}/api` })
+  process.send({
+    bare: `http://127.0.0.1:${bareServer.address().port}`,
+    api: `${full.url}/api`,
+    apiNormal: `${normal.url}/api`,
+  })
   process.on('disconnect', async () => {
     bareServer.close()
     await full.close(100)
@@ -74,7 +78,9 @@ async function main() {
 
   const run = (opts) =>
     new Promise((resolve, reject) => {
-      autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts }, (err, result) => (err ? reject(err) : resolve(result)))
+      autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts }, (err, result) =>
+        err ? reject(err) : resolve(result),
+      )
     })
   const serverCpu = () =>
     new Promise((resolve) => {
@@ -89,7 +95,8 @@ async function main() {
     })
   const check = (name, result) => {
     const bad = result.non2xx + result.errors + result.timeouts
-    if (bad > 0) console.log(`warning: ${name} had ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`)
+    if (bad > 0)
+      console.log(`warning: ${name} had ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`)
   }
 
   // A realistic client backup: a few kB of cipherText, replacing the same (client, method) row each time.
@@ -97,7 +104,12 @@ async function main() {
   const body = JSON.stringify({ backupMethod: 'GDRIVE', cipherText, keyVersion: 1 })
   // The issue's baseline sends no body (as the original bench did): the stricter denominator.
   const bareOpts = { url: `${urls.bare}/bare`, method: 'POST' }
-  const bareJsonOpts = { url: `${urls.bare}/bare-json`, method: 'POST', headers: { 'content-type': 'application/json' }, body }
+  const bareJsonOpts = {
+    url: `${urls.bare}/bare-json`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  }
   const shareOpts = (api) => ({
     url: `${api}/clients/bench-client/backup`,
     method: 'POST',
@@ -106,7 +118,12 @@ async function main() {
   })
   // Alternating one-second slices, so load from other processes on the machine hits every side alike.
   const slices = Math.max(1, Math.round(DURATION))
-  const sides = [['bare', bareOpts], ['bareJson', bareJsonOpts], ['full', shareOpts(urls.api)], ['normal', shareOpts(urls.apiNormal)]]
+  const sides = [
+    ['bare', bareOpts],
+    ['bareJson', bareJsonOpts],
+    ['full', shareOpts(urls.api)],
+    ['normal', shareOpts(urls.apiNormal)],
+  ]
   const totals = Object.fromEntries(sides.map(([name]) => [name, 0]))
   const cpu = Object.fromEntries(sides.map(([name]) => [name, 0]))
   const load = [loadavg()[0]]
@@ -149,13 +166,27 @@ async function main() {
   child.disconnect()
 
   const ratio = share.requests.average / bare.requests.average
-  console.log(`server.loadavg1 ${Math.min(...load).toFixed(2)}-${Math.max(...load).toFixed(2)} (2 cores here; other engineers' runs share them)`)
-  console.log(`server.bare.rps ${bare.requests.average.toFixed(0)} (express route answering 204, no body; server CPU ${usPerReq('bare')} us/req)`)
-  console.log(`server.bareJson.rps ${rps('bareJson').toFixed(0)} (same body read and parsed by express.json; server CPU ${usPerReq('bareJson')} us/req)`)
-  console.log(`server.sharePost.rps ${share.requests.average.toFixed(0)} (SQLite, synchronous=FULL, the default; server CPU ${usPerReq('full')} us/req)`)
-  console.log(`server.sharePost.ratio ${ratio.toFixed(2)} (goal >= 0.7; vs bareJson ${(share.requests.average / rps('bareJson')).toFixed(2)})`)
-  console.log(`server.sharePost.normal.rps ${shareNormal.requests.average.toFixed(0)} (SQLite, synchronous=NORMAL, opt-in; server CPU ${usPerReq('normal')} us/req)`)
-  console.log(`server.sharePost.normal.ratio ${(shareNormal.requests.average / bare.requests.average).toFixed(2)} (goal >= 0.7; vs bareJson ${(shareNormal.requests.average / rps('bareJson')).toFixed(2)})`)
+  console.log(
+    `server.loadavg1 ${Math.min(...load).toFixed(2)}-${Math.max(...load).toFixed(2)} (2 cores here; other engineers' runs share them)`,
+  )
+  console.log(
+    `server.bare.rps ${bare.requests.average.toFixed(0)} (express route answering 204, no body; server CPU ${usPerReq('bare')} us/req)`,
+  )
+  console.log(
+    `server.bareJson.rps ${rps('bareJson').toFixed(0)} (same body read and parsed by express.json; server CPU ${usPerReq('bareJson')} us/req)`,
+  )
+  console.log(
+    `server.sharePost.rps ${share.requests.average.toFixed(0)} (SQLite, synchronous=FULL, the default; server CPU ${usPerReq('full')} us/req)`,
+  )
+  console.log(
+    `server.sharePost.ratio ${ratio.toFixed(2)} (goal >= 0.7; vs bareJson ${(share.requests.average / rps('bareJson')).toFixed(2)})`,
+  )
+  console.log(
+    `server.sharePost.normal.rps ${shareNormal.requests.average.toFixed(0)} (SQLite, synchronous=NORMAL, opt-in; server CPU ${usPerReq('normal')} us/req)`,
+  )
+  console.log(
+    `server.sharePost.normal.ratio ${(shareNormal.requests.average / bare.requests.average).toFixed(2)} (goal >= 0.7; vs bareJson ${(shareNormal.requests.average / rps('bareJson')).toFixed(2)})`,
+  )
   console.log(`server.webhookPair.rps ${webhook.requests.average.toFixed(0)}`)
   console.log(`server.webhookPair.p99Ms ${webhook.latency.p99} (goal well under 10000)`)
 }

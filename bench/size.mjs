@@ -28,10 +28,16 @@ async function bundle(entryCode) {
       },
     })
     const outputs = (Array.isArray(out) ? out : [out]).flatMap((o) => o.output)
-    const code = outputs.filter((c) => c.type === 'chunk').map((c) => c.code).join('\n')
+    const code = outputs
+      .filter((c) => c.type === 'chunk')
+      .map((c) => c.code)
+      .join('\n')
     // Vite's library mode keeps whitespace in ES output (so apps can still tree-shake it); an app's bundler then
     // minifies it fully. Measure what ships to users: the same code through a full minify (Oxc, as Vite 8 uses).
-    return { code, min: minifySync('entry.js', code, { module: true, compress: true, mangle: { toplevel: true } }).code }
+    return {
+      code,
+      min: minifySync('entry.js', code, { module: true, compress: true, mangle: { toplevel: true } }).code,
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -47,9 +53,13 @@ const fullGz = gz(full.min)
 const hookGz = gz(hookOnly.min)
 console.log(`size.client.minGzip ${fullGz} B = ${(fullGz / goal).toFixed(2)} x goal (goal <= 1.00, 6 kB)`)
 // Where the bytes go: the same bundle with every human-readable string (labels, error messages) emptied.
-const textless = full.min.replace(/([`"'])([^`"'\n\\]{6,200})\1/g, (m, q, t) => (/[a-z] [a-z]/i.test(t) && !t.includes('${') ? q + q : m))
+const textless = full.min.replace(/([`"'])([^`"'\n\\]{6,200})\1/g, (m, q, t) =>
+  /[a-z] [a-z]/i.test(t) && !t.includes('${') ? q + q : m,
+)
 const textGz = fullGz - gz(textless)
-console.log(`size.client.text ${textGz} B of labels and messages = ${(textGz / fullGz).toFixed(2)} x the entry; without them ${fullGz - textGz} B = ${((fullGz - textGz) / goal).toFixed(2)} x goal`)
+console.log(
+  `size.client.text ${textGz} B of labels and messages = ${(textGz / fullGz).toFixed(2)} x the entry; without them ${fullGz - textGz} B = ${((fullGz - textGz) / goal).toFixed(2)} x goal`,
+)
 console.log(`size.useWalletBackupOnly.minGzip ${hookGz} B = ${(hookGz / fullGz).toFixed(2)} x full entry`)
 // Markers of code that must stay out: the buttons' live region, the recovery flow, the status component. Each must
 // be present in the full entry, or the check could not fail.
@@ -57,8 +67,12 @@ const markers = { components: 'aria-live', recovery: "'recovering'", status: "'N
 const norm = (code) => code.replaceAll('"', "'")
 const missing = Object.values(markers).filter((m) => !norm(full.code).includes(m))
 if (missing.length) throw new Error(`size: tree-shaking markers not found in the full entry: ${missing.join(', ')}`)
-const leaked = Object.entries(markers).filter(([, m]) => norm(hookOnly.code).includes(m)).map(([name]) => name)
-console.log(`size.treeShaking ${leaked.length === 0 ? 'ok' : 'LEAK'}: importing only useWalletBackup pulls ${leaked.length ? leaked.join(', ') + ' code' : 'no component, recovery or status code'}`)
+const leaked = Object.entries(markers)
+  .filter(([, m]) => norm(hookOnly.code).includes(m))
+  .map(([name]) => name)
+console.log(
+  `size.treeShaking ${leaked.length === 0 ? 'ok' : 'LEAK'}: importing only useWalletBackup pulls ${leaked.length ? `${leaked.join(', ')} code` : 'no component, recovery or status code'}`,
+)
 
 // The optional stylesheet as an app's bundler ships it: minified (Lightning CSS, Vite's CSS minifier), gzipped.
 const { transform } = await import('lightningcss')
@@ -66,4 +80,6 @@ const { readFileSync } = await import('node:fs')
 const css = transform({ filename: 'styles.css', code: readFileSync(join(root, 'src/styles.css')), minify: true }).code
 const cssGz = gz(css)
 const cssGoal = 1.5 * 1024
-console.log(`size.styles.minGzip ${cssGz} B = ${(cssGz / cssGoal).toFixed(2)} x goal (goal <= 1.00, 1.5 kB; ${css.length} B minified)`)
+console.log(
+  `size.styles.minGzip ${cssGz} B = ${(cssGz / cssGoal).toFixed(2)} x goal (goal <= 1.00, 1.5 kB; ${css.length} B minified)`,
+)

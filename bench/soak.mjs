@@ -89,12 +89,21 @@ async function main() {
   const workers = Number(process.env.SOAK_CLIENTS ?? 16)
   const idsPerWorker = Number(process.env.SOAK_IDS ?? 25)
   const maxOps = Number(process.env.SOAK_MAX_OPS ?? 2_000_000)
-  console.log(`soak.config ${seconds}s per store, ${workers} concurrent clients, ${workers * idsPerWorker} client ids, loadavg ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+  console.log(
+    `soak.config ${seconds}s per store, ${workers} concurrent clients, ${workers * idsPerWorker} client ids, loadavg ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  )
 
   let failed = false
   const dir = mkdtempSync(join(tmpdir(), 'rmb-soak-'))
   try {
-    failed = (await soakOne('sqlite', { SOAK_STORE: 'sqlite', SOAK_SQLITE_FILE: join(dir, 'soak.db') }, { seconds, workers, idsPerWorker, maxOps })) || failed
+    failed =
+      (await soakOne(
+        'sqlite',
+        { SOAK_STORE: 'sqlite', SOAK_SQLITE_FILE: join(dir, 'soak.db') },
+        { seconds, workers, idsPerWorker, maxOps },
+      )) || failed
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -104,7 +113,12 @@ async function main() {
   } else {
     const schema = `rmb_soak_${randomBytes(4).toString('hex')}`
     try {
-      failed = (await soakOne('postgres', { SOAK_STORE: 'postgres', SOAK_DATABASE_URL: url, SOAK_SCHEMA: schema }, { seconds, workers, idsPerWorker, maxOps })) || failed
+      failed =
+        (await soakOne(
+          'postgres',
+          { SOAK_STORE: 'postgres', SOAK_DATABASE_URL: url, SOAK_SCHEMA: schema },
+          { seconds, workers, idsPerWorker, maxOps },
+        )) || failed
     } finally {
       const pg = (await import('pg')).default
       const pool = new pg.Pool({ connectionString: url, max: 1 })
@@ -143,7 +157,8 @@ async function soakOne(name, storeEnv, { seconds, workers, idsPerWorker, maxOps 
       return { status: 0, text: '' }
     }
   }
-  const value = (tag) => `${tag}:${randomBytes(6).toString('hex')}:${randomBytes(200 + Math.floor(Math.random() * 1800)).toString('base64')}`
+  const value = (tag) =>
+    `${tag}:${randomBytes(6).toString('hex')}:${randomBytes(200 + Math.floor(Math.random() * 1800)).toString('base64')}`
 
   const mem = [await server.mem()]
   let warm
@@ -188,7 +203,9 @@ async function soakOne(name, storeEnv, { seconds, workers, idsPerWorker, maxOps 
         counts.get++
         const method = clientMethods[Math.floor(Math.random() * 2)]
         const s = track(`client|${clientId}|${method}`)
-        const res = await request(`/clients/${clientId}/backup?backupMethod=${method}`, { headers: { 'x-client-id': clientId } })
+        const res = await request(`/clients/${clientId}/backup?backupMethod=${method}`, {
+          headers: { 'x-client-id': clientId },
+        })
         if (res.status === 429) counts.rateLimited++
         else if (!checkClient(res, s, acceptable)) counts.staleReads++
       } else if (roll < 0.85) {
@@ -221,7 +238,9 @@ async function soakOne(name, storeEnv, { seconds, workers, idsPerWorker, maxOps 
       body: JSON.stringify({ clientId }),
     })
   const checkShares = (res, clientId) => {
-    const tracked = custodianMethods.map((m) => state.get(`custodian|${clientId}|${m}`)).filter((s) => s && acceptable(s).length > 0)
+    const tracked = custodianMethods
+      .map((m) => state.get(`custodian|${clientId}|${m}`))
+      .filter((s) => s && acceptable(s).length > 0)
     const required = tracked.filter((s) => s.acked !== undefined)
     if (res.status === 404) return required.length === 0
     if (res.status !== 200) return false
@@ -258,7 +277,9 @@ async function soakOne(name, storeEnv, { seconds, workers, idsPerWorker, maxOps 
       if (kind === 'client') {
         if (acceptable(s).length === 0) continue
         rows++
-        const res = await request(`/clients/${clientId}/backup?backupMethod=${method}`, { headers: { 'x-client-id': clientId } })
+        const res = await request(`/clients/${clientId}/backup?backupMethod=${method}`, {
+          headers: { 'x-client-id': clientId },
+        })
         if (res.status === 404 && s.acked !== undefined) lost++
         else if (!checkClient(res, s, acceptable)) corrupted++
       } else clients.add(clientId)
@@ -290,7 +311,9 @@ async function soakOne(name, storeEnv, { seconds, workers, idsPerWorker, maxOps 
   const total = counts.post + counts.get + counts.webhook + counts.fetch
   const p = `soak.${name}`
   console.log(`${p}.seconds ${elapsed.toFixed(1)}`)
-  console.log(`${p}.ops ${total} (${(total / elapsed).toFixed(0)}/s: ${counts.post} backup POST, ${counts.get} GET, ${counts.webhook} webhook, ${counts.fetch} webhook fetch)`)
+  console.log(
+    `${p}.ops ${total} (${(total / elapsed).toFixed(0)}/s: ${counts.post} backup POST, ${counts.get} GET, ${counts.webhook} webhook, ${counts.fetch} webhook fetch)`,
+  )
   console.log(`${p}.acknowledgedWrites ${counts.acked}`)
   console.log(`${p}.rowsVerified ${live.rows} live, ${restarted.rows} after restart`)
   console.log(`${p}.lost ${live.lost} live, ${restarted.lost} after restart`)
@@ -302,7 +325,11 @@ async function soakOne(name, storeEnv, { seconds, workers, idsPerWorker, maxOps 
       `(server child, ${end.gc ? 'after forced GC' : 'no --expose-gc'}; start = after ${warm ? 'warm-up' : 'launch'}; boot ${mb(mem[0].heapUsed)})`,
   )
   console.log(`${p}.rssMB start ${mb(start.rss)} end ${mb(end.rss)} peak ${mb(peak('rss'))}`)
-  console.log(`${p}.loadavg ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+  console.log(
+    `${p}.loadavg ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  )
   return live.lost + live.corrupted + restarted.lost + restarted.corrupted + counts.staleReads > 0
 }
 

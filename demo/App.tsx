@@ -12,13 +12,26 @@ import {
   WalletBackupProvider,
   type BackupError,
 } from '../src/index.js'
-import { createWalletBackend, createWalletEmulator, type DriveFileInfo, type GoogleEmulator, type WalletEmulator } from '../src/testing/index.js'
+import {
+  createWalletBackend,
+  createWalletEmulator,
+  type DriveFileInfo,
+  type GoogleEmulator,
+  type WalletEmulator,
+} from '../src/testing/index.js'
 
 type LogEntry = { id: number; at: string; device: number; who: string; text: string }
 type Log = (who: string, text: string) => void
 
 /** What `GET /api/dev/rows` answers: metadata of the server's rows, never the share. */
-type ServerRow = { kind: string; clientId: string; backupMethod: string; keyVersion: string | number | null; storedAt: string; bytes: number }
+type ServerRow = {
+  kind: string
+  clientId: string
+  backupMethod: string
+  keyVersion: string | number | null
+  storedAt: string
+  bytes: number
+}
 
 interface Device {
   n: number
@@ -49,7 +62,10 @@ export function App({ google, googleClientId }: { google: GoogleEmulator | undef
 
   const add = useCallback<Log>(
     (who, text) =>
-      setLog((entries) => [...entries, { id: entries.length + 1, at: new Date().toLocaleTimeString(), device: device.n, who, text }]),
+      setLog((entries) => [
+        ...entries,
+        { id: entries.length + 1, at: new Date().toLocaleTimeString(), device: device.n, who, text },
+      ]),
     [device.n],
   )
   const adapter = useMemo(() => portalAdapter(device.wallet), [device.wallet])
@@ -59,16 +75,32 @@ export function App({ google, googleClientId }: { google: GoogleEmulator | undef
     const n = device.n + 1
     // A fresh wallet instance on the same provider backend, a fresh QueryClient, a fresh provider (and so a fresh
     // Google token): nothing of the first device's memory is reused. Drive and the server keep what they hold.
-    setDevice({ n, wallet: createWalletEmulator({ clientId: world.clientId, backend: world.backend, createWallet: false }), queryClient: new QueryClient() })
-    setLog((entries) => [...entries, { id: entries.length + 1, at: new Date().toLocaleTimeString(), device: n, who: 'Demo', text: 'switched to a new device (no wallet on it)' }])
+    setDevice({
+      n,
+      wallet: createWalletEmulator({ clientId: world.clientId, backend: world.backend, createWallet: false }),
+      queryClient: new QueryClient(),
+    })
+    setLog((entries) => [
+      ...entries,
+      {
+        id: entries.length + 1,
+        at: new Date().toLocaleTimeString(),
+        device: n,
+        who: 'Demo',
+        text: 'switched to a new device (no wallet on it)',
+      },
+    ])
   }
 
   return (
     <main>
       <h1>react-mpc-backup demo</h1>
       <p className="lead">
-        {google ? 'Offline: Google and the wallet provider are emulated in this page; ' : 'Real Google sign-in and Drive; '}
-        the share goes to the real server on SQLite behind <code>/api</code>. Wallet client id: <code>{world.clientId}</code>
+        {google
+          ? 'Offline: Google and the wallet provider are emulated in this page; '
+          : 'Real Google sign-in and Drive; '}
+        the share goes to the real server on SQLite behind <code>/api</code>. Wallet client id:{' '}
+        <code>{world.clientId}</code>
       </p>
       <div className="grid">
         <WalletBackupProvider
@@ -80,12 +112,17 @@ export function App({ google, googleClientId }: { google: GoogleEmulator | undef
           queryClient={device.queryClient}
         >
           <section className="card" aria-labelledby="device-title">
-            <h2 id="device-title">{device.n === 1 ? 'Device 1 (the wallet was made here)' : `Device ${device.n} (new device)`}</h2>
+            <h2 id="device-title">
+              {device.n === 1 ? 'Device 1 (the wallet was made here)' : `Device ${device.n} (new device)`}
+            </h2>
             <p>
               Backup status: <BackupStatus />
             </p>
             <p>
-              Wallet address on this device: <span className="mono" data-testid="device-address">{device.wallet.address ?? 'none'}</span>
+              Wallet address on this device:{' '}
+              <span className="mono" data-testid="device-address">
+                {device.wallet.address ?? 'none'}
+              </span>
             </p>
             {device.n === 1 ? (
               <>
@@ -101,7 +138,10 @@ export function App({ google, googleClientId }: { google: GoogleEmulator | undef
             ) : (
               <>
                 <p>
-                  Address on device 1: <span className="mono" data-testid="first-address">{firstAddress}</span>
+                  Address on device 1:{' '}
+                  <span className="mono" data-testid="first-address">
+                    {firstAddress}
+                  </span>
                 </p>
                 <h3>Recover here</h3>
                 <RecoverButton

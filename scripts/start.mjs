@@ -57,7 +57,16 @@ try {
     logLevel: 'warn',
     optimizeDeps: {
       // Known up front, so the first page load is not interrupted by a re-optimisation reload.
-      include: ['react', 'react-dom/client', 'react/jsx-dev-runtime', '@tanstack/react-query', '@react-oauth/google', 'axios', 'msw', 'msw/browser'],
+      include: [
+        'react',
+        'react-dom/client',
+        'react/jsx-dev-runtime',
+        '@tanstack/react-query',
+        '@react-oauth/google',
+        'axios',
+        'msw',
+        'msw/browser',
+      ],
     },
     server: {
       host: '127.0.0.1',
@@ -70,7 +79,8 @@ try {
     },
   })
   await vite.listen()
-  for (const listener of process.listeners('SIGTERM')) if (!sigtermBefore.includes(listener)) process.off('SIGTERM', listener)
+  for (const listener of process.listeners('SIGTERM'))
+    if (!sigtermBefore.includes(listener)) process.off('SIGTERM', listener)
   process.stdin.removeAllListeners('end')
 } catch (error) {
   await api.close()

@@ -1,4 +1,4 @@
-// The one test command (README: `npm test`). Runs every Vitest project and prints `N passed, N failed, N skipped`.
+// The one test command (README: `npm test`). Runs Biome (lint + format check), then every Vitest project, and prints `N passed, N failed, N skipped`.
 // What it needs from the machine is said up front (Chromium; PostgreSQL for the PostgreSQL half of the server suite),
 // and any failure counts in the summary line: a failed test, a test file that failed to load, or a project that
 // never ran (e.g. no Chromium), each named.
@@ -24,9 +24,19 @@ if (!process.env.DATABASE_URL && !process.env.TEST_DATABASE_URL)
       '  first port to try, default 55432) or point DATABASE_URL at any PostgreSQL you may create schemas in.',
   )
 
-const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)]
+// Lint and format first (Biome, biome.json): quick, and a failure is counted below like a failed test.
+const lint = spawnSync('npx', ['biome', 'ci', '--colors=off', '.'], { stdio: 'inherit', env: process.env })
+
+const args = [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${report}`,
+  ...process.argv.slice(2),
+]
 const run = spawnSync('npx', args, { stdio: 'inherit', env: process.env })
-const status = run.status ?? 1
+const status = run.status || lint.status || (run.status === null || lint.status === null ? 1 : 0)
 
 let passed = 0
 let failed = 0
@@ -42,16 +52,22 @@ if (existsSync(report)) {
     const failing = (file.assertionResults ?? []).some((a) => a.status === 'failed')
     if (file.status === 'failed' && !failing) {
       failed += 1
-      reasons.push(`${relative(process.cwd(), file.name)} failed to run: ${(file.message || 'see above').split('\n')[0]}`)
+      reasons.push(
+        `${relative(process.cwd(), file.name)} failed to run: ${(file.message || 'see above').split('\n')[0]}`,
+      )
     }
   }
 } else {
   reasons.push('vitest wrote no report: it stopped before running the tests (see above)')
 }
+if (lint.status !== 0) {
+  failed += 1
+  reasons.push('biome found lint or format problems (see above; `npx biome check --write .` fixes the format)')
+}
 // Vitest failed but nothing above says why (a browser project that could not launch, an unhandled error): one more.
-if (status !== 0 && failed === 0) {
+if (run.status !== 0 && failed === (lint.status !== 0 ? 1 : 0)) {
   failed = 1
-  reasons.push(`vitest exited with code ${status}${existsSync(chromium) ? '' : ` (no Chromium at ${chromium})`}`)
+  reasons.push(`vitest exited with code ${run.status}${existsSync(chromium) ? '' : ` (no Chromium at ${chromium})`}`)
 }
 for (const reason of reasons) console.log(`npm test: ${reason}`)
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)

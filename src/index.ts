@@ -65,10 +65,18 @@ export type {
 } from './core/recoverWallet.js'
 export { recoverWalletMutationOptions } from './core/recoverWalletMutationOptions.js'
 export { getBackupStatus } from './core/getBackupStatus.js'
-export type { BackupState, BackupStatus as BackupStatusData, GetBackupStatusParameters } from './core/getBackupStatus.js'
+export type {
+  BackupState,
+  BackupStatus as BackupStatusData,
+  GetBackupStatusParameters,
+} from './core/getBackupStatus.js'
 export { getBackupStatusQueryOptions } from './core/getBackupStatusQueryOptions.js'
 export { useWalletRecovery } from './hooks/useWalletRecovery.js'
-export type { UseWalletRecoveryOptions, UseWalletRecoveryReturnType, WalletRecoveryStep } from './hooks/useWalletRecovery.js'
+export type {
+  UseWalletRecoveryOptions,
+  UseWalletRecoveryReturnType,
+  WalletRecoveryStep,
+} from './hooks/useWalletRecovery.js'
 export { useBackupStatus } from './hooks/useBackupStatus.js'
 export type { UseBackupStatusOptions } from './hooks/useBackupStatus.js'
 export { RecoverButton, defaultRecoverLabels } from './components/RecoverButton.js'

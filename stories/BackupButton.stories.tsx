@@ -135,7 +135,8 @@ export const ScopeDenied: Story = {
 }
 
 export const DriveQuotaExceeded: Story = {
-  beforeEach: (context) => worldOf(context).google.faults.set('drive.create', { status: 403, reason: 'storageQuotaExceeded' }),
+  beforeEach: (context) =>
+    worldOf(context).google.faults.set('drive.create', { status: 403, reason: 'storageQuotaExceeded' }),
   play: async ({ canvas, userEvent, loaded }) => {
     await userEvent.click(await readyButton(canvas, IDLE))
     await failsWith(canvas, FAILED, 'DRIVE_QUOTA_EXCEEDED')
@@ -185,7 +186,8 @@ export const DriveApiDisabled: Story = {
 
 /** A token with drive.file only (Google answers 403 insufficientScopes on the app data folder). */
 export const InsufficientScopes: Story = {
-  beforeEach: (context) => worldOf(context).google.faults.set('drive.create', { status: 403, reason: 'insufficientScopes' }),
+  beforeEach: (context) =>
+    worldOf(context).google.faults.set('drive.create', { status: 403, reason: 'insufficientScopes' }),
   play: async ({ canvas, userEvent }) => {
     await userEvent.click(await readyButton(canvas, IDLE))
     await failsWith(canvas, FAILED, 'GOOGLE_SCOPE_DENIED')

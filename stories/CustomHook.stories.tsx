@@ -53,7 +53,9 @@ export const ShowsTheErrorCode: Story = {
   play: async ({ canvas, userEvent }) => {
     await expect(await canvas.findByText('Step: idle', {}, { timeout: 10_000 })).toBeVisible()
     await userEvent.click(canvas.getByRole('button', { name: 'Save my wallet' }))
-    await expect(await canvas.findByText(/^Step: error: .+ \(SHARE_UPLOAD_FAILED\)$/, {}, { timeout: 10_000 })).toBeVisible()
+    await expect(
+      await canvas.findByText(/^Step: error: .+ \(SHARE_UPLOAD_FAILED\)$/, {}, { timeout: 10_000 }),
+    ).toBeVisible()
     await expect(canvas.getByText('Backups made: 0')).toBeVisible()
   },
 }

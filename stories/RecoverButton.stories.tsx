@@ -37,7 +37,11 @@ const meta = {
     (Story, context) => {
       const world = worldOf(context)
       return (
-        <WorldProvider world={world} wallet={world.newDevice} {...(context.parameters['provider'] as StoryProviderProps | undefined)}>
+        <WorldProvider
+          world={world}
+          wallet={world.newDevice}
+          {...(context.parameters['provider'] as StoryProviderProps | undefined)}
+        >
           <Story />
         </WorldProvider>
       )
@@ -155,7 +159,8 @@ export const ScopeDenied: Story = {
 
 /** The wallet is restored, but the fresh backup's key cannot be written: the user's Drive is full. */
 export const DriveQuotaExceeded: Story = {
-  beforeEach: (context) => worldOf(context).google.faults.set('drive.create', { status: 403, reason: 'storageQuotaExceeded' }),
+  beforeEach: (context) =>
+    worldOf(context).google.faults.set('drive.create', { status: 403, reason: 'storageQuotaExceeded' }),
   play: async ({ canvas, userEvent }) => {
     await userEvent.click(await readyButton(canvas, IDLE))
     await failsWith(canvas, FAILED, 'DRIVE_QUOTA_EXCEEDED')
@@ -226,7 +231,8 @@ export const DriveApiDisabled: Story = {
 
 /** A token with drive.file only (Google answers 403 insufficientScopes on the app data folder). */
 export const InsufficientScopes: Story = {
-  beforeEach: (context) => worldOf(context).google.faults.set('drive.get', { status: 403, reason: 'insufficientScopes' }),
+  beforeEach: (context) =>
+    worldOf(context).google.faults.set('drive.get', { status: 403, reason: 'insufficientScopes' }),
   play: async ({ canvas, userEvent }) => {
     await userEvent.click(await readyButton(canvas, IDLE))
     await failsWith(canvas, FAILED, 'GOOGLE_SCOPE_DENIED')

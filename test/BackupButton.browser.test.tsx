@@ -7,7 +7,15 @@ import { BackupButton } from '../src/components/BackupButton.js'
 import { WalletBackupProvider } from '../src/components/WalletBackupProvider.js'
 import { portalAdapter } from '../src/adapters/portalAdapter.js'
 import type { GisRequestAccessTokenCall } from '../src/testing/index.js'
-import { captureConsole, createBrowserWorld, exposedSurfaces, GOOGLE_CLIENT_ID, secretsOf, worker, type BrowserWorld } from './support/browserWorld.js'
+import {
+  captureConsole,
+  createBrowserWorld,
+  exposedSurfaces,
+  GOOGLE_CLIENT_ID,
+  secretsOf,
+  worker,
+  type BrowserWorld,
+} from './support/browserWorld.js'
 
 beforeAll(() => worker.start({ quiet: true, onUnhandledRequest: 'error' }))
 afterAll(() => worker.stop())
@@ -40,7 +48,11 @@ describe('BackupButton in Chromium with the real @react-oauth/google', () => {
 
       const popups = w.google.calls.filter((c): c is GisRequestAccessTokenCall => c.kind === 'requestAccessToken')
       expect(popups).toHaveLength(1)
-      expect(popups[0]).toMatchObject({ inUserEvent: true, eventType: 'click', scope: 'https://www.googleapis.com/auth/drive.appdata' })
+      expect(popups[0]).toMatchObject({
+        inUserEvent: true,
+        eventType: 'click',
+        scope: 'https://www.googleapis.com/auth/drive.appdata',
+      })
 
       const [row] = w.share.rows()
       expect(row).toMatchObject({ clientId: w.clientId, backupMethod: 'PASSWORD' })
@@ -185,7 +197,12 @@ describe('BackupButton component API', () => {
     const w = createBrowserWorld({ wallet: { realistic: true, bootDelayMs: 50 } })
     const { render } = await import('@testing-library/react')
     render(
-      <WalletBackupProvider wallet={portalAdapter(w.wallet)} googleClientId={GOOGLE_CLIENT_ID} server={{ baseURL: '/api' }} queryClient={w.queryClient}>
+      <WalletBackupProvider
+        wallet={portalAdapter(w.wallet)}
+        googleClientId={GOOGLE_CLIENT_ID}
+        server={{ baseURL: '/api' }}
+        queryClient={w.queryClient}
+      >
         <BackupButton />
       </WalletBackupProvider>,
     )

@@ -76,9 +76,19 @@ describe('RecoverButton: the full cycle in Chromium', () => {
       expect(popups).toHaveLength(3)
       for (const popup of popups) expect(popup).toMatchObject({ inUserEvent: true, eventType: 'click' })
 
-      const surfaces = { ...exposedSurfaces(w), qcB: JSON.stringify(b.queryClient.getMutationCache().getAll().map((m) => m.state)), console: console_.lines.join('\n') }
+      const surfaces = {
+        ...exposedSurfaces(w),
+        qcB: JSON.stringify(
+          b.queryClient
+            .getMutationCache()
+            .getAll()
+            .map((m) => m.state),
+        ),
+        console: console_.lines.join('\n'),
+      }
       for (const secret of secretsOf(w))
-        for (const [where, text] of Object.entries(surfaces)) expect(text.includes(secret), `secret in ${where}`).toBe(false)
+        for (const [where, text] of Object.entries(surfaces))
+          expect(text.includes(secret), `secret in ${where}`).toBe(false)
     } finally {
       console_.restore()
     }
@@ -99,7 +109,13 @@ describe('BackupStatus', () => {
   test('reports partial with only the server side, and flips to backedUp after a backup without a reload', async () => {
     const w = createBrowserWorld()
     // A share on the server whose key is not in Drive: half a backup.
-    w.share.putRow({ clientId: w.clientId, backupMethod: 'PASSWORD', cipherText: 'x'.repeat(64), keyVersion: 'old', storedAt: new Date().toISOString() })
+    w.share.putRow({
+      clientId: w.clientId,
+      backupMethod: 'PASSWORD',
+      cipherText: 'x'.repeat(64),
+      keyVersion: 'old',
+      storedAt: new Date().toISOString(),
+    })
     w.mount(
       <>
         <BackupStatus />
@@ -125,4 +141,3 @@ describe('BackupStatus', () => {
     expect(w.google.calls.filter((c) => c.kind === 'requestAccessToken')).toHaveLength(0)
   })
 })
-

@@ -115,33 +115,39 @@ const cells: Cell[] = [
 ]
 
 describe('backupWallet: each step failure', () => {
-  test.each(cells)('$name -> $error ($code), the provider hears false once iff a share existed, the old backup recovers, a retry succeeds', async (cell) => {
-    const w = createWorld()
-    const { good, error } = await failAfterGoodBackup(w, cell.arm)
-    expect(error).toMatchObject({ name: cell.error, code: cell.code })
-    expect(falses(w)).toBe(cell.generated ? 1 : 0)
-    expect(trues(w)).toBe(1) // the good backup only (a notify fault is a failed attempt, not a stored share)
+  test.each(cells)(
+    '$name -> $error ($code), the provider hears false once iff a share existed, the old backup recovers, a retry succeeds',
+    async (cell) => {
+      const w = createWorld()
+      const { good, error } = await failAfterGoodBackup(w, cell.arm)
+      expect(error).toMatchObject({ name: cell.error, code: cell.code })
+      expect(falses(w)).toBe(cell.generated ? 1 : 0)
+      expect(trues(w)).toBe(1) // the good backup only (a notify fault is a failed attempt, not a stored share)
 
-    // The previous good backup still recovers on a new device.
-    w.wallet.faults = {}
-    w.google.faults.clear()
-    w.share.faults.clear()
-    if (cell.code === 'GOOGLE_TOKEN_EXPIRED') {
-      expect(w.tokenRejected.count).toBe(1)
-      w.newToken()
-    }
-    const device = w.newDevice()
-    const recovered = await device.recover()
-    expect(recovered.address).toBe(good.address)
+      // The previous good backup still recovers on a new device.
+      w.wallet.faults = {}
+      w.google.faults.clear()
+      w.share.faults.clear()
+      if (cell.code === 'GOOGLE_TOKEN_EXPIRED') {
+        expect(w.tokenRejected.count).toBe(1)
+        w.newToken()
+      }
+      const device = w.newDevice()
+      const recovered = await device.recover()
+      expect(recovered.address).toBe(good.address)
 
-    // And once the fault clears a backup succeeds.
-    await expect(device.backup()).resolves.toMatchObject({ backupMethod: 'PASSWORD' })
-  })
+      // And once the fault clears a backup succeeds.
+      await expect(device.backup()).resolves.toMatchObject({ backupMethod: 'PASSWORD' })
+    },
+  )
 
   test('a wallet that returns an empty cipherText is WalletBackupFailed and the provider hears false', async () => {
     const w = createWorld()
     w.wallet.faults.backup = { returnValue: { cipherText: '', storageCallback: async () => {} } }
-    await expect(w.backup()).rejects.toMatchObject({ name: 'WalletBackupFailed', facts: { providerCode: 'EMPTY_CIPHERTEXT' } })
+    await expect(w.backup()).rejects.toMatchObject({
+      name: 'WalletBackupFailed',
+      facts: { providerCode: 'EMPTY_CIPHERTEXT' },
+    })
     expect(falses(w)).toBe(1)
     expect(w.share.rows()).toHaveLength(0)
   })
@@ -161,8 +167,12 @@ describe('backupWallet: what it stores', () => {
     const second = await w.backup()
     // The old key is pruned after the provider heard `true`, off the critical path.
     const keyFiles = () => w.google.files().filter((f) => f.name.startsWith(`react-mpc-backup.${w.clientId}.v`))
-    await expect.poll(() => keyFiles().map((f) => f.name)).toEqual([`react-mpc-backup.${w.clientId}.v${second.keyVersion}.key`])
-    expect(w.share.rows()).toMatchObject([{ clientId: w.clientId, backupMethod: 'PASSWORD', keyVersion: second.keyVersion }])
+    await expect
+      .poll(() => keyFiles().map((f) => f.name))
+      .toEqual([`react-mpc-backup.${w.clientId}.v${second.keyVersion}.key`])
+    expect(w.share.rows()).toMatchObject([
+      { clientId: w.clientId, backupMethod: 'PASSWORD', keyVersion: second.keyVersion },
+    ])
   })
 
   test('pruning after a backup deletes older key files only: a newer one may belong to a backup running elsewhere', async () => {
@@ -172,7 +182,14 @@ describe('backupWallet: what it stores', () => {
     const newer = w.google.putFile({ name: `react-mpc-backup.${w.clientId}.vzzzzzzzzzzzzzzzz.key`, content: 'new' })
     const done = await w.backup()
     const current = `react-mpc-backup.${w.clientId}.v${done.keyVersion}.key`
-    await expect.poll(() => w.google.files().map((f) => f.name).sort()).toEqual([current, newer.name].sort())
+    await expect
+      .poll(() =>
+        w.google
+          .files()
+          .map((f) => f.name)
+          .sort(),
+      )
+      .toEqual([current, newer.name].sort())
     expect(w.google.files().map((f) => f.id)).not.toContain(older.id)
   })
 
@@ -241,7 +258,9 @@ describe('backupWallet: what it stores', () => {
     expect(w.share.requests.filter((r) => r.method === 'POST')).toHaveLength(2)
     expect(w.share.rows()).toMatchObject([{ cipherText: 'another-devices-backup', keyVersion: 'zz-other-device' }])
     // Our new key file is gone again; the one of the backup we read stays for now.
-    await expect.poll(() => w.google.files().map((f) => f.name)).toEqual([`react-mpc-backup.${w.clientId}.v${good.keyVersion}.key`])
+    await expect
+      .poll(() => w.google.files().map((f) => f.name))
+      .toEqual([`react-mpc-backup.${w.clientId}.v${good.keyVersion}.key`])
     expect(falses(w)).toBe(1)
   })
 
@@ -270,11 +289,18 @@ describe('backupWallet: what it stores', () => {
     const { storedAt: _readAt, ...row } = good
     w.share.putRow(row)
     const result = await ours
-    const names = () => w.google.files().map((f) => f.name).sort()
+    const names = () =>
+      w.google
+        .files()
+        .map((f) => f.name)
+        .sort()
     // Pruning runs off the critical path (a read, a listing, deletes on local emulators): give it time to finish.
     await new Promise((r) => setTimeout(r, 300))
     expect(names()).toEqual(
-      [`react-mpc-backup.${w.clientId}.v${good.keyVersion}.key`, `react-mpc-backup.${w.clientId}.v${result.keyVersion}.key`].sort(),
+      [
+        `react-mpc-backup.${w.clientId}.v${good.keyVersion}.key`,
+        `react-mpc-backup.${w.clientId}.v${result.keyVersion}.key`,
+      ].sort(),
     )
   })
 

@@ -40,7 +40,8 @@ async function bundle(entry: string) {
 }
 
 const packageOf = (spec: string) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!)
-const serverOnly = (spec: string) => spec.startsWith('node:') || ['express', 'better-sqlite3', 'pg', 'zod'].includes(packageOf(spec))
+const serverOnly = (spec: string) =>
+  spec.startsWith('node:') || ['express', 'better-sqlite3', 'pg', 'zod'].includes(packageOf(spec))
 
 describe('the client bundle', () => {
   test('the client entry imports only its React/TanStack/Google/axios peers and holds no src/server module', async () => {

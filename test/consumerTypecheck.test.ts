@@ -19,7 +19,7 @@ let work = ''
 function block(lang: string, after: string): string {
   const from = readme.indexOf(after)
   expect(from, `README has "${after}"`).toBeGreaterThan(-1)
-  const open = readme.indexOf('```' + lang + '\n', from)
+  const open = readme.indexOf(`\`\`\`${lang}\n`, from)
   return readme.slice(open + lang.length + 4, readme.indexOf('```\n', open + lang.length + 4))
 }
 
@@ -53,7 +53,8 @@ function app(name: string, files: Record<string, string>): string {
   const dir = join(work, name)
   mkdirSync(join(dir, 'node_modules'), { recursive: true })
   for (const entry of readdirSync(join(root, 'node_modules')))
-    if (entry !== 'react-mpc-backup' && entry !== '.cache') symlinkSync(join(root, 'node_modules', entry), join(dir, 'node_modules', entry))
+    if (entry !== 'react-mpc-backup' && entry !== '.cache')
+      symlinkSync(join(root, 'node_modules', entry), join(dir, 'node_modules', entry))
   symlinkSync(join(work, 'pkg'), join(dir, 'node_modules', 'react-mpc-backup'))
   for (const [file, text] of Object.entries(files)) {
     mkdirSync(join(dir, file, '..'), { recursive: true })
@@ -64,7 +65,9 @@ function app(name: string, files: Record<string, string>): string {
 
 async function tsc(dir: string): Promise<{ code: number; output: string }> {
   try {
-    const { stdout } = await run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', join(dir, 'tsconfig.json')], { cwd: dir })
+    const { stdout } = await run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', join(dir, 'tsconfig.json')], {
+      cwd: dir,
+    })
     return { code: 0, output: stdout }
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string }
@@ -76,7 +79,11 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'rmb-consumer-'))
   const pkg = join(work, 'pkg')
   // The client half of `npm run build` (the types users get), aimed at the temp folder.
-  await run(join(root, 'node_modules', '.bin', 'vite'), ['build', '--outDir', join(pkg, 'dist'), '--emptyOutDir', '--logLevel', 'error'], { cwd: root })
+  await run(
+    join(root, 'node_modules', '.bin', 'vite'),
+    ['build', '--outDir', join(pkg, 'dist'), '--emptyOutDir', '--logLevel', 'error'],
+    { cwd: root },
+  )
   cpSync(join(root, 'package.json'), join(pkg, 'package.json'))
 }, 240_000)
 
@@ -88,7 +95,10 @@ describe('a fresh Vite + React app type-checks the README Quick start against th
   const quickStart = () => block('tsx', '## Quick start')
 
   test("without the workaround, the SDK's own .ts sources fail the Vite tsconfig, and nothing else does", async () => {
-    const dir = app('plain', { 'tsconfig.json': JSON.stringify(viteTsconfig()), 'src/BackupSettings.tsx': quickStart() })
+    const dir = app('plain', {
+      'tsconfig.json': JSON.stringify(viteTsconfig()),
+      'src/BackupSettings.tsx': quickStart(),
+    })
     const { code, output } = await tsc(dir)
     expect(code).not.toBe(0)
     const errors = output.split('\n').filter((l) => /error TS\d+/.test(l))
@@ -97,7 +107,9 @@ describe('a fresh Vite + React app type-checks the README Quick start against th
   }, 120_000)
 
   test("with the README's workaround (paths + declaration), tsc passes", async () => {
-    const paths = JSON.parse(`{${block('jsonc', '**TypeScript.**').replace(/^\/\/.*\n/gm, '')}}`) as { paths: Record<string, string[]> }
+    const paths = JSON.parse(`{${block('jsonc', '**TypeScript.**').replace(/^\/\/.*\n/gm, '')}}`) as {
+      paths: Record<string, string[]>
+    }
     const dir = app('workaround', {
       'tsconfig.json': JSON.stringify(viteTsconfig({ paths: paths.paths }, ['src', 'types'])),
       'src/BackupSettings.tsx': quickStart(),
@@ -117,7 +129,7 @@ describe('a fresh Vite + React app type-checks the README Quick start against th
         "import Portal from '@portal-hq/web'",
         "import type { PortalLike } from 'react-mpc-backup'",
         "export const fits: PortalLike = new Portal({ rpcConfig: {}, apiKey: 'k' })",
-        "export const clientId = (p: Portal) => p.getClient().then((c) => c.id satisfies string)",
+        'export const clientId = (p: Portal) => p.getClient().then((c) => c.id satisfies string)',
         '',
       ].join('\n'),
     })

@@ -4,10 +4,14 @@
 import { createHash } from 'node:crypto'
 import { auth, drive, type drive_v3 } from '@googleapis/drive'
 import { http, HttpResponse } from 'msw'
-import { setupServer } from 'msw/node'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { parseMultipart } from '../src/testing/parseMultipart.js'
-import { createGoogleEmulator, DRIVE_APPDATA_SCOPE, type GoogleEmulator, type GoogleEmulatorOptions } from '../src/testing/index.js'
+import {
+  createGoogleEmulator,
+  DRIVE_APPDATA_SCOPE,
+  type GoogleEmulator,
+  type GoogleEmulatorOptions,
+} from '../src/testing/index.js'
 import { createDriveKeyStore, keyFilePrefix } from '../src/core/driveKeyStore.js'
 import { getBackupStatus } from '../src/core/getBackupStatus.js'
 import { createWorld, server as kitServer } from './support/nodeHarness.js'
@@ -34,7 +38,18 @@ function world(options: GoogleEmulatorOptions = {}) {
 }
 beforeEach(() => world())
 
-type GoogleError = { status: number; body: { error: { code: number; message: string; status?: string; errors: Array<Record<string, string>>; details?: Array<Record<string, unknown>> } } }
+type GoogleError = {
+  status: number
+  body: {
+    error: {
+      code: number
+      message: string
+      status?: string
+      errors: Array<Record<string, string>>
+      details?: Array<Record<string, unknown>>
+    }
+  }
+}
 
 /** The official client throws a GaxiosError on any non-2xx: its status and Google's JSON body. */
 async function failure(call: Promise<unknown>): Promise<GoogleError> {
@@ -45,19 +60,29 @@ async function failure(call: Promise<unknown>): Promise<GoogleError> {
     thrown = e
   }
   const e = thrown as { status?: number; response?: { status?: number; data?: unknown } } | undefined
-  if (!e?.response) throw new Error(`expected Google to refuse, got ${thrown === undefined ? 'success' : String(thrown)}`)
+  if (!e?.response)
+    throw new Error(`expected Google to refuse, got ${thrown === undefined ? 'success' : String(thrown)}`)
   const body = typeof e.response.data === 'string' ? JSON.parse(e.response.data) : e.response.data
   return { status: e.response.status!, body: body as GoogleError['body'] }
 }
 
 const create = (name: string, body: string, extra: drive_v3.Schema$File = {}, fields = 'id,name') =>
-  d.files.create({ requestBody: { name, parents: ['appDataFolder'], ...extra }, media: { mimeType: 'text/plain', body }, fields })
+  d.files.create({
+    requestBody: { name, parents: ['appDataFolder'], ...extra },
+    media: { mimeType: 'text/plain', body },
+    fields,
+  })
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex')
 
 describe('files.create (multipart upload, appDataFolder, appProperties)', () => {
   test('stores content and metadata; answers the fields asked for, or the default brief resource', async () => {
-    const made = await create('k.v1.key', 'hello', { appProperties: { key: 'secret-ish' } }, 'id,name,parents,mimeType,size,md5Checksum,headRevisionId,appProperties,spaces')
+    const made = await create(
+      'k.v1.key',
+      'hello',
+      { appProperties: { key: 'secret-ish' } },
+      'id,name,parents,mimeType,size,md5Checksum,headRevisionId,appProperties,spaces',
+    )
     expect(made.status).toBe(200)
     expect(made.data).toEqual({
       id: expect.stringMatching(/^[A-Za-z0-9_-]{20,}$/),
@@ -84,7 +109,12 @@ describe('files.create (multipart upload, appDataFolder, appProperties)', () => 
 
 describe('files.list (spaces, q forms, fields, paging, orderBy)', () => {
   beforeEach(async () => {
-    for (const [name, body] of [['b.key', 'bb'], ['a.key', 'a'], ['c.txt', 'ccc']]) await create(name!, body!)
+    for (const [name, body] of [
+      ['b.key', 'bb'],
+      ['a.key', 'a'],
+      ['c.txt', 'ccc'],
+    ])
+      await create(name!, body!)
   })
   const names = (files: drive_v3.Schema$File[] | undefined) => (files ?? []).map((f) => f.name)
 
@@ -106,7 +136,13 @@ describe('files.list (spaces, q forms, fields, paging, orderBy)', () => {
 
   test('fields: partial response; without fields the default list body', async () => {
     const partial = await d.files.list({ spaces: 'appDataFolder', fields: 'files(name,size)' })
-    expect(partial.data).toEqual({ files: [{ name: 'b.key', size: '2' }, { name: 'a.key', size: '1' }, { name: 'c.txt', size: '3' }] })
+    expect(partial.data).toEqual({
+      files: [
+        { name: 'b.key', size: '2' },
+        { name: 'a.key', size: '1' },
+        { name: 'c.txt', size: '3' },
+      ],
+    })
     const full = await d.files.list({ spaces: 'appDataFolder' })
     expect(full.data).toMatchObject({ kind: 'drive#fileList', incompleteSearch: false })
     expect(Object.keys(full.data.files![0]!).sort()).toEqual(['id', 'kind', 'mimeType', 'name'])
@@ -117,7 +153,12 @@ describe('files.list (spaces, q forms, fields, paging, orderBy)', () => {
     let pageToken: string | undefined
     let pages = 0
     do {
-      const res = await d.files.list({ spaces: 'appDataFolder', pageSize: 2, fields: 'nextPageToken,files(name)', ...(pageToken ? { pageToken } : {}) })
+      const res = await d.files.list({
+        spaces: 'appDataFolder',
+        pageSize: 2,
+        fields: 'nextPageToken,files(name)',
+        ...(pageToken ? { pageToken } : {}),
+      })
       seen.push(...names(res.data.files).map(String))
       pageToken = res.data.nextPageToken ?? undefined
       pages++
@@ -133,7 +174,11 @@ describe('files.list (spaces, q forms, fields, paging, orderBy)', () => {
     const all: string[] = []
     let pageToken: string | undefined = first.data.nextPageToken ?? undefined
     while (pageToken) {
-      const res: { data: drive_v3.Schema$FileList } = await d.files.list({ spaces: 'appDataFolder', fields: 'nextPageToken,files(name)', pageToken })
+      const res: { data: drive_v3.Schema$FileList } = await d.files.list({
+        spaces: 'appDataFolder',
+        fields: 'nextPageToken,files(name)',
+        pageToken,
+      })
       all.push(...names(res.data.files).map(String))
       pageToken = res.data.nextPageToken ?? undefined
     }
@@ -146,7 +191,9 @@ describe('files.list (spaces, q forms, fields, paging, orderBy)', () => {
     ['createdTime desc', ['c.txt', 'a.key', 'b.key']],
     ['modifiedTime', ['b.key', 'a.key', 'c.txt']],
   ])('orderBy=%s', async (orderBy, expected) => {
-    expect(names((await d.files.list({ spaces: 'appDataFolder', orderBy, fields: 'files(name)' })).data.files)).toEqual(expected)
+    expect(names((await d.files.list({ spaces: 'appDataFolder', orderBy, fields: 'files(name)' })).data.files)).toEqual(
+      expected,
+    )
   })
 })
 
@@ -166,10 +213,19 @@ describe('files.get, files.update, files.delete', () => {
       (await d.files.get({ fileId, fields: 'name,version,md5Checksum,headRevisionId,appProperties' })).data
     const v1 = await meta()
 
-    const renamed = await d.files.update({ fileId, requestBody: { name: 'u2.key', appProperties: { key: null as unknown as string } }, fields: 'id,name' })
+    const renamed = await d.files.update({
+      fileId,
+      requestBody: { name: 'u2.key', appProperties: { key: null as unknown as string } },
+      fields: 'id,name',
+    })
     expect(renamed.data).toEqual({ id: fileId, name: 'u2.key' })
     const v2 = await meta()
-    expect(v2).toMatchObject({ name: 'u2.key', version: '2', md5Checksum: v1.md5Checksum, headRevisionId: v1.headRevisionId })
+    expect(v2).toMatchObject({
+      name: 'u2.key',
+      version: '2',
+      md5Checksum: v1.md5Checksum,
+      headRevisionId: v1.headRevisionId,
+    })
     expect(v2.appProperties).toBeUndefined()
 
     await d.files.update({ fileId, media: { mimeType: 'text/plain', body: 'two' } })
@@ -188,7 +244,22 @@ describe('files.get, files.update, files.delete', () => {
     const gone = await failure(d.files.get({ fileId: data.id! }))
     expect(gone).toEqual({
       status: 404,
-      body: { error: { code: 404, message: `File not found: ${data.id}.`, status: 'NOT_FOUND', errors: [{ domain: 'global', reason: 'notFound', message: `File not found: ${data.id}.`, location: 'fileId', locationType: 'parameter' }] } },
+      body: {
+        error: {
+          code: 404,
+          message: `File not found: ${data.id}.`,
+          status: 'NOT_FOUND',
+          errors: [
+            {
+              domain: 'global',
+              reason: 'notFound',
+              message: `File not found: ${data.id}.`,
+              location: 'fileId',
+              locationType: 'parameter',
+            },
+          ],
+        },
+      },
     })
   })
 })
@@ -198,15 +269,29 @@ describe("Google's documented errors", () => {
     const list = await failure(d.files.list({ spaces: 'appDataFolder', fields: 'nextPageToken,items(id)' }))
     expect(list.status).toBe(400)
     expect(list.body.error).toMatchObject({ code: 400, message: 'Invalid field selection items' })
-    expect(list.body.error.errors).toEqual([{ domain: 'global', reason: 'invalidParameter', message: 'Invalid field selection items', location: 'fields', locationType: 'parameter' }])
+    expect(list.body.error.errors).toEqual([
+      {
+        domain: 'global',
+        reason: 'invalidParameter',
+        message: 'Invalid field selection items',
+        location: 'fields',
+        locationType: 'parameter',
+      },
+    ])
     const { data } = await create('f', 'x')
-    expect((await failure(d.files.get({ fileId: data.id!, fields: 'id,title' }))).body.error.message).toBe('Invalid field selection title')
+    expect((await failure(d.files.get({ fileId: data.id!, fields: 'id,title' }))).body.error.message).toBe(
+      'Invalid field selection title',
+    )
   })
 
   test('invalid pageToken and invalid q: 400 invalid at that parameter', async () => {
     const page = await failure(d.files.list({ spaces: 'appDataFolder', pageToken: 'not-a-token' }))
     expect(page.status).toBe(400)
-    expect(page.body.error.errors[0]).toMatchObject({ reason: 'invalid', location: 'pageToken', locationType: 'parameter' })
+    expect(page.body.error.errors[0]).toMatchObject({
+      reason: 'invalid',
+      location: 'pageToken',
+      locationType: 'parameter',
+    })
     const q = await failure(d.files.list({ spaces: 'appDataFolder', q: "name === 'x'" }))
     expect(q.body.error.errors[0]).toMatchObject({ reason: 'invalid', location: 'q' })
   })
@@ -215,7 +300,10 @@ describe("Google's documented errors", () => {
     const { data } = await create('p', 'x')
     const res = await failure(d.files.update({ fileId: data.id!, requestBody: { parents: ['appDataFolder'] } }))
     expect(res.status).toBe(403)
-    expect(res.body.error).toMatchObject({ code: 403, message: 'The resource body includes fields which are not directly writable.' })
+    expect(res.body.error).toMatchObject({
+      code: 403,
+      message: 'The resource body includes fields which are not directly writable.',
+    })
     expect(res.body.error.errors[0]).toMatchObject({ domain: 'global', reason: 'fieldNotWritable' })
   })
 
@@ -223,16 +311,25 @@ describe("Google's documented errors", () => {
     d = official(google.issueToken({ scope: 'https://www.googleapis.com/auth/drive.file' }).access_token)
     const list = await failure(d.files.list({ spaces: 'appDataFolder' }))
     expect(list.status).toBe(403)
-    expect(list.body.error.errors[0]).toMatchObject({ reason: 'insufficientScopes', message: 'The granted scopes do not give access to all of the requested spaces.' })
+    expect(list.body.error.errors[0]).toMatchObject({
+      reason: 'insufficientScopes',
+      message: 'The granted scopes do not give access to all of the requested spaces.',
+    })
     const made = await failure(create('x', 'y'))
-    expect(made.body.error.errors[0]).toMatchObject({ reason: 'insufficientScopes', message: 'The granted scopes do not allow use of the Application Data folder.' })
+    expect(made.body.error.errors[0]).toMatchObject({
+      reason: 'insufficientScopes',
+      message: 'The granted scopes do not allow use of the Application Data folder.',
+    })
   })
 
   test('a token with no Drive scope at all: 403 insufficientPermissions', async () => {
     d = official(google.issueToken({ scope: 'openid email' }).access_token)
     const res = await failure(d.files.list({ spaces: 'appDataFolder' }))
     expect(res.status).toBe(403)
-    expect(res.body.error).toMatchObject({ message: 'Request had insufficient authentication scopes.', status: 'PERMISSION_DENIED' })
+    expect(res.body.error).toMatchObject({
+      message: 'Request had insufficient authentication scopes.',
+      status: 'PERMISSION_DENIED',
+    })
     expect(res.body.error.errors[0]).toMatchObject({ reason: 'insufficientPermissions' })
   })
 
@@ -240,8 +337,14 @@ describe("Google's documented errors", () => {
     google.setDriveApiEnabled(false)
     const res = await failure(d.files.list({ spaces: 'appDataFolder' }))
     expect(res.status).toBe(403)
-    expect(res.body.error.errors[0]).toMatchObject({ domain: 'usageLimits', reason: 'accessNotConfigured', extendedHelp: expect.stringContaining('drive.googleapis.com') })
-    expect(res.body.error.message).toMatch(/^Google Drive API has not been used in project \d+ before or it is disabled\. Enable it by visiting https:\/\//)
+    expect(res.body.error.errors[0]).toMatchObject({
+      domain: 'usageLimits',
+      reason: 'accessNotConfigured',
+      extendedHelp: expect.stringContaining('drive.googleapis.com'),
+    })
+    expect(res.body.error.message).toMatch(
+      /^Google Drive API has not been used in project \d+ before or it is disabled\. Enable it by visiting https:\/\//,
+    )
     expect(res.body.error.details?.[0]).toMatchObject({
       '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
       reason: 'SERVICE_DISABLED',
@@ -255,7 +358,15 @@ describe("Google's documented errors", () => {
     const res = await failure(d.files.list({ spaces: 'appDataFolder' }))
     expect(res.status).toBe(401)
     expect(res.body.error).toMatchObject({ code: 401, status: 'UNAUTHENTICATED' })
-    expect(res.body.error.errors).toEqual([{ domain: 'global', reason: 'authError', message: 'Invalid Credentials', location: 'Authorization', locationType: 'header' }])
+    expect(res.body.error.errors).toEqual([
+      {
+        domain: 'global',
+        reason: 'authError',
+        message: 'Invalid Credentials',
+        location: 'Authorization',
+        locationType: 'header',
+      },
+    ])
   })
 
   test('over the storage quota: 403 storageQuotaExceeded in usageLimits', async () => {
@@ -268,7 +379,14 @@ describe("Google's documented errors", () => {
 
 // -- Every request the kit sends, replayed through the official client --------------------------------------------
 
-type Seen = { method: string; path: string; query: Record<string, string>; metadata?: unknown; media?: { type: string; body: string }; json?: unknown }
+type Seen = {
+  method: string
+  path: string
+  query: Record<string, string>
+  metadata?: unknown
+  media?: { type: string; body: string }
+  json?: unknown
+}
 
 async function normalise(request: Request): Promise<Seen> {
   const url = new URL(request.url)
@@ -279,7 +397,8 @@ async function normalise(request: Request): Promise<Seen> {
   if (type?.startsWith('multipart/')) {
     const [meta, media] = parseMultipart(bytes, type) ?? []
     seen.metadata = JSON.parse(new TextDecoder().decode(meta!.body))
-    if (media) seen.media = { type: media.headers['content-type']!.split(';')[0]!, body: new TextDecoder().decode(media.body) }
+    if (media)
+      seen.media = { type: media.headers['content-type']!.split(';')[0]!, body: new TextDecoder().decode(media.body) }
   } else if (bytes.length) seen.json = JSON.parse(new TextDecoder().decode(bytes))
   return seen
 }
@@ -334,7 +453,12 @@ describe("the kit's Drive requests mean the same through the official client", (
     }
     const kitRequests = await Promise.all(pending)
     expect(kitRequests.length).toBeGreaterThanOrEqual(10)
-    const kinds = new Set(kitRequests.map((r) => `${r.method} ${r.path.replace(/files\/[^/]+$/, 'files/:id')}${r.query['alt'] ? '?alt' : ''}${r.query['pageToken'] ? '?pageToken' : ''}`))
+    const kinds = new Set(
+      kitRequests.map(
+        (r) =>
+          `${r.method} ${r.path.replace(/files\/[^/]+$/, 'files/:id')}${r.query['alt'] ? '?alt' : ''}${r.query['pageToken'] ? '?pageToken' : ''}`,
+      ),
+    )
     expect([...kinds].sort()).toEqual([
       'DELETE /drive/v3/files/:id',
       'GET /drive/v3/about',

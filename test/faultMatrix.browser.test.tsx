@@ -3,7 +3,7 @@
 // the wallet heard `false` exactly once iff a share had been made; that the previous good backup still recovers;
 // that a retry after the fault clears succeeds; and that no secret reached a cache, web storage, the console or a
 // request URL. The run writes docs/FAULTS.md, cell by cell.
-import { QueryClient } from '@tanstack/react-query'
+import type { QueryClient } from '@tanstack/react-query'
 import { cleanup, screen } from '@testing-library/react'
 import { http, HttpResponse } from 'msw'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
@@ -13,7 +13,16 @@ import { useBackupStatus } from '../src/hooks/useBackupStatus.js'
 import { useWalletBackup } from '../src/hooks/useWalletBackup.js'
 import { useWalletRecovery } from '../src/hooks/useWalletRecovery.js'
 import { createWalletEmulator, gisEmulatorTokenUrl, type WalletEmulator } from '../src/testing/index.js'
-import { captureConsole, createBrowserWorld, exposedSurfaces, hostHandlerLog, hostile, secretsOf, worker, type BrowserWorld } from './support/browserWorld.js'
+import {
+  captureConsole,
+  createBrowserWorld,
+  exposedSurfaces,
+  hostHandlerLog,
+  hostile,
+  secretsOf,
+  worker,
+  type BrowserWorld,
+} from './support/browserWorld.js'
 
 beforeAll(() => worker.start({ quiet: true, onUnhandledRequest: 'error' }))
 afterEach(() => cleanup())
@@ -74,43 +83,222 @@ const waitStep = async (step: string) =>
   expect.poll(() => document.querySelector('button')?.getAttribute('data-state'), { timeout: 5000 }).toBe(step)
 
 const backupCells: Cell[] = [
-  { flow: 'backup', step: 'authorize', fault: 'popup blocked', arm: ({ w }) => w.google.consent.next('popupBlocked'), code: 'GOOGLE_POPUP_BLOCKED', generated: false },
-  { flow: 'backup', step: 'authorize', fault: 'popup closed', arm: ({ w }) => w.google.consent.next('close'), code: 'GOOGLE_POPUP_CLOSED', generated: false },
+  {
+    flow: 'backup',
+    step: 'authorize',
+    fault: 'popup blocked',
+    arm: ({ w }) => w.google.consent.next('popupBlocked'),
+    code: 'GOOGLE_POPUP_BLOCKED',
+    generated: false,
+  },
+  {
+    flow: 'backup',
+    step: 'authorize',
+    fault: 'popup closed',
+    arm: ({ w }) => w.google.consent.next('close'),
+    code: 'GOOGLE_POPUP_CLOSED',
+    generated: false,
+  },
   // Google shows origin_mismatch inside its popup only; the page hears popup_closed once the user closes it.
-  { flow: 'backup', step: 'authorize', fault: 'page origin not authorized (origin_mismatch)', arm: ({ w }) => w.google.consent.next('originMismatch'), code: 'GOOGLE_POPUP_CLOSED', generated: false },
-  { flow: 'backup', step: 'authorize', fault: 'scope denied (unticked)', arm: ({ w }) => w.google.consent.next('dropScope'), code: 'GOOGLE_SCOPE_DENIED', generated: false },
-  { flow: 'backup', step: 'authorize', fault: 'consent denied', arm: ({ w }) => w.google.consent.next('deny'), code: 'GOOGLE_SCOPE_DENIED', generated: false },
-  { flow: 'backup', step: 'authorize', fault: 'token client throws', arm: ({ w }) => w.google.consent.next('throw'), code: 'GOOGLE_SIGN_IN_FAILED', generated: false },
-  { flow: 'backup', step: 'authorize', fault: 'error_callback(null)', arm: ({ w }) => w.google.consent.next('nullError'), code: 'GOOGLE_SIGN_IN_FAILED', generated: false },
-  { flow: 'backup', step: 'store', fault: 'Drive about.get fails (account not named)', arm: ({ w }) => w.google.faults.set('drive.about', { status: 500 }), code: 'success', generated: false },
-  { flow: 'backup', step: 'authorize', fault: 'network down (token endpoint)', arm: ({ w }) => w.google.faults.set('gis.token', { networkError: true }), code: 'GOOGLE_POPUP_BLOCKED', generated: false },
-  { flow: 'backup', step: 'generate', fault: 'wallet error', arm: ({ device }) => void (device.faults.backup = { error: { code: 'UNEXPECTED_ERROR' } }), code: 'WALLET_BACKUP_FAILED', generated: false },
-  { flow: 'backup', step: 'generate', fault: 'wallet busy (provider)', arm: ({ device }) => void (device.faults.backup = { error: { code: 'WALLET_MODIFICATION_ALREADY_IN_PROGRESS' } }), code: 'WALLET_BUSY', generated: false },
-  { flow: 'backup', step: 'generate', fault: 'empty cipherText', arm: ({ device }) => void (device.faults.backup = { returnValue: { cipherText: '' } }), code: 'WALLET_BACKUP_FAILED', generated: true },
-  { flow: 'backup', step: 'generate', fault: 'abort', arm: ({ device }) => void (device.faults.backup = { delayMs: 600, times: 1 }), during: async ({ api }) => (await waitStep('generating'), api.abort!()), code: 'ABORTED', generated: true },
+  {
+    flow: 'backup',
+    step: 'authorize',
+    fault: 'page origin not authorized (origin_mismatch)',
+    arm: ({ w }) => w.google.consent.next('originMismatch'),
+    code: 'GOOGLE_POPUP_CLOSED',
+    generated: false,
+  },
+  {
+    flow: 'backup',
+    step: 'authorize',
+    fault: 'scope denied (unticked)',
+    arm: ({ w }) => w.google.consent.next('dropScope'),
+    code: 'GOOGLE_SCOPE_DENIED',
+    generated: false,
+  },
+  {
+    flow: 'backup',
+    step: 'authorize',
+    fault: 'consent denied',
+    arm: ({ w }) => w.google.consent.next('deny'),
+    code: 'GOOGLE_SCOPE_DENIED',
+    generated: false,
+  },
+  {
+    flow: 'backup',
+    step: 'authorize',
+    fault: 'token client throws',
+    arm: ({ w }) => w.google.consent.next('throw'),
+    code: 'GOOGLE_SIGN_IN_FAILED',
+    generated: false,
+  },
+  {
+    flow: 'backup',
+    step: 'authorize',
+    fault: 'error_callback(null)',
+    arm: ({ w }) => w.google.consent.next('nullError'),
+    code: 'GOOGLE_SIGN_IN_FAILED',
+    generated: false,
+  },
+  {
+    flow: 'backup',
+    step: 'store',
+    fault: 'Drive about.get fails (account not named)',
+    arm: ({ w }) => w.google.faults.set('drive.about', { status: 500 }),
+    code: 'success',
+    generated: false,
+  },
+  {
+    flow: 'backup',
+    step: 'authorize',
+    fault: 'network down (token endpoint)',
+    arm: ({ w }) => w.google.faults.set('gis.token', { networkError: true }),
+    code: 'GOOGLE_POPUP_BLOCKED',
+    generated: false,
+  },
+  {
+    flow: 'backup',
+    step: 'generate',
+    fault: 'wallet error',
+    arm: ({ device }) => void (device.faults.backup = { error: { code: 'UNEXPECTED_ERROR' } }),
+    code: 'WALLET_BACKUP_FAILED',
+    generated: false,
+  },
+  {
+    flow: 'backup',
+    step: 'generate',
+    fault: 'wallet busy (provider)',
+    arm: ({ device }) => void (device.faults.backup = { error: { code: 'WALLET_MODIFICATION_ALREADY_IN_PROGRESS' } }),
+    code: 'WALLET_BUSY',
+    generated: false,
+  },
+  {
+    flow: 'backup',
+    step: 'generate',
+    fault: 'empty cipherText',
+    arm: ({ device }) => void (device.faults.backup = { returnValue: { cipherText: '' } }),
+    code: 'WALLET_BACKUP_FAILED',
+    generated: true,
+  },
+  {
+    flow: 'backup',
+    step: 'generate',
+    fault: 'abort',
+    arm: ({ device }) => void (device.faults.backup = { delayMs: 600, times: 1 }),
+    during: async ({ api }) => (await waitStep('generating'), api.abort!()),
+    code: 'ABORTED',
+    generated: true,
+  },
   ...driveWriteCells('backup'),
   // The backup reads the server's current record (what a rollback would put back) while the wallet works.
-  { flow: 'backup', step: 'record read', fault: 'wrong baseURL (route 404)', arm: routeMissing, baseURL: WRONG_BASE, code: 'SHARE_FETCH_FAILED', name: 'ShareFetchFailed', generated: true },
-  { flow: 'backup', step: 'upload', fault: 'network down', arm: ({ w }) => w.share.faults.set('share.post', { networkError: true }), code: 'SHARE_UPLOAD_FAILED', generated: true },
-  { flow: 'backup', step: 'upload', fault: '500', arm: ({ w }) => w.share.faults.set('share.post', { status: 500 }), code: 'SHARE_UPLOAD_FAILED', generated: true },
-  { flow: 'backup', step: 'upload', fault: '503', arm: ({ w }) => w.share.faults.set('share.post', { status: 503 }), code: 'SHARE_UPLOAD_FAILED', generated: true },
-  { flow: 'backup', step: 'upload', fault: '429', arm: ({ w }) => w.share.faults.set('share.post', { status: 429, retryAfter: 0 }), code: 'SHARE_UPLOAD_FAILED', generated: true },
-  { flow: 'backup', step: 'upload', fault: '400', arm: ({ w }) => w.share.faults.set('share.post', { status: 400 }), code: 'SHARE_UPLOAD_FAILED', generated: true },
-  { flow: 'backup', step: 'upload', fault: '401', arm: ({ w }) => w.share.faults.set('share.post', { status: 401 }), code: 'SHARE_UNAUTHORIZED', generated: true },
-  { flow: 'backup', step: 'upload', fault: 'timeout', arm: ({ w }) => w.share.faults.set('share.post', slow), code: 'SHARE_UPLOAD_FAILED', generated: true, timeoutMs: TIMEOUT_MS },
-  { flow: 'backup', step: 'upload', fault: 'abort', arm: ({ w }) => w.share.faults.set('share.post', { delayMs: 600 }, { times: 1 }), during: async ({ api }) => (await waitStep('storing'), api.abort!()), code: 'ABORTED', generated: true },
-  { flow: 'backup', step: 'notify', fault: 'provider throws', arm: ({ device }) => void (device.faults.notify = { error: { code: 'UNEXPECTED_ERROR' }, times: 1 }), code: 'NOTIFY_FAILED', generated: true },
+  {
+    flow: 'backup',
+    step: 'record read',
+    fault: 'wrong baseURL (route 404)',
+    arm: routeMissing,
+    baseURL: WRONG_BASE,
+    code: 'SHARE_FETCH_FAILED',
+    name: 'ShareFetchFailed',
+    generated: true,
+  },
+  {
+    flow: 'backup',
+    step: 'upload',
+    fault: 'network down',
+    arm: ({ w }) => w.share.faults.set('share.post', { networkError: true }),
+    code: 'SHARE_UPLOAD_FAILED',
+    generated: true,
+  },
+  {
+    flow: 'backup',
+    step: 'upload',
+    fault: '500',
+    arm: ({ w }) => w.share.faults.set('share.post', { status: 500 }),
+    code: 'SHARE_UPLOAD_FAILED',
+    generated: true,
+  },
+  {
+    flow: 'backup',
+    step: 'upload',
+    fault: '503',
+    arm: ({ w }) => w.share.faults.set('share.post', { status: 503 }),
+    code: 'SHARE_UPLOAD_FAILED',
+    generated: true,
+  },
+  {
+    flow: 'backup',
+    step: 'upload',
+    fault: '429',
+    arm: ({ w }) => w.share.faults.set('share.post', { status: 429, retryAfter: 0 }),
+    code: 'SHARE_UPLOAD_FAILED',
+    generated: true,
+  },
+  {
+    flow: 'backup',
+    step: 'upload',
+    fault: '400',
+    arm: ({ w }) => w.share.faults.set('share.post', { status: 400 }),
+    code: 'SHARE_UPLOAD_FAILED',
+    generated: true,
+  },
+  {
+    flow: 'backup',
+    step: 'upload',
+    fault: '401',
+    arm: ({ w }) => w.share.faults.set('share.post', { status: 401 }),
+    code: 'SHARE_UNAUTHORIZED',
+    generated: true,
+  },
+  {
+    flow: 'backup',
+    step: 'upload',
+    fault: 'timeout',
+    arm: ({ w }) => w.share.faults.set('share.post', slow),
+    code: 'SHARE_UPLOAD_FAILED',
+    generated: true,
+    timeoutMs: TIMEOUT_MS,
+  },
+  {
+    flow: 'backup',
+    step: 'upload',
+    fault: 'abort',
+    arm: ({ w }) => w.share.faults.set('share.post', { delayMs: 600 }, { times: 1 }),
+    during: async ({ api }) => (await waitStep('storing'), api.abort!()),
+    code: 'ABORTED',
+    generated: true,
+  },
+  {
+    flow: 'backup',
+    step: 'notify',
+    fault: 'provider throws',
+    arm: ({ device }) => void (device.faults.notify = { error: { code: 'UNEXPECTED_ERROR' }, times: 1 }),
+    code: 'NOTIFY_FAILED',
+    generated: true,
+  },
   {
     flow: 'backup',
     step: 'generate',
     fault: 'wallet not ready (SDK reloading)',
     // Down while Google's token is fetched, so it is not ready when `generate` would ask it.
-    arm: (c) => onRequest(c, (r) => r.url.startsWith(gisEmulatorTokenUrl), () => c.device.reboot({ bootDelayMs: 'manual' })),
+    arm: (c) =>
+      onRequest(
+        c,
+        (r) => r.url.startsWith(gisEmulatorTokenUrl),
+        () => c.device.reboot({ bootDelayMs: 'manual' }),
+      ),
     code: 'WALLET_TIMEOUT',
     generated: false,
     walletTimeoutMs: WALLET_TIMEOUT_MS,
   },
-  { flow: 'backup', step: 'generate', fault: 'wallet never answers', arm: ({ device }) => void (device.faults.backup = { hang: true, times: 1 }), code: 'WALLET_TIMEOUT', generated: false, walletTimeoutMs: WALLET_TIMEOUT_MS },
+  {
+    flow: 'backup',
+    step: 'generate',
+    fault: 'wallet never answers',
+    arm: ({ device }) => void (device.faults.backup = { hang: true, times: 1 }),
+    code: 'WALLET_TIMEOUT',
+    generated: false,
+    walletTimeoutMs: WALLET_TIMEOUT_MS,
+  },
   {
     flow: 'backup',
     step: 'notify',
@@ -118,7 +306,11 @@ const backupCells: Cell[] = [
     // Down from the upload on; back only when the kit, its notify deadline passed, waits again to say `false`
     // (the second wait for readiness since the reload: no timing guess).
     arm: (c) => {
-      onRequest(c, (r) => r.method === 'POST' && r.url.includes('/api/clients/'), () => c.device.reboot({ bootDelayMs: 'manual' }))
+      onRequest(
+        c,
+        (r) => r.method === 'POST' && r.url.includes('/api/clients/'),
+        () => c.device.reboot({ bootDelayMs: 'manual' }),
+      )
       const { device, release } = c
       const onReady = device.onReady
       let waits = 0
@@ -133,10 +325,33 @@ const backupCells: Cell[] = [
     generated: true,
     walletTimeoutMs: NOTIFY_WALLET_TIMEOUT_MS,
   },
-  { flow: 'backup', step: 'notify', fault: 'wallet never answers', arm: ({ device }) => void (device.faults.notify = { hang: true, times: 1 }), code: 'WALLET_TIMEOUT', generated: true, walletTimeoutMs: WALLET_TIMEOUT_MS },
-  { flow: 'backup', step: 'any', fault: 'unmount mid-flow', arm: ({ device }) => void (device.faults.backup = { delayMs: 1500, times: 1 }), during: async (c) => (await waitStep('generating'), c.unmount()), code: 'success', generated: false },
+  {
+    flow: 'backup',
+    step: 'notify',
+    fault: 'wallet never answers',
+    arm: ({ device }) => void (device.faults.notify = { hang: true, times: 1 }),
+    code: 'WALLET_TIMEOUT',
+    generated: true,
+    walletTimeoutMs: WALLET_TIMEOUT_MS,
+  },
+  {
+    flow: 'backup',
+    step: 'any',
+    fault: 'unmount mid-flow',
+    arm: ({ device }) => void (device.faults.backup = { delayMs: 1500, times: 1 }),
+    during: async (c) => (await waitStep('generating'), c.unmount()),
+    code: 'success',
+    generated: false,
+  },
   { flow: 'backup', step: 'any', fault: 'double click', double: true, code: 'success', generated: false },
-  { flow: 'backup', step: 'any', fault: 'second tab holds the wallet', arm: holdLockInAnotherTab, code: 'WALLET_BUSY', generated: false },
+  {
+    flow: 'backup',
+    step: 'any',
+    fault: 'second tab holds the wallet',
+    arm: holdLockInAnotherTab,
+    code: 'WALLET_BUSY',
+    generated: false,
+  },
 ]
 
 function driveWriteCells(flow: Flow): Cell[] {
@@ -154,30 +369,134 @@ function driveWriteCells(flow: Flow): Cell[] {
     c('500', ({ w }) => w.google.faults.set('drive.create', { status: 500 }), 'DRIVE_UNAVAILABLE'),
     c('503', ({ w }) => w.google.faults.set('drive.create', { status: 503 }), 'DRIVE_UNAVAILABLE'),
     c('429', ({ w }) => w.google.faults.set('drive.create', { status: 429, retryAfter: 0 }), 'DRIVE_RATE_LIMITED'),
-    c('403 rate limit', ({ w }) => w.google.faults.set('drive.create', { status: 403, reason: 'userRateLimitExceeded' }), 'DRIVE_RATE_LIMITED'),
+    c(
+      '403 rate limit',
+      ({ w }) => w.google.faults.set('drive.create', { status: 403, reason: 'userRateLimitExceeded' }),
+      'DRIVE_RATE_LIMITED',
+    ),
     c('token expired (401)', ({ w }) => w.google.faults.set('drive.create', { status: 401 }), 'GOOGLE_TOKEN_EXPIRED'),
-    c('quota exceeded', ({ w }) => w.google.faults.set('drive.create', { status: 403, reason: 'storageQuotaExceeded' }), 'DRIVE_QUOTA_EXCEEDED'),
-    c('scope missing (403)', ({ w }) => w.google.faults.set('drive.create', { status: 403, reason: 'insufficientPermissions' }), 'GOOGLE_SCOPE_DENIED'),
-    c('drive.file-only token (403 insufficientScopes)', ({ w }) => w.google.faults.set('drive.create', { status: 403, reason: 'insufficientScopes' }), 'GOOGLE_SCOPE_DENIED'),
-    c('Drive API disabled (403 accessNotConfigured)', disableDriveApi, 'GOOGLE_SETUP_INVALID', { name: 'GoogleSetupError' }),
+    c(
+      'quota exceeded',
+      ({ w }) => w.google.faults.set('drive.create', { status: 403, reason: 'storageQuotaExceeded' }),
+      'DRIVE_QUOTA_EXCEEDED',
+    ),
+    c(
+      'scope missing (403)',
+      ({ w }) => w.google.faults.set('drive.create', { status: 403, reason: 'insufficientPermissions' }),
+      'GOOGLE_SCOPE_DENIED',
+    ),
+    c(
+      'drive.file-only token (403 insufficientScopes)',
+      ({ w }) => w.google.faults.set('drive.create', { status: 403, reason: 'insufficientScopes' }),
+      'GOOGLE_SCOPE_DENIED',
+    ),
+    c('Drive API disabled (403 accessNotConfigured)', disableDriveApi, 'GOOGLE_SETUP_INVALID', {
+      name: 'GoogleSetupError',
+    }),
     c('timeout', ({ w }) => w.google.faults.set('drive.create', slow), 'DRIVE_UNAVAILABLE', { timeoutMs: TIMEOUT_MS }),
   ]
 }
 
 const recoveryCells: Cell[] = [
-  { flow: 'recovery', step: 'authorize', fault: 'popup blocked', arm: ({ w }) => w.google.consent.next('popupBlocked'), code: 'GOOGLE_POPUP_BLOCKED', generated: false },
-  { flow: 'recovery', step: 'authorize', fault: 'popup closed', arm: ({ w }) => w.google.consent.next('close'), code: 'GOOGLE_POPUP_CLOSED', generated: false },
-  { flow: 'recovery', step: 'authorize', fault: 'token client throws', arm: ({ w }) => w.google.consent.next('throw'), code: 'GOOGLE_SIGN_IN_FAILED', generated: false },
-  { flow: 'recovery', step: 'authorize', fault: 'scope denied (unticked)', arm: ({ w }) => w.google.consent.next('dropScope'), code: 'GOOGLE_SCOPE_DENIED', generated: false },
+  {
+    flow: 'recovery',
+    step: 'authorize',
+    fault: 'popup blocked',
+    arm: ({ w }) => w.google.consent.next('popupBlocked'),
+    code: 'GOOGLE_POPUP_BLOCKED',
+    generated: false,
+  },
+  {
+    flow: 'recovery',
+    step: 'authorize',
+    fault: 'popup closed',
+    arm: ({ w }) => w.google.consent.next('close'),
+    code: 'GOOGLE_POPUP_CLOSED',
+    generated: false,
+  },
+  {
+    flow: 'recovery',
+    step: 'authorize',
+    fault: 'token client throws',
+    arm: ({ w }) => w.google.consent.next('throw'),
+    code: 'GOOGLE_SIGN_IN_FAILED',
+    generated: false,
+  },
+  {
+    flow: 'recovery',
+    step: 'authorize',
+    fault: 'scope denied (unticked)',
+    arm: ({ w }) => w.google.consent.next('dropScope'),
+    code: 'GOOGLE_SCOPE_DENIED',
+    generated: false,
+  },
   // Recovery reads the key by the file id the server's record names (files.get).
-  { flow: 'recovery', step: 'Drive read', fault: 'network down', arm: ({ w }) => w.google.faults.set('drive.get', { networkError: true }), code: 'DRIVE_UNAVAILABLE', generated: false },
-  { flow: 'recovery', step: 'Drive read', fault: '500', arm: ({ w }) => w.google.faults.set('drive.get', { status: 500 }), code: 'DRIVE_UNAVAILABLE', generated: false },
-  { flow: 'recovery', step: 'Drive read', fault: '503', arm: ({ w }) => w.google.faults.set('drive.get', { status: 503 }), code: 'DRIVE_UNAVAILABLE', generated: false },
-  { flow: 'recovery', step: 'Drive read', fault: '429', arm: ({ w }) => w.google.faults.set('drive.get', { status: 429, retryAfter: 0 }), code: 'DRIVE_RATE_LIMITED', generated: false },
-  { flow: 'recovery', step: 'Drive read', fault: 'token expired (401)', arm: ({ w }) => w.google.faults.set('drive.get', { status: 401 }), code: 'GOOGLE_TOKEN_EXPIRED', generated: false },
-  { flow: 'recovery', step: 'Drive read', fault: 'timeout', arm: ({ w }) => w.google.faults.set('drive.get', slow), code: 'DRIVE_UNAVAILABLE', generated: false, timeoutMs: TIMEOUT_MS },
-  { flow: 'recovery', step: 'Drive read', fault: 'Drive API disabled (403 accessNotConfigured)', arm: disableDriveApi, code: 'GOOGLE_SETUP_INVALID', name: 'GoogleSetupError', generated: false },
-  { flow: 'recovery', step: 'Drive read', fault: 'drive.file-only token (403 insufficientScopes)', arm: ({ w }) => w.google.faults.set('drive.get', { status: 403, reason: 'insufficientScopes' }), code: 'GOOGLE_SCOPE_DENIED', generated: false },
+  {
+    flow: 'recovery',
+    step: 'Drive read',
+    fault: 'network down',
+    arm: ({ w }) => w.google.faults.set('drive.get', { networkError: true }),
+    code: 'DRIVE_UNAVAILABLE',
+    generated: false,
+  },
+  {
+    flow: 'recovery',
+    step: 'Drive read',
+    fault: '500',
+    arm: ({ w }) => w.google.faults.set('drive.get', { status: 500 }),
+    code: 'DRIVE_UNAVAILABLE',
+    generated: false,
+  },
+  {
+    flow: 'recovery',
+    step: 'Drive read',
+    fault: '503',
+    arm: ({ w }) => w.google.faults.set('drive.get', { status: 503 }),
+    code: 'DRIVE_UNAVAILABLE',
+    generated: false,
+  },
+  {
+    flow: 'recovery',
+    step: 'Drive read',
+    fault: '429',
+    arm: ({ w }) => w.google.faults.set('drive.get', { status: 429, retryAfter: 0 }),
+    code: 'DRIVE_RATE_LIMITED',
+    generated: false,
+  },
+  {
+    flow: 'recovery',
+    step: 'Drive read',
+    fault: 'token expired (401)',
+    arm: ({ w }) => w.google.faults.set('drive.get', { status: 401 }),
+    code: 'GOOGLE_TOKEN_EXPIRED',
+    generated: false,
+  },
+  {
+    flow: 'recovery',
+    step: 'Drive read',
+    fault: 'timeout',
+    arm: ({ w }) => w.google.faults.set('drive.get', slow),
+    code: 'DRIVE_UNAVAILABLE',
+    generated: false,
+    timeoutMs: TIMEOUT_MS,
+  },
+  {
+    flow: 'recovery',
+    step: 'Drive read',
+    fault: 'Drive API disabled (403 accessNotConfigured)',
+    arm: disableDriveApi,
+    code: 'GOOGLE_SETUP_INVALID',
+    name: 'GoogleSetupError',
+    generated: false,
+  },
+  {
+    flow: 'recovery',
+    step: 'Drive read',
+    fault: 'drive.file-only token (403 insufficientScopes)',
+    arm: ({ w }) => w.google.faults.set('drive.get', { status: 403, reason: 'insufficientScopes' }),
+    code: 'GOOGLE_SCOPE_DENIED',
+    generated: false,
+  },
   {
     flow: 'recovery',
     step: 'Drive read',
@@ -189,28 +508,122 @@ const recoveryCells: Cell[] = [
     code: 'KEY_NOT_FOUND',
     generated: false,
   },
-  { flow: 'recovery', step: 'share fetch', fault: 'network down', arm: ({ w }) => w.share.faults.set('share.get', { networkError: true }), code: 'SHARE_FETCH_FAILED', generated: false },
-  { flow: 'recovery', step: 'share fetch', fault: '500', arm: ({ w }) => w.share.faults.set('share.get', { status: 500 }), code: 'SHARE_FETCH_FAILED', generated: false },
-  { flow: 'recovery', step: 'share fetch', fault: '503', arm: ({ w }) => w.share.faults.set('share.get', { status: 503 }), code: 'SHARE_FETCH_FAILED', generated: false },
-  { flow: 'recovery', step: 'share fetch', fault: '429', arm: ({ w }) => w.share.faults.set('share.get', { status: 429, retryAfter: 0 }), code: 'SHARE_FETCH_FAILED', generated: false },
-  { flow: 'recovery', step: 'share fetch', fault: '403', arm: ({ w }) => w.share.faults.set('share.get', { status: 403 }), code: 'SHARE_UNAUTHORIZED', generated: false },
-  { flow: 'recovery', step: 'share fetch', fault: 'no share (404)', arm: ({ w }) => w.share.faults.set('share.get', { status: 404 }), code: 'SHARE_NOT_FOUND', generated: false },
-  { flow: 'recovery', step: 'share fetch', fault: 'timeout', arm: ({ w }) => w.share.faults.set('share.get', slow), code: 'SHARE_FETCH_FAILED', generated: false, timeoutMs: TIMEOUT_MS },
-  { flow: 'recovery', step: 'share fetch', fault: 'wrong baseURL (route 404)', arm: routeMissing, baseURL: WRONG_BASE, code: 'SHARE_FETCH_FAILED', name: 'ShareFetchFailed', generated: false },
-  { flow: 'recovery', step: 'share fetch', fault: 'abort', arm: ({ w }) => w.share.faults.set('share.get', { delayMs: 600 }, { times: 1 }), during: async ({ api }) => (await waitStep('reading'), api.abort!()), code: 'ABORTED', generated: false },
-  { flow: 'recovery', step: 'recover', fault: 'wallet error', arm: ({ device }) => void (device.faults.recover = { error: { code: 'UNEXPECTED_ERROR' } }), code: 'RECOVERY_FAILED', generated: false },
+  {
+    flow: 'recovery',
+    step: 'share fetch',
+    fault: 'network down',
+    arm: ({ w }) => w.share.faults.set('share.get', { networkError: true }),
+    code: 'SHARE_FETCH_FAILED',
+    generated: false,
+  },
+  {
+    flow: 'recovery',
+    step: 'share fetch',
+    fault: '500',
+    arm: ({ w }) => w.share.faults.set('share.get', { status: 500 }),
+    code: 'SHARE_FETCH_FAILED',
+    generated: false,
+  },
+  {
+    flow: 'recovery',
+    step: 'share fetch',
+    fault: '503',
+    arm: ({ w }) => w.share.faults.set('share.get', { status: 503 }),
+    code: 'SHARE_FETCH_FAILED',
+    generated: false,
+  },
+  {
+    flow: 'recovery',
+    step: 'share fetch',
+    fault: '429',
+    arm: ({ w }) => w.share.faults.set('share.get', { status: 429, retryAfter: 0 }),
+    code: 'SHARE_FETCH_FAILED',
+    generated: false,
+  },
+  {
+    flow: 'recovery',
+    step: 'share fetch',
+    fault: '403',
+    arm: ({ w }) => w.share.faults.set('share.get', { status: 403 }),
+    code: 'SHARE_UNAUTHORIZED',
+    generated: false,
+  },
+  {
+    flow: 'recovery',
+    step: 'share fetch',
+    fault: 'no share (404)',
+    arm: ({ w }) => w.share.faults.set('share.get', { status: 404 }),
+    code: 'SHARE_NOT_FOUND',
+    generated: false,
+  },
+  {
+    flow: 'recovery',
+    step: 'share fetch',
+    fault: 'timeout',
+    arm: ({ w }) => w.share.faults.set('share.get', slow),
+    code: 'SHARE_FETCH_FAILED',
+    generated: false,
+    timeoutMs: TIMEOUT_MS,
+  },
+  {
+    flow: 'recovery',
+    step: 'share fetch',
+    fault: 'wrong baseURL (route 404)',
+    arm: routeMissing,
+    baseURL: WRONG_BASE,
+    code: 'SHARE_FETCH_FAILED',
+    name: 'ShareFetchFailed',
+    generated: false,
+  },
+  {
+    flow: 'recovery',
+    step: 'share fetch',
+    fault: 'abort',
+    arm: ({ w }) => w.share.faults.set('share.get', { delayMs: 600 }, { times: 1 }),
+    during: async ({ api }) => (await waitStep('reading'), api.abort!()),
+    code: 'ABORTED',
+    generated: false,
+  },
+  {
+    flow: 'recovery',
+    step: 'recover',
+    fault: 'wallet error',
+    arm: ({ device }) => void (device.faults.recover = { error: { code: 'UNEXPECTED_ERROR' } }),
+    code: 'RECOVERY_FAILED',
+    generated: false,
+  },
   {
     flow: 'recovery',
     step: 'recover',
     fault: 'wallet not ready (SDK reloading)',
     // Down while the server's record is read, so it is not ready when `recover` would ask it.
-    arm: (c) => onRequest(c, (r) => r.method === 'GET' && r.url.includes('/api/clients/'), () => c.device.reboot({ bootDelayMs: 'manual' })),
+    arm: (c) =>
+      onRequest(
+        c,
+        (r) => r.method === 'GET' && r.url.includes('/api/clients/'),
+        () => c.device.reboot({ bootDelayMs: 'manual' }),
+      ),
     code: 'WALLET_TIMEOUT',
     generated: false,
     walletTimeoutMs: WALLET_TIMEOUT_MS,
   },
-  { flow: 'recovery', step: 'recover', fault: 'wallet never answers', arm: ({ device }) => void (device.faults.recover = { hang: true, times: 1 }), code: 'WALLET_TIMEOUT', generated: false, walletTimeoutMs: WALLET_TIMEOUT_MS },
-  { flow: 'recovery', step: 'recover', fault: 'wallet busy (provider)', arm: ({ device }) => void (device.faults.recover = { error: { code: 'WALLET_MODIFICATION_ALREADY_IN_PROGRESS' } }), code: 'WALLET_BUSY', generated: false },
+  {
+    flow: 'recovery',
+    step: 'recover',
+    fault: 'wallet never answers',
+    arm: ({ device }) => void (device.faults.recover = { hang: true, times: 1 }),
+    code: 'WALLET_TIMEOUT',
+    generated: false,
+    walletTimeoutMs: WALLET_TIMEOUT_MS,
+  },
+  {
+    flow: 'recovery',
+    step: 'recover',
+    fault: 'wallet busy (provider)',
+    arm: ({ device }) => void (device.faults.recover = { error: { code: 'WALLET_MODIFICATION_ALREADY_IN_PROGRESS' } }),
+    code: 'WALLET_BUSY',
+    generated: false,
+  },
   {
     flow: 'recovery',
     step: 'recover',
@@ -226,11 +639,40 @@ const recoveryCells: Cell[] = [
     generated: false,
   },
   ...driveWriteCells('recovery').filter((c) => ['500', 'quota exceeded', 'token expired (401)'].includes(c.fault)),
-  { flow: 'recovery', step: 'upload (fresh backup)', fault: '500', arm: ({ w }) => w.share.faults.set('share.post', { status: 500 }), code: 'SHARE_UPLOAD_FAILED', generated: true },
-  { flow: 'recovery', step: 'notify (fresh backup)', fault: 'provider throws', arm: ({ device }) => void (device.faults.notify = { error: { code: 'UNEXPECTED_ERROR' }, times: 1 }), code: 'NOTIFY_FAILED', generated: true },
-  { flow: 'recovery', step: 'any', fault: 'unmount mid-flow', arm: ({ w }) => w.share.faults.set('share.get', { delayMs: 1500 }, { times: 1 }), during: async (c) => (await waitStep('reading'), c.unmount()), code: 'success', generated: false },
+  {
+    flow: 'recovery',
+    step: 'upload (fresh backup)',
+    fault: '500',
+    arm: ({ w }) => w.share.faults.set('share.post', { status: 500 }),
+    code: 'SHARE_UPLOAD_FAILED',
+    generated: true,
+  },
+  {
+    flow: 'recovery',
+    step: 'notify (fresh backup)',
+    fault: 'provider throws',
+    arm: ({ device }) => void (device.faults.notify = { error: { code: 'UNEXPECTED_ERROR' }, times: 1 }),
+    code: 'NOTIFY_FAILED',
+    generated: true,
+  },
+  {
+    flow: 'recovery',
+    step: 'any',
+    fault: 'unmount mid-flow',
+    arm: ({ w }) => w.share.faults.set('share.get', { delayMs: 1500 }, { times: 1 }),
+    during: async (c) => (await waitStep('reading'), c.unmount()),
+    code: 'success',
+    generated: false,
+  },
   { flow: 'recovery', step: 'any', fault: 'double click', double: true, code: 'success', generated: false },
-  { flow: 'recovery', step: 'any', fault: 'second tab holds the wallet', arm: holdLockInAnotherTab, code: 'WALLET_BUSY', generated: false },
+  {
+    flow: 'recovery',
+    step: 'any',
+    fault: 'second tab holds the wallet',
+    arm: holdLockInAnotherTab,
+    code: 'WALLET_BUSY',
+    generated: false,
+  },
 ]
 
 /**
@@ -259,7 +701,16 @@ function disableDriveApi({ w, release }: Ctx) {
 
 /** What the app's web server answers for a path it has no route for: a plain HTML 404 (Express, Vite, nginx). */
 function routeMissing() {
-  worker.use(http.all(`*${WRONG_BASE}/*`, ({ request }) => new HttpResponse(`<pre>Cannot ${request.method}</pre>`, { status: 404, headers: { 'content-type': 'text/html' } })))
+  worker.use(
+    http.all(
+      `*${WRONG_BASE}/*`,
+      ({ request }) =>
+        new HttpResponse(`<pre>Cannot ${request.method}</pre>`, {
+          status: 404,
+          headers: { 'content-type': 'text/html' },
+        }),
+    ),
+  )
 }
 
 /** Web Locks are per origin: a lock taken here is exactly what another tab of the app holding it looks like. */
@@ -329,7 +780,10 @@ async function runCell(cell: Cell) {
     setup.unmount()
 
     // The device under test: A again for backup, a fresh device B (same provider backend) for recovery.
-    const device = cell.flow === 'backup' ? w.wallet : createWalletEmulator({ clientId: w.clientId, backend: w.backend, ...realistic })
+    const device =
+      cell.flow === 'backup'
+        ? w.wallet
+        : createWalletEmulator({ clientId: w.clientId, backend: w.backend, ...realistic })
     const falsesBefore = device.notifications.filter((n) => !n.success).length
     const postsBefore = w.share.requests.filter((r) => r.method === 'POST').length
     const api: Api = {}
@@ -385,7 +839,12 @@ async function runCell(cell: Cell) {
       for (const secret of secrets) expect(text.includes(secret), `a secret reached ${where}`).toBe(false)
     results.push({ cell, got, pass: true, note: '' })
   } catch (e) {
-    results.push({ cell, got: '', pass: false, note: e instanceof Error ? e.message.split('\n')[0]!.slice(0, 120) : String(e) })
+    results.push({
+      cell,
+      got: '',
+      pass: false,
+      note: e instanceof Error ? e.message.split('\n')[0]!.slice(0, 120) : String(e),
+    })
     throw e
   } finally {
     release.forEach((r) => r())
@@ -408,11 +867,47 @@ describe('fault matrix: recovery', () => {
 const SCRIPT_TIMEOUT_MS = 400
 const SCRIPT_HANG_MS = 2000
 const setupCells: Cell[] = [
-  { flow: 'backup', step: 'Google script', fault: 'never loads (hangs past the timeout)', code: 'GOOGLE_SCRIPT_UNAVAILABLE', name: 'GoogleScriptUnavailable', generated: false },
-  { flow: 'backup', step: 'Google script', fault: 'blocked (ad blocker, CSP, offline): retry', code: 'GOOGLE_SCRIPT_UNAVAILABLE', name: 'GoogleScriptUnavailable', generated: false },
-  { flow: 'recovery', step: 'Google script', fault: 'never loads (hangs past the timeout)', code: 'GOOGLE_SCRIPT_UNAVAILABLE', name: 'GoogleScriptUnavailable', generated: false },
-  { flow: 'recovery', step: 'Google script', fault: 'blocked (ad blocker, CSP, offline): retry', code: 'GOOGLE_SCRIPT_UNAVAILABLE', name: 'GoogleScriptUnavailable', generated: false },
-  { flow: 'status', step: 'record read', fault: 'wrong baseURL (route 404)', baseURL: WRONG_BASE, code: 'SHARE_FETCH_FAILED', name: 'ShareFetchFailed', generated: false },
+  {
+    flow: 'backup',
+    step: 'Google script',
+    fault: 'never loads (hangs past the timeout)',
+    code: 'GOOGLE_SCRIPT_UNAVAILABLE',
+    name: 'GoogleScriptUnavailable',
+    generated: false,
+  },
+  {
+    flow: 'backup',
+    step: 'Google script',
+    fault: 'blocked (ad blocker, CSP, offline): retry',
+    code: 'GOOGLE_SCRIPT_UNAVAILABLE',
+    name: 'GoogleScriptUnavailable',
+    generated: false,
+  },
+  {
+    flow: 'recovery',
+    step: 'Google script',
+    fault: 'never loads (hangs past the timeout)',
+    code: 'GOOGLE_SCRIPT_UNAVAILABLE',
+    name: 'GoogleScriptUnavailable',
+    generated: false,
+  },
+  {
+    flow: 'recovery',
+    step: 'Google script',
+    fault: 'blocked (ad blocker, CSP, offline): retry',
+    code: 'GOOGLE_SCRIPT_UNAVAILABLE',
+    name: 'GoogleScriptUnavailable',
+    generated: false,
+  },
+  {
+    flow: 'status',
+    step: 'record read',
+    fault: 'wrong baseURL (route 404)',
+    baseURL: WRONG_BASE,
+    code: 'SHARE_FETCH_FAILED',
+    name: 'ShareFetchFailed',
+    generated: false,
+  },
 ]
 
 function ScriptUnderTest({ flow }: { flow: Flow }) {
@@ -437,7 +932,13 @@ function ScriptUnderTest({ flow }: { flow: Flow }) {
 function StatusUnderTest() {
   const q = useBackupStatus()
   const error = q.error as BackupError | null
-  return <output data-state={q.data?.state ?? (q.isError ? 'error' : 'loading')} data-error-code={error?.code} data-message={error?.shortMessage} />
+  return (
+    <output
+      data-state={q.data?.state ?? (q.isError ? 'error' : 'loading')}
+      data-error-code={error?.code}
+      data-message={error?.shortMessage}
+    />
+  )
 }
 
 async function runSetupCell(cell: Cell) {
@@ -449,7 +950,8 @@ async function runSetupCell(cell: Cell) {
     expect((await outcome(w.queryClient)).status).toBe('success')
     const address = w.wallet.address
     setup.unmount()
-    const device = cell.flow === 'backup' ? w.wallet : createWalletEmulator({ clientId: w.clientId, backend: w.backend })
+    const device =
+      cell.flow === 'backup' ? w.wallet : createWalletEmulator({ clientId: w.clientId, backend: w.backend })
     const falsesBefore = device.notifications.filter((n) => !n.success).length
     let got = ''
     if (cell.flow === 'status') {
@@ -498,7 +1000,12 @@ async function runSetupCell(cell: Cell) {
       for (const secret of secrets) expect(text.includes(secret), `a secret reached ${where}`).toBe(false)
     results.push({ cell, got, pass: true, note: '' })
   } catch (e) {
-    results.push({ cell, got: '', pass: false, note: e instanceof Error ? e.message.split('\n')[0]!.slice(0, 120) : String(e) })
+    results.push({
+      cell,
+      got: '',
+      pass: false,
+      note: e instanceof Error ? e.message.split('\n')[0]!.slice(0, 120) : String(e),
+    })
     throw e
   } finally {
     console_.restore()

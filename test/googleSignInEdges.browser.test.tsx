@@ -19,7 +19,8 @@ beforeAll(() => worker.start({ quiet: true, onUnhandledRequest: 'error' }))
 afterAll(() => worker.stop())
 afterEach(() => cleanup())
 
-const popups = (w: BrowserWorld) => w.google.calls.filter((c): c is GisRequestAccessTokenCall => c.kind === 'requestAccessToken')
+const popups = (w: BrowserWorld) =>
+  w.google.calls.filter((c): c is GisRequestAccessTokenCall => c.kind === 'requestAccessToken')
 
 async function enabled(name: string | RegExp) {
   const button = await screen.findByRole('button', { name }, { timeout: 5000 })
@@ -123,7 +124,10 @@ describe('recovery finds the Google account that holds the key', () => {
     await userEvent.click(await enabled('Back up wallet'))
     await expect.element(screen.getByRole('button')).toHaveTextContent('Wallet backed up')
     // Only the masked form ever leaves the record; the record holds Drive's id and the address for login_hint.
-    expect(w.share.rows()[0]!.googleAccount).toMatchObject({ email: 'user@example.com', permissionId: expect.stringMatching(/^\d+$/) })
+    expect(w.share.rows()[0]!.googleAccount).toMatchObject({
+      email: 'user@example.com',
+      permissionId: expect.stringMatching(/^\d+$/),
+    })
     const address = w.wallet.address
     a.unmount()
 
@@ -158,7 +162,12 @@ describe('recovery finds the Google account that holds the key', () => {
     expect(device.address).toBe(address)
     const [, first, retry] = popups(w)
     expect(first).toMatchObject({ account: 'bob@example.com', chooser: true, inUserEvent: true, eventType: 'click' })
-    expect(retry).toMatchObject({ overrides: { hint: 'user@example.com' }, account: 'user@example.com', inUserEvent: true, eventType: 'click' })
+    expect(retry).toMatchObject({
+      overrides: { hint: 'user@example.com' },
+      account: 'user@example.com',
+      inUserEvent: true,
+      eventType: 'click',
+    })
   })
 
   test("with <BackupStatus> on the page, the first recovery popup already pre-selects the record's account; the status data holds no email", async () => {
@@ -173,7 +182,13 @@ describe('recovery finds the Google account that holds the key', () => {
     const device = createWalletEmulator({ clientId: w.clientId, backend: w.backend })
     const queryClient = new QueryClient()
     render(
-      <WalletBackupProvider wallet={portalAdapter(device)} googleClientId={GOOGLE_CLIENT_ID} server={{ baseURL: '/api' }} clientId={w.clientId} queryClient={queryClient}>
+      <WalletBackupProvider
+        wallet={portalAdapter(device)}
+        googleClientId={GOOGLE_CLIENT_ID}
+        server={{ baseURL: '/api' }}
+        clientId={w.clientId}
+        queryClient={queryClient}
+      >
         <BackupStatus />
         <RecoverButton />
       </WalletBackupProvider>,
@@ -181,7 +196,18 @@ describe('recovery finds the Google account that holds the key', () => {
     await expect.poll(() => queryClient.getQueryCache().getAll()[0]?.state.status).toBe('success')
     await userEvent.click(await enabled('Recover wallet'))
     await expect.element(screen.getByRole('button')).toHaveTextContent('Wallet recovered')
-    expect(popups(w)[1]).toMatchObject({ overrides: { hint: 'bob@example.com' }, account: 'bob@example.com', inUserEvent: true })
-    expect(JSON.stringify(queryClient.getQueryCache().getAll().map((q) => q.state.data))).not.toContain('bob@')
+    expect(popups(w)[1]).toMatchObject({
+      overrides: { hint: 'bob@example.com' },
+      account: 'bob@example.com',
+      inUserEvent: true,
+    })
+    expect(
+      JSON.stringify(
+        queryClient
+          .getQueryCache()
+          .getAll()
+          .map((q) => q.state.data),
+      ),
+    ).not.toContain('bob@')
   })
 })

@@ -75,7 +75,10 @@ describe('inside a host QueryClient with hostile defaults', () => {
     // Give a TanStack retry every chance to happen.
     await new Promise((r) => setTimeout(r, 300))
     expect(w.wallet.notifications).toMatchObject([{ success: false }])
-    expect(w.share.requests.filter((r) => r.method === 'POST'), 'the kit retries the request itself: 2 tries, one flow').toHaveLength(2)
+    expect(
+      w.share.requests.filter((r) => r.method === 'POST'),
+      'the kit retries the request itself: 2 tries, one flow',
+    ).toHaveLength(2)
     expect(w.google.calls.filter((c) => c.kind === 'requestAccessToken')).toHaveLength(1)
     expect(host.getMutationCache().getAll()).toHaveLength(1)
     expect(host.getMutationCache().getAll()[0]!.state.failureCount).toBe(1)
@@ -86,15 +89,22 @@ describe('inside a host QueryClient with hostile defaults', () => {
     const host = hostileHost()
     w.share.faults.set('share.get', { status: 403 })
     const view = mountInHost(w, host, <BackupStatus />)
-    await expect.poll(() => document.querySelector('span[data-state]')?.getAttribute('data-state'), { timeout: 5000 }).toBe('error')
+    await expect
+      .poll(() => document.querySelector('span[data-state]')?.getAttribute('data-state'), { timeout: 5000 })
+      .toBe('error')
     await new Promise((r) => setTimeout(r, 200))
-    expect(w.share.requests.filter((r) => r.method === 'GET'), 'a 403 is asked once').toHaveLength(1)
+    expect(
+      w.share.requests.filter((r) => r.method === 'GET'),
+      'a 403 is asked once',
+    ).toHaveLength(1)
     view.unmount()
 
     w.share.faults.set('share.get', { status: 503 })
     const before = w.share.requests.length
     mountInHost(w, hostileHost(), <BackupStatus />)
-    await expect.poll(() => document.querySelector('span[data-state]')?.getAttribute('data-state'), { timeout: 5000 }).toBe('error')
+    await expect
+      .poll(() => document.querySelector('span[data-state]')?.getAttribute('data-state'), { timeout: 5000 })
+      .toBe('error')
     await new Promise((r) => setTimeout(r, 200))
     // 2 tries per run (the kit's request retry) x 2 runs (one query retry), not 2 x 6.
     expect(w.share.requests.slice(before).filter((r) => r.method === 'GET')).toHaveLength(4)
@@ -105,7 +115,9 @@ describe('inside a host QueryClient with hostile defaults', () => {
     const w = createBrowserWorld()
     const host = hostileHost()
     const view = mountInHost(w, host, <BackupStatus />)
-    await expect.poll(() => document.querySelector('span[data-state]')?.getAttribute('data-state'), { timeout: 5000 }).toBe('none')
+    await expect
+      .poll(() => document.querySelector('span[data-state]')?.getAttribute('data-state'), { timeout: 5000 })
+      .toBe('none')
     const gets = () => w.share.requests.filter((r) => r.method === 'GET').length
     const after = gets()
     view.rerender(
@@ -117,7 +129,9 @@ describe('inside a host QueryClient with hostile defaults', () => {
     await new Promise((r) => setTimeout(r, 100))
     expect(host.getQueryCache().getAll()).toHaveLength(1)
     mountInHost(w, host, <BackupStatus />)
-    await expect.poll(() => document.querySelector('span[data-state]')?.getAttribute('data-state'), { timeout: 5000 }).toBe('none')
+    await expect
+      .poll(() => document.querySelector('span[data-state]')?.getAttribute('data-state'), { timeout: 5000 })
+      .toBe('none')
     expect(gets()).toBe(after)
   })
 })
@@ -146,7 +160,9 @@ describe('TanStack options passed through the hooks on purpose', () => {
     }
     mountInHost(w, host, <MyBackup />)
     await clickWhenReady('mine')
-    await expect.element(await screen.findByRole('alert', {}, { timeout: 5000 })).toHaveTextContent('boundary: SHARE_UPLOAD_FAILED')
+    await expect
+      .element(await screen.findByRole('alert', {}, { timeout: 5000 }))
+      .toHaveTextContent('boundary: SHARE_UPLOAD_FAILED')
     expect(calls).toEqual(['kit onError', 'mutation.onError SHARE_UPLOAD_FAILED', 'mutation.onSettled'])
     expect(host.getMutationCache().getAll()[0]!.options.meta).toEqual({ screen: 'settings' })
     expect(w.wallet.notifications).toMatchObject([{ success: false }])

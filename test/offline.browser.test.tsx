@@ -45,7 +45,8 @@ async function backUpOnce(w: BrowserWorld) {
 function expectNoSecretExposed(w: BrowserWorld) {
   const surfaces = exposedSurfaces(w)
   for (const secret of secretsOf(w))
-    for (const [where, text] of Object.entries(surfaces)) expect(text.includes(secret), `a secret reached ${where}`).toBe(false)
+    for (const [where, text] of Object.entries(surfaces))
+      expect(text.includes(secret), `a secret reached ${where}`).toBe(false)
 }
 
 describe('offline before the click', () => {
@@ -167,39 +168,42 @@ const midFlow: MidFlowCase[] = [
 ]
 
 describe('offline during a step', () => {
-  test.each(midFlow.map((c) => [c.name, c] as const))('%s; the wallet hears false once iff a share exists; back online a click succeeds', async (_, c) => {
-    const w = createBrowserWorld()
-    await backUpOnce(w)
-    const device = c.flow === 'backup' ? w.wallet : createWalletEmulator({ clientId: w.clientId, backend: w.backend })
-    const falsesBefore = device.notifications.filter((n) => !n.success).length
-    const Button = c.flow === 'backup' ? BackupButton : RecoverButton
-    const idle = c.flow === 'backup' ? 'Back up wallet' : 'Recover wallet'
-    const dropAt = (step: string) => {
-      if (step !== c.step) return
-      c.cut(w)
-      goOffline()
-    }
-    const view = w.mount(<Button onStep={dropAt} />, { wallet: device })
-    const button = await screen.findByRole('button', { name: idle })
-    await expect.poll(() => (button as HTMLButtonElement).disabled, { timeout: 5000 }).toBe(false)
+  test.each(midFlow.map((c) => [c.name, c] as const))(
+    '%s; the wallet hears false once iff a share exists; back online a click succeeds',
+    async (_, c) => {
+      const w = createBrowserWorld()
+      await backUpOnce(w)
+      const device = c.flow === 'backup' ? w.wallet : createWalletEmulator({ clientId: w.clientId, backend: w.backend })
+      const falsesBefore = device.notifications.filter((n) => !n.success).length
+      const Button = c.flow === 'backup' ? BackupButton : RecoverButton
+      const idle = c.flow === 'backup' ? 'Back up wallet' : 'Recover wallet'
+      const dropAt = (step: string) => {
+        if (step !== c.step) return
+        c.cut(w)
+        goOffline()
+      }
+      const view = w.mount(<Button onStep={dropAt} />, { wallet: device })
+      const button = await screen.findByRole('button', { name: idle })
+      await expect.poll(() => (button as HTMLButtonElement).disabled, { timeout: 5000 }).toBe(false)
 
-    await userEvent.click(button)
-    await waitStep('error')
-    expect(button.getAttribute('data-error-code')).toBe(c.code)
-    // Offline and failed: the button says offline rather than offering a retry that cannot work yet.
-    expect(button.getAttribute('data-disabled-reason')).toBe('offline')
-    const falses = device.notifications.filter((n) => !n.success).length - falsesBefore
-    expect(falses, 'times the wallet heard false').toBe(c.generated ? 1 : 0)
+      await userEvent.click(button)
+      await waitStep('error')
+      expect(button.getAttribute('data-error-code')).toBe(c.code)
+      // Offline and failed: the button says offline rather than offering a retry that cannot work yet.
+      expect(button.getAttribute('data-disabled-reason')).toBe('offline')
+      const falses = device.notifications.filter((n) => !n.success).length - falsesBefore
+      expect(falses, 'times the wallet heard false').toBe(c.generated ? 1 : 0)
 
-    w.google.faults.clear()
-    w.share.faults.clear()
-    goOnline()
-    view.unmount()
-    w.mount(<Button />, { wallet: device })
-    const again = await screen.findByRole('button', { name: idle })
-    await expect.poll(() => (again as HTMLButtonElement).disabled, { timeout: 5000 }).toBe(false)
-    await userEvent.click(again)
-    await waitStep('success')
-    expectNoSecretExposed(w)
-  })
+      w.google.faults.clear()
+      w.share.faults.clear()
+      goOnline()
+      view.unmount()
+      w.mount(<Button />, { wallet: device })
+      const again = await screen.findByRole('button', { name: idle })
+      await expect.poll(() => (again as HTMLButtonElement).disabled, { timeout: 5000 }).toBe(false)
+      await userEvent.click(again)
+      await waitStep('success')
+      expectNoSecretExposed(w)
+    },
+  )
 })

@@ -2,7 +2,17 @@
 // other runs may be reading it), packed with npm, then checked by publint and arethetypeswrong.
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -56,7 +66,16 @@ describe('the packed package', () => {
     // node10 resolutions, and everything else must be green.
     // The stylesheet is not a module TypeScript can resolve (attw reports every CSS export as "Resolution failed");
     // the next test checks that it is built and published.
-    const { code, output } = await cli(bin('attw'), ['--pack', '.', '--profile', 'esm-only', '--exclude-entrypoints', './styles.css', '--format', 'json'])
+    const { code, output } = await cli(bin('attw'), [
+      '--pack',
+      '.',
+      '--profile',
+      'esm-only',
+      '--exclude-entrypoints',
+      './styles.css',
+      '--format',
+      'json',
+    ])
     expect(code, output).toBe(0)
     const report = JSON.parse(output.slice(output.indexOf('{'))) as {
       analysis: { entrypoints: Record<string, unknown>; problems?: unknown[] }
@@ -75,10 +94,15 @@ describe('the packed package', () => {
   })
 
   test('the stylesheet is published as written, and is the only file marked as having side effects', () => {
-    const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { exports: Record<string, unknown>; sideEffects: unknown }
+    const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as {
+      exports: Record<string, unknown>
+      sideEffects: unknown
+    }
     expect(pkg.exports['./styles.css']).toBe('./dist/styles.css')
     expect(pkg.sideEffects).toEqual(['./dist/styles.css'])
-    expect(readFileSync(join(pkgDir, 'dist', 'styles.css'), 'utf8')).toBe(readFileSync(join(root, 'src', 'styles.css'), 'utf8'))
+    expect(readFileSync(join(pkgDir, 'dist', 'styles.css'), 'utf8')).toBe(
+      readFileSync(join(root, 'src', 'styles.css'), 'utf8'),
+    )
   })
 
   test("every built hook and component module keeps its 'use client' banner; core and testing modules have none", () => {
@@ -92,8 +116,14 @@ describe('the packed package', () => {
       .filter((f) => /^\s*['"]use client['"]/.test(readFileSync(join(root, 'src', f), 'utf8')))
       .map((f) => f.replace(/\.tsx?$/, '.js'))
     expect(expected.length).toBeGreaterThanOrEqual(8)
-    expect(expected.filter((f) => !clientModules.includes(f)), 'built hook/component modules missing').toEqual([])
-    expect(expected.filter((f) => !withBanner(f)), "lost their 'use client' banner").toEqual([])
+    expect(
+      expected.filter((f) => !clientModules.includes(f)),
+      'built hook/component modules missing',
+    ).toEqual([])
+    expect(
+      expected.filter((f) => !withBanner(f)),
+      "lost their 'use client' banner",
+    ).toEqual([])
     expect(js.filter((f) => /^(core|testing|server)\//.test(f) && withBanner(f))).toEqual([])
   })
 })
@@ -104,7 +134,9 @@ describe('the packed server entry with one database driver installed', () => {
   let tarball = ''
   const projects: string[] = []
   beforeAll(async () => {
-    const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', pkgDir], { cwd: pkgDir })
+    const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', pkgDir], {
+      cwd: pkgDir,
+    })
     tarball = join(pkgDir, stdout.trim().split('\n').pop()!)
   }, 120_000)
   afterAll(() => {
@@ -143,7 +175,11 @@ describe('the packed server entry with one database driver installed', () => {
     async () => {
       const dir = await project(['express', 'zod', 'pg'])
       const url = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || ''
-      const result = await roundTrip(dir, { STORE: 'postgres', DATABASE_URL: url, SCHEMA: `rmb_pack_${randomBytes(4).toString('hex')}` })
+      const result = await roundTrip(dir, {
+        STORE: 'postgres',
+        DATABASE_URL: url,
+        SCHEMA: `rmb_pack_${randomBytes(4).toString('hex')}`,
+      })
       expect(result).toEqual({ stored: 200, read: 200, cipherText: 'packed-cipher-text', missing: ['better-sqlite3'] })
     },
     60_000,

@@ -4,14 +4,14 @@ import { describe, expect, test } from 'vitest'
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 
 describe('README', () => {
-  test("the testing-kit example in the README is exactly the test file that runs in this repository", () => {
+  test('the testing-kit example in the README is exactly the test file that runs in this repository', () => {
     const example = readFileSync(new URL('./readme/testingKit.browser.test.tsx', import.meta.url), 'utf8')
-    expect(readme).toContain('```tsx\n' + example + '```')
+    expect(readme).toContain(`\`\`\`tsx\n${example}\`\`\``)
   })
 
   test("the @portal-hq/web declaration in the README is exactly the one this repository's tsconfig uses", () => {
     const shim = readFileSync(new URL('../types/portal-hq-web.d.ts', import.meta.url), 'utf8')
-    expect(readme).toContain('```ts\n' + shim + '```')
+    expect(readme).toContain(`\`\`\`ts\n${shim}\`\`\``)
   })
 
   test('starts with one line of what it is, then the two commands', () => {

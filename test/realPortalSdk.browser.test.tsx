@@ -24,7 +24,10 @@ import { createGoogleEmulator, createShareServerEmulator } from '../src/testing/
 import { GOOGLE_CLIENT_ID, worker } from './support/browserWorld.js'
 import { PORTAL_ORIGIN } from './support/portalIframeStandIn.js'
 
-type Message = { type: string; data: Record<string, unknown> & { backupConfigs?: { passwordStorage?: { password?: string } } } }
+type Message = {
+  type: string
+  data: Record<string, unknown> & { backupConfigs?: { passwordStorage?: { password?: string } } }
+}
 type Posted = Message & { iframeLoaded: boolean }
 type Sdk = { portal: Portal; iframe: HTMLIFrameElement; posted: Posted[] }
 
@@ -77,7 +80,12 @@ function iframeLoaded(iframe: HTMLIFrameElement): boolean {
 function received(sdk: Sdk): Promise<Message[]> {
   return new Promise((resolve) => {
     const onMessage = (event: MessageEvent) => {
-      if (event.origin !== PORTAL_ORIGIN || event.source !== sdk.iframe.contentWindow || event.data?.type !== 'standin:logResult') return
+      if (
+        event.origin !== PORTAL_ORIGIN ||
+        event.source !== sdk.iframe.contentWindow ||
+        event.data?.type !== 'standin:logResult'
+      )
+        return
       window.removeEventListener('message', onMessage)
       resolve(event.data.data as Message[])
     }
@@ -86,7 +94,10 @@ function received(sdk: Sdk): Promise<Message[]> {
   })
 }
 
-function controlStandIn(sdk: Sdk, control: { hang?: string[]; errors?: Record<string, { code: number; message: string }> }) {
+function controlStandIn(
+  sdk: Sdk,
+  control: { hang?: string[]; errors?: Record<string, { code: number; message: string }> },
+) {
   sdk.iframe.contentWindow!.postMessage({ type: 'standin:control', data: control }, PORTAL_ORIGIN)
 }
 
@@ -113,7 +124,13 @@ function mount(wallet: WalletAdapter, children: ReactNode) {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } })
   // No clientId: the adapter reads it through the SDK's getClient() once Portal is ready.
   return render(
-    <WalletBackupProvider wallet={wallet} googleClientId={GOOGLE_CLIENT_ID} server={{ baseURL: '/api' }} queryClient={queryClient} retry={retry}>
+    <WalletBackupProvider
+      wallet={wallet}
+      googleClientId={GOOGLE_CLIENT_ID}
+      server={{ baseURL: '/api' }}
+      queryClient={queryClient}
+      retry={retry}
+    >
       {children}
     </WalletBackupProvider>,
   )
@@ -132,7 +149,10 @@ describe('portalAdapter on the real @portal-hq/web 3.4.1 (iframe protocol answer
     const token = google.issueToken({ scope: DRIVE_APPDATA_SCOPE }).access_token
     const progress: Array<[string, boolean]> = []
 
-    const made = await backupWallet(config, { getAccessToken: async () => token, onProgress: (p) => progress.push([p.status, p.done]) })
+    const made = await backupWallet(config, {
+      getAccessToken: async () => token,
+      onProgress: (p) => progress.push([p.status, p.done]),
+    })
 
     const [row] = share.rows()
     const key = keyOf(made.keyVersion)
@@ -145,12 +165,26 @@ describe('portalAdapter on the real @portal-hq/web 3.4.1 (iframe protocol answer
       ['Done', true],
     ])
     const log = await received(first)
-    expect(types(log)).toEqual(['portal:configure', 'portal:address', 'portal:getClient', 'portal:wasm:backup', 'portal:api:setBackupStatus'])
+    expect(types(log)).toEqual([
+      'portal:configure',
+      'portal:address',
+      'portal:getClient',
+      'portal:wasm:backup',
+      'portal:api:setBackupStatus',
+    ])
     expect(first.posted.every((m) => m.iframeLoaded)).toBe(true)
     const backup = log[3]!
-    expect(backup.data).toMatchObject({ backupMethod: 'PASSWORD', backupConfigs: { passwordStorage: { password: key } }, host: 'web.portalhq.io', mpcVersion: 'v6' })
+    expect(backup.data).toMatchObject({
+      backupMethod: 'PASSWORD',
+      backupConfigs: { passwordStorage: { password: key } },
+      host: 'web.portalhq.io',
+      mpcVersion: 'v6',
+    })
     // Success went through the backup's own storageCallback: the two share pairs (one per curve) it made.
-    expect(log[4]!.data).toEqual({ status: 'STORED_CLIENT_BACKUP_SHARE', backupIds: [expect.stringMatching(/^bsp_/), expect.stringMatching(/^bsp_/)] })
+    expect(log[4]!.data).toEqual({
+      status: 'STORED_CLIENT_BACKUP_SHARE',
+      backupIds: [expect.stringMatching(/^bsp_/), expect.stringMatching(/^bsp_/)],
+    })
     expect(types(log)).not.toContain('portal:storedClientBackupShare')
     expect(await first.portal.isWalletBackedUp()).toBe(true)
     const address = first.portal.address
@@ -166,10 +200,22 @@ describe('portalAdapter on the real @portal-hq/web 3.4.1 (iframe protocol answer
       { getAccessToken: async () => token, onProgress: (p) => recoverProgress.push(p.status) },
     )
     expect(recovered.address).toBe(address)
-    expect(recoverProgress).toEqual(expect.arrayContaining(['Reading share', 'Decrypting share', 'Recovering signing share', 'Done']))
+    expect(recoverProgress).toEqual(
+      expect.arrayContaining(['Reading share', 'Decrypting share', 'Recovering signing share', 'Done']),
+    )
     const deviceLog = await received(device)
-    expect(types(deviceLog)).toEqual(['portal:configure', 'portal:address', 'portal:wasm:recover', 'portal:wasm:backup', 'portal:api:setBackupStatus'])
-    expect(deviceLog[2]!.data).toMatchObject({ cipherText: row!.cipherText, backupMethod: 'PASSWORD', backupConfigs: { passwordStorage: { password: key } } })
+    expect(types(deviceLog)).toEqual([
+      'portal:configure',
+      'portal:address',
+      'portal:wasm:recover',
+      'portal:wasm:backup',
+      'portal:api:setBackupStatus',
+    ])
+    expect(deviceLog[2]!.data).toMatchObject({
+      cipherText: row!.cipherText,
+      backupMethod: 'PASSWORD',
+      backupConfigs: { passwordStorage: { password: key } },
+    })
     // The re-backup that recovery makes has its own new key; the server and Drive now name it.
     const newKey = keyOf(recovered.keyVersion)
     expect(newKey).not.toBe(key)
@@ -184,17 +230,31 @@ describe('portalAdapter on the real @portal-hq/web 3.4.1 (iframe protocol answer
     const sdk = newPortal(newApiKey())
     const wallet = portalAdapter(sdk.portal)
     await whenReady(sdk)
-    const config = { wallet, clientId: await clientIdOf(wallet), shareApi: createShareApi({ baseURL: '/api', retry }), retry }
+    const config = {
+      wallet,
+      clientId: await clientIdOf(wallet),
+      shareApi: createShareApi({ baseURL: '/api', retry }),
+      retry,
+    }
     const token = google.issueToken({ scope: DRIVE_APPDATA_SCOPE }).access_token
     controlStandIn(sdk, { errors: { 'portal:wasm:backup': { code: 205, message: 'Failed to create websocket' } } })
     const failed = await backupWallet(config, { getAccessToken: async () => token }).catch((e: unknown) => e)
-    expect(failed).toMatchObject({ code: 'WALLET_BACKUP_FAILED', facts: { providerCode: 205, message: 'Failed to create websocket' } })
-    controlStandIn(sdk, { errors: { 'portal:wasm:backup': { code: 999, message: '[PortalMpc] Wallet modification already in progress' } } })
+    expect(failed).toMatchObject({
+      code: 'WALLET_BACKUP_FAILED',
+      facts: { providerCode: 205, message: 'Failed to create websocket' },
+    })
+    controlStandIn(sdk, {
+      errors: { 'portal:wasm:backup': { code: 999, message: '[PortalMpc] Wallet modification already in progress' } },
+    })
     const busy = await backupWallet(config, { getAccessToken: async () => token }).catch((e: unknown) => e)
     expect(busy).toMatchObject({ code: 'WALLET_BUSY', facts: { providerCode: 999 } })
     // No share reached the kit either time: Portal hears nothing about storage.
-    expect(types(await received(sdk)).filter((t) => t.includes('BackupStatus') || t.includes('storedClientBackupShare'))).toEqual([])
-    await expect(backupWallet(config, { getAccessToken: async () => token })).resolves.toMatchObject({ backupMethod: 'PASSWORD' })
+    expect(
+      types(await received(sdk)).filter((t) => t.includes('BackupStatus') || t.includes('storedClientBackupShare')),
+    ).toEqual([])
+    await expect(backupWallet(config, { getAccessToken: async () => token })).resolves.toMatchObject({
+      backupMethod: 'PASSWORD',
+    })
   })
 })
 
@@ -204,12 +264,13 @@ describe('BackupButton, RecoverButton and BackupStatus on the real @portal-hq/we
     const apiKey = newApiKey()
     await commands.portalStandInHold()
     const first = newPortal(apiKey)
-    mount(portalAdapter(first.portal), (
+    mount(
+      portalAdapter(first.portal),
       <>
         <BackupStatus />
         <BackupButton />
-      </>
-    ))
+      </>,
+    )
     const button = await screen.findByRole('button')
     // Google's script loads meanwhile; the wallet still is not ready, and the button says so.
     await new Promise((r) => setTimeout(r, 300))
@@ -240,20 +301,25 @@ describe('BackupButton, RecoverButton and BackupStatus on the real @portal-hq/we
     first.iframe.remove()
     const device = newPortal(apiKey)
     let recoveredAddress: string | undefined
-    mount(portalAdapter(device.portal), (
+    mount(
+      portalAdapter(device.portal),
       <>
         <BackupStatus />
         <RecoverButton onSuccess={(d) => (recoveredAddress = d.address)} />
         <BackupButton />
-      </>
-    ))
+      </>,
+    )
     const recover = await screen.findByRole('button', { name: 'Recover wallet' }, { timeout: 5000 })
     await expect.poll(() => (recover as HTMLButtonElement).disabled, { timeout: 5000 }).toBe(false)
     await userEvent.click(recover)
     await expect.element(recover).toHaveTextContent('Wallet recovered')
     expect(recoveredAddress).toBe(address)
     const recoverMessage = (await received(device)).find((m) => m.type === 'portal:wasm:recover')!
-    expect(recoverMessage.data).toMatchObject({ cipherText: row!.cipherText, backupMethod: 'PASSWORD', backupConfigs: { passwordStorage: { password: firstKey } } })
+    expect(recoverMessage.data).toMatchObject({
+      cipherText: row!.cipherText,
+      backupMethod: 'PASSWORD',
+      backupConfigs: { passwordStorage: { password: firstKey } },
+    })
 
     const again = screen.getByRole('button', { name: 'Back up wallet' })
     await userEvent.click(again)
@@ -270,12 +336,13 @@ describe('BackupButton, RecoverButton and BackupStatus on the real @portal-hq/we
     const { google, share } = emulators()
     const apiKey = newApiKey()
     const first = newPortal(apiKey)
-    mount(portalAdapter(first.portal, { keyCustody: 'provider' }), (
+    mount(
+      portalAdapter(first.portal, { keyCustody: 'provider' }),
       <>
         <BackupStatus />
         <BackupButton />
-      </>
-    ))
+      </>,
+    )
     const button = await screen.findByRole('button', { name: 'Back up wallet' }, { timeout: 5000 })
     await expect.poll(() => (button as HTMLButtonElement).disabled, { timeout: 5000 }).toBe(false)
     await userEvent.click(button)
@@ -298,7 +365,11 @@ describe('BackupButton, RecoverButton and BackupStatus on the real @portal-hq/we
     await expect.element(recover).toHaveTextContent('Wallet recovered')
     expect(device.portal.address).toBe(address)
     const recoverMessage = (await received(device)).find((m) => m.type === 'portal:wasm:recover')!
-    expect(recoverMessage.data).toMatchObject({ cipherText: row!.cipherText, backupMethod: 'GDRIVE', backupConfigs: {} })
+    expect(recoverMessage.data).toMatchObject({
+      cipherText: row!.cipherText,
+      backupMethod: 'GDRIVE',
+      backupConfigs: {},
+    })
   })
 
   test('abort() while the SDK never answers settles Aborted within a second; the button works again after', async () => {
@@ -328,7 +399,9 @@ describe('BackupButton, RecoverButton and BackupStatus on the real @portal-hq/we
     await expect.poll(() => screen.getByRole('status').textContent, { timeout: 1000 }).toBe('error:ABORTED')
     expect(performance.now() - at).toBeLessThan(1000)
     // No share reached the kit: Portal hears nothing about storage.
-    expect(types(await received(sdk)).filter((t) => t.includes('BackupStatus') || t.includes('storedClientBackupShare'))).toEqual([])
+    expect(
+      types(await received(sdk)).filter((t) => t.includes('BackupStatus') || t.includes('storedClientBackupShare')),
+    ).toEqual([])
 
     controlStandIn(sdk, { hang: [] })
     await userEvent.click(go)

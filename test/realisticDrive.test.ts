@@ -30,7 +30,9 @@ describe('the kit under eventual consistency (name queries miss files written in
     expect(new Set(names).size).toBe(names.length)
     // The server's record names a key file Drive holds, and that file is the one recovery reads.
     const row = w.share.rows()[0]!
-    expect(keyFiles(w).find((f) => f.id === row.keyFileId)?.name).toBe(`${keyFilePrefix(w.clientId)}${again.keyVersion}.key`)
+    expect(keyFiles(w).find((f) => f.id === row.keyFileId)?.name).toBe(
+      `${keyFilePrefix(w.clientId)}${again.keyVersion}.key`,
+    )
     await expect(w.newDevice().recover()).resolves.toMatchObject({ address: w.wallet.address })
   })
 
@@ -38,7 +40,11 @@ describe('the kit under eventual consistency (name queries miss files written in
     const w = createWorld({ google: realistic })
     await w.backup()
     const row = w.share.rows()[0]!
-    const other = w.google.putFile({ name: `${keyFilePrefix(w.clientId)}0older.key`, content: 'not-the-key', clientId: w.google.clientId })
+    const other = w.google.putFile({
+      name: `${keyFilePrefix(w.clientId)}0older.key`,
+      content: 'not-the-key',
+      clientId: w.google.clientId,
+    })
     w.share.putRow({ ...row, keyFileId: other.id })
     await expect(w.newDevice().recover()).rejects.toMatchObject({ name: 'KeyNotFound' })
     await expect(status(w)).resolves.toMatchObject({ state: 'partial', drive: false })
@@ -60,7 +66,9 @@ describe('listings follow nextPageToken (short and empty pages), with a bound', 
     await w.backup()
     await w.backup()
     const last = await w.backup()
-    await expect.poll(() => keyFiles(w).map((f) => f.name)).toEqual([`${keyFilePrefix(w.clientId)}${last.keyVersion}.key`])
+    await expect
+      .poll(() => keyFiles(w).map((f) => f.name))
+      .toEqual([`${keyFilePrefix(w.clientId)}${last.keyVersion}.key`])
   })
 
   test('list() returns every file behind empty first pages, and stops after the bound', async () => {
@@ -69,7 +77,8 @@ describe('listings follow nextPageToken (short and empty pages), with a bound', 
     const drive = createDriveKeyStore({ accessToken: w.token })
     expect((await drive.list(keyFilePrefix(w.clientId))).map((f) => f.name)).toHaveLength(3)
     // 30 files need 60 short pages; the bound (20 pages) stops the listing instead of looping on.
-    for (let i = 3; i < 30; i++) w.google.putFile({ name: `${keyFilePrefix(w.clientId)}${String(i).padStart(2, '0')}.key`, content: 'k' })
+    for (let i = 3; i < 30; i++)
+      w.google.putFile({ name: `${keyFilePrefix(w.clientId)}${String(i).padStart(2, '0')}.key`, content: 'k' })
     expect((await drive.list(keyFilePrefix(w.clientId))).length).toBe(10)
   })
 })

@@ -35,7 +35,9 @@ describe('recoverWallet: the full cycle', () => {
     const before = await w.backup()
     const oldKeyName = `react-mpc-backup.${w.clientId}.v${before.keyVersion}.key`
     const recovered = await w.newDevice().recover()
-    await expect.poll(() => w.google.files().map((f) => f.name)).toEqual([`react-mpc-backup.${w.clientId}.v${recovered.keyVersion}.key`])
+    await expect
+      .poll(() => w.google.files().map((f) => f.name))
+      .toEqual([`react-mpc-backup.${w.clientId}.v${recovered.keyVersion}.key`])
     expect(w.google.files().map((f) => f.name)).not.toContain(oldKeyName)
     expect(w.backend.describe(w.clientId)?.backups.filter((b) => b.status === 'completed')).toHaveLength(1)
   })
@@ -46,7 +48,8 @@ describe('recoverWallet: reading the key', () => {
     const seen: string[] = []
     const record = ({ request }: { request: Request }) => {
       const url = new URL(request.url)
-      if (url.hostname === 'www.googleapis.com') seen.push(`${request.method} ${url.pathname}${url.searchParams.get('alt') === 'media' ? '?alt=media' : ''}`)
+      if (url.hostname === 'www.googleapis.com')
+        seen.push(`${request.method} ${url.pathname}${url.searchParams.get('alt') === 'media' ? '?alt=media' : ''}`)
     }
     server.events.on('request:start', record)
     return { seen, stop: () => server.events.removeListener('request:start', record) }
@@ -119,7 +122,7 @@ describe('recoverWallet: reading the key', () => {
 })
 
 describe('recoverWallet with the legacy Portal SDK (provider custody)', () => {
-  test("stores the new share legacy recovery returns, tells the provider once, and never exposes it as the address", async () => {
+  test('stores the new share legacy recovery returns, tells the provider once, and never exposes it as the address', async () => {
     const w = createWorld()
     const clientId = 'legacy-wallet'
     const legacyDevice = () => createWalletEmulator({ api: 'legacy', clientId, backend: w.backend })
@@ -179,7 +182,10 @@ describe('recoverWallet: errors leave the wallet usable and overwrite nothing', 
     const [row] = w.share.rows()
     w.share.putRow({ ...row!, keyVersion: 'zzzz-other-version' })
     const filesBefore = w.google.files().map((f) => f.name)
-    await expect(w.newDevice().recover()).rejects.toMatchObject({ code: 'KEY_NOT_FOUND', details: 'key version mismatch' })
+    await expect(w.newDevice().recover()).rejects.toMatchObject({
+      code: 'KEY_NOT_FOUND',
+      details: 'key version mismatch',
+    })
     expect(w.google.files().map((f) => f.name)).toEqual(filesBefore)
   })
 

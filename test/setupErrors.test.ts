@@ -20,7 +20,9 @@ describe('Drive API not enabled in the Cloud project', () => {
       code: 'GOOGLE_SETUP_INVALID',
       retryable: false,
       shortMessage: expect.stringContaining('Enable the Google Drive API'),
-      details: expect.stringContaining('https://console.developers.google.com/apis/api/drive.googleapis.com/overview?project='),
+      details: expect.stringContaining(
+        'https://console.developers.google.com/apis/api/drive.googleapis.com/overview?project=',
+      ),
       facts: { status: 403, reason: 'accessNotConfigured' },
     })
     expect(falses(w)).toBe(1)
@@ -35,7 +37,9 @@ describe('Drive API not enabled in the Cloud project', () => {
     await w.backup()
     w.google.setDriveApiEnabled(false)
     await expect(w.newDevice().recover()).rejects.toMatchObject({ code: 'GOOGLE_SETUP_INVALID' })
-    await expect(getBackupStatus(w.config, { accessToken: w.token })).rejects.toMatchObject({ code: 'GOOGLE_SETUP_INVALID' })
+    await expect(getBackupStatus(w.config, { accessToken: w.token })).rejects.toMatchObject({
+      code: 'GOOGLE_SETUP_INVALID',
+    })
   })
 
   test('a body with only the SERVICE_DISABLED detail (no legacy reason) is recognised too', async () => {
@@ -43,13 +47,24 @@ describe('Drive API not enabled in the Cloud project', () => {
     server.use(
       http.get('https://www.googleapis.com/drive/v3/files', () =>
         HttpResponse.json(
-          { error: { code: 403, message: 'disabled', status: 'PERMISSION_DENIED', details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'SERVICE_DISABLED', metadata: {} }] } },
+          {
+            error: {
+              code: 403,
+              message: 'disabled',
+              status: 'PERMISSION_DENIED',
+              details: [
+                { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'SERVICE_DISABLED', metadata: {} },
+              ],
+            },
+          },
           { status: 403 },
         ),
       ),
     )
     w.share.putRow({ clientId: w.clientId, backupMethod: 'PASSWORD', cipherText: 'x', keyVersion: 'v1' })
-    await expect(getBackupStatus(w.config, { accessToken: w.token })).rejects.toMatchObject({ name: 'GoogleSetupError' })
+    await expect(getBackupStatus(w.config, { accessToken: w.token })).rejects.toMatchObject({
+      name: 'GoogleSetupError',
+    })
   })
 })
 
@@ -65,7 +80,12 @@ test('a drive.file-only token (403 insufficientScopes at Google) is GoogleScopeD
 describe('no ambiguous 404 from the share server', () => {
   test('only 404 backup_not_found is "no backup"; a route 404 (wrong baseURL) is ShareFetchFailed naming the URL', async () => {
     const w = createWorld()
-    server.use(http.get('http://app.test/wrong/*', () => new HttpResponse('Cannot GET', { status: 404, headers: { 'content-type': 'text/html' } })))
+    server.use(
+      http.get(
+        'http://app.test/wrong/*',
+        () => new HttpResponse('Cannot GET', { status: 404, headers: { 'content-type': 'text/html' } }),
+      ),
+    )
     const right = createShareApi({ baseURL: BASE })
     await expect(right.get(w.clientId, 'PASSWORD')).resolves.toBeNull()
     const wrong = createShareApi({ baseURL: 'http://app.test/wrong', retry: { tries: 1 } })
@@ -83,7 +103,13 @@ describe('no ambiguous 404 from the share server', () => {
 
   test('a JSON 404 with another code (the bundled server’s route_not_found) is not "no backup" either', async () => {
     createWorld()
-    server.use(http.get('http://app.test/other/*', () => HttpResponse.json({ error: { code: 'route_not_found' } }, { status: 404 })))
-    await expect(createShareApi({ baseURL: 'http://app.test/other' }).get('c', 'PASSWORD')).rejects.toMatchObject({ name: 'ShareFetchFailed' })
+    server.use(
+      http.get('http://app.test/other/*', () =>
+        HttpResponse.json({ error: { code: 'route_not_found' } }, { status: 404 }),
+      ),
+    )
+    await expect(createShareApi({ baseURL: 'http://app.test/other' }).get('c', 'PASSWORD')).rejects.toMatchObject({
+      name: 'ShareFetchFailed',
+    })
   })
 })

@@ -39,7 +39,10 @@ function renderInNode(keyCustody: KeyCustody, options: { withReadiness?: boolean
 
 /** The attributes of each <button> in the HTML, in document order. */
 function buttons(html: string) {
-  return [...html.matchAll(/<button([^>]*)>([^<]*)<\/button>/g)].map(([, attrs, text]) => ({ attrs: attrs!, text: text! }))
+  return [...html.matchAll(/<button([^>]*)>([^<]*)<\/button>/g)].map(([, attrs, text]) => ({
+    attrs: attrs!,
+    text: text!,
+  }))
 }
 
 describe('server rendering in Node', () => {

@@ -16,7 +16,10 @@ import { createBrowserWorld, worker, type BrowserWorld } from './support/browser
 
 declare module 'vitest/browser' {
   interface BrowserCommands {
-    emulateMedia: (media: { colorScheme?: 'light' | 'dark' | null; reducedMotion?: 'reduce' | 'no-preference' | null }) => Promise<void>
+    emulateMedia: (media: {
+      colorScheme?: 'light' | 'dark' | null
+      reducedMotion?: 'reduce' | 'no-preference' | null
+    }) => Promise<void>
   }
 }
 
@@ -38,7 +41,16 @@ const HOLD = { delayMs: 10 * 60_000 }
 /** What an app page around the kit looks like: its background from the theme, a fixed width (stable pictures). */
 function Frame({ children, width = 360 }: { children: ReactNode; width?: number }) {
   return (
-    <div data-testid="frame" style={{ boxSizing: 'border-box', inlineSize: width, padding: 16, background: 'var(--rmb-bg)', color: 'var(--rmb-fg)' }}>
+    <div
+      data-testid="frame"
+      style={{
+        boxSizing: 'border-box',
+        inlineSize: width,
+        padding: 16,
+        background: 'var(--rmb-bg)',
+        color: 'var(--rmb-fg)',
+      }}
+    >
       {children}
     </div>
   )
@@ -61,10 +73,20 @@ async function matchesBaselines(name: string) {
     if (button()?.disabled) {
       // axe skips disabled controls (WCAG exempts them); the stylesheet still keeps their text at 4.5:1.
       const style = getComputedStyle(button())
-      expect(contrastRatio(style.color, style.backgroundColor), `${name}-${theme}: disabled text`).toBeGreaterThanOrEqual(4.5)
+      expect(
+        contrastRatio(style.color, style.backgroundColor),
+        `${name}-${theme}: disabled text`,
+      ).toBeGreaterThanOrEqual(4.5)
     } else expect(axeContrast.passes.length, `${name}-${theme}: contrast checked`).toBeGreaterThan(0)
-    expect([...axeContrast.violations, ...axeContrast.incomplete].flatMap((r) => r.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary}`)), `${name}-${theme}`).toEqual([])
-    await expect(frame()).toMatchScreenshot(`${name}-${theme}`, { screenshotOptions: { animations: 'disabled', caret: 'hide' } })
+    expect(
+      [...axeContrast.violations, ...axeContrast.incomplete].flatMap((r) =>
+        r.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary}`),
+      ),
+      `${name}-${theme}`,
+    ).toEqual([])
+    await expect(frame()).toMatchScreenshot(`${name}-${theme}`, {
+      screenshotOptions: { animations: 'disabled', caret: 'hide' },
+    })
   }
 }
 
@@ -223,7 +245,9 @@ describe('the states added since the first baselines, and the recovery button', 
         </Frame>,
         { googleScriptTimeoutMs: 300 },
       )
-      await expect.poll(() => button().getAttribute('data-error-code'), { timeout: 5000 }).toBe('GOOGLE_SCRIPT_UNAVAILABLE')
+      await expect
+        .poll(() => button().getAttribute('data-error-code'), { timeout: 5000 })
+        .toBe('GOOGLE_SCRIPT_UNAVAILABLE')
       await matchesBaselines('backup-button-google-unavailable')
     } finally {
       release()

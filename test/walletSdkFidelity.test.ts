@@ -34,7 +34,12 @@ describe('a wallet that is not ready yet', () => {
     const w = createWorld({ wallet: { realistic: true, bootDelayMs: 'manual' }, walletTimeoutMs: 100 })
     const started = Date.now()
     const error = await failure(w.backup())
-    expect(error).toMatchObject({ name: 'WalletTimeout', code: 'WALLET_TIMEOUT', step: 'generate', facts: { reason: 'wallet-not-ready' } })
+    expect(error).toMatchObject({
+      name: 'WalletTimeout',
+      code: 'WALLET_TIMEOUT',
+      step: 'generate',
+      facts: { reason: 'wallet-not-ready' },
+    })
     expect(Date.now() - started).toBeLessThan(1000)
     // No share exists: the wallet hears nothing, the server holds nothing, no key file stays.
     expect(w.wallet.notifications).toEqual([])
@@ -49,7 +54,12 @@ describe('a wallet that is not ready yet', () => {
   test('recovery and status wait for it too; recovery times out as WalletTimeout without touching the backup', async () => {
     const w = createWorld()
     await w.backup()
-    const device = createWalletEmulator({ clientId: w.clientId, backend: w.backend, realistic: true, bootDelayMs: 'manual' })
+    const device = createWalletEmulator({
+      clientId: w.clientId,
+      backend: w.backend,
+      realistic: true,
+      bootDelayMs: 'manual',
+    })
     const config = { ...w.config, wallet: portalAdapter(device), walletTimeoutMs: 100 }
     const { recoverWallet } = await import('../src/core/recoverWallet.js')
     const params = { getAccessToken: async () => w.token }
@@ -59,7 +69,9 @@ describe('a wallet that is not ready yet', () => {
     expect(status).toMatchObject({ server: true, wallet: undefined })
     expect(device.dropped).toEqual([])
     device.boot()
-    await expect(recoverWallet({ ...config, walletTimeoutMs: undefined }, params)).resolves.toMatchObject({ address: w.wallet.address })
+    await expect(recoverWallet({ ...config, walletTimeoutMs: undefined }, params)).resolves.toMatchObject({
+      address: w.wallet.address,
+    })
   })
 })
 
@@ -130,7 +142,10 @@ describe('a wallet that never answers', () => {
     await w.backup()
     w.config.walletTimeoutMs = 100
     const hanging = { ...w.config.wallet, isBackedUp: () => new Promise<boolean>(() => {}) }
-    await expect(getBackupStatus({ ...w.config, wallet: hanging })).resolves.toMatchObject({ server: true, wallet: undefined })
+    await expect(getBackupStatus({ ...w.config, wallet: hanging })).resolves.toMatchObject({
+      server: true,
+      wallet: undefined,
+    })
   })
 })
 
@@ -139,14 +154,23 @@ describe('provider codes', () => {
     const w = createWorld({ wallet: { realistic: true, bootDelayMs: 0 } })
     w.wallet.faults.backup = { error: { code: 205, message: 'Failed to create websocket' }, times: 1 }
     const error = await failure(w.backup())
-    expect(error).toMatchObject({ code: 'WALLET_BACKUP_FAILED', facts: { providerCode: 205, message: 'Failed to create websocket' } })
+    expect(error).toMatchObject({
+      code: 'WALLET_BACKUP_FAILED',
+      facts: { providerCode: 205, message: 'Failed to create websocket' },
+    })
   })
 
   test('"already in progress" with a numeric PortalMpcError code is WalletBusy (told by its message)', async () => {
     const w = createWorld({ wallet: { realistic: true, bootDelayMs: 0 } })
-    w.wallet.faults.backup = { error: { code: 999, message: '[PortalMpc] Wallet modification already in progress' }, times: 1 }
+    w.wallet.faults.backup = {
+      error: { code: 999, message: '[PortalMpc] Wallet modification already in progress' },
+      times: 1,
+    }
     expect(await failure(w.backup())).toMatchObject({ code: 'WALLET_BUSY', facts: { providerCode: 999 } })
-    w.wallet.faults.recover = { error: { code: 999, message: '[PortalMpc] Wallet modification already in progress' }, times: 1 }
+    w.wallet.faults.recover = {
+      error: { code: 999, message: '[PortalMpc] Wallet modification already in progress' },
+      times: 1,
+    }
     await w.backup()
     expect(await failure(w.recover())).toMatchObject({ code: 'WALLET_BUSY', step: 'recover' })
   })
@@ -154,7 +178,10 @@ describe('provider codes', () => {
   test('the string code of an MpcError still maps to WalletBusy', async () => {
     const w = createWorld()
     w.wallet.faults.backup = { error: { code: 'WALLET_MODIFICATION_ALREADY_IN_PROGRESS' }, times: 1 }
-    expect(await failure(w.backup())).toMatchObject({ code: 'WALLET_BUSY', facts: { providerCode: 'WALLET_MODIFICATION_ALREADY_IN_PROGRESS' } })
+    expect(await failure(w.backup())).toMatchObject({
+      code: 'WALLET_BUSY',
+      facts: { providerCode: 'WALLET_MODIFICATION_ALREADY_IN_PROGRESS' },
+    })
   })
 
   test('a wrong key on recovery keeps the numeric decryption code (407)', async () => {
@@ -162,9 +189,14 @@ describe('provider codes', () => {
     await w.backup()
     const adapter = w.config.wallet
     // The key Drive hands back is swapped on its way into the wallet: the wallet's decryption fails.
-    const wrongKey = { ...adapter, recover: (c: string, a: { key?: string | undefined }) => adapter.recover(c, { ...a, key: 'not-the-key' }) }
+    const wrongKey = {
+      ...adapter,
+      recover: (c: string, a: { key?: string | undefined }) => adapter.recover(c, { ...a, key: 'not-the-key' }),
+    }
     const { recoverWallet } = await import('../src/core/recoverWallet.js')
-    const error = await failure(recoverWallet({ ...w.config, wallet: wrongKey }, { getAccessToken: async () => w.token }))
+    const error = await failure(
+      recoverWallet({ ...w.config, wallet: wrongKey }, { getAccessToken: async () => w.token }),
+    )
     expect(error).toMatchObject({ code: 'RECOVERY_FAILED', facts: { providerCode: 407 } })
   })
 })
@@ -188,14 +220,21 @@ describe('telling the provider the share was stored', () => {
     const w = createWorld({ clientId: 'legacy-1' })
     const config = { ...w.config, wallet: portalAdapter(legacy, { api: 'legacy' }) }
     await backupWallet(config, {})
-    expect(legacy.notifications.map((n) => [n.success, n.via, n.method])).toEqual([[true, 'storedClientBackupShare', 'GDRIVE']])
+    expect(legacy.notifications.map((n) => [n.success, n.via, n.method])).toEqual([
+      [true, 'storedClientBackupShare', 'GDRIVE'],
+    ])
     expect(await legacy.isWalletBackedUp()).toBe(true)
   })
 })
 
 describe('portalAdapter reads what the SDK can tell', () => {
   test('readiness from onReady, the client id through getClient()', async () => {
-    const wallet = createWalletEmulator({ clientId: 'told-1', backend: createWalletBackend(), realistic: true, bootDelayMs: 'manual' })
+    const wallet = createWalletEmulator({
+      clientId: 'told-1',
+      backend: createWalletBackend(),
+      realistic: true,
+      bootDelayMs: 'manual',
+    })
     const adapter = portalAdapter(wallet)
     expect(adapter.isReady?.()).toBe(false)
     const heard: string[] = []

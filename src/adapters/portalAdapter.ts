@@ -24,7 +24,12 @@ export type PortalLike = PortalReadiness & {
     configs?: BackupConfigs,
   ): Promise<{ cipherText: string; storageCallback?: () => Promise<unknown> } | string>
   storedClientBackupShare(success: boolean, backupMethod?: string): Promise<unknown>
-  recoverWallet(cipherText: string, backupMethod?: string, configs?: BackupConfigs, progress?: Progress): Promise<unknown>
+  recoverWallet(
+    cipherText: string,
+    backupMethod?: string,
+    configs?: BackupConfigs,
+    progress?: Progress,
+  ): Promise<unknown>
   isWalletBackedUp?(chainId?: string): Promise<boolean>
 }
 
@@ -43,14 +48,18 @@ export type PortalAdapterOptions = {
   api?: 'current' | 'legacy'
 }
 
-export function portalAdapter(portal: PortalLike | LegacyPortalLike, options: PortalAdapterOptions = {}): WalletAdapter {
+export function portalAdapter(
+  portal: PortalLike | LegacyPortalLike,
+  options: PortalAdapterOptions = {},
+): WalletAdapter {
   // The legacy SDK keeps the key itself (Drive through its own OAuth), so the kit cannot hold it.
   const legacy = options.api === 'legacy' ? (portal as LegacyPortalLike) : undefined
   const current = portal as PortalLike
   const keyCustody = legacy ? 'provider' : (options.keyCustody ?? 'kit')
   const backupMethod = legacy ? 'UNKNOWN' : keyCustody === 'kit' ? 'PASSWORD' : 'GDRIVE'
   // The kit's key is Portal's backup password; without one (provider custody) Portal uses its own storage.
-  const configs = (key: string | undefined): BackupConfigs | undefined => (key ? { passwordStorage: { password: key } } : undefined)
+  const configs = (key: string | undefined): BackupConfigs | undefined =>
+    key ? { passwordStorage: { password: key } } : undefined
   // Legacy recovery returns the NEW backup share (not an address): it is held here, in memory only, until the kit's
   // fresh backup asks for a share, so it is stored and confirmed like any backup and never lands in query data.
   let recoveredShare: string | undefined
@@ -67,7 +76,9 @@ export function portalAdapter(portal: PortalLike | LegacyPortalLike, options: Po
       confirmStored = undefined
       const made = recoveredShare
       recoveredShare = undefined
-      const out = legacy ? (made ?? (await legacy.backupWallet())) : await current.backupWallet(backupMethod, onProgress, configs(key))
+      const out = legacy
+        ? (made ?? (await legacy.backupWallet()))
+        : await current.backupWallet(backupMethod, onProgress, configs(key))
       if (typeof out === 'object' && out !== null && 'cipherText' in out) {
         if (typeof out.storageCallback === 'function') confirmStored = out.storageCallback
         return out.cipherText
@@ -81,7 +92,8 @@ export function portalAdapter(portal: PortalLike | LegacyPortalLike, options: Po
       await (legacy ? legacy.storedClientBackupShare(success) : current.storedClientBackupShare(success, backupMethod))
     },
     async recover(cipherText, { key, onProgress }) {
-      if (!legacy) return { address: addressOf(await current.recoverWallet(cipherText, backupMethod, configs(key), onProgress)) }
+      if (!legacy)
+        return { address: addressOf(await current.recoverWallet(cipherText, backupMethod, configs(key), onProgress)) }
       const share = await legacy.recoverWallet(cipherText)
       recoveredShare = typeof share === 'string' && share ? share : undefined
       return { address: undefined }

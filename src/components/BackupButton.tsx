@@ -55,7 +55,8 @@ export const BackupButton = forwardRef<HTMLButtonElement, BackupButtonProps>(fun
       retryGoogle={flow.retryGoogle}
       start={flow.backup}
       labels={{ ...defaultBackupLabels, ...labels }}
-      children={children as FlowButtonChildren}
-    />
+    >
+      {children as FlowButtonChildren}
+    </FlowButton>
   )
 })

@@ -24,5 +24,9 @@ export function BackupStatus({ children, labels }: BackupStatusProps) {
   if (children) return <>{children(query.data, query)}</>
   // A check started offline waits for the connection (TanStack pauses it): say so rather than "checking" forever.
   const state = query.data?.state ?? (query.isError ? 'error' : query.fetchStatus === 'paused' ? 'offline' : 'loading')
-  return <span data-rmb="backup-status" data-state={state}>{{ ...defaults, ...labels }[state]}</span>
+  return (
+    <span data-rmb="backup-status" data-state={state}>
+      {{ ...defaults, ...labels }[state]}
+    </span>
+  )
 }

@@ -1,10 +1,19 @@
 'use client'
-import { forwardRef, useId, type ButtonHTMLAttributes, type CSSProperties, type MouseEvent, type ReactNode } from 'react'
+import {
+  forwardRef,
+  useId,
+  type ButtonHTMLAttributes,
+  type CSSProperties,
+  type MouseEvent,
+  type ReactNode,
+} from 'react'
 import { Slot } from './Slot.js'
 
 export type FlowButtonChildren = ReactNode | ((step: string) => ReactNode)
 
-export type FlowLabels<S extends string> = Partial<Record<S | 'loading' | 'walletLoading' | 'offline' | 'unavailable', string>>
+export type FlowLabels<S extends string> = Partial<
+  Record<S | 'loading' | 'walletLoading' | 'offline' | 'unavailable', string>
+>
 
 type FlowButtonProps<S extends string> = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children'> & {
   asChild?: boolean | undefined
@@ -40,14 +49,36 @@ const busySteps = new Set(['authorizing', 'generating', 'storing', 'notifying', 
 
 /** The shared body of BackupButton and RecoverButton: one button, state as data attributes, a live region. */
 export const FlowButton = forwardRef<HTMLButtonElement, FlowButtonProps<string>>(function FlowButton(
-  { asChild, announce = true, children, step, isReady, notReadyReason, isOnline = true, error, start, labels, onClick, disabled, googleError, retryGoogle, ...rest },
+  {
+    asChild,
+    announce = true,
+    children,
+    step,
+    isReady,
+    notReadyReason,
+    isOnline = true,
+    error,
+    start,
+    labels,
+    onClick,
+    disabled,
+    googleError,
+    retryGoogle,
+    ...rest
+  },
   ref,
 ) {
   const statusId = useId()
   const busy = busySteps.has(step)
   const unavailable = !isReady && googleError !== undefined
   // A running flow keeps its own label: going offline mid-way ends it with the typed error of its step.
-  const disabledReason = unavailable ? undefined : !isReady ? (notReadyReason ?? 'google-loading') : !isOnline && !busy ? 'offline' : undefined
+  const disabledReason = unavailable
+    ? undefined
+    : !isReady
+      ? (notReadyReason ?? 'google-loading')
+      : !isOnline && !busy
+        ? 'offline'
+        : undefined
   const label = unavailable
     ? labels.unavailable
     : disabledReason === 'google-loading'

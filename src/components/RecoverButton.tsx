@@ -53,7 +53,8 @@ export const RecoverButton = forwardRef<HTMLButtonElement, RecoverButtonProps>(f
       retryGoogle={flow.retryGoogle}
       start={flow.recover}
       labels={{ ...defaultRecoverLabels, ...labels }}
-      children={children as FlowButtonChildren}
-    />
+    >
+      {children as FlowButtonChildren}
+    </FlowButton>
   )
 })

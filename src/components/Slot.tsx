@@ -1,4 +1,12 @@
-import { Children, cloneElement, forwardRef, isValidElement, type HTMLAttributes, type ReactNode, type Ref } from 'react'
+import {
+  Children,
+  cloneElement,
+  forwardRef,
+  isValidElement,
+  type HTMLAttributes,
+  type ReactNode,
+  type Ref,
+} from 'react'
 
 type AnyProps = Record<string, unknown>
 
@@ -23,7 +31,9 @@ export const Slot = forwardRef<HTMLElement, HTMLAttributes<HTMLElement> & { chil
     else if (key === 'className') merged.className = [ours, theirs].filter(Boolean).join(' ')
   }
   // React 19 keeps the ref in props, React 18 on the element.
-  const childRef = (childProps.ref ?? (child as unknown as { ref?: Ref<HTMLElement> }).ref) as Ref<HTMLElement> | undefined
+  const childRef = (childProps.ref ?? (child as unknown as { ref?: Ref<HTMLElement> }).ref) as
+    | Ref<HTMLElement>
+    | undefined
   merged.ref = composeRefs(forwardedRef, childRef)
   return cloneElement(child, merged)
 })

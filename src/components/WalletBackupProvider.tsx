@@ -54,18 +54,25 @@ export function WalletBackupProvider(props: WalletBackupProviderProps) {
   validate(props, outerGoogle)
   const [ownQueryClient] = useState(() => (props.queryClient || outerQueryClient ? undefined : new QueryClient()))
   const [broker] = useState(() =>
-    createTokenBroker(props.googleSignInTimeoutMs !== undefined ? { requestTimeoutMs: props.googleSignInTimeoutMs } : {}),
+    createTokenBroker(
+      props.googleSignInTimeoutMs !== undefined ? { requestTimeoutMs: props.googleSignInTimeoutMs } : {},
+    ),
   )
   const { server } = props
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the endpoint's fields, not the object (see below)
   const shareApi = useMemo(
-    () => createShareApi({ ...server, retry: server.retry ?? props.retry, timeoutMs: server.timeoutMs ?? props.timeoutMs }),
+    () =>
+      createShareApi({ ...server, retry: server.retry ?? props.retry, timeoutMs: server.timeoutMs ?? props.timeoutMs }),
     // The axios instance or base URL identifies the endpoint; a new object literal each render must not matter.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [server.axios, server.baseURL, server.path, server.treat404AsNoBackup, props.retry, props.timeoutMs],
   )
   const { wallet, walletTimeoutMs } = props
   const subscribe = useCallback((listener: () => void) => wallet.onReady?.(listener) ?? (() => {}), [wallet])
-  const walletIsReady = useSyncExternalStore(subscribe, () => isWalletReady(wallet), () => !wallet.isReady)
+  const walletIsReady = useSyncExternalStore(
+    subscribe,
+    () => isWalletReady(wallet),
+    () => !wallet.isReady,
+  )
   const clientId = useClientId(wallet, props.clientId, walletIsReady, walletTimeoutMs)
   const config = useMemo<WalletBackupConfig>(
     () => ({
@@ -87,7 +94,11 @@ export function WalletBackupProvider(props: WalletBackupProviderProps) {
   let tree = (
     <WalletBackupContext.Provider value={config}>
       {needsGoogle ? (
-        <GoogleScriptGate broker={broker} timeoutMs={props.googleScriptTimeoutMs ?? 15_000} firstLoadFailed={scriptFailed} />
+        <GoogleScriptGate
+          broker={broker}
+          timeoutMs={props.googleScriptTimeoutMs ?? 15_000}
+          firstLoadFailed={scriptFailed}
+        />
       ) : null}
       {props.children}
     </WalletBackupContext.Provider>
@@ -131,6 +142,7 @@ function useClientId(wallet: WalletAdapter, given: string | undefined, ready: bo
 function useOptionalGoogleOAuth(): boolean {
   // @react-oauth/google exports no context, only a hook that throws outside its provider.
   try {
+    // biome-ignore lint/correctness/useHookAtTopLevel: called on every render; the try only catches its throw
     useGoogleOAuth()
     return true
   } catch {
@@ -143,7 +155,15 @@ function useOptionalGoogleOAuth(): boolean {
  * retry. A retry loads the script again through a GoogleOAuthProvider of its own around the token bridge only, so
  * the app's tree under the outer provider is not remounted.
  */
-function GoogleScriptGate({ broker, timeoutMs, firstLoadFailed }: { broker: TokenBroker; timeoutMs: number; firstLoadFailed: boolean }) {
+function GoogleScriptGate({
+  broker,
+  timeoutMs,
+  firstLoadFailed,
+}: {
+  broker: TokenBroker
+  timeoutMs: number
+  firstLoadFailed: boolean
+}) {
   const { clientId } = useGoogleOAuth()
   const [attempt, setAttempt] = useState(0)
   const [retryFailed, setRetryFailed] = useState(false)
@@ -162,7 +182,17 @@ function GoogleScriptGate({ broker, timeoutMs, firstLoadFailed }: { broker: Toke
 }
 
 /** Owns the one GIS token client of the tree and routes its callbacks to whichever flow asked for a token. */
-function GoogleTokenBridge({ broker, timeoutMs, failed, retry }: { broker: TokenBroker; timeoutMs: number; failed: boolean; retry: () => void }) {
+function GoogleTokenBridge({
+  broker,
+  timeoutMs,
+  failed,
+  retry,
+}: {
+  broker: TokenBroker
+  timeoutMs: number
+  failed: boolean
+  retry: () => void
+}) {
   const { scriptLoadedSuccessfully } = useGoogleOAuth()
   const login = useGoogleLogin({
     flow: 'implicit',
@@ -185,7 +215,8 @@ function GoogleTokenBridge({ broker, timeoutMs, failed, retry }: { broker: Token
         new GoogleScriptUnavailable('Google sign-in did not load.', {
           step: 'authorize',
           facts: { reason },
-          details: 'Check the connection, ad or tracker blockers, and that a Content-Security-Policy allows https://accounts.google.com/gsi/client.',
+          details:
+            'Check the connection, ad or tracker blockers, and that a Content-Security-Policy allows https://accounts.google.com/gsi/client.',
         }),
         retry,
       )
@@ -203,14 +234,22 @@ function validate(props: WalletBackupProviderProps, outerGoogle: boolean) {
   const w = props.wallet as Partial<WalletAdapter> | undefined
   if (!w || typeof w.backup !== 'function' || typeof w.notifyStored !== 'function')
     fail('wallet', 'a wallet adapter, e.g. portalAdapter(portal)')
-  if (props.clientId !== undefined ? typeof props.clientId !== 'string' || !props.clientId.trim() : typeof w?.getClientId !== 'function')
+  if (
+    props.clientId !== undefined
+      ? typeof props.clientId !== 'string' || !props.clientId.trim()
+      : typeof w?.getClientId !== 'function'
+  )
     fail(
       'clientId',
-      "the wallet's client id (Portal: the \"id\" of await portal.getClient(), which portalAdapter reads by itself; " +
+      'the wallet\'s client id (Portal: the "id" of await portal.getClient(), which portalAdapter reads by itself; ' +
         'your server also knows it from the Portal client it created for this user)',
     )
   if (!props.server || (!props.server.baseURL && !props.server.axios && props.server.baseURL !== ''))
     fail('server', '{ baseURL } or { axios }')
-  if (props.wallet.keyCustody === 'kit' && !outerGoogle && (typeof props.googleClientId !== 'string' || !props.googleClientId))
+  if (
+    props.wallet.keyCustody === 'kit' &&
+    !outerGoogle &&
+    (typeof props.googleClientId !== 'string' || !props.googleClientId)
+  )
     fail('googleClientId', 'a Google OAuth client id, or an outer GoogleOAuthProvider')
 }

@@ -7,7 +7,7 @@ import {
   factsOf,
   GoogleTokenExpired,
   NotifyFailed,
-  RecoveryFailed,
+  type RecoveryFailed,
   WalletBackupFailed,
   WalletBusy,
   type BackupErrorType,
@@ -52,7 +52,10 @@ export type BackupWalletErrorType = BackupErrorType
  * stays in Drive until the new backup is confirmed, and the server's previous record is put back if the upload may
  * have replaced it.
  */
-export function backupWallet(config: BackupConfig, params: BackupWalletParameters = {}): Promise<BackupWalletReturnType> {
+export function backupWallet(
+  config: BackupConfig,
+  params: BackupWalletParameters = {},
+): Promise<BackupWalletReturnType> {
   return withClientLock(config.clientId, params.signal, () => runBackup(config, params))
 }
 
@@ -62,7 +65,10 @@ async function runBackup(config: BackupConfig, params: BackupWalletParameters): 
 }
 
 /** Step 1 in kit custody: a token for the Drive app data folder (the popup itself was opened by the click). */
-export async function authorize(config: BackupConfig, params: BackupWalletParameters): Promise<DriveKeyStore | undefined> {
+export async function authorize(
+  config: BackupConfig,
+  params: BackupWalletParameters,
+): Promise<DriveKeyStore | undefined> {
   if (config.wallet.keyCustody !== 'kit') return undefined
   params.onStep?.('authorizing')
   if (!params.getAccessToken) throw new GoogleTokenExpired('No Google token.', { step: 'authorize' })
@@ -94,7 +100,10 @@ export async function storeNewBackup(
   const keyVersion = newKeyVersion()
   // While the wallet works: read the record a rollback would put back (recovery already has it), and write the
   // new key file. Its name is versioned, so it cannot touch the key of the backup that stands.
-  const previousRead = 'previous' in known ? settle(Promise.resolve(known.previous ?? null)) : settle(shareApi.get(clientId, method, { signal }))
+  const previousRead =
+    'previous' in known
+      ? settle(Promise.resolve(known.previous ?? null))
+      : settle(shareApi.get(clientId, method, { signal }))
   const keyWrite = drive ? settle(drive.write(keyFileName(clientId, keyVersion), key!)) : undefined
   // Best effort: a backup does not fail because Drive would not name the account.
   const accountRead = drive ? drive.account().catch(() => undefined) : undefined
@@ -175,7 +184,11 @@ export async function storeNewBackup(
     // What the server holds now, read beside the notify: pruning must spare its key (see pruneOldKeys).
     const serverNow = drive ? settle(shareApi.get(clientId, method, { signal })) : undefined
     try {
-      await callWallet(wallet, () => wallet.notifyStored(true), { step: 'notify', signal, timeoutMs: config.walletTimeoutMs })
+      await callWallet(wallet, () => wallet.notifyStored(true), {
+        step: 'notify',
+        signal,
+        timeoutMs: config.walletTimeoutMs,
+      })
     } catch (cause) {
       if (isAbortedOrTimeout(cause)) throw cause
       throw new NotifyFailed('Could not tell the wallet the share was stored.', { step: 'notify', cause })
@@ -323,7 +336,12 @@ const PRUNE_READ_WAIT_MS = 1_000
  * (`serverKeyVersion`, read after our upload): a rollback elsewhere, or an older device's write, may have put an
  * older record back after our upload.
  */
-async function pruneOldKeys(drive: DriveKeyStore, clientId: string, keep: string, serverKeyVersion: string | number | null | undefined) {
+async function pruneOldKeys(
+  drive: DriveKeyStore,
+  clientId: string,
+  keep: string,
+  serverKeyVersion: string | number | null | undefined,
+) {
   try {
     const held = serverKeyVersion === undefined || serverKeyVersion === null ? undefined : String(serverKeyVersion)
     // Only versions older than both ours and the server's: a newer file may belong to a backup running right now.
@@ -358,9 +376,15 @@ function toBackupError(error: unknown, signal: AbortSignal | undefined): BackupE
  * iframe error into `PortalMpcError` with `code = data.code || 999` (a number in its own types and tests), so the
  * busy case is told by its string code or, whatever the code's type, by its message.
  */
-export function walletFailure(error: unknown, step: 'generate' | 'recover', Failed: typeof WalletBackupFailed | typeof RecoveryFailed, message: string) {
+export function walletFailure(
+  error: unknown,
+  step: 'generate' | 'recover',
+  Failed: typeof WalletBackupFailed | typeof RecoveryFailed,
+  message: string,
+) {
   const facts = walletFacts(error)
-  return facts.providerCode === 'WALLET_MODIFICATION_ALREADY_IN_PROGRESS' || /modification already in progress/i.test(facts.message ?? '')
+  return facts.providerCode === 'WALLET_MODIFICATION_ALREADY_IN_PROGRESS' ||
+    /modification already in progress/i.test(facts.message ?? '')
     ? new WalletBusy('Wallet busy.', { step, facts })
     : new Failed(message, { step, facts })
 }

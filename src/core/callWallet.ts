@@ -41,7 +41,12 @@ export function callWallet<T>(wallet: WalletAdapter, run: () => Promise<T>, opti
       if (done) return
       finish()
       const what = phase === 'wallet-not-ready' ? 'did not become ready' : 'did not answer'
-      reject(new WalletTimeout(`The wallet ${what} within ${Math.round(timeoutMs / 1000)} s.`, { step, facts: { reason: phase } }))
+      reject(
+        new WalletTimeout(`The wallet ${what} within ${Math.round(timeoutMs / 1000)} s.`, {
+          step,
+          facts: { reason: phase },
+        }),
+      )
     }, timeoutMs)
     signal?.addEventListener('abort', onAbort, { once: true })
     const start = () => {
@@ -80,4 +85,5 @@ export function isWalletReady(wallet: WalletAdapter): boolean {
   return wallet.isReady ? wallet.isReady() : true
 }
 
-export const isAbortedOrTimeout = (error: unknown): boolean => error instanceof Aborted || error instanceof WalletTimeout
+export const isAbortedOrTimeout = (error: unknown): boolean =>
+  error instanceof Aborted || error instanceof WalletTimeout

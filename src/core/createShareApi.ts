@@ -1,5 +1,13 @@
 import axios, { type AxiosInstance } from 'axios'
-import { BackupError, ShareFetchFailed, ShareNotFound, ShareUnauthorized, ShareUploadFailed, type BackupStep, type ErrorFacts } from './errors.js'
+import {
+  BackupError,
+  ShareFetchFailed,
+  ShareNotFound,
+  ShareUnauthorized,
+  ShareUploadFailed,
+  type BackupStep,
+  type ErrorFacts,
+} from './errors.js'
 import type { GoogleAccount } from './driveKeyStore.js'
 import { parseRetryAfter, withRetry, type RetryOptions } from './withRetry.js'
 
@@ -22,10 +30,7 @@ export type ShareReceipt = {
   revision?: string | undefined
 }
 
-export type ShareApiConfig = (
-  | { baseURL: string; axios?: never }
-  | { axios: AxiosInstance; baseURL?: never }
-) & {
+export type ShareApiConfig = ({ baseURL: string; axios?: never } | { axios: AxiosInstance; baseURL?: never }) & {
   /** Path of one client's backup under the base URL. Default: `/clients/:clientId/backup`. */
   path?: (clientId: string) => string
   retry?: RetryOptions | undefined
@@ -61,7 +66,11 @@ export type ShareApi = {
     },
   ): Promise<ShareReceipt>
   /** `null` when the server says it holds no share for this client and method (404 `backup_not_found`). */
-  get(clientId: string, backupMethod: string, options?: { signal?: AbortSignal | undefined }): Promise<ShareRecord | null>
+  get(
+    clientId: string,
+    backupMethod: string,
+    options?: { signal?: AbortSignal | undefined },
+  ): Promise<ShareRecord | null>
 }
 
 const defaultPath = (clientId: string) => `/clients/${encodeURIComponent(clientId)}/backup`
@@ -76,23 +85,28 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
 
   return {
     put(clientId, record, options = {}) {
-      return retry('store', options.signal, async () => {
-        const res = await http.post<ShareReceipt>(path(clientId), record, {
-          timeout,
-          headers: {
-            ...(options.idempotencyKey ? { 'Idempotency-Key': options.idempotencyKey } : {}),
-            // A late-landing write (the client timed out, the server had not) cannot replace what a rollback put back.
-            ...(options.ifMatch ? { 'If-Match': options.ifMatch } : {}),
-          },
-          ...(options.signal ? { signal: options.signal } : {}),
-        })
-        const etag = res.headers['etag']
-        return {
-          backupMethod: res.data.backupMethod ?? record.backupMethod,
-          storedAt: res.data.storedAt,
-          ...(typeof etag === 'string' ? { revision: etag } : {}),
-        }
-      }, options.retry ?? config.retry)
+      return retry(
+        'store',
+        options.signal,
+        async () => {
+          const res = await http.post<ShareReceipt>(path(clientId), record, {
+            timeout,
+            headers: {
+              ...(options.idempotencyKey ? { 'Idempotency-Key': options.idempotencyKey } : {}),
+              // A late-landing write (the client timed out, the server had not) cannot replace what a rollback put back.
+              ...(options.ifMatch ? { 'If-Match': options.ifMatch } : {}),
+            },
+            ...(options.signal ? { signal: options.signal } : {}),
+          })
+          const etag = res.headers['etag']
+          return {
+            backupMethod: res.data.backupMethod ?? record.backupMethod,
+            storedAt: res.data.storedAt,
+            ...(typeof etag === 'string' ? { revision: etag } : {}),
+          }
+        },
+        options.retry ?? config.retry,
+      )
     },
     get(clientId, backupMethod, options = {}) {
       return retry('read', options.signal, async () => {
@@ -103,7 +117,11 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
           ...(options.signal ? { signal: options.signal } : {}),
         })
         if (res.status === 404) {
-          if (config.treat404AsNoBackup || (res.data as { error?: { code?: unknown } } | undefined)?.error?.code === BACKUP_NOT_FOUND) return null
+          if (
+            config.treat404AsNoBackup ||
+            (res.data as { error?: { code?: unknown } } | undefined)?.error?.code === BACKUP_NOT_FOUND
+          )
+            return null
           const url = http.getUri({ url: path(clientId), params: { backupMethod } })
           throw new ShareFetchFailed(`No backup route at GET ${url} (404): check the server's baseURL and path.`, {
             step: 'read',
@@ -124,7 +142,11 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
 function shareError(cause: unknown, step: BackupStep): BackupError {
   if (cause instanceof BackupError) return cause
   // Only the status and axios's code leave this function: the AxiosError holds the request body (the share).
-  const c = cause as { response?: { status?: number; headers?: Record<string, unknown> }; code?: string; message?: string }
+  const c = cause as {
+    response?: { status?: number; headers?: Record<string, unknown> }
+    code?: string
+    message?: string
+  }
   const status = c?.response?.status
   const facts: ErrorFacts = {}
   if (status !== undefined) facts.status = status
@@ -136,7 +158,8 @@ function shareError(cause: unknown, step: BackupStep): BackupError {
   // 412: another device replaced the backup since it was read; retrying the same write cannot succeed.
   if (status === 412) return new ShareUploadFailed('Backup changed on the server.', { ...o, retryable: false })
   const verb = step === 'read' ? 'read' : 'save'
-  if (status === 401 || status === 403) return new ShareUnauthorized(`Server refused to ${verb} the backup (${status}).`, o)
+  if (status === 401 || status === 403)
+    return new ShareUnauthorized(`Server refused to ${verb} the backup (${status}).`, o)
   const Failed = step === 'read' ? ShareFetchFailed : ShareUploadFailed
   return new Failed(`Server could not ${verb} the backup (${status ?? 'offline'}).`, {
     ...o,

@@ -84,7 +84,10 @@ describe('createTokenBroker', () => {
   test('a script error makes request() fail with it (not a popup error) until retryScript() clears it and reloads', async () => {
     const broker = createTokenBroker()
     const { GoogleScriptUnavailable } = await import('./errors.js')
-    const error = new GoogleScriptUnavailable('Google sign-in did not load.', { step: 'authorize', facts: { reason: 'timeout' } })
+    const error = new GoogleScriptUnavailable('Google sign-in did not load.', {
+      step: 'authorize',
+      facts: { reason: 'timeout' },
+    })
     const reload = vi.fn()
     const seen: Array<string | undefined> = []
     broker.subscribe(() => seen.push(broker.scriptError()?.code))
@@ -94,7 +97,10 @@ describe('createTokenBroker', () => {
     expect(reload).toHaveBeenCalledTimes(1)
     expect(broker.scriptError()).toBeUndefined()
     expect(seen).toEqual(['GOOGLE_SCRIPT_UNAVAILABLE', undefined])
-    await expect(broker.request()).rejects.toMatchObject({ code: 'GOOGLE_POPUP_BLOCKED', facts: { reason: 'not_loaded' } })
+    await expect(broker.request()).rejects.toMatchObject({
+      code: 'GOOGLE_POPUP_BLOCKED',
+      facts: { reason: 'not_loaded' },
+    })
   })
 
   test('popup_closed names the setup checks (origin_mismatch / invalid_client show only inside the popup)', async () => {
@@ -105,7 +111,7 @@ describe('createTokenBroker', () => {
     await expect(promise).rejects.toMatchObject({
       code: 'GOOGLE_POPUP_CLOSED',
       shortMessage: 'Google window closed.',
-      details: expect.stringContaining("Authorized JavaScript origins"),
+      details: expect.stringContaining('Authorized JavaScript origins'),
     })
   })
 
@@ -145,7 +151,10 @@ describe('createTokenBroker', () => {
       if (throws) throw new Error('requestAccessToken exploded')
     })
     broker.attach(login)
-    await expect(broker.request()).rejects.toMatchObject({ code: 'GOOGLE_SIGN_IN_FAILED', facts: { reason: 'request_threw' } })
+    await expect(broker.request()).rejects.toMatchObject({
+      code: 'GOOGLE_SIGN_IN_FAILED',
+      facts: { reason: 'request_threw' },
+    })
     throws = false
     const next = broker.request()
     expect(login).toHaveBeenCalledTimes(2)

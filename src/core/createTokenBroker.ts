@@ -84,7 +84,9 @@ export function createTokenBroker(options: TokenBrokerOptions = {}): TokenBroker
   const listeners = new Set<() => void>()
   let login: GoogleLogin | undefined
   let scriptFailure: { error: BackupError; retry: (() => void) | undefined } | undefined
-  const notify = () => listeners.forEach((l) => l())
+  const notify = () => {
+    for (const l of listeners) l()
+  }
   const requestTimeout = options.requestTimeoutMs ?? 5 * 60_000
   const quickClose = options.quickCloseMs ?? 1500
   const userAgent = options.userAgent ?? (typeof navigator !== 'undefined' ? navigator.userAgent : '')
@@ -124,7 +126,11 @@ export function createTokenBroker(options: TokenBrokerOptions = {}): TokenBroker
       if (token) return Promise.resolve(token)
       if (!login)
         return Promise.reject(
-          scriptFailure?.error ?? new GooglePopupBlocked('Google sign-in not loaded.', { step: 'authorize', facts: { reason: 'not_loaded' } }),
+          scriptFailure?.error ??
+            new GooglePopupBlocked('Google sign-in not loaded.', {
+              step: 'authorize',
+              facts: { reason: 'not_loaded' },
+            }),
         )
       const browser = inAppBrowser(userAgent)
       if (browser)
@@ -132,7 +138,8 @@ export function createTokenBroker(options: TokenBrokerOptions = {}): TokenBroker
           new GoogleUnsupportedBrowser(`Open this page in your browser: Google sign-in does not work in ${browser}.`, {
             step: 'authorize',
             facts: { reason: 'disallowed_useragent', browser },
-            details: "Google refuses sign-in in in-app browsers (disallowed_useragent). Use the app's 'Open in browser' menu.",
+            details:
+              "Google refuses sign-in in in-app browsers (disallowed_useragent). Use the app's 'Open in browser' menu.",
           }),
         )
       if (signal?.aborted) return Promise.reject(new Aborted('Cancelled.', { step: 'authorize' }))
@@ -160,7 +167,8 @@ export function createTokenBroker(options: TokenBrokerOptions = {}): TokenBroker
         const timer = setTimeout(
           () =>
             fail(GoogleSignInTimeout, 'Google sign-in did not answer.', 'no_answer', {
-              details: "Google's window gave no answer. A Cross-Origin-Opener-Policy of same-origin on this page hides it; serve same-origin-allow-popups.",
+              details:
+                "Google's window gave no answer. A Cross-Origin-Opener-Policy of same-origin on this page hides it; serve same-origin-allow-popups.",
             }),
           requestTimeout,
         )
@@ -199,7 +207,8 @@ export function createTokenBroker(options: TokenBrokerOptions = {}): TokenBroker
     },
     accept(response) {
       const token = response.access_token
-      if (response.error || !token) return fail(GoogleScopeDenied, 'Google access denied.', response.error ?? 'no_token')
+      if (response.error || !token)
+        return fail(GoogleScopeDenied, 'Google access denied.', response.error ?? 'no_token')
       if (!(response.scope ?? '').split(/\s+/).includes(scope))
         return fail(GoogleScopeDenied, 'Drive access not granted.', 'scope_not_granted')
       held = { token, expiresAt: now() + Number(response.expires_in ?? 3599) * 1000 }
@@ -208,7 +217,8 @@ export function createTokenBroker(options: TokenBrokerOptions = {}): TokenBroker
     },
     reject(error) {
       // GIS types say an object; a null or non-object must still end the request, not throw inside Google's callback.
-      const type = error !== null && typeof error === 'object' && typeof error.type === 'string' ? error.type : undefined
+      const type =
+        error !== null && typeof error === 'object' && typeof error.type === 'string' ? error.type : undefined
       if (type === undefined) return fail(GoogleSignInFailed, 'Google sign-in failed.', 'malformed_error')
       // A page origin or client id that the OAuth client does not authorize shows Google's error (origin_mismatch,
       // invalid_client) inside the popup only; the page hears nothing until the user closes it. A COOP header
@@ -225,11 +235,16 @@ export function createTokenBroker(options: TokenBrokerOptions = {}): TokenBroker
             details: hint
               ? "Google's window closed " +
                 (hint === 'closed_quickly' ? 'right after opening' : 'again') +
-                ': check that this page\'s origin is among the OAuth client\'s Authorized JavaScript origins (origin_mismatch), the client id (invalid_client), that the page is not served with Cross-Origin-Opener-Policy: same-origin, and that it is not open in an in-app browser.'
+                ": check that this page's origin is among the OAuth client's Authorized JavaScript origins (origin_mismatch), the client id (invalid_client), that the page is not served with Cross-Origin-Opener-Policy: same-origin, and that it is not open in an in-app browser."
               : "If Google's window showed an error (origin_mismatch, invalid_client), add this page's origin to the OAuth client's Authorized JavaScript origins and check the client id.",
           }),
         )
-      } else fail(GooglePopupBlocked, type === 'popup_failed_to_open' ? 'Popup blocked: allow popups.' : 'Google sign-in failed to open.', type)
+      } else
+        fail(
+          GooglePopupBlocked,
+          type === 'popup_failed_to_open' ? 'Popup blocked: allow popups.' : 'Google sign-in failed to open.',
+          type,
+        )
     },
   }
   return broker

@@ -31,7 +31,11 @@ export type DriveFile = {
   appProperties?: { key?: string }
 }
 
-export type DriveListOptions = { step?: BackupStep | undefined; exact?: boolean | undefined; withKeys?: boolean | undefined }
+export type DriveListOptions = {
+  step?: BackupStep | undefined
+  exact?: boolean | undefined
+  withKeys?: boolean | undefined
+}
 
 /** Listing stops after this many pages (Drive may answer short or empty pages with a `nextPageToken`). */
 export const DRIVE_LIST_MAX_PAGES = 20
@@ -48,7 +52,10 @@ export type DriveKeyStore = {
    * One file's metadata by id (key included when it rides along as an app property), or `undefined` when Drive
    * has no such file. Unlike a name query, `files.get` by id sees a file the moment it was created.
    */
-  get(id: string, options?: { step?: BackupStep | undefined; withKey?: boolean | undefined }): Promise<DriveFile | undefined>
+  get(
+    id: string,
+    options?: { step?: BackupStep | undefined; withKey?: boolean | undefined },
+  ): Promise<DriveFile | undefined>
   /** Files whose name starts with `prefix` (or equals it, with `exact`); `step` names the flow step in errors. */
   list(prefix: string, options?: DriveListOptions): Promise<DriveFile[]>
   remove(id: string): Promise<void>
@@ -88,13 +95,19 @@ export function createDriveKeyStore(options: DriveKeyStoreOptions): DriveKeyStor
         try {
           res = await doFetch(API + path, {
             ...init,
-            headers: { Authorization: `Bearer ${options.accessToken}`, ...(init.headers as Record<string, string> | undefined) },
+            headers: {
+              Authorization: `Bearer ${options.accessToken}`,
+              ...(init.headers as Record<string, string> | undefined),
+            },
             signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
           })
         } catch (cause) {
           if (signal?.aborted) throw cause
           const reason = timeout.aborted ? 'timeout' : 'network'
-          throw new DriveUnavailable(`Google Drive ${timeout.aborted ? 'timed out' : 'unreachable'}.`, { step, facts: { reason, message: messageOf(cause) } })
+          throw new DriveUnavailable(`Google Drive ${timeout.aborted ? 'timed out' : 'unreachable'}.`, {
+            step,
+            facts: { reason, message: messageOf(cause) },
+          })
         }
         if (!res.ok) throw await driveError(res, step)
         return res
@@ -113,7 +126,10 @@ export function createDriveKeyStore(options: DriveKeyStoreOptions): DriveKeyStor
     let pageToken: string | undefined
     for (let page = 0; page < DRIVE_LIST_MAX_PAGES; page++) {
       const query = `spaces=appDataFolder&fields=${encodeURIComponent(fields)}&q=${encodeURIComponent(q)}${pageToken ? `&pageToken=${encodeURIComponent(pageToken)}` : ''}`
-      const body = (await (await call(step, `/drive/v3/files?${query}`)).json()) as { files?: DriveFile[]; nextPageToken?: string }
+      const body = (await (await call(step, `/drive/v3/files?${query}`)).json()) as {
+        files?: DriveFile[]
+        nextPageToken?: string
+      }
       found.push(...(body.files ?? []))
       pageToken = body.nextPageToken
       if (!pageToken) break
@@ -132,18 +148,24 @@ export function createDriveKeyStore(options: DriveKeyStoreOptions): DriveKeyStor
         ...(existing ? {} : { parents: ['appDataFolder'] }),
         ...(fits || existing ? { appProperties: { key: fits ? content : null } } : {}),
       })
-      const res = await call('store', `/upload/drive/v3/files${existing ? `/${encodeURIComponent(existing.id)}` : ''}?uploadType=multipart&fields=id,name`, {
-        method: existing ? 'PATCH' : 'POST',
-        headers: { 'Content-Type': `multipart/related; boundary=${b}` },
-        body: `--${b}\r\nContent-Type: application/json\r\n\r\n${metadata}\r\n--${b}\r\nContent-Type: text/plain\r\n\r\n${content}\r\n--${b}--`,
-      })
+      const res = await call(
+        'store',
+        `/upload/drive/v3/files${existing ? `/${encodeURIComponent(existing.id)}` : ''}?uploadType=multipart&fields=id,name`,
+        {
+          method: existing ? 'PATCH' : 'POST',
+          headers: { 'Content-Type': `multipart/related; boundary=${b}` },
+          body: `--${b}\r\nContent-Type: application/json\r\n\r\n${metadata}\r\n--${b}\r\nContent-Type: text/plain\r\n\r\n${content}\r\n--${b}--`,
+        },
+      )
       return (await res.json()) as DriveFile
     },
     readById: async (id) => (await call('read', `/drive/v3/files/${encodeURIComponent(id)}?alt=media`)).text(),
     async get(id, { step = 'read', withKey } = {}) {
       const fields = `id,name,modifiedTime${withKey ? ',appProperties' : ''}`
       try {
-        return (await (await call(step, `/drive/v3/files/${encodeURIComponent(id)}?fields=${encodeURIComponent(fields)}`)).json()) as DriveFile
+        return (await (
+          await call(step, `/drive/v3/files/${encodeURIComponent(id)}?fields=${encodeURIComponent(fields)}`)
+        ).json()) as DriveFile
       } catch (error) {
         if (error instanceof BackupError && error.facts.status === 404) return undefined
         throw error
@@ -173,7 +195,11 @@ async function driveError(res: Response, step: BackupStep): Promise<BackupError>
   let activationUrl: string | undefined
   try {
     const { error } = (await res.json()) as {
-      error?: { message?: string; errors?: Array<{ reason?: string }>; details?: Array<{ reason?: string; metadata?: { activationUrl?: string } }> }
+      error?: {
+        message?: string
+        errors?: Array<{ reason?: string }>
+        details?: Array<{ reason?: string; metadata?: { activationUrl?: string } }>
+      }
     }
     const reason = error?.errors?.[0]?.reason
     if (reason) facts.reason = reason
@@ -194,7 +220,8 @@ async function driveError(res: Response, step: BackupStep): Promise<BackupError>
   if (status === 401) return new GoogleTokenExpired('Google sign-in expired.', o)
   if (reason === 'storageQuotaExceeded') return new DriveQuotaExceeded('Google Drive is full.', o)
   // Google says insufficientScopes when the token has scopes but not one for this space (e.g. drive.file only).
-  if (reason === 'insufficientPermissions' || reason === 'insufficientScopes') return new GoogleScopeDenied('Drive access not granted.', o)
+  if (reason === 'insufficientPermissions' || reason === 'insufficientScopes')
+    return new GoogleScopeDenied('Drive access not granted.', o)
   if (status === 403 && (reason === 'accessNotConfigured' || reason === 'SERVICE_DISABLED'))
     return new GoogleSetupError('Enable the Google Drive API in the Google Cloud project of your OAuth client id.', {
       ...o,

@@ -40,13 +40,22 @@ describe('error classes', () => {
     expect(classes.map(([name]) => name).sort()).toEqual(Object.keys(stable).sort())
     for (const [name, Class] of classes) {
       const error = new Class('message')
-      expect([name, Class.code, error.code, error.name, error.retryable]).toEqual([name, stable[name]![0], stable[name]![0], name, stable[name]![1]])
+      expect([name, Class.code, error.code, error.name, error.retryable]).toEqual([
+        name,
+        stable[name]![0],
+        stable[name]![0],
+        name,
+        stable[name]![1],
+      ])
       expect(error).toBeInstanceOf(errors.BackupError)
     }
   })
 
   it('let a call site override retryability and keep only non-secret facts of the cause', () => {
-    const cause = Object.assign(new Error('boom'), { response: { status: 503, data: 'SECRET-SHARE' }, config: { data: 'SECRET' } })
+    const cause = Object.assign(new Error('boom'), {
+      response: { status: 503, data: 'SECRET-SHARE' },
+      config: { data: 'SECRET' },
+    })
     const error = new errors.ShareUploadFailed('Share store failed.', { cause, retryable: false })
     expect(error.retryable).toBe(false)
     expect(error.facts).toEqual({ status: 503, message: 'boom' })

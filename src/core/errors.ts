@@ -61,7 +61,8 @@ export function factsOf(cause: unknown): ErrorFacts {
   const c = cause as Record<string, unknown>
   const facts: ErrorFacts = {}
   const response = c.response as Record<string, unknown> | undefined
-  const status = typeof c.status === 'number' ? c.status : typeof response?.status === 'number' ? response.status : undefined
+  const status =
+    typeof c.status === 'number' ? c.status : typeof response?.status === 'number' ? response.status : undefined
   if (status !== undefined) facts.status = status
   if (typeof c.code === 'string') facts.providerCode = c.code
   if (typeof c.reason === 'string') facts.reason = c.reason
@@ -152,4 +153,8 @@ export type BackupErrorType =
 
 export type RecoveryErrorType = BackupErrorType | ShareFetchFailed | KeyNotFound | ShareNotFound | RecoveryFailed
 
-export type BackupErrorCode = BackupErrorType['code'] | KeyNotFound['code'] | ShareNotFound['code'] | RecoveryFailed['code']
+export type BackupErrorCode =
+  | BackupErrorType['code']
+  | KeyNotFound['code']
+  | ShareNotFound['code']
+  | RecoveryFailed['code']

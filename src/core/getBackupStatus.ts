@@ -25,14 +25,24 @@ export type GetBackupStatusParameters = {
  * Server has a share? Drive has the key it names? Wallet says backed up? Parts that cannot be known do not count
  * against `backedUp`; any part known to be missing while another exists makes it `partial`.
  */
-export async function getBackupStatus(config: BackupConfig, params: GetBackupStatusParameters = {}): Promise<BackupStatus> {
+export async function getBackupStatus(
+  config: BackupConfig,
+  params: GetBackupStatusParameters = {},
+): Promise<BackupStatus> {
   const { wallet, clientId, shareApi } = config
   const kit = wallet.keyCustody === 'kit'
-  const drive = kit && params.accessToken ? createDriveKeyStore({ ...config, ...params, accessToken: params.accessToken }) : undefined
+  const drive =
+    kit && params.accessToken
+      ? createDriveKeyStore({ ...config, ...params, accessToken: params.accessToken })
+      : undefined
   const [record, walletSays] = await Promise.all([
     shareApi.get(clientId, wallet.backupMethod, { signal: params.signal }),
     wallet.isBackedUp
-      ? callWallet(wallet, () => wallet.isBackedUp!(), { step: 'read', signal: params.signal, timeoutMs: config.walletTimeoutMs }).catch(() => undefined)
+      ? callWallet(wallet, () => wallet.isBackedUp!(), {
+          step: 'read',
+          signal: params.signal,
+          timeoutMs: config.walletTimeoutMs,
+        }).catch(() => undefined)
       : Promise.resolve(undefined),
   ])
   const server = record !== null
@@ -44,8 +54,7 @@ export async function getBackupStatus(config: BackupConfig, params: GetBackupSta
     if (record?.keyFileId) {
       const file = await drive.get(record.keyFileId, { step: 'read' })
       driveHas = file !== undefined && isKeyOf(file.name, clientId, record.keyVersion)
-    }
-    else {
+    } else {
       const files = await drive.list(keyFilePrefix(clientId), { step: 'read' })
       driveHas = name ? files.some((f) => f.name === name) : files.length > 0
     }

@@ -8,7 +8,14 @@ import {
   type BackupWalletReturnType,
 } from './backupWallet.js'
 import type { ShareRecord } from './createShareApi.js'
-import { isKeyOf, keyFilePrefix, keyFileName, type DriveFile, type DriveKeyStore, type GoogleAccount } from './driveKeyStore.js'
+import {
+  isKeyOf,
+  keyFilePrefix,
+  keyFileName,
+  type DriveFile,
+  type DriveKeyStore,
+  type GoogleAccount,
+} from './driveKeyStore.js'
 import { maskEmail } from './maskEmail.js'
 import { BackupError, KeyNotFound, RecoveryFailed, ShareNotFound, type RecoveryErrorType } from './errors.js'
 import { aborted, throwIfAborted as abortCheck } from './withRetry.js'
@@ -30,7 +37,10 @@ export type RecoverWalletErrorType = RecoveryErrorType
  * backup that recovery makes (the provider deprecates the old pair) -> notify. A failed read or recover overwrites
  * nothing: the server record and the key stay as they were.
  */
-export function recoverWallet(config: BackupConfig, params: RecoverWalletParameters = {}): Promise<RecoverWalletReturnType> {
+export function recoverWallet(
+  config: BackupConfig,
+  params: RecoverWalletParameters = {},
+): Promise<RecoverWalletReturnType> {
   return withClientLock(config.clientId, params.signal, () => runRecovery(config, params))
 }
 
@@ -65,11 +75,15 @@ async function runRecovery(config: BackupConfig, params: RecoverWalletParameters
   params.onStep?.('recovering')
   let address: string | undefined
   try {
-    ;({ address } = await callWallet(wallet, () => wallet.recover(record.cipherText, { key, onProgress: params.onProgress }), {
-      step: 'recover',
-      signal,
-      timeoutMs: config.walletTimeoutMs,
-    }))
+    ;({ address } = await callWallet(
+      wallet,
+      () => wallet.recover(record.cipherText, { key, onProgress: params.onProgress }),
+      {
+        step: 'recover',
+        signal,
+        timeoutMs: config.walletTimeoutMs,
+      },
+    ))
   } catch (cause) {
     if (isAbortedOrTimeout(cause)) throw cause
     throw walletFailure(cause, 'recover', RecoveryFailed, 'Wallet recovery failed.')
@@ -104,10 +118,13 @@ async function readKey(drive: DriveKeyStore, clientId: string, record: ShareReco
   // Key files written without the property (older kits, or keys over its size limit) are read by content.
   const key = file && (file.appProperties?.key ?? (await drive.readById(file.id)))
   if (!key)
-    throw new KeyNotFound(others ? "Drive key does not match the server's backup." : 'No backup key in this Google Drive.', {
-      step: 'read',
-      details: others ? 'key version mismatch' : undefined,
-    })
+    throw new KeyNotFound(
+      others ? "Drive key does not match the server's backup." : 'No backup key in this Google Drive.',
+      {
+        step: 'read',
+        details: others ? 'key version mismatch' : undefined,
+      },
+    )
   return key
 }
 

@@ -7,7 +7,11 @@ const held = new Set<string>()
  * One backup or recovery per wallet client at a time: across tabs of the origin through the Web Locks API, and
  * within this page through a set (also the fallback where Web Locks is missing: Node, old Safari).
  */
-export async function withClientLock<T>(clientId: string, signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> {
+export async function withClientLock<T>(
+  clientId: string,
+  signal: AbortSignal | undefined,
+  run: () => Promise<T>,
+): Promise<T> {
   throwIfAborted(signal)
   if (held.has(clientId)) throw busy()
   held.add(clientId)

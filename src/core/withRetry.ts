@@ -13,7 +13,11 @@ export type RetryOptions = {
  * Retries only a BackupError that says it is retryable (429, 5xx, network), never 4xx: Google's guidance is
  * exponential backoff with jitter, and a repeated 4xx only burns quota. A `Retry-After` wins over the backoff.
  */
-export async function withRetry<T>(run: () => Promise<T>, options: RetryOptions = {}, signal?: AbortSignal): Promise<T> {
+export async function withRetry<T>(
+  run: () => Promise<T>,
+  options: RetryOptions = {},
+  signal?: AbortSignal,
+): Promise<T> {
   const tries = Math.max(1, options.tries ?? 3)
   const base = options.baseDelayMs ?? 250
   const max = options.maxDelayMs ?? 5000

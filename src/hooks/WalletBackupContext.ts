@@ -21,7 +21,6 @@ export const WalletBackupContext = createContext<WalletBackupConfig | null>(null
 
 export function useWalletBackupConfig(hook: string): WalletBackupConfig {
   const config = useContext(WalletBackupContext)
-  if (!config)
-    throw new BackupConfigError(`${hook} must be used inside <WalletBackupProvider>.`, { step: 'config' })
+  if (!config) throw new BackupConfigError(`${hook} must be used inside <WalletBackupProvider>.`, { step: 'config' })
   return config
 }

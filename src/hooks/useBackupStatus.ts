@@ -24,7 +24,10 @@ export function useBackupStatus(options: UseBackupStatusOptions = {}): UseQueryR
   const { query, ...rest } = options
   const merged = {
     // The account the record names pre-selects the next popup (memory only, not in the query data).
-    ...getBackupStatusQueryOptions(config, { getAccessToken: config.broker.heldToken, onGoogleAccount: config.broker.setAccountHint }),
+    ...getBackupStatusQueryOptions(config, {
+      getAccessToken: config.broker.heldToken,
+      onGoogleAccount: config.broker.setAccountHint,
+    }),
     ...rest,
     ...query,
   }

@@ -1,5 +1,11 @@
 'use client'
-import { onlineManager, useMutation, useQueryClient, type UseMutationOptions, type UseMutationResult } from '@tanstack/react-query'
+import {
+  onlineManager,
+  useMutation,
+  useQueryClient,
+  type UseMutationOptions,
+  type UseMutationResult,
+} from '@tanstack/react-query'
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import { backupKeys } from '../core/backupKeys.js'
 import type { BackupConfig } from '../core/backupWallet.js'
@@ -37,7 +43,13 @@ type FlowParams<TStep> = {
 type MutationOptionsFactory<TData, TStep> = (
   config: BackupConfig,
   params: FlowParams<TStep>,
-) => { mutationKey: readonly unknown[]; mutationFn: (v: void) => Promise<TData>; retry: false; networkMode: 'always'; throwOnError: false }
+) => {
+  mutationKey: readonly unknown[]
+  mutationFn: (v: void) => Promise<TData>
+  retry: false
+  networkMode: 'always'
+  throwOnError: false
+}
 
 export type FlowResult<TData, TError, TStep extends string> = UseMutationResult<TData, TError, void> & {
   start: () => void
@@ -116,7 +128,8 @@ export function useFlow<TData, TError extends BackupError, TStep extends string>
     ...(user?.meta !== undefined ? { meta: user.meta } : {}),
     ...(user?.gcTime !== undefined ? { gcTime: user.gcTime } : {}),
     ...(user?.throwOnError !== undefined ? { throwOnError: user.throwOnError } : {}),
-    onMutate: (...args: Parameters<MutationCallbacks<TData, TError>['onMutate']>) => userCallbacks().onMutate?.(...args),
+    onMutate: (...args: Parameters<MutationCallbacks<TData, TError>['onMutate']>) =>
+      userCallbacks().onMutate?.(...args),
     onSuccess: async (...args: Parameters<MutationCallbacks<TData, TError>['onSuccess']>) => {
       await settled('success', () => optionsRef.current.onSuccess?.(args[0]))
       return userCallbacks().onSuccess?.(...args)

@@ -4,7 +4,7 @@ import { ServerConfigError } from './ServerConfigError.js'
 import { startServer } from './startServer.js'
 
 async function main(): Promise<void> {
-  let loaded
+  let loaded: ReturnType<typeof loadServerConfig>
   try {
     loaded = loadServerConfig(process.env)
   } catch (error) {
@@ -22,7 +22,9 @@ async function main(): Promise<void> {
   if (check) {
     console.log(`encryption key id ${check.keyId} (opened ${check.opened} of ${check.sampled} sampled stored rows)`)
     if (check.unreadableKeyIds.length > 0) {
-      console.warn(`WARNING: some sampled rows do not open with the configured keys (sealed with key id ${check.unreadableKeyIds.join(', ')})`)
+      console.warn(
+        `WARNING: some sampled rows do not open with the configured keys (sealed with key id ${check.unreadableKeyIds.join(', ')})`,
+      )
     }
   }
 

@@ -111,7 +111,10 @@ const keyFileIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,256}$/)
 // Drive's about.user.permissionId and the account email: not secret, used only to pre-select the account at recovery.
 const googleAccountSchema = z.object({
   permissionId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
-  email: z.string().max(320).regex(/^[^\s@]+@[^\s@]+$/),
+  email: z
+    .string()
+    .max(320)
+    .regex(/^[^\s@]+@[^\s@]+$/),
 })
 const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,255}$/)
 
@@ -306,7 +309,16 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
 
     const sealed = cipher.seal(cipherText, clientContext(clientId, backupMethod))
     const result = await store.put(
-      { clientId, backupMethod, keyVersion, keyFileId, googleAccount, keyId: sealed.keyId, data: sealed.data, storedAt },
+      {
+        clientId,
+        backupMethod,
+        keyVersion,
+        keyFileId,
+        googleAccount,
+        keyId: sealed.keyId,
+        data: sealed.data,
+        storedAt,
+      },
       idempotency,
       condition,
     )
@@ -336,7 +348,11 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
     let cipherText: string
     if (query.data.backupMethod !== undefined) {
       const only = row
-      cipherText = openOrReport(() => cipher.open(only, clientContext(clientId, only.backupMethod)), clientId, only.backupMethod)
+      cipherText = openOrReport(
+        () => cipher.open(only, clientContext(clientId, only.backupMethod)),
+        clientId,
+        only.backupMethod,
+      )
     } else {
       // Without a method the answer is the latest row that opens: one unreadable row must not hide the others.
       const readable = await latestReadable(clientId, row)
@@ -345,7 +361,18 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
     }
     emit('backup.read', clientId, row.backupMethod)
     res.setHeader('ETag', revisionOf(row.data))
-    sendJsonText(res, 200, JSON.stringify({ cipherText, backupMethod: row.backupMethod, keyVersion: row.keyVersion, ...(row.keyFileId ? { keyFileId: row.keyFileId } : {}), ...(row.googleAccount ? { googleAccount: row.googleAccount } : {}), storedAt: row.storedAt.toISOString() }))
+    sendJsonText(
+      res,
+      200,
+      JSON.stringify({
+        cipherText,
+        backupMethod: row.backupMethod,
+        keyVersion: row.keyVersion,
+        ...(row.keyFileId ? { keyFileId: row.keyFileId } : {}),
+        ...(row.googleAccount ? { googleAccount: row.googleAccount } : {}),
+        storedAt: row.storedAt.toISOString(),
+      }),
+    )
   })
 
   router.post('/webhook/backup', webhookGuard, async (req, res) => {
@@ -353,7 +380,13 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
     if (res.headersSent) return
     const backupMethod = body.backupMethod ?? UNKNOWN_METHOD
     const sealed = cipher.seal(body.share, custodianContext(body.clientId, backupMethod))
-    await store.putWebhook({ clientId: body.clientId, backupMethod, keyId: sealed.keyId, data: sealed.data, storedAt: new Date() })
+    await store.putWebhook({
+      clientId: body.clientId,
+      backupMethod,
+      keyId: sealed.keyId,
+      data: sealed.data,
+      storedAt: new Date(),
+    })
     if (res.headersSent) return
     emit('webhook.stored', body.clientId, backupMethod)
     // Portal's self-managed backup docs ask for a 200 on success; anything else is FAILED_WEBHOOK.
@@ -373,7 +406,12 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
     // hides a client's other shares (the provider needs all of them, one per curve).
     const backupShares: string[] = []
     for (const row of rows) {
-      const share = openOrSkip(() => cipher.open(row, custodianContext(clientId, row.backupMethod)), 'custodian', clientId, row.backupMethod)
+      const share = openOrSkip(
+        () => cipher.open(row, custodianContext(clientId, row.backupMethod)),
+        'custodian',
+        clientId,
+        row.backupMethod,
+      )
       if (share !== undefined) backupShares.push(share)
     }
     if (backupShares.length === 0) throw new HttpError(500, 'storage_key_mismatch')
@@ -391,7 +429,8 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
   function replay(res: Response, previous: IdempotencyRecord, request: string, clientId: string, method: string) {
     // Any configured key's fingerprint (a key rotated within the record's life), or the unkeyed hash that records
     // written before keyed fingerprints hold until they expire.
-    const same = cipher.mac(request).includes(previous.fingerprint) || previous.fingerprint === sha256(request).toString('hex')
+    const same =
+      cipher.mac(request).includes(previous.fingerprint) || previous.fingerprint === sha256(request).toString('hex')
     if (!same) throw new HttpError(422, 'idempotency_key_reused')
     emit('backup.replayed', clientId, method)
     res.set('Idempotent-Replayed', 'true')
@@ -400,24 +439,41 @@ export function createBackupRouter(options: BackupRouterOptions): Router {
 
   /** The newest of the client's rows that opens, starting with `latest`; 500 when none does. */
   async function latestReadable(clientId: string, latest: StoredBackup): Promise<[StoredBackup, string]> {
-    const first = openOrSkip(() => cipher.open(latest, clientContext(clientId, latest.backupMethod)), 'client', clientId, latest.backupMethod)
+    const first = openOrSkip(
+      () => cipher.open(latest, clientContext(clientId, latest.backupMethod)),
+      'client',
+      clientId,
+      latest.backupMethod,
+    )
     if (first !== undefined) return [latest, first]
     for (const row of await store.list({ clientId })) {
       if (row.backupMethod === latest.backupMethod) continue
-      const text = openOrSkip(() => cipher.open(row, clientContext(clientId, row.backupMethod)), 'client', clientId, row.backupMethod)
+      const text = openOrSkip(
+        () => cipher.open(row, clientContext(clientId, row.backupMethod)),
+        'client',
+        clientId,
+        row.backupMethod,
+      )
       if (text !== undefined) return [row, text]
     }
     throw new HttpError(500, 'storage_key_mismatch')
   }
 
   /** Opens a row, or reports it (event and log line, ids only) and returns undefined when its key does not open it. */
-  function openOrSkip(open: () => string, kind: 'client' | 'custodian', clientId: string, method: string): string | undefined {
+  function openOrSkip(
+    open: () => string,
+    kind: 'client' | 'custodian',
+    clientId: string,
+    method: string,
+  ): string | undefined {
     try {
       return open()
     } catch (error) {
       if (!(error instanceof StorageKeyMismatchError)) throw error
       emit('storage_key_mismatch', clientId, method)
-      logger.error(`[react-mpc-backup] ${error.code}: ${kind} row of client ${clientId}, method ${method}: ${error.message}`)
+      logger.error(
+        `[react-mpc-backup] ${error.code}: ${kind} row of client ${clientId}, method ${method}: ${error.message}`,
+      )
       return undefined
     }
   }
@@ -469,7 +525,8 @@ function toHttpError(error: unknown, req: Request, logger: { error(message: stri
     return new HttpError(500, 'storage_key_mismatch')
   }
   // body-parser marks its errors with a `type`; every one of them is the caller's fault.
-  const type = typeof error === 'object' && error !== null && 'type' in error ? (error as { type: unknown }).type : undefined
+  const type =
+    typeof error === 'object' && error !== null && 'type' in error ? (error as { type: unknown }).type : undefined
   switch (type) {
     case 'entity.parse.failed':
       return new HttpError(400, 'invalid_json')
@@ -507,7 +564,8 @@ function sendError(req: Request, res: Response, error: HttpError): void {
   // A body we did not read to its end (too large, refused early, or still trickling in at a deadline) is not
   // worth reading now: close the connection after the answer instead.
   if (!req.complete) res.setHeader('Connection', 'close')
-  const body = error.fields && error.fields.length > 0 ? { code: error.code, fields: error.fields } : { code: error.code }
+  const body =
+    error.fields && error.fields.length > 0 ? { code: error.code, fields: error.fields } : { code: error.code }
   sendJsonText(res, error.status, JSON.stringify({ error: body }))
 }
 

@@ -21,7 +21,8 @@ export interface InspectedRow {
 export function createDevInspector(options: { store: BackupStore }): Router {
   const router = express.Router()
   router.get('/dev/rows', async (req, res) => {
-    const clientId = typeof req.query.clientId === 'string' && req.query.clientId !== '' ? req.query.clientId : undefined
+    const clientId =
+      typeof req.query.clientId === 'string' && req.query.clientId !== '' ? req.query.clientId : undefined
     const filter = clientId === undefined ? {} : { clientId }
     const [backups, shares] = await Promise.all([options.store.list(filter), options.store.listWebhook(filter)])
     const rows: InspectedRow[] = [

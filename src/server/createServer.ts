@@ -55,9 +55,12 @@ export function createServer(config: ServerConfig): BackupServer {
   // Every API answer is no-store; automatic ETags would only cost a hash per response (the backup route sets its own).
   app.set('etag', false)
   if (config.trustProxy === true && config.webhookAllowlist) {
-    throw new TypeError('createServer: trustProxy true lets any caller spoof X-Forwarded-For past webhookAllowlist; give a hop count or the proxies\' addresses')
+    throw new TypeError(
+      "createServer: trustProxy true lets any caller spoof X-Forwarded-For past webhookAllowlist; give a hop count or the proxies' addresses",
+    )
   }
-  if (config.trustProxy !== undefined) app.set('trust proxy', typeof config.trustProxy === 'object' ? [...config.trustProxy] : config.trustProxy)
+  if (config.trustProxy !== undefined)
+    app.set('trust proxy', typeof config.trustProxy === 'object' ? [...config.trustProxy] : config.trustProxy)
 
   const securityHeaders: Array<[string, string]> = [
     ['X-Content-Type-Options', 'nosniff'],
@@ -104,7 +107,8 @@ export function createServer(config: ServerConfig): BackupServer {
   })
   if (config.devInspector === true) {
     if (config.production) throw new TypeError('createServer: the dev inspector cannot be enabled in production')
-    if (!isLoopbackHost(config.host ?? '127.0.0.1')) throw new TypeError('createServer: the dev inspector needs a loopback host')
+    if (!isLoopbackHost(config.host ?? '127.0.0.1'))
+      throw new TypeError('createServer: the dev inspector needs a loopback host')
     app.use('/api', createDevInspector({ store: config.store }))
   }
   app.use('/api', createBackupRouter(config))

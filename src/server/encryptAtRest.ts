@@ -71,7 +71,8 @@ export function encryptAtRest(config: EncryptionKeyConfig): AtRestCipher {
   const { current, keys } = normalize(config)
 
   // The key id is part of the AAD so relabelling a row's key id column cannot pass authentication.
-  const aad = (keyId: string, context: string) => Buffer.from(`react-mpc-backup/v1\u0000${keyId}\u0000${context}`, 'utf8')
+  const aad = (keyId: string, context: string) =>
+    Buffer.from(`react-mpc-backup/v1\u0000${keyId}\u0000${context}`, 'utf8')
 
   // One MAC subkey per distinct key; derived, so the sealing key itself is never used for anything but sealing.
   const macKeys = [...new Set([keys.get(current)![0]!, ...[...keys.values()].flat()])].map((key) =>
@@ -122,14 +123,16 @@ function normalize(config: EncryptionKeyConfig): { current: string; keys: Map<st
   const keys = new Map<string, Buffer[]>()
   const add = (id: string, key: Buffer) => keys.set(id, [...(keys.get(id) ?? []), key])
   if (typeof config === 'string' || config instanceof Uint8Array || 'key' in config) {
-    const [first, ...rest] = typeof config === 'string' || config instanceof Uint8Array ? [config] : [config.key, ...(config.previous ?? [])]
+    const [first, ...rest] =
+      typeof config === 'string' || config instanceof Uint8Array ? [config] : [config.key, ...(config.previous ?? [])]
     const all = [first!, ...rest].map((value, i) => decodeKey(value, i === 0 ? 'key' : `previous[${i - 1}]`))
     for (const key of all) add(keyIdOf(key), key)
     for (const key of all) add(DEFAULT_KEY_ID, key)
     return { current: keyIdOf(all[0]!), keys }
   }
   for (const [id, value] of Object.entries(config.keys)) {
-    if (!/^[A-Za-z0-9._-]{1,64}$/.test(id)) throw new TypeError(`encryptionKey: key id "${id}" must match [A-Za-z0-9._-]{1,64}`)
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(id))
+      throw new TypeError(`encryptionKey: key id "${id}" must match [A-Za-z0-9._-]{1,64}`)
     const key = decodeKey(value, id)
     add(id, key)
     // Rows sealed while this key was configured alone carry its fingerprint.

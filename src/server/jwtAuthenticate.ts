@@ -27,7 +27,8 @@ export function jwtAuthenticate(options: JwtAuthenticateOptions): Authenticate {
   if (secret.length === 0) throw new TypeError('jwtAuthenticate: secret must not be empty')
   const tolerance = options.clockToleranceSec ?? 30
   const maxLifetime = options.maxLifetimeSec ?? 86_400
-  if (!(Number.isFinite(maxLifetime) && maxLifetime > 0)) throw new TypeError('jwtAuthenticate: maxLifetimeSec must be a positive number')
+  if (!(Number.isFinite(maxLifetime) && maxLifetime > 0))
+    throw new TypeError('jwtAuthenticate: maxLifetimeSec must be a positive number')
 
   return (req: Request) => {
     const header = req.get('authorization')
@@ -49,8 +50,10 @@ export function jwtAuthenticate(options: JwtAuthenticateOptions): Authenticate {
     if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) throw new Error('no expiry')
     if (now > claims.exp + tolerance) throw new Error('expired')
     if (claims.exp - now > maxLifetime + tolerance) throw new Error('lifetime too long')
-    if (claims.iat !== undefined && (typeof claims.iat !== 'number' || claims.exp - claims.iat > maxLifetime)) throw new Error('lifetime too long')
-    if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || now < claims.nbf - tolerance)) throw new Error('not yet valid')
+    if (claims.iat !== undefined && (typeof claims.iat !== 'number' || claims.exp - claims.iat > maxLifetime))
+      throw new Error('lifetime too long')
+    if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || now < claims.nbf - tolerance))
+      throw new Error('not yet valid')
     if (options.issuer !== undefined && claims.iss !== options.issuer) throw new Error('wrong issuer')
     if (options.audience !== undefined) {
       const aud = claims.aud

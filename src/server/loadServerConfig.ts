@@ -31,28 +31,42 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd = pro
   const warnings: string[] = []
   // DATA_DIR holds dev secrets and the SQLite database: owner-only, made so the first time something goes in it.
   let privateDir = false
-  const usePrivateDir = () => {
+  const ensurePrivateDir = () => {
     if (!privateDir) tightenFileMode(dataDir, 'folder', (m) => warnings.push(m))
     privateDir = true
   }
 
   const port = env.PORT === undefined || env.PORT === '' ? 8787 : Number(env.PORT)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ServerConfigError(`PORT must be 0-65535, got "${env.PORT}"`)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ServerConfigError(`PORT must be 0-65535, got "${env.PORT}"`)
   const host = env.HOST || '127.0.0.1'
 
-  let encryptionKey = readEncryptionKey(env.BACKUP_ENCRYPTION_KEY, production, dataDir, warnings, usePrivateDir)
-  const previousKeys = (env.BACKUP_ENCRYPTION_PREVIOUS_KEYS ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '')
+  let encryptionKey = readEncryptionKey(env.BACKUP_ENCRYPTION_KEY, production, dataDir, warnings, ensurePrivateDir)
+  const previousKeys = (env.BACKUP_ENCRYPTION_PREVIOUS_KEYS ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '')
   if (previousKeys.length > 0) {
-    if (typeof encryptionKey !== 'string') throw new ServerConfigError('BACKUP_ENCRYPTION_PREVIOUS_KEYS cannot be combined with a JSON keyring in BACKUP_ENCRYPTION_KEY')
+    if (typeof encryptionKey !== 'string')
+      throw new ServerConfigError(
+        'BACKUP_ENCRYPTION_PREVIOUS_KEYS cannot be combined with a JSON keyring in BACKUP_ENCRYPTION_KEY',
+      )
     // Rotation: the new key seals, the previous ones still open the rows they sealed.
     encryptionKey = { key: encryptionKey, previous: previousKeys }
   }
 
   let webhookSecret = env.WEBHOOK_SECRET ?? ''
   if (webhookSecret === '') {
-    if (production) throw new ServerConfigError('WEBHOOK_SECRET is required when NODE_ENV=production (the secret registered with Portal).')
-    usePrivateDir()
-    webhookSecret = readOrCreateSecretFile(join(dataDir, 'webhook.secret'), () => randomBytes(24).toString('base64url'), warnings)
+    if (production)
+      throw new ServerConfigError(
+        'WEBHOOK_SECRET is required when NODE_ENV=production (the secret registered with Portal).',
+      )
+    ensurePrivateDir()
+    webhookSecret = readOrCreateSecretFile(
+      join(dataDir, 'webhook.secret'),
+      () => randomBytes(24).toString('base64url'),
+      warnings,
+    )
     warnings.push(`WEBHOOK_SECRET not set: using the dev secret in ${join(dataDir, 'webhook.secret')}`)
   }
 
@@ -62,7 +76,9 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd = pro
     if (production) requireStrongSecret('AUTH_JWT_SECRET', env.AUTH_JWT_SECRET)
     const maxLifetimeSec = env.AUTH_JWT_MAX_LIFETIME_SEC ? Number(env.AUTH_JWT_MAX_LIFETIME_SEC) : undefined
     if (maxLifetimeSec !== undefined && !(Number.isInteger(maxLifetimeSec) && maxLifetimeSec > 0)) {
-      throw new ServerConfigError(`AUTH_JWT_MAX_LIFETIME_SEC must be a positive whole number of seconds, got "${env.AUTH_JWT_MAX_LIFETIME_SEC}"`)
+      throw new ServerConfigError(
+        `AUTH_JWT_MAX_LIFETIME_SEC must be a positive whole number of seconds, got "${env.AUTH_JWT_MAX_LIFETIME_SEC}"`,
+      )
     }
     authenticate = jwtAuthenticate({
       secret: env.AUTH_JWT_SECRET,
@@ -71,9 +87,14 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd = pro
       ...(env.AUTH_JWT_AUDIENCE ? { audience: env.AUTH_JWT_AUDIENCE } : {}),
     })
   } else {
-    if (production) throw new ServerConfigError('AUTH_JWT_SECRET is required when NODE_ENV=production (HS256 secret of the tokens whose `sub` is the clientId).')
+    if (production)
+      throw new ServerConfigError(
+        'AUTH_JWT_SECRET is required when NODE_ENV=production (HS256 secret of the tokens whose `sub` is the clientId).',
+      )
     authenticate = devHeaderAuthenticate()
-    warnings.push('AUTH_JWT_SECRET not set: trusting the X-Client-Id header. Development only: anyone can claim any clientId.')
+    warnings.push(
+      'AUTH_JWT_SECRET not set: trusting the X-Client-Id header. Development only: anyone can claim any clientId.',
+    )
   }
 
   let store: ServerConfig['store']
@@ -86,13 +107,16 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd = pro
     storeDescription = `PostgreSQL ${redactConnectionString(env.DATABASE_URL)}`
   } else {
     const filename = join(dataDir, 'backups.db')
-    usePrivateDir()
+    ensurePrivateDir()
     store = sqliteStore({ filename, onWarning: (m) => warnings.push(m) })
     storeDescription = `SQLite ${filename}`
   }
 
   const list = (value: string | undefined) =>
-    (value ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '')
+    (value ?? '')
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== '')
   const allowlist = list(env.WEBHOOK_ALLOWLIST)
   const corsOrigins = list(env.CORS_ORIGINS)
   for (const entry of allowlist) {
@@ -106,9 +130,17 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd = pro
 
   const devInspector = flag(env.DEV_INSPECTOR, 'DEV_INSPECTOR')
   if (devInspector) {
-    if (production) throw new ServerConfigError('DEV_INSPECTOR cannot be on when NODE_ENV=production (it lists every client\'s rows without authentication).')
-    if (!isLoopbackHost(host)) throw new ServerConfigError(`DEV_INSPECTOR needs a loopback HOST (127.0.0.1, ::1 or localhost), got "${host}": it lists every client's rows without authentication.`)
-    warnings.push('DEV_INSPECTOR on: GET /api/dev/rows lists every client\'s rows (metadata only) without authentication, on loopback only.')
+    if (production)
+      throw new ServerConfigError(
+        "DEV_INSPECTOR cannot be on when NODE_ENV=production (it lists every client's rows without authentication).",
+      )
+    if (!isLoopbackHost(host))
+      throw new ServerConfigError(
+        `DEV_INSPECTOR needs a loopback HOST (127.0.0.1, ::1 or localhost), got "${host}": it lists every client's rows without authentication.`,
+      )
+    warnings.push(
+      "DEV_INSPECTOR on: GET /api/dev/rows lists every client's rows (metadata only) without authentication, on loopback only.",
+    )
   }
 
   const config: ServerConfig = {
@@ -133,7 +165,7 @@ function readEncryptionKey(
   production: boolean,
   dataDir: string,
   warnings: string[],
-  usePrivateDir: () => void,
+  ensurePrivateDir: () => void,
 ): EncryptionKeyConfig {
   if (value) {
     // A JSON keyring allows rotation: {"current":"k2","keys":{"k1":"<base64>","k2":"<base64>"}}.
@@ -154,13 +186,15 @@ function readEncryptionKey(
   }
   const file = join(dataDir, 'encryption.key')
   warnings.push(`BACKUP_ENCRYPTION_KEY not set: using the dev key in ${file}`)
-  usePrivateDir()
+  ensurePrivateDir()
   return readOrCreateSecretFile(file, () => randomBytes(32).toString('base64'), warnings)
 }
 
 function readOrCreateSecretFile(file: string, make: () => string, warnings: string[]): string {
   if (existsSync(file)) {
-    tightenFileMode(file, 'file', (m) => warnings.push(`${m}; anyone who could read it may hold the secret: replace it if that matters`))
+    tightenFileMode(file, 'file', (m) =>
+      warnings.push(`${m}; anyone who could read it may hold the secret: replace it if that matters`),
+    )
     return readFileSync(file, 'utf8').trim()
   }
   mkdirSync(resolve(file, '..'), { recursive: true })
@@ -194,7 +228,9 @@ function requireStrongSecret(name: string, value: string): void {
 function modeOf(value: string | undefined): boolean {
   if (value === 'production') return true
   if (value === undefined || value === '' || value === 'development' || value === 'test') return false
-  throw new ServerConfigError(`NODE_ENV must be production, development or test (or unset for development), got "${value}".`)
+  throw new ServerConfigError(
+    `NODE_ENV must be production, development or test (or unset for development), got "${value}".`,
+  )
 }
 
 function flag(value: string | undefined, name: string): boolean {
@@ -213,7 +249,9 @@ function parseTrustProxy(value: string, allowlist: readonly string[]): boolean |
   if (text === '' || text === 'false') return undefined
   if (text === 'true') {
     if (allowlist.length > 0) {
-      throw new ServerConfigError('TRUST_PROXY=true lets any caller spoof X-Forwarded-For past WEBHOOK_ALLOWLIST: give the hop count (e.g. 1) or the proxies\' addresses instead.')
+      throw new ServerConfigError(
+        "TRUST_PROXY=true lets any caller spoof X-Forwarded-For past WEBHOOK_ALLOWLIST: give the hop count (e.g. 1) or the proxies' addresses instead.",
+      )
     }
     return true
   }

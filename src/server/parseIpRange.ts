@@ -18,7 +18,9 @@ export function parseIpRange(entry: string, what: string): IpRange {
   const max = family === 6 ? 128 : 32
   const prefix = match?.[2] === undefined ? undefined : Number(match[2])
   if (!match || family === 0 || (prefix !== undefined && prefix > max)) {
-    throw new TypeError(`${what}: "${entry}" is not an IP address or CIDR range (a.b.c.d, a.b.c.d/0-32, IPv6, IPv6/0-128)`)
+    throw new TypeError(
+      `${what}: "${entry}" is not an IP address or CIDR range (a.b.c.d, a.b.c.d/0-32, IPv6, IPv6/0-128)`,
+    )
   }
   const type = family === 6 ? 'ipv6' : 'ipv4'
   return prefix === undefined ? { address, type } : { address, prefix, type }

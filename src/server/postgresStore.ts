@@ -1,5 +1,13 @@
 import type pg from 'pg'
-import type { BackupStore, GoogleAccountHint, IdempotencyRecord, ListFilter, PutResult, StoredBackup, StoredShare } from './BackupStore.js'
+import type {
+  BackupStore,
+  GoogleAccountHint,
+  IdempotencyRecord,
+  ListFilter,
+  PutResult,
+  StoredBackup,
+  StoredShare,
+} from './BackupStore.js'
 import { revisionOf } from './revisionOf.js'
 import { lazyStore } from './lazyStore.js'
 
@@ -97,7 +105,10 @@ interface IdempotencyRow {
 export function postgresStore(options: PostgresStoreOptions): BackupStore {
   checkSchema(options.schema ?? 'public')
   // pg is loaded on first use, not when `react-mpc-backup/server` is imported: an SQLite-only install never needs it.
-  return lazyStore('postgresStore', loadDriver().then((driver) => openPostgresStore(options, driver)))
+  return lazyStore(
+    'postgresStore',
+    loadDriver().then((driver) => openPostgresStore(options, driver)),
+  )
 }
 
 type PgDriver = Pick<typeof pg, 'Pool' | 'escapeIdentifier' | 'escapeLiteral'>
@@ -107,7 +118,8 @@ const limitOf = (filter: ListFilter | undefined): number | null =>
   filter?.limit !== undefined && Number.isInteger(filter.limit) && filter.limit >= 0 ? filter.limit : null
 
 function checkSchema(schemaName: string): void {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schemaName)) throw new TypeError('postgresStore: schema must match [a-z_][a-z0-9_]*')
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schemaName))
+    throw new TypeError('postgresStore: schema must match [a-z_][a-z0-9_]*')
 }
 
 async function loadDriver(): Promise<PgDriver> {
@@ -139,10 +151,11 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
   }
 
   let ready: Promise<void> | undefined
-  const migrated = () => (ready ??= migrate(pool, s, schemaName !== 'public', pg).catch((e: unknown) => {
-    ready = undefined
-    throw e
-  }))
+  const migrated = () =>
+    (ready ??= migrate(pool, s, schemaName !== 'public', pg).catch((e: unknown) => {
+      ready = undefined
+      throw e
+    }))
 
   const toBackup = (r: BackupRow): StoredBackup => ({
     clientId: r.client_id,
@@ -209,11 +222,22 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
                fingerprint = excluded.fingerprint, status = excluded.status, body = excluded.body,
                expires_at = excluded.expires_at
              WHERE ${s}.idempotency_keys.expires_at <= $7`,
-            [idempotency.clientId, idempotency.key, idempotency.fingerprint, idempotency.status, idempotency.body,
-              idempotency.expiresAt, backup.storedAt],
+            [
+              idempotency.clientId,
+              idempotency.key,
+              idempotency.fingerprint,
+              idempotency.status,
+              idempotency.body,
+              idempotency.expiresAt,
+              backup.storedAt,
+            ],
           )
           if (claimed.rowCount === 0) {
-            const existing = await client.query<IdempotencyRow>(selectIdem, [idempotency.clientId, idempotency.key, backup.storedAt])
+            const existing = await client.query<IdempotencyRow>(selectIdem, [
+              idempotency.clientId,
+              idempotency.key,
+              backup.storedAt,
+            ])
             await client.query('ROLLBACK')
             const row = existing.rows[0]
             if (row) return { replayed: true, previous: toIdem(row) }
@@ -228,7 +252,8 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
             [backup.clientId, backup.backupMethod],
           )
           const data = current.rows[0]?.data
-          const holds = data !== undefined && (condition.ifMatch === '*' || condition.ifMatch.includes(revisionOf(data)))
+          const holds =
+            data !== undefined && (condition.ifMatch === '*' || condition.ifMatch.includes(revisionOf(data)))
           if (!holds) {
             // Rolls back the idempotency claim too: a later request with the same key is judged afresh.
             await client.query('ROLLBACK')
@@ -270,11 +295,13 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
       await migrated()
       const res =
         filter?.clientId === undefined
-          ? await pool.query<BackupRow>(`SELECT * FROM ${s}.client_backups ORDER BY seq DESC LIMIT $1`, [limitOf(filter)])
-          : await pool.query<BackupRow>(`SELECT * FROM ${s}.client_backups WHERE client_id = $1 ORDER BY seq DESC LIMIT $2`, [
-              filter.clientId,
+          ? await pool.query<BackupRow>(`SELECT * FROM ${s}.client_backups ORDER BY seq DESC LIMIT $1`, [
               limitOf(filter),
             ])
+          : await pool.query<BackupRow>(
+              `SELECT * FROM ${s}.client_backups WHERE client_id = $1 ORDER BY seq DESC LIMIT $2`,
+              [filter.clientId, limitOf(filter)],
+            )
       return res.rows.map(toBackup)
     },
     async putWebhook(share) {
@@ -292,11 +319,13 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
       await migrated()
       const res =
         filter?.clientId === undefined
-          ? await pool.query<BackupRow>(`SELECT * FROM ${s}.custodian_shares ORDER BY seq DESC LIMIT $1`, [limitOf(filter)])
-          : await pool.query<BackupRow>(`SELECT * FROM ${s}.custodian_shares WHERE client_id = $1 ORDER BY seq DESC LIMIT $2`, [
-              filter.clientId,
+          ? await pool.query<BackupRow>(`SELECT * FROM ${s}.custodian_shares ORDER BY seq DESC LIMIT $1`, [
               limitOf(filter),
             ])
+          : await pool.query<BackupRow>(
+              `SELECT * FROM ${s}.custodian_shares WHERE client_id = $1 ORDER BY seq DESC LIMIT $2`,
+              [filter.clientId, limitOf(filter)],
+            )
       return res.rows.map(toShare)
     },
     async getIdempotency(clientId, key, now) {
@@ -323,7 +352,9 @@ async function migrate(pool: pg.Pool, s: string, createSchema: boolean, pg: PgDr
     await client.query(`CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (
       version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`)
     const applied = new Set(
-      (await client.query<{ version: number }>(`SELECT version FROM ${s}.schema_migrations`)).rows.map((r) => r.version),
+      (await client.query<{ version: number }>(`SELECT version FROM ${s}.schema_migrations`)).rows.map(
+        (r) => r.version,
+      ),
     )
     for (const m of migrations) {
       if (applied.has(m.version)) continue

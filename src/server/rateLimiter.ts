@@ -26,8 +26,10 @@ interface Bucket {
  * of recently active callers, not the number ever seen.
  */
 export function createRateLimiter(limit: RateLimit, now: () => number = () => performance.now()): RateLimiter {
-  if (!(Number.isFinite(limit.perMinute) && limit.perMinute > 0)) throw new TypeError('limits.rate.perMinute must be a positive number')
-  if (!(Number.isFinite(limit.burst) && limit.burst >= 1)) throw new TypeError('limits.rate.burst must be a number >= 1')
+  if (!(Number.isFinite(limit.perMinute) && limit.perMinute > 0))
+    throw new TypeError('limits.rate.perMinute must be a positive number')
+  if (!(Number.isFinite(limit.burst) && limit.burst >= 1))
+    throw new TypeError('limits.rate.burst must be a number >= 1')
   const perMs = limit.perMinute / 60_000
   const burst = limit.burst
   const refillMs = burst / perMs
@@ -62,7 +64,9 @@ export function createRateLimiter(limit: RateLimit, now: () => number = () => pe
       const b = buckets.get(key)
       if (!b) return { allowed: true }
       const tokens = Math.min(burst, b.tokens + (now() - b.at) * perMs)
-      return tokens >= 1 ? { allowed: true } : { allowed: false, retryAfterSec: Math.max(1, Math.ceil((1 - tokens) / perMs / 1000)) }
+      return tokens >= 1
+        ? { allowed: true }
+        : { allowed: false, retryAfterSec: Math.max(1, Math.ceil((1 - tokens) / perMs / 1000)) }
     },
     get size() {
       return buckets.size

@@ -30,9 +30,11 @@ export function readJsonBody(req: Request, limit: number): Promise<unknown> {
     return Promise.reject(new BodyReadError(415, 'unsupported_media_type'))
   }
   const contentType = req.headers['content-type']
-  if (contentType !== undefined && !utf8Charset(contentType)) return Promise.reject(new BodyReadError(415, 'unsupported_media_type'))
+  if (contentType !== undefined && !utf8Charset(contentType))
+    return Promise.reject(new BodyReadError(415, 'unsupported_media_type'))
   const declared = req.headers['content-length']
-  if (declared !== undefined && Number(declared) > limit) return Promise.reject(new BodyReadError(413, 'payload_too_large'))
+  if (declared !== undefined && Number(declared) > limit)
+    return Promise.reject(new BodyReadError(413, 'payload_too_large'))
 
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
@@ -85,7 +87,7 @@ function parseStrict(buffer: Buffer): unknown {
   let text = buffer.toString('utf8')
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
   // Strict like body-parser: the first non-blank character must open an object or an array.
-  const first = /^[\x20\x09\x0a\x0d]*(.)/s.exec(text)?.[1]
+  const first = /^[ \t\n\r]*(.)/s.exec(text)?.[1]
   if (first !== '{' && first !== '[') throw new BodyReadError(400, 'invalid_json')
   try {
     return JSON.parse(text) as unknown

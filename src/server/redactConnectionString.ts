@@ -1,4 +1,12 @@
-const HARMLESS_PARAMS = new Set(['sslmode', 'application_name', 'connect_timeout', 'target_session_attrs', 'keepalives', 'keepalives_idle', 'ssl'])
+const HARMLESS_PARAMS = new Set([
+  'sslmode',
+  'application_name',
+  'connect_timeout',
+  'target_session_attrs',
+  'keepalives',
+  'keepalives_idle',
+  'ssl',
+])
 
 /**
  * A database URL fit to print: no user info at all, and every query parameter except a few known harmless ones

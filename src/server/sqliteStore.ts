@@ -1,7 +1,16 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type Database from 'better-sqlite3'
-import type { BackupStore, GoogleAccountHint, IdempotencyRecord, ListFilter, PutCondition, PutResult, StoredBackup, StoredShare } from './BackupStore.js'
+import type {
+  BackupStore,
+  GoogleAccountHint,
+  IdempotencyRecord,
+  ListFilter,
+  PutCondition,
+  PutResult,
+  StoredBackup,
+  StoredShare,
+} from './BackupStore.js'
 import { revisionOf } from './revisionOf.js'
 import { tightenFileMode } from './tightenFileMode.js'
 import { lazyStore } from './lazyStore.js'
@@ -114,9 +123,13 @@ export function sqliteStore(options: SqliteStoreOptions): BackupStore {
     const warn = options.onWarning ?? ((message: string) => console.warn(`[react-mpc-backup] ${message}`))
     mkdirSync(dirname(options.filename), { recursive: true, mode: 0o700 })
     tightenFileMode(options.filename, 'file', warn)
-    for (const suffix of ['-wal', '-shm']) if (existsSync(options.filename + suffix)) tightenFileMode(options.filename + suffix, 'file', warn)
+    for (const suffix of ['-wal', '-shm'])
+      if (existsSync(options.filename + suffix)) tightenFileMode(options.filename + suffix, 'file', warn)
   }
-  return lazyStore('sqliteStore', loadDriver().then((Driver) => openSqliteStore(options, Driver)))
+  return lazyStore(
+    'sqliteStore',
+    loadDriver().then((Driver) => openSqliteStore(options, Driver)),
+  )
 }
 
 async function loadDriver(): Promise<typeof Database> {
@@ -195,7 +208,11 @@ function openSqliteStore(options: SqliteStoreOptions, Database: typeof import('b
 
   let closed = false
   let writes = 0
-  const putOne = (backup: StoredBackup, idem: IdempotencyRecord | undefined, condition: PutCondition | undefined): PutResult => {
+  const putOne = (
+    backup: StoredBackup,
+    idem: IdempotencyRecord | undefined,
+    condition: PutCondition | undefined,
+  ): PutResult => {
     const now = backup.storedAt.getTime()
     if (idem) {
       const claimed = q.claimIdem.run({
@@ -214,7 +231,8 @@ function openSqliteStore(options: SqliteStoreOptions, Database: typeof import('b
     }
     if (condition) {
       const current = q.getData.get(backup.clientId, backup.backupMethod) as { data: Buffer } | undefined
-      const holds = current !== undefined && (condition.ifMatch === '*' || condition.ifMatch.includes(revisionOf(current.data)))
+      const holds =
+        current !== undefined && (condition.ifMatch === '*' || condition.ifMatch.includes(revisionOf(current.data)))
       // Thrown so the job's savepoint rolls back the idempotency claim made above.
       if (!holds) throw new PreconditionFailed()
     }
@@ -290,14 +308,16 @@ function openSqliteStore(options: SqliteStoreOptions, Database: typeof import('b
       })
     },
     async get(clientId, backupMethod) {
-      const row = (backupMethod === undefined ? q.getLatest.get(clientId) : q.getByMethod.get(clientId, backupMethod)) as
-        | BackupRow
-        | undefined
+      const row = (
+        backupMethod === undefined ? q.getLatest.get(clientId) : q.getByMethod.get(clientId, backupMethod)
+      ) as BackupRow | undefined
       return row && toBackup(row)
     },
     async list(filter?: ListFilter) {
       const limit = limitOf(filter)
-      const rows = (filter?.clientId === undefined ? q.listAll.all(limit) : q.listClient.all(filter.clientId, limit)) as BackupRow[]
+      const rows = (
+        filter?.clientId === undefined ? q.listAll.all(limit) : q.listClient.all(filter.clientId, limit)
+      ) as BackupRow[]
       return rows.map(toBackup)
     },
     putWebhook(share) {
@@ -305,7 +325,9 @@ function openSqliteStore(options: SqliteStoreOptions, Database: typeof import('b
     },
     async listWebhook(filter?: ListFilter) {
       const rows = (
-        filter?.clientId === undefined ? q.listSharesAll.all(limitOf(filter)) : q.listSharesClient.all(filter.clientId, limitOf(filter))
+        filter?.clientId === undefined
+          ? q.listSharesAll.all(limitOf(filter))
+          : q.listSharesClient.all(filter.clientId, limitOf(filter))
       ) as BackupRow[]
       return rows.map(toShare)
     },

@@ -33,7 +33,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   for (const [name, value] of Object.entries({ requestTimeout, headersTimeout, keepAliveTimeout, maxHeaderSize })) {
     if (!Number.isInteger(value) || value <= 0) throw new TypeError(`startServer: ${name} must be a positive integer`)
   }
-  if (headersTimeout > requestTimeout) throw new TypeError('startServer: headersTimeoutMs must not exceed requestTimeoutMs')
+  if (headersTimeout > requestTimeout)
+    throw new TypeError('startServer: headersTimeoutMs must not exceed requestTimeoutMs')
   const { app, close: closeStore } = createServer(config)
   const host = config.host ?? '127.0.0.1'
   let keyCheck: EncryptionKeyCheck | undefined
@@ -54,7 +55,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         maxHeaderSize,
         // Node checks the two timeouts every connectionsCheckingInterval (default 30 s), which would let a stalled
         // client stay far past them; check often enough that they hold to within a quarter.
-        connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(Math.min(requestTimeout, headersTimeout) / 4))),
+        connectionsCheckingInterval: Math.max(
+          50,
+          Math.min(1_000, Math.floor(Math.min(requestTimeout, headersTimeout) / 4)),
+        ),
       },
       app,
     )

@@ -17,5 +17,7 @@ export function tightenFileMode(path: string, kind: 'file' | 'folder', warn: (me
   const mode = statSync(path).mode & 0o777
   if ((mode & 0o077) === 0) return
   chmodSync(path, wanted)
-  warn(`${path} was mode ${mode.toString(8).padStart(4, '0')} (readable by others): tightened to ${wanted.toString(8).padStart(4, '0')}`)
+  warn(
+    `${path} was mode ${mode.toString(8).padStart(4, '0')} (readable by others): tightened to ${wanted.toString(8).padStart(4, '0')}`,
+  )
 }

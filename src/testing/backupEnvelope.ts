@@ -63,8 +63,13 @@ export async function sealEnvelope(header: EnvelopeHeader, key: CryptoKey, paylo
 }
 
 /** Reads the clear header; any malformation is reported as DECRYPTION_FAILED (as a real SDK would fail). */
-export function readEnvelope(cipherText: unknown): { header: EnvelopeHeader; iv: Uint8Array<ArrayBuffer>; ct: Uint8Array<ArrayBuffer> } {
-  const fail = () => new EmulatedMpcError('DECRYPTION_FAILED', 'Failed to decrypt the backup share: malformed cipherText')
+export function readEnvelope(cipherText: unknown): {
+  header: EnvelopeHeader
+  iv: Uint8Array<ArrayBuffer>
+  ct: Uint8Array<ArrayBuffer>
+} {
+  const fail = () =>
+    new EmulatedMpcError('DECRYPTION_FAILED', 'Failed to decrypt the backup share: malformed cipherText')
   if (typeof cipherText !== 'string' || cipherText === '') throw fail()
   let raw: unknown
   try {
@@ -89,7 +94,15 @@ export function readEnvelope(cipherText: unknown): { header: EnvelopeHeader; iv:
   }
   try {
     return {
-      header: { v: 1, alg: 'A256GCM', kdf: o['kdf'], method: o['method'], clientId: o['clientId'], gen: o['gen'], salt: o['salt'] },
+      header: {
+        v: 1,
+        alg: 'A256GCM',
+        kdf: o['kdf'],
+        method: o['method'],
+        clientId: o['clientId'],
+        gen: o['gen'],
+        salt: o['salt'],
+      },
       iv: fromBase64(o['iv']),
       ct: fromBase64(o['ct']),
     }
@@ -104,9 +117,16 @@ export async function openEnvelope(
 ): Promise<SharePayload> {
   let plain: ArrayBuffer
   try {
-    plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: envelope.iv, additionalData: aad(envelope.header) }, key, envelope.ct)
+    plain = await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: envelope.iv, additionalData: aad(envelope.header) },
+      key,
+      envelope.ct,
+    )
   } catch {
-    throw new EmulatedMpcError('DECRYPTION_FAILED', 'Failed to decrypt the backup share: wrong key or altered cipherText')
+    throw new EmulatedMpcError(
+      'DECRYPTION_FAILED',
+      'Failed to decrypt the backup share: wrong key or altered cipherText',
+    )
   }
   const payload = JSON.parse(new TextDecoder().decode(plain)) as SharePayload
   return payload

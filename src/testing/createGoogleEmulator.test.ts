@@ -49,13 +49,17 @@ describe('Drive v3 appDataFolder', () => {
     await create('other.json', '{}')
     const found = await list("name='key.v1.json' and trashed=false")
     expect(found.status).toBe(200)
-    const listing = (await found.json()) as { files: Array<{ id: string; name: string; modifiedTime: string; size: string }> }
+    const listing = (await found.json()) as {
+      files: Array<{ id: string; name: string; modifiedTime: string; size: string }>
+    }
     expect(listing.files.map((f) => f.name)).toEqual(['key.v1.json'])
     expect(listing.files[0]?.size).toBe('7')
 
     expect(((await (await list("name contains 'key'")).json()) as { files: unknown[] }).files).toHaveLength(1)
     expect(((await (await list("'appDataFolder' in parents")).json()) as { files: unknown[] }).files).toHaveLength(2)
-    expect(((await (await list("name = 'nope' or name = 'other.json'")).json()) as { files: unknown[] }).files).toHaveLength(1)
+    expect(
+      ((await (await list("name = 'nope' or name = 'other.json'")).json()) as { files: unknown[] }).files,
+    ).toHaveLength(1)
 
     const updated = await fetch(`${API}/upload/drive/v3/files/${file.id}?uploadType=media`, {
       method: 'PATCH',
@@ -84,7 +88,9 @@ describe('Drive v3 appDataFolder', () => {
     expect(await deleted.text()).toBe('')
     const gone = await fetch(`${API}/drive/v3/files/${file.id}?alt=media`, { headers: auth() })
     expect(gone.status).toBe(404)
-    expect(((await gone.json()) as { error: { errors: Array<{ reason: string }> } }).error.errors[0]?.reason).toBe('notFound')
+    expect(((await gone.json()) as { error: { errors: Array<{ reason: string }> } }).error.errors[0]?.reason).toBe(
+      'notFound',
+    )
     expect(google.files().map((f) => f.name)).toEqual(['other.json'])
   })
 
@@ -103,9 +109,15 @@ describe('Drive v3 appDataFolder', () => {
 
     const listed = async (fields: string, t = token) => {
       const params = new URLSearchParams({ spaces: 'appDataFolder', q: "name='p.key'", fields })
-      return ((await (await fetch(`${API}/drive/v3/files?${params}`, { headers: auth(t) })).json()) as { files?: Array<Record<string, unknown>> }).files
+      return (
+        (await (await fetch(`${API}/drive/v3/files?${params}`, { headers: auth(t) })).json()) as {
+          files?: Array<Record<string, unknown>>
+        }
+      ).files
     }
-    expect(await listed('files(id,name,appProperties)')).toEqual([{ id: made.id, name: 'p.key', appProperties: { k: 'v1' } }])
+    expect(await listed('files(id,name,appProperties)')).toEqual([
+      { id: made.id, name: 'p.key', appProperties: { k: 'v1' } },
+    ])
     expect(await listed('files(id,name)')).toEqual([{ id: made.id, name: 'p.key' }])
 
     // Another OAuth client (app) of the same account sees neither the appDataFolder file nor, in Drive, its properties.
@@ -126,16 +138,25 @@ describe('Drive v3 appDataFolder', () => {
     expect((await createWith({ k: 'x'.repeat(123) })).status).toBe(200)
     const tooLong = await createWith({ k: 'x'.repeat(124) })
     expect(tooLong.status).toBe(400)
-    expect(((await tooLong.json()) as { error: { errors: Array<{ reason: string }> } }).error.errors[0]?.reason).toBe('badRequest')
+    expect(((await tooLong.json()) as { error: { errors: Array<{ reason: string }> } }).error.errors[0]?.reason).toBe(
+      'badRequest',
+    )
     expect((await createWith({ k: 'é'.repeat(62) })).status).toBe(400)
     expect((await createWith({ k: 1 })).status).toBe(400)
   })
 
   it('accepts multipart/form-data uploads too (FormData)', async () => {
     const form = new FormData()
-    form.append('metadata', new Blob([JSON.stringify({ name: 'f.bin', parents: ['appDataFolder'] })], { type: 'application/json' }))
+    form.append(
+      'metadata',
+      new Blob([JSON.stringify({ name: 'f.bin', parents: ['appDataFolder'] })], { type: 'application/json' }),
+    )
     form.append('file', new Blob([new Uint8Array([0, 255, 128, 10])], { type: 'application/octet-stream' }))
-    const res = await fetch(`${API}/upload/drive/v3/files?uploadType=multipart`, { method: 'POST', headers: auth(), body: form })
+    const res = await fetch(`${API}/upload/drive/v3/files?uploadType=multipart`, {
+      method: 'POST',
+      headers: auth(),
+      body: form,
+    })
     expect(res.status).toBe(200)
     const { id } = (await res.json()) as { id: string }
     expect([...(google.readFile(id)?.bytes ?? [])]).toEqual([0, 255, 128, 10])
@@ -144,7 +165,11 @@ describe('Drive v3 appDataFolder', () => {
   it('pages with pageSize / nextPageToken', async () => {
     for (const n of ['a', 'b', 'c']) await create(n, n)
     const page = async (token?: string) => {
-      const params = new URLSearchParams({ spaces: 'appDataFolder', pageSize: '2', fields: 'nextPageToken,files(name)' })
+      const params = new URLSearchParams({
+        spaces: 'appDataFolder',
+        pageSize: '2',
+        fields: 'nextPageToken,files(name)',
+      })
       if (token) params.set('pageToken', token)
       return (await (await fetch(`${API}/drive/v3/files?${params}`, { headers: auth() })).json()) as {
         nextPageToken?: string
@@ -174,7 +199,15 @@ describe('Drive v3 appDataFolder', () => {
         code: 401,
         message: expect.stringContaining('invalid authentication credentials'),
         status: 'UNAUTHENTICATED',
-        errors: [{ domain: 'global', reason: 'authError', message: 'Invalid Credentials', location: 'Authorization', locationType: 'header' }],
+        errors: [
+          {
+            domain: 'global',
+            reason: 'authError',
+            message: 'Invalid Credentials',
+            location: 'Authorization',
+            locationType: 'header',
+          },
+        ],
       },
     })
     const other = google.issueToken().access_token
@@ -202,7 +235,9 @@ describe('Drive v3 appDataFolder', () => {
     const other = google.issueToken({ account: 'other@example.com' }).access_token
     expect(((await (await list('', other)).json()) as { files: unknown[] }).files).toEqual([])
     expect((await fetch(`${API}/drive/v3/files/${created.id}?alt=media`, { headers: auth(other) })).status).toBe(404)
-    expect((await fetch(`${API}/drive/v3/files/${created.id}`, { method: 'DELETE', headers: auth(other) })).status).toBe(404)
+    expect(
+      (await fetch(`${API}/drive/v3/files/${created.id}`, { method: 'DELETE', headers: auth(other) })).status,
+    ).toBe(404)
     expect(google.files('other@example.com')).toEqual([])
     expect(google.files('user@example.com')).toHaveLength(1)
   })
@@ -217,7 +252,10 @@ describe('Drive v3 appDataFolder', () => {
     ['drive.list', () => list('')],
     ['drive.create', () => create('a', 'b')],
     ['drive.get', () => fetch(`${API}/drive/v3/files/x?alt=media`, { headers: auth() })],
-    ['drive.update', () => fetch(`${API}/upload/drive/v3/files/x?uploadType=media`, { method: 'PATCH', headers: auth(), body: 'z' })],
+    [
+      'drive.update',
+      () => fetch(`${API}/upload/drive/v3/files/x?uploadType=media`, { method: 'PATCH', headers: auth(), body: 'z' }),
+    ],
     ['drive.delete', () => fetch(`${API}/drive/v3/files/x`, { method: 'DELETE', headers: auth() })],
   ] as const)('fault switch on %s: status, reason, retryAfter, times', async (endpoint, call) => {
     google.faults.set(endpoint, { status: 429, reason: 'rateLimitExceeded', retryAfter: 2 }, { times: 1 })
@@ -237,7 +275,9 @@ describe('Drive v3 appDataFolder', () => {
     for (let i = 0; i < 2; i++) {
       const res = await create('a', 'b')
       expect(res.status).toBe(403)
-      expect(((await res.json()) as { error: { errors: Array<{ reason: string }> } }).error.errors[0]?.reason).toBe('storageQuotaExceeded')
+      expect(((await res.json()) as { error: { errors: Array<{ reason: string }> } }).error.errors[0]?.reason).toBe(
+        'storageQuotaExceeded',
+      )
     }
     google.faults.clear()
     expect((await create('a', 'b')).status).toBe(200)
@@ -263,12 +303,20 @@ describe('Drive v3 appDataFolder', () => {
 
     google.consent.next('dropScope')
     const post = (body: object) =>
-      fetch(gisEmulatorTokenUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-    const dropped = (await (await post({ client_id: 'c', scope: `openid ${DRIVE_APPDATA_SCOPE}`, call: { inUserEvent: true } })).json()) as {
+      fetch(gisEmulatorTokenUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    const dropped = (await (
+      await post({ client_id: 'c', scope: `openid ${DRIVE_APPDATA_SCOPE}`, call: { inUserEvent: true } })
+    ).json()) as {
       callback: { scope: string; access_token: string }
     }
     expect(dropped.callback.scope.split(' ')).not.toContain(DRIVE_APPDATA_SCOPE)
-    const approved = (await (await post({ client_id: 'c', scope: DRIVE_APPDATA_SCOPE })).json()) as { callback: { access_token: string; scope: string } }
+    const approved = (await (await post({ client_id: 'c', scope: DRIVE_APPDATA_SCOPE })).json()) as {
+      callback: { access_token: string; scope: string }
+    }
     expect(approved.callback.scope.split(' ')).toContain(DRIVE_APPDATA_SCOPE)
     expect(google.tokenInfo(approved.callback.access_token)?.account).toBe('user@example.com')
     expect(google.calls.map((c) => c.kind === 'requestAccessToken' && [c.outcome, c.inUserEvent])).toEqual([
@@ -287,7 +335,8 @@ describe('Drive realism switches (opt-in; defaults stay fast and deterministic)'
     server.resetHandlers(...google.handlers)
     token = google.issueToken().access_token
   }
-  const names = async (res: Response) => ((await res.json()) as { files: Array<{ name: string }> }).files.map((f) => f.name)
+  const names = async (res: Response) =>
+    ((await res.json()) as { files: Array<{ name: string }> }).files.map((f) => f.name)
 
   it('nameQueryLagMs: name queries miss a file created or renamed moments ago; get by id and non-name queries see it', async () => {
     use({ nameQueryLagMs: 150 })
@@ -315,7 +364,9 @@ describe('Drive realism switches (opt-in; defaults stay fast and deterministic)'
     do {
       const params = new URLSearchParams({ spaces: 'appDataFolder', fields: 'nextPageToken,files(name)' })
       if (pageToken) params.set('pageToken', pageToken)
-      const page = (await (await fetch(`${API}/drive/v3/files?${params}`, { headers: auth() })).json()) as (typeof pages)[number]
+      const page = (await (
+        await fetch(`${API}/drive/v3/files?${params}`, { headers: auth() })
+      ).json()) as (typeof pages)[number]
       pages.push(page)
       pageToken = page.nextPageToken
     } while (pageToken)
@@ -325,15 +376,28 @@ describe('Drive realism switches (opt-in; defaults stay fast and deterministic)'
   })
 
   it('400 on an invalid pageToken and on an unknown name in fields (Google refuses, not drops)', async () => {
-    const bad = await fetch(`${API}/drive/v3/files?spaces=appDataFolder&pageToken=%21%21not-a-token`, { headers: auth() })
+    const bad = await fetch(`${API}/drive/v3/files?spaces=appDataFolder&pageToken=%21%21not-a-token`, {
+      headers: auth(),
+    })
     expect(bad.status).toBe(400)
-    expect(((await bad.json()) as { error: { errors: unknown[] } }).error.errors[0]).toMatchObject({ reason: 'invalid', location: 'pageToken', locationType: 'parameter' })
+    expect(((await bad.json()) as { error: { errors: unknown[] } }).error.errors[0]).toMatchObject({
+      reason: 'invalid',
+      location: 'pageToken',
+      locationType: 'parameter',
+    })
     for (const fields of ['files(id,title)', 'items(id)', 'nextPageToken,bogus']) {
-      const res = await list('', token).then(() => fetch(`${API}/drive/v3/files?spaces=appDataFolder&fields=${encodeURIComponent(fields)}`, { headers: auth() }))
+      const res = await list('', token).then(() =>
+        fetch(`${API}/drive/v3/files?spaces=appDataFolder&fields=${encodeURIComponent(fields)}`, { headers: auth() }),
+      )
       expect(res.status).toBe(400)
       const body = (await res.json()) as { error: { message: string; errors: unknown[] } }
       expect(body.error.message).toMatch(/^Invalid field selection (title|items|bogus)$/)
-      expect(body.error.errors[0]).toMatchObject({ domain: 'global', reason: 'invalidParameter', location: 'fields', locationType: 'parameter' })
+      expect(body.error.errors[0]).toMatchObject({
+        domain: 'global',
+        reason: 'invalidParameter',
+        location: 'fields',
+        locationType: 'parameter',
+      })
     }
     const made = (await (await create('f', 'x')).json()) as { id: string }
     expect((await fetch(`${API}/drive/v3/files/${made.id}?fields=id,nope`, { headers: auth() })).status).toBe(400)
@@ -347,14 +411,18 @@ describe('Drive realism switches (opt-in; defaults stay fast and deterministic)'
       body: JSON.stringify({ parents: ['appDataFolder'] }),
     })
     expect(res.status).toBe(403)
-    expect(((await res.json()) as { error: { errors: unknown[] } }).error.errors[0]).toMatchObject({ reason: 'fieldNotWritable' })
+    expect(((await res.json()) as { error: { errors: unknown[] } }).error.errors[0]).toMatchObject({
+      reason: 'fieldNotWritable',
+    })
   })
 
   it('403 insufficientScopes for a drive.file-only token on the app data folder (list and create)', async () => {
     const fileOnly = google.issueToken({ scope: 'https://www.googleapis.com/auth/drive.file' }).access_token
     for (const res of [await list('', fileOnly), await create('x', 'y', fileOnly)]) {
       expect(res.status).toBe(403)
-      expect(((await res.json()) as { error: { errors: unknown[] } }).error.errors[0]).toMatchObject({ reason: 'insufficientScopes' })
+      expect(((await res.json()) as { error: { errors: unknown[] } }).error.errors[0]).toMatchObject({
+        reason: 'insufficientScopes',
+      })
     }
   })
 
@@ -364,8 +432,15 @@ describe('Drive realism switches (opt-in; defaults stay fast and deterministic)'
     expect(res.status).toBe(403)
     const body = (await res.json()) as { error: { status: string; errors: unknown[]; details: unknown[] } }
     expect(body.error.status).toBe('PERMISSION_DENIED')
-    expect(body.error.errors[0]).toMatchObject({ domain: 'usageLimits', reason: 'accessNotConfigured', message: expect.stringContaining('Google Drive API has not been used in project') })
-    expect(body.error.details[0]).toMatchObject({ reason: 'SERVICE_DISABLED', metadata: { service: 'drive.googleapis.com', activationUrl: expect.stringContaining('drive.googleapis.com') } })
+    expect(body.error.errors[0]).toMatchObject({
+      domain: 'usageLimits',
+      reason: 'accessNotConfigured',
+      message: expect.stringContaining('Google Drive API has not been used in project'),
+    })
+    expect(body.error.details[0]).toMatchObject({
+      reason: 'SERVICE_DISABLED',
+      metadata: { service: 'drive.googleapis.com', activationUrl: expect.stringContaining('drive.googleapis.com') },
+    })
     expect((await list('', 'ya29.unknown')).status).toBe(401)
     google.setDriveApiEnabled(true)
     expect((await list('')).status).toBe(200)
@@ -374,13 +449,19 @@ describe('Drive realism switches (opt-in; defaults stay fast and deterministic)'
   it('md5Checksum and headRevisionId when fields ask; a content write changes both', async () => {
     const made = (await (await create('f', 'hello')).json()) as { id: string }
     const meta = async () =>
-      (await (await fetch(`${API}/drive/v3/files/${made.id}?fields=md5Checksum,headRevisionId`, { headers: auth() })).json()) as {
+      (await (
+        await fetch(`${API}/drive/v3/files/${made.id}?fields=md5Checksum,headRevisionId`, { headers: auth() })
+      ).json()) as {
         md5Checksum: string
         headRevisionId: string
       }
     const before = await meta()
     expect(before.md5Checksum).toBe('5d41402abc4b2a76b9719d911017c592')
-    await fetch(`${API}/upload/drive/v3/files/${made.id}?uploadType=media`, { method: 'PATCH', headers: auth(), body: 'world' })
+    await fetch(`${API}/upload/drive/v3/files/${made.id}?uploadType=media`, {
+      method: 'PATCH',
+      headers: auth(),
+      body: 'world',
+    })
     const after = await meta()
     expect(after.md5Checksum).toBe('7d793037a0760186574b0282f2f435e7')
     expect(after.headRevisionId).not.toBe(before.headRevisionId)
@@ -396,17 +477,25 @@ describe('GIS setup mistakes', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ client_id: 'c', scope: DRIVE_APPDATA_SCOPE }),
       })
-      expect(await res.json()).toEqual({ outcome: behaviour, errorCallback: { type: 'popup_closed', message: 'Popup window closed' } })
+      expect(await res.json()).toEqual({
+        outcome: behaviour,
+        errorCallback: { type: 'popup_closed', message: 'Popup window closed' },
+      })
     }
-    expect(google.calls.map((c) => c.kind === 'requestAccessToken' && c.outcome)).toEqual(['originMismatch', 'invalidClient'])
+    expect(google.calls.map((c) => c.kind === 'requestAccessToken' && c.outcome)).toEqual([
+      'originMismatch',
+      'invalidClient',
+    ])
   })
 })
 
 describe('GIS account chooser and setup checks', () => {
   const ask = (body: object) =>
-    fetch(gisEmulatorTokenUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
-      (r) => r.json() as Promise<Record<string, unknown>>,
-    )
+    fetch(gisEmulatorTokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then((r) => r.json() as Promise<Record<string, unknown>>)
 
   it('an unauthorized origin or an unknown client id: the page hears only popup_closed', async () => {
     const strict = createGoogleEmulator({ authorizedOrigins: ['http://localhost:5173'], clientIds: ['good-id'] })
@@ -415,18 +504,25 @@ describe('GIS account chooser and setup checks', () => {
       outcome: 'originMismatch',
       errorCallback: { type: 'popup_closed' },
     })
-    expect(await ask({ client_id: 'bad-id', scope: DRIVE_APPDATA_SCOPE, origin: 'http://localhost:5173' })).toMatchObject({
+    expect(
+      await ask({ client_id: 'bad-id', scope: DRIVE_APPDATA_SCOPE, origin: 'http://localhost:5173' }),
+    ).toMatchObject({
       outcome: 'invalidClient',
       errorCallback: { type: 'popup_closed' },
     })
-    expect(await ask({ client_id: 'good-id', scope: DRIVE_APPDATA_SCOPE, origin: 'http://localhost:5173' })).toMatchObject({ outcome: 'approve' })
+    expect(
+      await ask({ client_id: 'good-id', scope: DRIVE_APPDATA_SCOPE, origin: 'http://localhost:5173' }),
+    ).toMatchObject({ outcome: 'approve' })
   })
 
   it('noAnswer never calls back; nullError passes null to error_callback', async () => {
     google.consent.next('noAnswer')
     expect(await ask({ client_id: 'c', scope: DRIVE_APPDATA_SCOPE })).toEqual({ outcome: 'noAnswer', silent: true })
     google.consent.next('nullError')
-    expect(await ask({ client_id: 'c', scope: DRIVE_APPDATA_SCOPE })).toEqual({ outcome: 'nullError', errorCallback: null })
+    expect(await ask({ client_id: 'c', scope: DRIVE_APPDATA_SCOPE })).toEqual({
+      outcome: 'nullError',
+      errorCallback: null,
+    })
   })
 
   it('the chooser: the user pick wins, else the login_hint pre-selects, else the top account', async () => {
@@ -436,7 +532,9 @@ describe('GIS account chooser and setup checks', () => {
       chooser: true,
       account: 'bob@example.com',
     })
-    expect(await ask({ client_id: 'c', scope: DRIVE_APPDATA_SCOPE, login_hint: 'bob@example.com' })).toMatchObject({ account: 'bob@example.com' })
+    expect(await ask({ client_id: 'c', scope: DRIVE_APPDATA_SCOPE, login_hint: 'bob@example.com' })).toMatchObject({
+      account: 'bob@example.com',
+    })
     expect(await ask({ client_id: 'c', scope: DRIVE_APPDATA_SCOPE })).toMatchObject({ account: 'user@example.com' })
   })
 })
@@ -444,12 +542,18 @@ describe('GIS account chooser and setup checks', () => {
 describe('Drive about.get', () => {
   it('a drive.appdata token reads user(permissionId,emailAddress,displayName); fields is required and checked', async () => {
     const about = (fields?: string, t = token) =>
-      fetch(`${API}/drive/v3/about${fields === undefined ? '' : `?fields=${encodeURIComponent(fields)}`}`, { headers: auth(t) })
+      fetch(`${API}/drive/v3/about${fields === undefined ? '' : `?fields=${encodeURIComponent(fields)}`}`, {
+        headers: auth(t),
+      })
     const ok = await about('user(permissionId,emailAddress,displayName)')
     expect(ok.status).toBe(200)
     const body = (await ok.json()) as { user: Record<string, string> }
     expect(Object.keys(body)).toEqual(['user'])
-    expect(body.user).toEqual({ permissionId: expect.stringMatching(/^\d{20}$/), emailAddress: 'user@example.com', displayName: 'user' })
+    expect(body.user).toEqual({
+      permissionId: expect.stringMatching(/^\d{20}$/),
+      emailAddress: 'user@example.com',
+      displayName: 'user',
+    })
     const bob = google.issueToken({ account: 'bob@example.com' }).access_token
     const other = (await (await about('user/permissionId', bob)).json()) as { user: { permissionId: string } }
     expect(other.user.permissionId).not.toBe(body.user.permissionId)

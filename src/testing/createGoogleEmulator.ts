@@ -317,9 +317,31 @@ const aboutSchema: FieldSchema = Object.fromEntries([
 const fileListSchema: FieldSchema = { kind: true, nextPageToken: true, incompleteSearch: true, files: fileSchema }
 // Read-only (or settable only through other parameters, like addParents/removeParents) in files.update: 403.
 const notWritableOnUpdate = new Set([
-  'parents', 'id', 'kind', 'size', 'md5Checksum', 'sha1Checksum', 'sha256Checksum', 'headRevisionId', 'version',
-  'spaces', 'owners', 'capabilities', 'quotaBytesUsed', 'webContentLink', 'webViewLink', 'iconLink', 'thumbnailLink',
-  'fileExtension', 'fullFileExtension', 'ownedByMe', 'shared', 'trashedTime', 'trashingUser', 'driveId', 'teamDriveId',
+  'parents',
+  'id',
+  'kind',
+  'size',
+  'md5Checksum',
+  'sha1Checksum',
+  'sha256Checksum',
+  'headRevisionId',
+  'version',
+  'spaces',
+  'owners',
+  'capabilities',
+  'quotaBytesUsed',
+  'webContentLink',
+  'webViewLink',
+  'iconLink',
+  'thumbnailLink',
+  'fileExtension',
+  'fullFileExtension',
+  'ownedByMe',
+  'shared',
+  'trashedTime',
+  'trashingUser',
+  'driveId',
+  'teamDriveId',
 ])
 
 function randomId(length: number): string {
@@ -357,9 +379,13 @@ function isKnownScope(scope: string): boolean {
  * Drive's appProperties rules: string values; a key set to null is removed; each key plus value at most 124 bytes
  * of UTF-8; at most 30 private properties per app per file. Returns the merged map (undefined when empty), or the 400.
  */
-function mergeAppProperties(current: Record<string, string> | undefined, update: unknown): Record<string, string> | undefined | Response {
+function mergeAppProperties(
+  current: Record<string, string> | undefined,
+  update: unknown,
+): Record<string, string> | undefined | Response {
   if (update === undefined) return current
-  if (update === null || typeof update !== 'object' || Array.isArray(update)) return googleJson(400, 'badRequest', 'Invalid Value')
+  if (update === null || typeof update !== 'object' || Array.isArray(update))
+    return googleJson(400, 'badRequest', 'Invalid Value')
   const merged: Record<string, string> = { ...current }
   for (const [key, value] of Object.entries(update as Record<string, unknown>)) {
     if (value === null) {
@@ -368,14 +394,24 @@ function mergeAppProperties(current: Record<string, string> | undefined, update:
     }
     if (typeof value !== 'string') return googleJson(400, 'badRequest', 'Invalid Value')
     if (new TextEncoder().encode(key + value).length > 124)
-      return googleJson(400, 'badRequest', 'Properties and app properties are limited to 124 bytes in size, including both key and value.')
+      return googleJson(
+        400,
+        'badRequest',
+        'Properties and app properties are limited to 124 bytes in size, including both key and value.',
+      )
     merged[key] = value
   }
-  if (Object.keys(merged).length > 30) return googleJson(400, 'badRequest', 'A file may have at most 30 private properties per app.')
+  if (Object.keys(merged).length > 30)
+    return googleJson(400, 'badRequest', 'A file may have at most 30 private properties per app.')
   return Object.keys(merged).length ? merged : undefined
 }
 
-function googleJson(status: number, reason?: GoogleErrorReason, message?: string, headers: Record<string, string> = {}) {
+function googleJson(
+  status: number,
+  reason?: GoogleErrorReason,
+  message?: string,
+  headers: Record<string, string> = {},
+) {
   return HttpResponse.json(googleErrorBody(status, reason, message), { status, headers: { ...cors, ...headers } })
 }
 
@@ -392,10 +428,19 @@ function accessNotConfigured(): Response {
       '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
       reason: 'SERVICE_DISABLED',
       domain: 'googleapis.com',
-      metadata: { consumer: `projects/${EMULATED_PROJECT}`, service: 'drive.googleapis.com', activationUrl, serviceTitle: 'Google Drive API', containerInfo: EMULATED_PROJECT },
+      metadata: {
+        consumer: `projects/${EMULATED_PROJECT}`,
+        service: 'drive.googleapis.com',
+        activationUrl,
+        serviceTitle: 'Google Drive API',
+        containerInfo: EMULATED_PROJECT,
+      },
     },
     { '@type': 'type.googleapis.com/google.rpc.LocalizedMessage', locale: 'en-US', message },
-    { '@type': 'type.googleapis.com/google.rpc.Help', links: [{ description: 'Google developers console API activation', url: activationUrl }] },
+    {
+      '@type': 'type.googleapis.com/google.rpc.Help',
+      links: [{ description: 'Google developers console API activation', url: activationUrl }],
+    },
   ]
   return HttpResponse.json(body, { status: 403, headers: cors })
 }
@@ -448,7 +493,9 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
     if (first === undefined) throw new Error('google emulator: no accounts')
     return first
   }
-  const parentsOf = (f: StoredFile): string[] => [f.space === 'appDataFolder' ? folders(f.account).appData : folders(f.account).root]
+  const parentsOf = (f: StoredFile): string[] => [
+    f.space === 'appDataFolder' ? folders(f.account).appData : folders(f.account).root,
+  ]
   const info = (f: StoredFile): DriveFileInfo => ({
     id: f.id,
     name: f.name,
@@ -476,16 +523,26 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
     size: String(f.content.length),
     version: String(f.version),
     trashed: false,
-    md5Checksum: (f.md5 ??= md5Hex(f.content)),
+    md5Checksum: md5Of(f),
     headRevisionId: f.headRevisionId,
   })
+  function md5Of(f: StoredFile): string {
+    f.md5 ??= md5Hex(f.content)
+    return f.md5
+  }
   const brief = (f: StoredFile) => ({ kind: 'drive#file', mimeType: f.mimeType, id: f.id, name: f.name })
   const usedBytes = (account: string): number =>
     [...files.values()].filter((f) => f.account === account).reduce((n, f) => n + f.content.length, 0)
 
   const issue = (account: string, scopes: string[], clientId: string, expiresIn: number): string => {
     const token = `ya29.emu.${randomId(40)}`
-    tokens.set(token, { account, clientId, scopes: new Set(scopes), expiresAt: Date.now() + expiresIn * 1000, revoked: false })
+    tokens.set(token, {
+      account,
+      clientId,
+      scopes: new Set(scopes),
+      expiresAt: Date.now() + expiresIn * 1000,
+      revoked: false,
+    })
     return token
   }
 
@@ -493,7 +550,12 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
   const authenticate = (request: Request): Auth => {
     const header = request.headers.get('authorization')
     const bearer = header ? /^Bearer\s+(.+)$/i.exec(header)?.[1] : undefined
-    if (!header) return { response: googleJson(401, 'required', undefined, { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/"' }) }
+    if (!header)
+      return {
+        response: googleJson(401, 'required', undefined, {
+          'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/"',
+        }),
+      }
     const token = bearer ? tokens.get(bearer.trim()) : undefined
     if (!token || token.revoked || token.expiresAt <= Date.now()) {
       return {
@@ -520,7 +582,9 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
   // appDataFolder files are private to the OAuth client that wrote them; drive.file sees only its own files too.
   const visible = (t: StoredToken, f: StoredFile): boolean =>
     f.account === t.account &&
-    (f.space === 'appDataFolder' ? canAppData(t) && f.clientId === t.clientId : t.scopes.has(DRIVE_SCOPE) || (canDrive(t) && f.clientId === t.clientId))
+    (f.space === 'appDataFolder'
+      ? canAppData(t) && f.clientId === t.clientId
+      : t.scopes.has(DRIVE_SCOPE) || (canDrive(t) && f.clientId === t.clientId))
   const notFound = (id: string) =>
     HttpResponse.json(
       googleErrorBody(404, 'notFound', `File not found: ${id}.`, { location: 'fileId', locationType: 'parameter' }),
@@ -534,16 +598,25 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
 
   const badFields = (error: unknown) =>
     HttpResponse.json(
-      googleErrorBody(400, 'invalidParameter', error instanceof Error && error.name === 'UnknownFieldError' ? error.message : 'Invalid field selection', {
-        location: 'fields',
-        locationType: 'parameter',
-      }),
+      googleErrorBody(
+        400,
+        'invalidParameter',
+        error instanceof Error && error.name === 'UnknownFieldError' ? error.message : 'Invalid field selection',
+        {
+          location: 'fields',
+          locationType: 'parameter',
+        },
+      ),
       { status: 400, headers: cors },
     )
 
   // Fault first (as the network would), then latency, then the real work.
   const gate = async (endpoint: GoogleEndpoint): Promise<Response | undefined> => {
-    const faulty = await respondWithFault(faults.take(endpoint), (status, reason, message) => googleErrorBody(status, reason, message), cors)
+    const faulty = await respondWithFault(
+      faults.take(endpoint),
+      (status, reason, message) => googleErrorBody(status, reason, message),
+      cors,
+    )
     if (faulty) return faulty
     await applyLatency(latency, endpoint)
     return undefined
@@ -552,7 +625,12 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
   const quotaExceeded = (account: string, extra: number): boolean =>
     options.storageQuotaBytes !== undefined && usedBytes(account) + extra > options.storageQuotaBytes
 
-  const createFile = (t: StoredToken, metadata: Record<string, unknown>, content: Uint8Array<ArrayBuffer>, contentType: string | undefined): StoredFile | Response => {
+  const createFile = (
+    t: StoredToken,
+    metadata: Record<string, unknown>,
+    content: Uint8Array<ArrayBuffer>,
+    contentType: string | undefined,
+  ): StoredFile | Response => {
     const props = mergeAppProperties(undefined, metadata['appProperties'])
     if (props instanceof Response) return props
     const parents = Array.isArray(metadata['parents']) ? metadata['parents'].map(String) : []
@@ -562,11 +640,13 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
       if (p === 'appDataFolder' || p === ids.appData) space = 'appDataFolder'
       else if (p !== 'root' && p !== ids.root) return notFound(p)
     }
-    if (space === 'appDataFolder' && !canAppData(t)) return appDataScopes('The granted scopes do not allow use of the Application Data folder.')
+    if (space === 'appDataFolder' && !canAppData(t))
+      return appDataScopes('The granted scopes do not allow use of the Application Data folder.')
     if (space === 'drive' && !canDrive(t)) return insufficientScope()
     if (quotaExceeded(t.account, content.length)) return googleJson(403, 'storageQuotaExceeded')
     const now = stamp()
-    const mimeType = typeof metadata['mimeType'] === 'string' ? metadata['mimeType'] : (contentType ?? 'application/octet-stream')
+    const mimeType =
+      typeof metadata['mimeType'] === 'string' ? metadata['mimeType'] : (contentType ?? 'application/octet-stream')
     const file: StoredFile = {
       id: `1${randomId(32)}`,
       name: typeof metadata['name'] === 'string' ? metadata['name'] : 'Untitled',
@@ -589,13 +669,19 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
   const readJson = async (request: Request): Promise<Record<string, unknown> | undefined> => {
     try {
       const value: unknown = JSON.parse(await request.text())
-      return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+      return value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? (value as Record<string, unknown>)
+        : undefined
     } catch {
       return undefined
     }
   }
 
-  type Upload = { metadata: Record<string, unknown>; content: Uint8Array<ArrayBuffer> | undefined; contentType: string | undefined }
+  type Upload = {
+    metadata: Record<string, unknown>
+    content: Uint8Array<ArrayBuffer> | undefined
+    contentType: string | undefined
+  }
   const readUpload = async (request: Request, url: URL, mediaOnly: boolean): Promise<Upload | Response> => {
     const uploadType = url.searchParams.get('uploadType')
     const contentType = request.headers.get('content-type')
@@ -603,7 +689,8 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
     if (mediaOnly || uploadType === 'media') {
       return { metadata: {}, content: bytes, contentType: contentType?.split(';')[0]?.trim() }
     }
-    if (uploadType !== 'multipart') return invalid(`Invalid value for uploadType: ${uploadType ?? '(missing)'}`, 'uploadType')
+    if (uploadType !== 'multipart')
+      return invalid(`Invalid value for uploadType: ${uploadType ?? '(missing)'}`, 'uploadType')
     const parts = parseMultipart(bytes, contentType)
     const [meta, media] = parts ?? []
     if (!meta) return googleJson(400, 'badRequest', 'Malformed multipart body.')
@@ -635,7 +722,12 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
     for (const part of orderBy.split(',')) {
       const [key, dir, ...rest] = part.trim().split(/\s+/)
       if (rest.length > 0 || (dir !== undefined && dir !== 'desc' && dir !== 'asc')) return undefined
-      const mapped = key === 'modifiedTime' || key === 'createdTime' || key === 'name' ? key : key === 'name_natural' ? 'name' : undefined
+      const mapped =
+        key === 'modifiedTime' || key === 'createdTime' || key === 'name'
+          ? key
+          : key === 'name_natural'
+            ? 'name'
+            : undefined
       if (!mapped) return undefined
       keys.push({ key: mapped, desc: dir === 'desc' })
     }
@@ -651,7 +743,10 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
   // Drive's permission ids are long digit strings, stable per account.
   const permissionIdOf = (account: string) => {
     const hex = md5Hex(new TextEncoder().encode(`permission:${account}`))
-    return BigInt(`0x${hex.slice(0, 16)}`).toString().padStart(20, '0').slice(0, 20)
+    return BigInt(`0x${hex.slice(0, 16)}`)
+      .toString()
+      .padStart(20, '0')
+      .slice(0, 20)
   }
 
   const handlers: HttpHandler[] = [
@@ -664,7 +759,10 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
       const fields = new URL(request.url).searchParams.get('fields')
       if (!fields?.trim())
         return HttpResponse.json(
-          googleErrorBody(400, 'required', "The 'fields' parameter is required for this method.", { location: 'fields', locationType: 'parameter' }),
+          googleErrorBody(400, 'required', "The 'fields' parameter is required for this method.", {
+            location: 'fields',
+            locationType: 'parameter',
+          }),
           { status: 400, headers: cors },
         )
       const account = auth.token.account
@@ -677,7 +775,11 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
           permissionId: permissionIdOf(account),
           emailAddress: account,
         },
-        storageQuota: { usage: String(usedBytes(account)), usageInDrive: String(usedBytes(account)), usageInDriveTrash: '0' },
+        storageQuota: {
+          usage: String(usedBytes(account)),
+          usageInDrive: String(usedBytes(account)),
+          usageInDriveTrash: '0',
+        },
         appInstalled: false,
         canCreateDrives: true,
         maxUploadSize: '5242880000000',
@@ -699,7 +801,8 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
       for (const s of spaces) {
         if (s !== 'appDataFolder' && s !== 'drive') return invalid(`Invalid Value: spaces=${s}`, 'spaces')
       }
-      if (spaces.includes('appDataFolder') && !canAppData(t)) return appDataScopes('The granted scopes do not give access to all of the requested spaces.')
+      if (spaces.includes('appDataFolder') && !canAppData(t))
+        return appDataScopes('The granted scopes do not give access to all of the requested spaces.')
       if (spaces.includes('drive') && !canDrive(t)) return googleJson(403, 'insufficientScopes')
       let predicate: (f: DriveQueryFile) => boolean
       const q = url.searchParams.get('q') ?? ''
@@ -800,7 +903,8 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
           metadata = (await readJson(request)) ?? {}
         }
         if (Object.keys(metadata).some((k) => notWritableOnUpdate.has(k))) return googleJson(403, 'fieldNotWritable')
-        if (content && quotaExceeded(file.account, content.length - file.content.length)) return googleJson(403, 'storageQuotaExceeded')
+        if (content && quotaExceeded(file.account, content.length - file.content.length))
+          return googleJson(403, 'storageQuotaExceeded')
         const props = mergeAppProperties(file.appProperties.get(auth.token.clientId), metadata['appProperties'])
         if (props instanceof Response) return props
         if (props) file.appProperties.set(auth.token.clientId, props)
@@ -854,9 +958,12 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
       const faulty = await respondWithFault(faults.take('gis.script'), (status) => `/* HTTP ${status} */`)
       if (faulty) return faulty
       await applyLatency(latency, 'gis.script')
-      return new HttpResponse(gisStandInScript({ tokenUrl: gisEmulatorTokenUrl, revokeUrl: gisRevokeUrl, ...options.gis }), {
-        headers: { 'Content-Type': 'text/javascript; charset=utf-8', ...cors },
-      })
+      return new HttpResponse(
+        gisStandInScript({ tokenUrl: gisEmulatorTokenUrl, revokeUrl: gisRevokeUrl, ...options.gis }),
+        {
+          headers: { 'Content-Type': 'text/javascript; charset=utf-8', ...cors },
+        },
+      )
     }),
 
     http.post(options.gis?.tokenUrl ?? gisEmulatorTokenUrl, async ({ request }) => {
@@ -877,7 +984,10 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
       const token = form.get('token') ?? url.searchParams.get('token') ?? ''
       const stored = tokens.get(token)
       if (!stored || stored.revoked || stored.expiresAt <= Date.now()) {
-        return HttpResponse.json({ error: 'invalid_token', error_description: 'Token expired or revoked' }, { status: 400, headers: cors })
+        return HttpResponse.json(
+          { error: 'invalid_token', error_description: 'Token expired or revoked' },
+          { status: 400, headers: cors },
+        )
       }
       stored.revoked = true
       return HttpResponse.json({}, { headers: cors })
@@ -902,7 +1012,8 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
     if (options.clientIds && !options.clientIds.includes(clientId)) step = { behaviour: 'invalidClient' }
     else if (options.authorizedOrigins && origin !== undefined && !options.authorizedOrigins.includes(origin))
       step = { behaviour: 'originMismatch' }
-    const call = body['call'] !== null && typeof body['call'] === 'object' ? (body['call'] as Record<string, unknown>) : undefined
+    const call =
+      body['call'] !== null && typeof body['call'] === 'object' ? (body['call'] as Record<string, unknown>) : undefined
     if (call?.['recordedInPage'] !== true) {
       calls.push({
         kind: 'requestAccessToken',
@@ -927,7 +1038,8 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
         callback: withState<GoogleOAuthErrorResponse>({
           error: 'invalid_scope',
           error_description: `Some requested scopes were invalid. {valid=[${requested.filter(isKnownScope).join(', ')}], invalid=[${(bad.length ? bad : requested).join(', ')}]}`,
-          error_uri: 'https://developers.google.com/identity/protocols/oauth2/web-server#authorization-errors-invalid-scope',
+          error_uri:
+            'https://developers.google.com/identity/protocols/oauth2/web-server#authorization-errors-invalid-scope',
         }),
       }
     }
@@ -938,7 +1050,8 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
           callback: withState<GoogleOAuthErrorResponse>({
             error: 'access_denied',
             error_description: 'The user denied the request.',
-            error_uri: 'https://developers.google.com/identity/protocols/oauth2/web-server#authorization-errors-access-denied',
+            error_uri:
+              'https://developers.google.com/identity/protocols/oauth2/web-server#authorization-errors-access-denied',
           }),
         }
       case 'noAnswer':
@@ -952,17 +1065,24 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
       case 'closeImmediately':
       case 'originMismatch':
       case 'invalidClient':
-        return { outcome: step.behaviour, errorCallback: { type: 'popup_closed', message: 'Popup window closed' } satisfies GoogleNonOAuthError }
+        return {
+          outcome: step.behaviour,
+          errorCallback: { type: 'popup_closed', message: 'Popup window closed' } satisfies GoogleNonOAuthError,
+        }
       case 'popupBlocked':
         return {
           outcome: 'popupBlocked',
-          errorCallback: { type: 'popup_failed_to_open', message: 'Failed to open popup window' } satisfies GoogleNonOAuthError,
+          errorCallback: {
+            type: 'popup_failed_to_open',
+            message: 'Failed to open popup window',
+          } satisfies GoogleNonOAuthError,
         }
       case 'approve':
       case 'dropScope': {
         const chooser = prompt === 'select_account' || accounts.length > 1
         // The test is the user at the chooser: its pick wins over the hint, which only pre-selects a row.
-        const account = step.account ?? (hint !== undefined && accounts.includes(hint) ? hint : undefined) ?? defaultAccount()
+        const account =
+          step.account ?? (hint !== undefined && accounts.includes(hint) ? hint : undefined) ?? defaultAccount()
         if (!accounts.includes(account)) accounts.push(account)
         const key = `${account}\u0000${clientId}`
         const previous = body['include_granted_scopes'] === false ? [] : [...(grants.get(key) ?? [])]
@@ -1028,7 +1148,14 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
       const scopes = splitScopes(opts.scope ?? DRIVE_APPDATA_SCOPE)
       const expiresIn = opts.expiresIn ?? lifetime
       const token = issue(account, scopes, opts.clientId ?? defaultClientId, expiresIn)
-      return { access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope: scopes.join(' '), prompt: '', authuser: String(accounts.indexOf(account)) }
+      return {
+        access_token: token,
+        token_type: 'Bearer',
+        expires_in: expiresIn,
+        scope: scopes.join(' '),
+        prompt: '',
+        authuser: String(accounts.indexOf(account)),
+      }
     },
     revoke(token) {
       mustToken(token).revoked = true
@@ -1038,7 +1165,15 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
     },
     tokenInfo(token) {
       const t = tokens.get(token)
-      return t && { account: t.account, clientId: t.clientId, scope: [...t.scopes].join(' '), expiresAt: t.expiresAt, revoked: t.revoked }
+      return (
+        t && {
+          account: t.account,
+          clientId: t.clientId,
+          scope: [...t.scopes].join(' '),
+          expiresAt: t.expiresAt,
+          revoked: t.revoked,
+        }
+      )
     },
     files(account) {
       return [...files.values()].filter((f) => account === undefined || f.account === account).map(info)
@@ -1059,7 +1194,9 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
         createdTime: now,
         modifiedTime: now,
         space: input.space ?? 'appDataFolder',
-        appProperties: new Map(input.appProperties ? [[input.clientId ?? defaultClientId, { ...input.appProperties }]] : []),
+        appProperties: new Map(
+          input.appProperties ? [[input.clientId ?? defaultClientId, { ...input.appProperties }]] : [],
+        ),
         account,
         clientId: input.clientId ?? defaultClientId,
         version: 1,

@@ -13,7 +13,11 @@ function setup(baseURL: string) {
 }
 
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer t', ...headers }, body: JSON.stringify(body) })
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer t', ...headers },
+    body: JSON.stringify(body),
+  })
 
 describe('share server emulator', () => {
   it('post / get / replace / 404, absolute base URL', async () => {
@@ -31,7 +35,12 @@ describe('share server emulator', () => {
     await post(url, { backupMethod: 'PASSWORD', cipherText: 'ct-2', keyVersion: 'v2' })
     await post(url, { backupMethod: 'GDRIVE', cipherText: 'ct-g' })
     const got = (await (await fetch(`${url}?backupMethod=PASSWORD`)).json()) as Record<string, unknown>
-    expect(got).toEqual({ cipherText: 'ct-2', backupMethod: 'PASSWORD', keyVersion: 'v2', storedAt: expect.any(String) })
+    expect(got).toEqual({
+      cipherText: 'ct-2',
+      backupMethod: 'PASSWORD',
+      keyVersion: 'v2',
+      storedAt: expect.any(String),
+    })
     expect(share.rows()).toHaveLength(2)
 
     expect(share.requests.every((r) => !('authorization' in r.headers))).toBe(true)
@@ -59,7 +68,9 @@ describe('share server emulator', () => {
     expect((await post(url, { backupMethod: 'PASSWORD', cipherText: '' })).status).toBe(400)
     expect((await post(url, { backupMethod: 'PASSWORD', cipherText: 1 })).status).toBe(400)
     expect((await fetch(url, { method: 'POST', body: 'nope{' })).status).toBe(400)
-    expect((await post('https://elsewhere.example/api/clients/c3/backup', { backupMethod: 'M', cipherText: 'x' })).status).toBe(200)
+    expect(
+      (await post('https://elsewhere.example/api/clients/c3/backup', { backupMethod: 'M', cipherText: 'x' })).status,
+    ).toBe(200)
 
     share.faults.set('share.post', { status: 503, retryAfter: 1 }, { times: 1 })
     const faulty = await post(url, { backupMethod: 'M', cipherText: 'y' })

@@ -89,7 +89,10 @@ export function createShareServerEmulator(options: ShareServerEmulatorOptions): 
   const gate = async (endpoint: ShareEndpoint) => {
     const faulty = await respondWithFault(faults.take(endpoint), (status, reason, message) =>
       // A bare 404 fault means "no backup yet", in the documented dialect; other statuses get a generic code.
-      errorBody(reason ?? (status >= 500 ? 'server_error' : status === 404 ? 'backup_not_found' : 'emulated_fault'), message),
+      errorBody(
+        reason ?? (status >= 500 ? 'server_error' : status === 404 ? 'backup_not_found' : 'emulated_fault'),
+        message,
+      ),
     )
     if (faulty) return faulty
     await applyLatency(options.latency, endpoint)
@@ -130,7 +133,10 @@ export function createShareServerEmulator(options: ShareServerEmulatorOptions): 
     const previous = replayKey ? replays.get(replayKey) : undefined
     if (previous) {
       if (previous.request !== text) {
-        return HttpResponse.json(errorBody('idempotency_key_reused', 'The Idempotency-Key was used with another body'), { status: 422 })
+        return HttpResponse.json(
+          errorBody('idempotency_key_reused', 'The Idempotency-Key was used with another body'),
+          { status: 422 },
+        )
       }
       return HttpResponse.json(previous.body, { status: previous.status, headers: { 'Idempotent-Replayed': 'true' } })
     }
@@ -140,7 +146,8 @@ export function createShareServerEmulator(options: ShareServerEmulatorOptions): 
     } catch {
       return HttpResponse.json(errorBody('invalid_body', 'Body must be JSON'), { status: 400 })
     }
-    const o = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined
+    const o =
+      body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined
     const backupMethod = o?.['backupMethod']
     const cipherText = o?.['cipherText']
     const keyVersion = o?.['keyVersion']
@@ -163,12 +170,20 @@ export function createShareServerEmulator(options: ShareServerEmulatorOptions): 
       backupMethod.length > 64 ||
       typeof cipherText !== 'string' ||
       cipherText === '' ||
-      (keyVersion !== undefined && typeof keyVersion !== 'string' && (typeof keyVersion !== 'number' || !Number.isFinite(keyVersion))) ||
+      (keyVersion !== undefined &&
+        typeof keyVersion !== 'string' &&
+        (typeof keyVersion !== 'number' || !Number.isFinite(keyVersion))) ||
       (keyFileId !== undefined && (typeof keyFileId !== 'string' || !/^[A-Za-z0-9_-]{1,256}$/.test(keyFileId)))
     ) {
-      return HttpResponse.json(errorBody('invalid_body', 'Expected { backupMethod: string, cipherText: string, keyVersion?: string, keyFileId?: string }'), {
-        status: 400,
-      })
+      return HttpResponse.json(
+        errorBody(
+          'invalid_body',
+          'Expected { backupMethod: string, cipherText: string, keyVersion?: string, keyFileId?: string }',
+        ),
+        {
+          status: 400,
+        },
+      )
     }
     if (cipherText.length > maxLength) return HttpResponse.json(errorBody('too_large'), { status: 413 })
     // Optimistic concurrency, checked when the write lands (after any delay): a late write made against an older
@@ -176,7 +191,9 @@ export function createShareServerEmulator(options: ShareServerEmulatorOptions): 
     const ifMatch = request.headers.get('if-match')
     const current = rows.get(rowKey(clientId, backupMethod))
     if (ifMatch && (!current || !ifMatchHolds(ifMatch, etagOf(current))))
-      return HttpResponse.json(errorBody('precondition_failed', 'The backup changed since it was read'), { status: 412 })
+      return HttpResponse.json(errorBody('precondition_failed', 'The backup changed since it was read'), {
+        status: 412,
+      })
     const storedAt = stamp()
     rows.set(rowKey(clientId, backupMethod), {
       clientId,
@@ -184,7 +201,14 @@ export function createShareServerEmulator(options: ShareServerEmulatorOptions): 
       cipherText,
       ...(keyVersion !== undefined ? { keyVersion } : {}),
       ...(keyFileId !== undefined ? { keyFileId } : {}),
-      ...(googleAccount ? { googleAccount: { permissionId: String(googleAccount['permissionId']), email: String(googleAccount['email']) } } : {}),
+      ...(googleAccount
+        ? {
+            googleAccount: {
+              permissionId: String(googleAccount['permissionId']),
+              email: String(googleAccount['email']),
+            },
+          }
+        : {}),
       storedAt,
     })
     const answer = { backupMethod, storedAt }
@@ -200,17 +224,22 @@ export function createShareServerEmulator(options: ShareServerEmulatorOptions): 
     // Without a method: the most recently stored share of any method.
     const row = method
       ? rows.get(rowKey(clientId, method))
-      : [...rows.values()].filter((r) => r.clientId === clientId).sort((a, b) => b.storedAt.localeCompare(a.storedAt))[0]
+      : [...rows.values()]
+          .filter((r) => r.clientId === clientId)
+          .sort((a, b) => b.storedAt.localeCompare(a.storedAt))[0]
     // The documented "no backup yet" answer; the kit reads no other 404 as absent.
     if (!row) return HttpResponse.json(errorBody('backup_not_found'), { status: 404 })
-    return HttpResponse.json({
-      cipherText: row.cipherText,
-      backupMethod: row.backupMethod,
-      ...(row.keyVersion !== undefined ? { keyVersion: row.keyVersion } : {}),
-      ...(row.keyFileId !== undefined ? { keyFileId: row.keyFileId } : {}),
-      ...(row.googleAccount !== undefined ? { googleAccount: row.googleAccount } : {}),
-      storedAt: row.storedAt,
-    }, { headers: { ETag: etagOf(row) } })
+    return HttpResponse.json(
+      {
+        cipherText: row.cipherText,
+        backupMethod: row.backupMethod,
+        ...(row.keyVersion !== undefined ? { keyVersion: row.keyVersion } : {}),
+        ...(row.keyFileId !== undefined ? { keyFileId: row.keyFileId } : {}),
+        ...(row.googleAccount !== undefined ? { googleAccount: row.googleAccount } : {}),
+        storedAt: row.storedAt,
+      },
+      { headers: { ETag: etagOf(row) } },
+    )
   }
 
   return {

@@ -36,7 +36,8 @@ const records = new WeakMap<WalletBackend, Map<string, WalletRecord>>()
 /** @internal */
 export function walletRecords(backend: WalletBackend): Map<string, WalletRecord> {
   const map = records.get(backend)
-  if (!map) throw new EmulatedMpcError('UNEXPECTED_ERROR', 'wallet emulator: backend was not made by createWalletBackend()')
+  if (!map)
+    throw new EmulatedMpcError('UNEXPECTED_ERROR', 'wallet emulator: backend was not made by createWalletBackend()')
   return map
 }
 

@@ -4,7 +4,10 @@ import { createWalletEmulator } from './createWalletEmulator.js'
 
 const password = () => {
   const bytes = crypto.getRandomValues(new Uint8Array(32))
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
 }
 const configs = (p: string) => ({ passwordStorage: { password: p } })
 
@@ -29,7 +32,11 @@ describe('wallet emulator (3.x shape)', () => {
 
     const statuses: Array<[string, boolean]> = []
     const key = password()
-    const { cipherText, storageCallback } = await phone.backupWallet('PASSWORD', (s) => statuses.push([s.status, s.done]), configs(key))
+    const { cipherText, storageCallback } = await phone.backupWallet(
+      'PASSWORD',
+      (s) => statuses.push([s.status, s.done]),
+      configs(key),
+    )
     expect(statuses).toEqual([
       ['Generating share', false],
       ['Parsing share', false],
@@ -44,18 +51,28 @@ describe('wallet emulator (3.x shape)', () => {
     await storageCallback()
     expect(await phone.isWalletBackedUp()).toBe(true)
     expect(await phone.availableRecoveryMethods()).toEqual(['PASSWORD'])
-    expect(phone.notifications).toEqual([{ success: true, method: 'PASSWORD', at: expect.any(Number), via: 'storageCallback' }])
+    expect(phone.notifications).toEqual([
+      { success: true, method: 'PASSWORD', at: expect.any(Number), via: 'storageCallback' },
+    ])
 
     const laptop = createWalletEmulator({ clientId: 'c1', backend })
     expect(await laptop.isWalletOnDevice()).toBe(false)
     expect(laptop.address).toBeUndefined()
     expect(await laptop.isWalletBackedUp()).toBe(true)
     const recoveryStatuses: string[] = []
-    const address = await laptop.recoverWallet(cipherText, 'PASSWORD', configs(key), (s) => recoveryStatuses.push(s.status))
+    const address = await laptop.recoverWallet(cipherText, 'PASSWORD', configs(key), (s) =>
+      recoveryStatuses.push(s.status),
+    )
     expect(address).toBe(phone.address)
     expect(laptop.address).toBe(phone.address)
     expect(await laptop.isWalletOnDevice()).toBe(true)
-    expect(recoveryStatuses).toEqual(['Reading share', 'Decrypting share', 'Recovering backup share', 'Recovering signing share', 'Done'])
+    expect(recoveryStatuses).toEqual([
+      'Reading share',
+      'Decrypting share',
+      'Recovering backup share',
+      'Recovering signing share',
+      'Done',
+    ])
   })
 
   it('wrong password fails with DECRYPTION_FAILED and the emulator stays usable', async () => {
@@ -77,7 +94,9 @@ describe('wallet emulator (3.x shape)', () => {
     await wallet.storedClientBackupShare(true, 'PASSWORD')
     const envelope = JSON.parse(atob(cipherText)) as Record<string, unknown>
     const ct = atob(String(envelope['ct']))
-    const flipped = btoa(JSON.stringify({ ...envelope, ct: btoa(String.fromCharCode(ct.charCodeAt(0) ^ 1) + ct.slice(1)) }))
+    const flipped = btoa(
+      JSON.stringify({ ...envelope, ct: btoa(String.fromCharCode(ct.charCodeAt(0) ^ 1) + ct.slice(1)) }),
+    )
     expect(await codeOf(wallet.recoverWallet(flipped, 'PASSWORD', configs(key)))).toBe('DECRYPTION_FAILED')
     const otherSalt = btoa(JSON.stringify({ ...envelope, salt: btoa('0123456789abcdef') }))
     expect(await codeOf(wallet.recoverWallet(otherSalt, 'PASSWORD', configs(key)))).toBe('DECRYPTION_FAILED')
@@ -106,7 +125,9 @@ describe('wallet emulator (3.x shape)', () => {
     const failed = await w.backupWallet('PASSWORD', undefined, configs(key))
     await w.storedClientBackupShare(false, 'PASSWORD')
     expect(await w.isWalletBackedUp()).toBe(true)
-    expect(await codeOf(w.recoverWallet(failed.cipherText, 'PASSWORD', configs(key)))).toBe('BACKUP_SHARE_NOT_CONFIRMED')
+    expect(await codeOf(w.recoverWallet(failed.cipherText, 'PASSWORD', configs(key)))).toBe(
+      'BACKUP_SHARE_NOT_CONFIRMED',
+    )
     expect(await w.recoverWallet(first.cipherText, 'PASSWORD', configs(key))).toBe(w.address)
 
     // After recovery the old share still works until the next confirmed backup.
@@ -124,7 +145,9 @@ describe('wallet emulator (3.x shape)', () => {
     const w = createWalletEmulator({ backend: createWalletBackend(), latency: { backup: 50 } })
     const key = password()
     const first = w.backupWallet('PASSWORD', undefined, configs(key))
-    expect(await codeOf(w.backupWallet('PASSWORD', undefined, configs(key)))).toBe('WALLET_MODIFICATION_ALREADY_IN_PROGRESS')
+    expect(await codeOf(w.backupWallet('PASSWORD', undefined, configs(key)))).toBe(
+      'WALLET_MODIFICATION_ALREADY_IN_PROGRESS',
+    )
     expect(await codeOf(w.recoverWallet('x', 'PASSWORD', configs(key)))).toBe('WALLET_MODIFICATION_ALREADY_IN_PROGRESS')
     await expect(first).resolves.toHaveProperty('cipherText')
     await expect(w.backupWallet('PASSWORD', undefined, configs(key))).resolves.toHaveProperty('cipherText')
@@ -161,7 +184,13 @@ describe('wallet emulator (3.x shape)', () => {
 
 describe('wallet emulator, realistic mode (like the real @portal-hq/web 3.4.1)', () => {
   const settledWithin = async (promise: Promise<unknown>, ms: number) =>
-    Promise.race([promise.then(() => true, () => true), new Promise((r) => setTimeout(() => r(false), ms))])
+    Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      new Promise((r) => setTimeout(() => r(false), ms)),
+    ])
 
   it('boots late, and a call made before it is ready never settles, even after boot', async () => {
     const w = createWalletEmulator({ backend: createWalletBackend(), realistic: true, bootDelayMs: 'manual' })
@@ -193,7 +222,10 @@ describe('wallet emulator, realistic mode (like the real @portal-hq/web 3.4.1)',
   it('validates a PASSWORD backup like the SDK: plain errors with no code, nothing else happens, even before ready', async () => {
     const w = createWalletEmulator({ backend: createWalletBackend(), realistic: true, bootDelayMs: 'manual' })
     const plain = async (p: Promise<unknown>) => {
-      const e = (await p.then(() => undefined, (error: unknown) => error)) as Error & { code?: unknown }
+      const e = (await p.then(
+        () => undefined,
+        (error: unknown) => error,
+      )) as Error & { code?: unknown }
       expect(e).toBeInstanceOf(Error)
       expect(e.code).toBeUndefined()
       return e.message
@@ -201,7 +233,9 @@ describe('wallet emulator, realistic mode (like the real @portal-hq/web 3.4.1)',
     expect(await plain(w.backupWallet('PASSWORD'))).toBe('Password storage config is required')
     expect(await plain(w.backupWallet('PASSWORD', undefined, {}))).toBe('Password storage config is required')
     expect(await plain(w.backupWallet('PASSWORD', undefined, configs('')))).toBe('Password is required')
-    expect(await plain(w.backupWallet('PASSWORD', undefined, configs('abc')))).toBe('Password must be at least 4 characters')
+    expect(await plain(w.backupWallet('PASSWORD', undefined, configs('abc')))).toBe(
+      'Password must be at least 4 characters',
+    )
     expect(w.dropped).toEqual([])
     w.boot()
     await expect(w.backupWallet('PASSWORD', undefined, configs('abcd'))).resolves.toHaveProperty('cipherText')
@@ -209,19 +243,30 @@ describe('wallet emulator, realistic mode (like the real @portal-hq/web 3.4.1)',
   })
 
   it('rejects with numeric codes like PortalMpcError (data.code || 999), the busy case by its message', async () => {
-    const w = createWalletEmulator({ backend: createWalletBackend(), realistic: true, bootDelayMs: 0, latency: { backup: 30 } })
+    const w = createWalletEmulator({
+      backend: createWalletBackend(),
+      realistic: true,
+      bootDelayMs: 0,
+      latency: { backup: 30 },
+    })
     await new Promise<void>((resolve) => w.onReady(resolve))
     const key = password()
     const { cipherText, storageCallback } = await w.backupWallet('PASSWORD', undefined, configs(key))
     await storageCallback()
-    const wrong = (await w.recoverWallet(cipherText, 'PASSWORD', configs(password())).catch((e: unknown) => e)) as Error & { code: unknown }
+    const wrong = (await w
+      .recoverWallet(cipherText, 'PASSWORD', configs(password()))
+      .catch((e: unknown) => e)) as Error & { code: unknown }
     expect([wrong.name, wrong.code]).toEqual(['PortalMpcError', 407])
     const first = w.backupWallet('PASSWORD', undefined, configs(key))
-    const busy = (await w.backupWallet('PASSWORD', undefined, configs(key)).catch((e: unknown) => e)) as Error & { code: unknown }
+    const busy = (await w.backupWallet('PASSWORD', undefined, configs(key)).catch((e: unknown) => e)) as Error & {
+      code: unknown
+    }
     expect([busy.code, busy.message]).toEqual([999, '[PortalMpc] Wallet modification already in progress'])
     await first
     w.faults.backup = { error: { code: 201, message: 'Bad request' }, times: 1 }
-    const faulted = (await w.backupWallet('PASSWORD', undefined, configs(key)).catch((e: unknown) => e)) as Error & { code: unknown }
+    const faulted = (await w.backupWallet('PASSWORD', undefined, configs(key)).catch((e: unknown) => e)) as Error & {
+      code: unknown
+    }
     expect([faulted.name, faulted.code, faulted.message]).toEqual(['PortalMpcError', 201, 'Bad request'])
   })
 
@@ -259,7 +304,9 @@ describe('wallet emulator (legacy shape)', () => {
     const share = await old.backupWallet()
     expect(typeof share).toBe('string')
     await old.storedClientBackupShare(true)
-    expect(old.notifications).toEqual([{ success: true, method: 'GDRIVE', at: expect.any(Number), via: 'storedClientBackupShare' }])
+    expect(old.notifications).toEqual([
+      { success: true, method: 'GDRIVE', at: expect.any(Number), via: 'storedClientBackupShare' },
+    ])
     expect(await old.isWalletBackedUp()).toBe(true)
 
     const device = createWalletEmulator({ api: 'legacy', clientId: 'l1', backend })

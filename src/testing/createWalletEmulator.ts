@@ -1,5 +1,14 @@
 import { applyLatency, sleep, type LatencyOptions } from './applyLatency.js'
-import { fromBase64, openEnvelope, passwordKey, readEnvelope, sealEnvelope, toBase64, vaultKey, type EnvelopeHeader } from './backupEnvelope.js'
+import {
+  fromBase64,
+  openEnvelope,
+  passwordKey,
+  readEnvelope,
+  sealEnvelope,
+  toBase64,
+  vaultKey,
+  type EnvelopeHeader,
+} from './backupEnvelope.js'
 import { defaultWalletBackend, walletRecords, type WalletBackend, type WalletRecord } from './createWalletBackend.js'
 import { EmulatedMpcError, EmulatedPortalMpcError } from './EmulatedMpcError.js'
 import { sha256 } from './sha256.js'
@@ -80,7 +89,10 @@ interface WalletEmulatorBase {
    */
   reboot(options?: { bootDelayMs?: number | 'manual' }): void
   /** Like `Portal.getClient()` (the parts the kit reads): the client id and its backup share pairs. */
-  getClient(): Promise<{ id: string; wallets: Array<{ backupSharePairs: Array<{ id: string; backupMethod: string; status: string }> }> }>
+  getClient(): Promise<{
+    id: string
+    wallets: Array<{ backupSharePairs: Array<{ id: string; backupMethod: string; status: string }> }>
+  }>
   /** Calls made before the wallet was ready (realistic mode): each one's promise never settles. */
   readonly dropped: Array<{ call: string; at: number }>
 }
@@ -94,7 +106,12 @@ export interface WalletEmulator extends WalletEmulatorBase {
     configs?: BackupConfigs,
   ): Promise<{ cipherText: string; storageCallback: () => Promise<void> }>
   storedClientBackupShare(success: boolean, backupMethod: string): Promise<void>
-  recoverWallet(cipherText: string, backupMethod: string, configs?: BackupConfigs, progress?: BackupProgressCallback): Promise<string>
+  recoverWallet(
+    cipherText: string,
+    backupMethod: string,
+    configs?: BackupConfigs,
+    progress?: BackupProgressCallback,
+  ): Promise<string>
 }
 
 /** The legacy call shapes (provider custody, method 'GDRIVE'); `recoverWallet` returns the NEW backup share. */
@@ -217,7 +234,10 @@ export function createWalletEmulator(
   const exclusive = async <T>(work: () => Promise<T>): Promise<T> => {
     const r = records.get(clientId)
     if (r?.busy) {
-      throw new EmulatedMpcError('WALLET_MODIFICATION_ALREADY_IN_PROGRESS', 'A wallet modification is already in progress')
+      throw new EmulatedMpcError(
+        'WALLET_MODIFICATION_ALREADY_IN_PROGRESS',
+        'A wallet modification is already in progress',
+      )
     }
     if (r) r.busy = true
     try {
@@ -227,11 +247,19 @@ export function createWalletEmulator(
     }
   }
 
-  const keyFor = async (method: string, header: EnvelopeHeader | undefined, configs: BackupConfigs | undefined, salt: Uint8Array<ArrayBuffer>): Promise<CryptoKey> => {
+  const keyFor = async (
+    method: string,
+    header: EnvelopeHeader | undefined,
+    configs: BackupConfigs | undefined,
+    salt: Uint8Array<ArrayBuffer>,
+  ): Promise<CryptoKey> => {
     if (method === 'PASSWORD') {
       const password = configs?.passwordStorage?.password
       if (typeof password !== 'string' || password === '') {
-        throw new EmulatedMpcError('MISSING_PASSWORD', "Backup method 'PASSWORD' needs configs.passwordStorage.password")
+        throw new EmulatedMpcError(
+          'MISSING_PASSWORD',
+          "Backup method 'PASSWORD' needs configs.passwordStorage.password",
+        )
       }
       return passwordKey(password, salt)
     }
@@ -250,11 +278,19 @@ export function createWalletEmulator(
     if (configs.passwordStorage.password.length < 4) throw new Error('Password must be at least 4 characters')
   }
 
-  const backup = async (method: string, progress: BackupProgressCallback | undefined, configs: BackupConfigs | undefined) => {
+  const backup = async (
+    method: string,
+    progress: BackupProgressCallback | undefined,
+    configs: BackupConfigs | undefined,
+  ) => {
     if (method !== 'PASSWORD' && method !== 'GDRIVE') {
-      throw new EmulatedMpcError('UNSUPPORTED_STORAGE_METHODS', `Backup method ${method} is not supported by the emulator`)
+      throw new EmulatedMpcError(
+        'UNSUPPORTED_STORAGE_METHODS',
+        `Backup method ${method} is not supported by the emulator`,
+      )
     }
-    if (!secret) throw new EmulatedMpcError('WALLET_NOT_ON_DEVICE', 'The wallet is not on this device; recover it first')
+    if (!secret)
+      throw new EmulatedMpcError('WALLET_NOT_ON_DEVICE', 'The wallet is not on this device; recover it first')
     const r = record()
     emit(progress, 'Generating share')
     const generation = r.nextGeneration++
@@ -282,7 +318,12 @@ export function createWalletEmulator(
     return cipherText
   }
 
-  const notify = (success: boolean, method: string, via: WalletNotification['via'] = 'storedClientBackupShare', only?: number) => {
+  const notify = (
+    success: boolean,
+    method: string,
+    via: WalletNotification['via'] = 'storedClientBackupShare',
+    only?: number,
+  ) => {
     notifications.push({ success, method, at: Date.now(), via })
     const r = records.get(clientId)
     if (!r) return
@@ -305,12 +346,19 @@ export function createWalletEmulator(
     // A `true` with nothing pending (e.g. storageCallback and storedClientBackupShare both called) changes nothing.
   }
 
-  const recover = async (cipherText: unknown, method: string, configs: BackupConfigs | undefined, progress: BackupProgressCallback | undefined) => {
+  const recover = async (
+    cipherText: unknown,
+    method: string,
+    configs: BackupConfigs | undefined,
+    progress: BackupProgressCallback | undefined,
+  ) => {
     emit(progress, 'Reading share')
     const envelope = readEnvelope(cipherText)
     const { header } = envelope
-    if (header.clientId !== clientId) throw new EmulatedMpcError('DECRYPTION_FAILED', 'The cipherText belongs to another client')
-    if (header.method !== method) throw new EmulatedMpcError('DECRYPTION_FAILED', `The cipherText was not made with method ${method}`)
+    if (header.clientId !== clientId)
+      throw new EmulatedMpcError('DECRYPTION_FAILED', 'The cipherText belongs to another client')
+    if (header.method !== method)
+      throw new EmulatedMpcError('DECRYPTION_FAILED', `The cipherText was not made with method ${method}`)
     emit(progress, 'Decrypting share')
     let salt: Uint8Array<ArrayBuffer>
     try {
@@ -322,13 +370,15 @@ export function createWalletEmulator(
     const payload = await openEnvelope(envelope, key)
     const r = record()
     const status = r.generations.get(payload.generation)?.status
-    if (status === 'retired') throw new EmulatedMpcError('BACKUP_SHARE_RETIRED', 'This backup share was replaced by a newer backup')
+    if (status === 'retired')
+      throw new EmulatedMpcError('BACKUP_SHARE_RETIRED', 'This backup share was replaced by a newer backup')
     if (status !== 'completed') {
       throw new EmulatedMpcError('BACKUP_SHARE_NOT_CONFIRMED', 'This backup share was never confirmed as stored')
     }
     emit(progress, 'Recovering backup share')
     const recovered = fromBase64(payload.share)
-    if (addressOf(recovered) !== r.address) throw new EmulatedMpcError('UNEXPECTED_ERROR', 'Recovered share does not match the wallet')
+    if (addressOf(recovered) !== r.address)
+      throw new EmulatedMpcError('UNEXPECTED_ERROR', 'Recovered share does not match the wallet')
     emit(progress, 'Recovering signing share')
     secret = recovered
     address = r.address
@@ -346,7 +396,9 @@ export function createWalletEmulator(
     notifications,
     faults: {} as WalletFaults,
     async isWalletBackedUp() {
-      return gate('isWalletBackedUp', async () => [...(records.get(clientId)?.generations.values() ?? [])].some((g) => g.status === 'completed'))
+      return gate('isWalletBackedUp', async () =>
+        [...(records.get(clientId)?.generations.values() ?? [])].some((g) => g.status === 'completed'),
+      )
     },
     async isWalletRecoverable() {
       return base.isWalletBackedUp()
@@ -394,88 +446,89 @@ export function createWalletEmulator(
   const withBase = <T extends object>(ops: T): T & typeof base =>
     Object.defineProperties(ops, Object.getOwnPropertyDescriptors(base)) as T & typeof base
 
-  const current: WalletEmulator = withBase(
-    {
-      api: 'current' as const,
-      backupWallet: async (method: string, progress?: BackupProgressCallback, configs?: BackupConfigs) => {
-        validatePassword(method, configs)
-        return gate('backupWallet', () => {
-          if (hangs('backup')) return never()
-          return exclusive(async () => {
-            const faulty = await runFault('backup')
-            if (faulty) return faulty.value as { cipherText: string; storageCallback: () => Promise<void> }
-            await applyLatency(latency, 'backup')
-            const cipherText = await backup(method, progress, configs)
-            const generation = lastGeneration
-            // Like the SDK's: confirms the backup it came with (its backupIds), through `portal:api:setBackupStatus`.
-            const storageCallback = () =>
-              gate('storageCallback', async () => {
-                if (hangs('notify')) return never<void>()
-                const faultyNotify = await runFault('notify')
-                if (faultyNotify) return
-                await applyLatency(latency, 'notify')
-                notify(true, method, 'storageCallback', generation)
-              })
-            return { cipherText, storageCallback }
-          })
+  const current: WalletEmulator = withBase({
+    api: 'current' as const,
+    backupWallet: async (method: string, progress?: BackupProgressCallback, configs?: BackupConfigs) => {
+      validatePassword(method, configs)
+      return gate('backupWallet', () => {
+        if (hangs('backup')) return never()
+        return exclusive(async () => {
+          const faulty = await runFault('backup')
+          if (faulty) return faulty.value as { cipherText: string; storageCallback: () => Promise<void> }
+          await applyLatency(latency, 'backup')
+          const cipherText = await backup(method, progress, configs)
+          const generation = lastGeneration
+          // Like the SDK's: confirms the backup it came with (its backupIds), through `portal:api:setBackupStatus`.
+          const storageCallback = () =>
+            gate('storageCallback', async () => {
+              if (hangs('notify')) return never<void>()
+              const faultyNotify = await runFault('notify')
+              if (faultyNotify) return
+              await applyLatency(latency, 'notify')
+              notify(true, method, 'storageCallback', generation)
+            })
+          return { cipherText, storageCallback }
         })
-      },
-      storedClientBackupShare: (success: boolean, backupMethod: string) =>
-        gate('storedClientBackupShare', async () => {
-          if (hangs('notify')) return never<void>()
-          const faulty = await runFault('notify')
-          if (faulty) return
-          await applyLatency(latency, 'notify')
-          notify(success, backupMethod)
-        }),
-      recoverWallet: (cipherText: string, backupMethod: string, configs?: BackupConfigs, progress?: BackupProgressCallback) =>
-        gate('recoverWallet', () => {
-          if (hangs('recover')) return never<string>()
-          return exclusive(async () => {
-            const faulty = await runFault('recover')
-            if (faulty) return faulty.value as string
-            await applyLatency(latency, 'recover')
-            return recover(cipherText, backupMethod, configs, progress)
-          })
-        }),
+      })
     },
-  )
+    storedClientBackupShare: (success: boolean, backupMethod: string) =>
+      gate('storedClientBackupShare', async () => {
+        if (hangs('notify')) return never<void>()
+        const faulty = await runFault('notify')
+        if (faulty) return
+        await applyLatency(latency, 'notify')
+        notify(success, backupMethod)
+      }),
+    recoverWallet: (
+      cipherText: string,
+      backupMethod: string,
+      configs?: BackupConfigs,
+      progress?: BackupProgressCallback,
+    ) =>
+      gate('recoverWallet', () => {
+        if (hangs('recover')) return never<string>()
+        return exclusive(async () => {
+          const faulty = await runFault('recover')
+          if (faulty) return faulty.value as string
+          await applyLatency(latency, 'recover')
+          return recover(cipherText, backupMethod, configs, progress)
+        })
+      }),
+  })
 
-  const legacy: LegacyWalletEmulator = withBase(
-    {
-      api: 'legacy' as const,
-      backupWallet: (progress?: BackupProgressCallback) =>
-        gate('backupWallet', () => {
-          if (hangs('backup')) return never<string>()
-          return exclusive(async () => {
-            const faulty = await runFault('backup')
-            if (faulty) return faulty.value as string
-            await applyLatency(latency, 'backup')
-            return backup(LEGACY_METHOD, progress, undefined)
-          })
-        }),
-      storedClientBackupShare: (success: boolean) =>
-        gate('storedClientBackupShare', async () => {
-          if (hangs('notify')) return never<void>()
-          const faulty = await runFault('notify')
-          if (faulty) return
-          await applyLatency(latency, 'notify')
-          notify(success, LEGACY_METHOD)
-        }),
-      // Legacy recovery hands back the new backup share, which must be stored and confirmed like a backup.
-      recoverWallet: (backupShare: string, progress?: BackupProgressCallback) =>
-        gate('recoverWallet', () => {
-          if (hangs('recover')) return never<string>()
-          return exclusive(async () => {
-            const faulty = await runFault('recover')
-            if (faulty) return faulty.value as string
-            await applyLatency(latency, 'recover')
-            await recover(backupShare, LEGACY_METHOD, undefined, progress)
-            return backup(LEGACY_METHOD, undefined, undefined)
-          })
-        }),
-    },
-  )
+  const legacy: LegacyWalletEmulator = withBase({
+    api: 'legacy' as const,
+    backupWallet: (progress?: BackupProgressCallback) =>
+      gate('backupWallet', () => {
+        if (hangs('backup')) return never<string>()
+        return exclusive(async () => {
+          const faulty = await runFault('backup')
+          if (faulty) return faulty.value as string
+          await applyLatency(latency, 'backup')
+          return backup(LEGACY_METHOD, progress, undefined)
+        })
+      }),
+    storedClientBackupShare: (success: boolean) =>
+      gate('storedClientBackupShare', async () => {
+        if (hangs('notify')) return never<void>()
+        const faulty = await runFault('notify')
+        if (faulty) return
+        await applyLatency(latency, 'notify')
+        notify(success, LEGACY_METHOD)
+      }),
+    // Legacy recovery hands back the new backup share, which must be stored and confirmed like a backup.
+    recoverWallet: (backupShare: string, progress?: BackupProgressCallback) =>
+      gate('recoverWallet', () => {
+        if (hangs('recover')) return never<string>()
+        return exclusive(async () => {
+          const faulty = await runFault('recover')
+          if (faulty) return faulty.value as string
+          await applyLatency(latency, 'recover')
+          await recover(backupShare, LEGACY_METHOD, undefined, progress)
+          return backup(LEGACY_METHOD, undefined, undefined)
+        })
+      }),
+  })
 
   const api = options.api === 'legacy' ? legacy : current
   return api
@@ -488,7 +541,9 @@ const portalCodes: Partial<Record<string, number>> = { DECRYPTION_FAILED: 407 }
 function asPortalError(error: unknown): never {
   if (error instanceof EmulatedMpcError) {
     const message =
-      error.code === 'WALLET_MODIFICATION_ALREADY_IN_PROGRESS' ? '[PortalMpc] Wallet modification already in progress' : error.message
+      error.code === 'WALLET_MODIFICATION_ALREADY_IN_PROGRESS'
+        ? '[PortalMpc] Wallet modification already in progress'
+        : error.message
     throw new EmulatedPortalMpcError(portalCodes[error.code] ?? 999, message)
   }
   throw error

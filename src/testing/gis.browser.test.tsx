@@ -4,7 +4,12 @@ import { setupWorker } from 'msw/browser'
 import { useState } from 'react'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { userEvent } from 'vitest/browser'
-import { createGoogleEmulator, DRIVE_APPDATA_SCOPE, type GisRequestAccessTokenCall, type GoogleEmulator } from './createGoogleEmulator.js'
+import {
+  createGoogleEmulator,
+  DRIVE_APPDATA_SCOPE,
+  type GisRequestAccessTokenCall,
+  type GoogleEmulator,
+} from './createGoogleEmulator.js'
 
 const worker = setupWorker()
 let google: GoogleEmulator
@@ -84,7 +89,9 @@ describe('GIS stand-in through the real @react-oauth/google', () => {
       clientId: 'test-client.apps.googleusercontent.com',
       scope: DRIVE_APPDATA_SCOPE,
     })
-    expect(tokenCalls()).toMatchObject([{ inUserEvent: true, eventType: 'click', userActivation: true, outcome: 'approve' }])
+    expect(tokenCalls()).toMatchObject([
+      { inUserEvent: true, eventType: 'click', userActivation: true, outcome: 'approve' },
+    ])
 
     const token = screen.getByTestId('token').textContent ?? ''
     expect(google.tokenInfo(token)?.scope).toBe(DRIVE_APPDATA_SCOPE)
@@ -101,9 +108,13 @@ describe('GIS stand-in through the real @react-oauth/google', () => {
       { headers: { Authorization: `Bearer ${token}` } },
     )
     expect(await list.json()).toEqual({ files: [{ id, name: 'k.key' }] })
-    const media = await fetch(`https://www.googleapis.com/drive/v3/files/${id}?alt=media`, { headers: { Authorization: `Bearer ${token}` } })
+    const media = await fetch(`https://www.googleapis.com/drive/v3/files/${id}?alt=media`, {
+      headers: { Authorization: `Bearer ${token}` },
+    })
     expect(await media.text()).toBe('key-bytes')
-    const unauthenticated = await fetch('https://www.googleapis.com/drive/v3/files?spaces=appDataFolder', { headers: { Authorization: 'Bearer nope' } })
+    const unauthenticated = await fetch('https://www.googleapis.com/drive/v3/files?spaces=appDataFolder', {
+      headers: { Authorization: 'Bearer nope' },
+    })
     expect(unauthenticated.status).toBe(401)
   })
 
@@ -136,7 +147,9 @@ describe('GIS stand-in through the real @react-oauth/google', () => {
     await waitState('scope:')
     expect(state()?.split(/[: ]/)).not.toContain(DRIVE_APPDATA_SCOPE)
     const token = screen.getByTestId('token').textContent ?? ''
-    const res = await fetch('https://www.googleapis.com/drive/v3/files?spaces=appDataFolder', { headers: { Authorization: `Bearer ${token}` } })
+    const res = await fetch('https://www.googleapis.com/drive/v3/files?spaces=appDataFolder', {
+      headers: { Authorization: `Bearer ${token}` },
+    })
     expect(res.status).toBe(403)
   })
 

@@ -22,7 +22,14 @@ export interface GoogleErrorBody {
     code: number
     message: string
     status: string
-    errors: Array<{ domain: string; reason: string; message: string; location?: string; locationType?: string; extendedHelp?: string }>
+    errors: Array<{
+      domain: string
+      reason: string
+      message: string
+      location?: string
+      locationType?: string
+      extendedHelp?: string
+    }>
     /** google.rpc details (e.g. ErrorInfo with reason SERVICE_DISABLED), on the errors that carry them. */
     details?: Array<Record<string, unknown>>
   }
@@ -73,7 +80,12 @@ const messageByReason: Record<GoogleErrorReason, string> = {
 }
 
 // Quota-type reasons live in the `usageLimits` domain in Google's answers; the rest in `global`.
-const usageLimitReasons = new Set<string>(['rateLimitExceeded', 'userRateLimitExceeded', 'storageQuotaExceeded', 'accessNotConfigured'])
+const usageLimitReasons = new Set<string>([
+  'rateLimitExceeded',
+  'userRateLimitExceeded',
+  'storageQuotaExceeded',
+  'accessNotConfigured',
+])
 
 export function googleErrorBody(
   code: number,

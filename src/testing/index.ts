@@ -38,7 +38,13 @@ export type {
   PutFileInput,
   TokenInfo,
 } from './createGoogleEmulator.js'
-export { gisStandInScript, gisStandInUrl, gisEmulatorTokenUrl, gisRevokeUrl, gisEmulatorGlobal } from './gisStandInScript.js'
+export {
+  gisStandInScript,
+  gisStandInUrl,
+  gisEmulatorTokenUrl,
+  gisRevokeUrl,
+  gisEmulatorGlobal,
+} from './gisStandInScript.js'
 export type { GisStandInOptions } from './gisStandInScript.js'
 export { createShareServerEmulator } from './createShareServerEmulator.js'
 export type {

@@ -107,7 +107,8 @@ export function parseDriveQuery(q: string): Predicate {
     if (first.kind === 'string') {
       if (!isWord(next(), 'in')) throw new DriveQueryError("expected 'in'")
       const field = next()
-      if (field.kind !== 'word' || field.value !== 'parents') throw new DriveQueryError('only parents supported with in')
+      if (field.kind !== 'word' || field.value !== 'parents')
+        throw new DriveQueryError('only parents supported with in')
       return (f) => f.parents.includes(first.value)
     }
     if (first.kind !== 'word') throw new DriveQueryError('expected a field')

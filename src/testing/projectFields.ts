@@ -77,7 +77,11 @@ function check(selector: Selector, schema: FieldSchema) {
  * schema, a name the resource does not have throws UnknownFieldError, as Google refuses it (400) rather than
  * dropping it.
  */
-export function projectFields(resource: Record<string, unknown>, fields: string | null, schema?: FieldSchema): Record<string, unknown> {
+export function projectFields(
+  resource: Record<string, unknown>,
+  fields: string | null,
+  schema?: FieldSchema,
+): Record<string, unknown> {
   if (fields === null || fields.trim() === '' || fields.trim() === '*') return resource
   const selector = parseSelector(fields.trim())
   if (schema) check(selector, schema)

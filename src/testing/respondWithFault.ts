@@ -15,7 +15,11 @@ export type HttpFault =
   | { delayMs: number }
 
 /** Builds the JSON error body in the dialect of the emulated service. */
-export type FaultBody = (status: number, reason: GoogleErrorReason | undefined, message: string | undefined) => JsonBodyType
+export type FaultBody = (
+  status: number,
+  reason: GoogleErrorReason | undefined,
+  message: string | undefined,
+) => JsonBodyType
 
 /** Resolves to the faulty Response, or to `undefined` when the request must proceed (no fault, or delay only). */
 export async function respondWithFault(

@@ -76,8 +76,13 @@ export function registerHandlers(context: Ctx & { msw: MswApi }) {
 export const WRONG_BASE_URL = '/wrong-api'
 export function registerMissingRoute(context: { msw: MswApi }) {
   context.msw.use(
-    http.all(`*${WRONG_BASE_URL}/*`, ({ request }) =>
-      new HttpResponse(`<pre>Cannot ${request.method}</pre>`, { status: 404, headers: { 'content-type': 'text/html' } }),
+    http.all(
+      `*${WRONG_BASE_URL}/*`,
+      ({ request }) =>
+        new HttpResponse(`<pre>Cannot ${request.method}</pre>`, {
+          status: 404,
+          headers: { 'content-type': 'text/html' },
+        }),
     ),
   )
 }

@@ -115,7 +115,9 @@ describe('npm start: the offline demo in Chromium', () => {
 
     await backup.click()
     await page.getByRole('button', { name: 'Wallet backed up' }).waitFor({ timeout: 15_000 })
-    await expect.poll(() => page.locator('span[data-state]').first().textContent(), { timeout: 10_000 }).toBe('Backed up')
+    await expect
+      .poll(() => page.locator('span[data-state]').first().textContent(), { timeout: 10_000 })
+      .toBe('Backed up')
     // The steps were shown as they happened, and the inspector lists the Drive key file and the server row.
     const log = page.locator('ol.log')
     for (const step of ['authorizing', 'generating', 'storing', 'notifying', 'success'])

@@ -12,7 +12,10 @@ const HEADERS_TIMEOUT_MS = 800
 const REQUEST_TIMEOUT_MS = 1_200
 
 /** A real server (startServer: Node's timeouts, security headers, the router) on the store under test. */
-async function serve(store: BackupStore, overrides: Partial<ServerConfig> = {}): Promise<{ running: RunningServer; api: string; logged: string[] }> {
+async function serve(
+  store: BackupStore,
+  overrides: Partial<ServerConfig> = {},
+): Promise<{ running: RunningServer; api: string; logged: string[] }> {
   const logged: string[] = []
   const running = await startServer({
     // Several servers share the harness's store, which the harness closes: closing a server must not.
@@ -68,7 +71,7 @@ const NASTY = [
   '"; DROP TABLE custodian_shares; --',
   "Robert'); DELETE FROM idempotency_keys WHERE ('1'='1",
   "1' OR '1'='1' /* */ UNION SELECT * FROM schema_migrations --",
-  '$1 $$body$$ E\'\\x27\' \\\\ %s %n ${x} `id` ?;',
+  "$1 $$body$$ E'\\x27' \\\\ %s %n ${x} `id` ?;",
   'emoji 🔐🗝️ 👩‍👩‍👧‍👦 🏳️‍🌈',
   'RTL \u202Eevil\u202C \u200F\u200E עברית العربية \u2067isolate\u2069',
   'zero width \u200B\u200C\u200D and BOM \uFEFF inside',
@@ -79,7 +82,8 @@ const NASTY = [
 ]
 const LONG_METHOD = `M${'x'.repeat(62)}Z` // 64 characters, the method limit
 
-const sameBytes = (a: unknown, b: string) => expect(Buffer.from(String(a), 'utf8').equals(Buffer.from(b, 'utf8'))).toBe(true)
+const sameBytes = (a: unknown, b: string) =>
+  expect(Buffer.from(String(a), 'utf8').equals(Buffer.from(b, 'utf8'))).toBe(true)
 
 describe.each(storeCases)('attacks on $name', (storeCase) => {
   if (storeCase.skip) console.warn(`attacks on ${storeCase.name}: ${postgresSkipReason}`)
@@ -108,14 +112,18 @@ describe.each(storeCases)('attacks on $name', (storeCase) => {
           const polite = uniqueClient('polite')
           const statuses: number[] = []
           for (let i = 0; i < 5; i++) {
-            const res = i % 2 === 0
-              ? await postBackup(limited.api, greedy, { backupMethod: 'GDRIVE', cipherText: `ct-${i}` })
-              : await getBackup(limited.api, greedy, 'GDRIVE')
+            const res =
+              i % 2 === 0
+                ? await postBackup(limited.api, greedy, { backupMethod: 'GDRIVE', cipherText: `ct-${i}` })
+                : await getBackup(limited.api, greedy, 'GDRIVE')
             statuses.push(res.status)
           }
           expect(statuses).toEqual([200, 200, 200, 200, 200])
 
-          const refused = await postBackup(limited.api, greedy, { backupMethod: 'GDRIVE', cipherText: 'over-the-limit' })
+          const refused = await postBackup(limited.api, greedy, {
+            backupMethod: 'GDRIVE',
+            cipherText: 'over-the-limit',
+          })
           expect(refused.status).toBe(429)
           expect(await refused.json()).toEqual({ error: { code: 'rate_limited' } })
           const retryAfter = Number(refused.headers.get('retry-after'))
@@ -123,7 +131,9 @@ describe.each(storeCases)('attacks on $name', (storeCase) => {
           expect((await getBackup(limited.api, greedy, 'GDRIVE')).status).toBe(429)
 
           // Another client has its own bucket; the refused write stored nothing.
-          expect((await postBackup(limited.api, polite, { backupMethod: 'GDRIVE', cipherText: 'polite-ct' })).status).toBe(200)
+          expect(
+            (await postBackup(limited.api, polite, { backupMethod: 'GDRIVE', cipherText: 'polite-ct' })).status,
+          ).toBe(200)
           expect((await getBackup(limited.api, polite, 'GDRIVE')).status).toBe(200)
           expect(await (await getBackup(server.api, greedy, 'GDRIVE')).json()).toMatchObject({ cipherText: 'ct-4' })
         } finally {
@@ -135,7 +145,9 @@ describe.each(storeCases)('attacks on $name', (storeCase) => {
         const limited = await serve(harness.store, { limits: { rate: { perMinute: 30, burst: 1 } } })
         try {
           const clientId = uniqueClient('patient')
-          expect((await postBackup(limited.api, clientId, { backupMethod: 'GDRIVE', cipherText: 'first' })).status).toBe(200)
+          expect(
+            (await postBackup(limited.api, clientId, { backupMethod: 'GDRIVE', cipherText: 'first' })).status,
+          ).toBe(200)
           const refused = await getBackup(limited.api, clientId, 'GDRIVE')
           expect(refused.status).toBe(429)
           const retryAfter = Number(refused.headers.get('retry-after'))
@@ -180,7 +192,10 @@ describe.each(storeCases)('attacks on $name', (storeCase) => {
       })
 
       it('closes a stalled body on a route without its own deadline within requestTimeout', async () => {
-        const slow = rawExchange(port, 'POST /api/elsewhere HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5000\r\n\r\n{"x":')
+        const slow = rawExchange(
+          port,
+          'POST /api/elsewhere HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5000\r\n\r\n{"x":',
+        )
         const { closedAfterMs } = await slow
         expect(closedAfterMs).toBeLessThan(REQUEST_TIMEOUT_MS + 600)
         await healthy(server.api)
@@ -192,7 +207,10 @@ describe.each(storeCases)('attacks on $name', (storeCase) => {
         expect([0, 431]).toContain(statusOf(many.response))
         await healthy(server.api)
 
-        const huge = await rawExchange(port, `GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Huge: ${'b'.repeat(64 * 1024)}\r\n\r\n`)
+        const huge = await rawExchange(
+          port,
+          `GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Huge: ${'b'.repeat(64 * 1024)}\r\n\r\n`,
+        )
         expect([0, 431]).toContain(statusOf(huge.response))
         await healthy(server.api)
 
@@ -223,19 +241,30 @@ describe.each(storeCases)('attacks on $name', (storeCase) => {
         const before = await harness.store.listWebhook({ clientId })
 
         const forged = { ...original, share: 'attacker-share' }
-        for (const secret of [null, '', 'guessed', `${WEBHOOK_SECRET}x`, WEBHOOK_SECRET.slice(0, -1), WEBHOOK_SECRET.toUpperCase()]) {
+        for (const secret of [
+          null,
+          '',
+          'guessed',
+          `${WEBHOOK_SECRET}x`,
+          WEBHOOK_SECRET.slice(0, -1),
+          WEBHOOK_SECRET.toUpperCase(),
+        ]) {
           const res = await postWebhook(server.api, '/webhook/backup', forged, secret)
           expect(res.status).toBe(401)
           expect(await res.json()).toEqual({ error: { code: 'unauthorized' } })
         }
         const fresh = uniqueClient('replay-new')
-        expect((await postWebhook(server.api, '/webhook/backup', { ...forged, clientId: fresh }, 'guessed')).status).toBe(401)
+        expect(
+          (await postWebhook(server.api, '/webhook/backup', { ...forged, clientId: fresh }, 'guessed')).status,
+        ).toBe(401)
 
         const after = await harness.store.listWebhook({ clientId })
         expect(after).toHaveLength(1)
         expect(after[0]!.data.equals(before[0]!.data)).toBe(true)
         expect(after[0]!.storedAt.getTime()).toBe(before[0]!.storedAt.getTime())
-        expect(await (await postWebhook(server.api, '/webhook/backup/fetch', { clientId })).json()).toMatchObject({ backupShare: 'genuine-share' })
+        expect(await (await postWebhook(server.api, '/webhook/backup/fetch', { clientId })).json()).toMatchObject({
+          backupShare: 'genuine-share',
+        })
         expect(await harness.store.listWebhook({ clientId: fresh })).toEqual([])
       })
     })
@@ -249,18 +278,38 @@ describe.each(storeCases)('attacks on $name', (storeCase) => {
           const clientId = uniqueClient(`nasty${i}`)
           const keyVersion = value.slice(0, 128)
           const idem = `';DROP_TABLE_idempotency_keys;--${i}`
-          const post = await postBackup(server.api, clientId, { backupMethod: LONG_METHOD, cipherText: value, keyVersion }, { 'idempotency-key': idem })
+          const post = await postBackup(
+            server.api,
+            clientId,
+            { backupMethod: LONG_METHOD, cipherText: value, keyVersion },
+            { 'idempotency-key': idem },
+          )
           expect(post.status).toBe(200)
           const read = (await (await getBackup(server.api, clientId, LONG_METHOD)).json()) as Record<string, unknown>
           sameBytes(read.cipherText, value)
           sameBytes(read.keyVersion, keyVersion)
           expect(read.backupMethod).toBe(LONG_METHOD)
           // The idempotency record holds too: the same request replays.
-          const replay = await postBackup(server.api, clientId, { backupMethod: LONG_METHOD, cipherText: value, keyVersion }, { 'idempotency-key': idem })
+          const replay = await postBackup(
+            server.api,
+            clientId,
+            { backupMethod: LONG_METHOD, cipherText: value, keyVersion },
+            { 'idempotency-key': idem },
+          )
           expect(replay.headers.get('idempotent-replayed')).toBe('true')
 
-          expect((await postWebhook(server.api, '/webhook/backup', { clientId, share: value, backupMethod: 'GDRIVE-ED25519' })).status).toBe(200)
-          const fetched = (await (await postWebhook(server.api, '/webhook/backup/fetch', { clientId })).json()) as { backupShares: string[] }
+          expect(
+            (
+              await postWebhook(server.api, '/webhook/backup', {
+                clientId,
+                share: value,
+                backupMethod: 'GDRIVE-ED25519',
+              })
+            ).status,
+          ).toBe(200)
+          const fetched = (await (await postWebhook(server.api, '/webhook/backup/fetch', { clientId })).json()) as {
+            backupShares: string[]
+          }
           expect(fetched.backupShares).toHaveLength(1)
           sameBytes(fetched.backupShares[0], value)
         }
@@ -288,7 +337,14 @@ describe.each(storeCases)('attacks on $name', (storeCase) => {
         const now = new Date()
         for (const [i, value] of values.entries()) {
           const clientId = `${value}#${i}`
-          const row: StoredBackup = { clientId, backupMethod: value, keyVersion: value, keyId: value, data: Buffer.from(value, 'utf8'), storedAt: now }
+          const row: StoredBackup = {
+            clientId,
+            backupMethod: value,
+            keyVersion: value,
+            keyId: value,
+            data: Buffer.from(value, 'utf8'),
+            storedAt: now,
+          }
           await harness.store.put(row, {
             clientId,
             key: value,
@@ -297,7 +353,13 @@ describe.each(storeCases)('attacks on $name', (storeCase) => {
             body: JSON.stringify({ value }),
             expiresAt: new Date(now.getTime() + 60_000),
           })
-          await harness.store.putWebhook({ clientId, backupMethod: value, keyId: value, data: Buffer.from(value, 'utf8'), storedAt: now })
+          await harness.store.putWebhook({
+            clientId,
+            backupMethod: value,
+            keyId: value,
+            data: Buffer.from(value, 'utf8'),
+            storedAt: now,
+          })
 
           const got = (await harness.store.get(clientId, value))!
           sameBytes(got.clientId, clientId)
@@ -323,7 +385,8 @@ describe.each(storeCases)('attacks on $name', (storeCase) => {
         // Through the store: over HTTP the same volume takes minutes on a loaded 2-core machine (one fsync per batch).
         const run = randomBytes(3).toString('hex')
         const clients = Array.from({ length: 10_000 }, (_, i) => `bulk-${run}-${i}`)
-        const bytesOf = (clientId: string) => Buffer.from(`sealed:${clientId}:${'∆'.repeat(clientId.length % 17)}`, 'utf8')
+        const bytesOf = (clientId: string) =>
+          Buffer.from(`sealed:${clientId}:${'∆'.repeat(clientId.length % 17)}`, 'utf8')
         const storedAt = new Date()
         const inParallel = async (work: (clientId: string, i: number) => Promise<void>) => {
           let next = 0
@@ -337,8 +400,21 @@ describe.each(storeCases)('attacks on $name', (storeCase) => {
           )
         }
         await inParallel(async (clientId, i) => {
-          await harness.store.put({ clientId, backupMethod: 'GDRIVE', keyVersion: i, keyId: 'default', data: bytesOf(clientId), storedAt })
-          await harness.store.putWebhook({ clientId, backupMethod: 'GDRIVE-SECP256K1', keyId: 'default', data: bytesOf(clientId), storedAt })
+          await harness.store.put({
+            clientId,
+            backupMethod: 'GDRIVE',
+            keyVersion: i,
+            keyId: 'default',
+            data: bytesOf(clientId),
+            storedAt,
+          })
+          await harness.store.putWebhook({
+            clientId,
+            backupMethod: 'GDRIVE-SECP256K1',
+            keyId: 'default',
+            data: bytesOf(clientId),
+            storedAt,
+          })
         })
         // Every row read back in bulk, plus point reads of every 20th client through the lookup path.
         const index = new Map(clients.map((c, i) => [c, i]))
@@ -381,7 +457,12 @@ describe.each(storeCases)('attacks on $name', (storeCase) => {
           const clientId = uniqueClient('boom')
           const answers = [
             await postBackup(failing.api, clientId, { backupMethod: 'GDRIVE', cipherText: fake }),
-            await postBackup(failing.api, clientId, { backupMethod: 'GDRIVE', cipherText: fake }, { 'idempotency-key': 'k' }),
+            await postBackup(
+              failing.api,
+              clientId,
+              { backupMethod: 'GDRIVE', cipherText: fake },
+              { 'idempotency-key': 'k' },
+            ),
             await getBackup(failing.api, clientId),
             await postWebhook(failing.api, '/webhook/backup', { clientId, share: fake }),
             await postWebhook(failing.api, '/webhook/backup/fetch', { clientId }),

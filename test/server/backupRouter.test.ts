@@ -36,7 +36,11 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
     describe('client backup', () => {
       it('stores a cipherText and serves it back to its owner with method, key version and ISO storedAt', async () => {
         const clientId = uniqueClient()
-        const post = await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'ct-one', keyVersion: 3 })
+        const post = await postBackup(api.base, clientId, {
+          backupMethod: 'GDRIVE',
+          cipherText: 'ct-one',
+          keyVersion: 3,
+        })
         expect(post.status).toBe(200)
         const stored = (await post.json()) as Record<string, unknown>
         expect(stored).toEqual({ backupMethod: 'GDRIVE', storedAt: expect.stringMatching(ISO) })
@@ -44,7 +48,12 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
         const get = await getBackup(api.base, clientId, 'GDRIVE')
         expect(get.status).toBe(200)
         expect(get.headers.get('cache-control')).toBe('no-store')
-        expect(await get.json()).toEqual({ cipherText: 'ct-one', backupMethod: 'GDRIVE', keyVersion: 3, storedAt: stored.storedAt })
+        expect(await get.json()).toEqual({
+          cipherText: 'ct-one',
+          backupMethod: 'GDRIVE',
+          keyVersion: 3,
+          storedAt: stored.storedAt,
+        })
       })
 
       it('never echoes the cipherText in the POST answer', async () => {
@@ -61,17 +70,29 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
 
         const gdrive = (await (await getBackup(api.base, clientId, 'GDRIVE')).json()) as Record<string, unknown>
         expect(gdrive).toMatchObject({ cipherText: 'new', keyVersion: 'v2' })
-        expect(await (await getBackup(api.base, clientId, 'PASSWORD')).json()).toMatchObject({ cipherText: 'pw', keyVersion: null })
-        expect((await harness.store.list({ clientId })).map((r) => r.backupMethod).sort()).toEqual(['GDRIVE', 'PASSWORD'])
+        expect(await (await getBackup(api.base, clientId, 'PASSWORD')).json()).toMatchObject({
+          cipherText: 'pw',
+          keyVersion: null,
+        })
+        expect((await harness.store.list({ clientId })).map((r) => r.backupMethod).sort()).toEqual([
+          'GDRIVE',
+          'PASSWORD',
+        ])
       })
 
       it('serves the most recently stored method when no method is asked for', async () => {
         const clientId = uniqueClient()
         await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'a' })
         await postBackup(api.base, clientId, { backupMethod: 'PASSKEY', cipherText: 'b' })
-        expect(await (await getBackup(api.base, clientId)).json()).toMatchObject({ backupMethod: 'PASSKEY', cipherText: 'b' })
+        expect(await (await getBackup(api.base, clientId)).json()).toMatchObject({
+          backupMethod: 'PASSKEY',
+          cipherText: 'b',
+        })
         await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'c' })
-        expect(await (await getBackup(api.base, clientId)).json()).toMatchObject({ backupMethod: 'GDRIVE', cipherText: 'c' })
+        expect(await (await getBackup(api.base, clientId)).json()).toMatchObject({
+          backupMethod: 'GDRIVE',
+          cipherText: 'c',
+        })
       })
 
       it('accepts the legacy { backupShare } body under the UNKNOWN method', async () => {
@@ -79,32 +100,71 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
         const post = await postBackup(api.base, clientId, { backupShare: 'legacy-share' })
         expect(post.status).toBe(200)
         expect(await post.json()).toMatchObject({ backupMethod: 'UNKNOWN' })
-        expect(await (await getBackup(api.base, clientId)).json()).toMatchObject({ cipherText: 'legacy-share', backupMethod: 'UNKNOWN' })
+        expect(await (await getBackup(api.base, clientId)).json()).toMatchObject({
+          cipherText: 'legacy-share',
+          backupMethod: 'UNKNOWN',
+        })
       })
 
       it('stores the Drive key file id beside the key version and returns it; rows without one answer without it', async () => {
         const clientId = uniqueClient()
         const fileId = '1AbC_def-GhI0123456789jklMNOpqrsTU'
-        await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'ct', keyVersion: 'v1', keyFileId: fileId })
-        expect(await (await getBackup(api.base, clientId, 'GDRIVE')).json()).toMatchObject({ keyVersion: 'v1', keyFileId: fileId })
+        await postBackup(api.base, clientId, {
+          backupMethod: 'GDRIVE',
+          cipherText: 'ct',
+          keyVersion: 'v1',
+          keyFileId: fileId,
+        })
+        expect(await (await getBackup(api.base, clientId, 'GDRIVE')).json()).toMatchObject({
+          keyVersion: 'v1',
+          keyFileId: fileId,
+        })
         await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'ct2', keyVersion: 'v2' })
         expect(await (await getBackup(api.base, clientId, 'GDRIVE')).json()).not.toHaveProperty('keyFileId')
         for (const bad of ['', 'a/b', 'x'.repeat(257), 42]) {
-          const res = await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'ct3', keyFileId: bad })
-          expect([res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([400, 'invalid_body'])
+          const res = await postBackup(api.base, clientId, {
+            backupMethod: 'GDRIVE',
+            cipherText: 'ct3',
+            keyFileId: bad,
+          })
+          expect([res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([
+            400,
+            'invalid_body',
+          ])
         }
       })
 
       it('stores the Google account that holds the key and returns it; rows without one answer without it; bad ones are 400', async () => {
         const clientId = uniqueClient()
         const googleAccount = { permissionId: '01234567890123456789', email: 'alice@example.com' }
-        await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'ct', keyVersion: 'v1', googleAccount })
-        expect(await (await getBackup(api.base, clientId, 'GDRIVE')).json()).toMatchObject({ keyVersion: 'v1', googleAccount })
+        await postBackup(api.base, clientId, {
+          backupMethod: 'GDRIVE',
+          cipherText: 'ct',
+          keyVersion: 'v1',
+          googleAccount,
+        })
+        expect(await (await getBackup(api.base, clientId, 'GDRIVE')).json()).toMatchObject({
+          keyVersion: 'v1',
+          googleAccount,
+        })
         await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'ct2', keyVersion: 'v2' })
         expect(await (await getBackup(api.base, clientId, 'GDRIVE')).json()).not.toHaveProperty('googleAccount')
-        for (const bad of [{}, { permissionId: '1' }, { permissionId: 'a b', email: 'a@b' }, { permissionId: '1', email: 'no-at' }, 'a@b']) {
-          const res = await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'ct3', googleAccount: bad })
-          expect([res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([400, 'invalid_body'])
+        for (const bad of [
+          {},
+          { permissionId: '1' },
+          { permissionId: 'a b', email: 'a@b' },
+          { permissionId: '1', email: 'no-at' },
+          'a@b',
+        ]) {
+          const res = await postBackup(api.base, clientId, {
+            backupMethod: 'GDRIVE',
+            cipherText: 'ct3',
+            googleAccount: bad,
+          })
+          expect([res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([
+            400,
+            'invalid_body',
+          ])
         }
       })
 
@@ -137,7 +197,12 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
         const read = await getBackup(api.base, owner, undefined, intruder)
         expect(read.status).toBe(403)
         expect(await read.text()).not.toContain('owners-secret')
-        const write = await postBackup(api.base, owner, { backupMethod: 'GDRIVE', cipherText: 'evil' }, { 'x-client-id': intruder })
+        const write = await postBackup(
+          api.base,
+          owner,
+          { backupMethod: 'GDRIVE', cipherText: 'evil' },
+          { 'x-client-id': intruder },
+        )
         expect(write.status).toBe(403)
         expect(await (await getBackup(api.base, owner)).json()).toMatchObject({ cipherText: 'owners-secret' })
       })
@@ -183,11 +248,22 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
           const v = value as Record<string, unknown>
           const kv = v.keyVersion
           const kvOk =
-            kv === undefined || kv === null || (typeof kv === 'string' && kv.length >= 1 && kv.length <= 128) ||
+            kv === undefined ||
+            kv === null ||
+            (typeof kv === 'string' && kv.length >= 1 && kv.length <= 128) ||
             (typeof kv === 'number' && Number.isSafeInteger(kv) && kv >= 0)
           if (!kvOk) return false
-          if (typeof v.backupMethod === 'string' && method.test(v.backupMethod) && typeof v.cipherText === 'string' && v.cipherText !== '') return true
-          const legacyMethodOk = v.backupMethod === undefined || v.backupMethod === null || (typeof v.backupMethod === 'string' && method.test(v.backupMethod))
+          if (
+            typeof v.backupMethod === 'string' &&
+            method.test(v.backupMethod) &&
+            typeof v.cipherText === 'string' &&
+            v.cipherText !== ''
+          )
+            return true
+          const legacyMethodOk =
+            v.backupMethod === undefined ||
+            v.backupMethod === null ||
+            (typeof v.backupMethod === 'string' && method.test(v.backupMethod))
           return typeof v.backupShare === 'string' && v.backupShare !== '' && legacyMethodOk
         }
         const parsesValid = (raw: string) => {
@@ -197,16 +273,28 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
             return false
           }
         }
-        const field = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string()), fc.object())
-        const body = fc.oneof(
-          // Broken JSON text.
-          fc.string({ maxLength: 80 }),
-          fc.jsonValue().map((v) => JSON.stringify(v).slice(0, -1)),
-          // Well-formed JSON of the wrong shape.
-          fc.jsonValue().map((v) => JSON.stringify(v)),
-          fc.record({ backupMethod: field, cipherText: field, keyVersion: field }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
-          fc.record({ backupShare: field, backupMethod: field }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
-        ).filter((raw) => !parsesValid(raw))
+        const field = fc.oneof(
+          fc.string(),
+          fc.integer(),
+          fc.double(),
+          fc.boolean(),
+          fc.constant(null),
+          fc.array(fc.string()),
+          fc.object(),
+        )
+        const body = fc
+          .oneof(
+            // Broken JSON text.
+            fc.string({ maxLength: 80 }),
+            fc.jsonValue().map((v) => JSON.stringify(v).slice(0, -1)),
+            // Well-formed JSON of the wrong shape.
+            fc.jsonValue().map((v) => JSON.stringify(v)),
+            fc
+              .record({ backupMethod: field, cipherText: field, keyVersion: field }, { requiredKeys: [] })
+              .map((v) => JSON.stringify(v)),
+            fc.record({ backupShare: field, backupMethod: field }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
+          )
+          .filter((raw) => !parsesValid(raw))
 
         let runs = 0
         await fc.assert(
@@ -244,7 +332,9 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
         const clientId = uniqueClient()
         const body = { backupMethod: 'GDRIVE', cipherText: 'race-ct' }
         const answers = await Promise.all(
-          Array.from({ length: 10 }, () => postBackup(api.base, clientId, body, { 'idempotency-key': 'race' }).then((r) => r.json())),
+          Array.from({ length: 10 }, () =>
+            postBackup(api.base, clientId, body, { 'idempotency-key': 'race' }).then((r) => r.json()),
+          ),
         )
         expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1)
         expect(api.events.filter((e) => e.type === 'backup.stored' && e.clientId === clientId)).toHaveLength(1)
@@ -252,8 +342,18 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
 
       it('refuses an Idempotency-Key reused for a different body with 422 and keeps the first backup', async () => {
         const clientId = uniqueClient()
-        await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'first' }, { 'idempotency-key': 'k' })
-        const reuse = await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'second' }, { 'idempotency-key': 'k' })
+        await postBackup(
+          api.base,
+          clientId,
+          { backupMethod: 'GDRIVE', cipherText: 'first' },
+          { 'idempotency-key': 'k' },
+        )
+        const reuse = await postBackup(
+          api.base,
+          clientId,
+          { backupMethod: 'GDRIVE', cipherText: 'second' },
+          { 'idempotency-key': 'k' },
+        )
         expect(reuse.status).toBe(422)
         expect(await reuse.json()).toEqual({ error: { code: 'idempotency_key_reused' } })
         expect(await (await getBackup(api.base, clientId)).json()).toMatchObject({ cipherText: 'first' })
@@ -263,7 +363,12 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
         const a = uniqueClient()
         const b = uniqueClient()
         await postBackup(api.base, a, { backupMethod: 'GDRIVE', cipherText: 'a-ct' }, { 'idempotency-key': 'shared' })
-        const res = await postBackup(api.base, b, { backupMethod: 'GDRIVE', cipherText: 'b-ct' }, { 'idempotency-key': 'shared' })
+        const res = await postBackup(
+          api.base,
+          b,
+          { backupMethod: 'GDRIVE', cipherText: 'b-ct' },
+          { 'idempotency-key': 'shared' },
+        )
         expect(res.headers.get('idempotent-replayed')).toBeNull()
         expect(await (await getBackup(api.base, b)).json()).toMatchObject({ cipherText: 'b-ct' })
       })
@@ -273,7 +378,11 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
       it('stores a share with 200 and fetch returns it as backupShares and backupShare', async () => {
         const clientId = uniqueClient()
         const share = JSON.stringify({ share: 'custodian-1', id: 'x' })
-        const stored = await postWebhook(api.base, '/webhook/backup', { clientId, share, backupMethod: 'GDRIVE-SECP256K1' })
+        const stored = await postWebhook(api.base, '/webhook/backup', {
+          clientId,
+          share,
+          backupMethod: 'GDRIVE-SECP256K1',
+        })
         expect(stored.status).toBe(200)
         const fetched = await postWebhook(api.base, '/webhook/backup/fetch', { clientId })
         expect(fetched.status).toBe(200)
@@ -284,9 +393,22 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
         const clientId = uniqueClient()
         // Portal's docs: answer 200; with multi-curve methods both shares must be kept and returned.
         const statuses = [
-          (await postWebhook(api.base, '/webhook/backup', { clientId, share: 's-secp-old', backupMethod: 'GDRIVE-SECP256K1' })).status,
-          (await postWebhook(api.base, '/webhook/backup', { clientId, share: 's-ed', backupMethod: 'GDRIVE-ED25519' })).status,
-          (await postWebhook(api.base, '/webhook/backup', { clientId, share: 's-secp-new', backupMethod: 'GDRIVE-SECP256K1' })).status,
+          (
+            await postWebhook(api.base, '/webhook/backup', {
+              clientId,
+              share: 's-secp-old',
+              backupMethod: 'GDRIVE-SECP256K1',
+            })
+          ).status,
+          (await postWebhook(api.base, '/webhook/backup', { clientId, share: 's-ed', backupMethod: 'GDRIVE-ED25519' }))
+            .status,
+          (
+            await postWebhook(api.base, '/webhook/backup', {
+              clientId,
+              share: 's-secp-new',
+              backupMethod: 'GDRIVE-SECP256K1',
+            })
+          ).status,
         ]
         expect(statuses).toEqual([200, 200, 200])
         const body = (await (await postWebhook(api.base, '/webhook/backup/fetch', { clientId })).json()) as {
@@ -325,30 +447,44 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
         for (const body of [{}, { clientId: 'c' }, { clientId: 'c', share: 42 }, { share: 's' }, [], '{"clientId":']) {
           const res = await postWebhook(api.base, '/webhook/backup', body)
           expect(res.status).toBe(400)
-          expect(['invalid_json', 'invalid_body']).toContain(((await res.json()) as { error: { code: string } }).error.code)
+          expect(['invalid_json', 'invalid_body']).toContain(
+            ((await res.json()) as { error: { code: string } }).error.code,
+          )
         }
       })
 
       it('answers 400 with a stable code, never 500, for generated malformed webhook bodies', async () => {
         const field = fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.object(), fc.array(fc.integer()))
-        const body = fc.oneof(
-          fc.string({ maxLength: 60 }),
-          fc.jsonValue().map((v) => JSON.stringify(v)),
-          fc.record({ clientId: field, share: field, backupMethod: field }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
-        ).filter((raw) => {
-          try {
-            const v = JSON.parse(raw) as Record<string, unknown>
-            return !(typeof v?.clientId === 'string' && /^[A-Za-z0-9._:@|-]{1,200}$/.test(v.clientId) && typeof v.share === 'string' &&
-              v.share !== '' && (v.backupMethod == null || (typeof v.backupMethod === 'string' && /^[A-Za-z0-9._:-]{1,64}$/.test(v.backupMethod))))
-          } catch {
-            return true
-          }
-        })
+        const body = fc
+          .oneof(
+            fc.string({ maxLength: 60 }),
+            fc.jsonValue().map((v) => JSON.stringify(v)),
+            fc
+              .record({ clientId: field, share: field, backupMethod: field }, { requiredKeys: [] })
+              .map((v) => JSON.stringify(v)),
+          )
+          .filter((raw) => {
+            try {
+              const v = JSON.parse(raw) as Record<string, unknown>
+              return !(
+                typeof v?.clientId === 'string' &&
+                /^[A-Za-z0-9._:@|-]{1,200}$/.test(v.clientId) &&
+                typeof v.share === 'string' &&
+                v.share !== '' &&
+                (v.backupMethod == null ||
+                  (typeof v.backupMethod === 'string' && /^[A-Za-z0-9._:-]{1,64}$/.test(v.backupMethod)))
+              )
+            } catch {
+              return true
+            }
+          })
         await fc.assert(
           fc.asyncProperty(body, async (raw) => {
             const res = await postWebhook(api.base, '/webhook/backup', raw)
             expect(res.status).toBe(400)
-            expect(['invalid_json', 'invalid_body']).toContain(((await res.json()) as { error: { code: string } }).error.code)
+            expect(['invalid_json', 'invalid_body']).toContain(
+              ((await res.json()) as { error: { code: string } }).error.code,
+            )
           }),
           { numRuns: 100 },
         )
@@ -388,7 +524,9 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
         const clientId = uniqueClient()
         await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'sealed-with-a' })
         await postWebhook(api.base, '/webhook/backup', { clientId, share: 'share-with-a' })
-        const wrongKey = await serveRouter(harness.store, { encryptionKey: { current: 'default', keys: { default: KEY_B } } })
+        const wrongKey = await serveRouter(harness.store, {
+          encryptionKey: { current: 'default', keys: { default: KEY_B } },
+        })
         try {
           const res = await getBackup(wrongKey.base, clientId)
           expect(res.status).toBe(500)
@@ -410,7 +548,9 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
         await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'x' })
         const other = await serveRouter(harness.store, { encryptionKey: { current: 'k9', keys: { k9: KEY_B } } })
         try {
-          expect(await (await getBackup(other.base, clientId)).json()).toEqual({ error: { code: 'storage_key_mismatch' } })
+          expect(await (await getBackup(other.base, clientId)).json()).toEqual({
+            error: { code: 'storage_key_mismatch' },
+          })
         } finally {
           await other.close()
         }
@@ -419,13 +559,22 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
       it('reads rows sealed with an older key after rotation and seals new rows with the current key', async () => {
         const clientId = uniqueClient()
         await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'before-rotation' })
-        const rotated = await serveRouter(harness.store, { encryptionKey: { current: 'k2', keys: { default: KEY_A, k2: KEY_B } } })
+        const rotated = await serveRouter(harness.store, {
+          encryptionKey: { current: 'k2', keys: { default: KEY_A, k2: KEY_B } },
+        })
         try {
-          expect(await (await getBackup(rotated.base, clientId)).json()).toMatchObject({ cipherText: 'before-rotation' })
+          expect(await (await getBackup(rotated.base, clientId)).json()).toMatchObject({
+            cipherText: 'before-rotation',
+          })
           await postBackup(rotated.base, clientId, { backupMethod: 'PASSWORD', cipherText: 'after-rotation' })
           const rows = await harness.store.list({ clientId })
-          expect(Object.fromEntries(rows.map((r) => [r.backupMethod, r.keyId]))).toEqual({ GDRIVE: keyIdOf(KEY_A), PASSWORD: 'k2' })
-          expect(await (await getBackup(rotated.base, clientId, 'PASSWORD')).json()).toMatchObject({ cipherText: 'after-rotation' })
+          expect(Object.fromEntries(rows.map((r) => [r.backupMethod, r.keyId]))).toEqual({
+            GDRIVE: keyIdOf(KEY_A),
+            PASSWORD: 'k2',
+          })
+          expect(await (await getBackup(rotated.base, clientId, 'PASSWORD')).json()).toMatchObject({
+            cipherText: 'after-rotation',
+          })
         } finally {
           await rotated.close()
         }
@@ -450,7 +599,12 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
       await getBackup(api.base, clientId)
       await postWebhook(api.base, '/webhook/backup', { clientId, share: 'event-share', backupMethod: 'GDRIVE' })
       await postWebhook(api.base, '/webhook/backup/fetch', { clientId })
-      expect(api.events.map((e) => e.type)).toEqual(['backup.stored', 'backup.read', 'webhook.stored', 'webhook.fetched'])
+      expect(api.events.map((e) => e.type)).toEqual([
+        'backup.stored',
+        'backup.read',
+        'webhook.stored',
+        'webhook.fetched',
+      ])
       for (const event of api.events) expect(Object.keys(event).sort()).toEqual(['clientId', 'method', 'type'])
       expect(JSON.stringify(api.events)).not.toMatch(/event-secret|event-share/)
     })

@@ -46,10 +46,20 @@ describe.each(storeCases)('$name store', (storeCase) => {
     it('returns an expired idempotency record as absent and lets the key be claimed again', async () => {
       const clientId = `c-${randomBytes(4).toString('hex')}`
       const t0 = new Date()
-      const record = { clientId, key: 'k', fingerprint: 'f1', status: 200, body: '{}', expiresAt: new Date(t0.getTime() + 1000) }
+      const record = {
+        clientId,
+        key: 'k',
+        fingerprint: 'f1',
+        status: 200,
+        body: '{}',
+        expiresAt: new Date(t0.getTime() + 1000),
+      }
       expect(await harness.store.put(backup(clientId, 'GDRIVE', t0), record)).toEqual({ replayed: false })
       expect(await harness.store.getIdempotency(clientId, 'k', t0)).toMatchObject({ fingerprint: 'f1' })
-      const replay = await harness.store.put(backup(clientId, 'GDRIVE', new Date(t0.getTime() + 10)), { ...record, fingerprint: 'f2' })
+      const replay = await harness.store.put(backup(clientId, 'GDRIVE', new Date(t0.getTime() + 10)), {
+        ...record,
+        fingerprint: 'f2',
+      })
       expect(replay).toMatchObject({ replayed: true, previous: { fingerprint: 'f1' } })
 
       const later = new Date(t0.getTime() + 2000)
@@ -66,7 +76,14 @@ describe.each(storeCases)('$name store', (storeCase) => {
     it('rolls back a failed write with its idempotency claim and keeps the other concurrent writes', async () => {
       const clientId = `c-${randomBytes(4).toString('hex')}`
       const broken = { ...backup(clientId, 'BROKEN'), keyId: null as unknown as string }
-      const claim = { clientId, key: 'lost', fingerprint: 'f', status: 200, body: '{}', expiresAt: new Date(Date.now() + 60_000) }
+      const claim = {
+        clientId,
+        key: 'lost',
+        fingerprint: 'f',
+        status: 200,
+        body: '{}',
+        expiresAt: new Date(Date.now() + 60_000),
+      }
       const results = await Promise.allSettled([
         harness.store.put(backup(clientId, 'M1')),
         harness.store.put(broken, claim),
@@ -80,8 +97,18 @@ describe.each(storeCases)('$name store', (storeCase) => {
     it('lists custodian shares of one client only, newest first', async () => {
       const a = `a-${randomBytes(4).toString('hex')}`
       const b = `b-${randomBytes(4).toString('hex')}`
-      for (const [clientId, backupMethod] of [[a, 'M1'], [b, 'M1'], [a, 'M2']] as const) {
-        await harness.store.putWebhook({ clientId, backupMethod, keyId: 'default', data: randomBytes(8), storedAt: new Date() })
+      for (const [clientId, backupMethod] of [
+        [a, 'M1'],
+        [b, 'M1'],
+        [a, 'M2'],
+      ] as const) {
+        await harness.store.putWebhook({
+          clientId,
+          backupMethod,
+          keyId: 'default',
+          data: randomBytes(8),
+          storedAt: new Date(),
+        })
       }
       expect((await harness.store.listWebhook({ clientId: a })).map((s) => s.backupMethod)).toEqual(['M2', 'M1'])
     })

@@ -18,7 +18,10 @@ afterAll(() => {
 
 // Production takes secrets of 32 bytes or more.
 const LONG = 'x'.repeat(32)
-const secrets = { WEBHOOK_SECRET: 'bin-test-secret-0123456789abcdefgh', BACKUP_ENCRYPTION_KEY: randomBytes(32).toString('base64') }
+const secrets = {
+  WEBHOOK_SECRET: 'bin-test-secret-0123456789abcdefgh',
+  BACKUP_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+}
 
 describe('server bin', () => {
   it('still serves a custodian share and a client backup after being SIGKILLed right after answering', async () => {
@@ -102,7 +105,8 @@ describe('server bin', () => {
     const dataDir = tempDir()
     const keyA = randomBytes(32).toString('base64')
     const keyB = randomBytes(32).toString('base64')
-    const first = await startBin({ WEBHOOK_SECRET: LONG, BACKUP_ENCRYPTION_KEY: keyA, DATA_DIR: dataDir, PORT: '0' }).ready
+    const first = await startBin({ WEBHOOK_SECRET: LONG, BACKUP_ENCRYPTION_KEY: keyA, DATA_DIR: dataDir, PORT: '0' })
+      .ready
     await expect.poll(() => first.output()).toMatch(/encryption key id fp-/)
     const idA = /encryption key id (fp-[0-9a-f]{16})/.exec(first.output())![1]!
     await fetch(`${first.api}/clients/rot/backup`, {
@@ -120,7 +124,13 @@ describe('server bin', () => {
     expect(wrong.output()).not.toContain(keyB)
     expect(wrong.output()).not.toMatch(/listening on/)
 
-    const rotated = await startBin({ WEBHOOK_SECRET: LONG, BACKUP_ENCRYPTION_KEY: keyB, BACKUP_ENCRYPTION_PREVIOUS_KEYS: keyA, DATA_DIR: dataDir, PORT: '0' }).ready
+    const rotated = await startBin({
+      WEBHOOK_SECRET: LONG,
+      BACKUP_ENCRYPTION_KEY: keyB,
+      BACKUP_ENCRYPTION_PREVIOUS_KEYS: keyA,
+      DATA_DIR: dataDir,
+      PORT: '0',
+    }).ready
     try {
       const read = await fetch(`${rotated.api}/clients/rot/backup`, { headers: { 'x-client-id': 'rot' } })
       expect(await read.json()).toMatchObject({ cipherText: 'sealed-with-a' })
@@ -134,7 +144,13 @@ describe('server bin', () => {
     ['WEBHOOK_SECRET', { WEBHOOK_SECRET: 'x'.repeat(31), AUTH_JWT_SECRET: LONG }],
     ['AUTH_JWT_SECRET', { WEBHOOK_SECRET: LONG, AUTH_JWT_SECRET: 'j' }],
   ])('refuses to start in production with a %s shorter than 32 bytes, saying how to make one', async (name, env) => {
-    const run = startBin({ ...env, BACKUP_ENCRYPTION_KEY: secrets.BACKUP_ENCRYPTION_KEY, NODE_ENV: 'production', DATA_DIR: tempDir(), PORT: '0' })
+    const run = startBin({
+      ...env,
+      BACKUP_ENCRYPTION_KEY: secrets.BACKUP_ENCRYPTION_KEY,
+      NODE_ENV: 'production',
+      DATA_DIR: tempDir(),
+      PORT: '0',
+    })
     expect((await run.exited).code).toBe(1)
     expect(run.output()).toContain(`${name} must be at least 32 bytes when NODE_ENV=production`)
     expect(run.output()).toContain('openssl rand -base64 32')
@@ -142,7 +158,13 @@ describe('server bin', () => {
 
   it('in production verifies an HS256 bearer token whose sub is the clientId, and serves no dev inspector', async () => {
     const jwtSecret = 'jwt-secret-for-tests-0123456789abcdef'
-    const bin = await startBin({ ...secrets, AUTH_JWT_SECRET: jwtSecret, NODE_ENV: 'production', DATA_DIR: tempDir(), PORT: '0' }).ready
+    const bin = await startBin({
+      ...secrets,
+      AUTH_JWT_SECRET: jwtSecret,
+      NODE_ENV: 'production',
+      DATA_DIR: tempDir(),
+      PORT: '0',
+    }).ready
     try {
       const token = signJwt({ sub: 'jwt-user', exp: Math.floor(Date.now() / 1000) + 60 }, jwtSecret)
       const post = (auth: string, clientId = 'jwt-user') =>
@@ -153,7 +175,10 @@ describe('server bin', () => {
         })
       expect((await post(`Bearer ${token}`)).status).toBe(200)
       expect((await post(`Bearer ${token}`, 'someone-else')).status).toBe(403)
-      expect((await post(`Bearer ${signJwt({ sub: 'jwt-user', exp: Math.floor(Date.now() / 1000) + 60 }, 'other-secret')}`)).status).toBe(401)
+      expect(
+        (await post(`Bearer ${signJwt({ sub: 'jwt-user', exp: Math.floor(Date.now() / 1000) + 60 }, 'other-secret')}`))
+          .status,
+      ).toBe(401)
       // Without exp a token would be valid forever.
       expect((await post(`Bearer ${signJwt({ sub: 'jwt-user' }, jwtSecret)}`)).status).toBe(401)
       // The dev header alone is not trusted once JWTs are configured.

@@ -52,8 +52,20 @@ describe('startServer', () => {
     expect(text).not.toMatch(/MUST-NOT-SHOW/)
     const { rows } = JSON.parse(text) as { rows: Array<Record<string, unknown>> }
     expect(rows).toEqual([
-      expect.objectContaining({ kind: 'custodian', clientId, backupMethod: 'GDRIVE-ED25519', keyVersion: null, bytes: expect.any(Number) }),
-      expect.objectContaining({ kind: 'client', clientId, backupMethod: 'GDRIVE', keyVersion: 2, storedAt: expect.any(String) }),
+      expect.objectContaining({
+        kind: 'custodian',
+        clientId,
+        backupMethod: 'GDRIVE-ED25519',
+        keyVersion: null,
+        bytes: expect.any(Number),
+      }),
+      expect.objectContaining({
+        kind: 'client',
+        clientId,
+        backupMethod: 'GDRIVE',
+        keyVersion: 2,
+        storedAt: expect.any(String),
+      }),
     ])
   })
 
@@ -69,7 +81,11 @@ describe('startServer', () => {
     const preflight = (origin: string) =>
       fetch(`${running.url}/api/clients/x/backup`, {
         method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,idempotency-key' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type,idempotency-key',
+        },
       })
     const allowed = await preflight('http://localhost:5173')
     expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:5173')

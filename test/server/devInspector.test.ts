@@ -7,7 +7,13 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { ServerConfigError, createServer, devHeaderAuthenticate, loadServerConfig, sqliteStore } from '../../src/server/index.js'
+import {
+  ServerConfigError,
+  createServer,
+  devHeaderAuthenticate,
+  loadServerConfig,
+  sqliteStore,
+} from '../../src/server/index.js'
 import { startBin } from './support/bin.js'
 
 const dirs: string[] = []
@@ -46,15 +52,24 @@ describe('dev inspector', () => {
     expect(await inspectorStatus({ ...secrets, NODE_ENV: 'development' })).toBe(404)
   })
 
-  it.each(['Production', 'prod', 'PRODUCTION', 'staging', 'production '])('NODE_ENV=%j is a start-up error naming the value', (value) => {
-    expect(() => loadServerConfig({ ...secrets, NODE_ENV: value, DATA_DIR: tempDir() })).toThrow(ServerConfigError)
-    expect(() => loadServerConfig({ ...secrets, NODE_ENV: value, DATA_DIR: tempDir() })).toThrow(`got "${value}"`)
-  })
+  it.each(['Production', 'prod', 'PRODUCTION', 'staging', 'production '])(
+    'NODE_ENV=%j is a start-up error naming the value',
+    (value) => {
+      expect(() => loadServerConfig({ ...secrets, NODE_ENV: value, DATA_DIR: tempDir() })).toThrow(ServerConfigError)
+      expect(() => loadServerConfig({ ...secrets, NODE_ENV: value, DATA_DIR: tempDir() })).toThrow(`got "${value}"`)
+    },
+  )
 
   it('DEV_INSPECTOR=1 on a non-loopback HOST, or in production, refuses to start', () => {
-    expect(() => loadServerConfig({ ...secrets, DEV_INSPECTOR: '1', HOST: '0.0.0.0', DATA_DIR: tempDir() })).toThrow(/loopback HOST.*"0\.0\.0\.0"/)
-    expect(() => loadServerConfig({ ...secrets, DEV_INSPECTOR: '1', NODE_ENV: 'production', DATA_DIR: tempDir() })).toThrow(/NODE_ENV=production/)
-    expect(() => loadServerConfig({ ...secrets, DEV_INSPECTOR: 'yes please', DATA_DIR: tempDir() })).toThrow(/DEV_INSPECTOR must be/)
+    expect(() => loadServerConfig({ ...secrets, DEV_INSPECTOR: '1', HOST: '0.0.0.0', DATA_DIR: tempDir() })).toThrow(
+      /loopback HOST.*"0\.0\.0\.0"/,
+    )
+    expect(() =>
+      loadServerConfig({ ...secrets, DEV_INSPECTOR: '1', NODE_ENV: 'production', DATA_DIR: tempDir() }),
+    ).toThrow(/NODE_ENV=production/)
+    expect(() => loadServerConfig({ ...secrets, DEV_INSPECTOR: 'yes please', DATA_DIR: tempDir() })).toThrow(
+      /DEV_INSPECTOR must be/,
+    )
   })
 
   it('createServer refuses the inspector on a host that is not loopback, and in production', () => {

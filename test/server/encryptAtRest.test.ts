@@ -29,7 +29,9 @@ describe('encryptAtRest', () => {
     const flipped = Buffer.from(sealed.data)
     flipped[flipped.length - 1]! ^= 1
     expect(() => cipher.open({ keyId: sealed.keyId, data: flipped }, 'client-a')).toThrow(StorageKeyMismatchError)
-    expect(() => cipher.open({ keyId: sealed.keyId, data: Buffer.alloc(3) }, 'client-a')).toThrow(StorageKeyMismatchError)
+    expect(() => cipher.open({ keyId: sealed.keyId, data: Buffer.alloc(3) }, 'client-a')).toThrow(
+      StorageKeyMismatchError,
+    )
   })
 
   it('refuses keys that are not 32 bytes without echoing them', () => {

@@ -33,29 +33,44 @@ describe.each(storeCases)('idempotency fingerprints on $name', ({ skip, create }
     await harness?.dispose()
   })
 
-  it.skipIf(skip)(`are keyed: the database alone cannot confirm a guessed cipherText${skip ? ` (skipped: ${postgresSkipReason})` : ''}`, async () => {
-    const clientId = uniqueClient()
-    const body = { backupMethod: 'PASSWORD', cipherText: `guessable-${clientId}`, keyVersion: 'v1' }
-    expect((await postBackup(api.base, clientId, body, { 'idempotency-key': 'idem-1' })).status).toBe(200)
-    const record = (await harness.store.getIdempotency(clientId, 'idem-1', new Date()))!
-    const unkeyed = createHash('sha256').update(JSON.stringify([body.backupMethod, body.keyVersion, body.cipherText])).digest('hex')
-    expect(record.fingerprint).toMatch(/^h1:[A-Za-z0-9_-]{43}$/)
-    expect(record.fingerprint).not.toBe(unkeyed)
-    // The same request replays; another body under the same key is still refused.
-    const again = await postBackup(api.base, clientId, body, { 'idempotency-key': 'idem-1' })
-    expect(again.headers.get('idempotent-replayed')).toBe('true')
-    expect((await postBackup(api.base, clientId, { ...body, cipherText: 'other' }, { 'idempotency-key': 'idem-1' })).status).toBe(422)
-  })
+  it.skipIf(skip)(
+    `are keyed: the database alone cannot confirm a guessed cipherText${skip ? ` (skipped: ${postgresSkipReason})` : ''}`,
+    async () => {
+      const clientId = uniqueClient()
+      const body = { backupMethod: 'PASSWORD', cipherText: `guessable-${clientId}`, keyVersion: 'v1' }
+      expect((await postBackup(api.base, clientId, body, { 'idempotency-key': 'idem-1' })).status).toBe(200)
+      const record = (await harness.store.getIdempotency(clientId, 'idem-1', new Date()))!
+      const unkeyed = createHash('sha256')
+        .update(JSON.stringify([body.backupMethod, body.keyVersion, body.cipherText]))
+        .digest('hex')
+      expect(record.fingerprint).toMatch(/^h1:[A-Za-z0-9_-]{43}$/)
+      expect(record.fingerprint).not.toBe(unkeyed)
+      // The same request replays; another body under the same key is still refused.
+      const again = await postBackup(api.base, clientId, body, { 'idempotency-key': 'idem-1' })
+      expect(again.headers.get('idempotent-replayed')).toBe('true')
+      expect(
+        (await postBackup(api.base, clientId, { ...body, cipherText: 'other' }, { 'idempotency-key': 'idem-1' }))
+          .status,
+      ).toBe(422)
+    },
+  )
 })
 
 describe('file modes', () => {
   it('a new SQLite database lives in a 0700 folder, its files (wal and shm included) 0600', async () => {
     const dir = join(tempDir(), 'fresh', 'data')
     const store = sqliteStore({ filename: join(dir, 'backups.db') })
-    await store.putWebhook({ clientId: 'c', backupMethod: 'GDRIVE', keyId: 'k', data: Buffer.from('x'), storedAt: new Date() })
+    await store.putWebhook({
+      clientId: 'c',
+      backupMethod: 'GDRIVE',
+      keyId: 'k',
+      data: Buffer.from('x'),
+      storedAt: new Date(),
+    })
     try {
       expect(modeOf(dir)).toBe(0o700)
-      for (const f of ['backups.db', 'backups.db-wal', 'backups.db-shm']) expect([f, modeOf(join(dir, f))]).toEqual([f, 0o600])
+      for (const f of ['backups.db', 'backups.db-wal', 'backups.db-shm'])
+        expect([f, modeOf(join(dir, f))]).toEqual([f, 0o600])
     } finally {
       await store.close()
     }
@@ -130,10 +145,11 @@ describe('rate limits', () => {
     try {
       const junk = ['has space', 'x'.repeat(201), 'caf\u00e9', 'a/b', '']
       const statuses: number[] = []
-      for (const id of junk) for (let i = 0; i < 4; i++) {
-        const res = await fetch(`${api.base}/clients/valid-id/backup`, { headers: { 'x-client-id': id } })
-        statuses.push(res.status)
-      }
+      for (const id of junk)
+        for (let i = 0; i < 4; i++) {
+          const res = await fetch(`${api.base}/clients/valid-id/backup`, { headers: { 'x-client-id': id } })
+          statuses.push(res.status)
+        }
       expect(new Set(statuses)).toEqual(new Set([401]))
     } finally {
       await api.close()

@@ -72,7 +72,12 @@ describe.each(storeCases)('If-Match on $name', (storeCase) => {
     it('stores a POST whose If-Match is the current ETag and answers the new ETag', async () => {
       const clientId = uniqueClient()
       const etag = await seed(clientId, 'old')
-      const post = await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'new' }, { 'if-match': etag })
+      const post = await postBackup(
+        api.base,
+        clientId,
+        { backupMethod: 'GDRIVE', cipherText: 'new' },
+        { 'if-match': etag },
+      )
       expect(post.status).toBe(200)
       const fresh = post.headers.get('etag')
       expect(fresh).toMatch(STRONG_TAG)
@@ -98,11 +103,19 @@ describe.each(storeCases)('If-Match on $name', (storeCase) => {
       const clientId = uniqueClient()
       const stale = await seed(clientId, 'first')
       const current = await seed(clientId, 'second')
-      const post = await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'late' }, { 'if-match': stale })
+      const post = await postBackup(
+        api.base,
+        clientId,
+        { backupMethod: 'GDRIVE', cipherText: 'late' },
+        { 'if-match': stale },
+      )
       expect(post.status).toBe(412)
       expect(post.headers.get('etag')).toBeNull()
       expect(await post.json()).toEqual(PRECONDITION_FAILED)
-      expect(await readBack(clientId)).toEqual({ etag: current, body: expect.objectContaining({ cipherText: 'second' }) })
+      expect(await readBack(clientId)).toEqual({
+        etag: current,
+        body: expect.objectContaining({ cipherText: 'second' }),
+      })
       expect(await harness.store.list({ clientId })).toHaveLength(1)
       expect(api.events).toContainEqual({ type: 'backup.conflict', clientId, method: 'GDRIVE' })
     })
@@ -111,7 +124,12 @@ describe.each(storeCases)('If-Match on $name', (storeCase) => {
       const clientId = uniqueClient()
       const other = await seed(uniqueClient(), 'someone else')
       for (const ifMatch of [other, '*']) {
-        const post = await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'ct' }, { 'if-match': ifMatch })
+        const post = await postBackup(
+          api.base,
+          clientId,
+          { backupMethod: 'GDRIVE', cipherText: 'ct' },
+          { 'if-match': ifMatch },
+        )
         expect(post.status, ifMatch).toBe(412)
         expect(await post.json()).toEqual(PRECONDITION_FAILED)
       }
@@ -122,7 +140,12 @@ describe.each(storeCases)('If-Match on $name', (storeCase) => {
     it('checks the row of the posted method only', async () => {
       const clientId = uniqueClient()
       const gdrive = await seed(clientId, 'g', 'GDRIVE')
-      const post = await postBackup(api.base, clientId, { backupMethod: 'PASSWORD', cipherText: 'p' }, { 'if-match': gdrive })
+      const post = await postBackup(
+        api.base,
+        clientId,
+        { backupMethod: 'PASSWORD', cipherText: 'p' },
+        { 'if-match': gdrive },
+      )
       expect(post.status).toBe(412)
       expect(await harness.store.list({ clientId })).toHaveLength(1)
     })
@@ -130,7 +153,12 @@ describe.each(storeCases)('If-Match on $name', (storeCase) => {
     it('stores with If-Match: * when a row exists', async () => {
       const clientId = uniqueClient()
       await seed(clientId, 'old')
-      const post = await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'new' }, { 'if-match': '*' })
+      const post = await postBackup(
+        api.base,
+        clientId,
+        { backupMethod: 'GDRIVE', cipherText: 'new' },
+        { 'if-match': '*' },
+      )
       expect(post.status).toBe(200)
       expect((await readBack(clientId)).body.cipherText).toBe('new')
     })
@@ -139,7 +167,12 @@ describe.each(storeCases)('If-Match on $name', (storeCase) => {
       const clientId = uniqueClient()
       const etag = await seed(clientId, 'old')
       for (const ifMatch of [`W/${etag}`, etag.slice(1, -1), 'garbage']) {
-        const post = await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'new' }, { 'if-match': ifMatch })
+        const post = await postBackup(
+          api.base,
+          clientId,
+          { backupMethod: 'GDRIVE', cipherText: 'new' },
+          { 'if-match': ifMatch },
+        )
         expect(post.status, ifMatch).toBe(412)
       }
       expect(await readBack(clientId)).toEqual({ etag, body: expect.objectContaining({ cipherText: 'old' }) })
@@ -157,7 +190,10 @@ describe.each(storeCases)('If-Match on $name', (storeCase) => {
       expect(answers.map((a) => a.status).sort()).toEqual([200, 412])
       const winner = answers.find((a) => a.status === 200)!
       expect(answers.find((a) => a.status === 412)!.body).toEqual(PRECONDITION_FAILED)
-      expect(await readBack(clientId)).toEqual({ etag: winner.etag, body: expect.objectContaining({ cipherText: winner.cipherText }) })
+      expect(await readBack(clientId)).toEqual({
+        etag: winner.etag,
+        body: expect.objectContaining({ cipherText: winner.cipherText }),
+      })
     })
 
     it('lets exactly one of many concurrent POSTs holding the same ETag store', async () => {
@@ -165,7 +201,9 @@ describe.each(storeCases)('If-Match on $name', (storeCase) => {
       const etag = await seed(clientId, 'base')
       const statuses = await Promise.all(
         Array.from({ length: 12 }, (_, i) =>
-          postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: `ct-${i}` }, { 'if-match': etag }).then((r) => r.status),
+          postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: `ct-${i}` }, { 'if-match': etag }).then(
+            (r) => r.status,
+          ),
         ),
       )
       expect(statuses.filter((s) => s === 200)).toHaveLength(1)
@@ -235,8 +273,12 @@ describe.each(storeCases)('If-Match on $name', (storeCase) => {
       const one = randomBytes(32)
       const two = randomBytes(32)
       expect(await harness.store.put(backup(clientId, one))).toEqual({ replayed: false })
-      expect(await harness.store.put(backup(clientId, two), undefined, { ifMatch: [revisionOf(one)] })).toEqual({ replayed: false })
-      expect(await harness.store.put(backup(clientId, randomBytes(32)), undefined, { ifMatch: [revisionOf(one)] })).toEqual({
+      expect(await harness.store.put(backup(clientId, two), undefined, { ifMatch: [revisionOf(one)] })).toEqual({
+        replayed: false,
+      })
+      expect(
+        await harness.store.put(backup(clientId, randomBytes(32)), undefined, { ifMatch: [revisionOf(one)] }),
+      ).toEqual({
         replayed: false,
         preconditionFailed: true,
       })
@@ -250,7 +292,9 @@ describe.each(storeCases)('If-Match on $name', (storeCase) => {
       for (let round = 0; round < 10; round++) {
         const candidates = [randomBytes(32), randomBytes(32)]
         const results = await Promise.all(
-          candidates.map((data) => harness.store.put(backup(clientId, data), undefined, { ifMatch: [revisionOf(current)] })),
+          candidates.map((data) =>
+            harness.store.put(backup(clientId, data), undefined, { ifMatch: [revisionOf(current)] }),
+          ),
         )
         const won = results.map((r) => !r.replayed && !r.preconditionFailed)
         expect(won.filter(Boolean), `round ${round}`).toHaveLength(1)
@@ -263,7 +307,9 @@ describe.each(storeCases)('If-Match on $name', (storeCase) => {
       const clientId = uniqueClient()
       const data = randomBytes(32)
       expect(await harness.store.put(backup(clientId, data), idem(clientId, 'k'))).toEqual({ replayed: false })
-      const again = await harness.store.put(backup(clientId, randomBytes(32)), idem(clientId, 'k'), { ifMatch: ['"stale"'] })
+      const again = await harness.store.put(backup(clientId, randomBytes(32)), idem(clientId, 'k'), {
+        ifMatch: ['"stale"'],
+      })
       expect(again).toEqual({ replayed: true, previous: expect.objectContaining({ key: 'k', fingerprint: 'fp' }) })
       expect((await harness.store.get(clientId, 'GDRIVE'))?.data).toEqual(data)
     })
@@ -272,7 +318,9 @@ describe.each(storeCases)('If-Match on $name', (storeCase) => {
       const clientId = uniqueClient()
       const data = randomBytes(32)
       await harness.store.put(backup(clientId, data))
-      const refused = await harness.store.put(backup(clientId, randomBytes(32)), idem(clientId, 'k'), { ifMatch: ['"stale"'] })
+      const refused = await harness.store.put(backup(clientId, randomBytes(32)), idem(clientId, 'k'), {
+        ifMatch: ['"stale"'],
+      })
       expect(refused).toEqual({ replayed: false, preconditionFailed: true })
       expect(await harness.store.getIdempotency(clientId, 'k', new Date())).toBeUndefined()
       expect((await harness.store.get(clientId, 'GDRIVE'))?.data).toEqual(data)

@@ -4,7 +4,10 @@ import { jwtAuthenticate } from '../../src/server/index.js'
 import { signJwt } from './support/http.js'
 
 const secret = 'a-long-enough-hs256-secret-for-tests'
-const req = (authorization?: string) => ({ get: (name: string) => (name.toLowerCase() === 'authorization' ? authorization : undefined) }) as unknown as Request
+const req = (authorization?: string) =>
+  ({
+    get: (name: string) => (name.toLowerCase() === 'authorization' ? authorization : undefined),
+  }) as unknown as Request
 const now = () => Math.floor(Date.now() / 1000)
 
 describe('jwtAuthenticate', () => {
@@ -33,8 +36,16 @@ describe('jwtAuthenticate', () => {
   it.each([
     ['a token without exp (valid forever)', () => signJwt({ ...good, exp: undefined }, secret), /no expiry/],
     ['a non-numeric exp', () => signJwt({ ...good, exp: `${now() + 60}` }, secret), /no expiry/],
-    ['exp further away than the maximum lifetime', () => signJwt({ ...good, exp: now() + 2 * 86_400 }, secret), /lifetime/],
-    ['iat to exp longer than the maximum lifetime', () => signJwt({ ...good, iat: now() - 3 * 86_400 }, secret), /lifetime/],
+    [
+      'exp further away than the maximum lifetime',
+      () => signJwt({ ...good, exp: now() + 2 * 86_400 }, secret),
+      /lifetime/,
+    ],
+    [
+      'iat to exp longer than the maximum lifetime',
+      () => signJwt({ ...good, iat: now() - 3 * 86_400 }, secret),
+      /lifetime/,
+    ],
   ])('rejects %s', (_name, token, reason) => {
     expect(() => auth(req(`Bearer ${token()}`))).toThrow(reason)
   })
@@ -52,7 +63,9 @@ describe('jwtAuthenticate', () => {
     const last = alphabet.indexOf(signature.at(-1)!)
     // 32 bytes are 43 characters; the last one carries 4 bits and 2 spare ones.
     const spellings = [0, 1, 2, 3].map((spare) => `${token.slice(0, -1)}${alphabet[(last & ~3) | spare]}`)
-    expect(new Set(spellings.map((t) => Buffer.from(t.slice(t.lastIndexOf('.') + 1), 'base64url').toString('hex'))).size).toBe(1)
+    expect(
+      new Set(spellings.map((t) => Buffer.from(t.slice(t.lastIndexOf('.') + 1), 'base64url').toString('hex'))).size,
+    ).toBe(1)
     const accepted = spellings.filter((t) => {
       try {
         return auth(req(`Bearer ${t}`)) === 'client-1'

@@ -24,16 +24,46 @@ async function checkUpgrade(store: BackupStore, versions: () => Promise<number[]
   expect(old).toMatchObject({ clientId: 'old-client', keyVersion: 'v1', keyFileId: null, googleAccount: null })
   expect(old?.data.toString()).toBe('sealed')
   expect(await versions()).toEqual([1, 2, 3])
-  await store.put({ clientId: 'old-client', backupMethod: 'GDRIVE', keyVersion: 'v2', keyFileId: '1fileId', keyId: 'default', data: Buffer.from('sealed2'), storedAt: new Date() })
+  await store.put({
+    clientId: 'old-client',
+    backupMethod: 'GDRIVE',
+    keyVersion: 'v2',
+    keyFileId: '1fileId',
+    keyId: 'default',
+    data: Buffer.from('sealed2'),
+    storedAt: new Date(),
+  })
   expect(await store.get('old-client', 'GDRIVE')).toMatchObject({ keyVersion: 'v2', keyFileId: '1fileId' })
   // A client that sends no file id (an older kit) replaces the row and the id with it.
-  await store.put({ clientId: 'old-client', backupMethod: 'GDRIVE', keyVersion: 'v3', keyId: 'default', data: Buffer.from('sealed3'), storedAt: new Date() })
+  await store.put({
+    clientId: 'old-client',
+    backupMethod: 'GDRIVE',
+    keyVersion: 'v3',
+    keyId: 'default',
+    data: Buffer.from('sealed3'),
+    storedAt: new Date(),
+  })
   expect(await store.get('old-client', 'GDRIVE')).toMatchObject({ keyVersion: 'v3', keyFileId: null })
   // Migration 3: the Google account that holds the key round-trips; a write without it clears it.
   const googleAccount = { permissionId: '01234567890123456789', email: 'alice@example.com' }
-  await store.put({ clientId: 'old-client', backupMethod: 'GDRIVE', keyVersion: 'v4', googleAccount, keyId: 'default', data: Buffer.from('sealed4'), storedAt: new Date() })
+  await store.put({
+    clientId: 'old-client',
+    backupMethod: 'GDRIVE',
+    keyVersion: 'v4',
+    googleAccount,
+    keyId: 'default',
+    data: Buffer.from('sealed4'),
+    storedAt: new Date(),
+  })
   expect(await store.get('old-client', 'GDRIVE')).toMatchObject({ keyVersion: 'v4', googleAccount })
-  await store.put({ clientId: 'old-client', backupMethod: 'GDRIVE', keyVersion: 'v5', keyId: 'default', data: Buffer.from('sealed5'), storedAt: new Date() })
+  await store.put({
+    clientId: 'old-client',
+    backupMethod: 'GDRIVE',
+    keyVersion: 'v5',
+    keyId: 'default',
+    data: Buffer.from('sealed5'),
+    storedAt: new Date(),
+  })
   expect(await store.get('old-client', 'GDRIVE')).toMatchObject({ keyVersion: 'v5', googleAccount: null })
 }
 
@@ -45,14 +75,23 @@ describe('schema migrations 2 (key_file_id) and 3 (google_account)', () => {
       const db = new Database(filename)
       db.exec(v1Backups('', 'BLOB', 'INTEGER'))
       db.prepare('INSERT INTO schema_migrations VALUES (1, ?, ?)').run('v1', Date.now())
-      db.prepare('INSERT INTO client_backups VALUES (?, ?, ?, ?, ?, ?, 1)').run('old-client', 'GDRIVE', '"v1"', 'default', Buffer.from('sealed'), Date.now())
+      db.prepare('INSERT INTO client_backups VALUES (?, ?, ?, ?, ?, ?, 1)').run(
+        'old-client',
+        'GDRIVE',
+        '"v1"',
+        'default',
+        Buffer.from('sealed'),
+        Date.now(),
+      )
       db.close()
       const store = sqliteStore({ filename })
       try {
         await checkUpgrade(store, async () => {
           const ro = new Database(filename, { readonly: true })
           try {
-            return (ro.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as Array<{ version: number }>).map((r) => r.version)
+            return (
+              ro.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as Array<{ version: number }>
+            ).map((r) => r.version)
           } finally {
             ro.close()
           }
@@ -65,26 +104,34 @@ describe('schema migrations 2 (key_file_id) and 3 (google_account)', () => {
     }
   })
 
-  it.skipIf(!postgresUrl)('postgres: upgrades a version 1 schema in place; its old rows read with keyFileId null', async () => {
-    if (!postgresUrl) console.warn(postgresSkipReason)
-    const schema = `rmb_mig_${randomBytes(6).toString('hex')}`
-    const admin = new pg.Pool({ connectionString: postgresUrl, max: 1 })
-    try {
-      await admin.query(`CREATE SCHEMA ${schema}; CREATE SEQUENCE ${schema}.backup_seq;`)
-      await admin.query(v1Backups(`${schema}.`, 'BYTEA', 'TIMESTAMPTZ'))
-      await admin.query(`INSERT INTO ${schema}.schema_migrations VALUES (1, 'v1', now())`)
-      await admin.query(`INSERT INTO ${schema}.client_backups VALUES ('old-client', 'GDRIVE', '"v1"', 'default', $1, now(), 1)`, [Buffer.from('sealed')])
-      const store = postgresStore({ connectionString: postgresUrl, schema })
+  it.skipIf(!postgresUrl)(
+    'postgres: upgrades a version 1 schema in place; its old rows read with keyFileId null',
+    async () => {
+      if (!postgresUrl) console.warn(postgresSkipReason)
+      const schema = `rmb_mig_${randomBytes(6).toString('hex')}`
+      const admin = new pg.Pool({ connectionString: postgresUrl, max: 1 })
       try {
-        await checkUpgrade(store, async () =>
-          (await admin.query<{ version: number }>(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`)).rows.map((r) => r.version),
+        await admin.query(`CREATE SCHEMA ${schema}; CREATE SEQUENCE ${schema}.backup_seq;`)
+        await admin.query(v1Backups(`${schema}.`, 'BYTEA', 'TIMESTAMPTZ'))
+        await admin.query(`INSERT INTO ${schema}.schema_migrations VALUES (1, 'v1', now())`)
+        await admin.query(
+          `INSERT INTO ${schema}.client_backups VALUES ('old-client', 'GDRIVE', '"v1"', 'default', $1, now(), 1)`,
+          [Buffer.from('sealed')],
         )
+        const store = postgresStore({ connectionString: postgresUrl, schema })
+        try {
+          await checkUpgrade(store, async () =>
+            (
+              await admin.query<{ version: number }>(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`)
+            ).rows.map((r) => r.version),
+          )
+        } finally {
+          await store.close()
+        }
       } finally {
-        await store.close()
+        await admin.query(`DROP SCHEMA ${schema} CASCADE`)
+        await admin.end()
       }
-    } finally {
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`)
-      await admin.end()
-    }
-  })
+    },
+  )
 })

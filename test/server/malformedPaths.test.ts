@@ -5,7 +5,22 @@ import { devHeaderAuthenticate, sqliteStore, startServer } from '../../src/serve
 import type { BackupStore, RunningServer } from '../../src/server/index.js'
 import { KEY_A, WEBHOOK_SECRET, serveRouter, type TestApi } from './support/http.js'
 
-const BAD_SEGMENTS = ['%', '%%', '%ZZ', '%C0%AF', '%E0%A4%A', '%FF', '%F0%9F%98', '%ED%A0%80', '%C3%28', 'a%', 'a%2', '%u0041', '%%41', '%0']
+const BAD_SEGMENTS = [
+  '%',
+  '%%',
+  '%ZZ',
+  '%C0%AF',
+  '%E0%A4%A',
+  '%FF',
+  '%F0%9F%98',
+  '%ED%A0%80',
+  '%C3%28',
+  'a%',
+  'a%2',
+  '%u0041',
+  '%%41',
+  '%0',
+]
 const PATHS = [
   ...BAD_SEGMENTS.map((seg) => `/clients/${seg}/backup`),
   ...BAD_SEGMENTS.map((seg) => `/clients/${seg}/backup?backupMethod=GDRIVE`),
@@ -14,20 +29,37 @@ const PATHS = [
 ]
 // A query only matters to GET (a POST with a valid body ignores it and may rightly store).
 const GET_ONLY = BAD_SEGMENTS.map((seg) => `/clients/ok/backup?backupMethod=${seg}`)
-const REQUESTS = [...PATHS.flatMap((p) => [['GET', p], ['POST', p]] as const), ...GET_ONLY.map((p) => ['GET', p] as const)]
+const REQUESTS = [
+  ...PATHS.flatMap(
+    (p) =>
+      [
+        ['GET', p],
+        ['POST', p],
+      ] as const,
+  ),
+  ...GET_ONLY.map((p) => ['GET', p] as const),
+]
 
 /** Sends the path byte for byte (fetch would normalise some of it). */
 function send(base: URL, method: string, path: string, clientId: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: base.hostname, port: base.port, method, path: `${base.pathname}${path}`, headers: { 'content-type': 'application/json', 'x-client-id': clientId, 'x-webhook-secret': WEBHOOK_SECRET } },
+      {
+        host: base.hostname,
+        port: base.port,
+        method,
+        path: `${base.pathname}${path}`,
+        headers: { 'content-type': 'application/json', 'x-client-id': clientId, 'x-webhook-secret': WEBHOOK_SECRET },
+      },
       (res) => {
         res.resume()
         res.on('end', () => resolve(res.statusCode ?? 0))
       },
     )
     req.on('error', reject)
-    req.end(method === 'POST' ? JSON.stringify({ backupMethod: 'GDRIVE', cipherText: 'x', clientId, share: 'x' }) : undefined)
+    req.end(
+      method === 'POST' ? JSON.stringify({ backupMethod: 'GDRIVE', cipherText: 'x', clientId, share: 'x' }) : undefined,
+    )
   })
 }
 
@@ -58,7 +90,8 @@ describe('malformed paths', () => {
 
   it(`answers every one of ${REQUESTS.length} malformed requests with a 4xx and logs nothing (router alone)`, async () => {
     const answers: Array<[string, number]> = []
-    for (const [method, path] of REQUESTS) answers.push([`${method} ${path}`, await send(new URL(api.base), method, path, 'ok')])
+    for (const [method, path] of REQUESTS)
+      answers.push([`${method} ${path}`, await send(new URL(api.base), method, path, 'ok')])
     expect(answers.filter(([, status]) => status < 400 || status >= 500)).toEqual([])
     expect(answers.filter(([what, status]) => what.includes('/clients/%') && status !== 400)).toEqual([])
     expect(api.logged).toEqual([])
@@ -66,7 +99,8 @@ describe('malformed paths', () => {
 
   it('answers them with a 4xx and logs nothing through the whole server too', async () => {
     const answers: Array<[string, number]> = []
-    for (const [method, path] of REQUESTS) answers.push([`${method} ${path}`, await send(new URL(`${running.url}/api`), method, path, 'ok')])
+    for (const [method, path] of REQUESTS)
+      answers.push([`${method} ${path}`, await send(new URL(`${running.url}/api`), method, path, 'ok')])
     expect(answers.filter(([, status]) => status < 400 || status >= 500)).toEqual([])
     expect(consoleErrors).toEqual([])
   })

@@ -23,11 +23,17 @@ describe.skipIf(postgres.skip)('PostgreSQL under concurrent writes', () => {
     const clientId = uniqueClient()
     const shares = Array.from({ length: 50 }, (_, i) => `share-${i}`)
     const statuses = await Promise.all(
-      shares.map((share) => postWebhook(api.base, '/webhook/backup', { clientId, share, backupMethod: 'GDRIVE-SECP256K1' }).then((r) => r.status)),
+      shares.map((share) =>
+        postWebhook(api.base, '/webhook/backup', { clientId, share, backupMethod: 'GDRIVE-SECP256K1' }).then(
+          (r) => r.status,
+        ),
+      ),
     )
     expect(statuses.every((s) => s === 200)).toBe(true)
     expect(await harness.store.listWebhook({ clientId })).toHaveLength(1)
-    const body = (await (await postWebhook(api.base, '/webhook/backup/fetch', { clientId })).json()) as { backupShares: string[] }
+    const body = (await (await postWebhook(api.base, '/webhook/backup/fetch', { clientId })).json()) as {
+      backupShares: string[]
+    }
     expect(body.backupShares).toHaveLength(1)
     expect(shares).toContain(body.backupShares[0])
   })
@@ -35,11 +41,17 @@ describe.skipIf(postgres.skip)('PostgreSQL under concurrent writes', () => {
   it('stores all of 50 different clients written in parallel', async () => {
     const clients = Array.from({ length: 50 }, () => uniqueClient('par'))
     const statuses = await Promise.all(
-      clients.map((clientId) => postWebhook(api.base, '/webhook/backup', { clientId, share: `share-of-${clientId}` }).then((r) => r.status)),
+      clients.map((clientId) =>
+        postWebhook(api.base, '/webhook/backup', { clientId, share: `share-of-${clientId}` }).then((r) => r.status),
+      ),
     )
     expect(statuses.every((s) => s === 200)).toBe(true)
     const fetched = await Promise.all(
-      clients.map((clientId) => postWebhook(api.base, '/webhook/backup/fetch', { clientId }).then((r) => r.json() as Promise<{ backupShare: string }>)),
+      clients.map((clientId) =>
+        postWebhook(api.base, '/webhook/backup/fetch', { clientId }).then(
+          (r) => r.json() as Promise<{ backupShare: string }>,
+        ),
+      ),
     )
     expect(fetched.map((f) => f.backupShare)).toEqual(clients.map((c) => `share-of-${c}`))
   })
@@ -48,7 +60,9 @@ describe.skipIf(postgres.skip)('PostgreSQL under concurrent writes', () => {
     const clientId = uniqueClient()
     const texts = Array.from({ length: 50 }, (_, i) => `ct-${i}`)
     const statuses = await Promise.all(
-      texts.map((cipherText) => postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText }).then((r) => r.status)),
+      texts.map((cipherText) =>
+        postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText }).then((r) => r.status),
+      ),
     )
     expect(statuses.every((s) => s === 200)).toBe(true)
     expect(await harness.store.list({ clientId })).toHaveLength(1)

@@ -5,7 +5,12 @@
 import axios, { AxiosError, type AxiosAdapter, type InternalAxiosRequestConfig } from 'axios'
 import { getResponse } from 'msw'
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
-import { createGoogleEmulator, createWalletBackend, createWalletEmulator, DRIVE_APPDATA_SCOPE } from '../../src/testing/index.js'
+import {
+  createGoogleEmulator,
+  createWalletBackend,
+  createWalletEmulator,
+  DRIVE_APPDATA_SCOPE,
+} from '../../src/testing/index.js'
 import { serveRouter, uniqueClient, type TestApi } from './support/http.js'
 import { storeCases, postgresSkipReason, type StoreHarness } from './support/stores.js'
 
@@ -25,7 +30,12 @@ async function loadKit(): Promise<Kit> {
     import('../../src/core/createShareApi.js'),
     import('../../src/adapters/portalAdapter.js'),
   ])
-  return { backupWallet: bw.backupWallet, recoverWallet: rw.recoverWallet, createShareApi: sa.createShareApi, portalAdapter: pa.portalAdapter }
+  return {
+    backupWallet: bw.backupWallet,
+    recoverWallet: rw.recoverWallet,
+    createShareApi: sa.createShareApi,
+    portalAdapter: pa.portalAdapter,
+  }
 }
 
 const RETRY = { tries: 3, baseDelayMs: 1, maxDelayMs: 5 }
@@ -104,10 +114,20 @@ describe.each(storeCases)('rollback after a lost answer, on $name', ({ skip, cre
         const kit = await loadKit()
         const wallet = createWalletEmulator({ clientId, backend })
         const shareApi = kit.createShareApi({
-          axios: axios.create({ baseURL: api.base, headers: { 'X-Client-Id': clientId }, ...(network ? { adapter: network.adapter } : {}) }),
+          axios: axios.create({
+            baseURL: api.base,
+            headers: { 'X-Client-Id': clientId },
+            ...(network ? { adapter: network.adapter } : {}),
+          }),
           retry: RETRY,
         })
-        const config = { wallet: kit.portalAdapter(wallet, { keyCustody: 'kit' }), clientId, shareApi, retry: RETRY, fetch: driveFetch }
+        const config = {
+          wallet: kit.portalAdapter(wallet, { keyCustody: 'kit' }),
+          clientId,
+          shareApi,
+          retry: RETRY,
+          fetch: driveFetch,
+        }
         return {
           wallet,
           backup: () => kit.backupWallet(config, params),
@@ -115,7 +135,9 @@ describe.each(storeCases)('rollback after a lost answer, on $name', ({ skip, cre
         }
       }
       const serverRecord = async () => {
-        const res = await fetch(`${api.base}/clients/${clientId}/backup?backupMethod=PASSWORD`, { headers: { 'x-client-id': clientId } })
+        const res = await fetch(`${api.base}/clients/${clientId}/backup?backupMethod=PASSWORD`, {
+          headers: { 'x-client-id': clientId },
+        })
         return (await res.json()) as { keyVersion: string; cipherText: string }
       }
       const keyVersions = () =>

@@ -10,7 +10,10 @@ describe('webhook deadline', () => {
   beforeAll(async () => {
     store = sqliteStore({ filename: ':memory:' })
     // A database that hangs must not make the provider wait past its 10 s window.
-    const slow: BackupStore = { ...store, putWebhook: (share) => new Promise((r) => setTimeout(r, 1_000)).then(() => store.putWebhook(share)) }
+    const slow: BackupStore = {
+      ...store,
+      putWebhook: (share) => new Promise((r) => setTimeout(r, 1_000)).then(() => store.putWebhook(share)),
+    }
     api = await serveRouter(slow, { limits: { webhookDeadlineMs: 100 } })
   })
   afterAll(async () => {

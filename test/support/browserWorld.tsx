@@ -18,7 +18,11 @@ export const worker = setupWorker()
 export const GOOGLE_CLIENT_ID = 'emulator-client-id'
 
 /** Every request the page made, with its Authorization header, to find tokens and to scan URLs. */
-export const seen: { urls: string[]; authorizations: string[]; secrets: string[] } = { urls: [], authorizations: [], secrets: [] }
+export const seen: { urls: string[]; authorizations: string[]; secrets: string[] } = {
+  urls: [],
+  authorizations: [],
+  secrets: [],
+}
 worker.events.on('request:start', ({ request }) => {
   seen.urls.push(request.url)
   const auth = request.headers.get('authorization')
@@ -30,7 +34,8 @@ worker.events.on('request:start', ({ request }) => {
       .text()
       .then((body) => {
         for (const m of body.matchAll(/"cipherText":"([^"]+)"/g)) seen.secrets.push(m[1]!)
-        if (request.url.includes('/upload/drive/')) for (const m of body.matchAll(/(?<![\w-])[A-Za-z0-9_-]{43}(?![\w-])/g)) seen.secrets.push(m[0])
+        if (request.url.includes('/upload/drive/'))
+          for (const m of body.matchAll(/(?<![\w-])[A-Za-z0-9_-]{43}(?![\w-])/g)) seen.secrets.push(m[0])
       })
 })
 
@@ -56,7 +61,14 @@ export function createBrowserWorld(
   const adapter = portalAdapter(wallet)
   const mount = (
     children: ReactNode,
-    extra: { wallet?: typeof wallet; timeoutMs?: number; googleScriptTimeoutMs?: number; googleSignInTimeoutMs?: number; baseURL?: string; walletTimeoutMs?: number } = {},
+    extra: {
+      wallet?: typeof wallet
+      timeoutMs?: number
+      googleScriptTimeoutMs?: number
+      googleSignInTimeoutMs?: number
+      baseURL?: string
+      walletTimeoutMs?: number
+    } = {},
   ) =>
     render(
       <WalletBackupProvider
@@ -98,14 +110,19 @@ function hostQueryClient(): QueryClient {
   if (!hostile) return new QueryClient({ defaultOptions: { queries: { retry: false } } })
   // The first two arguments: (error | data, variables) for mutations, (error | data, query) for queries.
   const record = (where: string) => (first: unknown, second: unknown) => {
-    hostHandlerLog.push(`${where}: ${deepJson(first)} ${deepJson(second instanceof Object && 'queryKey' in second ? (second as unknown as { state: unknown }).state : second)}`)
+    hostHandlerLog.push(
+      `${where}: ${deepJson(first)} ${deepJson(second instanceof Object && 'queryKey' in second ? (second as unknown as { state: unknown }).state : second)}`,
+    )
   }
   return new QueryClient({
     defaultOptions: {
       mutations: { retry: 3, retryDelay: 1, throwOnError: true },
       queries: { retry: 5, retryDelay: 1, staleTime: 0, gcTime: 0, throwOnError: true },
     },
-    mutationCache: new MutationCache({ onError: record('mutationCache.onError'), onSuccess: record('mutationCache.onSuccess') }),
+    mutationCache: new MutationCache({
+      onError: record('mutationCache.onError'),
+      onSuccess: record('mutationCache.onSuccess'),
+    }),
     queryCache: new QueryCache({ onError: record('queryCache.onError'), onSuccess: record('queryCache.onSuccess') }),
   })
 }
@@ -121,11 +138,17 @@ export function secretsOf(w: BrowserWorld): string[] {
 export function exposedSurfaces(w: BrowserWorld): Record<string, string> {
   const errorText = (e: unknown): unknown =>
     e instanceof Error ? { name: e.name, message: e.message, cause: errorText(e.cause), own: { ...e } } : e
-  const queries = w.queryClient.getQueryCache().getAll().map((q) => ({ key: q.queryKey, state: { ...q.state, error: errorText(q.state.error) } }))
-  const mutations = w.queryClient.getMutationCache().getAll().map((m) => ({
-    key: m.options.mutationKey,
-    state: { ...m.state, error: errorText(m.state.error) },
-  }))
+  const queries = w.queryClient
+    .getQueryCache()
+    .getAll()
+    .map((q) => ({ key: q.queryKey, state: { ...q.state, error: errorText(q.state.error) } }))
+  const mutations = w.queryClient
+    .getMutationCache()
+    .getAll()
+    .map((m) => ({
+      key: m.options.mutationKey,
+      state: { ...m.state, error: errorText(m.state.error) },
+    }))
   const storage = (s: Storage) => JSON.stringify(Object.entries({ ...s }))
   return {
     queryCache: JSON.stringify(queries),
@@ -157,14 +180,16 @@ export function captureConsole() {
 /** Errors with their own fields and causes, cycles cut: what a host's logger or error tracker would keep. */
 function deepJson(v: unknown): string {
   const seenObjects = new WeakSet<object>()
-  return JSON.stringify(v, (_k, value: unknown) => {
-    if (value instanceof Error) return { ...value, name: value.name, message: value.message, cause: value.cause }
-    if (value && typeof value === 'object') {
-      if (seenObjects.has(value)) return '[cycle]'
-      seenObjects.add(value)
-    }
-    return value
-  }) ?? String(v)
+  return (
+    JSON.stringify(v, (_k, value: unknown) => {
+      if (value instanceof Error) return { ...value, name: value.name, message: value.message, cause: value.cause }
+      if (value && typeof value === 'object') {
+        if (seenObjects.has(value)) return '[cycle]'
+        seenObjects.add(value)
+      }
+      return value
+    }) ?? String(v)
+  )
 }
 
 function safeJson(v: unknown): string {

@@ -44,7 +44,11 @@ export function createWorld(
   const config: BackupConfig = {
     wallet: portalAdapter(wallet, { keyCustody }),
     clientId,
-    shareApi: createShareApi({ baseURL: BASE, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), retry: { tries: options.tries ?? 3, baseDelayMs: 1, maxDelayMs: 5 } }),
+    shareApi: createShareApi({
+      baseURL: BASE,
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      retry: { tries: options.tries ?? 3, baseDelayMs: 1, maxDelayMs: 5 },
+    }),
     retry: { tries: options.tries ?? 3, baseDelayMs: 1, maxDelayMs: 5 },
     ...(options.walletTimeoutMs ? { walletTimeoutMs: options.walletTimeoutMs } : {}),
   }

@@ -9,7 +9,9 @@ type Ctx = Parameters<BrowserCommand<[]>>[0] & { context?: BrowserContext }
 
 const isLoopback = (url: URL) => ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)
 
-let installed: { context: BrowserContext; abort: (route: Route) => Promise<void>; serve: (route: Route) => Promise<void> } | undefined
+let installed:
+  | { context: BrowserContext; abort: (route: Route) => Promise<void>; serve: (route: Route) => Promise<void> }
+  | undefined
 let hold: { promise: Promise<void>; release: () => void } | undefined
 const served: string[] = []
 /** "Portal's servers" of the stand-in: one JSON record per API key (the stand-in page reads and writes it). */
@@ -22,7 +24,9 @@ function contextOf(ctx: Ctx): BrowserContext {
 }
 
 const portalIframeRoute = (url: URL) => url.origin === 'https://web.portalhq.io'
-const nonLoopback = (url: URL) => !isLoopback(url) && (url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'ws:' || url.protocol === 'wss:')
+const nonLoopback = (url: URL) =>
+  !isLoopback(url) &&
+  (url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'ws:' || url.protocol === 'wss:')
 
 /** Installs the routes: the catch-all first, since Playwright tries the route registered last first. */
 export const portalStandInStart: BrowserCommand<[]> = async (ctx) => {

@@ -13,10 +13,30 @@ export interface BinProcess {
 }
 
 /** The real bin (`node --import tsx src/server/bin.ts`) with a clean environment plus `env`. */
-export function startBin(env: Record<string, string>): { process: ChildProcess; ready: Promise<BinProcess>; exited: BinProcess['exited']; output(): string } {
+export function startBin(env: Record<string, string>): {
+  process: ChildProcess
+  ready: Promise<BinProcess>
+  exited: BinProcess['exited']
+  output(): string
+} {
   const base = { ...process.env }
   // The child must not pick up the test run's PostgreSQL or mode unless asked to.
-  for (const name of ['DATABASE_URL', 'TEST_DATABASE_URL', 'NODE_ENV', 'AUTH_JWT_SECRET', 'WEBHOOK_SECRET', 'BACKUP_ENCRYPTION_KEY', 'PORT', 'HOST', 'DATA_DIR', 'DATABASE_SCHEMA', 'DEV_INSPECTOR', 'TRUST_PROXY', 'WEBHOOK_ALLOWLIST', 'BACKUP_ENCRYPTION_PREVIOUS_KEYS']) {
+  for (const name of [
+    'DATABASE_URL',
+    'TEST_DATABASE_URL',
+    'NODE_ENV',
+    'AUTH_JWT_SECRET',
+    'WEBHOOK_SECRET',
+    'BACKUP_ENCRYPTION_KEY',
+    'PORT',
+    'HOST',
+    'DATA_DIR',
+    'DATABASE_SCHEMA',
+    'DEV_INSPECTOR',
+    'TRUST_PROXY',
+    'WEBHOOK_ALLOWLIST',
+    'BACKUP_ENCRYPTION_PREVIOUS_KEYS',
+  ]) {
     delete base[name]
   }
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/bin.ts'], {

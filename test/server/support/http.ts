@@ -17,10 +17,7 @@ export interface TestApi {
 }
 
 /** The router mounted under /api on a real loopback listener, as an app would mount it. */
-export async function serveRouter(
-  store: BackupStore,
-  overrides: Partial<BackupRouterOptions> = {},
-): Promise<TestApi> {
+export async function serveRouter(store: BackupStore, overrides: Partial<BackupRouterOptions> = {}): Promise<TestApi> {
   const events: BackupEvent[] = []
   const logged: string[] = []
   const app = express()
@@ -71,9 +68,16 @@ export async function postBackup(
   })
 }
 
-export async function getBackup(base: string, clientId: string, method?: string, asClient = clientId): Promise<Response> {
+export async function getBackup(
+  base: string,
+  clientId: string,
+  method?: string,
+  asClient = clientId,
+): Promise<Response> {
   const query = method === undefined ? '' : `?backupMethod=${encodeURIComponent(method)}`
-  return fetch(`${base}/clients/${encodeURIComponent(clientId)}/backup${query}`, { headers: { 'x-client-id': asClient } })
+  return fetch(`${base}/clients/${encodeURIComponent(clientId)}/backup${query}`, {
+    headers: { 'x-client-id': asClient },
+  })
 }
 
 export async function postWebhook(
@@ -90,7 +94,11 @@ export async function postWebhook(
 }
 
 /** HS256 JWT, written independently of the verifier under test. */
-export function signJwt(claims: Record<string, unknown>, secret: string, header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' }): string {
+export function signJwt(
+  claims: Record<string, unknown>,
+  secret: string,
+  header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' },
+): string {
   const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
   const body = `${enc(header)}.${enc(claims)}`
   return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`

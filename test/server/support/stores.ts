@@ -7,7 +7,8 @@ import type { BackupStore } from '../../../src/server/index.js'
 import { postgresStore, sqliteStore } from '../../../src/server/index.js'
 
 export const postgresUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || ''
-export const postgresSkipReason = 'no TEST_DATABASE_URL / DATABASE_URL: PostgreSQL tests skipped (source .ci/postgres.sh to run them)'
+export const postgresSkipReason =
+  'no TEST_DATABASE_URL / DATABASE_URL: PostgreSQL tests skipped (source .ci/postgres.sh to run them)'
 
 // CI must exercise PostgreSQL: a silent skip there would hide a broken store.
 if (!postgresUrl && process.env.CI === 'true') {
@@ -56,9 +57,9 @@ export const storeCases: StoreCase[] = [
           const { default: Database } = await import('better-sqlite3')
           const db = new Database(filename, { readonly: true })
           try {
-            return (db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as Array<{ version: number }>).map(
-              (r) => r.version,
-            )
+            return (
+              db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as Array<{ version: number }>
+            ).map((r) => r.version)
           } finally {
             db.close()
           }
@@ -99,7 +100,9 @@ export const storeCases: StoreCase[] = [
           return Buffer.concat([...res.rows.map((r) => r.data), Buffer.from(other.rows[0]?.t ?? '')])
         },
         async migrationVersions() {
-          const res = await admin.query<{ version: number }>(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`)
+          const res = await admin.query<{ version: number }>(
+            `SELECT version FROM ${schema}.schema_migrations ORDER BY version`,
+          )
           return res.rows.map((r) => r.version)
         },
         async dispose() {
