@@ -1,6 +1,7 @@
 import { http, HttpResponse, type HttpHandler } from 'msw'
 import { accessNotConfigured } from './accessNotConfigured.js'
 import type { GoogleState, StoredFile, StoredToken } from './createGoogleState.js'
+import type { GoogleEndpoint } from './googleEmulatorTypes.js'
 import { driveOrderComparator } from './driveOrderComparator.js'
 import { drivePageToken } from './drivePageToken.js'
 import { driveSchemas } from './driveSchemas.js'
@@ -154,12 +155,28 @@ export function createDriveHandlers(state: GoogleState): HttpHandler[] {
       .slice(0, 20)
   }
 
+  // Every Drive call: an armed fault first (as the network would), then the token, as Google checks it.
+  const admit = async (endpoint: GoogleEndpoint, request: Request): Promise<Auth> => {
+    const gated = await gate(endpoint)
+    return gated ? { response: gated } : authenticate(request)
+  }
+  // A call on one file: the id must name a file this token may see (else 404: Drive does not tell them apart).
+  const admitFile = async (
+    endpoint: GoogleEndpoint,
+    request: Request,
+    params: Record<string, unknown>,
+  ): Promise<{ token: StoredToken; file: StoredFile } | { response: Response }> => {
+    const auth = await admit(endpoint, request)
+    if ('response' in auth) return auth
+    const id = String(params['id'])
+    const file = files.get(id)
+    return file && visible(auth.token, file) ? { token: auth.token, file } : { response: notFound(id) }
+  }
+
   return [
     // about.get: every Drive scope may read `user` (drive.appdata included); `fields` is required.
     http.get(`${API}/drive/v3/about`, async ({ request }) => {
-      const gated = await gate('drive.about')
-      if (gated) return gated
-      const auth = authenticate(request)
+      const auth = await admit('drive.about', request)
       if ('response' in auth) return auth.response
       const fields = new URL(request.url).searchParams.get('fields')
       if (!fields?.trim())
@@ -190,9 +207,7 @@ export function createDriveHandlers(state: GoogleState): HttpHandler[] {
       }
     }),
     http.get(`${API}/drive/v3/files`, async ({ request }) => {
-      const gated = await gate('drive.list')
-      if (gated) return gated
-      const auth = authenticate(request)
+      const auth = await admit('drive.list', request)
       if ('response' in auth) return auth.response
       const t = auth.token
       const url = new URL(request.url)
@@ -260,9 +275,7 @@ export function createDriveHandlers(state: GoogleState): HttpHandler[] {
     }),
 
     http.post(`${API}/upload/drive/v3/files`, async ({ request }) => {
-      const gated = await gate('drive.create')
-      if (gated) return gated
-      const auth = authenticate(request)
+      const auth = await admit('drive.create', request)
       if ('response' in auth) return auth.response
       const url = new URL(request.url)
       const upload = await readDriveUpload(request, url)
@@ -272,9 +285,7 @@ export function createDriveHandlers(state: GoogleState): HttpHandler[] {
     }),
 
     http.post(`${API}/drive/v3/files`, async ({ request }) => {
-      const gated = await gate('drive.create')
-      if (gated) return gated
-      const auth = authenticate(request)
+      const auth = await admit('drive.create', request)
       if ('response' in auth) return auth.response
       const metadata = (await readJsonObject(request)) ?? {}
       const made = createFile(auth.token, metadata, new Uint8Array(0), undefined)
@@ -283,13 +294,9 @@ export function createDriveHandlers(state: GoogleState): HttpHandler[] {
 
     ...(['upload', 'metadata'] as const).map((kind) =>
       http.patch(`${API}${kind === 'upload' ? '/upload' : ''}/drive/v3/files/:id`, async ({ request, params }) => {
-        const gated = await gate('drive.update')
-        if (gated) return gated
-        const auth = authenticate(request)
+        const auth = await admitFile('drive.update', request, params)
         if ('response' in auth) return auth.response
-        const id = String(params['id'])
-        const file = files.get(id)
-        if (!file || !visible(auth.token, file)) return notFound(id)
+        const { file } = auth
         const url = new URL(request.url)
         let metadata: Record<string, unknown> = {}
         let content: Uint8Array<ArrayBuffer> | undefined
@@ -326,13 +333,9 @@ export function createDriveHandlers(state: GoogleState): HttpHandler[] {
     ),
 
     http.get(`${API}/drive/v3/files/:id`, async ({ request, params }) => {
-      const gated = await gate('drive.get')
-      if (gated) return gated
-      const auth = authenticate(request)
+      const auth = await admitFile('drive.get', request, params)
       if ('response' in auth) return auth.response
-      const id = String(params['id'])
-      const file = files.get(id)
-      if (!file || !visible(auth.token, file)) return notFound(id)
+      const { file } = auth
       const url = new URL(request.url)
       if (url.searchParams.get('alt') === 'media') {
         return new HttpResponse(file.content.slice(), {
@@ -343,14 +346,10 @@ export function createDriveHandlers(state: GoogleState): HttpHandler[] {
     }),
 
     http.delete(`${API}/drive/v3/files/:id`, async ({ request, params }) => {
-      const gated = await gate('drive.delete')
-      if (gated) return gated
-      const auth = authenticate(request)
+      const auth = await admitFile('drive.delete', request, params)
       if ('response' in auth) return auth.response
-      const id = String(params['id'])
-      const file = files.get(id)
-      if (!file || !visible(auth.token, file)) return notFound(id)
-      files.delete(id)
+      const { file } = auth
+      files.delete(file.id)
       return new HttpResponse(null, { status: 204, headers: cors })
     }),
   ]
