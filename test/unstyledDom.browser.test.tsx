@@ -21,21 +21,12 @@ import { RecoverButton } from '../src/components/RecoverButton.js'
 import { WalletBackupProvider } from '../src/components/WalletBackupProvider.js'
 import { createWalletEmulator } from '../src/testing/index.js'
 import { createBrowserWorld, GOOGLE_CLIENT_ID, worker } from './support/browserWorld.js'
+import { setOnline } from './support/setOnline.js'
 import expected from './support/unstyledDom.expected.json'
 
 beforeAll(() => worker.start({ quiet: true, onUnhandledRequest: 'error' }))
 afterAll(() => worker.stop())
 afterEach(() => cleanup())
-
-/** What the browser does when the connection drops (as test/offline.browser.test.tsx does it). */
-function goOffline() {
-  Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false })
-  window.dispatchEvent(new Event('offline'))
-}
-function goOnline() {
-  delete (navigator as { onLine?: boolean }).onLine
-  window.dispatchEvent(new Event('online'))
-}
 
 /** A part's markup with React's generated ids replaced by stable names (first seen = id-1, ...). */
 function serialize(part: Element): string {
@@ -177,10 +168,10 @@ describe('without the stylesheet, the components render what they rendered befor
     await expect.poll(() => el.disabled, { timeout: 5000 }).toBe(false)
     await expect.poll(() => status.states.has('none'), { timeout: 5000 }).toBe(true)
     try {
-      goOffline()
+      setOnline(false)
       await expect.poll(() => el.getAttribute('data-disabled-reason'), { timeout: 5000 }).toBe('offline')
     } finally {
-      goOnline()
+      setOnline(true)
     }
     const seen = button.stop()
     expect({ 'idle/offline': seen['idle/offline'] }).toEqual(expected.offline)
