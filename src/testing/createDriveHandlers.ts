@@ -1,11 +1,10 @@
 import { http, HttpResponse, type HttpHandler } from 'msw'
-import { accessNotConfigured } from './accessNotConfigured.js'
+import { createDriveAccess } from './createDriveAccess.js'
 import type { GoogleState, StoredFile, StoredToken } from './createGoogleState.js'
-import type { GoogleEndpoint } from './googleEmulatorTypes.js'
+import { driveErrors } from './driveErrors.js'
 import { driveOrderComparator } from './driveOrderComparator.js'
 import { drivePageToken } from './drivePageToken.js'
 import { driveSchemas } from './driveSchemas.js'
-import { DRIVE_APPDATA_SCOPE, DRIVE_FILE_SCOPE, DRIVE_SCOPE } from './googleScopes.js'
 import { googleCors as cors, googleJson } from './googleJson.js'
 import { md5Hex } from './md5.js'
 import { mergeAppProperties } from './mergeAppProperties.js'
@@ -23,7 +22,9 @@ const API = 'https://www.googleapis.com'
  * client decide what it sees, `fields` names only real fields, updates refuse read-only fields.
  */
 export function createDriveHandlers(state: GoogleState): HttpHandler[] {
-  const { options, files, tokens, gate, folders, parentsOf, usedBytes } = state
+  const { options, files, folders, parentsOf, usedBytes } = state
+  const { admit, admitFile, canAppData, canDrive, visible } = createDriveAccess(state)
+  const { notFound, invalid, badFields, insufficientScope, appDataScopes, param } = driveErrors
   const nameLag = options.nameQueryLagMs ?? 0
 
   const resource = (f: StoredFile, t?: StoredToken): Record<string, unknown> => ({
@@ -48,58 +49,6 @@ export function createDriveHandlers(state: GoogleState): HttpHandler[] {
     return f.md5
   }
   const brief = (f: StoredFile) => ({ kind: 'drive#file', mimeType: f.mimeType, id: f.id, name: f.name })
-
-  type Auth = { token: StoredToken } | { response: Response }
-  const authenticate = (request: Request): Auth => {
-    const header = request.headers.get('authorization')
-    const bearer = header ? /^Bearer\s+(.+)$/i.exec(header)?.[1] : undefined
-    if (!header)
-      return {
-        response: googleJson(401, 'required', undefined, {
-          'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/"',
-        }),
-      }
-    const token = bearer ? tokens.get(bearer.trim()) : undefined
-    if (!token || token.revoked || token.expiresAt <= Date.now()) {
-      return {
-        response: googleJson(401, 'authError', undefined, {
-          'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"',
-        }),
-      }
-    }
-    if (!state.driveApiEnabled) return { response: accessNotConfigured() }
-    const scopes = token.scopes
-    if (!scopes.has(DRIVE_APPDATA_SCOPE) && !scopes.has(DRIVE_FILE_SCOPE) && !scopes.has(DRIVE_SCOPE)) {
-      return { response: insufficientScope() }
-    }
-    return { token }
-  }
-  const insufficientScope = () =>
-    googleJson(403, 'insufficientPermissions', undefined, {
-      'WWW-Authenticate': `Bearer realm="https://accounts.google.com/", error="insufficient_scope", scope="${DRIVE_APPDATA_SCOPE}"`,
-    })
-  // A token with some Drive scope, but none that reaches the app data folder (drive.file only), as Google words it.
-  const appDataScopes = (message: string) => googleJson(403, 'insufficientScopes', message)
-  const canAppData = (t: StoredToken) => t.scopes.has(DRIVE_APPDATA_SCOPE) || t.scopes.has(DRIVE_SCOPE)
-  const canDrive = (t: StoredToken) => t.scopes.has(DRIVE_FILE_SCOPE) || t.scopes.has(DRIVE_SCOPE)
-  // appDataFolder files are private to the OAuth client that wrote them; drive.file sees only its own files too.
-  const visible = (t: StoredToken, f: StoredFile): boolean =>
-    f.account === t.account &&
-    (f.space === 'appDataFolder'
-      ? canAppData(t) && f.clientId === t.clientId
-      : t.scopes.has(DRIVE_SCOPE) || (canDrive(t) && f.clientId === t.clientId))
-  // Google names the parameter at fault in a 400/404's `location`.
-  const param = (location: string) => ({ location, locationType: 'parameter' })
-  const notFound = (id: string) => googleJson(404, 'notFound', `File not found: ${id}.`, {}, param('fileId'))
-  const invalid = (message: string, location: string) => googleJson(400, 'invalid', message, {}, param(location))
-  const badFields = (error: unknown) =>
-    googleJson(
-      400,
-      'invalidParameter',
-      error instanceof Error && error.name === 'UnknownFieldError' ? error.message : 'Invalid field selection',
-      {},
-      param('fields'),
-    )
 
   const quotaExceeded = (account: string, extra: number): boolean =>
     options.storageQuotaBytes !== undefined && usedBytes(account) + extra > options.storageQuotaBytes
@@ -153,24 +102,6 @@ export function createDriveHandlers(state: GoogleState): HttpHandler[] {
       .toString()
       .padStart(20, '0')
       .slice(0, 20)
-  }
-
-  // Every Drive call: an armed fault first (as the network would), then the token, as Google checks it.
-  const admit = async (endpoint: GoogleEndpoint, request: Request): Promise<Auth> => {
-    const gated = await gate(endpoint)
-    return gated ? { response: gated } : authenticate(request)
-  }
-  // A call on one file: the id must name a file this token may see (else 404: Drive does not tell them apart).
-  const admitFile = async (
-    endpoint: GoogleEndpoint,
-    request: Request,
-    params: Record<string, unknown>,
-  ): Promise<{ token: StoredToken; file: StoredFile } | { response: Response }> => {
-    const auth = await admit(endpoint, request)
-    if ('response' in auth) return auth
-    const id = String(params['id'])
-    const file = files.get(id)
-    return file && visible(auth.token, file) ? { token: auth.token, file } : { response: notFound(id) }
   }
 
   return [
