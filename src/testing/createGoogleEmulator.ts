@@ -1,3 +1,5 @@
+// The Google emulator's public entry: shared state, Drive handlers and GIS handlers, composed, with inspectors.
+
 import { createDriveHandlers } from './createDriveHandlers.js'
 import { createGisHandlers } from './createGisHandlers.js'
 import { createGoogleState, type StoredFile, type StoredToken } from './createGoogleState.js'
