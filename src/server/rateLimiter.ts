@@ -1,5 +1,4 @@
 import { ServerConfigError } from './ServerConfigError.js'
-
 /** Token bucket settings: `burst` requests at once, refilled at `perMinute`. */
 export interface RateLimit {
   perMinute: number
