@@ -1,8 +1,14 @@
 'use client'
-import { forwardRef, type ButtonHTMLAttributes, type ReactNode } from 'react'
+import { forwardRef } from 'react'
 import type { BackupWalletErrorType, BackupWalletReturnType } from '../core/backupWallet.js'
 import { useWalletBackup, type WalletBackupStep } from '../hooks/useWalletBackup.js'
-import { FlowButton, type FlowButtonChildren, type FlowLabels } from './FlowButton.js'
+import {
+  FlowButton,
+  type FlowButtonChildren,
+  type FlowLabels,
+  flowButtonState,
+  type WalletFlowButtonProps,
+} from './FlowButton.js'
 
 export type BackupButtonLabels = FlowLabels<WalletBackupStep>
 
@@ -20,19 +26,7 @@ export const defaultBackupLabels: Required<BackupButtonLabels> = {
   error: 'Backup failed. Try again',
 }
 
-export type BackupButtonProps = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children' | 'onError'> & {
-  /** Render the one child element instead of a `<button>` (Radix `asChild`). */
-  asChild?: boolean
-  /** Every visible and announced text; missing keys keep the defaults. */
-  labels?: BackupButtonLabels
-  /** Overrides the label; a function gets the step. */
-  children?: ReactNode | ((step: WalletBackupStep) => ReactNode)
-  /** Render the polite live region that announces each step (default true). */
-  announce?: boolean
-  onSuccess?: (data: BackupWalletReturnType) => void
-  onError?: (error: BackupWalletErrorType) => void
-  onStep?: (step: WalletBackupStep) => void
-}
+export type BackupButtonProps = WalletFlowButtonProps<WalletBackupStep, BackupWalletReturnType, BackupWalletErrorType>
 
 /** One click backs the wallet up: Google consent, encrypted share, Drive key, server upload, provider notified. */
 export const BackupButton = forwardRef<HTMLButtonElement, BackupButtonProps>(function BackupButton(
@@ -46,14 +40,7 @@ export const BackupButton = forwardRef<HTMLButtonElement, BackupButtonProps>(fun
       {...props}
       // What react-mpc-backup/styles.css keys on; always rendered (after the props, so it cannot be lost).
       data-rmb="backup-button"
-      step={flow.step}
-      isReady={flow.isReady}
-      notReadyReason={flow.notReadyReason}
-      isOnline={flow.isOnline}
-      error={flow.error}
-      googleError={flow.googleError}
-      retryGoogle={flow.retryGoogle}
-      start={flow.backup}
+      {...flowButtonState(flow)}
       labels={{ ...defaultBackupLabels, ...labels }}
     >
       {children as FlowButtonChildren}

@@ -1,8 +1,14 @@
 'use client'
-import { forwardRef, type ButtonHTMLAttributes, type ReactNode } from 'react'
+import { forwardRef } from 'react'
 import type { RecoverWalletErrorType, RecoverWalletReturnType } from '../core/recoverWallet.js'
 import { useWalletRecovery, type WalletRecoveryStep } from '../hooks/useWalletRecovery.js'
-import { FlowButton, type FlowButtonChildren, type FlowLabels } from './FlowButton.js'
+import {
+  FlowButton,
+  type FlowButtonChildren,
+  type FlowLabels,
+  flowButtonState,
+  type WalletFlowButtonProps,
+} from './FlowButton.js'
 
 export type RecoverButtonLabels = FlowLabels<WalletRecoveryStep>
 
@@ -22,15 +28,11 @@ export const defaultRecoverLabels: Required<RecoverButtonLabels> = {
   error: 'Recovery failed. Try again',
 }
 
-export type RecoverButtonProps = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children' | 'onError'> & {
-  asChild?: boolean
-  labels?: RecoverButtonLabels
-  children?: ReactNode | ((step: WalletRecoveryStep) => ReactNode)
-  announce?: boolean
-  onSuccess?: (data: RecoverWalletReturnType) => void
-  onError?: (error: RecoverWalletErrorType) => void
-  onStep?: (step: WalletRecoveryStep) => void
-}
+export type RecoverButtonProps = WalletFlowButtonProps<
+  WalletRecoveryStep,
+  RecoverWalletReturnType,
+  RecoverWalletErrorType
+>
 
 /** One click recovers the wallet on this device from the Drive key and the server's share, then backs it up again. */
 export const RecoverButton = forwardRef<HTMLButtonElement, RecoverButtonProps>(function RecoverButton(
@@ -44,14 +46,7 @@ export const RecoverButton = forwardRef<HTMLButtonElement, RecoverButtonProps>(f
       {...props}
       // What react-mpc-backup/styles.css keys on; always rendered (after the props, so it cannot be lost).
       data-rmb="recover-button"
-      step={flow.step}
-      isReady={flow.isReady}
-      notReadyReason={flow.notReadyReason}
-      isOnline={flow.isOnline}
-      error={flow.error}
-      googleError={flow.googleError}
-      retryGoogle={flow.retryGoogle}
-      start={flow.recover}
+      {...flowButtonState(flow)}
       labels={{ ...defaultRecoverLabels, ...labels }}
     >
       {children as FlowButtonChildren}

@@ -1,13 +1,13 @@
 export { createBackupRouter, UNKNOWN_METHOD } from './createBackupRouter.js'
 export type {
   Authenticate,
-  BackupErrorCode,
   BackupEvent,
   BackupEventType,
   BackupRouterLimits,
   BackupRouterOptions,
 } from './createBackupRouter.js'
 export type { RateLimit } from './rateLimiter.js'
+export type { ServerErrorCode } from '../core/serverErrorCodes.js'
 export type {
   BackupStore,
   IdempotencyRecord,

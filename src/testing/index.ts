@@ -31,9 +31,11 @@ export type {
   GoogleEmulator,
   GoogleEmulatorOptions,
   GoogleEndpoint,
-  GoogleNonOAuthError,
-  GoogleOAuthErrorResponse,
-  GoogleTokenResponse,
+  // Google's own shapes as GIS sends them; the client entry's GoogleTokenResponse / GoogleNonOAuthError are what the
+  // kit accepts (every field optional): distinct names, so the two entries never export one name twice.
+  GoogleNonOAuthError as GisNonOAuthError,
+  GoogleOAuthErrorResponse as GisOAuthErrorResponse,
+  GoogleTokenResponse as GisTokenResponse,
   IssueTokenOptions,
   PutFileInput,
   TokenInfo,
