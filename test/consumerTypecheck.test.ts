@@ -4,7 +4,7 @@
 // here, so the README's note is dropped the day they do); the README's documented workaround must pass, and under a
 // lenient tsconfig where the SDK's sources do compile, the real `Portal` must fit the kit's `PortalLike`.
 import { execFile } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -55,7 +55,8 @@ function app(name: string, files: Record<string, string>): string {
   for (const entry of readdirSync(join(root, 'node_modules')))
     if (entry !== 'react-mpc-backup' && entry !== '.cache')
       symlinkSync(join(root, 'node_modules', entry), join(dir, 'node_modules', entry))
-  symlinkSync(join(work, 'pkg'), join(dir, 'node_modules', 'react-mpc-backup'))
+  // A copy, as npm installs it: the kit's own imports (react, @tanstack/react-query) resolve from the app's modules.
+  cpSync(join(work, 'pkg'), join(dir, 'node_modules', 'react-mpc-backup'), { recursive: true })
   for (const [file, text] of Object.entries(files)) {
     mkdirSync(join(dir, file, '..'), { recursive: true })
     writeFileSync(join(dir, file), text)
@@ -84,6 +85,10 @@ beforeAll(async () => {
     ['build', '--outDir', join(pkg, 'dist'), '--emptyOutDir', '--logLevel', 'error'],
     { cwd: root },
   )
+  // The server half, as `npm run build` makes it.
+  await run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.server.json', '--outDir', join(pkg, 'dist')], {
+    cwd: root,
+  })
   cpSync(join(root, 'package.json'), join(pkg, 'package.json'))
 }, 240_000)
 
@@ -137,4 +142,124 @@ describe('a fresh Vite + React app type-checks the README Quick start against th
     expect(output).toBe('')
     expect(code).toBe(0)
   }, 120_000)
+})
+
+/** A browser app as strict as they come: its own libraries checked too (`skipLibCheck: false`), no @types/node. */
+const browserTsconfig = (extra: Record<string, unknown> = {}) => ({
+  compilerOptions: {
+    target: 'ES2022',
+    lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+    module: 'ESNext',
+    moduleResolution: 'bundler',
+    types: [],
+    skipLibCheck: false,
+    strict: true,
+    verbatimModuleSyntax: true,
+    noEmit: true,
+    jsx: 'react-jsx',
+    ...extra,
+  },
+  include: ['src'],
+})
+
+/** Every type of the client and testing entries, and a component tree using the hooks and components. */
+const browserFiles = {
+  'src/entries.ts': [
+    "import type * as Client from 'react-mpc-backup'",
+    "import type * as Testing from 'react-mpc-backup/testing'",
+    'export type Entries = [typeof Client, typeof Testing]',
+    '',
+  ].join('\n'),
+  'src/App.tsx': [
+    "import { createRef } from 'react'",
+    "import { BackupButton, BackupStatus, RecoverButton, useBackupStatus, useWalletBackup } from 'react-mpc-backup'",
+    '',
+    'export function App() {',
+    '  const flow = useWalletBackup({ onError: (error) => console.log(error.code) })',
+    '  const status = useBackupStatus({ query: { staleTime: 0 } })',
+    '  const ref = createRef<HTMLButtonElement>()',
+    '  return (',
+    '    <>',
+    '      <button type="button" onClick={() => flow.mutate()}>{flow.step}</button>',
+    '      <BackupButton ref={ref} aria-describedby="hint" />',
+    '      <RecoverButton asChild><a href="#r">Recover</a></RecoverButton>',
+    '      <BackupStatus className="status">{(s) => s?.state ?? status.error?.code}</BackupStatus>',
+    '    </>',
+    '  )',
+    '}',
+    '',
+  ].join('\n'),
+}
+
+describe("every public entry's types check in a strict app that checks its libraries (skipLibCheck: false)", () => {
+  test('a browser app without @types/node (React 19 types) imports the client and testing entries', async () => {
+    const dir = app('browser', { 'tsconfig.json': JSON.stringify(browserTsconfig()), ...browserFiles })
+    const { code, output } = await tsc(dir)
+    expect(output).toBe('')
+    expect(code).toBe(0)
+  }, 120_000)
+
+  test('the same app under @types/react 18', async () => {
+    const react18 = join(root, 'node_modules', '@types', 'react-18')
+    const dir = app('browser-react18', {
+      'tsconfig.json': JSON.stringify(
+        browserTsconfig({ paths: { react: [join(react18, 'index.d.ts')], 'react/*': [join(react18, '*')] } }),
+      ),
+      ...browserFiles,
+      // Proof the mapping took: `VFC` is in @types/react 18 and gone from 19.
+      'src/isReact18.ts': "import type { VFC } from 'react'\nexport type Proof = VFC\n",
+    })
+    const { code, output } = await tsc(dir)
+    expect(output).toBe('')
+    expect(code).toBe(0)
+  }, 120_000)
+
+  test('a Node app with @types/node imports react-mpc-backup/server', async () => {
+    const dir = app('node-server', {
+      'package.json': JSON.stringify({ type: 'module' }),
+      'tsconfig.json': JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          lib: ['ES2023'],
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          types: ['node'],
+          skipLibCheck: false,
+          strict: true,
+          verbatimModuleSyntax: true,
+          noEmit: true,
+        },
+        include: ['src'],
+      }),
+      'src/server.ts': [
+        "import type * as Server from 'react-mpc-backup/server'",
+        "import { createBackupRouter, type ServerErrorCode } from 'react-mpc-backup/server'",
+        'export type Entry = typeof Server',
+        "export const notFound: ServerErrorCode = 'backup_not_found'",
+        'export const make = createBackupRouter',
+        '',
+      ].join('\n'),
+    })
+    const { code, output } = await tsc(dir)
+    expect(output).toBe('')
+    expect(code).toBe(0)
+  }, 120_000)
+
+  test("no declaration file of the client or testing entry names Node's types", () => {
+    const dist = join(work, 'pkg', 'dist')
+    const declarations = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory()
+          ? e.name === 'server'
+            ? []
+            : declarations(join(dir, e.name))
+          : e.name.endsWith('.d.ts')
+            ? [join(dir, e.name)]
+            : [],
+      )
+    const files = declarations(dist)
+    expect(files.length).toBeGreaterThan(20)
+    const naming = files.filter((f) => /\bNodeJS\b|types="node"|from 'node:/.test(readFileSync(f, 'utf8')))
+    expect(naming.map((f) => f.slice(dist.length + 1))).toEqual([])
+  })
 })

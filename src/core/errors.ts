@@ -73,7 +73,7 @@ export function factsOf(cause: unknown): ErrorFacts {
 /**
  * A class `define()` makes: a BackupError with its own literal `code` and `name`. Spelled out because the emitted
  * `.d.ts` of an anonymous class lists the statics it inherits from the global `Error` constructor, and with
- * @types/node installed those name Node's `NodeJS.CallSite`: a browser app without @types/node could not check them.
+ * @types/node installed those name Node's own CallSite type: a browser app without @types/node could not check them.
  */
 export type BackupErrorClass<C extends string, N extends string> = {
   new (shortMessage: string, options?: BackupErrorOptions): BackupError & { readonly code: C; name: N }
