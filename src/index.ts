@@ -70,7 +70,14 @@ export type { KeyCustody, WalletAdapter, WalletProgress } from './core/WalletAda
 export { DEFAULT_WALLET_TIMEOUT_MS } from './core/callWallet.js'
 export type { RetryOptions } from './core/withRetry.js'
 export { portalAdapter } from './adapters/portalAdapter.js'
-export type { LegacyPortalLike, PortalAdapterOptions, PortalLike } from './adapters/portalAdapter.js'
+export type {
+  LegacyPortalLike,
+  PortalAdapterOptions,
+  PortalBackupConfigs,
+  PortalLike,
+  PortalProgressCallback,
+  PortalReadiness,
+} from './adapters/portalAdapter.js'
 export { useWalletBackup } from './hooks/useWalletBackup.js'
 export type { UseWalletBackupOptions, UseWalletBackupReturnType, WalletBackupStep } from './hooks/useWalletBackup.js'
 export type {

@@ -28,7 +28,6 @@ describe(`asChild with a ref on the child (React ${version})`, () => {
     w.mount(
       <>
         <BackupButton asChild ref={forwarded}>
-          {/* biome-ignore lint/a11y/useValidAnchor: the link is the button here, as apps use asChild */}
           <a ref={childRef} href="#backup" className="app-link">
             Back up
           </a>

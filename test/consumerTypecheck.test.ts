@@ -8,6 +8,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, syml
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
+import ts from 'typescript'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 
 const run = promisify(execFile)
@@ -261,5 +262,64 @@ describe("every public entry's types check in a strict app that checks its libra
     expect(files.length).toBeGreaterThan(20)
     const naming = files.filter((f) => /\bNodeJS\b|types="node"|from 'node:/.test(readFileSync(f, 'utf8')))
     expect(naming.map((f) => f.slice(dist.length + 1))).toEqual([])
+  })
+})
+
+describe('every type a public declaration names is exported by its entry', () => {
+  /**
+   * Walks the built declarations from each entry's exports: every type a public signature refers to that is declared
+   * in the kit must itself be exported by the entry, or an app cannot name it (annotate a variable, wrap a hook).
+   */
+  function unexported(entry: string): string[] {
+    const dist = join(work, 'pkg', 'dist')
+    const file = join(dist, entry)
+    const program = ts.createProgram([file], { noEmit: true, types: [], skipLibCheck: true, strict: true })
+    const checker = program.getTypeChecker()
+    const resolve = (s: ts.Symbol) => (s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s)
+    const exported = new Set(
+      checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(file)!)!).map(resolve),
+    )
+    const missing = new Set<string>()
+    const seen = new Set<ts.Symbol>()
+    const queue = [...exported]
+    while (queue.length) {
+      const symbol = queue.pop()!
+      if (seen.has(symbol)) continue
+      seen.add(symbol)
+      for (const declaration of symbol.declarations ?? []) {
+        const visit = (node: ts.Node): void => {
+          const name = ts.isTypeReferenceNode(node)
+            ? node.typeName
+            : ts.isExpressionWithTypeArguments(node)
+              ? node.expression
+              : ts.isTypeQueryNode(node)
+                ? node.exprName
+                : undefined
+          const target = name && checker.getSymbolAtLocation(name)
+          if (target) {
+            const resolved = resolve(target)
+            const where = resolved.declarations?.[0]
+            if (where?.getSourceFile().fileName.startsWith(dist) && !ts.isTypeParameterDeclaration(where)) {
+              // Only types must be nameable: a `typeof` of a value (and the `X_base` consts the emitter writes for
+              // class heritage) is walked for the types it names, not required itself.
+              const isType = resolved.flags & (ts.SymbolFlags.Type & ~ts.SymbolFlags.TypeParameter)
+              if (isType && !exported.has(resolved))
+                missing.add(`${resolved.name} (${where.getSourceFile().fileName.slice(dist.length + 1)})`)
+              queue.push(resolved)
+            }
+          }
+          // Private class members are not part of the API.
+          if (ts.canHaveModifiers(node) && ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword))
+            return
+          ts.forEachChild(node, visit)
+        }
+        visit(declaration)
+      }
+    }
+    return [...missing].sort()
+  }
+
+  test.each(['index.d.ts', 'testing/index.d.ts', 'server/index.d.ts'])('%s', (entry) => {
+    expect(unexported(entry)).toEqual([])
   })
 })

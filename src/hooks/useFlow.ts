@@ -33,36 +33,36 @@ export type FlowOptions<TData, TError, TStep extends string> = {
 
 export type FlowNotReadyReason = 'wallet-loading' | 'google-loading'
 
-/** Omit over each member of a union (TanStack's result is a union on `status`; a plain Omit would flatten it). */
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
-
 /**
  * What both flow hooks return: TanStack's mutation result, except that `mutate` and `mutateAsync` take no arguments
  * and start the flow the way a click must (Google's popup opened synchronously, a fresh AbortController per run),
  * as wagmi points `mutate` at its own action. TanStack's own `mutate` would open the popup after an await (blocked)
  * and reuse an aborted run's signal.
  */
-export type WalletFlowReturnType<TData, TError, TStep extends string> = DistributiveOmit<
-  UseMutationResult<TData, TError, void>,
-  'mutate' | 'mutateAsync'
-> & {
-  /** Starts the flow (the same as `backup()` / `recover()`): call it straight from a click handler. */
-  mutate: () => void
-  /** Starts the flow like `mutate` and resolves with its result (rejects with its typed error). */
-  mutateAsync: () => Promise<TData>
-  step: 'idle' | 'authorizing' | TStep | 'success' | 'error'
-  /** False until the wallet is ready and (kit custody) Google's script has loaded. */
-  isReady: boolean
-  /** Why the flow cannot start yet: the wallet SDK is still loading, or Google's script is. */
-  notReadyReason: FlowNotReadyReason | undefined
-  /** `GoogleScriptUnavailable` when Google's script failed or timed out loading; `retryGoogle()` loads it again. */
-  googleError: TError | undefined
-  retryGoogle: () => void
-  /** False while the browser reports offline (TanStack's onlineManager): a start then fails with BrowserOffline. */
-  isOnline: boolean
-  /** Ends the running flow with `Aborted` (the wallet is told `false` if a share was already made). */
-  abort: () => void
-}
+export type WalletFlowReturnType<TData, TError, TStep extends string> =
+  // Omitted from each member of TanStack's union on `status` (a plain Omit would flatten it and lose narrowing).
+  (UseMutationResult<TData, TError, void> extends infer R
+    ? R extends unknown
+      ? Omit<R, 'mutate' | 'mutateAsync'>
+      : never
+    : never) & {
+    /** Starts the flow (the same as `backup()` / `recover()`): call it straight from a click handler. */
+    mutate: () => void
+    /** Starts the flow like `mutate` and resolves with its result (rejects with its typed error). */
+    mutateAsync: () => Promise<TData>
+    step: 'idle' | 'authorizing' | TStep | 'success' | 'error'
+    /** False until the wallet is ready and (kit custody) Google's script has loaded. */
+    isReady: boolean
+    /** Why the flow cannot start yet: the wallet SDK is still loading, or Google's script is. */
+    notReadyReason: FlowNotReadyReason | undefined
+    /** `GoogleScriptUnavailable` when Google's script failed or timed out loading; `retryGoogle()` loads it again. */
+    googleError: TError | undefined
+    retryGoogle: () => void
+    /** False while the browser reports offline (TanStack's onlineManager): a start then fails with BrowserOffline. */
+    isOnline: boolean
+    /** Ends the running flow with `Aborted` (the wallet is told `false` if a share was already made). */
+    abort: () => void
+  }
 
 /** A flow as the hooks see it: its option factory and its steps (the first after `authorizing` is shown first). */
 export type FlowDefinition<TData, TStep extends string> = {

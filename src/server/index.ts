@@ -10,6 +10,7 @@ export type { RateLimit } from './rateLimiter.js'
 export type { ServerErrorCode } from '../core/serverErrorCodes.js'
 export type {
   BackupStore,
+  GoogleAccountHint,
   IdempotencyRecord,
   ListFilter,
   PutCondition,

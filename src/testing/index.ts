@@ -7,6 +7,7 @@ export type {
   BackupProgressCallback,
   LegacyWalletEmulator,
   WalletEmulator,
+  WalletEmulatorBase,
   WalletEmulatorOptions,
   WalletFault,
   WalletFaults,
