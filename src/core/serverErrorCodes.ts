@@ -3,7 +3,7 @@
  * server (`react-mpc-backup/server`) answers with these; the client's share API reads them rather than guessing from
  * the status. No Node or React import here: both entries use this module.
  */
-export const serverErrorCodes = [
+const serverErrorCodes = [
   'invalid_json',
   'invalid_path',
   'invalid_request',
