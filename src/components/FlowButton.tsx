@@ -4,7 +4,9 @@ import {
   useId,
   type ButtonHTMLAttributes,
   type CSSProperties,
+  type ForwardRefExoticComponent,
   type MouseEvent,
+  type RefAttributes,
   type ReactNode,
 } from 'react'
 import { Slot } from './Slot.js'
@@ -30,7 +32,7 @@ export type WalletFlowButtonProps<TStep extends string, TData, TError> = Omit<
 }
 
 /** The flow state a FlowButton shows, from either hook; its `mutate` is the click path. */
-export function flowButtonState(flow: {
+function flowButtonState(flow: {
   step: string
   isReady: boolean
   notReadyReason: string | undefined
@@ -73,6 +75,13 @@ type FlowButtonProps<S extends string> = Omit<ButtonHTMLAttributes<HTMLButtonEle
   googleError?: { shortMessage?: string; code?: string } | undefined
   retryGoogle?: (() => void) | undefined
 }
+
+/** The labels both buttons share (what they say while they cannot start yet). */
+export const notReadyLabels = {
+  loading: 'Loading Google sign-in…',
+  walletLoading: 'Loading wallet…',
+  unavailable: 'Google sign-in unavailable. Retry',
+} as const
 
 const visuallyHidden: CSSProperties = {
   position: 'absolute',
@@ -175,3 +184,41 @@ export const FlowButton = forwardRef<HTMLButtonElement, FlowButtonProps<string>>
     </>
   )
 })
+
+type FlowHookResult = Parameters<typeof flowButtonState>[0]
+
+/**
+ * A flow's button (`<BackupButton>`, `<RecoverButton>`): its hook, its default labels and the `data-rmb` name the
+ * stylesheet keys on; everything else is the shared FlowButton.
+ */
+export function createFlowButton<TStep extends string, TData, TError>(
+  displayName: string,
+  useFlowHook: (options: {
+    onSuccess: ((data: TData) => void) | undefined
+    onError: ((error: TError) => void) | undefined
+    onStep: ((step: TStep) => void) | undefined
+  }) => FlowHookResult,
+  defaultLabels: Required<FlowLabels<TStep>>,
+  rmb: string,
+): ForwardRefExoticComponent<WalletFlowButtonProps<TStep, TData, TError> & RefAttributes<HTMLButtonElement>> {
+  const Button = forwardRef<HTMLButtonElement, WalletFlowButtonProps<TStep, TData, TError>>(function Button(
+    { onSuccess, onError, onStep, labels, children, ...props },
+    ref,
+  ) {
+    const flow = useFlowHook({ onSuccess, onError, onStep })
+    return (
+      <FlowButton
+        ref={ref}
+        {...props}
+        // What react-mpc-backup/styles.css keys on; always rendered (after the props, so it cannot be lost).
+        data-rmb={rmb}
+        {...flowButtonState(flow)}
+        labels={{ ...defaultLabels, ...labels }}
+      >
+        {children as FlowButtonChildren}
+      </FlowButton>
+    )
+  })
+  Button.displayName = displayName
+  return Button
+}

@@ -9,7 +9,7 @@ import {
   type ErrorFacts,
 } from './errors.js'
 import type { GoogleAccount } from './driveKeyStore.js'
-import { type ServerErrorCode, serverErrorCodeOf } from './serverErrorCodes.js'
+import { isTransientServerCode, serverErrorCodeOf } from './serverErrorCodes.js'
 import { parseRetryAfter, withRetry, type RetryOptions } from './withRetry.js'
 
 export type ShareRecord = {
@@ -133,24 +133,6 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
   }
 }
 
-/** Server codes that no retry of the same request can heal (a bad request, a server that cannot read its rows). */
-const finalCodes: ReadonlySet<ServerErrorCode> = new Set<ServerErrorCode>([
-  'invalid_json',
-  'invalid_path',
-  'invalid_request',
-  'invalid_body',
-  'invalid_client_id',
-  'invalid_query',
-  'invalid_idempotency_key',
-  'idempotency_key_reused',
-  'payload_too_large',
-  'unsupported_media_type',
-  'not_found',
-  'backup_not_found',
-  'route_not_found',
-  'storage_key_mismatch',
-])
-
 /**
  * An axios failure as the step's typed error. The server's own `error.code` decides (the kit's server, and any that
  * follows its contract, says what went wrong); the status only where the body names no code we know (a proxy, a
@@ -181,7 +163,7 @@ function toShareError(cause: unknown, step: BackupStep): BackupError {
   if (code === 'unauthorized' || code === 'forbidden' || (code === undefined && (status === 401 || status === 403)))
     return new ShareUnauthorized(`Server refused to ${verb} the backup (${status}).`, o)
   const Failed = step === 'read' ? ShareFetchFailed : ShareUploadFailed
-  const retryable = code !== undefined ? !finalCodes.has(code) : !status || status === 429 || status >= 500
+  const retryable = code !== undefined ? isTransientServerCode(code) : !status || status === 429 || status >= 500
   return new Failed(`Server could not ${verb} the backup (${status ?? 'offline'}).`, {
     ...o,
     retryable,
