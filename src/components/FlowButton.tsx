@@ -201,6 +201,7 @@ export function createFlowButton<TStep extends string, TData, TError>(
   defaultLabels: Required<FlowLabels<TStep>>,
   rmb: string,
 ): ForwardRefExoticComponent<WalletFlowButtonProps<TStep, TData, TError> & RefAttributes<HTMLButtonElement>> {
+  // biome-ignore lint/correctness/noComponentHookFactories: called once per button at module load, never in a render
   const Button = forwardRef<HTMLButtonElement, WalletFlowButtonProps<TStep, TData, TError>>(function Button(
     { onSuccess, onError, onStep, labels, children, ...props },
     ref,
