@@ -31,7 +31,6 @@ const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? (FULL ? '1,10,50,200' : '1
 const SECRET = 'bench-webhook-secret'
 const DATABASE_URL = process.env.DATABASE_URL ?? ''
 
-
 async function serve() {
   const express = (await import('express')).default
   const Database = (await import('better-sqlite3')).default
