@@ -81,6 +81,13 @@ const migrations: ReadonlyArray<{ version: number; name: string; sql: (s: string
     // Nullable JSON text: rows written before it keep working (recovery then sends no account hint).
     sql: (s) => `ALTER TABLE ${s}.client_backups ADD COLUMN google_account text;`,
   },
+  {
+    version: 4,
+    name: "no latest indexes: the primary key finds a client's rows, and replacing a row can stay a HOT update",
+    // The primary key's index already finds a client's rows (one per method) to pick the newest from. Without an
+    // index on seq, a replacement changes no indexed column, so PostgreSQL can update the row in place (HOT).
+    sql: (s) => `DROP INDEX IF EXISTS ${s}.client_backups_latest; DROP INDEX IF EXISTS ${s}.custodian_shares_latest;`,
+  },
 ]
 
 /**
