@@ -3,7 +3,7 @@
  * a module file, so the same code runs from `dist/`, under tsx and under Vitest's transform without a build step
  * for a second entry point. It has no imports of ours: everything it needs comes in `workerData`.
  *
- * workerData: { filename, synchronous, driverPath, migrations: [{ version, name, sql }] }
+ * workerData: { filename, synchronous, driverPath, sweepMs, migrations: [{ version, name, sql }], reads: { name: sql } }
  * in:  { id, jobs: [{ op: 'put', backup, idem, condition } | { op: 'putShare', share } | { op: 'read', name, args }] }
  *      | { close: true }
  * out: { ready: true } | { failed: { message, code } } | { id, outcomes: [{ ok: true, value } | { ok: false, error }] }
@@ -79,7 +79,6 @@ const blob = (u8) => Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength)
 const revisionOf = (data) => '"' + createHash('sha256').update(data).digest('base64url').slice(0, 22) + '"'
 class PreconditionFailed extends Error {}
 
-let writes = 0
 const putOne = ({ backup, idem, condition, columns }) => {
   const now = backup.storedAt.getTime()
   if (idem) {
@@ -103,8 +102,6 @@ const putOne = ({ backup, idem, condition, columns }) => {
     key_file_id: columns.key_file_id, google_account: columns.google_account, key_id: backup.keyId,
     data: blob(backup.data), stored_at: now,
   })
-  // Expired idempotency records only need to vanish eventually; sweeping now and then keeps writes cheap.
-  if (++writes % 256 === 0) q.purgeIdem.run(now)
   return { replayed: false }
 }
 const runJob = (job) => {
@@ -129,8 +126,17 @@ const commitBatch = db.transaction((jobs) =>
   }),
 )
 
+// Expired idempotency records only need to vanish eventually (an expired one is ignored and taken over by its key's
+// next use): a periodic scan between batches keeps writes from maintaining an index on expires_at.
+const sweep = setInterval(() => {
+  try {
+    q.purgeIdem.run(Date.now())
+  } catch {}
+}, workerData.sweepMs)
+
 parentPort.on('message', (msg) => {
   if (msg.close) {
+    clearInterval(sweep)
     db.close()
     parentPort.close()
     return
