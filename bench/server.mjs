@@ -196,7 +196,7 @@ async function main() {
   const warnings = []
   const load = [loadavg()[0]]
   // Warm-up: JIT, page caches, pools.
-  for (const [, url, setup] of sides) await once(url, setup, 10, 0.5)
+  for (const [, url, setup] of sides) await once(url, setup, 10, FULL ? 0.5 : 0.25)
   // results[c][side] = [{ rps, p50, p99, cpuUs }] per rep
   const results = Object.fromEntries(CONNECTIONS.map((c) => [c, Object.fromEntries(sides.map(([s]) => [s, []]))]))
   for (let rep = 0; rep < REPS; rep++) {

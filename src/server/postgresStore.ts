@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type pg from 'pg'
 import type {
   BackupStore,
@@ -224,10 +225,17 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
       SELECT EXISTS (SELECT 1 FROM stored) AS stored, ${cond ? 'EXISTS (SELECT 1 FROM ok)' : 'true'} AS holds,
         ${replay} AS replay`
   }
+  // Named, so each connection parses and plans a write once instead of on every call (the CTE is not small). Only
+  // statements whose result columns never change are named: a cached `SELECT *` plan would break on a new column.
+  const named = (text: string) => ({
+    name: `rmb_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`,
+    text,
+  })
   const writeStatements = {
-    idem: writeSql(true, false),
-    cond: writeSql(false, true),
-    idemCond: writeSql(true, true),
+    idem: named(writeSql(true, false)),
+    cond: named(writeSql(false, true)),
+    idemCond: named(writeSql(true, true)),
+    upsert: named(upsertBackup),
   }
   type WriteRow = {
     stored: boolean
@@ -247,7 +255,7 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
       params.push(i.clientId, i.key, i.fingerprint, i.status, i.body, i.expiresAt)
     }
     const sql = idempotency ? (condition ? writeStatements.idemCond : writeStatements.idem) : writeStatements.cond
-    const row = (await pool.query<WriteRow>(sql, params)).rows[0]!
+    const row = (await pool.query<WriteRow>({ ...sql, values: params })).rows[0]!
     if (row.stored) return { replayed: false }
     if (row.replay)
       return { replayed: true, previous: toIdempotency({ ...row.replay, expires_at: new Date(row.replay.expires_at) }) }
@@ -288,7 +296,7 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
     async put(backup, idempotency, condition): Promise<PutResult> {
       await migrated()
       if (!idempotency && !condition) {
-        await pool.query(upsertBackup, backupParams(backup))
+        await pool.query({ ...writeStatements.upsert, values: backupParams(backup) })
         return { replayed: false }
       }
       for (let attempt = 0; attempt < 3; attempt++) {
