@@ -251,10 +251,11 @@ async function main() {
   child.disconnect()
 
   const ratios = [
-    ['kitSqlite', 'naiveSqlite', 'SQLite FULL vs naive INSERT OR REPLACE (FULL)', (c) => (c === 1 ? 1.0 : 2.5)],
-    ['kitSqlite', 'bare', 'SQLite FULL vs bare route reading the body', () => 0.7],
-    ['kitPg', 'naivePg', 'PostgreSQL with Idempotency-Key vs naive INSERT ... ON CONFLICT', () => 0.9],
-    ['kitPgNoKey', 'naivePg', 'PostgreSQL without the key vs naive', () => 1.0],
+    // The issue's goals are set at 50 connections (and at 1 for SQLite against naive); other counts have none.
+    ['kitSqlite', 'naiveSqlite', 'SQLite FULL vs naive INSERT OR REPLACE (FULL)', (c) => ({ 1: 1.0, 50: 2.5 })[c]],
+    ['kitSqlite', 'bare', 'SQLite FULL vs bare route reading the body', (c) => ({ 50: 0.7 })[c]],
+    ['kitPg', 'naivePg', 'PostgreSQL with Idempotency-Key vs naive INSERT ... ON CONFLICT', (c) => ({ 50: 0.9 })[c]],
+    ['kitPgNoKey', 'naivePg', 'PostgreSQL without the key vs naive', (c) => ({ 50: 1.0 })[c]],
   ].filter(([a]) => sides.some(([s]) => s === a))
 
   const fmt = (x, d = 2) => x.toFixed(d)
@@ -291,9 +292,10 @@ async function main() {
       const per = results[c][a].map((r, i) => r.rps / results[c][b][i].rps)
       const cpuPer = results[c][a].map((r, i) => r.cpuUs / results[c][b][i].cpuUs)
       const m = median(per)
-      out.ratios.push({ a, b, label, connections: c, median: m, reps: per, cpu: median(cpuPer), goal: goal(c) })
+      const g = goal(c) ?? null
+      out.ratios.push({ a, b, label, connections: c, median: m, reps: per, cpu: median(cpuPer), goal: g })
       console.log(
-        `server.ratio.${a}/${b}.c${c} ${fmt(m)}${spread(per)} (goal >= ${fmt(goal(c), 1)}; ${label}; CPU per request ${fmt(median(cpuPer))}x)`,
+        `server.ratio.${a}/${b}.c${c} ${fmt(m)}${spread(per)} (${g === null ? 'no goal here' : `goal >= ${fmt(g, 1)}`}; ${label}; CPU per request ${fmt(median(cpuPer))}x)`,
       )
     }
   }

@@ -143,7 +143,7 @@ function performanceDoc() {
         const a = server.sides[r.a][r.connections]
         const b = server.sides[r.b][r.connections]
         out.push(
-          `| ${r.connections} | ${f2(r.median)} | ${f2(Math.min(...r.reps))}-${f2(Math.max(...r.reps))} | >= ${r.goal.toFixed(1)} ${r.median >= r.goal ? '(met)' : '(not met)'} | ${a.p50} / ${a.p99} | ${b.p50} / ${b.p99} | ${f2(r.cpu)} |`,
+          `| ${r.connections} | ${f2(r.median)} | ${f2(Math.min(...r.reps))}-${f2(Math.max(...r.reps))} | ${r.goal === null ? '-' : `>= ${r.goal.toFixed(1)} ${r.median >= r.goal ? '(met)' : '(not met)'}`} | ${a.p50} / ${a.p99} | ${b.p50} / ${b.p99} | ${f2(r.cpu)} |`,
         )
       }
       out.push('')
