@@ -13,6 +13,7 @@ import { BodyReadError, readJsonBody } from './readJsonBody.js'
 import { revisionOf } from './revisionOf.js'
 import { sealContext } from './sealContext.js'
 import { StorageKeyMismatchError } from './StorageKeyMismatchError.js'
+import type { ServerErrorCode } from '../core/serverErrorCodes.js'
 
 /** Resolves the signed-in caller's clientId; throwing (or returning nothing) means 401. */
 export type Authenticate = (req: Request) => string | undefined | null | Promise<string | undefined | null>
@@ -78,28 +79,6 @@ export interface BackupRouterOptions {
   logger?: { error(message: string): void }
 }
 
-export type BackupErrorCode =
-  | 'invalid_json'
-  | 'invalid_path'
-  | 'invalid_request'
-  | 'invalid_body'
-  | 'invalid_client_id'
-  | 'invalid_query'
-  | 'invalid_idempotency_key'
-  | 'idempotency_key_reused'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'backup_not_found'
-  | 'route_not_found'
-  | 'precondition_failed'
-  | 'timeout'
-  | 'rate_limited'
-  | 'storage_key_mismatch'
-  | 'internal_error'
-
 const CLIENT_ID = /^[A-Za-z0-9._:@|-]{1,200}$/
 const clientIdSchema = z.string().regex(CLIENT_ID)
 const JSON_TYPE = /^\s*application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
@@ -147,7 +126,7 @@ export const UNKNOWN_METHOD = 'UNKNOWN'
 class HttpError extends Error {
   constructor(
     readonly status: number,
-    readonly code: BackupErrorCode,
+    readonly code: ServerErrorCode,
     readonly fields?: string[],
   ) {
     super(code)
