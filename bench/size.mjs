@@ -76,7 +76,7 @@ async function byModule(entryCode) {
   const all = gz(mini(code))
   return parts
     .map((p, i) => ({
-      name: (p.match(/^\/\/ src\/(\S+)\.tsx?/) ?? [, '(imports)'])[1],
+      name: p.match(/^\/\/ src\/(\S+)\.tsx?/)?.[1] ?? '(imports)',
       bytes: all - gz(mini(parts.filter((_, j) => j !== i).join(''))),
     }))
     .sort((a, b) => b.bytes - a.bytes)
