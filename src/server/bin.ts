@@ -8,7 +8,7 @@ async function main(): Promise<void> {
   try {
     loaded = loadServerConfig(process.env)
   } catch (error) {
-    if (error instanceof ServerConfigError || error instanceof TypeError) {
+    if (error instanceof ServerConfigError) {
       console.error(`react-mpc-backup-server: ${error.message}`)
       process.exit(1)
     }

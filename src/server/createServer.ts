@@ -4,6 +4,7 @@ import { createBackupRouter } from './createBackupRouter.js'
 import type { BackupRouterOptions } from './createBackupRouter.js'
 import { createDevInspector } from './createDevInspector.js'
 import { isLoopbackHost } from './isLoopbackHost.js'
+import { ServerConfigError } from './ServerConfigError.js'
 
 export interface ServerConfig extends BackupRouterOptions {
   /** Production turns the dev inspector off and sends HSTS. */
@@ -55,7 +56,7 @@ export function createServer(config: ServerConfig): BackupServer {
   // Every API answer is no-store; automatic ETags would only cost a hash per response (the backup route sets its own).
   app.set('etag', false)
   if (config.trustProxy === true && config.webhookAllowlist) {
-    throw new TypeError(
+    throw new ServerConfigError(
       "createServer: trustProxy true lets any caller spoof X-Forwarded-For past webhookAllowlist; give a hop count or the proxies' addresses",
     )
   }
@@ -106,9 +107,10 @@ export function createServer(config: ServerConfig): BackupServer {
     res.json({ ok: true })
   })
   if (config.devInspector === true) {
-    if (config.production) throw new TypeError('createServer: the dev inspector cannot be enabled in production')
+    if (config.production)
+      throw new ServerConfigError('createServer: the dev inspector cannot be enabled in production')
     if (!isLoopbackHost(config.host ?? '127.0.0.1'))
-      throw new TypeError('createServer: the dev inspector needs a loopback host')
+      throw new ServerConfigError('createServer: the dev inspector needs a loopback host')
     app.use('/api', createDevInspector({ store: config.store }))
   }
   app.use('/api', createBackupRouter(config))

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto'
 import { StorageKeyMismatchError } from './StorageKeyMismatchError.js'
+import { ServerConfigError } from './ServerConfigError.js'
 
 /** 32 raw bytes, or their base64 / base64url / hex text. */
 export type EncryptionKeyInput = Uint8Array | string
@@ -132,13 +133,14 @@ function normalize(config: EncryptionKeyConfig): { current: string; keys: Map<st
   }
   for (const [id, value] of Object.entries(config.keys)) {
     if (!/^[A-Za-z0-9._-]{1,64}$/.test(id))
-      throw new TypeError(`encryptionKey: key id "${id}" must match [A-Za-z0-9._-]{1,64}`)
+      throw new ServerConfigError(`encryptionKey: key id "${id}" must match [A-Za-z0-9._-]{1,64}`)
     const key = decodeKey(value, id)
     add(id, key)
     // Rows sealed while this key was configured alone carry its fingerprint.
     if (keyIdOf(key) !== id) add(keyIdOf(key), key)
   }
-  if (!keys.has(config.current)) throw new TypeError(`encryptionKey: current key id "${config.current}" is not in keys`)
+  if (!keys.has(config.current))
+    throw new ServerConfigError(`encryptionKey: current key id "${config.current}" is not in keys`)
   return { current: config.current, keys }
 }
 
@@ -152,7 +154,9 @@ function decodeKey(value: EncryptionKeyInput, id: string): Buffer {
   }
   if (bytes.length !== 32) {
     // Never echo the value: it is (part of) a secret.
-    throw new TypeError(`encryptionKey "${id}" must be 32 bytes (raw, base64 or hex); got ${bytes.length} bytes`)
+    throw new ServerConfigError(
+      `encryptionKey "${id}" must be 32 bytes (raw, base64 or hex); got ${bytes.length} bytes`,
+    )
   }
   return bytes
 }

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { Request } from 'express'
 import type { Authenticate } from './createBackupRouter.js'
+import { ServerConfigError } from './ServerConfigError.js'
 
 export interface JwtAuthenticateOptions {
   /** HS256 shared secret (at least 32 bytes recommended). */
@@ -24,11 +25,11 @@ export interface JwtAuthenticateOptions {
  */
 export function jwtAuthenticate(options: JwtAuthenticateOptions): Authenticate {
   const secret = typeof options.secret === 'string' ? Buffer.from(options.secret, 'utf8') : Buffer.from(options.secret)
-  if (secret.length === 0) throw new TypeError('jwtAuthenticate: secret must not be empty')
+  if (secret.length === 0) throw new ServerConfigError('jwtAuthenticate: secret must not be empty')
   const tolerance = options.clockToleranceSec ?? 30
   const maxLifetime = options.maxLifetimeSec ?? 86_400
   if (!(Number.isFinite(maxLifetime) && maxLifetime > 0))
-    throw new TypeError('jwtAuthenticate: maxLifetimeSec must be a positive number')
+    throw new ServerConfigError('jwtAuthenticate: maxLifetimeSec must be a positive number')
 
   return (req: Request) => {
     const header = req.get('authorization')

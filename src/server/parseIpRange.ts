@@ -1,4 +1,5 @@
 import { isIP } from 'node:net'
+import { ServerConfigError } from './ServerConfigError.js'
 
 export interface IpRange {
   address: string
@@ -18,7 +19,7 @@ export function parseIpRange(entry: string, what: string): IpRange {
   const max = family === 6 ? 128 : 32
   const prefix = match?.[2] === undefined ? undefined : Number(match[2])
   if (!match || family === 0 || (prefix !== undefined && prefix > max)) {
-    throw new TypeError(
+    throw new ServerConfigError(
       `${what}: "${entry}" is not an IP address or CIDR range (a.b.c.d, a.b.c.d/0-32, IPv6, IPv6/0-128)`,
     )
   }

@@ -10,6 +10,7 @@ import type {
 } from './BackupStore.js'
 import { revisionOf } from './revisionOf.js'
 import { lazyStore } from './lazyStore.js'
+import { ServerConfigError } from './ServerConfigError.js'
 
 export type PostgresStoreOptions = (
   | {
@@ -119,7 +120,7 @@ const limitOf = (filter: ListFilter | undefined): number | null =>
 
 function checkSchema(schemaName: string): void {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schemaName))
-    throw new TypeError('postgresStore: schema must match [a-z_][a-z0-9_]*')
+    throw new ServerConfigError('postgresStore: schema must match [a-z_][a-z0-9_]*')
 }
 
 async function loadDriver(): Promise<PgDriver> {

@@ -1,3 +1,4 @@
+import { ServerConfigError } from './ServerConfigError.js'
 /** Token bucket settings: `burst` requests at once, refilled at `perMinute`. */
 export interface RateLimit {
   perMinute: number
@@ -27,9 +28,9 @@ interface Bucket {
  */
 export function createRateLimiter(limit: RateLimit, now: () => number = () => performance.now()): RateLimiter {
   if (!(Number.isFinite(limit.perMinute) && limit.perMinute > 0))
-    throw new TypeError('limits.rate.perMinute must be a positive number')
+    throw new ServerConfigError('limits.rate.perMinute must be a positive number')
   if (!(Number.isFinite(limit.burst) && limit.burst >= 1))
-    throw new TypeError('limits.rate.burst must be a number >= 1')
+    throw new ServerConfigError('limits.rate.burst must be a number >= 1')
   const perMs = limit.perMinute / 60_000
   const burst = limit.burst
   const refillMs = burst / perMs

@@ -6,6 +6,7 @@ import { checkEncryptionKey } from './checkEncryptionKey.js'
 import type { EncryptionKeyCheck } from './checkEncryptionKey.js'
 import { createServer } from './createServer.js'
 import type { ServerConfig } from './createServer.js'
+import { ServerConfigError } from './ServerConfigError.js'
 
 export interface RunningServer {
   /** e.g. `http://127.0.0.1:8787` (the API lives under `/api`). */
@@ -31,10 +32,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const keepAliveTimeout = config.keepAliveTimeoutMs ?? 5_000
   const maxHeaderSize = config.maxHeaderBytes ?? 16 * 1024
   for (const [name, value] of Object.entries({ requestTimeout, headersTimeout, keepAliveTimeout, maxHeaderSize })) {
-    if (!Number.isInteger(value) || value <= 0) throw new TypeError(`startServer: ${name} must be a positive integer`)
+    if (!Number.isInteger(value) || value <= 0)
+      throw new ServerConfigError(`startServer: ${name} must be a positive integer`)
   }
   if (headersTimeout > requestTimeout)
-    throw new TypeError('startServer: headersTimeoutMs must not exceed requestTimeoutMs')
+    throw new ServerConfigError('startServer: headersTimeoutMs must not exceed requestTimeoutMs')
   const { app, close: closeStore } = createServer(config)
   const host = config.host ?? '127.0.0.1'
   let keyCheck: EncryptionKeyCheck | undefined
