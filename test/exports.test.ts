@@ -67,6 +67,7 @@ describe('export surface', () => {
       'StorageKeyMismatchError',
       'UNKNOWN_METHOD',
       'checkEncryptionKey',
+      'collectStoreStats',
       'createBackupRouter',
       'createDevInspector',
       'createServer',
@@ -77,8 +78,10 @@ describe('export surface', () => {
       'loadServerConfig',
       'postgresStore',
       'revisionOf',
+      'rotateEncryptionKey',
       'sqliteStore',
       'startServer',
+      'verifyStoredRows',
     ])
   })
 

@@ -10,6 +10,7 @@ import type {
 } from './BackupStore.js'
 import { revisionOf } from './revisionOf.js'
 import { lazyStore } from './lazyStore.js'
+import { postgresMaintenance } from './postgresMaintenance.js'
 import { ServerConfigError } from './ServerConfigError.js'
 
 export type PostgresStoreOptions = (
@@ -204,6 +205,7 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
 
   let closed = false
   return {
+    maintenance: postgresMaintenance(pool, s, migrated),
     async put(backup, idempotency, condition): Promise<PutResult> {
       await migrated()
       if (!idempotency && !condition) {

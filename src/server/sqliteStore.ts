@@ -14,6 +14,7 @@ import type {
 import { revisionOf } from './revisionOf.js'
 import { tightenFileMode } from './tightenFileMode.js'
 import { lazyStore } from './lazyStore.js'
+import { sqliteMaintenance } from './sqliteMaintenance.js'
 
 export interface SqliteStoreOptions {
   /** Database file; its folder is created when missing. `:memory:` works for throwaway use. */
@@ -301,6 +302,7 @@ function openSqliteStore(options: SqliteStoreOptions, Database: typeof import('b
     })
 
   return {
+    maintenance: sqliteMaintenance(db),
     put(backup, idempotency, condition) {
       return write(() => putOne(backup, idempotency, condition)).catch((error: unknown): PutResult => {
         if (error instanceof PreconditionFailed) return { replayed: false, preconditionFailed: true }
