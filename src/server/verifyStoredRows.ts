@@ -26,7 +26,8 @@ export async function verifyStoredRows(options: {
   const report: VerifyReport = { rows: 0, readable: 0, unreadable: [], byKeyId: {} }
   for await (const row of scanAllRows(options.store, options.pageSize)) {
     report.rows++
-    const perKey = (report.byKeyId[row.keyId] ??= { rows: 0, readable: 0 })
+    const perKey = report.byKeyId[row.keyId] ?? { rows: 0, readable: 0 }
+    report.byKeyId[row.keyId] = perKey
     perKey.rows++
     try {
       // Opened to prove the key and the AAD hold; the plaintext is dropped at once.
