@@ -124,7 +124,9 @@ describe.each(storeCases)('operator tools on $name', (storeCase) => {
       expect(concurrentWrites).toBeGreaterThan(0)
       expect(report.unreadable).toEqual([])
       expect(report.replacedByWriters).toBeGreaterThanOrEqual(6)
-      expect(report.resealed).toBeGreaterThan(100)
+      // 144 seeded rows: each re-sealed here, or rewritten under the new key by the writer first.
+      expect(report.resealed).toBeGreaterThan(0)
+      expect(report.resealed + report.replacedByWriters + report.alreadyCurrent).toBeGreaterThanOrEqual(144)
       const after = await verifyStoredRows({ store, encryptionKey: KEY_C })
       expect(after.unreadable).toEqual([])
       expect(after.rows).toBe(expected.size)
