@@ -79,6 +79,20 @@ export default defineConfig({
         },
       },
       {
+        // Type tests (`*.test-d.ts`, expectTypeOf): the public types of every hook, option factory, component and
+        // error, checked by tsc under the repository's strict tsconfig.
+        test: {
+          name: 'types',
+          include: [],
+          typecheck: {
+            enabled: true,
+            only: true,
+            include: ['test/types/**/*.test-d.ts'],
+            tsconfig: './tsconfig.json',
+          },
+        },
+      },
+      {
         plugins: [react()],
         // The README's examples import the package by name, as users do.
         resolve: {

@@ -12,9 +12,22 @@ export { backupKeys } from './core/backupKeys.js'
 export { createShareApi } from './core/createShareApi.js'
 export type { ShareApi, ShareApiConfig, ShareReceipt, ShareRecord } from './core/createShareApi.js'
 export { createDriveKeyStore, keyFileName, DRIVE_APPDATA_SCOPE } from './core/driveKeyStore.js'
-export type { DriveFile, DriveKeyStore, DriveKeyStoreOptions } from './core/driveKeyStore.js'
+export type {
+  DriveFile,
+  DriveKeyStore,
+  DriveKeyStoreOptions,
+  DriveListOptions,
+  GoogleAccount,
+} from './core/driveKeyStore.js'
 export { createTokenBroker } from './core/createTokenBroker.js'
-export type { GoogleNonOAuthError, GoogleTokenResponse, TokenBroker } from './core/createTokenBroker.js'
+export type {
+  GoogleLogin,
+  GoogleNonOAuthError,
+  GoogleTokenResponse,
+  TokenBroker,
+  TokenBrokerOptions,
+  TokenRequestOptions,
+} from './core/createTokenBroker.js'
 export {
   Aborted,
   BackupConfigError,
@@ -43,19 +56,41 @@ export {
   WalletBusy,
   WalletTimeout,
 } from './core/errors.js'
-export type { BackupErrorCode, BackupErrorType, BackupStep, ErrorFacts, RecoveryErrorType } from './core/errors.js'
+export type {
+  BackupErrorClass,
+  BackupErrorCode,
+  BackupErrorOptions,
+  BackupErrorType,
+  BackupStep,
+  ErrorFacts,
+  RecoveryErrorType,
+} from './core/errors.js'
+export type { ServerErrorCode } from './core/serverErrorCodes.js'
 export type { KeyCustody, WalletAdapter, WalletProgress } from './core/WalletAdapter.js'
 export { DEFAULT_WALLET_TIMEOUT_MS } from './core/callWallet.js'
 export type { RetryOptions } from './core/withRetry.js'
 export { portalAdapter } from './adapters/portalAdapter.js'
-export type { LegacyPortalLike, PortalAdapterOptions, PortalLike } from './adapters/portalAdapter.js'
+export type {
+  LegacyPortalLike,
+  PortalAdapterOptions,
+  PortalBackupConfigs,
+  PortalLike,
+  PortalProgressCallback,
+  PortalReadiness,
+} from './adapters/portalAdapter.js'
 export { useWalletBackup } from './hooks/useWalletBackup.js'
 export type { UseWalletBackupOptions, UseWalletBackupReturnType, WalletBackupStep } from './hooks/useWalletBackup.js'
-export type { FlowNotReadyReason } from './hooks/useFlow.js'
+export type {
+  FlowMutationOptions,
+  FlowNotReadyReason,
+  FlowOptions,
+  WalletFlowReturnType,
+} from './hooks/useFlow.js'
 export { WalletBackupProvider } from './components/WalletBackupProvider.js'
 export type { WalletBackupProviderProps } from './components/WalletBackupProvider.js'
 export { BackupButton, defaultBackupLabels } from './components/BackupButton.js'
 export type { BackupButtonLabels, BackupButtonProps } from './components/BackupButton.js'
+export type { FlowLabels, WalletFlowButtonProps } from './components/FlowButton.js'
 export { recoverWallet } from './core/recoverWallet.js'
 export type {
   RecoverWalletErrorType,
@@ -71,6 +106,13 @@ export type {
   GetBackupStatusParameters,
 } from './core/getBackupStatus.js'
 export { getBackupStatusQueryOptions } from './core/getBackupStatusQueryOptions.js'
+export type {
+  BackupStatusQueryKey,
+  BackupStatusQueryOptions,
+  BackupStatusQueryParameter,
+  GetBackupStatusErrorType,
+  GetBackupStatusQueryOptionsParameters,
+} from './core/getBackupStatusQueryOptions.js'
 export { useWalletRecovery } from './hooks/useWalletRecovery.js'
 export type {
   UseWalletRecoveryOptions,
@@ -78,8 +120,8 @@ export type {
   WalletRecoveryStep,
 } from './hooks/useWalletRecovery.js'
 export { useBackupStatus } from './hooks/useBackupStatus.js'
-export type { UseBackupStatusOptions } from './hooks/useBackupStatus.js'
+export type { UseBackupStatusParameters, UseBackupStatusReturnType } from './hooks/useBackupStatus.js'
 export { RecoverButton, defaultRecoverLabels } from './components/RecoverButton.js'
 export type { RecoverButtonLabels, RecoverButtonProps } from './components/RecoverButton.js'
 export { BackupStatus } from './components/BackupStatus.js'
-export type { BackupStatusProps } from './components/BackupStatus.js'
+export type { BackupStatusLabels, BackupStatusProps } from './components/BackupStatus.js'

@@ -1,5 +1,7 @@
 // The public runtime surface of each entry point. A name that appears or vanishes fails here first: change the
 // list on purpose, in the same commit as the export, and say so in the changelog.
+import { join, relative, resolve } from 'node:path'
+import ts from 'typescript'
 import { describe, expect, test } from 'vitest'
 import * as client from '../src/index.js'
 import * as server from '../src/server/index.js'
@@ -114,5 +116,76 @@ describe('export surface', () => {
       const Ctor = (client as unknown as Record<string, new (m: string) => Error>)[name]!
       expect(new Ctor('x').name, name).toBe(name)
     }
+  })
+})
+
+// The type surface, read by the TypeScript compiler from each entry's source: every exported name with its kind
+// (class, function, const, type, interface). A type that appears, vanishes or changes kind fails here; update the
+// snapshot on purpose (`npx vitest run --project node test/exports.test.ts -u`) and say so in the changelog.
+describe('export surface with types', () => {
+  const root = resolve(import.meta.dirname, '..')
+  const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), undefined, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'))
+    },
+  })!
+  const entries = {
+    client: join(root, 'src/index.ts'),
+    server: join(root, 'src/server/index.ts'),
+    testing: join(root, 'src/testing/index.ts'),
+  }
+  const program = ts.createProgram(Object.values(entries), { ...config.options, noEmit: true })
+  const checker = program.getTypeChecker()
+
+  function kindOf(symbol: ts.Symbol): string {
+    const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol
+    const kinds = (target.declarations ?? []).map((d) =>
+      ts.isClassDeclaration(d)
+        ? 'class'
+        : ts.isInterfaceDeclaration(d)
+          ? 'interface'
+          : ts.isTypeAliasDeclaration(d)
+            ? 'type'
+            : ts.isFunctionDeclaration(d)
+              ? 'function'
+              : ts.isVariableDeclaration(d)
+                ? ts.getCombinedNodeFlags(d) & ts.NodeFlags.Const
+                  ? 'const'
+                  : 'let'
+                : ts.SyntaxKind[d.kind],
+    )
+    return [...new Set(kinds)].join('+')
+  }
+
+  function surface(file: string): string {
+    const module = checker.getSymbolAtLocation(program.getSourceFile(file)!)!
+    return `${checker
+      .getExportsOfModule(module)
+      .map((s) => `${kindOf(s)} ${s.name}`)
+      .sort((a, b) => a.split(' ')[1]!.localeCompare(b.split(' ')[1]!))
+      .join('\n')}\n`
+  }
+
+  test.each(Object.entries(entries))("'%s' entry: names and kinds", async (name, file) => {
+    await expect(surface(file)).toMatchFileSnapshot(`./exportSurface/${name}.txt`)
+  })
+
+  test('no name is exported by two entries with two meanings', () => {
+    // A name two entries declare separately is one meaning only when it is a constant of the same literal value
+    // (DRIVE_APPDATA_SCOPE: the emulator keeps its own copy, so a wrong scope in the kit cannot pass its tests).
+    const meaning = (s: ts.Symbol) => {
+      const target = s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s
+      const decl = target.declarations?.[0]
+      if (decl && ts.isVariableDeclaration(decl))
+        return `const ${checker.typeToString(checker.getTypeOfSymbol(target))}`
+      return `${relative(root, decl?.getSourceFile().fileName ?? '?')}#${target.name}`
+    }
+    const byName = new Map<string, Set<string>>()
+    for (const file of Object.values(entries))
+      for (const s of checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(file)!)!))
+        byName.set(s.name, (byName.get(s.name) ?? new Set()).add(meaning(s)))
+    const clashes = [...byName].filter(([, meanings]) => meanings.size > 1).map(([name, m]) => `${name}: ${[...m]}`)
+    expect(clashes).toEqual([])
   })
 })

@@ -28,7 +28,7 @@ beforeAll(async () => {
   const dist = join(pkgDir, 'dist')
   // The two halves of `npm run build`, aimed at the temp folder.
   await run(bin('vite'), ['build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'error'], { cwd: root })
-  await run(bin('tsc'), ['-p', 'tsconfig.server.json', '--outDir', join(dist, 'server')], { cwd: root })
+  await run(bin('tsc'), ['-p', 'tsconfig.server.json', '--outDir', dist], { cwd: root })
   for (const f of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE'])
     if (existsSync(join(root, f))) cpSync(join(root, f), join(pkgDir, f))
   // Shipped as written: the share-server contract and the check-server bin shim.

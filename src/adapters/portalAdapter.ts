@@ -1,10 +1,12 @@
 import type { KeyCustody, WalletAdapter, WalletProgress } from '../core/WalletAdapter.js'
 
-type Progress = (p: WalletProgress) => void
-type BackupConfigs = { passwordStorage?: { password: string } }
+/** Portal's progress callback (`{ status, done }`). */
+export type PortalProgressCallback = (p: WalletProgress) => void
+/** Portal's backup configs: the kit passes its key as the PASSWORD backup's password. */
+export type PortalBackupConfigs = { passwordStorage?: { password: string } }
 
 /** What `@portal-hq/web` 3.x offers to tell when its iframe can answer, and who the client is. All optional. */
-type PortalReadiness = {
+export type PortalReadiness = {
   /** 3.x: true once the iframe has answered `portal:ready`. */
   readonly ready?: boolean
   /** 3.x: runs `callback` once ready (at once if already ready); returns an unsubscribe. */
@@ -20,15 +22,15 @@ type PortalReadiness = {
 export type PortalLike = PortalReadiness & {
   backupWallet(
     method: string,
-    progress?: Progress,
-    configs?: BackupConfigs,
+    progress?: PortalProgressCallback,
+    configs?: PortalBackupConfigs,
   ): Promise<{ cipherText: string; storageCallback?: () => Promise<unknown> } | string>
   storedClientBackupShare(success: boolean, backupMethod?: string): Promise<unknown>
   recoverWallet(
     cipherText: string,
     backupMethod?: string,
-    configs?: BackupConfigs,
-    progress?: Progress,
+    configs?: PortalBackupConfigs,
+    progress?: PortalProgressCallback,
   ): Promise<unknown>
   isWalletBackedUp?(chainId?: string): Promise<boolean>
 }
@@ -58,7 +60,7 @@ export function portalAdapter(
   const keyCustody = legacy ? 'provider' : (options.keyCustody ?? 'kit')
   const backupMethod = legacy ? 'UNKNOWN' : keyCustody === 'kit' ? 'PASSWORD' : 'GDRIVE'
   // The kit's key is Portal's backup password; without one (provider custody) Portal uses its own storage.
-  const configs = (key: string | undefined): BackupConfigs | undefined =>
+  const configs = (key: string | undefined): PortalBackupConfigs | undefined =>
     key ? { passwordStorage: { password: key } } : undefined
   // Legacy recovery returns the NEW backup share (not an address): it is held here, in memory only, until the kit's
   // fresh backup asks for a share, so it is stored and confirmed like any backup and never lands in query data.

@@ -1,15 +1,12 @@
 'use client'
-import { forwardRef, type ButtonHTMLAttributes, type ReactNode } from 'react'
 import type { BackupWalletErrorType, BackupWalletReturnType } from '../core/backupWallet.js'
 import { useWalletBackup, type WalletBackupStep } from '../hooks/useWalletBackup.js'
-import { FlowButton, type FlowButtonChildren, type FlowLabels } from './FlowButton.js'
+import { createFlowButton, type FlowLabels, notReadyLabels, type WalletFlowButtonProps } from './FlowButton.js'
 
 export type BackupButtonLabels = FlowLabels<WalletBackupStep>
 
 export const defaultBackupLabels: Required<BackupButtonLabels> = {
-  loading: 'Loading Google sign-in…',
-  walletLoading: 'Loading wallet…',
-  unavailable: 'Google sign-in unavailable. Retry',
+  ...notReadyLabels,
   offline: 'Offline: connect to back up',
   idle: 'Back up wallet',
   authorizing: 'Waiting for Google…',
@@ -20,43 +17,12 @@ export const defaultBackupLabels: Required<BackupButtonLabels> = {
   error: 'Backup failed. Try again',
 }
 
-export type BackupButtonProps = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children' | 'onError'> & {
-  /** Render the one child element instead of a `<button>` (Radix `asChild`). */
-  asChild?: boolean
-  /** Every visible and announced text; missing keys keep the defaults. */
-  labels?: BackupButtonLabels
-  /** Overrides the label; a function gets the step. */
-  children?: ReactNode | ((step: WalletBackupStep) => ReactNode)
-  /** Render the polite live region that announces each step (default true). */
-  announce?: boolean
-  onSuccess?: (data: BackupWalletReturnType) => void
-  onError?: (error: BackupWalletErrorType) => void
-  onStep?: (step: WalletBackupStep) => void
-}
+export type BackupButtonProps = WalletFlowButtonProps<WalletBackupStep, BackupWalletReturnType, BackupWalletErrorType>
 
 /** One click backs the wallet up: Google consent, encrypted share, Drive key, server upload, provider notified. */
-export const BackupButton = forwardRef<HTMLButtonElement, BackupButtonProps>(function BackupButton(
-  { onSuccess, onError, onStep, labels, children, ...props },
-  ref,
-) {
-  const flow = useWalletBackup({ onSuccess, onError, onStep })
-  return (
-    <FlowButton
-      ref={ref}
-      {...props}
-      // What react-mpc-backup/styles.css keys on; always rendered (after the props, so it cannot be lost).
-      data-rmb="backup-button"
-      step={flow.step}
-      isReady={flow.isReady}
-      notReadyReason={flow.notReadyReason}
-      isOnline={flow.isOnline}
-      error={flow.error}
-      googleError={flow.googleError}
-      retryGoogle={flow.retryGoogle}
-      start={flow.backup}
-      labels={{ ...defaultBackupLabels, ...labels }}
-    >
-      {children as FlowButtonChildren}
-    </FlowButton>
-  )
-})
+export const BackupButton = createFlowButton<WalletBackupStep, BackupWalletReturnType, BackupWalletErrorType>(
+  'BackupButton',
+  useWalletBackup,
+  defaultBackupLabels,
+  'backup-button',
+)

@@ -1,12 +1,17 @@
 'use client'
-import type { ReactNode } from 'react'
+import { forwardRef, type HTMLAttributes, type ReactNode } from 'react'
 import type { BackupStatus as Status } from '../core/getBackupStatus.js'
-import { useBackupStatus } from '../hooks/useBackupStatus.js'
+import { type UseBackupStatusReturnType, useBackupStatus } from '../hooks/useBackupStatus.js'
 
-export type BackupStatusProps = {
-  /** Render prop; the default renders one line of text with `data-state`. */
-  children?: (status: Status | undefined, query: ReturnType<typeof useBackupStatus>) => ReactNode
-  labels?: Partial<Record<Status['state'] | 'loading' | 'offline' | 'error', string>>
+export type BackupStatusLabels = Partial<Record<Status['state'] | 'loading' | 'offline' | 'error', string>>
+
+export type BackupStatusProps = Omit<HTMLAttributes<HTMLSpanElement>, 'children'> & {
+  /**
+   * Render prop; the default renders one `<span>` of text with `data-state` (it gets the other props and the ref).
+   * A render prop renders what it returns instead.
+   */
+  children?: ((status: Status | undefined, query: UseBackupStatusReturnType) => ReactNode) | undefined
+  labels?: BackupStatusLabels | undefined
 }
 
 const defaults = {
@@ -19,14 +24,18 @@ const defaults = {
 }
 
 /** The backup's status as text (`data-state` = backedUp | partial | none | loading | offline | error), or a render prop. */
-export function BackupStatus({ children, labels }: BackupStatusProps) {
+export const BackupStatus = forwardRef<HTMLSpanElement, BackupStatusProps>(function BackupStatus(
+  { children, labels, ...props },
+  ref,
+) {
   const query = useBackupStatus()
   if (children) return <>{children(query.data, query)}</>
   // A check started offline waits for the connection (TanStack pauses it): say so rather than "checking" forever.
   const state = query.data?.state ?? (query.isError ? 'error' : query.fetchStatus === 'paused' ? 'offline' : 'loading')
   return (
-    <span data-rmb="backup-status" data-state={state}>
+    // What react-mpc-backup/styles.css keys on comes after the props, so it cannot be lost.
+    <span ref={ref} {...props} data-rmb="backup-status" data-state={state}>
       {{ ...defaults, ...labels }[state]}
     </span>
   )
-}
+})

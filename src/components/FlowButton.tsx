@@ -4,12 +4,55 @@ import {
   useId,
   type ButtonHTMLAttributes,
   type CSSProperties,
+  type ForwardRefExoticComponent,
   type MouseEvent,
+  type RefAttributes,
   type ReactNode,
 } from 'react'
 import { Slot } from './Slot.js'
 
 export type FlowButtonChildren = ReactNode | ((step: string) => ReactNode)
+
+/** The props of `<BackupButton>` and `<RecoverButton>`: a `<button>`'s, plus the flow's callbacks and texts. */
+export type WalletFlowButtonProps<TStep extends string, TData, TError> = Omit<
+  ButtonHTMLAttributes<HTMLButtonElement>,
+  'children' | 'onError'
+> & {
+  /** Render the one child element instead of a `<button>` (Radix `asChild`). */
+  asChild?: boolean | undefined
+  /** Every visible and announced text; missing keys keep the defaults. */
+  labels?: FlowLabels<TStep> | undefined
+  /** Overrides the label; a function gets the step. */
+  children?: ReactNode | ((step: TStep) => ReactNode)
+  /** Render the polite live region that announces each step beside the button (default true). */
+  announce?: boolean | undefined
+  onSuccess?: ((data: TData) => void) | undefined
+  onError?: ((error: TError) => void) | undefined
+  onStep?: ((step: TStep) => void) | undefined
+}
+
+/** The flow state a FlowButton shows, from either hook; its `mutate` is the click path. */
+function flowButtonState(flow: {
+  step: string
+  isReady: boolean
+  notReadyReason: string | undefined
+  isOnline: boolean
+  error: { shortMessage?: string; code?: string } | null
+  googleError: { shortMessage?: string; code?: string } | undefined
+  retryGoogle: () => void
+  mutate: () => void
+}) {
+  return {
+    step: flow.step,
+    isReady: flow.isReady,
+    notReadyReason: flow.notReadyReason,
+    isOnline: flow.isOnline,
+    error: flow.error,
+    googleError: flow.googleError,
+    retryGoogle: flow.retryGoogle,
+    start: flow.mutate,
+  }
+}
 
 export type FlowLabels<S extends string> = Partial<
   Record<S | 'loading' | 'walletLoading' | 'offline' | 'unavailable', string>
@@ -33,6 +76,13 @@ type FlowButtonProps<S extends string> = Omit<ButtonHTMLAttributes<HTMLButtonEle
   retryGoogle?: (() => void) | undefined
 }
 
+/** The labels both buttons share (what they say while they cannot start yet). */
+export const notReadyLabels = {
+  loading: 'Loading Google sign-in…',
+  walletLoading: 'Loading wallet…',
+  unavailable: 'Google sign-in unavailable. Retry',
+} as const
+
 const visuallyHidden: CSSProperties = {
   position: 'absolute',
   width: 1,
@@ -47,7 +97,10 @@ const visuallyHidden: CSSProperties = {
 
 const busySteps = new Set(['authorizing', 'generating', 'storing', 'notifying', 'reading', 'recovering'])
 
-/** The shared body of BackupButton and RecoverButton: one button, state as data attributes, a live region. */
+/**
+ * The shared body of BackupButton and RecoverButton: one button (or the `asChild` element), state as data attributes,
+ * and beside it a visually hidden polite live region (`announce={false}` leaves the button alone).
+ */
 export const FlowButton = forwardRef<HTMLButtonElement, FlowButtonProps<string>>(function FlowButton(
   {
     asChild,
@@ -112,7 +165,10 @@ export const FlowButton = forwardRef<HTMLButtonElement, FlowButtonProps<string>>
         onClick={handleClick}
         disabled={disabled || disabledReason !== undefined}
         aria-busy={busy || undefined}
-        aria-describedby={announce ? statusId : rest['aria-describedby']}
+        // The app's own description stays; the live region is added to it (Radix composes, never replaces).
+        aria-describedby={
+          announce ? [rest['aria-describedby'], statusId].filter(Boolean).join(' ') : rest['aria-describedby']
+        }
         data-state={unavailable ? 'error' : step}
         data-ready={isReady ? '' : undefined}
         data-error-code={unavailable ? googleError.code : step === 'error' ? error?.code : undefined}
@@ -128,3 +184,42 @@ export const FlowButton = forwardRef<HTMLButtonElement, FlowButtonProps<string>>
     </>
   )
 })
+
+type FlowHookResult = Parameters<typeof flowButtonState>[0]
+
+/**
+ * A flow's button (`<BackupButton>`, `<RecoverButton>`): its hook, its default labels and the `data-rmb` name the
+ * stylesheet keys on; everything else is the shared FlowButton.
+ */
+export function createFlowButton<TStep extends string, TData, TError>(
+  displayName: string,
+  useFlowHook: (options: {
+    onSuccess: ((data: TData) => void) | undefined
+    onError: ((error: TError) => void) | undefined
+    onStep: ((step: TStep) => void) | undefined
+  }) => FlowHookResult,
+  defaultLabels: Required<FlowLabels<TStep>>,
+  rmb: string,
+): ForwardRefExoticComponent<WalletFlowButtonProps<TStep, TData, TError> & RefAttributes<HTMLButtonElement>> {
+  // biome-ignore lint/correctness/noComponentHookFactories: called once per button at module load, never in a render
+  const Button = forwardRef<HTMLButtonElement, WalletFlowButtonProps<TStep, TData, TError>>(function Button(
+    { onSuccess, onError, onStep, labels, children, ...props },
+    ref,
+  ) {
+    const flow = useFlowHook({ onSuccess, onError, onStep })
+    return (
+      <FlowButton
+        ref={ref}
+        {...props}
+        // What react-mpc-backup/styles.css keys on; always rendered (after the props, so it cannot be lost).
+        data-rmb={rmb}
+        {...flowButtonState(flow)}
+        labels={{ ...defaultLabels, ...labels }}
+      >
+        {children as FlowButtonChildren}
+      </FlowButton>
+    )
+  })
+  Button.displayName = displayName
+  return Button
+}

@@ -1,15 +1,12 @@
 'use client'
-import { forwardRef, type ButtonHTMLAttributes, type ReactNode } from 'react'
 import type { RecoverWalletErrorType, RecoverWalletReturnType } from '../core/recoverWallet.js'
 import { useWalletRecovery, type WalletRecoveryStep } from '../hooks/useWalletRecovery.js'
-import { FlowButton, type FlowButtonChildren, type FlowLabels } from './FlowButton.js'
+import { createFlowButton, type FlowLabels, notReadyLabels, type WalletFlowButtonProps } from './FlowButton.js'
 
 export type RecoverButtonLabels = FlowLabels<WalletRecoveryStep>
 
 export const defaultRecoverLabels: Required<RecoverButtonLabels> = {
-  loading: 'Loading Google sign-in…',
-  walletLoading: 'Loading wallet…',
-  unavailable: 'Google sign-in unavailable. Retry',
+  ...notReadyLabels,
   offline: 'Offline: connect to recover',
   idle: 'Recover wallet',
   authorizing: 'Waiting for Google…',
@@ -22,39 +19,16 @@ export const defaultRecoverLabels: Required<RecoverButtonLabels> = {
   error: 'Recovery failed. Try again',
 }
 
-export type RecoverButtonProps = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children' | 'onError'> & {
-  asChild?: boolean
-  labels?: RecoverButtonLabels
-  children?: ReactNode | ((step: WalletRecoveryStep) => ReactNode)
-  announce?: boolean
-  onSuccess?: (data: RecoverWalletReturnType) => void
-  onError?: (error: RecoverWalletErrorType) => void
-  onStep?: (step: WalletRecoveryStep) => void
-}
+export type RecoverButtonProps = WalletFlowButtonProps<
+  WalletRecoveryStep,
+  RecoverWalletReturnType,
+  RecoverWalletErrorType
+>
 
 /** One click recovers the wallet on this device from the Drive key and the server's share, then backs it up again. */
-export const RecoverButton = forwardRef<HTMLButtonElement, RecoverButtonProps>(function RecoverButton(
-  { onSuccess, onError, onStep, labels, children, ...props },
-  ref,
-) {
-  const flow = useWalletRecovery({ onSuccess, onError, onStep })
-  return (
-    <FlowButton
-      ref={ref}
-      {...props}
-      // What react-mpc-backup/styles.css keys on; always rendered (after the props, so it cannot be lost).
-      data-rmb="recover-button"
-      step={flow.step}
-      isReady={flow.isReady}
-      notReadyReason={flow.notReadyReason}
-      isOnline={flow.isOnline}
-      error={flow.error}
-      googleError={flow.googleError}
-      retryGoogle={flow.retryGoogle}
-      start={flow.recover}
-      labels={{ ...defaultRecoverLabels, ...labels }}
-    >
-      {children as FlowButtonChildren}
-    </FlowButton>
-  )
-})
+export const RecoverButton = createFlowButton<WalletRecoveryStep, RecoverWalletReturnType, RecoverWalletErrorType>(
+  'RecoverButton',
+  useWalletRecovery,
+  defaultRecoverLabels,
+  'recover-button',
+)

@@ -1,10 +1,11 @@
+import type { MutationOptions } from '@tanstack/react-query'
 import { backupKeys } from './backupKeys.js'
 import {
-  backupWallet,
   type BackupConfig,
   type BackupWalletErrorType,
   type BackupWalletParameters,
   type BackupWalletReturnType,
+  backupWallet,
 } from './backupWallet.js'
 import { flowMutationDefaults } from './flowMutationDefaults.js'
 
@@ -13,16 +14,10 @@ import { flowMutationDefaults } from './flowMutationDefaults.js'
  * `getAccessToken`, so nothing secret is ever stored as mutation variables. Retry, network mode and throwing are
  * pinned (see `flowMutationDefaults`): the host QueryClient's defaults cannot re-run or pause a backup.
  */
-export function backupWalletMutationOptions(config: BackupConfig, params: BackupWalletParameters = {}) {
+export function backupWalletMutationOptions(config: BackupConfig, parameters: BackupWalletParameters = {}) {
   return {
     ...flowMutationDefaults,
     mutationKey: backupKeys.backup(config.clientId),
-    mutationFn: (_: void) => backupWallet(config, params),
-  } as const satisfies {
-    mutationKey: readonly unknown[]
-    mutationFn: (v: void) => Promise<BackupWalletReturnType>
-  }
+    mutationFn: (_: void): Promise<BackupWalletReturnType> => backupWallet(config, parameters),
+  } as const satisfies MutationOptions<BackupWalletReturnType, BackupWalletErrorType, void>
 }
-
-export type BackupWalletMutationData = BackupWalletReturnType
-export type BackupWalletMutationError = BackupWalletErrorType

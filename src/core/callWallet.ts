@@ -1,6 +1,6 @@
 import { Aborted, WalletTimeout, type BackupStep } from './errors.js'
 import type { WalletAdapter } from './WalletAdapter.js'
-import { aborted } from './withRetry.js'
+import { toAbortedError } from './withRetry.js'
 
 /** Per wallet call, readiness wait included. An MPC backup or recovery takes seconds; no user waits a minute. */
 export const DEFAULT_WALLET_TIMEOUT_MS = 60_000
@@ -22,7 +22,7 @@ export function callWallet<T>(wallet: WalletAdapter, run: () => Promise<T>, opti
   const { signal, step } = options
   const timeoutMs = options.timeoutMs ?? DEFAULT_WALLET_TIMEOUT_MS
   return new Promise<T>((resolve, reject) => {
-    if (signal?.aborted) return reject(aborted())
+    if (signal?.aborted) return reject(toAbortedError())
     let phase: 'wallet-not-ready' | 'wallet-no-answer' = 'wallet-not-ready'
     let unsubscribe: (() => void) | undefined
     let done = false
@@ -35,7 +35,7 @@ export function callWallet<T>(wallet: WalletAdapter, run: () => Promise<T>, opti
     const onAbort = () => {
       if (done) return
       finish()
-      reject(aborted())
+      reject(toAbortedError())
     }
     const timer = setTimeout(() => {
       if (done) return

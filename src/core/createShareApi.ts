@@ -9,6 +9,7 @@ import {
   type ErrorFacts,
 } from './errors.js'
 import type { GoogleAccount } from './driveKeyStore.js'
+import { isTransientServerCode, serverErrorCodeOf } from './serverErrorCodes.js'
 import { parseRetryAfter, withRetry, type RetryOptions } from './withRetry.js'
 
 export type ShareRecord = {
@@ -44,9 +45,6 @@ export type ShareApiConfig = ({ baseURL: string; axios?: never } | { axios: Axio
   treat404AsNoBackup?: boolean | undefined
 }
 
-/** The error code of the bundled server's (and the documented contract's) "no backup yet" 404. */
-const BACKUP_NOT_FOUND = 'backup_not_found'
-
 export type ShareApi = {
   put(
     clientId: string,
@@ -81,7 +79,7 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
   const path = config.path ?? defaultPath
   const timeout = config.timeoutMs ?? 20_000
   const retry = <T>(step: BackupStep, signal: AbortSignal | undefined, run: () => Promise<T>, options = config.retry) =>
-    withRetry(() => run().catch((cause: unknown) => Promise.reject(shareError(cause, step))), options, signal)
+    withRetry(() => run().catch((cause: unknown) => Promise.reject(toShareError(cause, step))), options, signal)
 
   return {
     put(clientId, record, options = {}) {
@@ -117,11 +115,7 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
           ...(options.signal ? { signal: options.signal } : {}),
         })
         if (res.status === 404) {
-          if (
-            config.treat404AsNoBackup ||
-            (res.data as { error?: { code?: unknown } } | undefined)?.error?.code === BACKUP_NOT_FOUND
-          )
-            return null
+          if (config.treat404AsNoBackup || serverErrorCodeOf(res.data) === 'backup_not_found') return null
           const url = http.getUri({ url: path(clientId), params: { backupMethod } })
           throw new ShareFetchFailed(`No backup route at GET ${url} (404): check the server's baseURL and path.`, {
             step: 'read',
@@ -139,30 +133,39 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
   }
 }
 
-function shareError(cause: unknown, step: BackupStep): BackupError {
+/**
+ * An axios failure as the step's typed error. The server's own `error.code` decides (the kit's server, and any that
+ * follows its contract, says what went wrong); the status only where the body names no code we know (a proxy, a
+ * custom server).
+ */
+function toShareError(cause: unknown, step: BackupStep): BackupError {
   if (cause instanceof BackupError) return cause
-  // Only the status and axios's code leave this function: the AxiosError holds the request body (the share).
+  // Only the status, the server's code and axios's code leave this function: the AxiosError holds the request body.
   const c = cause as {
-    response?: { status?: number; headers?: Record<string, unknown> }
+    response?: { status?: number; headers?: Record<string, unknown>; data?: unknown }
     code?: string
     message?: string
   }
   const status = c?.response?.status
+  const code = serverErrorCodeOf(c?.response?.data)
   const facts: ErrorFacts = {}
   if (status !== undefined) facts.status = status
+  if (code !== undefined) facts.reason = code
   if (typeof c?.code === 'string') facts.providerCode = c.code
   const retryAfter = c?.response?.headers?.['retry-after']
   const retryAfterMs = parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : undefined)
   if (retryAfterMs !== undefined) facts.retryAfterMs = retryAfterMs
   const o = { step, facts }
-  // 412: another device replaced the backup since it was read; retrying the same write cannot succeed.
-  if (status === 412) return new ShareUploadFailed('Backup changed on the server.', { ...o, retryable: false })
+  // Another device replaced the backup since it was read; retrying the same write cannot succeed.
+  if (code === 'precondition_failed' || (code === undefined && status === 412))
+    return new ShareUploadFailed('Backup changed on the server.', { ...o, retryable: false })
   const verb = step === 'read' ? 'read' : 'save'
-  if (status === 401 || status === 403)
+  if (code === 'unauthorized' || code === 'forbidden' || (code === undefined && (status === 401 || status === 403)))
     return new ShareUnauthorized(`Server refused to ${verb} the backup (${status}).`, o)
   const Failed = step === 'read' ? ShareFetchFailed : ShareUploadFailed
+  const retryable = code !== undefined ? isTransientServerCode(code) : !status || status === 429 || status >= 500
   return new Failed(`Server could not ${verb} the backup (${status ?? 'offline'}).`, {
     ...o,
-    retryable: !status || status === 429 || status >= 500,
+    retryable,
   })
 }

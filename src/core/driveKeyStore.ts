@@ -109,7 +109,7 @@ export function createDriveKeyStore(options: DriveKeyStoreOptions): DriveKeyStor
             facts: { reason, message: messageOf(cause) },
           })
         }
-        if (!res.ok) throw await driveError(res, step)
+        if (!res.ok) throw await toDriveError(res, step)
         return res
       },
       options.retry,
@@ -189,7 +189,7 @@ function messageOf(cause: unknown): string {
   return cause instanceof Error ? cause.message.slice(0, 200) : 'network error'
 }
 
-async function driveError(res: Response, step: BackupStep): Promise<BackupError> {
+async function toDriveError(res: Response, step: BackupStep): Promise<BackupError> {
   const { status } = res
   const facts: ErrorFacts = { status }
   let activationUrl: string | undefined

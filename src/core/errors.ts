@@ -70,8 +70,22 @@ export function factsOf(cause: unknown): ErrorFacts {
   return facts
 }
 
+/**
+ * A class `define()` makes: a BackupError with its own literal `code` and `name`. Spelled out because the emitted
+ * `.d.ts` of an anonymous class lists the statics it inherits from the global `Error` constructor, and with
+ * @types/node installed those name Node's own CallSite type: a browser app without @types/node could not check them.
+ */
+export type BackupErrorClass<C extends string, N extends string> = {
+  new (shortMessage: string, options?: BackupErrorOptions): BackupError & { readonly code: C; name: N }
+  readonly code: C
+}
+
 /** The stable code is the class name in SCREAMING_SNAKE_CASE (GooglePopupBlocked -> GOOGLE_POPUP_BLOCKED). */
-function define<const C extends string, const N extends string = string>(name: N, retryable = false, code?: C) {
+function define<const C extends string, const N extends string = string>(
+  name: N,
+  retryable = false,
+  code?: C,
+): BackupErrorClass<C, N> {
   const stable = (code ?? name.replace(/\B([A-Z])/g, '_$1').toUpperCase()) as C
   return class extends BackupError {
     static readonly code: C = stable

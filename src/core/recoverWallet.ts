@@ -1,12 +1,7 @@
-import {
-  authorize,
-  storeNewBackup,
-  walletFailure,
-  type BackupConfig,
-  type BackupFlowStep,
-  type BackupWalletParameters,
-  type BackupWalletReturnType,
-} from './backupWallet.js'
+import { authorize } from './authorize.js'
+import { storeNewBackup } from './storeNewBackup.js'
+import { toWalletError } from './toWalletError.js'
+import type { BackupConfig, BackupWalletParameters, BackupWalletReturnType } from './backupWallet.js'
 import type { ShareRecord } from './createShareApi.js'
 import {
   isKeyOf,
@@ -18,11 +13,13 @@ import {
 } from './driveKeyStore.js'
 import { maskEmail } from './maskEmail.js'
 import { BackupError, KeyNotFound, RecoveryFailed, ShareNotFound, type RecoveryErrorType } from './errors.js'
-import { aborted, throwIfAborted as abortCheck } from './withRetry.js'
+import { throwIfAborted as abortCheck, toAbortedError } from './withRetry.js'
 import { withClientLock } from './withClientLock.js'
 import { callWallet, isAbortedOrTimeout } from './callWallet.js'
 
-export type RecoveryFlowStep = 'authorizing' | 'reading' | 'recovering' | Exclude<BackupFlowStep, 'authorizing'>
+/** Recovery's steps in order: it reads first, then stores the fresh backup it makes as a backup does. */
+export const recoveryFlowSteps = ['authorizing', 'reading', 'recovering', 'generating', 'storing', 'notifying'] as const
+export type RecoveryFlowStep = (typeof recoveryFlowSteps)[number]
 
 export type RecoverWalletParameters = Omit<BackupWalletParameters, 'onStep'> & {
   onStep?: ((step: RecoveryFlowStep) => void) | undefined
@@ -52,7 +49,7 @@ async function runRecovery(config: BackupConfig, params: RecoverWalletParameters
 
   params.onStep?.('reading')
   const record = await shareApi.get(clientId, wallet.backupMethod, { signal }).catch((error: unknown) => {
-    throw mapError(error, signal)
+    throw toReadError(error, signal)
   })
   if (!record) throw new ShareNotFound('No backup share on the server.', { step: 'read' })
   const expected = record.googleAccount
@@ -67,7 +64,7 @@ async function runRecovery(config: BackupConfig, params: RecoverWalletParameters
             throw mismatch
           }
         }
-        throw mapError(error, signal)
+        throw toReadError(error, signal)
       })
     : undefined
   abortCheck(signal)
@@ -86,7 +83,7 @@ async function runRecovery(config: BackupConfig, params: RecoverWalletParameters
     ))
   } catch (cause) {
     if (isAbortedOrTimeout(cause)) throw cause
-    throw walletFailure(cause, 'recover', RecoveryFailed, 'Wallet recovery failed.')
+    throw toWalletError(cause, 'recover')
   }
 
   // Recovery made new share pairs; until they are stored the wallet has no backup.
@@ -141,8 +138,9 @@ async function otherAccount(drive: DriveKeyStore, expected: GoogleAccount): Prom
   })
 }
 
-function mapError(error: unknown, signal: AbortSignal | undefined): BackupError {
-  if (signal?.aborted) return aborted(error)
+/** A failed read of the record or the key: an abort says Aborted, a typed error stays, anything else is recovery's. */
+function toReadError(error: unknown, signal: AbortSignal | undefined): BackupError {
+  if (signal?.aborted) return toAbortedError(error)
   if (error instanceof BackupError) return error
   return new RecoveryFailed('Backup read failed.', { step: 'read', cause: error })
 }

@@ -33,7 +33,7 @@ export async function withRetry<T>(
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw aborted()
+  if (signal?.aborted) throw toAbortedError()
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -45,7 +45,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }
     function onAbort() {
       clearTimeout(timer)
-      reject(aborted())
+      reject(toAbortedError())
     }
     signal?.addEventListener('abort', onAbort, { once: true })
   })
@@ -64,11 +64,11 @@ export function parseRetryAfter(value: string | null | undefined): number | unde
 export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(aborted())
+    const onAbort = () => reject(toAbortedError())
     if (signal.aborted) return onAbort()
     signal.addEventListener('abort', onAbort, { once: true })
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
   })
 }
 
-export const aborted = (cause?: unknown): Aborted => new Aborted('Aborted.', { cause })
+export const toAbortedError = (cause?: unknown): Aborted => new Aborted('Aborted.', { cause })

@@ -1,16 +1,17 @@
 'use client'
 import {
   onlineManager,
-  useMutation,
-  useQueryClient,
   type UseMutationOptions,
   type UseMutationResult,
+  useMutation,
+  useQueryClient,
 } from '@tanstack/react-query'
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import { backupKeys } from '../core/backupKeys.js'
 import type { BackupConfig } from '../core/backupWallet.js'
-import type { TokenBroker } from '../core/createTokenBroker.js'
-import { BrowserOffline, type BackupError } from '../core/errors.js'
+import { createFlowController, type FlowRunParameters } from '../core/createFlowController.js'
+import type { BackupError } from '../core/errors.js'
+import { flowMutationDefaults } from '../core/flowMutationDefaults.js'
 import { useWalletBackupConfig } from './WalletBackupContext.js'
 
 /**
@@ -30,62 +31,80 @@ export type FlowOptions<TData, TError, TStep extends string> = {
   mutation?: FlowMutationOptions<TData, TError> | undefined
 }
 
-type MutationCallbacks<TData, TError> = Required<UseMutationOptions<TData, TError, void, unknown>>
-
-type FlowParams<TStep> = {
-  readonly signal: AbortSignal | undefined
-  getAccessToken: () => Promise<string>
-  onTokenRejected: () => void
-  onGoogleAccount: (email: string) => void
-  onStep: (step: TStep) => void
-}
-
-type MutationOptionsFactory<TData, TStep> = (
-  config: BackupConfig,
-  params: FlowParams<TStep>,
-) => {
-  mutationKey: readonly unknown[]
-  mutationFn: (v: void) => Promise<TData>
-  retry: false
-  networkMode: 'always'
-  throwOnError: false
-}
-
-export type FlowResult<TData, TError, TStep extends string> = UseMutationResult<TData, TError, void> & {
-  start: () => void
-  abort: () => void
-  step: 'idle' | TStep | 'success' | 'error'
-  isReady: boolean
-  /** Why the flow cannot start yet: the wallet SDK is still loading, or Google's script is. */
-  notReadyReason: FlowNotReadyReason | undefined
-  /** Set when Google's script failed or timed out loading (`isReady` stays false); `retryGoogle` loads it again. */
-  googleError: TError | undefined
-  retryGoogle: () => void
-  /** TanStack's `onlineManager`: false while the browser reports offline (a start then fails with BrowserOffline). */
-  isOnline: boolean
-}
-
 export type FlowNotReadyReason = 'wallet-loading' | 'google-loading'
 
 /**
- * The wiring shared by the backup and recovery hooks: a TanStack mutation started from a click, with Google's popup
- * opened synchronously before it, one run at a time, and the step derived from the mutation's status.
+ * What both flow hooks return: TanStack's mutation result, except that `mutate` and `mutateAsync` take no arguments
+ * and start the flow the way a click must (Google's popup opened synchronously, a fresh AbortController per run),
+ * as wagmi points `mutate` at its own action. TanStack's own `mutate` would open the popup after an await (blocked)
+ * and reuse an aborted run's signal.
+ */
+export type WalletFlowReturnType<TData, TError, TStep extends string> =
+  // Omitted from each member of TanStack's union on `status` (a plain Omit would flatten it and lose narrowing).
+  (UseMutationResult<TData, TError, void> extends infer R
+    ? R extends unknown
+      ? Omit<R, 'mutate' | 'mutateAsync'>
+      : never
+    : never) & {
+    /** Starts the flow (the same as `backup()` / `recover()`): call it straight from a click handler. */
+    mutate: () => void
+    /** Starts the flow like `mutate` and resolves with its result (rejects with its typed error). */
+    mutateAsync: () => Promise<TData>
+    step: 'idle' | 'authorizing' | TStep | 'success' | 'error'
+    /** False until the wallet is ready and (kit custody) Google's script has loaded. */
+    isReady: boolean
+    /** Why the flow cannot start yet: the wallet SDK is still loading, or Google's script is. */
+    notReadyReason: FlowNotReadyReason | undefined
+    /** `GoogleScriptUnavailable` when Google's script failed or timed out loading; `retryGoogle()` loads it again. */
+    googleError: TError | undefined
+    retryGoogle: () => void
+    /** False while the browser reports offline (TanStack's onlineManager): a start then fails with BrowserOffline. */
+    isOnline: boolean
+    /** Ends the running flow with `Aborted` (the wallet is told `false` if a share was already made). */
+    abort: () => void
+  }
+
+/** A flow as the hooks see it: its option factory and its steps (the first after `authorizing` is shown first). */
+export type FlowDefinition<TData, TStep extends string> = {
+  hook: string
+  steps: readonly ['authorizing', TStep, ...TStep[]]
+  mutationOptions: (
+    config: BackupConfig,
+    parameters: FlowRunParameters<TStep>,
+  ) => { mutationKey: readonly unknown[]; mutationFn: (variables: void) => Promise<TData> }
+}
+
+type MutationCallbacks<TData, TError> = Required<UseMutationOptions<TData, TError, void, unknown>>
+
+/**
+ * The wiring shared by the backup and recovery hooks: a TanStack mutation started through a framework-free flow
+ * controller (one run at a time, the popup opened in the click, the step the action reports), to which the hook only
+ * subscribes.
  */
 export function useFlow<TData, TError extends BackupError, TStep extends string>(
-  hook: string,
-  factory: MutationOptionsFactory<TData, TStep>,
+  flow: FlowDefinition<TData, TStep>,
   options: FlowOptions<TData, TError, TStep>,
-): FlowResult<TData, TError, TStep> {
-  const config = useWalletBackupConfig(hook)
+): WalletFlowReturnType<TData, TError, TStep> {
+  const config = useWalletBackupConfig(flow.hook)
   const { broker, clientId } = config
   const queryClient = useQueryClient()
-  const [flowStep, setFlowStep] = useState<TStep | 'authorizing'>('authorizing')
-  const optionsRef = useRef(options)
-  optionsRef.current = options
-  const token = useRef<Promise<string> | undefined>(undefined)
-  const running = useRef(false)
-  const controller = useRef<AbortController | undefined>(undefined)
   const needsGoogle = config.wallet.keyCustody === 'kit'
+  const controllerOptions = {
+    broker,
+    needsGoogle,
+    firstStep: flow.steps[1],
+    isOnline: isOnlineNow,
+    onStep: options.onStep,
+  }
+  const [controller] = useState(() => createFlowController<TData, TStep>(controllerOptions))
+  // The latest options reach the controller and the mutation's callbacks after the render commits (as TanStack's
+  // useMutation hands its observer new options), never written during the render itself.
+  const optionsRef = useRef(options)
+  useEffect(() => {
+    optionsRef.current = options
+    controller.setOptions(controllerOptions)
+  })
+  const flowStep = useSyncExternalStore(controller.subscribe, controller.getStep, controller.getStep)
   const ready = useSyncExternalStore(broker.subscribe, broker.isReady, serverNotReady)
   const scriptError = useSyncExternalStore(broker.subscribe, broker.scriptError, serverNoError)
   // GoogleScriptUnavailable is in every flow's error union.
@@ -94,37 +113,20 @@ export function useFlow<TData, TError extends BackupError, TStep extends string>
     // The app hears it like any failure of the flow (a toast, a log), once per failed load.
     if (googleError) optionsRef.current.onError?.(googleError)
   }, [googleError])
-  const isOnline = useSyncExternalStore(onlineManager.subscribe.bind(onlineManager), isOnlineNow, serverOnline)
-  const offlineAtStart = useRef(false)
+  const isOnline = useSyncExternalStore(subscribeOnline, isOnlineNow, serverOnline)
   const settled = (step: 'success' | 'error', callback: () => void) => {
     optionsRef.current.onStep?.(step)
     callback()
     return queryClient.invalidateQueries({ queryKey: backupKeys.status(clientId) })
   }
 
-  const base = factory(config, {
-    // Read when the run starts: each run has its own controller.
-    get signal() {
-      return controller.current?.signal
-    },
-    getAccessToken: () => token.current ?? broker.request({ signal: controller.current?.signal }),
-    onTokenRejected: broker.clear,
-    // Memory only (never the query cache): the account the server's record names, pre-selected in the next popup.
-    onGoogleAccount: broker.setAccountHint,
-    onStep: (step) => {
-      setFlowStep(step)
-      optionsRef.current.onStep?.(step)
-    },
-  })
+  const base = flow.mutationOptions(config, controller.parameters)
   const user = options.mutation
   const userCallbacks = () => optionsRef.current.mutation ?? {}
   const mutation = useMutation<TData, TError, void, unknown>({
     ...base,
-    // Nothing is asked of Google, the wallet or the server while offline: the flow ends at once, typed.
-    mutationFn: (v) =>
-      offlineAtStart.current
-        ? Promise.reject(new BrowserOffline('You are offline.', { step: 'authorize' }))
-        : base.mutationFn(v),
+    ...flowMutationDefaults,
+    mutationFn: (v) => controller.execute(() => base.mutationFn(v)),
     ...(user?.meta !== undefined ? { meta: user.meta } : {}),
     ...(user?.gcTime !== undefined ? { gcTime: user.gcTime } : {}),
     ...(user?.throwOnError !== undefined ? { throwOnError: user.throwOnError } : {}),
@@ -139,27 +141,17 @@ export function useFlow<TData, TError extends BackupError, TStep extends string>
       return userCallbacks().onError?.(...args)
     },
     onSettled: (...args: Parameters<MutationCallbacks<TData, TError>['onSettled']>) => {
-      running.current = false
-      token.current = undefined
+      controller.finish()
       return userCallbacks().onSettled?.(...args)
     },
   })
 
-  const { mutate } = mutation
-  const start = useCallback(() => {
-    if (running.current) return
-    running.current = true
-    controller.current = new AbortController()
-    offlineAtStart.current = !onlineManager.isOnline()
-    const held = offlineAtStart.current || startAuthorization(broker, needsGoogle, token, controller.current.signal)
-    setFlowStep(held ? ('generating' as TStep) : 'authorizing')
-    mutate()
-  }, [broker, mutate, needsGoogle])
+  const { mutateAsync } = mutation
+  const startAsync = useCallback(() => controller.start(() => mutateAsync()), [controller, mutateAsync])
+  const start = useCallback(() => void startAsync().catch(noop), [startAsync])
+  const abort = useCallback(() => controller.abort(), [controller])
 
-  const abort = useCallback(() => controller.current?.abort(), [])
-
-  const step =
-    mutation.status === 'pending' ? flowStep : mutation.status === 'idle' ? ('idle' as const) : mutation.status
+  const step = mutation.status === 'pending' ? flowStep : mutation.status === 'idle' ? 'idle' : mutation.status
   const notReadyReason: FlowNotReadyReason | undefined = !config.walletReady
     ? 'wallet-loading'
     : needsGoogle && !ready
@@ -167,9 +159,10 @@ export function useFlow<TData, TError extends BackupError, TStep extends string>
       : undefined
   return {
     ...mutation,
-    start,
+    mutate: start,
+    mutateAsync: startAsync,
     abort,
-    step: step as FlowResult<TData, TError, TStep>['step'],
+    step,
     isReady: notReadyReason === undefined,
     notReadyReason,
     isOnline,
@@ -178,23 +171,10 @@ export function useFlow<TData, TError extends BackupError, TStep extends string>
   }
 }
 
-/** Opens the popup now, inside the click, unless a usable token is held. Returns whether no popup was needed. */
-function startAuthorization(
-  broker: TokenBroker,
-  needsGoogle: boolean,
-  token: { current: Promise<string> | undefined },
-  signal: AbortSignal,
-) {
-  if (!needsGoogle) return true
-  const held = broker.heldToken() !== undefined
-  // The signal drops this wait on abort, so a popup that never answers cannot hold the next click.
-  token.current = broker.request({ signal })
-  // Rejections surface through the mutation; this only keeps the promise from being reported as unhandled.
-  token.current.catch(() => {})
-  return held
-}
-
+const noop = () => {}
 const serverNotReady = () => false
 const serverNoError = () => undefined
 const serverOnline = () => true
 const isOnlineNow = () => onlineManager.isOnline()
+// One function for the component's life: a new one each render would make React resubscribe every render.
+const subscribeOnline = (listener: () => void) => onlineManager.subscribe(listener)

@@ -1,29 +1,33 @@
 'use client'
-import type { UseMutationResult } from '@tanstack/react-query'
-import type { RecoverWalletErrorType, RecoverWalletReturnType, RecoveryFlowStep } from '../core/recoverWallet.js'
+import {
+  type RecoverWalletErrorType,
+  type RecoverWalletReturnType,
+  type RecoveryFlowStep,
+  recoveryFlowSteps,
+} from '../core/recoverWallet.js'
 import { recoverWalletMutationOptions } from '../core/recoverWalletMutationOptions.js'
-import { useFlow, type FlowNotReadyReason, type FlowOptions } from './useFlow.js'
+import { type FlowDefinition, type FlowOptions, useFlow, type WalletFlowReturnType } from './useFlow.js'
 
 export type WalletRecoveryStep = 'idle' | RecoveryFlowStep | 'success' | 'error'
 
 export type UseWalletRecoveryOptions = FlowOptions<RecoverWalletReturnType, RecoverWalletErrorType, RecoveryFlowStep>
 
-export type UseWalletRecoveryReturnType = UseMutationResult<RecoverWalletReturnType, RecoverWalletErrorType, void> & {
+export type UseWalletRecoveryReturnType = WalletFlowReturnType<
+  RecoverWalletReturnType,
+  RecoverWalletErrorType,
+  RecoveryFlowStep
+> & {
   /** Starts a recovery. Safe to call straight from a click handler: it opens Google's popup synchronously. */
   recover: () => void
-  step: WalletRecoveryStep
-  isReady: boolean
-  notReadyReason: FlowNotReadyReason | undefined
-  /** `GoogleScriptUnavailable` when Google's script failed or timed out loading; `retryGoogle()` loads it again. */
-  googleError: RecoverWalletErrorType | undefined
-  retryGoogle: () => void
-  /** False while the browser reports offline (TanStack's onlineManager): a start then fails with BrowserOffline. */
-  isOnline: boolean
-  /** Ends the running flow with `Aborted` (the wallet is told `false` if a share was already made). */
-  abort: () => void
+}
+
+const recoveryFlow: FlowDefinition<RecoverWalletReturnType, RecoveryFlowStep> = {
+  hook: 'useWalletRecovery',
+  steps: recoveryFlowSteps,
+  mutationOptions: recoverWalletMutationOptions,
 }
 
 export function useWalletRecovery(options: UseWalletRecoveryOptions = {}): UseWalletRecoveryReturnType {
-  const { start, ...result } = useFlow('useWalletRecovery', recoverWalletMutationOptions, options)
-  return { ...result, recover: start }
+  const result = useFlow<RecoverWalletReturnType, RecoverWalletErrorType, RecoveryFlowStep>(recoveryFlow, options)
+  return { ...result, recover: result.mutate }
 }

@@ -7,7 +7,6 @@ import { sendError } from './sendError.js'
 import { toHttpError } from './toHttpError.js'
 import { webhookRoutes } from './webhookRoutes.js'
 
-export type { BackupErrorCode } from './backupErrorCodes.js'
 export type {
   Authenticate,
   BackupEvent,

@@ -1,15 +1,16 @@
 export { createBackupRouter, UNKNOWN_METHOD } from './createBackupRouter.js'
 export type {
   Authenticate,
-  BackupErrorCode,
   BackupEvent,
   BackupEventType,
   BackupRouterLimits,
   BackupRouterOptions,
 } from './createBackupRouter.js'
 export type { RateLimit } from './rateLimiter.js'
+export type { ServerErrorCode } from '../core/serverErrorCodes.js'
 export type {
   BackupStore,
+  GoogleAccountHint,
   IdempotencyRecord,
   ListFilter,
   PutCondition,

@@ -67,7 +67,7 @@ export interface WalletEmulatorOptions {
   bootDelayMs?: number | 'manual'
 }
 
-interface WalletEmulatorBase {
+export interface WalletEmulatorBase {
   readonly clientId: string
   /** Known once the wallet is on this device (made here or recovered). */
   readonly address: string | undefined

@@ -7,6 +7,7 @@ export type {
   BackupProgressCallback,
   LegacyWalletEmulator,
   WalletEmulator,
+  WalletEmulatorBase,
   WalletEmulatorOptions,
   WalletFault,
   WalletFaults,
@@ -31,9 +32,11 @@ export type {
   GoogleEmulator,
   GoogleEmulatorOptions,
   GoogleEndpoint,
-  GoogleNonOAuthError,
-  GoogleOAuthErrorResponse,
-  GoogleTokenResponse,
+  // Google's own shapes as GIS sends them; the client entry's GoogleTokenResponse / GoogleNonOAuthError are what the
+  // kit accepts (every field optional): distinct names, so the two entries never export one name twice.
+  GoogleNonOAuthError as GisNonOAuthError,
+  GoogleOAuthErrorResponse as GisOAuthErrorResponse,
+  GoogleTokenResponse as GisTokenResponse,
   IssueTokenOptions,
   PutFileInput,
   TokenInfo,

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { backupErrorCodes } from '../../src/server/backupErrorCodes.js'
+import { SERVER_ERROR_CODES } from '../../src/core/serverErrorCodes.js'
 import type { BackupStore, ServerConfig } from '../../src/server/index.js'
 import { createServer, devHeaderAuthenticate, sqliteStore } from '../../src/server/index.js'
 import { openapiContract, openapiPath } from './support/openapiContract.js'
@@ -99,7 +99,7 @@ describe('openapi/share-server.yaml', () => {
     expect(contract.doc.components).toBeDefined()
     const documented = (contract.doc.components as { schemas: { ErrorCode: { enum: string[] } } }).schemas.ErrorCode
       .enum
-    expect([...documented].sort()).toEqual([...backupErrorCodes].sort())
+    expect([...documented].sort()).toEqual([...SERVER_ERROR_CODES].sort())
   })
 
   it('describes the client routes: success, replay, and every client error', async () => {

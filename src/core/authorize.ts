@@ -1,0 +1,17 @@
+import type { BackupConfig, BackupWalletParameters } from './backupWallet.js'
+import { createDriveKeyStore, type DriveKeyStore } from './driveKeyStore.js'
+import { GoogleTokenExpired } from './errors.js'
+import { throwIfAborted as abortCheck, untilAborted } from './withRetry.js'
+
+/** Step 1 in kit custody: a token for the Drive app data folder (the popup itself was opened by the click). */
+export async function authorize(
+  config: BackupConfig,
+  params: BackupWalletParameters,
+): Promise<DriveKeyStore | undefined> {
+  if (config.wallet.keyCustody !== 'kit') return undefined
+  params.onStep?.('authorizing')
+  if (!params.getAccessToken) throw new GoogleTokenExpired('No Google token.', { step: 'authorize' })
+  const accessToken = await untilAborted(params.getAccessToken(), params.signal)
+  abortCheck(params.signal)
+  return createDriveKeyStore({ ...config, accessToken, signal: params.signal })
+}

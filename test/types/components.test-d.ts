@@ -1,0 +1,65 @@
+// The components' prop types: element props and refs where a Radix-style component has them, flow callbacks typed
+// by the flow.
+import type { ComponentProps, ComponentPropsWithRef, ReactNode, Ref } from 'react'
+import type {
+  BackupButton,
+  BackupButtonProps,
+  BackupStatus,
+  BackupStatusData,
+  BackupStatusProps,
+  BackupWalletErrorType,
+  BackupWalletReturnType,
+  RecoverButton,
+  RecoverButtonProps,
+  RecoverWalletErrorType,
+  UseBackupStatusReturnType,
+  WalletBackupProvider,
+  WalletBackupProviderProps,
+  WalletBackupStep,
+  WalletRecoveryStep,
+} from 'react-mpc-backup'
+import { describe, expectTypeOf, test } from 'vitest'
+
+describe('BackupButton and RecoverButton', () => {
+  test("a button's props, asChild, and the ref of a button", () => {
+    expectTypeOf<ComponentProps<typeof BackupButton>>().toExtend<BackupButtonProps>()
+    expectTypeOf<ComponentPropsWithRef<typeof BackupButton>['ref']>().toExtend<Ref<HTMLButtonElement> | undefined>()
+    expectTypeOf<ComponentPropsWithRef<typeof RecoverButton>['ref']>().toExtend<Ref<HTMLButtonElement> | undefined>()
+    expectTypeOf<BackupButtonProps['asChild']>().toEqualTypeOf<boolean | undefined>()
+    expectTypeOf<BackupButtonProps['aria-describedby']>().toEqualTypeOf<string | undefined>()
+    expectTypeOf<BackupButtonProps['className']>().toEqualTypeOf<string | undefined>()
+  })
+
+  test('callbacks and children are typed by their flow', () => {
+    expectTypeOf<BackupButtonProps['onError']>().toEqualTypeOf<((error: BackupWalletErrorType) => void) | undefined>()
+    expectTypeOf<BackupButtonProps['onSuccess']>().toEqualTypeOf<((data: BackupWalletReturnType) => void) | undefined>()
+    expectTypeOf<BackupButtonProps['onStep']>().toEqualTypeOf<((step: WalletBackupStep) => void) | undefined>()
+    expectTypeOf<BackupButtonProps['children']>().toEqualTypeOf<
+      ReactNode | ((step: WalletBackupStep) => ReactNode) | undefined
+    >()
+    expectTypeOf<RecoverButtonProps['onError']>().toEqualTypeOf<((error: RecoverWalletErrorType) => void) | undefined>()
+    expectTypeOf<RecoverButtonProps['onStep']>().toEqualTypeOf<((step: WalletRecoveryStep) => void) | undefined>()
+    expectTypeOf<NonNullable<BackupButtonProps['labels']>>().toHaveProperty('authorizing')
+    expectTypeOf<NonNullable<RecoverButtonProps['labels']>>().toHaveProperty('reading')
+  })
+})
+
+describe('BackupStatus', () => {
+  test("a span's props and ref, plus the render prop and labels", () => {
+    expectTypeOf<ComponentPropsWithRef<typeof BackupStatus>['ref']>().toExtend<Ref<HTMLSpanElement> | undefined>()
+    expectTypeOf<BackupStatusProps['className']>().toEqualTypeOf<string | undefined>()
+    expectTypeOf<BackupStatusProps['id']>().toEqualTypeOf<string | undefined>()
+    expectTypeOf<NonNullable<BackupStatusProps['children']>>().toEqualTypeOf<
+      (status: BackupStatusData | undefined, query: UseBackupStatusReturnType) => ReactNode
+    >()
+    expectTypeOf<NonNullable<BackupStatusProps['labels']>>().toHaveProperty('backedUp')
+  })
+})
+
+describe('WalletBackupProvider', () => {
+  test('its props are the declared, exported type', () => {
+    expectTypeOf<ComponentProps<typeof WalletBackupProvider>>().toEqualTypeOf<WalletBackupProviderProps>()
+    expectTypeOf<WalletBackupProviderProps>().toHaveProperty('wallet')
+    expectTypeOf<WalletBackupProviderProps>().toHaveProperty('server')
+  })
+})

@@ -1,0 +1,33 @@
+// One error vocabulary: the client's error codes are literal and narrow in a switch; the server's wire codes are one
+// type, exported by both entries under one name (the server's is no longer a second `BackupErrorCode`).
+import {
+  type BackupErrorCode,
+  type BackupErrorType,
+  GooglePopupBlocked,
+  type ServerErrorCode,
+  ShareUploadFailed,
+} from 'react-mpc-backup'
+import { describe, expectTypeOf, test } from 'vitest'
+import type * as server from '../../src/server/index.js'
+
+describe('errors', () => {
+  test('each class has its literal code, on the instance and the class', () => {
+    expectTypeOf(new GooglePopupBlocked('x').code).toEqualTypeOf<'GOOGLE_POPUP_BLOCKED'>()
+    expectTypeOf(GooglePopupBlocked.code).toEqualTypeOf<'GOOGLE_POPUP_BLOCKED'>()
+    expectTypeOf(new ShareUploadFailed('x').status).toEqualTypeOf<number | undefined>()
+    expectTypeOf<'SHARE_NOT_FOUND'>().toExtend<BackupErrorCode>()
+  })
+
+  test('the union narrows on code', () => {
+    const e = {} as BackupErrorType
+    if (e.code === 'SHARE_UPLOAD_FAILED') expectTypeOf(e).toEqualTypeOf<ShareUploadFailed>()
+  })
+
+  test('the server and the client name the wire codes the same, and only the client has BackupErrorCode', () => {
+    expectTypeOf<server.ServerErrorCode>().toEqualTypeOf<ServerErrorCode>()
+    expectTypeOf<'backup_not_found'>().toExtend<ServerErrorCode>()
+    // @ts-expect-error the server entry has no BackupErrorCode (it meant something else than the client's)
+    type Gone = server.BackupErrorCode
+    expectTypeOf<Gone>().toBeAny()
+  })
+})

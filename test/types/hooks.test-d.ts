@@ -1,0 +1,101 @@
+// The hooks' public types (Vitest typecheck, project `types`): TanStack's result passed through, except that
+// `mutate` / `mutateAsync` take no arguments and so cannot bypass the click path.
+import type { UseMutationResult, UseQueryResult } from '@tanstack/react-query'
+import {
+  type BackupStatusData,
+  type BackupWalletErrorType,
+  type BackupWalletReturnType,
+  type GetBackupStatusErrorType,
+  type RecoverWalletErrorType,
+  type RecoverWalletReturnType,
+  type UseBackupStatusParameters,
+  type UseWalletBackupOptions,
+  type UseWalletBackupReturnType,
+  type UseWalletRecoveryReturnType,
+  useBackupStatus,
+  useWalletBackup,
+  type useWalletRecovery,
+  type WalletBackupStep,
+  type WalletRecoveryStep,
+} from 'react-mpc-backup'
+import { describe, expectTypeOf, test } from 'vitest'
+
+type Backup = ReturnType<typeof useWalletBackup>
+type Recovery = ReturnType<typeof useWalletRecovery>
+
+describe('useWalletBackup', () => {
+  test('returns its declared type, TanStack fields passed through', () => {
+    expectTypeOf<Backup>().toEqualTypeOf<UseWalletBackupReturnType>()
+    expectTypeOf<Backup['data']>().toEqualTypeOf<BackupWalletReturnType | undefined>()
+    expectTypeOf<Backup['error']>().toEqualTypeOf<BackupWalletErrorType | null>()
+    expectTypeOf<Backup['variables']>().toEqualTypeOf<void | undefined>()
+    expectTypeOf<Backup['reset']>().toEqualTypeOf<UseMutationResult<BackupWalletReturnType>['reset']>()
+    expectTypeOf<Backup['isPending']>().toEqualTypeOf<boolean>()
+    expectTypeOf<Backup['step']>().toEqualTypeOf<WalletBackupStep>()
+    expectTypeOf<Backup['backup']>().toEqualTypeOf<() => void>()
+    expectTypeOf<Backup['abort']>().toEqualTypeOf<() => void>()
+  })
+
+  test("TanStack's status union still narrows data and error", () => {
+    const r = {} as Backup
+    if (r.status === 'success') expectTypeOf(r.data).toEqualTypeOf<BackupWalletReturnType>()
+    if (r.status === 'error') expectTypeOf(r.error).toEqualTypeOf<BackupWalletErrorType>()
+    if (r.isIdle) expectTypeOf(r.data).toEqualTypeOf<undefined>()
+  })
+
+  test('mutate and mutateAsync take no arguments: no variables or per-call options can skip the click path', () => {
+    expectTypeOf<Backup['mutate']>().toEqualTypeOf<() => void>()
+    expectTypeOf<Backup['mutateAsync']>().toEqualTypeOf<() => Promise<BackupWalletReturnType>>()
+    const r = {} as Backup
+    // @ts-expect-error TanStack's (variables, { onSuccess }) signature is not there
+    r.mutate(undefined, { onSuccess: () => {} })
+    // @ts-expect-error nor for mutateAsync
+    void r.mutateAsync(undefined, {})
+  })
+
+  test('options: callbacks typed by the flow; what would re-run or pause it is refused', () => {
+    expectTypeOf<UseWalletBackupOptions['onError']>().toEqualTypeOf<
+      ((error: BackupWalletErrorType) => void) | undefined
+    >()
+    expectTypeOf(useWalletBackup).toBeCallableWith({ mutation: { throwOnError: true, meta: { a: 1 } } })
+    // @ts-expect-error retry would re-run the whole flow
+    useWalletBackup({ mutation: { retry: 3 } })
+    // @ts-expect-error the kit owns the mutation function
+    useWalletBackup({ mutation: { mutationFn: async () => ({}) } })
+  })
+})
+
+describe('useWalletRecovery', () => {
+  test('the same contract, with the recovery types and steps', () => {
+    expectTypeOf<Recovery>().toEqualTypeOf<UseWalletRecoveryReturnType>()
+    expectTypeOf<Recovery['data']>().toEqualTypeOf<RecoverWalletReturnType | undefined>()
+    expectTypeOf<Recovery['error']>().toEqualTypeOf<RecoverWalletErrorType | null>()
+    expectTypeOf<Recovery['step']>().toEqualTypeOf<WalletRecoveryStep>()
+    expectTypeOf<'reading'>().toExtend<Recovery['step']>()
+    expectTypeOf<Recovery['mutate']>().toEqualTypeOf<() => void>()
+    expectTypeOf<Recovery['mutateAsync']>().toEqualTypeOf<() => Promise<RecoverWalletReturnType>>()
+    expectTypeOf<Recovery['recover']>().toEqualTypeOf<() => void>()
+    const r = {} as Recovery
+    // @ts-expect-error no variables
+    r.mutate(undefined)
+  })
+})
+
+describe('useBackupStatus', () => {
+  test("returns TanStack's query result with the status's own error type", () => {
+    expectTypeOf(useBackupStatus).returns.toEqualTypeOf<UseQueryResult<BackupStatusData, GetBackupStatusErrorType>>()
+  })
+
+  test("takes the caller's TanStack query options, but not the key or the function", () => {
+    expectTypeOf(useBackupStatus).toBeCallableWith({ query: { staleTime: 0, refetchInterval: 60_000 } })
+    expectTypeOf(useBackupStatus).toBeCallableWith({
+      query: { retry: (count: number, error: GetBackupStatusErrorType) => count < 2 && error.retryable },
+    })
+    expectTypeOf(useBackupStatus).toBeCallableWith()
+    // @ts-expect-error the key is the kit's (the token is never in it)
+    useBackupStatus({ query: { queryKey: ['mine'] } })
+    // @ts-expect-error so is the function
+    useBackupStatus({ query: { queryFn: async () => ({}) } })
+    expectTypeOf<UseBackupStatusParameters>().toHaveProperty('query')
+  })
+})
