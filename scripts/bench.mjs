@@ -1,12 +1,22 @@
 // `npm run bench`: every benchmark in bench/, once, one line per figure (a ratio measured in this run, against its
 // goal). Benches report; they do not pass or fail on a goal. The exit code is non-zero only when a bench could not run.
+//   npm run bench                       all benches; the server bench in its short mode (CI: under a minute)
+//   npm run bench -- server --full      only the named benches; --full: the server curve (1/10/50/200 connections, 3 reps)
+//   npm run bench -- --write            all benches, the server curve in full, then docs/PERFORMANCE.md rewritten
 //
 // Order: the figures that are counts (bundle bytes, React commits) run side by side first; the timed ones (flow,
 // server) run alone afterwards, so no other work on the machine's two cores skews their clocks.
 import { spawn } from 'node:child_process'
-import { resolve } from 'node:path'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 
 const root = resolve(import.meta.dirname, '..')
+const argv = process.argv.slice(2)
+const write = argv.includes('--write')
+const full = write || argv.includes('--full')
+const scratch = mkdtempSync(join(tmpdir(), 'rmb-bench-run-'))
+const serverJson = join(scratch, 'server.json')
 const node = process.execPath
 const vitest = resolve(root, 'node_modules/vitest/vitest.mjs')
 
@@ -19,11 +29,12 @@ const benches = {
   },
   flow: { args: ['--import', 'tsx', 'bench/flow.mjs'], pick: /^flow\./, timeoutMs: 90_000 },
   // 2 one-second slices per side plus a 2 s webhook run, so the whole of `npm run bench` stays under a minute.
+  // Short mode: 1 and 50 connections, one 1-second slice per side (about 20 s with PostgreSQL); --full: the curve.
   server: {
-    args: ['--import', 'tsx', 'bench/server.mjs'],
-    env: { BENCH_DURATION: process.env.BENCH_DURATION ?? '2' },
+    args: ['--import', 'tsx', 'bench/server.mjs', ...(full ? ['--full'] : [])],
+    env: { BENCH_JSON_OUT: serverJson },
     pick: /^(server\.|warning)/,
-    timeoutMs: 90_000,
+    timeoutMs: full ? 900_000 : 45_000,
   },
 }
 
@@ -62,7 +73,17 @@ function run(name) {
   })
 }
 
-const results = [...(await Promise.all([run('size'), run('renders')])), await run('flow'), await run('server')]
+const named = argv.filter((a) => !a.startsWith('--'))
+for (const n of named)
+  if (!(n in benches)) throw new Error(`bench: no bench named ${n} (${Object.keys(benches).join(', ')})`)
+const wanted = (name) => named.length === 0 || named.includes(name)
+const load = [loadavg()[0]]
+const results = [
+  ...(await Promise.all(['size', 'renders'].filter(wanted).map(run))),
+  ...(wanted('flow') ? [await run('flow')] : []),
+  ...(wanted('server') ? [await run('server')] : []),
+]
+load.push(loadavg()[0])
 
 let failed = false
 for (const r of results) {
@@ -74,4 +95,89 @@ for (const r of results) {
     console.log(r.err.trim().split('\n').slice(-15).join('\n'))
   }
 }
+if (write) writeFileSync(resolve(root, 'docs/PERFORMANCE.md'), performanceDoc())
+rmSync(scratch, { recursive: true, force: true })
 process.exit(failed ? 1 : 0)
+
+/** docs/PERFORMANCE.md: one table per figure, with the command and the machine's load. */
+function performanceDoc() {
+  const f2 = (x) => x.toFixed(2)
+  const out = [
+    '# Performance',
+    '',
+    `Written by \`npm run bench -- ${argv.join(' ')}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC,`,
+    `Node ${process.version}, ${cpus().length} cores, load average (1 min) ${f2(Math.min(...load))}-${f2(Math.max(...load))} over the run.`,
+    'The machine is shared: absolute figures swing with its load; ratios are measured side by side in the same run.',
+    '',
+  ]
+  let server
+  try {
+    server = JSON.parse(readFileSync(serverJson, 'utf8'))
+  } catch {
+    server = undefined
+  }
+  if (server) {
+    out.push(
+      '## Server: share POST',
+      '',
+      `\`node --import tsx bench/server.mjs${server.mode === 'full' ? ' --full' : ''}\` (${server.reps} rep(s) of ${server.duration} s per side and connection count, order alternated between reps; load ${f2(server.load[0])}-${f2(server.load[1])}).`,
+      'Every request is a new clientId with a 1-2 kB random cipherText; the kit sides send `Idempotency-Key` as the kit does (`kitPgNoKey` does not).',
+      'Baselines in the same run: `bare` (express.json + 204), `naiveSqlite` (express.json + prepared `INSERT OR REPLACE`, WAL, synchronous=FULL), `naivePg` (express.json + `INSERT ... ON CONFLICT DO UPDATE`).',
+      "A ratio is the kit's requests/s over the baseline's in the same rep: the median of the reps, [min-max]. CPU is the server process's (all threads; not the PostgreSQL server's).",
+      '',
+    )
+    const groups = new Map()
+    for (const r of server.ratios) {
+      const k = `${r.a} / ${r.b}`
+      if (!groups.has(k)) groups.set(k, { label: r.label, rows: [] })
+      groups.get(k).rows.push(r)
+    }
+    for (const [k, g] of groups) {
+      out.push(
+        `### ${g.label} (${k})`,
+        '',
+        '| connections | ratio (median) | spread | goal | kit p50 / p99 ms | baseline p50 / p99 ms | CPU per request, kit / baseline |',
+        '|---|---|---|---|---|---|---|',
+      )
+      for (const r of g.rows) {
+        const a = server.sides[r.a][r.connections]
+        const b = server.sides[r.b][r.connections]
+        out.push(
+          `| ${r.connections} | ${f2(r.median)} | ${f2(Math.min(...r.reps))}-${f2(Math.max(...r.reps))} | ${r.goal === null ? '-' : `>= ${r.goal.toFixed(1)} ${r.median >= r.goal ? '(met)' : '(not met)'}`} | ${a.p50} / ${a.p99} | ${b.p50} / ${b.p99} | ${f2(r.cpu)} |`,
+        )
+      }
+      out.push('')
+    }
+    out.push(
+      '### Every side (medians)',
+      '',
+      '| side | connections | req/s | p50 ms | p99 ms | server CPU us/req |',
+      '|---|---|---|---|---|---|',
+    )
+    for (const [side, byC] of Object.entries(server.sides))
+      for (const [c, v] of Object.entries(byC))
+        out.push(`| ${side} | ${c} | ${v.rps.toFixed(0)} | ${v.p50} | ${v.p99} | ${v.cpuUs.toFixed(0)} |`)
+    out.push(
+      '',
+      `Webhook store + fetch at 10 connections: p99 ${server.webhook.p99} ms (the provider gives up after 10 000 ms).`,
+      '',
+    )
+  }
+  for (const r of results) {
+    if (r.name === 'server') continue
+    out.push(
+      `## ${r.name}`,
+      '',
+      `\`npm run bench -- ${r.name}\` (${r.seconds.toFixed(1)} s)`,
+      '',
+      '| figure | value |',
+      '|---|---|',
+    )
+    for (const l of r.lines) {
+      const [name, ...rest] = l.split(' ')
+      out.push(`| ${name} | ${rest.join(' ').replaceAll('|', '\\|')} |`)
+    }
+    out.push('')
+  }
+  return out.join('\n')
+}

@@ -1,15 +1,15 @@
+import { createHash } from 'node:crypto'
 import type pg from 'pg'
 import type {
   BackupStore,
-  GoogleAccountHint,
   IdempotencyRecord,
   ListFilter,
+  PutCondition,
   PutResult,
   StoredBackup,
-  StoredShare,
 } from './BackupStore.js'
-import { revisionOf } from './revisionOf.js'
 import { lazyStore } from './lazyStore.js'
+import { type BackupRow, type IdempotencyRow, type ShareRow, storeRows } from './storeRows.js'
 import { postgresMaintenance } from './postgresMaintenance.js'
 import { ServerConfigError } from './ServerConfigError.js'
 
@@ -25,6 +25,11 @@ export type PostgresStoreOptions = (
 ) & {
   /** Schema for the tables (created when missing). Default `public`. */
   schema?: string
+  /**
+   * How often expired idempotency records are deleted, in ms (default 10 minutes). Writes never wait for it: an
+   * expired record is ignored and taken over by its key's next use whether or not it was swept yet.
+   */
+  idempotencySweepMs?: number
 }
 
 /** Ordered, append-only: a migration is never edited once released; add a new one instead. */
@@ -79,26 +84,14 @@ const migrations: ReadonlyArray<{ version: number; name: string; sql: (s: string
     // Nullable JSON text: rows written before it keep working (recovery then sends no account hint).
     sql: (s) => `ALTER TABLE ${s}.client_backups ADD COLUMN google_account text;`,
   },
+  {
+    version: 4,
+    name: "no latest indexes: the primary key finds a client's rows, and replacing a row can stay a HOT update",
+    // The primary key's index already finds a client's rows (one per method) to pick the newest from. Without an
+    // index on seq, a replacement changes no indexed column, so PostgreSQL can update the row in place (HOT).
+    sql: (s) => `DROP INDEX IF EXISTS ${s}.client_backups_latest; DROP INDEX IF EXISTS ${s}.custodian_shares_latest;`,
+  },
 ]
-
-interface BackupRow {
-  client_id: string
-  backup_method: string
-  key_version: string | null
-  key_file_id?: string | null
-  google_account?: string | null
-  key_id: string
-  data: Buffer
-  stored_at: Date
-}
-interface IdempotencyRow {
-  client_id: string
-  idem_key: string
-  fingerprint: string
-  status: number
-  body: string
-  expires_at: Date
-}
 
 /**
  * PostgreSQL store on `pg`. Writes are upserts, so concurrent writers leave one row; conditional (If-Match) and
@@ -159,125 +152,161 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
       throw e
     }))
 
-  const toBackup = (r: BackupRow): StoredBackup => ({
-    clientId: r.client_id,
-    backupMethod: r.backup_method,
-    keyVersion: r.key_version === null ? null : (JSON.parse(r.key_version) as string | number),
-    keyFileId: r.key_file_id ?? null,
-    googleAccount: r.google_account ? (JSON.parse(r.google_account) as GoogleAccountHint) : null,
-    keyId: r.key_id,
-    data: r.data,
-    storedAt: r.stored_at,
-  })
-  const toShare = (r: BackupRow): StoredShare => ({
-    clientId: r.client_id,
-    backupMethod: r.backup_method,
-    keyId: r.key_id,
-    data: r.data,
-    storedAt: r.stored_at,
-  })
-  const toIdem = (r: IdempotencyRow): IdempotencyRecord => ({
-    clientId: r.client_id,
-    key: r.idem_key,
-    fingerprint: r.fingerprint,
-    status: r.status,
-    body: r.body,
-    expiresAt: r.expires_at,
-  })
+  const { toBackup, toShare, toIdempotency, backupColumns } = storeRows
 
+  // The column list and values of a backup write; $1..$8 in every statement below.
+  const backupParams = (b: StoredBackup) => {
+    const c = backupColumns(b)
+    return [b.clientId, b.backupMethod, c.key_version, b.keyId, b.data, b.storedAt, c.key_file_id, c.google_account]
+  }
+  const backupValues = '$1::text, $2::text, $3::text, $4::text, $5::bytea, $6::timestamptz, $7::text, $8::text'
+  const setBackup = `key_version = excluded.key_version, key_file_id = excluded.key_file_id,
+      google_account = excluded.google_account, key_id = excluded.key_id, data = excluded.data,
+      stored_at = excluded.stored_at, seq = nextval('${s}.backup_seq')`
   const upsertBackup = `
     INSERT INTO ${s}.client_backups (client_id, backup_method, key_version, key_id, data, stored_at, key_file_id, google_account)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-    ON CONFLICT (client_id, backup_method) DO UPDATE SET
-      key_version = excluded.key_version, key_file_id = excluded.key_file_id, google_account = excluded.google_account, key_id = excluded.key_id, data = excluded.data,
-      stored_at = excluded.stored_at, seq = nextval('${s}.backup_seq')`
-  const backupParams = (b: StoredBackup) => [
-    b.clientId,
-    b.backupMethod,
-    b.keyVersion === null ? null : JSON.stringify(b.keyVersion),
-    b.keyId,
-    b.data,
-    b.storedAt,
-    b.keyFileId ?? null,
-    b.googleAccount ? JSON.stringify(b.googleAccount) : null,
-  ]
+    VALUES (${backupValues})
+    ON CONFLICT (client_id, backup_method) DO UPDATE SET ${setBackup}`
   const selectIdem = `SELECT * FROM ${s}.idempotency_keys WHERE client_id = $1 AND idem_key = $2 AND expires_at > $3`
 
+  /**
+   * One statement per write, so an idempotent or conditional write is one round trip (it used to be seven: a
+   * separate idempotency read, connect, BEGIN, claim, upsert, per-client cleanup, COMMIT). A single statement is its
+   * own transaction, and its parts are ordered by what they read of each other:
+   * - `cur` (only with If-Match) locks the current row FOR UPDATE. Under READ COMMITTED a row updated by a
+   *   concurrent writer is waited for and then re-read as committed, so of two writers holding the same revision only
+   *   the first matches (the revision is computed in SQL exactly as revisionOf does).
+   * - `claim` (only with an Idempotency-Key) inserts the key, or takes over an expired record; it runs only when
+   *   the condition holds, so a 412 leaves no claim behind. A concurrent insert of the same key blocks here until
+   *   the other statement ends, then conflicts: exactly one request per key writes.
+   * - `stored` writes the backup only if the claim (or the condition) went through.
+   * - The main query returns a live record of the key as the statement's snapshot saw it (the replay, checked
+   *   before the condition as the BackupStore contract asks) and whether the condition held.
+   */
+  const writeSql = (idem: boolean, cond: boolean) => {
+    const parts: string[] = []
+    if (cond) {
+      parts.push(`cur AS MATERIALIZED (
+        SELECT data FROM ${s}.client_backups WHERE client_id = $1 AND backup_method = $2 FOR UPDATE)`)
+      parts.push(`ok AS MATERIALIZED (
+        SELECT 1 FROM cur WHERE $9::boolean
+          OR '"' || left(translate(encode(sha256(cur.data), 'base64'), '+/', '-_'), 22) || '"' = ANY($10::text[]))`)
+    }
+    const k = cond ? 11 : 9
+    if (idem) {
+      parts.push(`claim AS (
+        INSERT INTO ${s}.idempotency_keys (client_id, idem_key, fingerprint, status, body, expires_at)
+        SELECT $${k}::text, $${k + 1}::text, $${k + 2}::text, $${k + 3}::integer, $${k + 4}::text, $${k + 5}::timestamptz
+        ${cond ? 'WHERE EXISTS (SELECT 1 FROM ok)' : ''}
+        ON CONFLICT (client_id, idem_key) DO UPDATE SET
+          fingerprint = excluded.fingerprint, status = excluded.status, body = excluded.body,
+          expires_at = excluded.expires_at
+        WHERE ${s}.idempotency_keys.expires_at <= $6
+        RETURNING 1)`)
+    }
+    const gate = idem ? 'EXISTS (SELECT 1 FROM claim)' : 'EXISTS (SELECT 1 FROM ok)'
+    // With If-Match the row exists (it is locked), so an UPDATE; otherwise an upsert.
+    parts.push(
+      cond
+        ? `stored AS (
+        UPDATE ${s}.client_backups SET key_version = $3, key_file_id = $7, google_account = $8, key_id = $4,
+          data = $5, stored_at = $6, seq = nextval('${s}.backup_seq')
+        WHERE client_id = $1 AND backup_method = $2 AND ${gate}
+        RETURNING 1)`
+        : `stored AS (
+        INSERT INTO ${s}.client_backups (client_id, backup_method, key_version, key_id, data, stored_at, key_file_id, google_account)
+        SELECT ${backupValues} WHERE ${gate}
+        ON CONFLICT (client_id, backup_method) DO UPDATE SET ${setBackup}
+        RETURNING 1)`,
+    )
+    const replay = idem
+      ? `(SELECT row_to_json(p) FROM ${s}.idempotency_keys p
+          WHERE p.client_id = $${k}::text AND p.idem_key = $${k + 1}::text AND p.expires_at > $6)`
+      : 'NULL::json'
+    return `WITH ${parts.join(',\n')}
+      SELECT EXISTS (SELECT 1 FROM stored) AS stored, ${cond ? 'EXISTS (SELECT 1 FROM ok)' : 'true'} AS holds,
+        ${replay} AS replay`
+  }
+  // Named, so each connection parses and plans a write once instead of on every call (the CTE is not small). Only
+  // statements whose result columns never change are named: a cached `SELECT *` plan would break on a new column.
+  const named = (text: string) => ({
+    name: `rmb_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`,
+    text,
+  })
+  const writeStatements = {
+    idem: named(writeSql(true, false)),
+    cond: named(writeSql(false, true)),
+    idemCond: named(writeSql(true, true)),
+    upsert: named(upsertBackup),
+  }
+  type WriteRow = {
+    stored: boolean
+    holds: boolean
+    replay: (Omit<IdempotencyRow, 'expires_at'> & { expires_at: string }) | null
+  }
+
+  const putOnce = async (
+    backup: StoredBackup,
+    idempotency: IdempotencyRecord | undefined,
+    condition: PutCondition | undefined,
+  ): Promise<PutResult | undefined> => {
+    const params: unknown[] = backupParams(backup)
+    if (condition) params.push(condition.ifMatch === '*', condition.ifMatch === '*' ? [] : [...condition.ifMatch])
+    if (idempotency) {
+      const i = idempotency
+      params.push(i.clientId, i.key, i.fingerprint, i.status, i.body, i.expiresAt)
+    }
+    const sql = idempotency ? (condition ? writeStatements.idemCond : writeStatements.idem) : writeStatements.cond
+    const row = (await pool.query<WriteRow>({ ...sql, values: params })).rows[0]!
+    if (row.stored) return { replayed: false }
+    if (row.replay)
+      return { replayed: true, previous: toIdempotency({ ...row.replay, expires_at: new Date(row.replay.expires_at) }) }
+    if (idempotency) {
+      // The key's record was committed by a concurrent request after this statement's snapshot was taken (the claim
+      // waited for it): read it now, as committed. It comes before the condition, as a replay always does.
+      const again = await pool.query<IdempotencyRow>(selectIdem, [
+        idempotency.clientId,
+        idempotency.key,
+        backup.storedAt,
+      ])
+      const previous = again.rows[0]
+      if (previous) return { replayed: true, previous: toIdempotency(previous) }
+    }
+    if (!row.holds) return { replayed: false, preconditionFailed: true }
+    // The claim conflicted with a record that has expired or gone since: try again.
+    return undefined
+  }
+
   let closed = false
+  // Expired idempotency records are swept now and then, off the write path; the timer never keeps a process alive.
+  let sweeping: Promise<unknown> | undefined
+  const sweep = setInterval(
+    () => {
+      if (sweeping || closed) return
+      sweeping = migrated()
+        .then(() => pool.query(`DELETE FROM ${s}.idempotency_keys WHERE expires_at <= $1`, [new Date()]))
+        .catch(() => {})
+        .finally(() => {
+          sweeping = undefined
+        })
+    },
+    options.idempotencySweepMs ?? 10 * 60_000,
+  )
+  sweep.unref()
+
   return {
     maintenance: postgresMaintenance(pool, s, migrated),
     async put(backup, idempotency, condition): Promise<PutResult> {
       await migrated()
       if (!idempotency && !condition) {
-        await pool.query(upsertBackup, backupParams(backup))
+        await pool.query({ ...writeStatements.upsert, values: backupParams(backup) })
         return { replayed: false }
       }
-      const client = await pool.connect()
-      try {
-        await client.query('BEGIN')
-        if (idempotency) {
-          // A concurrent insert of the same key blocks here until the other transaction ends, then conflicts:
-          // so exactly one request per key performs the write.
-          const claimed = await client.query(
-            `INSERT INTO ${s}.idempotency_keys (client_id, idem_key, fingerprint, status, body, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (client_id, idem_key) DO UPDATE SET
-               fingerprint = excluded.fingerprint, status = excluded.status, body = excluded.body,
-               expires_at = excluded.expires_at
-             WHERE ${s}.idempotency_keys.expires_at <= $7`,
-            [
-              idempotency.clientId,
-              idempotency.key,
-              idempotency.fingerprint,
-              idempotency.status,
-              idempotency.body,
-              idempotency.expiresAt,
-              backup.storedAt,
-            ],
-          )
-          if (claimed.rowCount === 0) {
-            const existing = await client.query<IdempotencyRow>(selectIdem, [
-              idempotency.clientId,
-              idempotency.key,
-              backup.storedAt,
-            ])
-            await client.query('ROLLBACK')
-            const row = existing.rows[0]
-            if (row) return { replayed: true, previous: toIdem(row) }
-            throw new Error('idempotency record vanished during claim')
-          }
-        }
-        if (condition) {
-          // The row lock holds off other conditional writers until this transaction ends; they then re-read the
-          // row as committed, so of two writers holding the same revision only the first matches.
-          const current = await client.query<{ data: Buffer }>(
-            `SELECT data FROM ${s}.client_backups WHERE client_id = $1 AND backup_method = $2 FOR UPDATE`,
-            [backup.clientId, backup.backupMethod],
-          )
-          const data = current.rows[0]?.data
-          const holds =
-            data !== undefined && (condition.ifMatch === '*' || condition.ifMatch.includes(revisionOf(data)))
-          if (!holds) {
-            // Rolls back the idempotency claim too: a later request with the same key is judged afresh.
-            await client.query('ROLLBACK')
-            return { replayed: false, preconditionFailed: true }
-          }
-        }
-        await client.query(upsertBackup, backupParams(backup))
-        if (idempotency) {
-          await client.query(`DELETE FROM ${s}.idempotency_keys WHERE client_id = $1 AND expires_at <= $2`, [
-            idempotency.clientId,
-            backup.storedAt,
-          ])
-        }
-        await client.query('COMMIT')
-        return { replayed: false }
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {})
-        throw error
-      } finally {
-        client.release()
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const result = await putOnce(backup, idempotency, condition)
+        if (result) return result
       }
+      throw new Error('idempotency record vanished during claim')
     },
     async get(clientId, backupMethod) {
       await migrated()
@@ -322,10 +351,10 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
       await migrated()
       const res =
         filter?.clientId === undefined
-          ? await pool.query<BackupRow>(`SELECT * FROM ${s}.custodian_shares ORDER BY seq DESC LIMIT $1`, [
+          ? await pool.query<ShareRow>(`SELECT * FROM ${s}.custodian_shares ORDER BY seq DESC LIMIT $1`, [
               limitOf(filter),
             ])
-          : await pool.query<BackupRow>(
+          : await pool.query<ShareRow>(
               `SELECT * FROM ${s}.custodian_shares WHERE client_id = $1 ORDER BY seq DESC LIMIT $2`,
               [filter.clientId, limitOf(filter)],
             )
@@ -335,11 +364,13 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
       await migrated()
       const res = await pool.query<IdempotencyRow>(selectIdem, [clientId, key, now])
       const row = res.rows[0]
-      return row && toIdem(row)
+      return row && toIdempotency(row)
     },
     async close() {
       if (closed) return
       closed = true
+      clearInterval(sweep)
+      await sweeping
       if (ownsPool) await pool.end()
     },
   }

@@ -11,8 +11,18 @@ interface Row {
   stored_at: number
 }
 
-/** The operator tools' access to an open SQLite store's tables. */
-export function sqliteMaintenance(db: Database.Database): MaintainableStore {
+/**
+ * The operator tools' access to a SQLite store's tables, on the main thread's connection (`db`): the re-seal is one
+ * conditional UPDATE, which SQLite serialises with the writer thread's commits. A `:memory:` database lives only in the
+ * writer's connection (`db` undefined): there only `ping` (through the writer) works.
+ */
+export function sqliteMaintenance(db: Database.Database | undefined, ping: () => Promise<unknown>): MaintainableStore {
+  if (!db) {
+    const unsupported = async (): Promise<never> => {
+      throw new Error("sqliteStore(':memory:') cannot be scanned or re-sealed by the operator tools")
+    }
+    return { scanRows: unsupported, resealRow: unsupported, ping: async () => void (await ping()) }
+  }
   const statements = (table: string) => ({
     first: db.prepare(
       `SELECT client_id, backup_method, key_id, data, stored_at FROM ${table} ORDER BY client_id, backup_method LIMIT ?`,
@@ -27,7 +37,6 @@ export function sqliteMaintenance(db: Database.Database): MaintainableStore {
     ),
   })
   const q = { client: statements(TABLES.client), custodian: statements(TABLES.custodian) }
-  const ping = db.prepare('SELECT 1')
   const toRow =
     (kind: RowKind) =>
     (r: Row): SealedRow => ({
@@ -49,7 +58,7 @@ export function sqliteMaintenance(db: Database.Database): MaintainableStore {
       return q[kind].reseal.run(next.keyId, next.data, at.clientId, at.backupMethod, expected).changes === 1
     },
     async ping() {
-      ping.get()
+      await ping()
     },
   }
 }

@@ -60,9 +60,7 @@ export function storeClientBackup(context: RouterContext): RequestHandler {
       if (!key.success) throw new HttpError(400, 'invalid_idempotency_key')
       // Keyed: an unkeyed hash kept for a day would let anyone with the database confirm a guessed cipherText.
       const fingerprint = cipher.mac(request)[0]!
-      const previous = await store.getIdempotency(clientId, key.data, storedAt)
-      if (res.headersSent) return
-      if (previous) return replay(res, previous, request, clientId, backupMethod)
+      // No read of the key first: store.put answers a live record as a replay, in the same round trip as the write.
       idempotency = {
         clientId,
         key: key.data,

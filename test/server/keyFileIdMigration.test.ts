@@ -23,7 +23,7 @@ async function checkUpgrade(store: BackupStore, versions: () => Promise<number[]
   const old = await store.get('old-client', 'GDRIVE')
   expect(old).toMatchObject({ clientId: 'old-client', keyVersion: 'v1', keyFileId: null, googleAccount: null })
   expect(old?.data.toString()).toBe('sealed')
-  expect(await versions()).toEqual([1, 2, 3])
+  expect(await versions()).toEqual([1, 2, 3, 4])
   await store.put({
     clientId: 'old-client',
     backupMethod: 'GDRIVE',
