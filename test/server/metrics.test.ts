@@ -83,7 +83,8 @@ describe('/metrics', () => {
     expect(text).toMatch(
       /rmb_http_request_duration_seconds_count\{route="\/api\/clients\/:clientId\/backup",method="POST",status="200"\} 80/,
     )
-    expect(text).toMatch(/rmb_store_operation_duration_seconds_count\{operation="put"\} 40/)
+    // Every POST that reached the store, replays included (the store answers a live Idempotency-Key as a replay).
+    expect(text).toMatch(/rmb_store_operation_duration_seconds_count\{operation="put"\} 80/)
     const limited = Number(/rmb_rate_limited_total\{scope="client"\} (\d+)/.exec(text)?.[1])
     expect(limited).toBeGreaterThan(0)
     expect(text).toContain(`rmb_http_requests_total{${route},method="GET",status="429"} ${limited}`)
