@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 const root = resolve(import.meta.dirname, '..')
 const peers = [/^react($|\/)/, /^react-dom($|\/)/, /^@tanstack\//, /^@react-oauth\//, /^axios($|\/)/]
 
-async function bundle(entryCode) {
+async function bundle(entryCode, minify = true) {
   const dir = mkdtempSync(join(tmpdir(), 'rmb-size-'))
   const entry = join(dir, 'entry.ts')
   writeFileSync(entry, entryCode)
@@ -21,7 +21,7 @@ async function bundle(entryCode) {
       root,
       build: {
         write: false,
-        minify: true,
+        minify,
         target: 'es2022',
         lib: { entry, formats: ['es'], fileName: 'out' },
         rolldownOptions: { external: peers },
@@ -45,9 +45,11 @@ async function bundle(entryCode) {
 
 const src = (p) => JSON.stringify(join(root, p))
 const full = await bundle(`export * from ${src('src/index.ts')}`)
-const hookOnly = await bundle(`export { useWalletBackup } from ${src('src/index.ts')}`)
+const hookEntry = `export { useWalletBackup } from ${src('src/index.ts')}`
+const hookOnly = await bundle(hookEntry)
 // What the README's drop-in snippet imports.
-const dropIn = await bundle(`export { BackupButton, WalletBackupProvider, portalAdapter } from ${src('src/index.ts')}`)
+const dropInEntry = `export { BackupButton, WalletBackupProvider, portalAdapter } from ${src('src/index.ts')}`
+const dropIn = await bundle(dropInEntry)
 
 const gz = (code) => gzipSync(code, { level: 9 }).length
 const kB = (b) => (b / 1024).toFixed(2)
@@ -63,6 +65,26 @@ console.log(
   `size.hook.minGzip ${hookGz} B (${kB(hookGz)} kB) = ${(hookGz / hookGoal).toFixed(2)} x goal (useWalletBackup; goal <= 1.00, 4 kB)`,
 )
 console.log(`size.client.minGzip ${fullGz} B (${kB(fullGz)} kB): the whole entry, every export`)
+// Where each path's bytes go, by source module: the gzip bytes the path loses when that module's code is left out
+// (same minifier, without compression so the rest still parses alone). The parts overlap a little (gzip shares
+// matches across modules), so they sum to somewhat less than the total.
+async function byModule(entryCode) {
+  // Unminified, so that every module keeps its `// src/...` marker.
+  const { code } = await bundle(entryCode, false)
+  const mini = (c) => minifySync('m.js', c, { module: true, compress: false, mangle: { toplevel: true } }).code
+  const parts = code.split(/(?=^\/\/ src\/)/m)
+  const all = gz(mini(code))
+  return parts
+    .map((p, i) => ({
+      name: p.match(/^\/\/ src\/(\S+)\.tsx?/)?.[1] ?? '(imports)',
+      bytes: all - gz(mini(parts.filter((_, j) => j !== i).join(''))),
+    }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .map((m) => `${m.name} ${m.bytes}`)
+    .join(', ')
+}
+console.log(`size.dropIn.byModule (B gz): ${await byModule(dropInEntry)}`)
+console.log(`size.hook.byModule (B gz): ${await byModule(hookEntry)}`)
 const goal = dropInGoal
 // Where the bytes go: the same bundle with every human-readable string (labels, error messages) emptied.
 const textless = full.min.replace(/([`"'])([^`"'\n\\]{6,200})\1/g, (m, q, t) =>

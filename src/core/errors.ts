@@ -81,6 +81,9 @@ export type BackupErrorClass<C extends string, N extends string> = {
 }
 
 /** The stable code is the class name in SCREAMING_SNAKE_CASE (GooglePopupBlocked -> GOOGLE_POPUP_BLOCKED). */
+// Pure (it only builds a class): the annotation lets bundlers drop the classes a path never uses (Vite's library
+// build turns it into /* @__PURE__ */ at each call, which every app bundler honours).
+/*@__NO_SIDE_EFFECTS__*/
 function define<const C extends string, const N extends string = string>(
   name: N,
   retryable = false,
