@@ -108,7 +108,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           provide: { hostQueryClient: 'default' },
-          include: ['src/**/*.browser.test.{ts,tsx}', 'test/**/*.browser.test.{ts,tsx}'],
+          include: ['test/**/*.browser.test.{ts,tsx}'],
           testTimeout: 30_000,
           browser: {
             enabled: true,

@@ -10,6 +10,7 @@ import type { GisRequestAccessTokenCall } from '../src/testing/index.js'
 import {
   captureConsole,
   createBrowserWorld,
+  enabledButton,
   exposedSurfaces,
   GOOGLE_CLIENT_ID,
   secretsOf,
@@ -21,11 +22,7 @@ beforeAll(() => worker.start({ quiet: true, onUnhandledRequest: 'error' }))
 afterAll(() => worker.stop())
 afterEach(() => cleanup())
 
-async function readyButton() {
-  const button = await screen.findByRole('button', { name: 'Back up wallet' }, { timeout: 5000 })
-  await expect.poll(() => (button as HTMLButtonElement).disabled, { timeout: 5000 }).toBe(false)
-  return button
-}
+const readyButton = () => enabledButton('Back up wallet')
 
 function expectNoSecretIn(w: BrowserWorld, consoleLines: string[]) {
   const secrets = secretsOf(w)

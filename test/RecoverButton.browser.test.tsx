@@ -1,50 +1,23 @@
-import { QueryClient } from '@tanstack/react-query'
-import { cleanup, render, screen } from '@testing-library/react'
+import { cleanup, screen } from '@testing-library/react'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { userEvent } from 'vitest/browser'
-import { portalAdapter } from '../src/adapters/portalAdapter.js'
 import { BackupButton } from '../src/components/BackupButton.js'
 import { BackupStatus } from '../src/components/BackupStatus.js'
 import { RecoverButton } from '../src/components/RecoverButton.js'
-import { WalletBackupProvider } from '../src/components/WalletBackupProvider.js'
-import { createWalletEmulator } from '../src/testing/index.js'
 import {
   captureConsole,
   createBrowserWorld,
+  enabledButton,
   exposedSurfaces,
-  GOOGLE_CLIENT_ID,
   secretsOf,
   worker,
-  type BrowserWorld,
 } from './support/browserWorld.js'
 
 beforeAll(() => worker.start({ quiet: true, onUnhandledRequest: 'error' }))
 afterAll(() => worker.stop())
 afterEach(() => cleanup())
 
-async function enabled(name: string) {
-  const button = await screen.findByRole('button', { name }, { timeout: 5000 })
-  await expect.poll(() => (button as HTMLButtonElement).disabled, { timeout: 5000 }).toBe(false)
-  return button
-}
-
-/** Device B: a fresh wallet instance (same provider backend), a new QueryClient, the same Google and server. */
-function mountNewDevice(w: BrowserWorld, ui: React.ReactNode) {
-  const device = createWalletEmulator({ clientId: w.clientId, backend: w.backend })
-  const queryClient = new QueryClient()
-  const view = render(
-    <WalletBackupProvider
-      wallet={portalAdapter(device)}
-      googleClientId={GOOGLE_CLIENT_ID}
-      server={{ baseURL: '/api' }}
-      clientId={w.clientId}
-      queryClient={queryClient}
-    >
-      {ui}
-    </WalletBackupProvider>,
-  )
-  return { device, queryClient, view }
-}
+const enabled = enabledButton
 
 describe('RecoverButton: the full cycle in Chromium', () => {
   test('back up on device A, recover on a fresh device B with the same address; a second recovery from the new backup works', async () => {
@@ -57,7 +30,7 @@ describe('RecoverButton: the full cycle in Chromium', () => {
       const address = w.wallet.address
       a.unmount()
 
-      const b = mountNewDevice(w, <RecoverButton onSuccess={(d) => (seenAddress = d.address)} />)
+      const b = w.mountOnNewDevice(<RecoverButton onSuccess={(d) => (seenAddress = d.address)} />)
       let seenAddress: string | undefined
       await userEvent.click(await enabled('Recover wallet'))
       await expect.element(screen.getByRole('button')).toHaveTextContent('Wallet recovered')
@@ -66,7 +39,7 @@ describe('RecoverButton: the full cycle in Chromium', () => {
       expect(b.device.notifications).toMatchObject([{ success: true }])
       b.view.unmount()
 
-      const c = mountNewDevice(w, <RecoverButton />)
+      const c = w.mountOnNewDevice(<RecoverButton />)
       await userEvent.click(await enabled('Recover wallet'))
       await expect.element(screen.getByRole('button')).toHaveTextContent('Wallet recovered')
       expect(c.device.address).toBe(address)
@@ -96,7 +69,7 @@ describe('RecoverButton: the full cycle in Chromium', () => {
 
   test('no share on the server -> the button shows the ShareNotFound code and the wallet hears nothing', async () => {
     const w = createBrowserWorld()
-    const b = mountNewDevice(w, <RecoverButton />)
+    const b = w.mountOnNewDevice(<RecoverButton />)
     await userEvent.click(await enabled('Recover wallet'))
     const button = screen.getByRole('button')
     await expect.element(button).toHaveTextContent('Recovery failed. Try again')

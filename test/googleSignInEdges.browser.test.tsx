@@ -1,19 +1,16 @@
 // Google sign-in edges in real Chromium with the real @react-oauth/google (issue 20): a popup that never answers,
 // throws or answers garbage cannot strand the kit or the cross-tab lock, and recovery finds the Google account
 // that holds the key.
-import { cleanup, render, screen } from '@testing-library/react'
-import { QueryClient } from '@tanstack/react-query'
+import { cleanup, screen } from '@testing-library/react'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { userEvent } from 'vitest/browser'
-import { portalAdapter } from '../src/adapters/portalAdapter.js'
 import { BackupButton } from '../src/components/BackupButton.js'
 import { BackupStatus } from '../src/components/BackupStatus.js'
 import { RecoverButton } from '../src/components/RecoverButton.js'
-import { WalletBackupProvider } from '../src/components/WalletBackupProvider.js'
 import type { BackupError } from '../src/core/errors.js'
 import { useWalletBackup } from '../src/hooks/useWalletBackup.js'
-import { createWalletEmulator, type GisRequestAccessTokenCall } from '../src/testing/index.js'
-import { createBrowserWorld, GOOGLE_CLIENT_ID, worker, type BrowserWorld } from './support/browserWorld.js'
+import type { GisRequestAccessTokenCall } from '../src/testing/index.js'
+import { createBrowserWorld, enabledButton, worker, type BrowserWorld } from './support/browserWorld.js'
 
 beforeAll(() => worker.start({ quiet: true, onUnhandledRequest: 'error' }))
 afterAll(() => worker.stop())
@@ -22,11 +19,7 @@ afterEach(() => cleanup())
 const popups = (w: BrowserWorld) =>
   w.google.calls.filter((c): c is GisRequestAccessTokenCall => c.kind === 'requestAccessToken')
 
-async function enabled(name: string | RegExp) {
-  const button = await screen.findByRole('button', { name }, { timeout: 5000 })
-  await expect.poll(() => (button as HTMLButtonElement).disabled, { timeout: 5000 }).toBe(false)
-  return button
-}
+const enabled = enabledButton
 
 /** Another tab asking for the same wallet's lock (Web Locks are per origin: a request from here is one from any tab). */
 async function anotherTabGetsTheLock(clientId: string) {
@@ -131,19 +124,8 @@ describe('recovery finds the Google account that holds the key', () => {
     const address = w.wallet.address
     a.unmount()
 
-    const device = createWalletEmulator({ clientId: w.clientId, backend: w.backend })
     const errors: BackupError[] = []
-    render(
-      <WalletBackupProvider
-        wallet={portalAdapter(device)}
-        googleClientId={GOOGLE_CLIENT_ID}
-        server={{ baseURL: '/api' }}
-        clientId={w.clientId}
-        queryClient={new QueryClient()}
-      >
-        <RecoverButton onError={(e) => errors.push(e)} />
-      </WalletBackupProvider>,
-    )
+    const { device } = w.mountOnNewDevice(<RecoverButton onError={(e) => errors.push(e)} />)
     w.google.consent.next('approve', { account: 'bob@example.com' })
     const button = await enabled('Recover wallet')
     await userEvent.click(button)
@@ -179,19 +161,11 @@ describe('recovery finds the Google account that holds the key', () => {
     await expect.element(screen.getByRole('button')).toHaveTextContent('Wallet backed up')
     a.unmount()
 
-    const device = createWalletEmulator({ clientId: w.clientId, backend: w.backend })
-    const queryClient = new QueryClient()
-    render(
-      <WalletBackupProvider
-        wallet={portalAdapter(device)}
-        googleClientId={GOOGLE_CLIENT_ID}
-        server={{ baseURL: '/api' }}
-        clientId={w.clientId}
-        queryClient={queryClient}
-      >
+    const { queryClient } = w.mountOnNewDevice(
+      <>
         <BackupStatus />
         <RecoverButton />
-      </WalletBackupProvider>,
+      </>,
     )
     await expect.poll(() => queryClient.getQueryCache().getAll()[0]?.state.status).toBe('success')
     await userEvent.click(await enabled('Recover wallet'))

@@ -11,24 +11,14 @@ import { RecoverButton } from '../src/components/RecoverButton.js'
 import { useWalletBackup } from '../src/hooks/useWalletBackup.js'
 import { createWalletEmulator } from '../src/testing/index.js'
 import { createBrowserWorld, exposedSurfaces, secretsOf, worker, type BrowserWorld } from './support/browserWorld.js'
+import { setOnline } from './support/setOnline.js'
 
 beforeAll(() => worker.start({ quiet: true, onUnhandledRequest: 'error' }))
 afterAll(() => worker.stop())
 afterEach(() => {
   cleanup()
-  goOnline()
+  setOnline(true)
 })
-
-/** What the browser does when the connection drops: `navigator.onLine` turns false and `offline` fires. */
-function goOffline() {
-  Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false })
-  window.dispatchEvent(new Event('offline'))
-}
-
-function goOnline() {
-  delete (navigator as { onLine?: boolean }).onLine
-  window.dispatchEvent(new Event('online'))
-}
 
 const state = () => document.querySelector('button')?.getAttribute('data-state')
 const waitStep = (step: string) => expect.poll(state, { timeout: 5000 }).toBe(step)
@@ -61,7 +51,7 @@ describe('offline before the click', () => {
     const backup = await screen.findByRole('button', { name: 'Back up wallet' })
     await expect.poll(() => (backup as HTMLButtonElement).disabled, { timeout: 5000 }).toBe(false)
 
-    goOffline()
+    setOnline(false)
     await expect.element(backup).toHaveTextContent('Offline: connect to back up')
     expect(backup.getAttribute('data-disabled-reason')).toBe('offline')
     expect((backup as HTMLButtonElement).disabled).toBe(true)
@@ -71,7 +61,7 @@ describe('offline before the click', () => {
     expect(screen.getAllByRole('status').map((s) => s.textContent)).toContain('Offline: connect to back up')
     expect(w.google.calls.filter((c) => c.kind === 'requestAccessToken')).toHaveLength(0)
 
-    goOnline()
+    setOnline(true)
     await expect.element(backup).toHaveTextContent('Back up wallet')
     expect(backup.getAttribute('data-disabled-reason')).toBeNull()
     await userEvent.click(backup)
@@ -92,7 +82,7 @@ describe('offline before the click', () => {
     }
     w.mount(<Probe />)
     await expect.poll(() => flow?.isReady, { timeout: 5000 }).toBe(true)
-    goOffline()
+    setOnline(false)
     await expect.poll(() => document.querySelector('button')?.getAttribute('data-online')).toBe('false')
     // The app's own button is not disabled: the click reaches the hook.
     await userEvent.click(screen.getByRole('button', { name: 'run' }))
@@ -102,7 +92,7 @@ describe('offline before the click', () => {
     expect(w.wallet.notifications).toHaveLength(0)
     expect(w.share.requests).toHaveLength(0)
 
-    goOnline()
+    setOnline(true)
     await userEvent.click(screen.getByRole('button', { name: 'run' }))
     await waitStep('success')
     expect(w.wallet.notifications).toMatchObject([{ success: true }])
@@ -114,13 +104,13 @@ describe('offline before the click', () => {
     // then the user opens the view with the status.
     w.mount(<BackupButton />)
     await screen.findByRole('button', { name: 'Back up wallet' })
-    goOffline()
+    setOnline(false)
     await screen.findByRole('button', { name: 'Offline: connect to back up' })
     w.mount(<BackupStatus />)
     await expect.poll(() => document.querySelector('span[data-state]')?.getAttribute('data-state')).toBe('offline')
     expect(screen.getByText('Offline: backup status unknown')).toBeTruthy()
     expect(w.share.requests).toHaveLength(0)
-    goOnline()
+    setOnline(true)
     await expect.poll(() => document.querySelector('span[data-state]')?.getAttribute('data-state')).toBe('none')
   })
 })
@@ -180,7 +170,7 @@ describe('offline during a step', () => {
       const dropAt = (step: string) => {
         if (step !== c.step) return
         c.cut(w)
-        goOffline()
+        setOnline(false)
       }
       const view = w.mount(<Button onStep={dropAt} />, { wallet: device })
       const button = await screen.findByRole('button', { name: idle })
@@ -196,7 +186,7 @@ describe('offline during a step', () => {
 
       w.google.faults.clear()
       w.share.faults.clear()
-      goOnline()
+      setOnline(true)
       view.unmount()
       w.mount(<Button />, { wallet: device })
       const again = await screen.findByRole('button', { name: idle })

@@ -125,14 +125,20 @@ function contrastRatio(a: string, b: string): number {
   return (hi + 0.05) / (lo + 0.05)
 }
 
+/** Holds every request for Google's script until the returned release is called, then the emulator answers it. */
+function holdGoogleScript(): () => void {
+  let release = () => {}
+  const released = new Promise<void>((resolve) => (release = resolve))
+  worker.use(http.get(gisStandInUrl, async () => void (await released)))
+  return () => release()
+}
+
 describe('every button state in light and dark matches its committed baseline', () => {
   test('loading Google (disabled, spinning)', async () => {
     const w = createBrowserWorld()
     // Google's script is held until the pictures are taken (a fixed delay could end mid-screenshot on a busy
     // machine), then released to the emulator's handler.
-    let release = () => {}
-    const released = new Promise<void>((resolve) => (release = resolve))
-    worker.use(http.get(gisStandInUrl, async () => void (await released)))
+    const release = holdGoogleScript()
     try {
       w.mount(
         <Frame>
@@ -235,9 +241,7 @@ describe('the states added since the first baselines, and the recovery button', 
 
   test("Google's script unavailable: an error the button retries", async () => {
     const w = createBrowserWorld()
-    let release = () => {}
-    const released = new Promise<void>((resolve) => (release = resolve))
-    worker.use(http.get(gisStandInUrl, async () => void (await released)))
+    const release = holdGoogleScript()
     try {
       w.mount(
         <Frame>

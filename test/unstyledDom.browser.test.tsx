@@ -20,22 +20,13 @@ import { BackupStatus } from '../src/components/BackupStatus.js'
 import { RecoverButton } from '../src/components/RecoverButton.js'
 import { WalletBackupProvider } from '../src/components/WalletBackupProvider.js'
 import { createWalletEmulator } from '../src/testing/index.js'
-import { createBrowserWorld, GOOGLE_CLIENT_ID, worker } from './support/browserWorld.js'
+import { type BrowserWorld, createBrowserWorld, GOOGLE_CLIENT_ID, worker } from './support/browserWorld.js'
+import { setOnline } from './support/setOnline.js'
 import expected from './support/unstyledDom.expected.json'
 
 beforeAll(() => worker.start({ quiet: true, onUnhandledRequest: 'error' }))
 afterAll(() => worker.stop())
 afterEach(() => cleanup())
-
-/** What the browser does when the connection drops (as test/offline.browser.test.tsx does it). */
-function goOffline() {
-  Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false })
-  window.dispatchEvent(new Event('offline'))
-}
-function goOnline() {
-  delete (navigator as { onLine?: boolean }).onLine
-  window.dispatchEvent(new Event('online'))
-}
 
 /** A part's markup with React's generated ids replaced by stable names (first seen = id-1, ...). */
 function serialize(part: Element): string {
@@ -80,6 +71,23 @@ const { error: backupErrorExpected, ...backupExpected } = expected.backup
 
 const HOLD = { delayMs: 60 }
 
+/** BackupButton and BackupStatus side by side; answers once the button is enabled. */
+async function mountBackupAndStatus(w: BrowserWorld) {
+  const view = w.mount(
+    <>
+      <div data-testid="backup">
+        <BackupButton />
+      </div>
+      <div data-testid="status">
+        <BackupStatus />
+      </div>
+    </>,
+  )
+  const el = document.querySelector('[data-testid="backup"] button') as HTMLButtonElement
+  await expect.poll(() => el.disabled, { timeout: 5000 }).toBe(false)
+  return { view, el }
+}
+
 describe('without the stylesheet, the components render what they rendered before it existed (plus data-rmb)', () => {
   test('BackupButton and BackupStatus in every state of a backup; RecoverButton in every state of a recovery', async () => {
     const w = createBrowserWorld()
@@ -91,18 +99,7 @@ describe('without the stylesheet, the components render what they rendered befor
     w.wallet.faults.notify = HOLD
     const button = recordStates('backup', 'backup-button')
     const status = recordStates('status', 'backup-status')
-    const view = w.mount(
-      <>
-        <div data-testid="backup">
-          <BackupButton />
-        </div>
-        <div data-testid="status">
-          <BackupStatus />
-        </div>
-      </>,
-    )
-    const el = document.querySelector('[data-testid="backup"] button') as HTMLButtonElement
-    await expect.poll(() => el.disabled, { timeout: 5000 }).toBe(false)
+    const { view, el } = await mountBackupAndStatus(w)
     await userEvent.click(el)
     await expect.poll(() => el.getAttribute('data-state'), { timeout: 5000 }).toBe('success')
     await expect.poll(() => status.states.has('backedUp'), { timeout: 5000 }).toBe(true)
@@ -163,24 +160,13 @@ describe('without the stylesheet, the components render what they rendered befor
     const w = createBrowserWorld()
     const button = recordStates('backup', 'backup-button')
     const status = recordStates('status', 'backup-status')
-    w.mount(
-      <>
-        <div data-testid="backup">
-          <BackupButton />
-        </div>
-        <div data-testid="status">
-          <BackupStatus />
-        </div>
-      </>,
-    )
-    const el = document.querySelector('[data-testid="backup"] button') as HTMLButtonElement
-    await expect.poll(() => el.disabled, { timeout: 5000 }).toBe(false)
+    const { el } = await mountBackupAndStatus(w)
     await expect.poll(() => status.states.has('none'), { timeout: 5000 }).toBe(true)
     try {
-      goOffline()
+      setOnline(false)
       await expect.poll(() => el.getAttribute('data-disabled-reason'), { timeout: 5000 }).toBe('offline')
     } finally {
-      goOnline()
+      setOnline(true)
     }
     const seen = button.stop()
     expect({ 'idle/offline': seen['idle/offline'] }).toEqual(expected.offline)

@@ -1,4 +1,5 @@
 import express from 'express'
+import { ServerConfigError } from './ServerConfigError.js'
 import type { Express, NextFunction, Request, Response } from 'express'
 import { createBackupRouter } from './createBackupRouter.js'
 import type { BackupRouterOptions } from './createBackupRouter.js'
@@ -6,7 +7,6 @@ import { createDevInspector } from './createDevInspector.js'
 import { createServerMetrics } from './createServerMetrics.js'
 import { isLoopbackHost } from './isLoopbackHost.js'
 import { operatorRoutes } from './operatorRoutes.js'
-import { ServerConfigError } from './ServerConfigError.js'
 
 export interface ServerConfig extends BackupRouterOptions {
   /** Production turns the dev inspector off and sends HSTS. */

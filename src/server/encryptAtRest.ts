@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto'
-import { StorageKeyMismatchError } from './StorageKeyMismatchError.js'
 import { ServerConfigError } from './ServerConfigError.js'
+import { StorageKeyMismatchError } from './StorageKeyMismatchError.js'
 
 /** 32 raw bytes, or their base64 / base64url / hex text. */
 export type EncryptionKeyInput = Uint8Array | string

@@ -119,13 +119,7 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd = pro
       .filter((v) => v !== '')
   const allowlist = list(env.WEBHOOK_ALLOWLIST)
   const corsOrigins = list(env.CORS_ORIGINS)
-  for (const entry of allowlist) {
-    try {
-      parseIpRange(entry, 'WEBHOOK_ALLOWLIST')
-    } catch (error) {
-      throw new ServerConfigError((error as Error).message)
-    }
-  }
+  for (const entry of allowlist) parseIpRange(entry, 'WEBHOOK_ALLOWLIST')
   const trustProxy = parseTrustProxy(env.TRUST_PROXY ?? '', allowlist)
 
   const devInspector = flag(env.DEV_INSPECTOR, 'DEV_INSPECTOR')
@@ -260,11 +254,7 @@ function parseTrustProxy(value: string, allowlist: readonly string[]): boolean |
   return text.split(',').map((entry) => {
     const item = entry.trim()
     if (['loopback', 'linklocal', 'uniquelocal'].includes(item)) return item
-    try {
-      parseIpRange(item, 'TRUST_PROXY')
-    } catch (error) {
-      throw new ServerConfigError((error as Error).message)
-    }
+    parseIpRange(item, 'TRUST_PROXY')
     return item
   })
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type pg from 'pg'
+import { ServerConfigError } from './ServerConfigError.js'
 import type {
   BackupStore,
   IdempotencyRecord,
@@ -11,7 +12,6 @@ import type {
 import { lazyStore } from './lazyStore.js'
 import { type BackupRow, type IdempotencyRow, type ShareRow, storeRows } from './storeRows.js'
 import { postgresMaintenance } from './postgresMaintenance.js'
-import { ServerConfigError } from './ServerConfigError.js'
 
 export type PostgresStoreOptions = (
   | {

@@ -1,4 +1,5 @@
 import { createServer as createHttpServer } from 'node:http'
+import { ServerConfigError } from './ServerConfigError.js'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Express } from 'express'
@@ -6,7 +7,6 @@ import { checkEncryptionKey } from './checkEncryptionKey.js'
 import type { EncryptionKeyCheck } from './checkEncryptionKey.js'
 import { createServer } from './createServer.js'
 import type { ServerConfig } from './createServer.js'
-import { ServerConfigError } from './ServerConfigError.js'
 
 export interface RunningServer {
   /** e.g. `http://127.0.0.1:8787` (the API lives under `/api`). */

@@ -446,87 +446,58 @@ export function createWalletEmulator(
   const withBase = <T extends object>(ops: T): T & typeof base =>
     Object.defineProperties(ops, Object.getOwnPropertyDescriptors(base)) as T & typeof base
 
+  /**
+   * One SDK call as the emulated iframe serves it: lost before boot (`gate`); a `hang` fault never answers (taken
+   * before the lock: the iframe never got the call); a modifying call holds the wallet's lock and an armed fault's
+   * `returnValue` stands for its result, a report (notify) just returns; then the latency, then the work.
+   */
+  const sdkCall = <T>(call: string, op: WalletOperation, work: () => Promise<T>): Promise<T> =>
+    gate(call, () => {
+      if (hangs(op)) return never<T>()
+      const modifies = op !== 'notify'
+      const run = async (): Promise<T> => {
+        const faulty = await runFault(op)
+        if (faulty) return (modifies ? faulty.value : undefined) as T
+        await applyLatency(latency, op)
+        return work()
+      }
+      return modifies ? exclusive(run) : run()
+    })
+
   const current: WalletEmulator = withBase({
     api: 'current' as const,
     backupWallet: async (method: string, progress?: BackupProgressCallback, configs?: BackupConfigs) => {
       validatePassword(method, configs)
-      return gate('backupWallet', () => {
-        if (hangs('backup')) return never()
-        return exclusive(async () => {
-          const faulty = await runFault('backup')
-          if (faulty) return faulty.value as { cipherText: string; storageCallback: () => Promise<void> }
-          await applyLatency(latency, 'backup')
-          const cipherText = await backup(method, progress, configs)
-          const generation = lastGeneration
-          // Like the SDK's: confirms the backup it came with (its backupIds), through `portal:api:setBackupStatus`.
-          const storageCallback = () =>
-            gate('storageCallback', async () => {
-              if (hangs('notify')) return never<void>()
-              const faultyNotify = await runFault('notify')
-              if (faultyNotify) return
-              await applyLatency(latency, 'notify')
-              notify(true, method, 'storageCallback', generation)
-            })
-          return { cipherText, storageCallback }
-        })
+      return sdkCall('backupWallet', 'backup', async () => {
+        const cipherText = await backup(method, progress, configs)
+        const generation = lastGeneration
+        // Like the SDK's: confirms the backup it came with (its backupIds), through `portal:api:setBackupStatus`.
+        const storageCallback = () =>
+          sdkCall('storageCallback', 'notify', async () => notify(true, method, 'storageCallback', generation))
+        return { cipherText, storageCallback }
       })
     },
     storedClientBackupShare: (success: boolean, backupMethod: string) =>
-      gate('storedClientBackupShare', async () => {
-        if (hangs('notify')) return never<void>()
-        const faulty = await runFault('notify')
-        if (faulty) return
-        await applyLatency(latency, 'notify')
-        notify(success, backupMethod)
-      }),
+      sdkCall('storedClientBackupShare', 'notify', async () => notify(success, backupMethod)),
     recoverWallet: (
       cipherText: string,
       backupMethod: string,
       configs?: BackupConfigs,
       progress?: BackupProgressCallback,
-    ) =>
-      gate('recoverWallet', () => {
-        if (hangs('recover')) return never<string>()
-        return exclusive(async () => {
-          const faulty = await runFault('recover')
-          if (faulty) return faulty.value as string
-          await applyLatency(latency, 'recover')
-          return recover(cipherText, backupMethod, configs, progress)
-        })
-      }),
+    ) => sdkCall('recoverWallet', 'recover', () => recover(cipherText, backupMethod, configs, progress)),
   })
 
   const legacy: LegacyWalletEmulator = withBase({
     api: 'legacy' as const,
     backupWallet: (progress?: BackupProgressCallback) =>
-      gate('backupWallet', () => {
-        if (hangs('backup')) return never<string>()
-        return exclusive(async () => {
-          const faulty = await runFault('backup')
-          if (faulty) return faulty.value as string
-          await applyLatency(latency, 'backup')
-          return backup(LEGACY_METHOD, progress, undefined)
-        })
-      }),
+      sdkCall('backupWallet', 'backup', () => backup(LEGACY_METHOD, progress, undefined)),
     storedClientBackupShare: (success: boolean) =>
-      gate('storedClientBackupShare', async () => {
-        if (hangs('notify')) return never<void>()
-        const faulty = await runFault('notify')
-        if (faulty) return
-        await applyLatency(latency, 'notify')
-        notify(success, LEGACY_METHOD)
-      }),
+      sdkCall('storedClientBackupShare', 'notify', async () => notify(success, LEGACY_METHOD)),
     // Legacy recovery hands back the new backup share, which must be stored and confirmed like a backup.
     recoverWallet: (backupShare: string, progress?: BackupProgressCallback) =>
-      gate('recoverWallet', () => {
-        if (hangs('recover')) return never<string>()
-        return exclusive(async () => {
-          const faulty = await runFault('recover')
-          if (faulty) return faulty.value as string
-          await applyLatency(latency, 'recover')
-          await recover(backupShare, LEGACY_METHOD, undefined, progress)
-          return backup(LEGACY_METHOD, undefined, undefined)
-        })
+      sdkCall('recoverWallet', 'recover', async () => {
+        await recover(backupShare, LEGACY_METHOD, undefined, progress)
+        return backup(LEGACY_METHOD, undefined, undefined)
       }),
   })
 

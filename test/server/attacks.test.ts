@@ -32,7 +32,9 @@ async function serve(
     headersTimeoutMs: HEADERS_TIMEOUT_MS,
     logger: { error: (m) => logged.push(m) },
     ...overrides,
-    limits: { rate: false, requestDeadlineMs: REQUEST_DEADLINE_MS, ...overrides.limits },
+    // The short route deadline only where a test stalls on purpose (it would turn a write slowed by a loaded machine
+    // into a 503 in every other test); the rest keep the default.
+    limits: { rate: false, ...overrides.limits },
   })
   return { running, api: `${running.url}/api`, logged }
 }
@@ -164,22 +166,31 @@ describe.each(storeCases)('attacks on $name', (storeCase) => {
 
     describe('slow and malformed connections', () => {
       it('answers 503 timeout and closes a client route whose body stalls, and keeps serving others meanwhile', async () => {
+        const stalling = await serve(harness.store, { limits: { requestDeadlineMs: REQUEST_DEADLINE_MS } })
+        try {
+          await stalledClientRoute(stalling)
+        } finally {
+          await stalling.running.close(100)
+        }
+      })
+
+      async function stalledClientRoute({ running, api }: Awaited<ReturnType<typeof serve>>) {
         const clientId = uniqueClient('slow')
         const head =
           `POST /api/clients/${clientId}/backup HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
           `X-Client-Id: ${clientId}\r\nContent-Length: 1000\r\n\r\n{"backupMethod":"GDRIVE","cipherText":"`
-        const slow = rawExchange(port, head)
+        const slow = rawExchange(running.port, head)
         await new Promise((r) => setTimeout(r, 100))
-        await healthy(server.api)
+        await healthy(api)
         const { response, closedAfterMs } = await slow
         expect(statusOf(response)).toBe(503)
         expect(response).toMatch(/\r\nconnection: close\r\n/i)
         expect(response).toContain('{"error":{"code":"timeout"}}')
         expect(closedAfterMs).toBeGreaterThanOrEqual(REQUEST_DEADLINE_MS - 50)
         expect(closedAfterMs).toBeLessThan(REQUEST_DEADLINE_MS + 600)
-        await healthy(server.api)
+        await healthy(api)
         expect(await harness.store.list({ clientId })).toEqual([])
-      })
+      }
 
       it('closes a connection whose headers never finish within headersTimeout', async () => {
         const slow = rawExchange(port, 'GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: a')

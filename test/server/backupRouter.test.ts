@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { postgresSkipReason, storeCases } from './support/stores.js'
 import type { StoreHarness } from './support/stores.js'
 import {
@@ -13,6 +13,7 @@ import {
   uniqueClient,
 } from './support/http.js'
 import type { TestApi } from './support/http.js'
+import { serveRouterOn } from './support/serveRouterOn.js'
 import { keyIdOf } from '../../src/server/index.js'
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
@@ -25,12 +26,9 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
     let api: TestApi
 
     beforeAll(async () => {
-      harness = await storeCase.create()
-      api = await serveRouter(harness.store)
-    })
-    afterAll(async () => {
-      await api?.close()
-      await harness?.dispose()
+      const served = await serveRouterOn(storeCase)
+      ;({ harness, api } = served)
+      return served.close
     })
 
     describe('client backup', () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { devHeaderAuthenticate, loadServerConfig, sqliteStore, startServer } from '../../src/server/index.js'
 import { KEY_A, WEBHOOK_SECRET, postBackup, serveRouter, uniqueClient, type TestApi } from './support/http.js'
+import { serveRouterOn } from './support/serveRouterOn.js'
 import { postgresSkipReason, storeCases, type StoreHarness } from './support/stores.js'
 
 const dirs: string[] = []
@@ -25,12 +26,9 @@ describe.each(storeCases)('idempotency fingerprints on $name', ({ skip, create }
   let api: TestApi
   beforeAll(async () => {
     if (skip) return
-    harness = await create()
-    api = await serveRouter(harness.store)
-  })
-  afterAll(async () => {
-    await api?.close()
-    await harness?.dispose()
+    const served = await serveRouterOn({ create })
+    ;({ harness, api } = served)
+    return served.close
   })
 
   it.skipIf(skip)(

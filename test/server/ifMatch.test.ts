@@ -4,8 +4,9 @@ import { revisionOf } from '../../src/server/index.js'
 import type { IdempotencyRecord, StoredBackup } from '../../src/server/index.js'
 import { postgresSkipReason, storeCases } from './support/stores.js'
 import type { StoreHarness } from './support/stores.js'
-import { getBackup, postBackup, serveRouter, uniqueClient } from './support/http.js'
+import { getBackup, postBackup, uniqueClient } from './support/http.js'
 import type { TestApi } from './support/http.js'
+import { serveRouterOn } from './support/serveRouterOn.js'
 
 const STRONG_TAG = /^"[A-Za-z0-9_-]{22}"$/
 const PRECONDITION_FAILED = { error: { code: 'precondition_failed' } }
@@ -29,12 +30,9 @@ describe.each(storeCases)('If-Match on $name', (storeCase) => {
     let api: TestApi
 
     beforeAll(async () => {
-      harness = await storeCase.create()
-      api = await serveRouter(harness.store)
-    })
-    afterAll(async () => {
-      await api?.close()
-      await harness?.dispose()
+      const served = await serveRouterOn(storeCase)
+      ;({ harness, api } = served)
+      return served.close
     })
 
     /** Stores a backup without a condition and answers the ETag its GET now carries. */

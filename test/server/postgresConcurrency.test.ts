@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { postgresSkipReason, storeCases } from './support/stores.js'
 import type { StoreHarness } from './support/stores.js'
-import { postBackup, postWebhook, serveRouter, uniqueClient } from './support/http.js'
+import { postBackup, postWebhook, uniqueClient } from './support/http.js'
 import type { TestApi } from './support/http.js'
+import { serveRouterOn } from './support/serveRouterOn.js'
 
 const postgres = storeCases.find((c) => c.name === 'postgres')!
 if (postgres.skip) console.warn(`PostgreSQL concurrency: ${postgresSkipReason}`)
@@ -11,12 +12,9 @@ describe.skipIf(postgres.skip)('PostgreSQL under concurrent writes', () => {
   let harness: StoreHarness
   let api: TestApi
   beforeAll(async () => {
-    harness = await postgres.create()
-    api = await serveRouter(harness.store)
-  })
-  afterAll(async () => {
-    await api?.close()
-    await harness?.dispose()
+    const served = await serveRouterOn(postgres)
+    ;({ harness, api } = served)
+    return served.close
   })
 
   it('leaves exactly one row, holding one of the written shares, after 50 concurrent webhook writes for one client and method', async () => {

@@ -4,15 +4,16 @@
 // two browsers would: the in-page client lock of one device does not see the other.
 import axios, { AxiosError, type AxiosAdapter, type InternalAxiosRequestConfig } from 'axios'
 import { getResponse } from 'msw'
-import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
+import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
 import {
   createGoogleEmulator,
   createWalletBackend,
   createWalletEmulator,
   DRIVE_APPDATA_SCOPE,
 } from '../../src/testing/index.js'
-import { serveRouter, uniqueClient, type TestApi } from './support/http.js'
-import { storeCases, postgresSkipReason, type StoreHarness } from './support/stores.js'
+import { uniqueClient, type TestApi } from './support/http.js'
+import { serveRouterOn } from './support/serveRouterOn.js'
+import { storeCases, postgresSkipReason } from './support/stores.js'
 
 type Kit = {
   backupWallet: typeof import('../../src/core/backupWallet.js').backupWallet
@@ -82,16 +83,12 @@ function deviceNetwork() {
 }
 
 describe.each(storeCases)('rollback after a lost answer, on $name', ({ skip, create }) => {
-  let harness: StoreHarness
   let api: TestApi
   beforeAll(async () => {
     if (skip) return
-    harness = await create()
-    api = await serveRouter(harness.store)
-  })
-  afterAll(async () => {
-    await api?.close()
-    await harness?.dispose()
+    const served = await serveRouterOn({ create })
+    api = served.api
+    return served.close
   })
   afterEach(() => vi.resetModules())
 

@@ -1,10 +1,10 @@
 // A backup world in real Chromium: the MSW worker serves the GIS stand-in and emulates Drive and the app's server;
 // the real @react-oauth/google loads the stand-in; the wallet emulator encrypts for real.
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query'
-import { render } from '@testing-library/react'
+import { render, screen } from '@testing-library/react'
 import { setupWorker } from 'msw/browser'
 import type { ReactNode } from 'react'
-import { inject } from 'vitest'
+import { expect, inject } from 'vitest'
 import { portalAdapter } from '../../src/adapters/portalAdapter.js'
 import { WalletBackupProvider } from '../../src/components/WalletBackupProvider.js'
 import {
@@ -86,7 +86,31 @@ export function createBrowserWorld(
         {children}
       </WalletBackupProvider>,
     )
-  return { clientId, google, share, backend, wallet, queryClient, mount }
+  /** Device B: a fresh wallet instance (same provider backend), a new QueryClient, the same Google and server. */
+  const mountOnNewDevice = (children: ReactNode) => {
+    const device = createWalletEmulator({ clientId, backend })
+    const deviceQueryClient = new QueryClient()
+    const view = render(
+      <WalletBackupProvider
+        wallet={portalAdapter(device)}
+        googleClientId={GOOGLE_CLIENT_ID}
+        server={{ baseURL: '/api' }}
+        clientId={clientId}
+        queryClient={deviceQueryClient}
+      >
+        {children}
+      </WalletBackupProvider>,
+    )
+    return { device, queryClient: deviceQueryClient, view }
+  }
+  return { clientId, google, share, backend, wallet, queryClient, mount, mountOnNewDevice }
+}
+
+/** The button with this accessible name, once it is enabled (the Google script has loaded). */
+export async function enabledButton(name: string | RegExp): Promise<HTMLButtonElement> {
+  const button = await screen.findByRole('button', { name }, { timeout: 5000 })
+  await expect.poll(() => (button as HTMLButtonElement).disabled, { timeout: 5000 }).toBe(false)
+  return button as HTMLButtonElement
 }
 
 export type BrowserWorld = ReturnType<typeof createBrowserWorld>

@@ -9,7 +9,7 @@ import {
   DRIVE_APPDATA_SCOPE,
   type GisRequestAccessTokenCall,
   type GoogleEmulator,
-} from './createGoogleEmulator.js'
+} from '../src/testing/index.js'
 
 const worker = setupWorker()
 let google: GoogleEmulator

@@ -1,0 +1,22 @@
+import { HttpResponse } from 'msw'
+import { googleErrorBody, type GoogleErrorReason } from './googleErrorBody.js'
+
+/** CORS headers of Google's APIs as a page sees them (the kit reads Retry-After and WWW-Authenticate). */
+export const googleCors = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Expose-Headers': 'Content-Type, Retry-After, WWW-Authenticate',
+}
+
+/** A Google REST error answer: the JSON error body, the status, CORS and any extra headers. */
+export function googleJson(
+  status: number,
+  reason?: GoogleErrorReason,
+  message?: string,
+  headers: Record<string, string> = {},
+  extra?: { location: string; locationType: string },
+): Response {
+  return HttpResponse.json(googleErrorBody(status, reason, message, extra), {
+    status,
+    headers: { ...googleCors, ...headers },
+  })
+}
