@@ -69,6 +69,7 @@ describe('export surface', () => {
       'StorageKeyMismatchError',
       'UNKNOWN_METHOD',
       'checkEncryptionKey',
+      'collectStoreStats',
       'createBackupRouter',
       'createDevInspector',
       'createServer',
@@ -79,8 +80,10 @@ describe('export surface', () => {
       'loadServerConfig',
       'postgresStore',
       'revisionOf',
+      'rotateEncryptionKey',
       'sqliteStore',
       'startServer',
+      'verifyStoredRows',
     ])
   })
 
@@ -89,10 +92,13 @@ describe('export surface', () => {
       'DRIVE_APPDATA_SCOPE',
       'EmulatedMpcError',
       'EmulatedPortalMpcError',
+      'checkServerCommand',
+      'checkShareServer',
       'createGoogleEmulator',
       'createShareServerEmulator',
       'createWalletBackend',
       'createWalletEmulator',
+      'formatShareServerReport',
       'gisEmulatorGlobal',
       'gisEmulatorTokenUrl',
       'gisRevokeUrl',

@@ -31,6 +31,8 @@ beforeAll(async () => {
   await run(bin('tsc'), ['-p', 'tsconfig.server.json', '--outDir', dist], { cwd: root })
   for (const f of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE'])
     if (existsSync(join(root, f))) cpSync(join(root, f), join(pkgDir, f))
+  // Shipped as written: the share-server contract and the check-server bin shim.
+  for (const d of ['openapi', 'bin']) cpSync(join(root, d), join(pkgDir, d), { recursive: true })
 }, 240_000)
 
 afterAll(() => {
@@ -73,6 +75,7 @@ describe('the packed package', () => {
       'esm-only',
       '--exclude-entrypoints',
       './styles.css',
+      './openapi.yaml',
       '--format',
       'json',
     ])
@@ -163,6 +166,44 @@ describe('the packed server entry with one database driver installed', () => {
     })
     return JSON.parse(stdout) as { stored: number; read: number; cipherText: string; missing: string[] }
   }
+
+  test('the tarball holds the share-server contract (react-mpc-backup/openapi.yaml) as written', async () => {
+    const dir = await project([])
+    const shipped = join(dir, 'node_modules', 'react-mpc-backup', 'openapi', 'share-server.yaml')
+    expect(readFileSync(shipped, 'utf8')).toBe(readFileSync(join(root, 'openapi', 'share-server.yaml'), 'utf8'))
+  })
+
+  test('`react-mpc-backup check-server` runs from the tarball with no peer installed and passes the bundled server', async () => {
+    const dir = await project([])
+    const { startServer, devHeaderAuthenticate, sqliteStore } = await import('../src/server/index.js')
+    const running = await startServer({
+      store: sqliteStore({ filename: ':memory:' }),
+      authenticate: devHeaderAuthenticate(),
+      webhookSecret: 'packed-webhook-secret',
+      encryptionKey: randomBytes(32),
+      port: 0,
+    })
+    try {
+      const shim = join(dir, 'node_modules', 'react-mpc-backup', 'bin', 'react-mpc-backup.mjs')
+      const { code, output } = await cli(process.execPath, [
+        shim,
+        'check-server',
+        `${running.url}/api`,
+        '--dev-header',
+        '--client-a',
+        'packed-a',
+        '--client-b',
+        'packed-b',
+        '--webhook-secret',
+        'packed-webhook-secret',
+      ])
+      expect(output).toMatch(/^12 passed, 0 failed$/m)
+      expect(code, output).toBe(0)
+      expect(output).not.toContain('packed-webhook-secret')
+    } finally {
+      await running.close()
+    }
+  }, 60_000)
 
   test('express + zod + better-sqlite3 only: imports, stores and reads a share over HTTP', async () => {
     const dir = await project(['express', 'zod', 'better-sqlite3'])

@@ -31,6 +31,9 @@ const serverErrorCodes = [
 
 export type ServerErrorCode = (typeof serverErrorCodes)[number]
 
+/** Every code, for documents and checks that must list them all (openapi/share-server.yaml's test). */
+export const SERVER_ERROR_CODES: readonly ServerErrorCode[] = serverErrorCodes
+
 /** The code of a server error body (`{ error: { code } }`), when it is one of ours. */
 export function serverErrorCodeOf(body: unknown): ServerErrorCode | undefined {
   const code = (body as { error?: { code?: unknown } } | null | undefined)?.error?.code

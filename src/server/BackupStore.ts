@@ -89,4 +89,40 @@ export interface BackupStore {
   /** A record that has not expired at `now`, if any. */
   getIdempotency(clientId: string, key: string, now: Date): Promise<IdempotencyRecord | undefined>
   close(): Promise<void>
+  /** Operator tools and health checks (see MaintainableStore); optional for stores of your own. */
+  maintenance?: MaintainableStore
+}
+
+/** Which table a row lives in: the owner's client backups, or the provider's custodian shares. */
+export type RowKind = 'client' | 'custodian'
+
+/** Where a row is: rows are walked in (clientId, backupMethod) order. */
+export interface RowPosition {
+  clientId: string
+  backupMethod: string
+}
+
+/** A row as the operator tools see it: its place, its key id and its sealed bytes (never opened by the store). */
+export interface SealedRow extends RowPosition {
+  kind: RowKind
+  keyId: string
+  data: Buffer
+  storedAt: Date
+}
+
+/**
+ * What the operator tools (`rotate-key`, `verify`, `stats`) and the health check need from a store. Both bundled
+ * stores have it; a store of your own may leave it out (the tools then say so).
+ */
+export interface MaintainableStore {
+  /** Up to `limit` rows of `kind` after `after` (exclusive), in (clientId, backupMethod) order. */
+  scanRows(kind: RowKind, after: RowPosition | undefined, limit: number): Promise<SealedRow[]>
+  /**
+   * Replaces the row's key id and sealed bytes only if the row still holds `expected` (compare-and-set in one
+   * statement): a write that landed since the row was read is never replaced. True when replaced. The row keeps its
+   * place in the "latest" order and its storedAt.
+   */
+  resealRow(kind: RowKind, at: RowPosition, expected: Buffer, next: { keyId: string; data: Buffer }): Promise<boolean>
+  /** Resolves when the database answers a trivial query; rejects otherwise. */
+  ping(): Promise<void>
 }

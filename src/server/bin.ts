@@ -1,9 +1,25 @@
 #!/usr/bin/env node
 import { loadServerConfig } from './loadServerConfig.js'
+import { OPERATOR_COMMANDS, runOperatorCommand } from './runOperatorCommand.js'
+import type { OperatorCommand } from './runOperatorCommand.js'
 import { ServerConfigError } from './ServerConfigError.js'
 import { startServer } from './startServer.js'
 
+const USAGE = `usage: react-mpc-backup-server [serve]             run the server (configured by the environment)
+       react-mpc-backup-server rotate-key [--json] re-seal every row under the current BACKUP_ENCRYPTION_KEY
+       react-mpc-backup-server verify [--json]     open every row; list the ones no configured key opens
+       react-mpc-backup-server stats [--json]      rows per method, sizes, oldest/newest, rows per key id`
+
 async function main(): Promise<void> {
+  const [command = 'serve', ...args] = process.argv.slice(2)
+  if (command === '--help' || command === 'help') {
+    console.log(USAGE)
+    return
+  }
+  if (command !== 'serve' && !(OPERATOR_COMMANDS as readonly string[]).includes(command)) {
+    console.error(`react-mpc-backup-server: unknown command "${command}"\n${USAGE}`)
+    process.exit(2)
+  }
   let loaded: ReturnType<typeof loadServerConfig>
   try {
     loaded = loadServerConfig(process.env)
@@ -15,6 +31,10 @@ async function main(): Promise<void> {
     throw error
   }
   for (const warning of loaded.warnings) console.warn(`WARNING: ${warning}`)
+  if (command !== 'serve') {
+    process.exitCode = await runOperatorCommand(command as OperatorCommand, args, loaded, (line) => console.log(line))
+    return
+  }
 
   const running = await startServer(loaded.config)
   console.log(`react-mpc-backup server listening on ${running.url}/api (${loaded.storeDescription})`)

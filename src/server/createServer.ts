@@ -4,7 +4,9 @@ import type { Express, NextFunction, Request, Response } from 'express'
 import { createBackupRouter } from './createBackupRouter.js'
 import type { BackupRouterOptions } from './createBackupRouter.js'
 import { createDevInspector } from './createDevInspector.js'
+import { createServerMetrics } from './createServerMetrics.js'
 import { isLoopbackHost } from './isLoopbackHost.js'
+import { operatorRoutes } from './operatorRoutes.js'
 
 export interface ServerConfig extends BackupRouterOptions {
   /** Production turns the dev inspector off and sends HSTS. */
@@ -14,6 +16,12 @@ export interface ServerConfig extends BackupRouterOptions {
    * production and on a host that is not loopback (`host` must be 127.x.x.x, ::1 or localhost).
    */
   devInspector?: boolean
+  /**
+   * Turns on `GET /metrics` (Prometheus text: request counts and latencies per route and status, store latency,
+   * rate-limit hits; no clientId in any label) for scrapers sending `Authorization: Bearer <metricsToken>`. At least
+   * 16 characters. Without it there is no /metrics route. `GET /healthz` is always served.
+   */
+  metricsToken?: string
   /** Browser origins allowed to call the API cross-origin (e.g. the demo's dev server). */
   corsOrigins?: readonly string[]
   /**
@@ -59,6 +67,19 @@ export function createServer(config: ServerConfig): BackupServer {
     throw new ServerConfigError(
       "createServer: trustProxy true lets any caller spoof X-Forwarded-For past webhookAllowlist; give a hop count or the proxies' addresses",
     )
+  }
+  if (config.metricsToken !== undefined && config.metricsToken.length < 16)
+    throw new ServerConfigError('createServer: metricsToken must be at least 16 characters')
+  const metrics = config.metricsToken ? createServerMetrics() : undefined
+  if (metrics) {
+    app.use((req, res, next) => {
+      const started = performance.now()
+      const path = req.path
+      res.once('finish', () =>
+        metrics.observeRequest(path, req.method, res.statusCode, (performance.now() - started) / 1000),
+      )
+      next()
+    })
   }
   if (config.trustProxy !== undefined)
     app.set('trust proxy', typeof config.trustProxy === 'object' ? [...config.trustProxy] : config.trustProxy)
@@ -113,7 +134,22 @@ export function createServer(config: ServerConfig): BackupServer {
       throw new ServerConfigError('createServer: the dev inspector needs a loopback host')
     app.use('/api', createDevInspector({ store: config.store }))
   }
-  app.use('/api', createBackupRouter(config))
+  app.use(operatorRoutes({ store: config.store, metrics, metricsToken: config.metricsToken }))
+  app.use(
+    '/api',
+    createBackupRouter(
+      metrics
+        ? {
+            ...config,
+            store: metrics.instrument(config.store),
+            onEvent: (event) => {
+              metrics.countEvent(event)
+              config.onEvent?.(event)
+            },
+          }
+        : config,
+    ),
+  )
 
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'route_not_found' } })

@@ -12,6 +12,11 @@ export function lazyStore(name: string, opening: Promise<BackupStore>): BackupSt
     if (closed) throw new Error(`${name} is closed`)
     return opening
   }
+  const maintained = async () => {
+    const store = await open()
+    if (!store.maintenance) throw new Error(`${name} has no maintenance methods`)
+    return store.maintenance
+  }
   return {
     put: async (backup, idempotency, condition) => (await open()).put(backup, idempotency, condition),
     get: async (clientId, backupMethod) => (await open()).get(clientId, backupMethod),
@@ -19,6 +24,11 @@ export function lazyStore(name: string, opening: Promise<BackupStore>): BackupSt
     putWebhook: async (share) => (await open()).putWebhook(share),
     listWebhook: async (filter) => (await open()).listWebhook(filter),
     getIdempotency: async (clientId, key, now) => (await open()).getIdempotency(clientId, key, now),
+    maintenance: {
+      scanRows: async (kind, after, limit) => (await maintained()).scanRows(kind, after, limit),
+      resealRow: async (kind, at, expected, next) => (await maintained()).resealRow(kind, at, expected, next),
+      ping: async () => (await maintained()).ping(),
+    },
     async close() {
       if (closed) return
       closed = true

@@ -150,6 +150,7 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd = pro
     ...(allowlist.length > 0 ? { webhookAllowlist: allowlist } : {}),
     ...(corsOrigins.length > 0 ? { corsOrigins } : {}),
     ...(trustProxy !== undefined ? { trustProxy } : {}),
+    ...(env.METRICS_TOKEN ? { metricsToken: metricsToken(env.METRICS_TOKEN) } : {}),
   }
   return { config, storeDescription, warnings }
 }
@@ -256,4 +257,11 @@ function parseTrustProxy(value: string, allowlist: readonly string[]): boolean |
     parseIpRange(item, 'TRUST_PROXY')
     return item
   })
+}
+
+/** GET /metrics is served only to scrapers presenting this bearer token. */
+function metricsToken(value: string): string {
+  if (value.length < 16)
+    throw new ServerConfigError('METRICS_TOKEN must be at least 16 characters (e.g. `openssl rand -base64 24`).')
+  return value
 }

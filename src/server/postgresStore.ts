@@ -11,6 +11,7 @@ import type {
 } from './BackupStore.js'
 import { lazyStore } from './lazyStore.js'
 import { type BackupRow, type IdempotencyRow, type ShareRow, storeRows } from './storeRows.js'
+import { postgresMaintenance } from './postgresMaintenance.js'
 
 export type PostgresStoreOptions = (
   | {
@@ -294,6 +295,7 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
   sweep.unref()
 
   return {
+    maintenance: postgresMaintenance(pool, s, migrated),
     async put(backup, idempotency, condition): Promise<PutResult> {
       await migrated()
       if (!idempotency && !condition) {

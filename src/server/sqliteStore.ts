@@ -13,6 +13,7 @@ import type {
   StoredShare,
 } from './BackupStore.js'
 import { lazyStore } from './lazyStore.js'
+import { sqliteMaintenance } from './sqliteMaintenance.js'
 import { sqliteWriterSource } from './sqliteWriterSource.js'
 import { type BackupRow, type IdempotencyRow, type ShareRow, storeRows } from './storeRows.js'
 import { tightenFileMode } from './tightenFileMode.js'
@@ -310,6 +311,7 @@ async function openSqliteStore(
 
   const { toBackup, toShare, toIdempotency, backupColumns } = storeRows
   return {
+    maintenance: sqliteMaintenance(reader, () => read('getLatest', [''], false)),
     async put(backup, idempotency, condition) {
       const result = (await submit({
         op: 'put',

@@ -61,3 +61,13 @@ export type { FaultSetOptions, FaultSwitch } from './createFaultSwitch.js'
 export type { FaultStatus, HttpFault } from './respondWithFault.js'
 export type { GoogleErrorBody, GoogleErrorReason } from './googleErrorBody.js'
 export type { LatencyOptions } from './applyLatency.js'
+export { checkShareServer } from './checkShareServer.js'
+export type {
+  CheckShareServerOptions,
+  ShareServerCheckName,
+  ShareServerCheckRow,
+  ShareServerClient,
+  ShareServerReport,
+} from './checkShareServer.js'
+export { formatShareServerReport } from './formatShareServerReport.js'
+export { checkServerCommand } from './checkServerCommand.js'

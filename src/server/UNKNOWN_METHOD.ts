@@ -1,0 +1,2 @@
+/** The method recorded for a backup or share posted without one (legacy SDKs). */
+export const UNKNOWN_METHOD = 'UNKNOWN'
