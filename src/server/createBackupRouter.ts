@@ -7,15 +7,6 @@ import { sendError } from './sendError.js'
 import { toHttpError } from './toHttpError.js'
 import { webhookRoutes } from './webhookRoutes.js'
 
-export type {
-  Authenticate,
-  BackupEvent,
-  BackupEventType,
-  BackupRouterLimits,
-  BackupRouterOptions,
-} from './BackupRouterOptions.js'
-export { UNKNOWN_METHOD } from './UNKNOWN_METHOD.js'
-
 /**
  * The app's side of MPC backups: the owner's encrypted client backup (`/clients/:clientId/backup`) and the
  * provider's custodian webhook (`/webhook/backup`, `/webhook/backup/fetch`). Mount it under any prefix.

@@ -1,5 +1,5 @@
 import type { Request } from 'express'
-import type { Authenticate } from './createBackupRouter.js'
+import type { Authenticate } from './BackupRouterOptions.js'
 
 /**
  * Development only: trusts whatever clientId the caller names in a header (default `X-Client-Id`).

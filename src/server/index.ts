@@ -1,11 +1,12 @@
-export { createBackupRouter, UNKNOWN_METHOD } from './createBackupRouter.js'
 export type {
   Authenticate,
   BackupEvent,
   BackupEventType,
   BackupRouterLimits,
   BackupRouterOptions,
-} from './createBackupRouter.js'
+} from './BackupRouterOptions.js'
+export { createBackupRouter } from './createBackupRouter.js'
+export { UNKNOWN_METHOD } from './UNKNOWN_METHOD.js'
 export type { RateLimit } from './rateLimiter.js'
 export type { ServerErrorCode } from '../core/serverErrorCodes.js'
 export type {
@@ -41,7 +42,8 @@ export { jwtAuthenticate } from './jwtAuthenticate.js'
 export type { JwtAuthenticateOptions } from './jwtAuthenticate.js'
 export { devHeaderAuthenticate } from './devHeaderAuthenticate.js'
 export { rotateEncryptionKey } from './rotateEncryptionKey.js'
-export type { RotationReport, UnreadableRow } from './rotateEncryptionKey.js'
+export type { UnreadableRow } from './openSealedRow.js'
+export type { RotationReport } from './rotateEncryptionKey.js'
 export { verifyStoredRows } from './verifyStoredRows.js'
 export type { VerifyReport } from './verifyStoredRows.js'
 export { collectStoreStats } from './collectStoreStats.js'

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { ServerConfigError } from './ServerConfigError.js'
 import type { Request } from 'express'
-import type { Authenticate } from './createBackupRouter.js'
+import type { Authenticate } from './BackupRouterOptions.js'
 
 export interface JwtAuthenticateOptions {
   /** HS256 shared secret (at least 32 bytes recommended). */

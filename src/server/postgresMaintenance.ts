@@ -1,15 +1,11 @@
 import type pg from 'pg'
 import type { MaintainableStore, RowKind, SealedRow } from './BackupStore.js'
+import { storeRows } from './storeRows.js'
+import type { ShareRow } from './storeRows.js'
 
-const TABLES: Record<RowKind, string> = { client: 'client_backups', custodian: 'custodian_shares' }
+const TABLES: Record<RowKind, string> = storeRows.tables
 
-interface Row {
-  client_id: string
-  backup_method: string
-  key_id: string
-  data: Buffer
-  stored_at: Date
-}
+type Row = ShareRow & { stored_at: Date }
 
 /** The operator tools' access to a PostgreSQL store's tables; `s` is the escaped schema, `ready` its migration. */
 export function postgresMaintenance(pool: pg.Pool, s: string, ready: () => Promise<void>): MaintainableStore {

@@ -2,15 +2,8 @@ import type { BackupStore, SealedRow } from './BackupStore.js'
 import { encryptAtRest } from './encryptAtRest.js'
 import type { EncryptionKeyConfig } from './encryptAtRest.js'
 import { maintenanceOf, scanAllRows } from './scanAllRows.js'
-import { sealContext } from './sealContext.js'
-import { StorageKeyMismatchError } from './StorageKeyMismatchError.js'
-
-export interface UnreadableRow {
-  kind: SealedRow['kind']
-  clientId: string
-  backupMethod: string
-  keyId: string
-}
+import { openSealedRow } from './openSealedRow.js'
+import type { UnreadableRow } from './openSealedRow.js'
 
 export interface RotationReport {
   /** Rows sealed again under the current key by this run. */
@@ -63,21 +56,12 @@ export async function rotateEncryptionKey(options: {
       continue
     }
     for (let attempt = 0; row !== undefined; attempt++) {
-      const context = sealContext[row.kind](row.clientId, row.backupMethod)
-      let plaintext: string
-      try {
-        plaintext = cipher.open(row, context)
-      } catch (error) {
-        if (!(error instanceof StorageKeyMismatchError)) throw error
-        report.unreadable.push({
-          kind: row.kind,
-          clientId: row.clientId,
-          backupMethod: row.backupMethod,
-          keyId: row.keyId,
-        })
+      const opened = openSealedRow(cipher, row)
+      if ('unreadable' in opened) {
+        report.unreadable.push(opened.unreadable)
         break
       }
-      const sealed = cipher.seal(plaintext, context)
+      const sealed = cipher.seal(opened.plaintext, opened.context)
       if (await maintenance.resealRow(row.kind, row, row.data, sealed)) {
         report.resealed++
         break

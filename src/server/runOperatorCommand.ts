@@ -1,7 +1,7 @@
 import { collectStoreStats } from './collectStoreStats.js'
 import type { LoadedServerConfig } from './loadServerConfig.js'
 import { rotateEncryptionKey } from './rotateEncryptionKey.js'
-import type { UnreadableRow } from './rotateEncryptionKey.js'
+import type { UnreadableRow } from './openSealedRow.js'
 import { verifyStoredRows } from './verifyStoredRows.js'
 
 export const OPERATOR_COMMANDS = ['rotate-key', 'verify', 'stats'] as const

@@ -1,15 +1,11 @@
 import type Database from 'better-sqlite3'
 import type { MaintainableStore, RowKind, SealedRow } from './BackupStore.js'
+import { storeRows } from './storeRows.js'
+import type { ShareRow } from './storeRows.js'
 
-const TABLES: Record<RowKind, string> = { client: 'client_backups', custodian: 'custodian_shares' }
+const TABLES: Record<RowKind, string> = storeRows.tables
 
-interface Row {
-  client_id: string
-  backup_method: string
-  key_id: string
-  data: Buffer
-  stored_at: number
-}
+type Row = ShareRow & { stored_at: number }
 
 /**
  * The operator tools' access to a SQLite store's tables, on the main thread's connection (`db`): the re-seal is one

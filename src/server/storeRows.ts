@@ -27,6 +27,8 @@ const asDate = (t: number | Date): Date => (t instanceof Date ? t : new Date(t))
 
 /** The one mapping between the stores' rows and the BackupStore records, shared by sqliteStore and postgresStore. */
 export const storeRows = {
+  /** The sealed tables, by the kind of row they hold. */
+  tables: { client: 'client_backups', custodian: 'custodian_shares' } as const,
   toBackup: (r: BackupRow): StoredBackup => ({
     clientId: r.client_id,
     backupMethod: r.backup_method,

@@ -1,10 +1,9 @@
 import type { BackupStore } from './BackupStore.js'
 import { encryptAtRest } from './encryptAtRest.js'
 import type { EncryptionKeyConfig } from './encryptAtRest.js'
-import type { UnreadableRow } from './rotateEncryptionKey.js'
+import { openSealedRow } from './openSealedRow.js'
+import type { UnreadableRow } from './openSealedRow.js'
 import { scanAllRows } from './scanAllRows.js'
-import { sealContext } from './sealContext.js'
-import { StorageKeyMismatchError } from './StorageKeyMismatchError.js'
 
 export interface VerifyReport {
   rows: number
@@ -29,19 +28,13 @@ export async function verifyStoredRows(options: {
     const perKey = report.byKeyId[row.keyId] ?? { rows: 0, readable: 0 }
     report.byKeyId[row.keyId] = perKey
     perKey.rows++
-    try {
-      // Opened to prove the key and the AAD hold; the plaintext is dropped at once.
-      cipher.open(row, sealContext[row.kind](row.clientId, row.backupMethod))
+    // Opened to prove the key and the AAD hold; the plaintext is dropped at once.
+    const opened = openSealedRow(cipher, row)
+    if ('unreadable' in opened) {
+      report.unreadable.push(opened.unreadable)
+    } else {
       report.readable++
       perKey.readable++
-    } catch (error) {
-      if (!(error instanceof StorageKeyMismatchError)) throw error
-      report.unreadable.push({
-        kind: row.kind,
-        clientId: row.clientId,
-        backupMethod: row.backupMethod,
-        keyId: row.keyId,
-      })
     }
   }
   return report
