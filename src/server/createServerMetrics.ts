@@ -50,19 +50,21 @@ export function createServerMetrics(): ServerMetrics {
   }
   const bump = (map: Map<string, number>, labels: string) => map.set(labels, (map.get(labels) ?? 0) + 1)
 
-  const timed =
-    <A extends unknown[], R>(operation: string, call: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
+  const timed = <A extends unknown[], R>(operation: string, call: (...args: A) => Promise<R>) => {
+    // Built once per operation, not on every store call.
+    const labels = label({ operation })
+    return async (...args: A): Promise<R> => {
       const started = performance.now()
       try {
         return await call(...args)
       } catch (error) {
-        bump(storeErrors, label({ operation }))
+        bump(storeErrors, labels)
         throw error
       } finally {
-        observe(storeDurations, label({ operation }), (performance.now() - started) / 1000)
+        observe(storeDurations, labels, (performance.now() - started) / 1000)
       }
     }
+  }
 
   return {
     observeRequest(path, method, status, seconds) {
