@@ -9,6 +9,8 @@
 //   bare        express.json() + a 204: what reading the body alone costs
 //   naiveSqlite express.json() + a prepared `INSERT OR REPLACE` (WAL, synchronous=FULL), the hand-written baseline
 //   kitSqlite   the kit's router on sqliteStore (FULL, the default)
+//   kitNoop     the kit's router on a store that answers at once: the kit's own HTTP work (auth, validation, sealing,
+//               fingerprint, answer) without any database, so a kit side's time splits into router and store
 //   naivePg     express.json() + pool.query(`INSERT ... ON CONFLICT DO UPDATE`)
 //   kitPg       the kit's router on postgresStore, with Idempotency-Key (what the kit always sends)
 //   kitPgNoKey  the same without the key
@@ -98,6 +100,7 @@ async function serve() {
     return `${running.url}/api`
   }
   urls.kitSqlite = await kit(sqliteStore({ filename: join(dir, 'kit.db') }))
+  urls.kitNoop = await kit(noopStore())
   if (DATABASE_URL) urls.kitPg = await kit(postgresStore({ connectionString: DATABASE_URL, schema: `${schema}_kit` }))
 
   process.on('message', (msg) => {
@@ -114,6 +117,46 @@ async function serve() {
     rmSync(dir, { recursive: true, force: true })
     process.exit(0)
   })
+}
+
+/** A BackupStore that keeps nothing and answers at once: what the router costs without a database. */
+function noopStore() {
+  const none = async () => undefined
+  const empty = async () => []
+  return {
+    put: async () => ({ replayed: false }),
+    get: none,
+    list: empty,
+    putWebhook: none,
+    listWebhook: empty,
+    getIdempotency: none,
+    close: none,
+  }
+}
+
+/**
+ * One round trip between this thread and an idle worker thread (post, wake, answer, wake): what sqliteStore's
+ * hand-off to its writer thread pays per batch when the server is not busy. Median of 2000, microseconds.
+ */
+async function threadHopUs() {
+  const { Worker } = await import('node:worker_threads')
+  const w = new Worker(
+    "require('node:worker_threads').parentPort.on('message', (m) => require('node:worker_threads').parentPort.postMessage(m))",
+    { eval: true },
+  )
+  const times = []
+  for (let i = 0; i < 2100; i++) {
+    // setImmediate first, so both threads are idle (in their event loop's poll) when the message is posted.
+    await new Promise((r) => setImmediate(r))
+    const t0 = performance.now()
+    await new Promise((r) => {
+      w.once('message', r)
+      w.postMessage(i)
+    })
+    if (i >= 100) times.push((performance.now() - t0) * 1000)
+  }
+  await w.terminate()
+  return median(times)
 }
 
 const median = (xs) => {
@@ -178,6 +221,7 @@ async function main() {
     ['bare', urls.naive, naiveRequest('bare')],
     ['naiveSqlite', urls.naive, naiveRequest('sqlite')],
     ['kitSqlite', urls.kitSqlite, kitRequest(true)],
+    ['kitNoop', urls.kitNoop, kitRequest(true)],
   ]
   if (urls.kitPg)
     sides.push(
@@ -194,6 +238,7 @@ async function main() {
     })
 
   const warnings = []
+  const hopUs = await threadHopUs()
   const load = [loadavg()[0]]
   // Warm-up: JIT, page caches, pools.
   for (const [, url, setup] of sides) await once(url, setup, 10, FULL ? 0.5 : 0.25)
@@ -254,6 +299,7 @@ async function main() {
     // The issue's goals are set at 50 connections (and at 1 for SQLite against naive); other counts have none.
     ['kitSqlite', 'naiveSqlite', 'SQLite FULL vs naive INSERT OR REPLACE (FULL)', (c) => ({ 1: 1.0, 50: 2.5 })[c]],
     ['kitSqlite', 'bare', 'SQLite FULL vs bare route reading the body', (c) => ({ 50: 0.7 })[c]],
+    ['kitNoop', 'bare', "the kit's HTTP work alone (a store that answers at once) vs bare", () => undefined],
     ['kitPg', 'naivePg', 'PostgreSQL with Idempotency-Key vs naive INSERT ... ON CONFLICT', (c) => ({ 50: 0.9 })[c]],
     ['kitPgNoKey', 'naivePg', 'PostgreSQL without the key vs naive', (c) => ({ 50: 1.0 })[c]],
   ].filter(([a]) => sides.some(([s]) => s === a))
@@ -298,6 +344,25 @@ async function main() {
         `server.ratio.${a}/${b}.c${c} ${fmt(m)}${spread(per)} (${g === null ? 'no goal here' : `goal >= ${fmt(g, 1)}`}; ${label}; CPU per request ${fmt(median(cpuPer))}x)`,
       )
     }
+  }
+  // At 1 connection a request's wall time is 1 / req/s, so the kit's time splits into the bare route's, the router's
+  // own work (kitNoop - bare) and the store's (kitSqlite - kitNoop), to set beside the naive endpoint's store time
+  // (naiveSqlite - bare). Per rep, then the median.
+  if (results[1]) {
+    const us = (side) => results[1][side].map((r) => 1e6 / r.rps)
+    const [bare, noop, kitS, naive] = ['bare', 'kitNoop', 'kitSqlite', 'naiveSqlite'].map(us)
+    const m = (f) => median(bare.map((_, i) => f(i)))
+    out.split = {
+      bareUs: m((i) => bare[i]),
+      routerUs: m((i) => noop[i] - bare[i]),
+      kitStoreUs: m((i) => kitS[i] - noop[i]),
+      naiveStoreUs: m((i) => naive[i] - bare[i]),
+      threadHopUs: hopUs,
+    }
+    const x = out.split
+    console.log(
+      `server.split.c1 per request at 1 connection: bare ${fmt(x.bareUs, 0)} us; the kit adds router ${fmt(x.routerUs, 0)} us + SQLite store ${fmt(x.kitStoreUs, 0)} us (a writer-thread round trip alone is ${fmt(x.threadHopUs, 0)} us on this machine); the naive endpoint adds its store ${fmt(x.naiveStoreUs, 0)} us`,
+    )
   }
   for (const w of warnings) console.log(w)
   console.log(`server.webhookPair.p99Ms ${webhook.latency.p99} (goal well under 10000)`)

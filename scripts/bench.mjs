@@ -123,6 +123,7 @@ function performanceDoc() {
       `\`node --import tsx bench/server.mjs${server.mode === 'full' ? ' --full' : ''}\` (${server.reps} rep(s) of ${server.duration} s per side and connection count, order alternated between reps; load ${f2(server.load[0])}-${f2(server.load[1])}).`,
       'Every request is a new clientId with a 1-2 kB random cipherText; the kit sides send `Idempotency-Key` as the kit does (`kitPgNoKey` does not).',
       'Baselines in the same run: `bare` (express.json + 204), `naiveSqlite` (express.json + prepared `INSERT OR REPLACE`, WAL, synchronous=FULL), `naivePg` (express.json + `INSERT ... ON CONFLICT DO UPDATE`).',
+      "`kitNoop` is the kit's server on a store that answers at once: the kit's own HTTP work (authentication, validation, sealing, fingerprint, headers, answer) with no database, so each kit side's time splits into the router's and the store's.",
       "A ratio is the kit's requests/s over the baseline's in the same rep: the median of the reps, [min-max]. CPU is the server process's (all threads; not the PostgreSQL server's).",
       '',
     )
@@ -147,6 +148,26 @@ function performanceDoc() {
         )
       }
       out.push('')
+    }
+    if (server.split) {
+      const x = server.split
+      const us = (v) => `${v.toFixed(0)} us`
+      out.push(
+        '### Where a request goes at 1 connection (SQLite)',
+        '',
+        "At 1 connection a request's wall time is 1 / (req/s), so each side's time is the bare route's plus what it adds (per rep, then the median).",
+        '',
+        '| part | per request |',
+        '|---|---|',
+        `| bare route (HTTP + reading the JSON body) | ${us(x.bareUs)} |`,
+        `| the kit's router on top (kitNoop - bare) | ${us(x.routerUs)} |`,
+        `| the kit's SQLite store on top (kitSqlite - kitNoop) | ${us(x.kitStoreUs)} |`,
+        `| of which one round trip to an idle worker thread (measured alone) | ${us(x.threadHopUs)} |`,
+        `| the naive endpoint's store on top of bare (naiveSqlite - bare) | ${us(x.naiveStoreUs)} |`,
+        '',
+        "The 1-connection goal (kit >= naive) asks the kit's router and store together to cost no more than the naive endpoint's store alone.",
+        '',
+      )
     }
     out.push(
       '### Every side (medians)',
