@@ -94,6 +94,36 @@ describe('BackupButton in Chromium with the real @react-oauth/google', () => {
     }
   })
 
+  test('a backup with the Google token already held never says it is waiting for Google', async () => {
+    const w = createBrowserWorld()
+    const steps: string[] = []
+    w.mount(<BackupButton onStep={(step) => steps.push(step)} />)
+    const button = await readyButton()
+    await userEvent.click(button)
+    await expect.element(button).toHaveAttribute('data-state', 'success')
+    expect(steps[0]).toBe('authorizing')
+
+    // Every state and label the button shows during the second backup, as it shows it.
+    const shown: string[] = []
+    const seen = new MutationObserver(() => shown.push(`${button.getAttribute('data-state')}: ${button.textContent}`))
+    seen.observe(button, {
+      attributes: true,
+      attributeFilter: ['data-state'],
+      childList: true,
+      characterData: true,
+      subtree: true,
+    })
+    steps.length = 0
+    await userEvent.click(button)
+    await expect.poll(() => w.wallet.notifications.length).toBe(2)
+    await expect.element(button).toHaveAttribute('data-state', 'success')
+    seen.disconnect()
+    expect(w.google.calls.filter((c) => c.kind === 'requestAccessToken')).toHaveLength(1)
+    expect(shown.filter((s) => s.startsWith('authorizing') || s.includes('Waiting for Google'))).toEqual([])
+    expect(steps).not.toContain('authorizing')
+    expect(steps.at(-1)).toBe('success')
+  })
+
   test('two fast clicks produce one backup', async () => {
     const w = createBrowserWorld()
     w.mount(<BackupButton />)

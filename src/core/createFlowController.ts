@@ -60,6 +60,9 @@ export function createFlowController<TData, TStep extends string>(
   let controller: AbortController | undefined
   let token: Promise<string> | undefined
   let offlineAtStart = false
+  // A run that starts with a usable token waits for no popup: it must not show `authorizing` when the action
+  // reports it (the token comes back at once), or the label would flicker to "Waiting for Google…" mid-backup.
+  let tokenHeldAtStart = false
   let step: TStep | 'authorizing' = 'authorizing'
   const listeners = new Set<() => void>()
   const setStep = (next: TStep | 'authorizing') => {
@@ -95,6 +98,7 @@ export function createFlowController<TData, TStep extends string>(
       controller = new AbortController()
       offlineAtStart = !options.isOnline()
       const held = offlineAtStart || authorize(controller.signal)
+      tokenHeldAtStart = held
       setStep(held ? options.firstStep : 'authorizing')
       const promise = run()
       // Only a run still going is remembered (`finish` may have run already).
@@ -115,6 +119,7 @@ export function createFlowController<TData, TStep extends string>(
       // Memory only (never the query cache): the account the server's record names, pre-selected in the next popup.
       onGoogleAccount: (email) => options.broker.setAccountHint(email),
       onStep: (next) => {
+        if (next === 'authorizing' && tokenHeldAtStart) return
         setStep(next)
         options.onStep?.(next)
       },
