@@ -24,6 +24,12 @@ if (!process.env.DATABASE_URL && !process.env.TEST_DATABASE_URL)
       '  first port to try, default 55432) or point DATABASE_URL at any PostgreSQL you may create schemas in.',
   )
 
+if (spawnSync('strace', ['-V'], { stdio: 'ignore' }).status !== 0)
+  console.warn(
+    'npm test: no strace: the check that sqliteStore answers only after its fsync is skipped.\n' +
+      '  Debian/Ubuntu: sudo apt-get install strace',
+  )
+
 // Lint and format first (Biome, biome.json): quick, and a failure is counted below like a failed test.
 const lint = spawnSync('npx', ['biome', 'ci', '--colors=off', '.'], { stdio: 'inherit', env: process.env })
 
