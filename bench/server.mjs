@@ -300,6 +300,12 @@ async function main() {
     ['kitSqlite', 'naiveSqlite', 'SQLite FULL vs naive INSERT OR REPLACE (FULL)', (c) => ({ 1: 1.0, 50: 2.5 })[c]],
     ['kitSqlite', 'bare', 'SQLite FULL vs bare route reading the body', (c) => ({ 50: 0.7 })[c]],
     ['kitNoop', 'bare', "the kit's HTTP work alone (a store that answers at once) vs bare", () => undefined],
+    [
+      'kitSqlite',
+      'kitNoop',
+      'the kit on SQLite vs the kit on a store that answers at once (1.0: the store costs nothing)',
+      () => undefined,
+    ],
     ['kitPg', 'naivePg', 'PostgreSQL with Idempotency-Key vs naive INSERT ... ON CONFLICT', (c) => ({ 50: 0.9 })[c]],
     ['kitPgNoKey', 'naivePg', 'PostgreSQL without the key vs naive', (c) => ({ 50: 1.0 })[c]],
   ].filter(([a]) => sides.some(([s]) => s === a))
