@@ -232,10 +232,10 @@ async function openSqliteStore(
   let broken: Error | undefined
   const fail = (error: Error) => {
     broken ??= error
-    for (const batch of inFlight.values()) for (const p of batch) p.reject(broken)
-    inFlight.clear()
-    for (const p of queue) p.reject(broken)
+    for (const p of [...(inFlight ?? []), ...queue]) p.reject(broken)
+    inFlight = undefined
     queue = []
+    drained?.()
   }
   await new Promise<void>((resolve, reject) => {
     const onMessage = (msg: { ready?: true; failed?: { message: string; code?: string } }) => {
@@ -271,24 +271,24 @@ async function openSqliteStore(
   // Group commit: the writes that arrive while a batch is being committed go together as the next batch, hence one
   // fsync under synchronous=FULL for all of them; each caller is answered only after its batch committed.
   let queue: Pending[] = []
-  const inFlight = new Map<number, Pending[]>()
-  let nextId = 0
+  // One batch at a time: the next waits in `queue` until this one's answer is back.
+  let inFlight: Pending[] | undefined
+  // Set by close() while it waits for the accepted writes to be committed.
+  let drained: (() => void) | undefined
   let scheduled = false
   let closed = false
   const flush = () => {
     scheduled = false
-    if (queue.length === 0 || inFlight.size > 0) return
-    const batch = queue
+    if (queue.length === 0 || inFlight) return
+    inFlight = queue
     queue = []
-    const id = nextId++
-    inFlight.set(id, batch)
     worker.ref()
-    worker.postMessage({ id, jobs: batch.map((p) => p.job) })
+    worker.postMessage({ jobs: inFlight.map((p) => p.job) })
   }
-  worker.on('message', (msg: { id: number; outcomes: Outcome[] }) => {
-    const batch = inFlight.get(msg.id)
+  worker.on('message', (msg: { outcomes: Outcome[] }) => {
+    const batch = inFlight
     if (!batch) return
-    inFlight.delete(msg.id)
+    inFlight = undefined
     worker.unref()
     msg.outcomes.forEach((outcome, i) => {
       const p = batch[i]!
@@ -296,6 +296,7 @@ async function openSqliteStore(
       else p.reject(toError(outcome.error))
     })
     if (queue.length > 0) flush()
+    else drained?.()
   })
   const submit = (job: Job): Promise<unknown> =>
     new Promise((resolve, reject) => {
@@ -303,7 +304,7 @@ async function openSqliteStore(
       if (broken) return reject(broken)
       queue.push({ job, resolve, reject })
       // The rest of this event-loop turn joins the batch.
-      if (!scheduled && inFlight.size === 0) {
+      if (!scheduled && !inFlight) {
         scheduled = true
         setImmediate(flush)
       }
@@ -356,11 +357,8 @@ async function openSqliteStore(
       if (closed) return
       closed = true
       // Writes already accepted are committed before the writer stops.
-      if (queue.length > 0 && inFlight.size === 0) flush()
-      while (inFlight.size > 0 || queue.length > 0) {
-        await new Promise((r) => setImmediate(r))
-        if (queue.length > 0 && inFlight.size === 0) flush()
-      }
+      flush()
+      if (inFlight) await new Promise<void>((resolve) => (drained = resolve))
       const exited = new Promise((r) => worker.once('exit', r))
       worker.ref()
       worker.postMessage({ close: true })

@@ -4,9 +4,9 @@
  * for a second entry point. It has no imports of ours: everything it needs comes in `workerData`.
  *
  * workerData: { filename, synchronous, driverPath, sweepMs, migrations: [{ version, name, sql }], reads: { name: sql } }
- * in:  { id, jobs: [{ op: 'put', backup, idem, condition } | { op: 'putShare', share } | { op: 'read', name, args }] }
+ * in:  { jobs: [{ op: 'put', backup, idem, condition } | { op: 'putShare', share } | { op: 'read', name, args }] }
  *      | { close: true }
- * out: { ready: true } | { failed: { message, code } } | { id, outcomes: [{ ok: true, value } | { ok: false, error }] }
+ * out: { ready: true } | { failed: { message, code } } | { outcomes: [{ ok: true, value } | { ok: false, error }] }
  *
  * One message is one batch, committed as one IMMEDIATE transaction (one fsync under synchronous=FULL); each job runs
  * in its own savepoint, so a failing job does not undo the others. The answers are posted only after the commit
@@ -148,7 +148,7 @@ parentPort.on('message', (msg) => {
     const error = errorOf(e)
     outcomes = msg.jobs.map(() => ({ ok: false, error }))
   }
-  parentPort.postMessage({ id: msg.id, outcomes })
+  parentPort.postMessage({ outcomes })
 })
 parentPort.postMessage({ ready: true })
 })()

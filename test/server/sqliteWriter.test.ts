@@ -51,6 +51,31 @@ describe('sqliteStore writer and layout', () => {
     }
   })
 
+  it('close() commits every write it accepted first, whether queued or in flight, then refuses new ones', async () => {
+    const filename = fresh()
+    const store = sqliteStore({ filename })
+    await store.get('warm-up')
+    // Two turns of writes: the first goes out as a batch, the second waits in the queue behind it when close() starts.
+    const first = Array.from({ length: 20 }, (_, i) => store.put(backup(`a${i}`)))
+    // Two loop turns: the store's flush runs in the first (after this test's own immediate), so the batch is out.
+    for (let i = 0; i < 2; i++) await new Promise((r) => setImmediate(r))
+    const second = Array.from({ length: 20 }, (_, i) => store.put(backup(`b${i}`)))
+    // Microtasks only, so the second writes pass the lazy wrapper into the store's queue (a put still in the wrapper
+    // when close() starts is refused as closed) while the first batch's answer, a macrotask, cannot arrive yet.
+    for (let i = 0; i < 20; i++) await Promise.resolve()
+    await store.close()
+    expect(await Promise.allSettled([...first, ...second])).toEqual(
+      Array.from({ length: 40 }, () => ({ status: 'fulfilled', value: { replayed: false } })),
+    )
+    await expect(store.put(backup('late'))).rejects.toThrow('closed')
+    const db = new Database(filename, { readonly: true })
+    try {
+      expect((db.prepare('SELECT count(*) AS n FROM client_backups').get() as { n: number }).n).toBe(40)
+    } finally {
+      db.close()
+    }
+  })
+
   it('keeps a client backup in two B-trees (table + unique key) and an idempotency record in one', async () => {
     const filename = fresh()
     const store = sqliteStore({ filename })
