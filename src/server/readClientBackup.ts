@@ -18,23 +18,22 @@ const clientContext = sealContext.client
 export function readClientBackup(context: RouterContext): RequestHandler {
   const { store, cipher, emit } = context
 
-  /** The newest of the client's rows that opens, starting with `latest`; 500 when none does. */
-  const latestReadable = async (clientId: string, latest: StoredBackup): Promise<[StoredBackup, string]> => {
-    const first = context.openOrSkip(
-      () => cipher.open(latest, clientContext(clientId, latest.backupMethod)),
+  /** A row's cipherText, or undefined (reported, ids only) when no configured key opens it. */
+  const openRow = (clientId: string, row: StoredBackup) =>
+    context.openOrSkip(
+      () => cipher.open(row, clientContext(clientId, row.backupMethod)),
       'client',
       clientId,
-      latest.backupMethod,
+      row.backupMethod,
     )
+
+  /** The newest of the client's rows that opens, starting with `latest`; 500 when none does. */
+  const latestReadable = async (clientId: string, latest: StoredBackup): Promise<[StoredBackup, string]> => {
+    const first = openRow(clientId, latest)
     if (first !== undefined) return [latest, first]
     for (const row of await store.list({ clientId })) {
       if (row.backupMethod === latest.backupMethod) continue
-      const text = context.openOrSkip(
-        () => cipher.open(row, clientContext(clientId, row.backupMethod)),
-        'client',
-        clientId,
-        row.backupMethod,
-      )
+      const text = openRow(clientId, row)
       if (text !== undefined) return [row, text]
     }
     throw new HttpError(500, 'storage_key_mismatch')
