@@ -77,6 +77,13 @@ async function tsc(dir: string): Promise<{ code: number; output: string }> {
   }
 }
 
+/** tsc finds nothing to say about the app in `dir`. */
+async function expectCompiles(dir: string): Promise<void> {
+  const { code, output } = await tsc(dir)
+  expect(output).toBe('')
+  expect(code).toBe(0)
+}
+
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'rmb-consumer-'))
   const pkg = join(work, 'pkg')
@@ -121,9 +128,7 @@ describe('a fresh Vite + React app type-checks the README Quick start against th
       'src/BackupSettings.tsx': quickStart(),
       'types/portal-hq-web.d.ts': block('ts', '**TypeScript.**'),
     })
-    const { code, output } = await tsc(dir)
-    expect(output).toBe('')
-    expect(code).toBe(0)
+    await expectCompiles(dir)
   }, 120_000)
 
   test("where the SDK's sources compile (no verbatimModuleSyntax / erasableSyntaxOnly), the real Portal fits PortalLike", async () => {
@@ -139,9 +144,7 @@ describe('a fresh Vite + React app type-checks the README Quick start against th
         '',
       ].join('\n'),
     })
-    const { code, output } = await tsc(dir)
-    expect(output).toBe('')
-    expect(code).toBe(0)
+    await expectCompiles(dir)
   }, 120_000)
 })
 
@@ -195,9 +198,7 @@ const browserFiles = {
 describe("every public entry's types check in a strict app that checks its libraries (skipLibCheck: false)", () => {
   test('a browser app without @types/node (React 19 types) imports the client and testing entries', async () => {
     const dir = app('browser', { 'tsconfig.json': JSON.stringify(browserTsconfig()), ...browserFiles })
-    const { code, output } = await tsc(dir)
-    expect(output).toBe('')
-    expect(code).toBe(0)
+    await expectCompiles(dir)
   }, 120_000)
 
   test('the same app under @types/react 18', async () => {
@@ -210,9 +211,7 @@ describe("every public entry's types check in a strict app that checks its libra
       // Proof the mapping took: `VFC` is in @types/react 18 and gone from 19.
       'src/isReact18.ts': "import type { VFC } from 'react'\nexport type Proof = VFC\n",
     })
-    const { code, output } = await tsc(dir)
-    expect(output).toBe('')
-    expect(code).toBe(0)
+    await expectCompiles(dir)
   }, 120_000)
 
   test('a Node app with @types/node imports react-mpc-backup/server', async () => {
@@ -241,9 +240,7 @@ describe("every public entry's types check in a strict app that checks its libra
         '',
       ].join('\n'),
     })
-    const { code, output } = await tsc(dir)
-    expect(output).toBe('')
-    expect(code).toBe(0)
+    await expectCompiles(dir)
   }, 120_000)
 
   test("no declaration file of the client or testing entry names Node's types", () => {

@@ -12,7 +12,7 @@ import { WalletBackupProvider } from '../src/components/WalletBackupProvider.js'
 import { useWalletBackup } from '../src/hooks/useWalletBackup.js'
 import { useWalletRecovery } from '../src/hooks/useWalletRecovery.js'
 import type { GisRequestAccessTokenCall } from '../src/testing/index.js'
-import { createBrowserWorld, GOOGLE_CLIENT_ID, worker } from './support/browserWorld.js'
+import { createBrowserWorld, enabledButton, GOOGLE_CLIENT_ID, worker } from './support/browserWorld.js'
 
 beforeAll(() => worker.start({ quiet: true, onUnhandledRequest: 'error' }))
 afterAll(() => worker.stop())
@@ -37,8 +37,7 @@ describe('mutate and mutateAsync take the click path', () => {
       )
     }
     w.mount(<MyBackup />)
-    const button = screen.getByRole('button', { name: 'run' })
-    await expect.poll(() => (button as HTMLButtonElement).disabled, { timeout: 5000 }).toBe(false)
+    const button = await enabledButton('run')
     await userEvent.click(button)
     await expect.poll(() => stateOf('run'), { timeout: 5000 }).toBe('success')
     expect(popups(w)).toHaveLength(1)
@@ -63,8 +62,7 @@ describe('mutate and mutateAsync take the click path', () => {
       )
     }
     w.mount(<MyBackup />)
-    const button = screen.getByRole('button', { name: 'run' })
-    await expect.poll(() => (button as HTMLButtonElement).disabled, { timeout: 5000 }).toBe(false)
+    const button = await enabledButton('run')
     await userEvent.click(button)
     await expect.poll(() => results.length, { timeout: 5000 }).toBe(1)
     expect(results[0]).toMatchObject({ backupMethod: 'PASSWORD', storedAt: expect.any(String) })
@@ -89,8 +87,7 @@ describe('mutate and mutateAsync take the click path', () => {
       )
     }
     w.mount(<MyBackup />)
-    const run = screen.getByRole('button', { name: 'run' })
-    await expect.poll(() => (run as HTMLButtonElement).disabled, { timeout: 5000 }).toBe(false)
+    const run = await enabledButton('run')
     await userEvent.click(run)
     await expect.poll(() => stateOf('run'), { timeout: 5000 }).toBe('generating')
     await userEvent.click(screen.getByRole('button', { name: 'stop' }))
@@ -137,8 +134,7 @@ test("recovery in provider custody shows 'reading' first (never a backup step be
       <Flows />
     </WalletBackupProvider>,
   )
-  const backUp = screen.getByRole('button', { name: 'back up' })
-  await expect.poll(() => (backUp as HTMLButtonElement).disabled, { timeout: 5000 }).toBe(false)
+  const backUp = await enabledButton('back up')
   await userEvent.click(backUp)
   await expect.poll(() => stateOf('back up'), { timeout: 5000 }).toBe('success')
 

@@ -2,12 +2,10 @@
 // hit), the metrics text holds request counts, latencies, store timings and rate-limit hits, and no clientId, share,
 // cipherText, secret or token.
 import { randomBytes } from 'node:crypto'
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { ServerConfig } from '../../src/server/index.js'
 import { createServer, devHeaderAuthenticate, postgresStore, sqliteStore } from '../../src/server/index.js'
-import { getBackup, postBackup, postWebhook, WEBHOOK_SECRET } from './support/http.js'
+import { getBackup, listenOnLoopback, postBackup, postWebhook, WEBHOOK_SECRET } from './support/http.js'
 
 const METRICS_TOKEN = `metrics-${randomBytes(12).toString('hex')}`
 const servers: Array<() => Promise<void>> = []
@@ -26,17 +24,12 @@ async function serve(overrides: Partial<ServerConfig> = {}, withMetrics = true) 
     ...overrides,
   }
   const { app, close } = createServer(config)
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-  })
+  const listener = await listenOnLoopback(app)
   servers.push(async () => {
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve())
-      server.closeAllConnections()
-    })
+    await listener.close()
     await close()
   })
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const url = `http://127.0.0.1:${listener.port}`
   return { url, api: `${url}/api` }
 }
 

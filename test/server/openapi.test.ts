@@ -3,8 +3,6 @@
 // failing: an undocumented status or body fails a check, a documented status no answer shows fails `unseen`.
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Validator } from '@seriousme/openapi-schema-validator'
@@ -13,6 +11,7 @@ import { parse } from 'yaml'
 import { SERVER_ERROR_CODES } from '../../src/core/serverErrorCodes.js'
 import type { BackupStore, ServerConfig } from '../../src/server/index.js'
 import { createServer, devHeaderAuthenticate, sqliteStore } from '../../src/server/index.js'
+import { listenOnLoopback } from './support/http.js'
 import { openapiContract, openapiPath } from './support/openapiContract.js'
 
 const SECRET = 'openapi-webhook-secret'
@@ -37,17 +36,8 @@ async function serve(store: BackupStore, overrides: Partial<ServerConfig> = {}):
     ...overrides,
     limits: { rate: false, bodyBytes: 4096, ...overrides.limits },
   })
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-  })
-  return {
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      }),
-  }
+  const { port, close } = await listenOnLoopback(app)
+  return { base: `http://127.0.0.1:${port}/api`, close }
 }
 
 const json = { 'content-type': 'application/json' }

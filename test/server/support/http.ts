@@ -16,6 +16,21 @@ export interface TestApi {
   close(): Promise<void>
 }
 
+/** `app` listening on a loopback port; `close` also ends the connections fetch keeps alive. */
+export async function listenOnLoopback(app: express.Express): Promise<{ port: number; close(): Promise<void> }> {
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s))
+  })
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  }
+}
+
 /** The router mounted under /api on a real loopback listener, as an app would mount it. */
 export async function serveRouter(store: BackupStore, overrides: Partial<BackupRouterOptions> = {}): Promise<TestApi> {
   const events: BackupEvent[] = []
@@ -35,20 +50,8 @@ export async function serveRouter(store: BackupStore, overrides: Partial<BackupR
       limits: { rate: false, ...overrides.limits },
     }),
   )
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-  })
-  const { port } = server.address() as AddressInfo
-  return {
-    base: `http://127.0.0.1:${port}/api`,
-    events,
-    logged,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      }),
-  }
+  const { port, close } = await listenOnLoopback(app)
+  return { base: `http://127.0.0.1:${port}/api`, events, logged, close }
 }
 
 export function uniqueClient(prefix = 'client'): string {

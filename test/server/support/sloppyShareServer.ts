@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto'
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import express from 'express'
 import type { Request, Response } from 'express'
+import { listenOnLoopback } from './http.js'
 
 /** One defect a hand-written backend might have; each should fail the checker row that names it. */
 export type ShareServerDefect =
@@ -143,15 +142,6 @@ export async function startSloppyShareServer(options: {
     error(res, err.status === 413 ? 413 : 400, err.status === 413 ? 'payload_too_large' : 'invalid_request'),
   )
 
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-  })
-  return {
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      }),
-  }
+  const { port, close } = await listenOnLoopback(app)
+  return { base: `http://127.0.0.1:${port}/api`, close }
 }
