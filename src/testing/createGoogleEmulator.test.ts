@@ -190,6 +190,30 @@ describe('Drive v3 appDataFolder', () => {
     expect(new Set(listing.files.map((f) => f.id)).size).toBe(2)
   })
 
+  it('putFile seeds a file with the id and times it had elsewhere; Drive serves it under that id', async () => {
+    const seeded = google.putFile({
+      id: '1seededFileId0123456789abcdefghij',
+      name: 'seeded.key',
+      content: 'k',
+      appProperties: { key: 'k' },
+      createdTime: '2026-01-02T03:04:05.006Z',
+      modifiedTime: '2026-01-02T03:04:06.007Z',
+    })
+    expect(seeded).toMatchObject({ id: '1seededFileId0123456789abcdefghij', createdTime: '2026-01-02T03:04:05.006Z' })
+    const got = await fetch(`${API}/drive/v3/files/${seeded.id}?fields=id,name,modifiedTime,appProperties`, {
+      headers: auth(),
+    })
+    expect(await got.json()).toEqual({
+      id: seeded.id,
+      name: 'seeded.key',
+      modifiedTime: '2026-01-02T03:04:06.007Z',
+      appProperties: { key: 'k' },
+    })
+    expect(google.files().map((f) => f.id)).toEqual([seeded.id])
+    expect(() => google.putFile({ id: seeded.id, name: 'again.key', content: 'x' })).toThrow(/exists/)
+    expect(google.files()).toHaveLength(1)
+  })
+
   it('401 with Google’s body for expired, revoked, unknown and missing tokens', async () => {
     google.expire(token)
     const res = await list('')

@@ -117,6 +117,8 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
       return f && { bytes: f.content.slice(), text: new TextDecoder().decode(f.content) }
     },
     putFile(input) {
+      if (input.id !== undefined && files.has(input.id))
+        throw new Error(`google emulator: a file with id ${input.id} exists`)
       const account = input.account ?? defaultAccount()
       state.addAccount(account)
       const file = state.storeFile({
@@ -128,6 +130,14 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
         clientId: input.clientId ?? defaultClientId,
         appProperties: input.appProperties && { ...input.appProperties },
       })
+      // A seeded file keeps the id and times it had where it came from (a fixture, an earlier session).
+      if (input.id !== undefined) {
+        files.delete(file.id)
+        file.id = input.id
+        files.set(file.id, file)
+      }
+      if (input.createdTime !== undefined) file.createdTime = input.createdTime
+      if (input.modifiedTime !== undefined) file.modifiedTime = input.modifiedTime
       return info(file)
     },
     setDriveApiEnabled(enabled) {

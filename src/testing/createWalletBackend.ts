@@ -16,6 +16,12 @@ export interface WalletBackend {
   describe(clientId: string): { address: string; backups: BackupGenerationInfo[] } | undefined
   /** Simulates the user deleting the provider's key file from Drive ('GDRIVE' custody). */
   clearVault(clientId: string): void
+  /**
+   * Seeds one client's wallet as `describe` reported it (e.g. from a fixture another process wrote), replacing any.
+   * Its backups recover from their cipherTexts in kit custody ('PASSWORD', the key comes with the call); provider
+   * custody ('GDRIVE') keys never leave the backend, so those backups do not recover after a restore.
+   */
+  restore(clientId: string, wallet: { address: string; backups: BackupGenerationInfo[] }): void
 }
 
 /** @internal The emulator's view of one client's wallet. */
@@ -56,6 +62,17 @@ export function createWalletBackend(): WalletBackend {
     },
     clearVault(clientId) {
       map.get(clientId)?.vault.clear()
+    },
+    restore(clientId, { address, backups }) {
+      map.set(clientId, {
+        clientId,
+        address,
+        nextGeneration: Math.max(0, ...backups.map((b) => b.generation)) + 1,
+        generations: new Map(backups.map((b) => [b.generation, { method: b.method, status: b.status }])),
+        retireAllOnNextCompletion: false,
+        vault: new Map(),
+        busy: false,
+      })
     },
   }
   records.set(backend, map)

@@ -116,6 +116,28 @@ describe('wallet emulator (3.x shape)', () => {
     expect(await codeOf(b.recoverWallet(cipherText, 'GDRIVE'))).toBe('GDRIVE_KEY_NOT_FOUND')
   })
 
+  it('backend.restore: a wallet described by one backend recovers from its cipherText on another', async () => {
+    const first = createWalletBackend()
+    const w = createWalletEmulator({ clientId: 'x1', backend: first })
+    const key = password()
+    const old = await w.backupWallet('PASSWORD', undefined, configs(key))
+    await w.storedClientBackupShare(true, 'PASSWORD')
+    const current = await w.backupWallet('PASSWORD', undefined, configs(key))
+    await w.storedClientBackupShare(true, 'PASSWORD')
+    const described = first.describe('x1')!
+
+    const second = createWalletBackend()
+    second.restore('x1', JSON.parse(JSON.stringify(described)))
+    expect(second.describe('x1')).toEqual(described)
+    const device = createWalletEmulator({ clientId: 'x1', backend: second, createWallet: false })
+    expect(await device.isWalletBackedUp()).toBe(true)
+    expect(await codeOf(device.recoverWallet(old.cipherText, 'PASSWORD', configs(key)))).toBe('BACKUP_SHARE_RETIRED')
+    expect(await device.recoverWallet(current.cipherText, 'PASSWORD', configs(key))).toBe(w.address)
+    // The next backup is a new generation, after the restored ones.
+    await device.backupWallet('PASSWORD', undefined, configs(key))
+    expect(second.describe('x1')?.backups.map((b) => b.generation)).toEqual([1, 2, 3])
+  })
+
   it('notify false keeps the previous completed backup; a newer true retires the older; recovery retires all at next true', async () => {
     const backend = createWalletBackend()
     const w = createWalletEmulator({ clientId: 'r1', backend })

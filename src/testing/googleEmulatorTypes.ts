@@ -167,6 +167,14 @@ export interface PutFileInput {
   space?: 'appDataFolder' | 'drive'
   /** Set as if by the file's app (`clientId`): private to it, as Drive keeps them. */
   appProperties?: Record<string, string>
+  /**
+   * The file's id, to seed a file that something else already names (a server record's key file id, say).
+   * Default: a new id. An id already in use throws.
+   */
+  id?: string
+  /** ISO times of a file written by an earlier session. Default: now. */
+  createdTime?: string
+  modifiedTime?: string
 }
 
 export interface GoogleEmulatorOptions {
