@@ -1,5 +1,5 @@
 import { checkShareServer } from './checkShareServer.js'
-import type { CheckShareServerOptions, ShareServerClient } from './checkShareServer.js'
+import type { CheckShareServerOptions, ShareServerClient } from './checkShareServerTypes.js'
 import { formatShareServerReport } from './formatShareServerReport.js'
 
 const USAGE = `usage: react-mpc-backup check-server <baseURL> [options]

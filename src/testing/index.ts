@@ -68,6 +68,6 @@ export type {
   ShareServerCheckRow,
   ShareServerClient,
   ShareServerReport,
-} from './checkShareServer.js'
+} from './checkShareServerTypes.js'
 export { formatShareServerReport } from './formatShareServerReport.js'
 export { checkServerCommand } from './checkServerCommand.js'
