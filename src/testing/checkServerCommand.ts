@@ -1,11 +1,14 @@
 import { checkShareServer } from './checkShareServer.js'
 import type { CheckShareServerOptions, ShareServerClient } from './checkShareServerTypes.js'
 import { formatShareServerReport } from './formatShareServerReport.js'
+import { ShareServerCheckError } from './ShareServerCheckError.js'
 
 const USAGE = `usage: react-mpc-backup check-server <baseURL> [options]
 
 Runs the share-server contract (react-mpc-backup/openapi.yaml) against a live backend and prints a pass/fail table.
 It writes test rows for two test clients: use a staging database. Secrets are best given in the environment.
+A query in <baseURL> goes with every request, user info as Authorization: Basic (where no other Authorization is
+sent); the output shows neither, nor any header value or server message: statuses and the contract's codes only.
 
   --client-a <clientId>        first test client       (env RMB_CHECK_CLIENT_A)
   --client-b <clientId>        second test client      (env RMB_CHECK_CLIENT_B)
@@ -97,7 +100,14 @@ export async function checkServerCommand(
     ...numbers,
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
   }
-  const report = await checkShareServer(options)
+  let report: Awaited<ReturnType<typeof checkShareServer>>
+  try {
+    report = await checkShareServer(options)
+  } catch (error) {
+    // Its message is fixed text (it never quotes the base URL); anything else is a bug and keeps its stack.
+    if (error instanceof ShareServerCheckError) return usageError(print, error.message)
+    throw error
+  }
   print(formatShareServerReport(report))
   return report.ok ? 0 : 1
 }

@@ -4,6 +4,7 @@ import type {
   ShareServerCheckRow,
   ShareServerReport,
 } from './checkShareServerTypes.js'
+import { ShareServerCheckError } from './ShareServerCheckError.js'
 import { createShareServerProbes, SHARE_SERVER_CHECK_TITLES } from './shareServerProbes.js'
 import type { Exchange } from './shareServerTransport.js'
 import { createTransport, RowFailure, safeName } from './shareServerTransport.js'
@@ -11,13 +12,15 @@ import { createTransport, RowFailure, safeName } from './shareServerTransport.js
 /**
  * Runs the share-server contract (openapi/share-server.yaml) against a live backend, in any language: the bundled
  * server passes it. It writes test rows for the two clients (methods `CHECK`, `CHECK-IDEM`, `GDRIVE-SECP256K1`,
- * `GDRIVE-ED25519`); run it against a staging database. Nothing it reports carries a share, credential or secret.
+ * `GDRIVE-ED25519`); run it against a staging database. Nothing it reports carries a share, credential or secret, nor
+ * anything a server answered beyond statuses and the contract's codes. Throws ShareServerCheckError, before sending
+ * anything, when the base URL cannot be used.
  */
 export async function checkShareServer(options: CheckShareServerOptions): Promise<ShareServerReport> {
-  const base = options.baseUrl.replace(/\/+$/, '')
+  const { base, basicAuth, shown } = parseBaseUrl(options.baseUrl)
   const exchanges: Exchange[] = []
   const send = createTransport(
-    { base, fetch: options.fetch ?? globalThis.fetch, requestTimeoutMs: options.requestTimeoutMs ?? 15_000 },
+    { base, basicAuth, fetch: options.fetch ?? globalThis.fetch, requestTimeoutMs: options.requestTimeoutMs ?? 15_000 },
     exchanges,
   )
   const probes = createShareServerProbes({
@@ -40,5 +43,31 @@ export async function checkShareServer(options: CheckShareServerOptions): Promis
       rows.push({ name, title, ok: false, reason })
     }
   }
-  return { ok: rows.every((r) => r.ok), baseUrl: base, rows }
+  return { ok: rows.every((r) => r.ok), baseUrl: shown, rows }
+}
+
+/**
+ * The base URL to send to (no user info, no fragment), the user info as a Basic credential, and the URL as it may be
+ * shown: origin and path only, since user info and query often hold credentials.
+ */
+function parseBaseUrl(raw: string): { base: URL; basicAuth: string | undefined; shown: string } {
+  let url: URL
+  let basicAuth: string | undefined
+  try {
+    url = new URL(raw)
+    if (url.username !== '' || url.password !== '') {
+      const pair = new TextEncoder().encode(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`)
+      basicAuth = `Basic ${btoa(String.fromCharCode(...pair))}`
+    }
+  } catch {
+    throw new ShareServerCheckError('invalid_base_url', 'baseUrl is not an absolute URL')
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ShareServerCheckError('invalid_base_url', 'baseUrl must start with http:// or https://')
+  url.username = ''
+  url.password = ''
+  url.hash = ''
+  url.pathname = url.pathname.replace(/\/+$/, '')
+  const path = url.pathname === '/' ? '' : url.pathname
+  return { base: url, basicAuth, shown: `${url.origin}${path}` }
 }

@@ -6,7 +6,11 @@ export interface ShareServerClient {
 }
 
 export interface CheckShareServerOptions {
-  /** Where the routes are mounted, e.g. `https://staging.example.com/api` (the bundled server: `…/api`). */
+  /**
+   * Where the routes are mounted, e.g. `https://staging.example.com/api` (the bundled server: `…/api`). A query
+   * (`?code=…`) is sent with every request; user info (`https://user:pass@…`) is sent as `Authorization: Basic` on the
+   * requests that carry no `Authorization` of their own. The report shows neither (nor a fragment).
+   */
   baseUrl: string
   /** Two different test clients; the checker writes test backups for them (methods `CHECK` and `CHECK-IDEM`). */
   clients: readonly [ShareServerClient, ShareServerClient]
@@ -40,12 +44,16 @@ export interface ShareServerCheckRow {
   /** What the row asks of the server. */
   title: string
   ok: boolean
-  /** Why it failed: statuses, error codes and header names only, never a body, share or secret. */
+  /**
+   * Why it failed, in fixed words: statuses, the contract's error codes (any other is `(unlisted code)`), counts and
+   * header names; never a body, header value, share, credential or secret.
+   */
   reason?: string
 }
 
 export interface ShareServerReport {
   ok: boolean
+  /** `baseUrl` without user info, query or fragment. */
   baseUrl: string
   rows: ShareServerCheckRow[]
 }

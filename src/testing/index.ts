@@ -69,5 +69,7 @@ export type {
   ShareServerClient,
   ShareServerReport,
 } from './checkShareServerTypes.js'
+export { ShareServerCheckError } from './ShareServerCheckError.js'
+export type { ShareServerCheckErrorCode } from './ShareServerCheckError.js'
 export { formatShareServerReport } from './formatShareServerReport.js'
 export { checkServerCommand } from './checkServerCommand.js'

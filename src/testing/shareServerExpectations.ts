@@ -1,6 +1,11 @@
-// What a row expects of one answer; a failure repeats only its status and error code.
+// What a row expects of one answer, and the only words of an answer a failure may repeat: its status and, when it is
+// one of the contract's, its error code.
+import { SERVER_ERROR_CODES } from '../core/serverErrorCodes.js'
 import type { Exchange } from './shareServerTransport.js'
 import { RowFailure } from './shareServerTransport.js'
+
+/** Stands for a code-shaped string that is not in the contract's list: a server could put a secret there. */
+export const UNLISTED_CODE = '(unlisted code)'
 
 export function expectStatus(ex: Exchange, status: number): void {
   if (ex.status !== status) {
@@ -23,11 +28,15 @@ export function expectStrongEtag(ex: Exchange): string {
   return etag
 }
 
-/** The error code of an answer, only when it looks like one: a broken server's body is never quoted. */
+/**
+ * The error code of an answer: undefined when the body has none shaped like a code; the code when the contract lists
+ * it; else UNLISTED_CODE. A broken server's body is never quoted.
+ */
 export function errorCodeOf(ex: Exchange): string | undefined {
   const body = parseJson(ex.text) as { error?: { code?: unknown } } | undefined
   const code = body?.error?.code
-  return typeof code === 'string' && /^[a-z][a-z0-9_]{0,63}$/.test(code) ? code : undefined
+  if (typeof code !== 'string' || !/^[a-z][a-z0-9_]{0,63}$/.test(code)) return undefined
+  return (SERVER_ERROR_CODES as readonly string[]).includes(code) ? code : UNLISTED_CODE
 }
 
 export function parseJson(text: string): unknown {

@@ -1,5 +1,5 @@
-// The checker's side of the wire: one request, asked again after a 429 as the server says, and the words that
-// describe what went wrong.
+// The checker's side of the wire: one request, asked again after a 429 as the server says, and the fixed words that
+// describe what went wrong. Nothing here keeps or prints a header value or a server's message.
 
 export interface Exchange {
   label: string
@@ -11,12 +11,14 @@ export interface Exchange {
   readBack: boolean
 }
 
-/** A failed expectation inside one row; its message is built from statuses and codes only. */
+/** A failed expectation inside one row; its message is built from fixed words, statuses and listed codes only. */
 export class RowFailure extends Error {}
 
 export interface TransportSettings {
-  /** The base URL without a trailing slash. */
-  base: string
+  /** The base URL without user info or fragment, its path without a trailing slash; its query goes on every request. */
+  base: URL
+  /** `Basic …` from the base URL's user info, sent when a request carries no Authorization of its own. */
+  basicAuth: string | undefined
   fetch: typeof fetch
   requestTimeoutMs: number
 }
@@ -32,13 +34,16 @@ export type SendRequest = (label: string, method: 'GET' | 'POST', path: string, 
 /** `send` records every answer in `exchanges` (for the rows that look at all of them). */
 export function createTransport(s: TransportSettings, exchanges: Exchange[]): SendRequest {
   return async (label, method, path, init = {}) => {
+    const headers = { ...(init.headers ?? {}) }
+    if (s.basicAuth !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization'))
+      headers.authorization = s.basicAuth
     for (let attempt = 0; ; attempt++) {
       const started = performance.now()
       let res: Response
       try {
-        res = await s.fetch(`${s.base}${path}`, {
+        res = await s.fetch(requestUrl(s.base, path), {
           method,
-          headers: init.headers ?? {},
+          headers,
           ...(init.body === undefined ? {} : { body: init.body }),
           redirect: 'manual',
           signal: AbortSignal.timeout(s.requestTimeoutMs),
@@ -67,11 +72,19 @@ export function createTransport(s: TransportSettings, exchanges: Exchange[]): Se
   }
 }
 
+/** `path` (with its own query, if any) under the base URL, the base's query first. */
+function requestUrl(base: URL, path: string): string {
+  const q = path.indexOf('?')
+  const url = new URL(base.href)
+  url.pathname = `${base.pathname.replace(/\/+$/, '')}${q < 0 ? path : path.slice(0, q)}`
+  url.search = [base.search.slice(1), q < 0 ? '' : path.slice(q + 1)].filter((part) => part !== '').join('&')
+  return url.href
+}
+
+/** The network layer's error code or a fixed phrase: never its message, which may quote a URL or what a server sent. */
 function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause
   if (typeof cause?.code === 'string' && /^[A-Z_]{2,40}$/.test(cause.code)) return cause.code
-  // The network layer's own words (e.g. "bad port"), never anything the server sent.
-  if (typeof cause?.message === 'string' && /^[\w .:-]{1,80}$/.test(cause.message)) return cause.message
   if ((error as { name?: unknown } | undefined)?.name === 'TimeoutError') return 'timed out'
   return safeName(error)
 }
