@@ -1,6 +1,8 @@
 export type ShareServerCheckErrorCode =
   /** `baseUrl` is not an absolute http(s) URL. */
-  'invalid_base_url'
+  | 'invalid_base_url'
+  /** A size, time or cap option is not a positive number. */
+  | 'invalid_option'
 
 /**
  * What `checkShareServer` throws before it sends anything: its options cannot run. The message is fixed text (it never

@@ -1,5 +1,6 @@
 import type {
   CheckShareServerOptions,
+  ShareServerCheckClock,
   ShareServerCheckName,
   ShareServerCheckRow,
   ShareServerReport,
@@ -7,20 +8,39 @@ import type {
 import { ShareServerCheckError } from './ShareServerCheckError.js'
 import { createShareServerProbes, SHARE_SERVER_CHECK_TITLES } from './shareServerProbes.js'
 import type { Exchange } from './shareServerTransport.js'
-import { createTransport, RowFailure, safeName } from './shareServerTransport.js'
+import { createTransport, RowFailure, runCapReached, safeName } from './shareServerTransport.js'
+
+const realClock: ShareServerCheckClock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+}
 
 /**
  * Runs the share-server contract (openapi/share-server.yaml) against a live backend, in any language: the bundled
  * server passes it. It writes test rows for the two clients (methods `CHECK`, `CHECK-IDEM`, `GDRIVE-SECP256K1`,
  * `GDRIVE-ED25519`); run it against a staging database. Nothing it reports carries a share, credential or secret, nor
- * anything a server answered beyond statuses and the contract's codes. Throws ShareServerCheckError, before sending
- * anything, when the base URL cannot be used.
+ * anything a server answered beyond statuses and the contract's codes; a hostile server cannot hold it past
+ * `maxRunMs` nor make it read more than `maxBodyBytes` of an answer. Throws ShareServerCheckError, before sending
+ * anything, when the options cannot run.
  */
 export async function checkShareServer(options: CheckShareServerOptions): Promise<ShareServerReport> {
   const { base, basicAuth, shown } = parseBaseUrl(options.baseUrl)
+  const clock = options.clock ?? realClock
+  const maxRunMs = positive('maxRunMs', options.maxRunMs, 300_000)
+  const deadline = clock.now() + maxRunMs
   const exchanges: Exchange[] = []
   const send = createTransport(
-    { base, basicAuth, fetch: options.fetch ?? globalThis.fetch, requestTimeoutMs: options.requestTimeoutMs ?? 15_000 },
+    {
+      base,
+      basicAuth,
+      fetch: options.fetch ?? globalThis.fetch,
+      clock,
+      requestTimeoutMs: positive('requestTimeoutMs', options.requestTimeoutMs, 15_000),
+      maxBodyBytes: positive('maxBodyBytes', options.maxBodyBytes, 1024 * 1024),
+      maxRetryAfterMs: positive('maxRetryAfterMs', options.maxRetryAfterMs, 60_000),
+      maxRunMs,
+      deadline,
+    },
     exchanges,
   )
   const probes = createShareServerProbes({
@@ -28,13 +48,17 @@ export async function checkShareServer(options: CheckShareServerOptions): Promis
     exchanges,
     clients: options.clients,
     webhookSecret: options.webhookSecret,
-    oversizeBytes: options.oversizeBytes ?? 1024 * 1024,
-    webhookDeadlineMs: options.webhookDeadlineMs ?? 10_000,
+    oversizeBytes: positive('oversizeBytes', options.oversizeBytes, 1024 * 1024),
+    webhookDeadlineMs: positive('webhookDeadlineMs', options.webhookDeadlineMs, 10_000),
   })
 
   const rows: ShareServerCheckRow[] = []
   for (const name of Object.keys(probes) as ShareServerCheckName[]) {
     const title = SHARE_SERVER_CHECK_TITLES[name]
+    if (clock.now() >= deadline) {
+      rows.push({ name, title, ok: false, reason: `not run: ${runCapReached(maxRunMs)}` })
+      continue
+    }
     try {
       await probes[name]()
       rows.push({ name, title, ok: true })
@@ -70,4 +94,11 @@ function parseBaseUrl(raw: string): { base: URL; basicAuth: string | undefined; 
   url.pathname = url.pathname.replace(/\/+$/, '')
   const path = url.pathname === '/' ? '' : url.pathname
   return { base: url, basicAuth, shown: `${url.origin}${path}` }
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!(Number.isFinite(value) && value > 0))
+    throw new ShareServerCheckError('invalid_option', `${name} must be a positive number`)
+  return value
 }

@@ -5,6 +5,15 @@ export interface ShareServerClient {
   headers: Readonly<Record<string, string>>
 }
 
+/**
+ * The checker's time: `now()` in milliseconds (any origin) and `sleep(ms)`. It measures webhook answers, waits out
+ * `Retry-After` and enforces `maxRunMs`. Tests pass a fake one so that the caps are checked without waiting.
+ */
+export interface ShareServerCheckClock {
+  now(): number
+  sleep(ms: number): Promise<void>
+}
+
 export interface CheckShareServerOptions {
   /**
    * Where the routes are mounted, e.g. `https://staging.example.com/api` (the bundled server: `…/api`). A query
@@ -22,7 +31,18 @@ export interface CheckShareServerOptions {
   webhookDeadlineMs?: number
   /** Any one request gives up after this (default 15 000 ms). */
   requestTimeoutMs?: number
+  /** The checker reads at most this much of any answer's body; a longer one fails its row (default 1 MiB). */
+  maxBodyBytes?: number
+  /**
+   * The longest `Retry-After` of a 429 the checker waits out (default 60 000 ms); a longer one fails its row. At most
+   * 3 retries per request.
+   */
+  maxRetryAfterMs?: number
+  /** The whole run's time (default 300 000 ms): no request or wait starts past it, and the remaining rows fail. */
+  maxRunMs?: number
   fetch?: typeof fetch
+  /** Default: the real clock (`performance.now()`, `setTimeout`). */
+  clock?: ShareServerCheckClock
 }
 
 export type ShareServerCheckName =

@@ -64,6 +64,7 @@ export type { LatencyOptions } from './applyLatency.js'
 export { checkShareServer } from './checkShareServer.js'
 export type {
   CheckShareServerOptions,
+  ShareServerCheckClock,
   ShareServerCheckName,
   ShareServerCheckRow,
   ShareServerClient,

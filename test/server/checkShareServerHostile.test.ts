@@ -1,9 +1,11 @@
 // The conformance checker against hostile share servers: one that echoes every secret it is sent into error codes,
-// messages and headers, behind a base URL holding user info and a query token. Nothing secret is printed or returned.
+// messages and headers (behind a base URL holding user info and a query token), one that asks for long
+// Retry-After waits on every answer, one that streams far more body than the checker reads. Nothing secret is printed
+// or returned, and each run ends within the documented caps, measured on an injected clock and on bytes read.
 import { randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { checkServerCommand, checkShareServer, formatShareServerReport } from '../../src/testing/index.js'
-import type { ShareServerReport } from '../../src/testing/index.js'
+import type { ShareServerCheckClock, ShareServerReport } from '../../src/testing/index.js'
 import type { HostileBehaviour, HostileShareServer } from './support/hostileShareServer.js'
 import { startHostileShareServer } from './support/hostileShareServer.js'
 
@@ -18,6 +20,20 @@ const secrets = {
   password: hex('b', 16),
   queryToken: hex('a', 16),
   fragment: hex('f', 12),
+}
+
+/** A clock that never waits: `sleep` records the delay and moves `now` on by it. */
+function fakeClock(): ShareServerCheckClock & { sleeps: number[] } {
+  let now = 0
+  const sleeps: number[] = []
+  return {
+    sleeps,
+    now: () => now,
+    sleep: async (ms: number) => {
+      sleeps.push(ms)
+      now += ms
+    },
+  }
 }
 
 /** A fetch that notes the hex of every share and cipherText the checker sent, and counts body bytes read per answer. */
@@ -114,6 +130,7 @@ describe('a server that echoes every secret into codes, messages and headers', (
       webhookSecret: secrets.webhookSecret,
       oversizeBytes: 100_000,
       fetch: direct.fetchImpl,
+      clock: fakeClock(),
     })
     expect(report.ok).toBe(false)
     const viaCommand = instrumentedFetch()
@@ -124,6 +141,7 @@ describe('a server that echoes every secret into codes, messages and headers', (
         commandEnv,
         (line) => printed.push(line),
         viaCommand.fetchImpl,
+        fakeClock(),
       ),
     )
     const output = [JSON.stringify(report), formatShareServerReport(report), printed.join('\n'), written].join('\n')
@@ -149,3 +167,109 @@ function withUserInfo(origin: string): string {
   url.password = secrets.password
   return url.href
 }
+
+describe('a server that answers 429 with a long Retry-After every time', () => {
+  it('Retry-After: 61 is over the default cap (60 s): the command waits for none of them and exits 1', async () => {
+    const server = await start({ kind: 'retry-after', seconds: 61 })
+    const clock = fakeClock()
+    const printed: string[] = []
+    const code = await checkServerCommand(
+      ['check-server', `${server.origin}/api`, '--dev-header', '--client-a', 'alice', '--client-b', 'bob'],
+      { RMB_CHECK_WEBHOOK_SECRET: secrets.webhookSecret },
+      (line) => printed.push(line),
+      undefined,
+      clock,
+    )
+    const text = printed.join('\n')
+    expect(code).toBe(1)
+    expect(clock.sleeps).toEqual([])
+    expect(clock.now()).toBe(0)
+    expect(text).toMatch(/FAIL {2}round-trip/)
+    expect(text).toContain('asks to wait longer than the cap (60000 ms, --max-retry-after-ms)')
+    // One request per row that sends any: the first answer ends the row.
+    expect(server.requests).toBeLessThanOrEqual(12)
+  })
+
+  it.each([
+    { seconds: 61, maxRetryAfterMs: 61_000, maxRunMs: 120_000 },
+    { seconds: 9, maxRetryAfterMs: undefined, maxRunMs: 60_000 },
+  ])(
+    'Retry-After: $seconds honoured (cap $maxRetryAfterMs): the run stops at its cap of $maxRunMs ms on the injected clock',
+    async ({ seconds, maxRetryAfterMs, maxRunMs }) => {
+      const server = await start({ kind: 'retry-after', seconds })
+      const clock = fakeClock()
+      const report = await checkShareServer({
+        baseUrl: `${server.origin}/api`,
+        clients: bearerClients,
+        webhookSecret: secrets.webhookSecret,
+        clock,
+        maxRunMs,
+        ...(maxRetryAfterMs === undefined ? {} : { maxRetryAfterMs }),
+      })
+      expect(report.ok).toBe(false)
+      expect(clock.sleeps.length).toBeGreaterThan(0)
+      for (const ms of clock.sleeps) expect(ms).toBe(seconds * 1000)
+      expect(clock.now()).toBeLessThanOrEqual(maxRunMs)
+      const reasons = report.rows.map((r) => r.reason ?? '').join('\n')
+      expect(reasons).toContain(`the run's time cap (${maxRunMs} ms, --max-run-ms)`)
+      // At most 3 retries per request, and no request once the cap is reached.
+      expect(server.requests).toBeLessThanOrEqual(clock.sleeps.length + 12)
+    },
+  )
+})
+
+describe('a server that streams far more body than the cap', () => {
+  const huge = 48 * 1024 * 1024
+
+  it('maxBodyBytes: each answer is read only up to the cap, and its row fails with a fixed reason', async () => {
+    const server = await start({ kind: 'huge-body', hugeBytes: huge })
+    const { fetchImpl, bytesRead } = instrumentedFetch()
+    const cap = 100_000
+    const report = await checkShareServer({
+      baseUrl: `${server.origin}/api`,
+      clients: bearerClients,
+      webhookSecret: secrets.webhookSecret,
+      oversizeBytes: 100_000,
+      maxBodyBytes: cap,
+      fetch: fetchImpl,
+      clock: fakeClock(),
+    })
+    expect(report.ok).toBe(false)
+    expect(bytesRead.length).toBeGreaterThan(0)
+    // Read stops within one network chunk past the cap; the server is left with the rest unsent.
+    expect(Math.max(...bytesRead)).toBeLessThanOrEqual(cap + 256 * 1024)
+    for (const written of server.bytesWritten) expect(written).toBeLessThan(huge / 2)
+    const failed = report.rows.filter((r) => !r.ok)
+    expect(failed.map((r) => r.name)).toContain('round-trip')
+    expect(failed.find((r) => r.name === 'round-trip')?.reason).toBe(
+      "POST own backup: the answer's body is longer than the cap (100000 bytes, --max-body-bytes)",
+    )
+  })
+
+  it('--max-body-bytes caps the command the same way', async () => {
+    const server = await start({ kind: 'huge-body', hugeBytes: huge })
+    const { fetchImpl, bytesRead } = instrumentedFetch()
+    const printed: string[] = []
+    const code = await checkServerCommand(
+      ['check-server', `${server.origin}/api`, '--max-body-bytes', '200000', '--oversize-bytes', '100000'],
+      commandEnv,
+      (line) => printed.push(line),
+      fetchImpl,
+      fakeClock(),
+    )
+    expect(code).toBe(1)
+    expect(Math.max(...bytesRead)).toBeLessThanOrEqual(200_000 + 256 * 1024)
+    expect(printed.join('\n')).toContain("the answer's body is longer than the cap (200000 bytes, --max-body-bytes)")
+  })
+})
+
+describe('check-server --help', () => {
+  it('states each cap with its default and its flag', async () => {
+    const printed: string[] = []
+    expect(await checkServerCommand(['check-server', '--help'], {}, (l) => printed.push(l))).toBe(0)
+    const help = printed.join('\n')
+    expect(help).toMatch(/--max-body-bytes <n>.*\(default 1048576\)/)
+    expect(help).toMatch(/--max-retry-after-ms <n>.*\(default 60000\)/)
+    expect(help).toMatch(/--max-run-ms <n>.*\(default 300000\)/)
+  })
+})
