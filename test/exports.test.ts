@@ -92,6 +92,7 @@ describe('export surface', () => {
       'DRIVE_APPDATA_SCOPE',
       'EmulatedMpcError',
       'EmulatedPortalMpcError',
+      'ShareServerCheckError',
       'checkServerCommand',
       'checkShareServer',
       'createGoogleEmulator',

@@ -9,6 +9,7 @@ describe('export surface of react-mpc-backup/testing', () => {
         "DRIVE_APPDATA_SCOPE",
         "EmulatedMpcError",
         "EmulatedPortalMpcError",
+        "ShareServerCheckError",
         "checkServerCommand",
         "checkShareServer",
         "createGoogleEmulator",

@@ -1,11 +1,14 @@
 import { checkShareServer } from './checkShareServer.js'
-import type { CheckShareServerOptions, ShareServerClient } from './checkShareServer.js'
+import type { CheckShareServerOptions, ShareServerCheckClock, ShareServerClient } from './checkShareServerTypes.js'
 import { formatShareServerReport } from './formatShareServerReport.js'
+import { ShareServerCheckError } from './ShareServerCheckError.js'
 
 const USAGE = `usage: react-mpc-backup check-server <baseURL> [options]
 
 Runs the share-server contract (react-mpc-backup/openapi.yaml) against a live backend and prints a pass/fail table.
 It writes test rows for two test clients: use a staging database. Secrets are best given in the environment.
+A query in <baseURL> goes with every request, user info as Authorization: Basic (where no other Authorization is
+sent); the output shows neither, nor any header value or server message: statuses and the contract's codes only.
 
   --client-a <clientId>        first test client       (env RMB_CHECK_CLIENT_A)
   --client-b <clientId>        second test client      (env RMB_CHECK_CLIENT_B)
@@ -17,7 +20,12 @@ It writes test rows for two test clients: use a staging database. Secrets are be
   --webhook-secret <secret>    X-Webhook-Secret        (env RMB_CHECK_WEBHOOK_SECRET, else WEBHOOK_SECRET)
   --oversize-bytes <n>         a body the server must refuse with 413 (default 1048576)
   --webhook-deadline-ms <n>    webhook answers must come within this (default 10000)
-  --timeout-ms <n>             one request gives up after this (default 15000)`
+  --timeout-ms <n>             one request gives up after this (default 15000)
+
+Caps, so that a hostile server cannot hold the check or its memory:
+  --max-body-bytes <n>         read at most this of any answer; longer fails the row (default 1048576)
+  --max-retry-after-ms <n>     longest 429 Retry-After waited (3 retries a request); longer fails (default 60000)
+  --max-run-ms <n>             the whole run; no request or wait starts past it, the rest fail (default 300000)`
 
 /**
  * `react-mpc-backup check-server …` without the process: parses `argv` (after the program name), runs the check and
@@ -28,6 +36,7 @@ export async function checkServerCommand(
   env: Readonly<Record<string, string | undefined>>,
   print: (line: string) => void,
   fetchImpl?: typeof fetch,
+  clock?: ShareServerCheckClock,
 ): Promise<number> {
   const [command, ...rest] = argv
   if (command !== 'check-server') {
@@ -78,12 +87,8 @@ export async function checkServerCommand(
   const webhookSecret = pick('webhook-secret', 'RMB_CHECK_WEBHOOK_SECRET') ?? env.WEBHOOK_SECRET
   if (!webhookSecret) return usageError(print, '--webhook-secret (or RMB_CHECK_WEBHOOK_SECRET) is required')
 
-  const numbers: Partial<Record<'oversizeBytes' | 'webhookDeadlineMs' | 'requestTimeoutMs', number>> = {}
-  for (const [flag, key] of [
-    ['oversize-bytes', 'oversizeBytes'],
-    ['webhook-deadline-ms', 'webhookDeadlineMs'],
-    ['timeout-ms', 'requestTimeoutMs'],
-  ] as const) {
+  const numbers: Partial<Record<(typeof NUMBER_FLAGS)[number][1], number>> = {}
+  for (const [flag, key] of NUMBER_FLAGS) {
     const value = flags.get(flag)
     if (value === undefined) continue
     const n = Number(value)
@@ -96,11 +101,28 @@ export async function checkServerCommand(
     webhookSecret,
     ...numbers,
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
+    ...(clock ? { clock } : {}),
   }
-  const report = await checkShareServer(options)
+  let report: Awaited<ReturnType<typeof checkShareServer>>
+  try {
+    report = await checkShareServer(options)
+  } catch (error) {
+    // Its message is fixed text (it never quotes the base URL); anything else is a bug and keeps its stack.
+    if (error instanceof ShareServerCheckError) return usageError(print, error.message)
+    throw error
+  }
   print(formatShareServerReport(report))
   return report.ok ? 0 : 1
 }
+
+const NUMBER_FLAGS = [
+  ['oversize-bytes', 'oversizeBytes'],
+  ['webhook-deadline-ms', 'webhookDeadlineMs'],
+  ['timeout-ms', 'requestTimeoutMs'],
+  ['max-body-bytes', 'maxBodyBytes'],
+  ['max-retry-after-ms', 'maxRetryAfterMs'],
+  ['max-run-ms', 'maxRunMs'],
+] as const
 
 function usageError(print: (line: string) => void, message: string): number {
   print(`react-mpc-backup check-server: ${message}\n\n${USAGE}`)

@@ -1,448 +1,104 @@
-/** How the checker signs in as one test client: its clientId and the headers that authenticate it. */
-export interface ShareServerClient {
-  clientId: string
-  /** e.g. `{ Authorization: 'Bearer …' }` or `{ 'X-Client-Id': 'alice' }` for the bundled server's dev mode. */
-  headers: Readonly<Record<string, string>>
-}
+import type {
+  CheckShareServerOptions,
+  ShareServerCheckClock,
+  ShareServerCheckName,
+  ShareServerCheckRow,
+  ShareServerReport,
+} from './checkShareServerTypes.js'
+import { ShareServerCheckError } from './ShareServerCheckError.js'
+import { createShareServerProbes, SHARE_SERVER_CHECK_TITLES } from './shareServerProbes.js'
+import type { Exchange } from './shareServerTransport.js'
+import { createTransport, RowFailure, runCapReached, safeName } from './shareServerTransport.js'
 
-export interface CheckShareServerOptions {
-  /** Where the routes are mounted, e.g. `https://staging.example.com/api` (the bundled server: `…/api`). */
-  baseUrl: string
-  /** Two different test clients; the checker writes test backups for them (methods `CHECK` and `CHECK-IDEM`). */
-  clients: readonly [ShareServerClient, ShareServerClient]
-  /** The custodian webhook's secret (`X-Webhook-Secret`). */
-  webhookSecret: string
-  /** A body larger than the server accepts (default 1 MiB); the bundled server's limit is 64 kB. */
-  oversizeBytes?: number
-  /** Each webhook answer must arrive within this (default 10 000 ms, the provider's window). */
-  webhookDeadlineMs?: number
-  /** Any one request gives up after this (default 15 000 ms). */
-  requestTimeoutMs?: number
-  fetch?: typeof fetch
-}
-
-export type ShareServerCheckName =
-  | 'round-trip'
-  | 'unauthenticated'
-  | 'owner-only'
-  | 'idempotent-replay'
-  | 'if-match'
-  | 'oversize'
-  | 'malformed'
-  | 'not-found'
-  | 'webhook-secret'
-  | 'webhook-round-trip'
-  | 'webhook-deadline'
-  | 'no-echo'
-
-export interface ShareServerCheckRow {
-  name: ShareServerCheckName
-  /** What the row asks of the server. */
-  title: string
-  ok: boolean
-  /** Why it failed: statuses, error codes and header names only, never a body, share or secret. */
-  reason?: string
-}
-
-export interface ShareServerReport {
-  ok: boolean
-  baseUrl: string
-  rows: ShareServerCheckRow[]
-}
-
-interface Exchange {
-  label: string
-  status: number
-  text: string
-  headers: Headers
-  ms: number
-  /** Answers that are meant to carry a share back (a read). */
-  readBack: boolean
-}
-
-/** A failed expectation inside one row; its message is built from statuses and codes only. */
-class RowFailure extends Error {}
-
-const TITLES: Record<ShareServerCheckName, string> = {
-  'round-trip': 'POST then GET /clients/{clientId}/backup returns what was stored, with a strong ETag and no-store',
-  unauthenticated: 'no credentials -> 401 unauthorized (POST and GET)',
-  'owner-only': "another client's backup -> 403 forbidden (read and write), nothing changed",
-  'idempotent-replay': 'same Idempotency-Key and body -> the same answer, stored once; other body -> 422',
-  'if-match': 'If-Match with a stale ETag -> 412 and nothing written; the current ETag writes',
-  oversize: 'a body larger than the server accepts -> 413',
-  malformed: 'malformed bodies -> 400 with an error code, never 500 (client and webhook routes)',
-  'not-found': 'no backup -> 404 backup_not_found; an unknown route -> 404 with another code',
-  'webhook-secret': 'webhook without or with a wrong X-Webhook-Secret -> 401, nothing stored',
-  'webhook-round-trip': '/webhook/backup then /webhook/backup/fetch returns every method; unknown client -> 404',
-  'webhook-deadline': "every webhook answer arrives within the provider's window",
-  'no-echo': 'no answer echoes a share, cipherText, credential or secret it was sent (reads aside)',
+const realClock: ShareServerCheckClock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 }
 
 /**
  * Runs the share-server contract (openapi/share-server.yaml) against a live backend, in any language: the bundled
  * server passes it. It writes test rows for the two clients (methods `CHECK`, `CHECK-IDEM`, `GDRIVE-SECP256K1`,
- * `GDRIVE-ED25519`); run it against a staging database. Nothing it reports carries a share, credential or secret.
+ * `GDRIVE-ED25519`); run it against a staging database. Nothing it reports carries a share, credential or secret, nor
+ * anything a server answered beyond statuses and the contract's codes; a hostile server cannot hold it past
+ * `maxRunMs` nor make it read more than `maxBodyBytes` of an answer. Throws ShareServerCheckError, before sending
+ * anything, when the options cannot run.
  */
 export async function checkShareServer(options: CheckShareServerOptions): Promise<ShareServerReport> {
-  const base = options.baseUrl.replace(/\/+$/, '')
-  const doFetch = options.fetch ?? globalThis.fetch
-  const [a, b] = options.clients
-  const timeoutMs = options.requestTimeoutMs ?? 15_000
-  const webhookDeadlineMs = options.webhookDeadlineMs ?? 10_000
-  const oversizeBytes = options.oversizeBytes ?? 1024 * 1024
+  const { base, basicAuth, shown } = parseBaseUrl(options.baseUrl)
+  const clock = options.clock ?? realClock
+  const maxRunMs = positive('maxRunMs', options.maxRunMs, 300_000)
+  const deadline = clock.now() + maxRunMs
   const exchanges: Exchange[] = []
-  // Values the server must never send back outside a read; fresh per run, so a stale row cannot pass for a new one.
-  const sent = { cipherTexts: [] as string[], shares: [] as string[] }
-  const fresh = (prefix: string) => `${prefix}-${randomHex(16)}`
-
-  const clientPath = (clientId: string, query = '') => `/clients/${encodeURIComponent(clientId)}/backup${query}`
-
-  const request = async (
-    label: string,
-    method: 'GET' | 'POST',
-    path: string,
-    init: { headers?: Record<string, string>; body?: string; readBack?: boolean } = {},
-  ): Promise<Exchange> => {
-    for (let attempt = 0; ; attempt++) {
-      const started = performance.now()
-      let res: Response
-      try {
-        res = await doFetch(`${base}${path}`, {
-          method,
-          headers: init.headers ?? {},
-          ...(init.body === undefined ? {} : { body: init.body }),
-          redirect: 'manual',
-          signal: AbortSignal.timeout(timeoutMs),
-        })
-      } catch (error) {
-        throw new RowFailure(`${label}: no answer (${describeNetworkError(error)})`)
-      }
-      const text = await res.text().catch(() => '')
-      const exchange: Exchange = {
-        label,
-        status: res.status,
-        text,
-        headers: res.headers,
-        ms: performance.now() - started,
-        readBack: init.readBack === true,
-      }
-      exchanges.push(exchange)
-      // A rate limit is the server doing its job; wait as asked (bounded) and ask again.
-      const wait = Number(res.headers.get('retry-after'))
-      if (res.status === 429 && attempt < 3 && Number.isFinite(wait) && wait <= 61) {
-        await new Promise((resolve) => setTimeout(resolve, Math.max(wait, 0.2) * 1000))
-        continue
-      }
-      return exchange
-    }
-  }
-
-  const json = (headers: Readonly<Record<string, string>>) => ({ 'content-type': 'application/json', ...headers })
-  const postBackup = (label: string, as: ShareServerClient | null, clientId: string, body: unknown, extra = {}) =>
-    request(label, 'POST', clientPath(clientId), {
-      headers: { ...json(as?.headers ?? {}), ...extra },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    })
-  const getBackup = (label: string, as: ShareServerClient | null, clientId: string, query = '') =>
-    request(label, 'GET', clientPath(clientId, query), { headers: { ...(as?.headers ?? {}) }, readBack: true })
-  const webhook = (label: string, path: '/webhook/backup' | '/webhook/backup/fetch', body: unknown, secret?: string) =>
-    request(label, 'POST', path, {
-      headers: json(secret === undefined ? {} : { 'x-webhook-secret': secret }),
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-      readBack: path === '/webhook/backup/fetch',
-    })
-
-  const storeFor = async (label: string, client: ShareServerClient, backupMethod: string, extra = {}) => {
-    const cipherText = fresh('check-cipher')
-    sent.cipherTexts.push(cipherText)
-    const res = await postBackup(label, client, client.clientId, { backupMethod, cipherText, keyVersion: 1 }, extra)
-    return { res, cipherText }
-  }
-  const cipherTextOf = (ex: Exchange): string | undefined => {
-    const body = parseJson(ex.text) as { cipherText?: unknown } | undefined
-    return typeof body?.cipherText === 'string' ? body.cipherText : undefined
-  }
-
-  const checks: Record<ShareServerCheckName, () => Promise<void>> = {
-    async 'round-trip'() {
-      const { res: stored, cipherText } = await storeFor('POST own backup', a, 'CHECK')
-      expectStatus(stored, 200)
-      const answer = parseJson(stored.text) as { backupMethod?: unknown } | undefined
-      if (answer?.backupMethod !== 'CHECK')
-        throw new RowFailure('POST own backup: the answer has no backupMethod "CHECK"')
-      expectStrongEtag(stored)
-      const read = await getBackup('GET own backup', a, a.clientId, '?backupMethod=CHECK')
-      expectStatus(read, 200)
-      if (cipherTextOf(read) !== cipherText)
-        throw new RowFailure('GET own backup: cipherText is not the one just stored')
-      expectStrongEtag(read)
-      for (const ex of [stored, read])
-        if (!/\bno-store\b/i.test(ex.headers.get('cache-control') ?? ''))
-          throw new RowFailure(`${ex.label}: Cache-Control is not no-store (shares must not sit in caches)`)
+  const send = createTransport(
+    {
+      base,
+      basicAuth,
+      fetch: options.fetch ?? globalThis.fetch,
+      clock,
+      requestTimeoutMs: positive('requestTimeoutMs', options.requestTimeoutMs, 15_000),
+      maxBodyBytes: positive('maxBodyBytes', options.maxBodyBytes, 1024 * 1024),
+      maxRetryAfterMs: positive('maxRetryAfterMs', options.maxRetryAfterMs, 60_000),
+      maxRunMs,
+      deadline,
     },
-    async unauthenticated() {
-      const body = { backupMethod: 'CHECK', cipherText: fresh('check-cipher') }
-      sent.cipherTexts.push(body.cipherText)
-      expectError(await postBackup('POST without credentials', null, a.clientId, body), 401, 'unauthorized')
-      expectError(await getBackup('GET without credentials', null, a.clientId), 401, 'unauthorized')
-    },
-    async 'owner-only'() {
-      const { res: own, cipherText } = await storeFor('POST own backup', a, 'CHECK')
-      expectStatus(own, 200)
-      const read = await getBackup("GET another client's backup", b, a.clientId, '?backupMethod=CHECK')
-      expectError(read, 403, 'forbidden')
-      const intruder = fresh('check-cipher')
-      sent.cipherTexts.push(intruder)
-      const write = await postBackup("POST another client's backup", b, a.clientId, {
-        backupMethod: 'CHECK',
-        cipherText: intruder,
-      })
-      expectError(write, 403, 'forbidden')
-      const after = await getBackup('GET own backup after', a, a.clientId, '?backupMethod=CHECK')
-      expectStatus(after, 200)
-      if (cipherTextOf(after) !== cipherText) throw new RowFailure("another client's POST replaced the owner's backup")
-    },
-    async 'idempotent-replay'() {
-      const key = fresh('check-idem')
-      const first = fresh('check-cipher')
-      const other = fresh('check-cipher')
-      sent.cipherTexts.push(first, other)
-      const body = { backupMethod: 'CHECK-IDEM', cipherText: first, keyVersion: 1 }
-      const withKey = { 'idempotency-key': key }
-      const one = await postBackup('POST with Idempotency-Key', a, a.clientId, body, withKey)
-      expectStatus(one, 200)
-      const two = await postBackup('POST replay', a, a.clientId, body, withKey)
-      expectStatus(two, 200)
-      if (!sameJson(one.text, two.text)) throw new RowFailure('POST replay: the answer differs from the first answer')
-      const between = await postBackup('POST without key', a, a.clientId, { ...body, cipherText: other })
-      expectStatus(between, 200)
-      const three = await postBackup('POST replay after another write', a, a.clientId, body, withKey)
-      expectStatus(three, 200)
-      if (!sameJson(one.text, three.text)) throw new RowFailure('POST replay: the answer differs from the first answer')
-      const read = await getBackup('GET after replay', a, a.clientId, '?backupMethod=CHECK-IDEM')
-      expectStatus(read, 200)
-      if (cipherTextOf(read) !== other)
-        throw new RowFailure('a replayed request was stored again (it replaced a later write)')
-      const reused = await postBackup(
-        'POST same key, other body',
-        a,
-        a.clientId,
-        { ...body, cipherText: other },
-        withKey,
-      )
-      expectError(reused, 422, 'idempotency_key_reused')
-    },
-    async 'if-match'() {
-      const { res: stored, cipherText } = await storeFor('POST own backup', a, 'CHECK')
-      expectStatus(stored, 200)
-      const current = await getBackup('GET own backup', a, a.clientId, '?backupMethod=CHECK')
-      expectStatus(current, 200)
-      const etag = expectStrongEtag(current)
-      const stale = await storeFor('POST with a stale If-Match', a, 'CHECK', { 'if-match': '"check-stale-revision"' })
-      expectError(stale.res, 412, 'precondition_failed')
-      const after = await getBackup('GET after 412', a, a.clientId, '?backupMethod=CHECK')
-      if (cipherTextOf(after) !== cipherText) throw new RowFailure('a write refused with 412 changed the stored backup')
-      const matching = await storeFor('POST with the current If-Match', a, 'CHECK', { 'if-match': etag })
-      expectStatus(matching.res, 200)
-    },
-    async oversize() {
-      const big = { backupMethod: 'CHECK', cipherText: 'x'.repeat(oversizeBytes) }
-      expectError(await postBackup(`POST ${oversizeBytes}-byte body`, a, a.clientId, big), 413, 'payload_too_large')
-    },
-    async malformed() {
-      const bodies: Array<[string, string]> = [
-        ['truncated JSON', '{"backupMethod":'],
-        ['a JSON array', '[]'],
-        ['cipherText as a number', '{"backupMethod":"CHECK","cipherText":5}'],
-        ['an empty cipherText', '{"backupMethod":"CHECK","cipherText":""}'],
-      ]
-      for (const [what, body] of bodies) expectError(await postBackup(`POST ${what}`, a, a.clientId, body), 400)
-      const hookBodies: Array<['/webhook/backup' | '/webhook/backup/fetch', string, string]> = [
-        ['/webhook/backup', 'truncated JSON', '{"clientId":'],
-        ['/webhook/backup', 'null', 'null'],
-        ['/webhook/backup', 'share as a number', JSON.stringify({ clientId: a.clientId, share: 5 })],
-        ['/webhook/backup/fetch', 'an empty object', '{}'],
-        ['/webhook/backup/fetch', 'truncated JSON', '{"clientId"'],
-      ]
-      for (const [path, what, body] of hookBodies)
-        expectError(await webhook(`POST ${path} with ${what}`, path, body, options.webhookSecret), 400)
-    },
-    async 'not-found'() {
-      const none = await getBackup('GET a method never stored', a, a.clientId, `?backupMethod=NONE-${randomHex(6)}`)
-      expectError(none, 404, 'backup_not_found')
-      const unknown = await request(
-        'GET an unknown route',
-        'GET',
-        `/clients/${encodeURIComponent(a.clientId)}/backups`,
-        {
-          headers: { ...a.headers },
-        },
-      )
-      if (unknown.status !== 404) throw new RowFailure(`GET an unknown route: got ${unknown.status}, want 404`)
-      if (errorCodeOf(unknown) === 'backup_not_found')
-        throw new RowFailure('GET an unknown route: answered backup_not_found, which clients read as "no backup yet"')
-    },
-    async 'webhook-secret'() {
-      const clientId = `check-${randomHex(8)}`
-      const share = fresh('check-share')
-      sent.shares.push(share)
-      const body = { clientId, share, backupMethod: 'GDRIVE-SECP256K1' }
-      expectError(await webhook('POST /webhook/backup without secret', '/webhook/backup', body), 401, 'unauthorized')
-      const wrong = `${options.webhookSecret}-wrong`
-      expectError(
-        await webhook('POST /webhook/backup, wrong secret', '/webhook/backup', body, wrong),
-        401,
-        'unauthorized',
-      )
-      const fetchWrong = await webhook(
-        'POST /webhook/backup/fetch, wrong secret',
-        '/webhook/backup/fetch',
-        { clientId },
-        wrong,
-      )
-      expectError(fetchWrong, 401, 'unauthorized')
-      const after = await webhook(
-        'fetch after refused stores',
-        '/webhook/backup/fetch',
-        { clientId },
-        options.webhookSecret,
-      )
-      expectError(after, 404, 'not_found')
-    },
-    async 'webhook-round-trip'() {
-      const methods = ['GDRIVE-SECP256K1', 'GDRIVE-ED25519']
-      const shares = new Map(methods.map((m) => [m, fresh('check-share')]))
-      for (const [backupMethod, share] of shares) {
-        sent.shares.push(share)
-        const res = await webhook(
-          `POST /webhook/backup (${backupMethod})`,
-          '/webhook/backup',
-          { clientId: a.clientId, share, backupMethod },
-          options.webhookSecret,
-        )
-        expectStatus(res, 200)
-      }
-      const fetched = await webhook(
-        'POST /webhook/backup/fetch',
-        '/webhook/backup/fetch',
-        { clientId: a.clientId },
-        options.webhookSecret,
-      )
-      expectStatus(fetched, 200)
-      const body = parseJson(fetched.text) as { backupShares?: unknown; backupShare?: unknown } | undefined
-      const list = Array.isArray(body?.backupShares) ? body.backupShares : []
-      const missing = methods.filter((m) => !list.includes(shares.get(m)))
-      if (missing.length > 0)
-        throw new RowFailure(`/webhook/backup/fetch: backupShares lacks the share of ${missing.join(', ')}`)
-      if (typeof body?.backupShare !== 'string' || !list.includes(body.backupShare))
-        throw new RowFailure('/webhook/backup/fetch: backupShare is not one of backupShares')
-      const unknown = await webhook(
-        'POST /webhook/backup/fetch (unknown client)',
-        '/webhook/backup/fetch',
-        { clientId: `check-none-${randomHex(8)}` },
-        options.webhookSecret,
-      )
-      expectError(unknown, 404)
-    },
-    async 'webhook-deadline'() {
-      const hooks = exchanges.filter((ex) => ex.label.includes('/webhook/'))
-      if (hooks.length === 0) throw new RowFailure('no webhook request was answered')
-      const slow = hooks.filter((ex) => ex.ms > webhookDeadlineMs)
-      if (slow.length > 0)
-        throw new RowFailure(
-          `${slow[0]!.label}: answered after ${Math.round(slow[0]!.ms)} ms (limit ${webhookDeadlineMs} ms)` +
-            (slow.length > 1 ? `, and ${slow.length - 1} more` : ''),
-        )
-    },
-    async 'no-echo'() {
-      // A header that only names the clientId (the dev mode's X-Client-Id) is no secret: answers may name the client.
-      const credentials = options.clients
-        .flatMap((c) => Object.values(c.headers).filter((v) => v !== c.clientId))
-        .filter((v) => v.length >= 8)
-      const never = [options.webhookSecret, ...credentials]
-      for (const ex of exchanges) {
-        if (never.some((v) => ex.text.includes(v)))
-          throw new RowFailure(`${ex.label}: the answer contains a credential or the webhook secret`)
-        if (ex.readBack && ex.status === 200) continue
-        if ([...sent.cipherTexts, ...sent.shares].some((v) => ex.text.includes(v)))
-          throw new RowFailure(
-            `${ex.label}: the answer (status ${ex.status}) contains a share or cipherText it was sent`,
-          )
-      }
-    },
-  }
+    exchanges,
+  )
+  const probes = createShareServerProbes({
+    send,
+    exchanges,
+    clients: options.clients,
+    webhookSecret: options.webhookSecret,
+    oversizeBytes: positive('oversizeBytes', options.oversizeBytes, 1024 * 1024),
+    webhookDeadlineMs: positive('webhookDeadlineMs', options.webhookDeadlineMs, 10_000),
+  })
 
   const rows: ShareServerCheckRow[] = []
-  for (const name of Object.keys(checks) as ShareServerCheckName[]) {
+  for (const name of Object.keys(probes) as ShareServerCheckName[]) {
+    const title = SHARE_SERVER_CHECK_TITLES[name]
+    if (clock.now() >= deadline) {
+      rows.push({ name, title, ok: false, reason: `not run: ${runCapReached(maxRunMs)}` })
+      continue
+    }
     try {
-      await checks[name]()
-      rows.push({ name, title: TITLES[name], ok: true })
+      await probes[name]()
+      rows.push({ name, title, ok: true })
     } catch (error) {
       const reason = error instanceof RowFailure ? error.message : `the check itself failed (${safeName(error)})`
-      rows.push({ name, title: TITLES[name], ok: false, reason })
+      rows.push({ name, title, ok: false, reason })
     }
   }
-  return { ok: rows.every((r) => r.ok), baseUrl: base, rows }
+  return { ok: rows.every((r) => r.ok), baseUrl: shown, rows }
 }
 
-function expectStatus(ex: Exchange, status: number): void {
-  if (ex.status !== status) {
-    const code = errorCodeOf(ex)
-    throw new RowFailure(`${ex.label}: got ${ex.status}${code ? ` ${code}` : ''}, want ${status}`)
-  }
-}
-
-function expectError(ex: Exchange, status: number, code?: string): void {
-  expectStatus(ex, status)
-  const got = errorCodeOf(ex)
-  if (got === undefined) throw new RowFailure(`${ex.label}: ${status} without an { error: { code } } body`)
-  if (code !== undefined && got !== code) throw new RowFailure(`${ex.label}: error code ${got}, want ${code}`)
-}
-
-function expectStrongEtag(ex: Exchange): string {
-  const etag = ex.headers.get('etag')
-  if (etag === null || !/^"[\x21\x23-\x7e]+"$/.test(etag))
-    throw new RowFailure(`${ex.label}: no strong ETag header (If-Match needs one)`)
-  return etag
-}
-
-/** The error code of an answer, only when it looks like one: a broken server's body is never quoted. */
-function errorCodeOf(ex: Exchange): string | undefined {
-  const body = parseJson(ex.text) as { error?: { code?: unknown } } | undefined
-  const code = body?.error?.code
-  return typeof code === 'string' && /^[a-z][a-z0-9_]{0,63}$/.test(code) ? code : undefined
-}
-
-function parseJson(text: string): unknown {
+/**
+ * The base URL to send to (no user info, no fragment), the user info as a Basic credential, and the URL as it may be
+ * shown: origin and path only, since user info and query often hold credentials.
+ */
+function parseBaseUrl(raw: string): { base: URL; basicAuth: string | undefined; shown: string } {
+  let url: URL
+  let basicAuth: string | undefined
   try {
-    return JSON.parse(text)
+    url = new URL(raw)
+    if (url.username !== '' || url.password !== '') {
+      const pair = new TextEncoder().encode(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`)
+      basicAuth = `Basic ${btoa(String.fromCharCode(...pair))}`
+    }
   } catch {
-    return undefined
+    throw new ShareServerCheckError('invalid_base_url', 'baseUrl is not an absolute URL')
   }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ShareServerCheckError('invalid_base_url', 'baseUrl must start with http:// or https://')
+  url.username = ''
+  url.password = ''
+  url.hash = ''
+  url.pathname = url.pathname.replace(/\/+$/, '')
+  const path = url.pathname === '/' ? '' : url.pathname
+  return { base: url, basicAuth, shown: `${url.origin}${path}` }
 }
 
-function sameJson(a: string, b: string): boolean {
-  const x = parseJson(a)
-  const y = parseJson(b)
-  return x !== undefined && JSON.stringify(x) === JSON.stringify(y)
-}
-
-function randomHex(bytes: number): string {
-  const buf = new Uint8Array(bytes)
-  globalThis.crypto.getRandomValues(buf)
-  return [...buf].map((n) => n.toString(16).padStart(2, '0')).join('')
-}
-
-function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause
-  if (typeof cause?.code === 'string' && /^[A-Z_]{2,40}$/.test(cause.code)) return cause.code
-  // The network layer's own words (e.g. "bad port"), never anything the server sent.
-  if (typeof cause?.message === 'string' && /^[\w .:-]{1,80}$/.test(cause.message)) return cause.message
-  if ((error as { name?: unknown } | undefined)?.name === 'TimeoutError') return 'timed out'
-  return safeName(error)
-}
-
-// Error names only: a message could quote what a broken server sent.
-function safeName(error: unknown): string {
-  return error instanceof Error && /^[A-Za-z]{1,40}$/.test(error.name) ? error.name : 'unknown error'
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!(Number.isFinite(value) && value > 0))
+    throw new ShareServerCheckError('invalid_option', `${name} must be a positive number`)
+  return value
 }

@@ -1,4 +1,4 @@
-import type { ShareServerReport } from './checkShareServer.js'
+import type { ShareServerReport } from './checkShareServerTypes.js'
 
 /** The report as a plain-text pass/fail table, one row per check, with the reason of each failure. */
 export function formatShareServerReport(report: ShareServerReport): string {

@@ -64,10 +64,13 @@ export type { LatencyOptions } from './applyLatency.js'
 export { checkShareServer } from './checkShareServer.js'
 export type {
   CheckShareServerOptions,
+  ShareServerCheckClock,
   ShareServerCheckName,
   ShareServerCheckRow,
   ShareServerClient,
   ShareServerReport,
-} from './checkShareServer.js'
+} from './checkShareServerTypes.js'
+export { ShareServerCheckError } from './ShareServerCheckError.js'
+export type { ShareServerCheckErrorCode } from './ShareServerCheckError.js'
 export { formatShareServerReport } from './formatShareServerReport.js'
 export { checkServerCommand } from './checkServerCommand.js'

@@ -164,6 +164,40 @@ describe('the checker against an independent backend', () => {
     }
   })
 
+  it('throws ShareServerCheckError for options it cannot run, before sending anything, quoting none of them', async () => {
+    const secret = randomBytes(12).toString('hex')
+    const { fetchImpl, sent } = recordingFetch()
+    const options = {
+      clients: [
+        { clientId: 'alice', headers: { Authorization: `Bearer ${secret}` } },
+        { clientId: 'bob', headers: { Authorization: `Bearer ${secret}` } },
+      ] as const,
+      webhookSecret: WEBHOOK_SECRET,
+      fetch: fetchImpl,
+    }
+    for (const baseUrl of [`http://[${secret}/api`, `ftp://u:${secret}@127.0.0.1/api`]) {
+      const error = await checkShareServer({ ...options, baseUrl }).catch((e: unknown) => e)
+      expect(error).toMatchObject({ name: 'ShareServerCheckError', code: 'invalid_base_url' })
+      expect(String((error as Error).message)).not.toContain(secret)
+    }
+    for (const cap of ['maxBodyBytes', 'maxRetryAfterMs', 'maxRunMs', 'requestTimeoutMs'])
+      for (const value of [0, -1, Number.NaN])
+        await expect(
+          checkShareServer({ ...options, baseUrl: 'http://127.0.0.1:1/api', [cap]: value }),
+        ).rejects.toMatchObject({ name: 'ShareServerCheckError', code: 'invalid_option' })
+    expect(sent.size).toBe(0)
+
+    const output: string[] = []
+    const code = await checkServerCommand(
+      ['check-server', `http://[${secret}/api`, '--dev-header', '--client-a', 'a', '--client-b', 'b'],
+      { RMB_CHECK_WEBHOOK_SECRET: WEBHOOK_SECRET },
+      (l) => output.push(l),
+    )
+    expect(code).toBe(2)
+    expect(output.join('\n')).toContain('baseUrl is not an absolute URL')
+    expect(output.join('\n')).not.toContain(secret)
+  })
+
   it('refuses to run without the credentials it needs (exit 2, usage printed)', async () => {
     const output: string[] = []
     const code = await checkServerCommand(['check-server', 'http://127.0.0.1:1/api'], {}, (l) => output.push(l))
