@@ -7,6 +7,7 @@ import { createDevInspector } from './createDevInspector.js'
 import { createServerMetrics } from './createServerMetrics.js'
 import { isLoopbackHost } from './isLoopbackHost.js'
 import { operatorRoutes } from './operatorRoutes.js'
+import { secretFailureLimiter } from './rateLimiter.js'
 
 export interface ServerConfig extends BackupRouterOptions {
   /** Production turns the dev inspector off and sends HSTS. */
@@ -19,7 +20,9 @@ export interface ServerConfig extends BackupRouterOptions {
   /**
    * Turns on `GET /metrics` (Prometheus text: request counts and latencies per route and status, store latency,
    * rate-limit hits; no clientId in any label) for scrapers sending `Authorization: Bearer <metricsToken>`. At least
-   * 16 characters. Without it there is no /metrics route. `GET /healthz` is always served.
+   * 16 characters (`loadServerConfig` asks 32 bytes in production, like every secret). Wrong tokens are limited per
+   * address like wrong webhook secrets (`limits.webhookFailures`). Without it there is no /metrics route.
+   * `GET /healthz` is always served.
    */
   metricsToken?: string
   /** Browser origins allowed to call the API cross-origin (e.g. the demo's dev server). */
@@ -134,7 +137,15 @@ export function createServer(config: ServerConfig): BackupServer {
       throw new ServerConfigError('createServer: the dev inspector needs a loopback host')
     app.use('/api', createDevInspector({ store: config.store }))
   }
-  app.use(operatorRoutes({ store: config.store, metrics, metricsToken: config.metricsToken }))
+  app.use(
+    operatorRoutes({
+      store: config.store,
+      metrics,
+      metricsToken: config.metricsToken,
+      // Wrong tokens are limited like wrong webhook secrets: the same limiter and settings, buckets of its own.
+      tokenFailures: metrics ? secretFailureLimiter(config.limits?.webhookFailures) : undefined,
+    }),
+  )
   app.use(
     '/api',
     createBackupRouter(
