@@ -88,6 +88,8 @@ export function createServer(config: ServerConfig): BackupServer {
     app.set('trust proxy', typeof config.trustProxy === 'object' ? [...config.trustProxy] : config.trustProxy)
 
   const securityHeaders: Array<[string, string]> = [
+    // Every answer, the operator routes' and the final 404 / error answers included (openapi/*.yaml say so).
+    ['Cache-Control', 'no-store'],
     ['X-Content-Type-Options', 'nosniff'],
     ['X-Frame-Options', 'DENY'],
     ['Referrer-Policy', 'no-referrer'],
