@@ -129,6 +129,13 @@ export function createServer(config: ServerConfig): BackupServer {
     })
   }
 
+  // GET and POST are what is served: an OPTIONS that is not an allowed origin's preflight (answered above) gets the
+  // unknown-route answer, not express's automatic `Allow` list (text/plain, in neither document).
+  app.use((req, res, next) => {
+    if (req.method !== 'OPTIONS') return next()
+    res.status(404).json({ error: { code: 'route_not_found' } })
+  })
+
   app.get('/api/health', (_req, res) => {
     res.json({ ok: true })
   })

@@ -18,6 +18,7 @@ import type { StoreHarness } from './support/stores.js'
 
 const SECRET = 'openapi-webhook-secret'
 const METRICS_TOKEN = `metrics-${randomBytes(12).toString('hex')}`
+const APP_ORIGIN = 'http://app.example'
 const KEY_A = randomBytes(32)
 const KEY_B = randomBytes(32)
 const CLIENT = '/clients/{clientId}/backup'
@@ -47,6 +48,7 @@ async function serve(
     logger: { error: () => {} },
     ...(metrics ? { metricsToken: METRICS_TOKEN } : {}),
     devInspector: true,
+    corsOrigins: [APP_ORIGIN],
     port: 0,
     // Some servers of the suite hold a key that opens none of the rows, on purpose.
     checkEncryptionKey: false,
@@ -387,7 +389,7 @@ describe.each(storeCases)(
         expect(problems).toEqual([])
       })
 
-      it('describes the operator routes: /healthz, /metrics, /api/health and the dev inspector (openapi/operator.yaml)', async () => {
+      it('describes the operator routes: /healthz, /metrics, /api/health, the dev inspector and CORS preflights (openapi/operator.yaml)', async () => {
         const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } })
         await expectConforms('GET', HEALTHZ, await fetch(`${main.url}${HEALTHZ}`), 200)
         await expectConforms('GET', HEALTH, await fetch(`${main.url}${HEALTH}`), 200)
@@ -413,6 +415,21 @@ describe.each(storeCases)(
         await expectConforms('GET', METRICS, await fetch(`${limited.url}${METRICS}`, bearer('wrong-token')), 401)
         await expectConforms('GET', METRICS, await fetch(`${limited.url}${METRICS}`, bearer(METRICS_TOKEN)), 429)
 
+        // CORS preflights: the configured origin's, and any other OPTIONS (not served).
+        for (const [template, path] of [
+          [`/api${CLIENT}`, `/api/clients/oa-cors/backup`],
+          [`/api${HOOK}`, `/api${HOOK}`],
+          [`/api${FETCH}`, `/api${FETCH}`],
+        ] as const) {
+          const preflight = (origin: string) =>
+            fetch(`${main.url}${path}`, {
+              method: 'OPTIONS',
+              headers: { origin, 'access-control-request-method': 'POST' },
+            })
+          await expectConforms('OPTIONS', template, await preflight(APP_ORIGIN), 204)
+          await expectConforms('OPTIONS', template, await preflight('https://elsewhere.example'), 404)
+        }
+
         // No token configured: no /metrics route at all.
         const untokened = await serve(store, {}, { metrics: false })
         servers.push(untokened)
@@ -432,6 +449,9 @@ describe.each(storeCases)(
           ['GET', METRICS, METRICS, [`Authorization: Bearer ${METRICS_TOKEN}`]],
           ['GET', HEALTH, HEALTH, []],
           ['GET', DEV_ROWS, DEV_ROWS, []],
+          ['OPTIONS', `/api${CLIENT}`, `/api/clients/${id}/backup`, [`Origin: ${APP_ORIGIN}`]],
+          ['OPTIONS', `/api${HOOK}`, `/api${HOOK}`, [`Origin: ${APP_ORIGIN}`]],
+          ['OPTIONS', `/api${FETCH}`, `/api${FETCH}`, [`Origin: ${APP_ORIGIN}`]],
         ]
         // A request timeout short enough to reach: Node answers 408 when the request has not fully arrived by then.
         const tight = await serve(store, { requestTimeoutMs: 200, headersTimeoutMs: 200 })
