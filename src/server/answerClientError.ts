@@ -1,11 +1,12 @@
 import type { Duplex } from 'node:stream'
 import type { ServerErrorCode } from '../core/serverErrorCodes.js'
 
-// What node:http answers on its own (before or instead of the app), as the kit's statuses and codes.
+// What node:http answers on its own (before or instead of the app), as the kit's statuses and codes. Any other parse
+// failure (oversized chunk extensions included, which Node answers 413 on any method) is a 400: a status every route
+// documents.
 const ANSWERS: Record<string, [number, string, ServerErrorCode]> = {
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'timeout'],
   HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'invalid_request'],
-  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Payload Too Large', 'payload_too_large'],
 }
 const BAD_REQUEST: [number, string, ServerErrorCode] = [400, 'Bad Request', 'invalid_request']
 
