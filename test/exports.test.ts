@@ -68,6 +68,7 @@ describe('export surface', () => {
       'ServerConfigError',
       'StorageKeyMismatchError',
       'UNKNOWN_METHOD',
+      'answerClientError',
       'checkEncryptionKey',
       'collectStoreStats',
       'createBackupRouter',

@@ -76,6 +76,7 @@ describe('the packed package', () => {
       '--exclude-entrypoints',
       './styles.css',
       './openapi.yaml',
+      './openapi/operator.yaml',
       '--format',
       'json',
     ])
@@ -167,10 +168,12 @@ describe('the packed server entry with one database driver installed', () => {
     return JSON.parse(stdout) as { stored: number; read: number; cipherText: string; missing: string[] }
   }
 
-  test('the tarball holds the share-server contract (react-mpc-backup/openapi.yaml) as written', async () => {
+  test('the tarball holds the share-server contract (react-mpc-backup/openapi.yaml) and the operator routes (react-mpc-backup/openapi/operator.yaml) as written', async () => {
     const dir = await project([])
-    const shipped = join(dir, 'node_modules', 'react-mpc-backup', 'openapi', 'share-server.yaml')
-    expect(readFileSync(shipped, 'utf8')).toBe(readFileSync(join(root, 'openapi', 'share-server.yaml'), 'utf8'))
+    for (const file of ['share-server.yaml', 'operator.yaml']) {
+      const shipped = join(dir, 'node_modules', 'react-mpc-backup', 'openapi', file)
+      expect(readFileSync(shipped, 'utf8')).toBe(readFileSync(join(root, 'openapi', file), 'utf8'))
+    }
   })
 
   test('`react-mpc-backup check-server` runs from the tarball with no peer installed and passes the bundled server', async () => {

@@ -49,6 +49,7 @@ export interface BackupRouterLimits {
   /**
    * Wrong `X-Webhook-Secret`s per caller address (`req.ip`): past this budget the address gets 429 `rate_limited`
    * (the secret not even checked) until it refills. Default `{ perMinute: 10, burst: 20 }`; `false` turns it off.
+   * `createServer` limits wrong `/metrics` tokens with the same settings (in buckets of their own).
    */
   webhookFailures?: RateLimit | false
 }

@@ -3,7 +3,7 @@ import type { Authenticate, BackupEventType, BackupRouterOptions } from './Backu
 import { buildAllowlist } from './buildAllowlist.js'
 import { encryptAtRest } from './encryptAtRest.js'
 import type { AtRestCipher } from './encryptAtRest.js'
-import { createRateLimiter } from './rateLimiter.js'
+import { createRateLimiter, secretFailureLimiter } from './rateLimiter.js'
 import type { RateLimiter } from './rateLimiter.js'
 import { ServerConfigError } from './ServerConfigError.js'
 import { sha256Digest } from './sha256Digest.js'
@@ -36,7 +36,6 @@ export function createRouterContext(options: BackupRouterOptions): RouterContext
   }
   const { onEvent } = options
   const rateOption = options.limits?.rate ?? { perMinute: 60, burst: 20 }
-  const failureOption = options.limits?.webhookFailures ?? { perMinute: 10, burst: 20 }
   const logger = options.logger ?? console
 
   const emit: RouterContext['emit'] = (type, clientId, method) => {
@@ -58,7 +57,7 @@ export function createRouterContext(options: BackupRouterOptions): RouterContext
     webhookDeadlineMs: options.limits?.webhookDeadlineMs ?? 8_000,
     requestDeadlineMs: options.limits?.requestDeadlineMs ?? 10_000,
     limiter: rateOption === false ? undefined : createRateLimiter(rateOption),
-    secretFailures: failureOption === false ? undefined : createRateLimiter(failureOption),
+    secretFailures: secretFailureLimiter(options.limits?.webhookFailures),
     allowlist: options.webhookAllowlist ? buildAllowlist(options.webhookAllowlist) : undefined,
     logger,
     emit,

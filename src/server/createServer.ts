@@ -7,6 +7,7 @@ import { createDevInspector } from './createDevInspector.js'
 import { createServerMetrics } from './createServerMetrics.js'
 import { isLoopbackHost } from './isLoopbackHost.js'
 import { operatorRoutes } from './operatorRoutes.js'
+import { secretFailureLimiter } from './rateLimiter.js'
 
 export interface ServerConfig extends BackupRouterOptions {
   /** Production turns the dev inspector off and sends HSTS. */
@@ -19,7 +20,9 @@ export interface ServerConfig extends BackupRouterOptions {
   /**
    * Turns on `GET /metrics` (Prometheus text: request counts and latencies per route and status, store latency,
    * rate-limit hits; no clientId in any label) for scrapers sending `Authorization: Bearer <metricsToken>`. At least
-   * 16 characters. Without it there is no /metrics route. `GET /healthz` is always served.
+   * 16 characters (`loadServerConfig` asks 32 bytes in production, like every secret). Wrong tokens are limited per
+   * address like wrong webhook secrets (`limits.webhookFailures`). Without it there is no /metrics route.
+   * `GET /healthz` is always served.
    */
   metricsToken?: string
   /** Browser origins allowed to call the API cross-origin (e.g. the demo's dev server). */
@@ -85,6 +88,8 @@ export function createServer(config: ServerConfig): BackupServer {
     app.set('trust proxy', typeof config.trustProxy === 'object' ? [...config.trustProxy] : config.trustProxy)
 
   const securityHeaders: Array<[string, string]> = [
+    // Every answer, the operator routes' and the final 404 / error answers included (openapi/*.yaml say so).
+    ['Cache-Control', 'no-store'],
     ['X-Content-Type-Options', 'nosniff'],
     ['X-Frame-Options', 'DENY'],
     ['Referrer-Policy', 'no-referrer'],
@@ -124,6 +129,13 @@ export function createServer(config: ServerConfig): BackupServer {
     })
   }
 
+  // GET and POST are what is served: an OPTIONS that is not an allowed origin's preflight (answered above) gets the
+  // unknown-route answer, not express's automatic `Allow` list (text/plain, in neither document).
+  app.use((req, res, next) => {
+    if (req.method !== 'OPTIONS') return next()
+    res.status(404).json({ error: { code: 'route_not_found' } })
+  })
+
   app.get('/api/health', (_req, res) => {
     res.json({ ok: true })
   })
@@ -134,7 +146,15 @@ export function createServer(config: ServerConfig): BackupServer {
       throw new ServerConfigError('createServer: the dev inspector needs a loopback host')
     app.use('/api', createDevInspector({ store: config.store }))
   }
-  app.use(operatorRoutes({ store: config.store, metrics, metricsToken: config.metricsToken }))
+  app.use(
+    operatorRoutes({
+      store: config.store,
+      metrics,
+      metricsToken: config.metricsToken,
+      // Wrong tokens are limited like wrong webhook secrets: the same limiter and settings, buckets of its own.
+      tokenFailures: metrics ? secretFailureLimiter(config.limits?.webhookFailures) : undefined,
+    }),
+  )
   app.use(
     '/api',
     createBackupRouter(

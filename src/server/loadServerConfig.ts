@@ -150,7 +150,7 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd = pro
     ...(allowlist.length > 0 ? { webhookAllowlist: allowlist } : {}),
     ...(corsOrigins.length > 0 ? { corsOrigins } : {}),
     ...(trustProxy !== undefined ? { trustProxy } : {}),
-    ...(env.METRICS_TOKEN ? { metricsToken: metricsToken(env.METRICS_TOKEN) } : {}),
+    ...(env.METRICS_TOKEN ? { metricsToken: metricsToken(env.METRICS_TOKEN, production) } : {}),
   }
   return { config, storeDescription, warnings }
 }
@@ -259,8 +259,9 @@ function parseTrustProxy(value: string, allowlist: readonly string[]): boolean |
   })
 }
 
-/** GET /metrics is served only to scrapers presenting this bearer token. */
-function metricsToken(value: string): string {
+/** GET /metrics is served only to scrapers presenting this bearer token; in production as strong as every secret. */
+function metricsToken(value: string, production: boolean): string {
+  if (production) requireStrongSecret('METRICS_TOKEN', value)
   if (value.length < 16)
     throw new ServerConfigError('METRICS_TOKEN must be at least 16 characters (e.g. `openssl rand -base64 24`).')
   return value

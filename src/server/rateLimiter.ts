@@ -74,3 +74,12 @@ export function createRateLimiter(limit: RateLimit, now: () => number = () => pe
     },
   }
 }
+
+/**
+ * The budget of wrong secrets per caller address (the webhook's `X-Webhook-Secret`, the `/metrics` bearer token):
+ * `limits.webhookFailures`, default `{ perMinute: 10, burst: 20 }`; `false` turns it off. Each route holds its own
+ * buckets, so a scraper left with a stale token never locks the provider's webhook out of a shared address.
+ */
+export function secretFailureLimiter(option: RateLimit | false | undefined): RateLimiter | undefined {
+  return option === false ? undefined : createRateLimiter(option ?? { perMinute: 10, burst: 20 })
+}

@@ -3,6 +3,7 @@ import { ServerConfigError } from './ServerConfigError.js'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Express } from 'express'
+import { answerClientError } from './answerClientError.js'
 import { checkEncryptionKey } from './checkEncryptionKey.js'
 import type { EncryptionKeyCheck } from './checkEncryptionKey.js'
 import { createServer } from './createServer.js'
@@ -64,6 +65,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       },
       app,
     )
+    // Node's own 400 / 408 / 431 answers would carry no body and no Cache-Control: the kit's instead.
+    server.on('clientError', answerClientError)
     server.listen(config.port ?? 8787, host)
     server.once('error', (error) => {
       closeStore().finally(() => reject(error))

@@ -1,19 +1,21 @@
 import type { RequestHandler, Response } from 'express'
+import type { z } from 'zod'
 import { authorizeOwner } from './authorizeOwner.js'
 import { backupBodySchemas } from './backupBodySchemas.js'
 import type { IdempotencyRecord } from './BackupStore.js'
 import type { RouterContext } from './createRouterContext.js'
 import { HttpError } from './HttpError.js'
+import { idempotencyFingerprint } from './idempotencyFingerprint.js'
 import { ifMatchCondition } from './ifMatchCondition.js'
 import { parseBody } from './parseBody.js'
 import { readJsonBody } from './readJsonBody.js'
 import { revisionOf } from './revisionOf.js'
 import { sealContext } from './sealContext.js'
 import { sendJsonText } from './sendJsonText.js'
-import { sha256Digest } from './sha256Digest.js'
 import { UNKNOWN_METHOD } from './UNKNOWN_METHOD.js'
 
 const { JSON_TYPE } = backupBodySchemas
+type ClientBackupBody = z.infer<typeof backupBodySchemas.clientBackup>
 const clientContext = sealContext.client
 
 /**
@@ -23,13 +25,17 @@ const clientContext = sealContext.client
 export function storeClientBackup(context: RouterContext): RequestHandler {
   const { store, cipher, emit } = context
 
-  const replay = (res: Response, previous: IdempotencyRecord, request: string, clientId: string, method: string) => {
-    // Any configured key's fingerprint (a key rotated within the record's life), or the unkeyed hash that records
-    // written before keyed fingerprints hold until they expire.
-    const same =
-      cipher.mac(request).includes(previous.fingerprint) ||
-      previous.fingerprint === sha256Digest(request).toString('hex')
-    if (!same) throw new HttpError(422, 'idempotency_key_reused')
+  const replay = (
+    res: Response,
+    previous: IdempotencyRecord,
+    body: ClientBackupBody,
+    clientId: string,
+    method: string,
+  ) => {
+    // The whole body, under any configured key (one may have rotated within the record's life); records written in
+    // an older fingerprint format are compared the way they were made until they expire.
+    if (!idempotencyFingerprint.matches(cipher, previous.fingerprint, body))
+      throw new HttpError(422, 'idempotency_key_reused')
     emit('backup.replayed', clientId, method)
     res.set('Idempotent-Replayed', 'true')
     sendJsonText(res, previous.status, previous.body)
@@ -51,15 +57,15 @@ export function storeClientBackup(context: RouterContext): RequestHandler {
 
     const condition = ifMatchCondition(req.get('if-match'))
     const idemHeader = req.get('idempotency-key')
-    const request = JSON.stringify([backupMethod, keyVersion, cipherText])
     let idempotency: IdempotencyRecord | undefined
     const storedAt = new Date()
     const answer = JSON.stringify({ backupMethod, storedAt: storedAt.toISOString() })
     if (idemHeader !== undefined) {
       const key = backupBodySchemas.idempotencyKey.safeParse(idemHeader)
       if (!key.success) throw new HttpError(400, 'invalid_idempotency_key')
-      // Keyed: an unkeyed hash kept for a day would let anyone with the database confirm a guessed cipherText.
-      const fingerprint = cipher.mac(request)[0]!
+      // Every stored field counts (the same key with another keyFileId is another request); keyed: an unkeyed hash
+      // kept for a day would let anyone with the database confirm a guessed cipherText.
+      const fingerprint = idempotencyFingerprint.of(cipher, body)
       // No read of the key first: store.put answers a live record as a replay, in the same round trip as the write.
       idempotency = {
         clientId,
@@ -88,7 +94,7 @@ export function storeClientBackup(context: RouterContext): RequestHandler {
     )
     // Past the deadline the 503 is already out; the write itself stands (a retry replaces the same row).
     if (res.headersSent) return
-    if (result.replayed) return replay(res, result.previous, request, clientId, backupMethod)
+    if (result.replayed) return replay(res, result.previous, body, clientId, backupMethod)
     if (result.preconditionFailed) {
       emit('backup.conflict', clientId, backupMethod)
       throw new HttpError(412, 'precondition_failed')

@@ -41,8 +41,9 @@ describe.each(storeCases)('idempotency fingerprints on $name', ({ skip, create }
       const unkeyed = createHash('sha256')
         .update(JSON.stringify([body.backupMethod, body.keyVersion, body.cipherText]))
         .digest('hex')
-      expect(record.fingerprint).toMatch(/^h1:[A-Za-z0-9_-]{43}$/)
-      expect(record.fingerprint).not.toBe(unkeyed)
+      // `v2:` (the whole body, issue #25) then the keyed MAC.
+      expect(record.fingerprint).toMatch(/^v2:h1:[A-Za-z0-9_-]{43}$/)
+      expect(record.fingerprint).not.toContain(unkeyed)
       // The same request replays; another body under the same key is still refused.
       const again = await postBackup(api.base, clientId, body, { 'idempotency-key': 'idem-1' })
       expect(again.headers.get('idempotent-replayed')).toBe('true')

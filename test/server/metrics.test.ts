@@ -4,8 +4,16 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { ServerConfig } from '../../src/server/index.js'
-import { createServer, devHeaderAuthenticate, postgresStore, sqliteStore } from '../../src/server/index.js'
+import {
+  ServerConfigError,
+  createServer,
+  devHeaderAuthenticate,
+  loadServerConfig,
+  postgresStore,
+  sqliteStore,
+} from '../../src/server/index.js'
 import { getBackup, listenOnLoopback, postBackup, postWebhook, WEBHOOK_SECRET } from './support/http.js'
+import { postgresSkipReason, storeCases } from './support/stores.js'
 
 const METRICS_TOKEN = `metrics-${randomBytes(12).toString('hex')}`
 const servers: Array<() => Promise<void>> = []
@@ -100,6 +108,64 @@ describe('/metrics', () => {
     const res = await scrape(without.url)
     expect(res.status).toBe(404)
     expect(await res.json()).toEqual({ error: { code: 'route_not_found' } })
+  })
+})
+
+// Issue #25, item 6: wrong tokens are limited per address by the limiter (and the settings) of wrong webhook secrets.
+describe.each(storeCases)('wrong /metrics tokens on $name', ({ name, skip, create }) => {
+  if (skip) console.warn(`wrong /metrics tokens on ${name}: ${postgresSkipReason}`)
+
+  it.skipIf(skip)(
+    'are limited per address: 429 with Retry-After once spent, even for the right token; other addresses unaffected',
+    async () => {
+      const harness = await create()
+      servers.push(() => harness.dispose())
+      const { url } = await serve({
+        store: harness.store,
+        // One trusted hop lets the test speak for several addresses through X-Forwarded-For.
+        trustProxy: 1,
+        limits: { webhookFailures: { perMinute: 1, burst: 5 } },
+      })
+      const call = (from: string, token: string) =>
+        fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': from } })
+      const statuses: number[] = []
+      for (let i = 0; i < 8; i++) statuses.push((await call('10.0.0.7', `guess-${i}`)).status)
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429])
+      const blocked = await call('10.0.0.7', METRICS_TOKEN)
+      expect(blocked.status).toBe(429)
+      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0)
+      expect(blocked.headers.get('cache-control')).toBe('no-store')
+      expect(await blocked.json()).toEqual({ error: { code: 'rate_limited' } })
+      expect((await call('10.0.0.8', METRICS_TOKEN)).status).toBe(200)
+    },
+  )
+})
+
+describe('METRICS_TOKEN', () => {
+  const production = {
+    NODE_ENV: 'production',
+    WEBHOOK_SECRET: 'w'.repeat(32),
+    AUTH_JWT_SECRET: 'j'.repeat(32),
+    BACKUP_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none',
+  }
+
+  it('in production must be at least 32 bytes, like every other secret (a ServerConfigError, the token not echoed)', async () => {
+    const short = 'sixteen-chars-ok'
+    let thrown: unknown
+    try {
+      loadServerConfig({ ...production, METRICS_TOKEN: short })
+    } catch (error) {
+      thrown = error
+    }
+    expect(thrown).toBeInstanceOf(ServerConfigError)
+    expect((thrown as Error).message).toMatch(
+      /METRICS_TOKEN must be at least 32 bytes when NODE_ENV=production \(got 16\)/,
+    )
+    expect((thrown as Error).message).not.toContain(short)
+    const { config } = loadServerConfig({ ...production, METRICS_TOKEN: 'm'.repeat(32) })
+    expect(config.metricsToken).toBe('m'.repeat(32))
+    await config.store.close()
   })
 })
 
