@@ -3,12 +3,13 @@ import {
   BackupError,
   ShareFetchFailed,
   ShareNotFound,
+  ShareServerInvalidResponse,
   ShareUnauthorized,
   ShareUploadFailed,
   type BackupStep,
   type ErrorFacts,
 } from './errors.js'
-import type { GoogleAccount } from './driveKeyStore.js'
+import { type GoogleAccount, isKeyVersion } from './driveKeyStore.js'
 import { isTransientServerCode, serverErrorCodeOf } from './serverErrorCodes.js'
 import { parseRetryAfter, withRetry, type RetryOptions } from './withRetry.js'
 
@@ -126,10 +127,50 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
         const data = res.data
         if (!data || typeof data.cipherText !== 'string' || !data.cipherText)
           throw new ShareNotFound('Server sent no share.', { step: 'read', facts: { status: res.status } })
+        const record = checkRecord(data, res.status)
         const etag = res.headers['etag']
-        return typeof etag === 'string' ? { ...data, revision: etag } : data
+        return typeof etag === 'string' ? { ...record, revision: etag } : record
       })
     },
+  }
+}
+
+/**
+ * The fields the kit hands on to Google, as the kit's server stores them (src/server/backupBodySchemas.ts): the file
+ * id goes into a Drive URL with the user's token, the email becomes the sign-in popup's login hint, the version names
+ * a key file. Anything else is the server's fault, said before any of it reaches Google. A numeric version (the server
+ * keeps what was posted) is read as its digits; `null` as absent.
+ */
+function checkRecord(data: ShareRecord, status: number): ShareRecord {
+  const { keyFileId, googleAccount: account } = data as { keyFileId?: unknown; googleAccount?: unknown }
+  const v = data.keyVersion as unknown
+  const keyVersion = typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? String(v) : (v ?? undefined)
+  const a = account as Partial<Record<string, unknown>> | null | undefined
+  const bad =
+    keyVersion !== undefined && !(typeof keyVersion === 'string' && isKeyVersion(keyVersion))
+      ? 'keyVersion'
+      : keyFileId != null && !(typeof keyFileId === 'string' && /^[\w-]{1,256}$/.test(keyFileId))
+        ? 'keyFileId'
+        : a != null &&
+            !(
+              typeof a.permissionId === 'string' &&
+              /^[\w-]{1,128}$/.test(a.permissionId) &&
+              typeof a.email === 'string' &&
+              a.email.length <= 320 &&
+              /^[^\s@]+@[^\s@]+$/.test(a.email)
+            )
+          ? 'googleAccount'
+          : undefined
+  if (bad)
+    throw new ShareServerInvalidResponse(`The backup server sent an invalid ${bad}.`, {
+      step: 'read',
+      facts: { status, reason: `invalid_${bad}` },
+    })
+  return {
+    ...data,
+    keyVersion: keyVersion as string | undefined,
+    keyFileId: (keyFileId ?? undefined) as string | undefined,
+    googleAccount: a ? { permissionId: a.permissionId as string, email: a.email as string } : undefined,
   }
 }
 

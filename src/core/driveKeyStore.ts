@@ -78,6 +78,12 @@ export function keyFilePrefix(clientId: string): string {
   return `react-mpc-backup.${clientId}.v`
 }
 
+/**
+ * A key version as the kit writes it (base-36 time, then random hex) and as a server may keep it (digits): no dot
+ * or slash, so it can neither reach into another client's file name nor into a path.
+ */
+export const isKeyVersion = (v: string): boolean => /^[\w-]{1,64}$/.test(v)
+
 /** Whether a file (found by id) is the key of that version; a record that names no version accepts any of ours. */
 export function isKeyOf(fileName: string, clientId: string, keyVersion: string | undefined): boolean {
   return keyVersion ? fileName === keyFileName(clientId, keyVersion) : fileName.startsWith(keyFilePrefix(clientId))
