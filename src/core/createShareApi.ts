@@ -9,7 +9,7 @@ import {
   type BackupStep,
   type ErrorFacts,
 } from './errors.js'
-import { type GoogleAccount, isKeyVersion } from './driveKeyStore.js'
+import { type GoogleAccount, isDriveToken } from './driveKeyStore.js'
 import { isTransientServerCode, serverErrorCodeOf } from './serverErrorCodes.js'
 import { parseRetryAfter, withRetry, type RetryOptions } from './withRetry.js'
 
@@ -142,25 +142,30 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
  * keeps what was posted) is read as its digits; `null` as absent.
  */
 function checkRecord(data: ShareRecord, status: number): ShareRecord {
-  const { keyFileId, googleAccount: account } = data as { keyFileId?: unknown; googleAccount?: unknown }
-  const v = data.keyVersion as unknown
-  const keyVersion = typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? String(v) : (v ?? undefined)
-  const a = account as Partial<Record<string, unknown>> | null | undefined
-  const bad =
-    keyVersion !== undefined && !(typeof keyVersion === 'string' && isKeyVersion(keyVersion))
-      ? 'keyVersion'
-      : keyFileId != null && !(typeof keyFileId === 'string' && /^[\w-]{1,256}$/.test(keyFileId))
-        ? 'keyFileId'
-        : a != null &&
-            !(
-              typeof a.permissionId === 'string' &&
-              /^[\w-]{1,128}$/.test(a.permissionId) &&
-              typeof a.email === 'string' &&
-              a.email.length <= 320 &&
-              /^[^\s@]+@[^\s@]+$/.test(a.email)
-            )
-          ? 'googleAccount'
-          : undefined
+  const {
+    keyVersion: v,
+    keyFileId,
+    googleAccount: a,
+  } = data as {
+    keyVersion?: unknown
+    keyFileId?: unknown
+    googleAccount?: { permissionId?: unknown; email?: unknown } | null
+  }
+  const keyVersion = Number.isSafeInteger(v) && (v as number) >= 0 ? String(v) : (v ?? undefined)
+  const { email } = a ?? {}
+  const bad = !(keyVersion === undefined || isDriveToken(keyVersion, 64))
+    ? 'keyVersion'
+    : !(keyFileId == null || isDriveToken(keyFileId, 256))
+      ? 'keyFileId'
+      : a != null &&
+          !(
+            isDriveToken(a.permissionId, 128) &&
+            typeof email === 'string' &&
+            email.length <= 320 &&
+            /^[^\s@]+@[^\s@]+$/.test(email)
+          )
+        ? 'googleAccount'
+        : ''
   if (bad)
     throw new ShareServerInvalidResponse(`The backup server sent an invalid ${bad}.`, {
       step: 'read',
@@ -170,8 +175,8 @@ function checkRecord(data: ShareRecord, status: number): ShareRecord {
     ...data,
     keyVersion: keyVersion as string | undefined,
     keyFileId: (keyFileId ?? undefined) as string | undefined,
-    googleAccount: a ? { permissionId: a.permissionId as string, email: a.email as string } : undefined,
-  }
+    googleAccount: a ?? undefined,
+  } as ShareRecord
 }
 
 /**

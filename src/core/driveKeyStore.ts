@@ -79,10 +79,11 @@ export function keyFilePrefix(clientId: string): string {
 }
 
 /**
- * A key version as the kit writes it (base-36 time, then random hex) and as a server may keep it (digits): no dot
- * or slash, so it can neither reach into another client's file name nor into a path.
+ * A Drive file id, or a key version as the kit writes it (base-36 time, then random hex) and as a server may keep it
+ * (digits): `[A-Za-z0-9_-]`, no dot or slash, so it can reach neither into another client's file name nor into a path.
  */
-export const isKeyVersion = (v: string): boolean => /^[\w-]{1,64}$/.test(v)
+export const isDriveToken = (s: unknown, max: number): s is string =>
+  typeof s === 'string' && s.length <= max && /^[\w-]+$/.test(s)
 
 /** Whether a file (found by id) is the key of that version; a record that names no version accepts any of ours. */
 export function isKeyOf(fileName: string, clientId: string, keyVersion: string | undefined): boolean {
