@@ -50,6 +50,7 @@ export {
   RecoveryFailed,
   ShareFetchFailed,
   ShareNotFound,
+  ShareServerInvalidResponse,
   ShareUnauthorized,
   ShareUploadFailed,
   WalletBackupFailed,

@@ -6,6 +6,7 @@ import { userEvent } from 'vitest/browser'
 import { BackupButton } from '../src/components/BackupButton.js'
 import { WalletBackupProvider } from '../src/components/WalletBackupProvider.js'
 import { portalAdapter } from '../src/adapters/portalAdapter.js'
+import { keyFileName } from '../src/core/driveKeyStore.js'
 import type { GisRequestAccessTokenCall } from '../src/testing/index.js'
 import {
   captureConsole,
@@ -61,9 +62,8 @@ describe('BackupButton in Chromium with the real @react-oauth/google', () => {
       await expect.poll(() => w.wallet.notifications.length).toBe(2)
       await expect.element(button).toHaveTextContent('Wallet backed up')
       expect(w.google.calls.filter((c) => c.kind === 'requestAccessToken')).toHaveLength(1)
-      const keyFiles = () => w.google.files().filter((f) => f.name.startsWith(`react-mpc-backup.${w.clientId}.`))
-      await expect.poll(() => keyFiles().length).toBe(1)
-      expect(keyFiles()[0]!.name).toContain(String(w.share.rows()[0]!.keyVersion))
+      await expect.poll(() => w.google.files().length).toBe(1)
+      expect(w.google.files()[0]!.name).toBe(keyFileName(w.clientId, String(w.share.rows()[0]!.keyVersion)))
 
       expectNoSecretIn(w, console_.lines)
     } finally {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { keyFileName } from '../src/core/driveKeyStore.js'
 import { createWorld, server, type World } from './support/nodeHarness.js'
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
@@ -166,10 +167,7 @@ describe('backupWallet: what it stores', () => {
     await w.backup()
     const second = await w.backup()
     // The old key is pruned after the provider heard `true`, off the critical path.
-    const keyFiles = () => w.google.files().filter((f) => f.name.startsWith(`react-mpc-backup.${w.clientId}.v`))
-    await expect
-      .poll(() => keyFiles().map((f) => f.name))
-      .toEqual([`react-mpc-backup.${w.clientId}.v${second.keyVersion}.key`])
+    await expect.poll(() => w.google.files().map((f) => f.name)).toEqual([keyFileName(w.clientId, second.keyVersion)])
     expect(w.share.rows()).toMatchObject([
       { clientId: w.clientId, backupMethod: 'PASSWORD', keyVersion: second.keyVersion },
     ])
@@ -178,10 +176,11 @@ describe('backupWallet: what it stores', () => {
   test('pruning after a backup deletes older key files only: a newer one may belong to a backup running elsewhere', async () => {
     const w = createWorld()
     await w.backup()
+    // Named as earlier builds named key files: pruned as well (the older one), or kept (the newer one).
     const older = w.google.putFile({ name: `react-mpc-backup.${w.clientId}.v0000000000000000.key`, content: 'old' })
     const newer = w.google.putFile({ name: `react-mpc-backup.${w.clientId}.vzzzzzzzzzzzzzzzz.key`, content: 'new' })
     const done = await w.backup()
-    const current = `react-mpc-backup.${w.clientId}.v${done.keyVersion}.key`
+    const current = keyFileName(w.clientId, done.keyVersion)
     await expect
       .poll(() =>
         w.google
@@ -260,7 +259,7 @@ describe('backupWallet: what it stores', () => {
     // Our new key file is gone again; the one of the backup we read stays for now.
     await expect
       .poll(() => w.google.files().map((f) => f.name))
-      .toEqual([`react-mpc-backup.${w.clientId}.v${good.keyVersion}.key`])
+      .toEqual([keyFileName(w.clientId, good.keyVersion as string)])
     expect(falses(w)).toBe(1)
   })
 
@@ -297,10 +296,7 @@ describe('backupWallet: what it stores', () => {
     // Pruning runs off the critical path (a read, a listing, deletes on local emulators): give it time to finish.
     await new Promise((r) => setTimeout(r, 300))
     expect(names()).toEqual(
-      [
-        `react-mpc-backup.${w.clientId}.v${good.keyVersion}.key`,
-        `react-mpc-backup.${w.clientId}.v${result.keyVersion}.key`,
-      ].sort(),
+      [keyFileName(w.clientId, good.keyVersion as string), keyFileName(w.clientId, result.keyVersion)].sort(),
     )
   })
 

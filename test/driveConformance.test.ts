@@ -453,6 +453,10 @@ describe("the kit's Drive requests mean the same through the official client", (
     }
     const kitRequests = await Promise.all(pending)
     expect(kitRequests.length).toBeGreaterThanOrEqual(10)
+    // Key file listings ask for today's names and the earlier ones in one query (the exact parse then decides).
+    expect(kitRequests.map((r) => r.query['q'])).toContain(
+      `(name contains '${keyFilePrefix(w.clientId)}' or name contains 'react-mpc-backup.${w.clientId}.v') and trashed=false`,
+    )
     const kinds = new Set(
       kitRequests.map(
         (r) =>

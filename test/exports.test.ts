@@ -36,6 +36,7 @@ describe('export surface', () => {
       'RecoveryFailed',
       'ShareFetchFailed',
       'ShareNotFound',
+      'ShareServerInvalidResponse',
       'ShareUnauthorized',
       'ShareUploadFailed',
       'WalletBackupFailed',
@@ -113,7 +114,7 @@ describe('export surface', () => {
     const errorNames = Object.entries(client)
       .filter(([, v]) => typeof v === 'function' && v.prototype instanceof client.BackupError)
       .map(([k]) => k)
-    expect(errorNames.length).toBe(25)
+    expect(errorNames.length).toBe(26)
     for (const name of errorNames) {
       const Ctor = (client as unknown as Record<string, new (m: string) => Error>)[name]!
       expect(new Ctor('x').name, name).toBe(name)

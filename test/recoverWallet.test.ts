@@ -3,6 +3,7 @@ import { portalAdapter } from '../src/adapters/portalAdapter.js'
 import { getBackupStatus } from '../src/core/getBackupStatus.js'
 import { backupWallet } from '../src/core/backupWallet.js'
 import { createShareApi } from '../src/core/createShareApi.js'
+import { keyFileName } from '../src/core/driveKeyStore.js'
 import { recoverWallet } from '../src/core/recoverWallet.js'
 import { createWalletEmulator } from '../src/testing/index.js'
 import { BASE, createWorld, server } from './support/nodeHarness.js'
@@ -33,11 +34,11 @@ describe('recoverWallet: the full cycle', () => {
   test('after recovery the old cipherText is retired, and only one key file (the new one) stays in Drive', async () => {
     const w = createWorld()
     const before = await w.backup()
-    const oldKeyName = `react-mpc-backup.${w.clientId}.v${before.keyVersion}.key`
+    const oldKeyName = keyFileName(w.clientId, before.keyVersion)
     const recovered = await w.newDevice().recover()
     await expect
       .poll(() => w.google.files().map((f) => f.name))
-      .toEqual([`react-mpc-backup.${w.clientId}.v${recovered.keyVersion}.key`])
+      .toEqual([keyFileName(w.clientId, recovered.keyVersion)])
     expect(w.google.files().map((f) => f.name)).not.toContain(oldKeyName)
     expect(w.backend.describe(w.clientId)?.backups.filter((b) => b.status === 'completed')).toHaveLength(1)
   })

@@ -3,12 +3,13 @@ import {
   BackupError,
   ShareFetchFailed,
   ShareNotFound,
+  ShareServerInvalidResponse,
   ShareUnauthorized,
   ShareUploadFailed,
   type BackupStep,
   type ErrorFacts,
 } from './errors.js'
-import type { GoogleAccount } from './driveKeyStore.js'
+import { type GoogleAccount, isDriveToken } from './driveKeyStore.js'
 import { isTransientServerCode, serverErrorCodeOf } from './serverErrorCodes.js'
 import { parseRetryAfter, withRetry, type RetryOptions } from './withRetry.js'
 
@@ -126,11 +127,56 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
         const data = res.data
         if (!data || typeof data.cipherText !== 'string' || !data.cipherText)
           throw new ShareNotFound('Server sent no share.', { step: 'read', facts: { status: res.status } })
+        const record = checkRecord(data, res.status)
         const etag = res.headers['etag']
-        return typeof etag === 'string' ? { ...data, revision: etag } : data
+        return typeof etag === 'string' ? { ...record, revision: etag } : record
       })
     },
   }
+}
+
+/**
+ * The fields the kit hands on to Google, as the kit's server stores them (src/server/backupBodySchemas.ts): the file
+ * id goes into a Drive URL with the user's token, the email becomes the sign-in popup's login hint, the version names
+ * a key file. Anything else is the server's fault, said before any of it reaches Google. A numeric version (the server
+ * keeps what was posted) is read as its digits; `null` as absent.
+ */
+function checkRecord(data: ShareRecord, status: number): ShareRecord {
+  const {
+    keyVersion: v,
+    keyFileId,
+    googleAccount: a,
+  } = data as {
+    keyVersion?: unknown
+    keyFileId?: unknown
+    googleAccount?: { permissionId?: unknown; email?: unknown } | null
+  }
+  const keyVersion = Number.isSafeInteger(v) && (v as number) >= 0 ? String(v) : (v ?? undefined)
+  const { email } = a ?? {}
+  const bad = !(keyVersion === undefined || isDriveToken(keyVersion, 64))
+    ? 'keyVersion'
+    : !(keyFileId == null || isDriveToken(keyFileId, 256))
+      ? 'keyFileId'
+      : a != null &&
+          !(
+            isDriveToken(a.permissionId, 128) &&
+            typeof email === 'string' &&
+            email.length <= 320 &&
+            /^[^\s@]+@[^\s@]+$/.test(email)
+          )
+        ? 'googleAccount'
+        : ''
+  if (bad)
+    throw new ShareServerInvalidResponse(`The backup server sent an invalid ${bad}.`, {
+      step: 'read',
+      facts: { status, reason: `invalid_${bad}` },
+    })
+  return {
+    ...data,
+    keyVersion: keyVersion as string | undefined,
+    keyFileId: (keyFileId ?? undefined) as string | undefined,
+    googleAccount: a ?? undefined,
+  } as ShareRecord
 }
 
 /**

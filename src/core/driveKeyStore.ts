@@ -56,8 +56,11 @@ export type DriveKeyStore = {
     id: string,
     options?: { step?: BackupStep | undefined; withKey?: boolean | undefined },
   ): Promise<DriveFile | undefined>
-  /** Files whose name starts with `prefix` (or equals it, with `exact`); `step` names the flow step in errors. */
-  list(prefix: string, options?: DriveListOptions): Promise<DriveFile[]>
+  /**
+   * Files whose name starts with `prefix`, or with any of several (or equals it, with `exact`); `step` names the flow
+   * step in errors.
+   */
+  list(prefix: string | readonly string[], options?: DriveListOptions): Promise<DriveFile[]>
   remove(id: string): Promise<void>
   /**
    * The signed-in Google account, from Drive's about.get, which every Drive scope may read (drive.appdata included:
@@ -69,18 +72,74 @@ export type DriveKeyStore = {
 /** Drive's stable id of a user and their email: not secret; recovery uses it to pre-select the account. */
 export type GoogleAccount = { permissionId: string; email: string }
 
-/** The key file of one wallet client at one key version. */
+/**
+ * The key file of one wallet client at one key version: `react-mpc-backup-key.<length of id>.<id>.v<version>.key`.
+ * The length makes the id's end certain, so no client id's names can begin another's (`acme` and `acme.vip`), and
+ * keeps the id readable as it is. Earlier builds wrote `react-mpc-backup.<id>.v<version>.key`; those are still read.
+ */
 export function keyFileName(clientId: string, keyVersion: string): string {
   return `${keyFilePrefix(clientId)}${keyVersion}.key`
 }
 
 export function keyFilePrefix(clientId: string): string {
-  return `react-mpc-backup.${clientId}.v`
+  return `react-mpc-backup-key.${clientId.length}.${clientId}.v`
 }
 
-/** Whether a file (found by id) is the key of that version; a record that names no version accepts any of ours. */
+/** What older kits named the key file: found only by the exact parse below (a version has no dot). */
+const legacyKeyFilePrefix = (clientId: string) => `react-mpc-backup.${clientId}.v`
+
+/**
+ * A Drive file id, or a key version as the kit writes it (base-36 time, then random hex) and as a server may keep it
+ * (digits): `[A-Za-z0-9_-]`, no dot or slash, so it can reach neither into another client's file name nor into a path.
+ */
+export const isDriveToken = (s: unknown, max: number): s is string =>
+  typeof s === 'string' && s.length <= max && /^[\w-]+$/.test(s)
+
+/**
+ * The version of this client's key file `name` is, or undefined when the name is not exactly one of its key files
+ * (today's name, or the one older kits wrote). An old name of `acme.vip` never parses as `acme`'s: its version would
+ * be `ip.v…`, and a version has no dot.
+ */
+export function keyFileVersion(name: string, clientId: string): string | undefined {
+  for (const prefix of [keyFilePrefix(clientId), legacyKeyFilePrefix(clientId)]) {
+    const version = name.slice(prefix.length, -4)
+    if (name.startsWith(prefix) && name.endsWith('.key') && isDriveToken(version, 64)) return version
+  }
+  return undefined
+}
+
+/**
+ * Whether version `a` is older than `b`. Versions are base-36 numbers (the kit's lead with the time; a server's
+ * decimal versions order as numbers too), compared by length, then digit by digit; any other version is never
+ * older or newer than another, so nothing is pruned on its account.
+ */
+export function isOlderKeyVersion(a: string, b: string): boolean {
+  const number = (v: string) => /^[\da-z]+$/.test(v) && v.replace(/^0+(?=.)/, '')
+  const x = number(a)
+  const y = number(b)
+  return !!x && !!y && (x.length < y.length || (x.length === y.length && x < y))
+}
+
+/** Whether a file (found by id) is this client's key of that version; a record naming no version accepts any of its. */
 export function isKeyOf(fileName: string, clientId: string, keyVersion: string | undefined): boolean {
-  return keyVersion ? fileName === keyFileName(clientId, keyVersion) : fileName.startsWith(keyFilePrefix(clientId))
+  const version = keyFileVersion(fileName, clientId)
+  return version !== undefined && (keyVersion === undefined || version === keyVersion)
+}
+
+/**
+ * This client's key files, each with its version: Drive's `name contains` only pre-filters (today's and older names),
+ * the exact parse decides.
+ */
+export async function listKeyFiles(
+  drive: DriveKeyStore,
+  clientId: string,
+  options?: DriveListOptions,
+): Promise<Array<DriveFile & { keyVersion: string }>> {
+  const files = await drive.list([keyFilePrefix(clientId), legacyKeyFilePrefix(clientId)], options)
+  return files.flatMap((f) => {
+    const keyVersion = keyFileVersion(f.name, clientId)
+    return keyVersion === undefined ? [] : [{ ...f, keyVersion }]
+  })
 }
 
 export function createDriveKeyStore(options: DriveKeyStoreOptions): DriveKeyStore {
@@ -119,8 +178,13 @@ export function createDriveKeyStore(options: DriveKeyStoreOptions): DriveKeyStor
   // `contains` matches anywhere in a name: keep true prefixes (or the exact name) only. Drive may end a page early
   // (even empty) while more remain, so pages are followed up to a bound; what a bounded listing misses is only
   // clutter for pruning, never a key the flows need (they read keys by id).
-  const list = async (prefix: string, { step = 'store', exact, withKeys }: DriveListOptions = {}) => {
-    const q = `name ${exact ? '=' : 'contains'} '${prefix.replace(/[\\']/g, '\\$&')}' and trashed=false`
+  const list = async (
+    prefix: string | readonly string[],
+    { step = 'store', exact, withKeys }: DriveListOptions = {},
+  ) => {
+    const prefixes = typeof prefix === 'string' ? [prefix] : prefix
+    const names = prefixes.map((p) => `name ${exact ? '=' : 'contains'} '${p.replace(/[\\']/g, '\\$&')}'`)
+    const q = `${names.length > 1 ? `(${names.join(' or ')})` : names[0]} and trashed=false`
     const fields = `nextPageToken,files(id,name,modifiedTime${withKeys ? ',appProperties' : ''})`
     const found: DriveFile[] = []
     let pageToken: string | undefined
@@ -134,7 +198,7 @@ export function createDriveKeyStore(options: DriveKeyStoreOptions): DriveKeyStor
       pageToken = body.nextPageToken
       if (!pageToken) break
     }
-    return found.filter((f) => (exact ? f.name === prefix : f.name.startsWith(prefix)))
+    return found.filter((f) => prefixes.some((p) => (exact ? f.name === p : f.name.startsWith(p))))
   }
 
   return {

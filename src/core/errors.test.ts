@@ -23,6 +23,7 @@ const stable: Record<string, [code: string, retryable: boolean]> = {
   RecoveryFailed: ['RECOVERY_FAILED', false],
   ShareFetchFailed: ['SHARE_FETCH_FAILED', true],
   ShareNotFound: ['SHARE_NOT_FOUND', false],
+  ShareServerInvalidResponse: ['SHARE_SERVER_INVALID_RESPONSE', false],
   ShareUnauthorized: ['SHARE_UNAUTHORIZED', false],
   ShareUploadFailed: ['SHARE_UPLOAD_FAILED', true],
   WalletBackupFailed: ['WALLET_BACKUP_FAILED', false],

@@ -121,6 +121,12 @@ export class ShareUploadFailed extends define<'SHARE_UPLOAD_FAILED'>('ShareUploa
 }
 export class ShareFetchFailed extends define<'SHARE_FETCH_FAILED'>('ShareFetchFailed', true) {}
 export class ShareUnauthorized extends define<'SHARE_UNAUTHORIZED'>('ShareUnauthorized') {}
+/**
+ * The app's server answered a record the kit will not hand to Google: a `keyFileId`, `googleAccount` or `keyVersion`
+ * outside the shape the kit's server stores (`facts.reason` names it: `invalid_keyFileId`, ...). Nothing was asked of
+ * Drive; a retry gets the same answer.
+ */
+export class ShareServerInvalidResponse extends define<'SHARE_SERVER_INVALID_RESPONSE'>('ShareServerInvalidResponse') {}
 export class WalletBackupFailed extends define<'WALLET_BACKUP_FAILED'>('WalletBackupFailed') {
   get providerCode(): string | number | undefined {
     return this.facts.providerCode
@@ -161,6 +167,7 @@ export type BackupErrorType =
   | ShareUploadFailed
   | ShareFetchFailed
   | ShareUnauthorized
+  | ShareServerInvalidResponse
   | WalletBackupFailed
   | WalletBusy
   | WalletTimeout

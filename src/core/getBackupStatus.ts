@@ -1,6 +1,6 @@
 import type { BackupConfig } from './backupWallet.js'
 import { callWallet } from './callWallet.js'
-import { createDriveKeyStore, isKeyOf, keyFileName, keyFilePrefix } from './driveKeyStore.js'
+import { createDriveKeyStore, isKeyOf, listKeyFiles } from './driveKeyStore.js'
 
 export type BackupState = 'backedUp' | 'partial' | 'none'
 
@@ -49,14 +49,14 @@ export async function getBackupStatus(
   if (record?.googleAccount) params.onGoogleAccount?.(record.googleAccount.email)
   let driveHas: boolean | undefined
   if (drive) {
-    const name = record?.keyVersion ? keyFileName(clientId, record.keyVersion) : undefined
     // By id when the record names the file: a name query can miss a key written moments ago (right after a backup).
     if (record?.keyFileId) {
       const file = await drive.get(record.keyFileId, { step: 'read' })
       driveHas = file !== undefined && isKeyOf(file.name, clientId, record.keyVersion)
     } else {
-      const files = await drive.list(keyFilePrefix(clientId), { step: 'read' })
-      driveHas = name ? files.some((f) => f.name === name) : files.length > 0
+      const files = await listKeyFiles(drive, clientId, { step: 'read' })
+      const version = record?.keyVersion
+      driveHas = version ? files.some((f) => f.keyVersion === version) : files.length > 0
     }
   }
   const parts = [server, driveHas, walletSays].filter((p): p is boolean => p !== undefined)

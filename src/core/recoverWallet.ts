@@ -3,14 +3,7 @@ import { storeNewBackup } from './storeNewBackup.js'
 import { toWalletError } from './toWalletError.js'
 import type { BackupConfig, BackupWalletParameters, BackupWalletReturnType } from './backupWallet.js'
 import type { ShareRecord } from './createShareApi.js'
-import {
-  isKeyOf,
-  keyFilePrefix,
-  keyFileName,
-  type DriveFile,
-  type DriveKeyStore,
-  type GoogleAccount,
-} from './driveKeyStore.js'
+import { isKeyOf, listKeyFiles, type DriveFile, type DriveKeyStore, type GoogleAccount } from './driveKeyStore.js'
 import { maskEmail } from './maskEmail.js'
 import { BackupError, KeyNotFound, RecoveryFailed, ShareNotFound, type RecoveryErrorType } from './errors.js'
 import { throwIfAborted as abortCheck, toAbortedError } from './withRetry.js'
@@ -94,10 +87,9 @@ async function runRecovery(config: BackupConfig, params: RecoverWalletParameters
 /**
  * The key the server's record names. By file id when the record has one: `files.get` sees a file the moment it
  * exists, while Drive's name queries can miss it for a while. Records from older kits name only the version, and
- * are found by listing (their key files are old enough to be listed).
+ * are found by listing (their key files are old enough to be listed), by the exact parse of their names.
  */
 async function readKey(drive: DriveKeyStore, clientId: string, record: ShareRecord): Promise<string> {
-  const name = keyFileName(clientId, record.keyVersion ?? '')
   let file: DriveFile | undefined
   let others = false
   if (record.keyFileId) {
@@ -108,8 +100,8 @@ async function readKey(drive: DriveKeyStore, clientId: string, record: ShareReco
       file = undefined
     }
   } else {
-    const files = await drive.list(keyFilePrefix(clientId), { step: 'read', withKeys: true })
-    file = files.find((f) => f.name === name)
+    const files = await listKeyFiles(drive, clientId, { step: 'read', withKeys: true })
+    file = files.find((f) => f.keyVersion === record.keyVersion)
     others = files.length > 0
   }
   // Key files written without the property (older kits, or keys over its size limit) are read by content.

@@ -1,7 +1,7 @@
 import type { BackupConfig, BackupWalletParameters, BackupWalletReturnType } from './backupWallet.js'
 import { callWallet, isAbortedOrTimeout } from './callWallet.js'
 import type { ShareRecord } from './createShareApi.js'
-import { type DriveKeyStore, keyFileName, keyFilePrefix } from './driveKeyStore.js'
+import { type DriveKeyStore, isOlderKeyVersion, keyFileName, listKeyFiles } from './driveKeyStore.js'
 import { Aborted, BackupError, GoogleTokenExpired, NotifyFailed, WalletBackupFailed } from './errors.js'
 import { rollback } from './rollback.js'
 import { toWalletError } from './toWalletError.js'
@@ -173,23 +173,25 @@ async function tellFalse(wallet: WalletAdapter, timeoutMs: number | undefined) {
 const PRUNE_READ_WAIT_MS = 1_000
 
 /**
- * Deletes key files older than the backup just confirmed, but never the key of the record the server holds now
- * (`serverKeyVersion`, read after our upload): a rollback elsewhere, or an older device's write, may have put an
- * older record back after our upload.
+ * Deletes this client's key files older than the backup just confirmed, but never the key of the record the server
+ * holds now (`serverKeyVersion`, read after our upload): a rollback elsewhere, or an older device's write, may have
+ * put an older record back after our upload. Only files whose names parse exactly as this client's are candidates
+ * (another client's id may begin with ours), and a version is deleted only when it is known to be older than both.
  */
 async function pruneOldKeys(
   drive: DriveKeyStore,
   clientId: string,
   keep: string,
-  serverKeyVersion: string | number | null | undefined,
+  serverKeyVersion: string | undefined,
 ) {
   try {
-    const held = serverKeyVersion === undefined || serverKeyVersion === null ? undefined : String(serverKeyVersion)
     // Only versions older than both ours and the server's: a newer file may belong to a backup running right now.
-    const floor = held !== undefined && held < keep ? held : keep
-    const prefix = keyFilePrefix(clientId)
-    const files = await drive.list(prefix)
-    const older = files.filter((f) => f.name.slice(prefix.length, -'.key'.length) < floor)
+    const files = await listKeyFiles(drive, clientId)
+    const older = files.filter(
+      (f) =>
+        isOlderKeyVersion(f.keyVersion, keep) &&
+        (serverKeyVersion === undefined || isOlderKeyVersion(f.keyVersion, serverKeyVersion)),
+    )
     await Promise.all(older.map((f) => drive.remove(f.id)))
   } catch {
     // Old key files are harmless leftovers; the next successful backup prunes them. Unread server, nothing pruned.

@@ -5,6 +5,7 @@ import {
   type BackupErrorType,
   GooglePopupBlocked,
   type ServerErrorCode,
+  type ShareServerInvalidResponse,
   ShareUploadFailed,
 } from 'react-mpc-backup'
 import { describe, expectTypeOf, test } from 'vitest'
@@ -21,6 +22,8 @@ describe('errors', () => {
   test('the union narrows on code', () => {
     const e = {} as BackupErrorType
     if (e.code === 'SHARE_UPLOAD_FAILED') expectTypeOf(e).toEqualTypeOf<ShareUploadFailed>()
+    // A server record the kit will not hand to Google: any flow that reads the record may end with it.
+    if (e.code === 'SHARE_SERVER_INVALID_RESPONSE') expectTypeOf(e).toEqualTypeOf<ShareServerInvalidResponse>()
   })
 
   test('the server and the client name the wire codes the same, and only the client has BackupErrorCode', () => {
