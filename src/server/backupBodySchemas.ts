@@ -4,7 +4,11 @@ const CLIENT_ID = /^[A-Za-z0-9._:@|-]{1,200}$/
 const clientId = z.string().regex(CLIENT_ID)
 // Provider methods are free strings such as "GDRIVE-SECP256K1"; keep them as sent.
 const method = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/)
-const keyVersion = z.union([z.string().min(1).max(128), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)])
+// The client finds a key file by parsing its name, version included: only versions it can parse back are stored.
+const keyVersion = z.union([
+  z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+])
 // Drive file ids are URL-safe base64-like strings; the id is not secret (useless without the owner's token).
 const keyFileId = z.string().regex(/^[A-Za-z0-9_-]{1,256}$/)
 // Drive's about.user.permissionId and the account email: not secret, used only to pre-select the account at recovery.

@@ -287,7 +287,9 @@ describe.each(storeCases)('attacks on $name', (storeCase) => {
 
         for (const [i, value] of NASTY.entries()) {
           const clientId = uniqueClient(`nasty${i}`)
-          const keyVersion = value.slice(0, 128)
+          // keyVersion is no free text over HTTP (letters, digits, _ and -: the client parses it from a file name);
+          // the store-level case below still stores these values in that column.
+          const keyVersion = `nasty_${i}`
           const idem = `';DROP_TABLE_idempotency_keys;--${i}`
           const post = await postBackup(
             server.api,

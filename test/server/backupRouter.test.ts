@@ -228,6 +228,16 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
         expect(await text.json()).toEqual({ error: { code: 'unsupported_media_type' } })
       })
 
+      it('refuses a key version the client could not read back (a dot, a slash, over 64 characters): 400, nothing stored', async () => {
+        const clientId = uniqueClient()
+        for (const keyVersion of ['x.vip', '../x', 'a b', 'v'.repeat(65)]) {
+          const res = await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'ct', keyVersion })
+          expect(res.status, keyVersion).toBe(400)
+          expect(await res.json()).toMatchObject({ error: { code: 'invalid_body' } })
+        }
+        expect(await harness.store.list({ clientId })).toEqual([])
+      })
+
       it('names the invalid fields but never echoes their values', async () => {
         const clientId = uniqueClient()
         const res = await postBackup(api.base, clientId, { backupMethod: 'bad method!', cipherText: 'secret-value' })
@@ -248,7 +258,7 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
           const kvOk =
             kv === undefined ||
             kv === null ||
-            (typeof kv === 'string' && kv.length >= 1 && kv.length <= 128) ||
+            (typeof kv === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(kv)) ||
             (typeof kv === 'number' && Number.isSafeInteger(kv) && kv >= 0)
           if (!kvOk) return false
           if (
