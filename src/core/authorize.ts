@@ -1,4 +1,4 @@
-import type { BackupConfig, BackupWalletParameters } from './backupWallet.js'
+import type { BackupConfig, BackupWalletParameters } from './types.js'
 import { createDriveKeyStore, type DriveKeyStore } from './driveKeyStore.js'
 import { GoogleTokenExpired } from './errors.js'
 import { throwIfAborted as abortCheck, untilAborted } from './withRetry.js'

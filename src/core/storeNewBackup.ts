@@ -1,4 +1,4 @@
-import type { BackupConfig, BackupWalletParameters, BackupWalletReturnType } from './backupWallet.js'
+import type { BackupConfig, BackupWalletParameters, BackupWalletReturnType } from './types.js'
 import { callWallet, isAbortedOrTimeout } from './callWallet.js'
 import type { ShareRecord } from './createShareApi.js'
 import { type DriveKeyStore, keyFileName, keyFilePrefix } from './driveKeyStore.js'
