@@ -995,6 +995,7 @@ async function runSetupCell(cell: Cell) {
     expect(device.notifications.filter((n) => !n.success).length - falsesBefore, 'times the wallet heard false').toBe(0)
     await currentBackupRecovers(w, address)
     const secrets = secretsOf(w)
+    expect(secrets.length).toBeGreaterThan(2)
     const surfaces = { ...exposedSurfaces(w), console: console_.lines.join('\n') }
     for (const [where, text] of Object.entries(surfaces))
       for (const secret of secrets) expect(text.includes(secret), `a secret reached ${where}`).toBe(false)

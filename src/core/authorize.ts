@@ -1,7 +1,7 @@
-import type { BackupConfig, BackupWalletParameters } from './backupWallet.js'
+import type { BackupConfig, BackupWalletParameters } from './types.js'
 import { createDriveKeyStore, type DriveKeyStore } from './driveKeyStore.js'
 import { GoogleTokenExpired } from './errors.js'
-import { throwIfAborted as abortCheck, untilAborted } from './withRetry.js'
+import { throwIfAborted, untilAborted } from './abort.js'
 
 /** Step 1 in kit custody: a token for the Drive app data folder (the popup itself was opened by the click). */
 export async function authorize(
@@ -12,6 +12,6 @@ export async function authorize(
   params.onStep?.('authorizing')
   if (!params.getAccessToken) throw new GoogleTokenExpired('No Google token.', { step: 'authorize' })
   const accessToken = await untilAborted(params.getAccessToken(), params.signal)
-  abortCheck(params.signal)
+  throwIfAborted(params.signal)
   return createDriveKeyStore({ ...config, accessToken, signal: params.signal })
 }

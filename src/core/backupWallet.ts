@@ -1,41 +1,12 @@
 import { authorize } from './authorize.js'
-import type { ShareApi } from './createShareApi.js'
 import type { BackupErrorType } from './errors.js'
 import { storeNewBackup } from './storeNewBackup.js'
-import type { WalletAdapter, WalletProgress } from './WalletAdapter.js'
+import type { BackupConfig, BackupWalletParameters, BackupWalletReturnType } from './types.js'
 import { withClientLock } from './withClientLock.js'
-import type { RetryOptions } from './withRetry.js'
 
-/** The backup's steps in order; the first after `authorizing` is shown when no popup is waited for. */
-export const backupFlowSteps = ['authorizing', 'generating', 'storing', 'notifying'] as const
-export type BackupFlowStep = (typeof backupFlowSteps)[number]
+export { backupFlowSteps } from './types.js'
+export type { BackupConfig, BackupFlowStep, BackupWalletParameters, BackupWalletReturnType } from './types.js'
 
-export type BackupConfig = {
-  wallet: WalletAdapter
-  clientId: string
-  shareApi: ShareApi
-  retry?: RetryOptions | undefined
-  fetch?: typeof fetch | undefined
-  /** Per Drive request (the share API has its own, in its config). Default 20 s. */
-  timeoutMs?: number | undefined
-  /** Per wallet call, the wait for the wallet to be ready included. Default 60 s (`WalletTimeout` after it). */
-  walletTimeoutMs?: number | undefined
-}
-
-export type BackupWalletParameters = {
-  /** Resolves a Google access token with the drive.appdata scope. Needed in kit custody only. */
-  getAccessToken?: (() => Promise<string>) | undefined
-  /** Called when Drive rejects the token (401) so the holder can drop it. */
-  onTokenRejected?: (() => void) | undefined
-  /** Told the Google account (email) that holds (or is to hold) the key, so the next popup can pre-select it. */
-  onGoogleAccount?: ((email: string) => void) | undefined
-  onStep?: ((step: BackupFlowStep) => void) | undefined
-  onProgress?: ((progress: WalletProgress) => void) | undefined
-  signal?: AbortSignal | undefined
-}
-
-/** Nothing secret: the mutation's data lands in the React Query cache. */
-export type BackupWalletReturnType = { backupMethod: string; storedAt: string; keyVersion: string }
 export type BackupWalletErrorType = BackupErrorType
 
 /**

@@ -6,7 +6,7 @@ import type { ShareRecord } from './createShareApi.js'
 import { isKeyOf, listKeyFiles, type DriveFile, type DriveKeyStore, type GoogleAccount } from './driveKeyStore.js'
 import { maskEmail } from './maskEmail.js'
 import { BackupError, KeyNotFound, RecoveryFailed, ShareNotFound, type RecoveryErrorType } from './errors.js'
-import { throwIfAborted as abortCheck, toAbortedError } from './withRetry.js'
+import { throwIfAborted, toAbortedError } from './abort.js'
 import { withClientLock } from './withClientLock.js'
 import { callWallet, isAbortedOrTimeout } from './callWallet.js'
 
@@ -60,7 +60,7 @@ async function runRecovery(config: BackupConfig, params: RecoverWalletParameters
         throw toReadError(error, signal)
       })
     : undefined
-  abortCheck(signal)
+  throwIfAborted(signal)
 
   params.onStep?.('recovering')
   let address: string | undefined

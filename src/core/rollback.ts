@@ -1,4 +1,4 @@
-import type { BackupConfig } from './backupWallet.js'
+import type { BackupConfig } from './types.js'
 import type { ShareRecord } from './createShareApi.js'
 import type { DriveKeyStore } from './driveKeyStore.js'
 

@@ -1,4 +1,4 @@
-import type { BackupConfig, BackupWalletParameters, BackupWalletReturnType } from './backupWallet.js'
+import type { BackupConfig, BackupWalletParameters, BackupWalletReturnType } from './types.js'
 import { callWallet, isAbortedOrTimeout } from './callWallet.js'
 import type { ShareRecord } from './createShareApi.js'
 import { type DriveKeyStore, isOlderKeyVersion, keyFileName, listKeyFiles } from './driveKeyStore.js'
@@ -6,7 +6,7 @@ import { Aborted, BackupError, GoogleTokenExpired, NotifyFailed, WalletBackupFai
 import { rollback } from './rollback.js'
 import { toWalletError } from './toWalletError.js'
 import type { WalletAdapter } from './WalletAdapter.js'
-import { throwIfAborted as abortCheck, toAbortedError } from './withRetry.js'
+import { throwIfAborted, toAbortedError } from './abort.js'
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown }
 const settle = <T>(p: Promise<T>): Promise<Settled<T>> =>
@@ -81,7 +81,7 @@ export async function storeNewBackup(
     const prev = await previousRead
     if (!prev.ok) throw prev.error
     previous = prev.value
-    abortCheck(signal)
+    throwIfAborted(signal)
 
     params.onStep?.('storing')
     // The key write ran beside the wallet's generate; the record names its file id, so recovery and status read the
@@ -109,7 +109,7 @@ export async function storeNewBackup(
     if (!uploaded.ok && isRefusal(uploaded.error)) uploadMayHaveLanded = false
     if (uploaded.ok) ourRevision = uploaded.value.revision
     if (!uploaded.ok) throw uploaded.error
-    abortCheck(signal)
+    throwIfAborted(signal)
 
     params.onStep?.('notifying')
     // What the server holds now, read beside the notify: pruning must spare its key (see pruneOldKeys).

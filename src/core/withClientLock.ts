@@ -1,5 +1,5 @@
 import { WalletBusy } from './errors.js'
-import { throwIfAborted } from './withRetry.js'
+import { throwIfAborted } from './abort.js'
 
 const held = new Set<string>()
 

@@ -1,4 +1,5 @@
-import { Aborted, BackupError } from './errors.js'
+import { throwIfAborted, toAbortedError } from './abort.js'
+import { BackupError } from './errors.js'
 
 export type RetryOptions = {
   /** Total attempts, the first one included. Default 3. */
@@ -32,10 +33,6 @@ export async function withRetry<T>(
   }
 }
 
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw toAbortedError()
-}
-
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(done, ms)
@@ -59,16 +56,3 @@ export function parseRetryAfter(value: string | null | undefined): number | unde
   const at = Date.parse(value)
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now())
 }
-
-/** Settles with `promise`, or rejects with Aborted as soon as `signal` fires (a popup may never answer). */
-export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(toAbortedError())
-    if (signal.aborted) return onAbort()
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
-}
-
-export const toAbortedError = (cause?: unknown): Aborted => new Aborted('Aborted.', { cause })
