@@ -23,6 +23,7 @@ describe('export surface', () => {
       'DriveUnavailable',
       'GooglePopupBlocked',
       'GooglePopupClosed',
+      'GoogleRevokeFailed',
       'GoogleScopeDenied',
       'GoogleScriptUnavailable',
       'GoogleSetupError',
@@ -58,6 +59,7 @@ describe('export surface', () => {
       'recoverWalletMutationOptions',
       'useBackupStatus',
       'useWalletBackup',
+      'useWalletBackupSession',
       'useWalletRecovery',
     ])
   })
@@ -111,7 +113,7 @@ describe('export surface', () => {
     const errorNames = Object.entries(client)
       .filter(([, v]) => typeof v === 'function' && v.prototype instanceof client.BackupError)
       .map(([k]) => k)
-    expect(errorNames.length).toBe(25)
+    expect(errorNames.length).toBe(26)
     for (const name of errorNames) {
       const Ctor = (client as unknown as Record<string, new (m: string) => Error>)[name]!
       expect(new Ctor('x').name, name).toBe(name)
