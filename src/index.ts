@@ -28,6 +28,7 @@ export type {
   TokenBrokerOptions,
   TokenRequestOptions,
 } from './core/createTokenBroker.js'
+export type { SignOutOptions } from './core/signOut.js'
 export {
   Aborted,
   BackupConfigError,
@@ -38,6 +39,7 @@ export {
   DriveUnavailable,
   GooglePopupBlocked,
   GooglePopupClosed,
+  GoogleRevokeFailed,
   GoogleScopeDenied,
   GoogleScriptUnavailable,
   GoogleSetupError,
@@ -122,6 +124,8 @@ export type {
 } from './hooks/useWalletRecovery.js'
 export { useBackupStatus } from './hooks/useBackupStatus.js'
 export type { UseBackupStatusParameters, UseBackupStatusReturnType } from './hooks/useBackupStatus.js'
+export { useWalletBackupSession } from './hooks/useWalletBackupSession.js'
+export type { UseWalletBackupSessionReturnType } from './hooks/useWalletBackupSession.js'
 export { RecoverButton, defaultRecoverLabels } from './components/RecoverButton.js'
 export type { RecoverButtonLabels, RecoverButtonProps } from './components/RecoverButton.js'
 export { BackupStatus } from './components/BackupStatus.js'

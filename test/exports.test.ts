@@ -23,6 +23,7 @@ describe('export surface', () => {
       'DriveUnavailable',
       'GooglePopupBlocked',
       'GooglePopupClosed',
+      'GoogleRevokeFailed',
       'GoogleScopeDenied',
       'GoogleScriptUnavailable',
       'GoogleSetupError',
@@ -59,6 +60,7 @@ describe('export surface', () => {
       'recoverWalletMutationOptions',
       'useBackupStatus',
       'useWalletBackup',
+      'useWalletBackupSession',
       'useWalletRecovery',
     ])
   })

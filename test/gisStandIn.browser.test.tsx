@@ -118,6 +118,30 @@ describe('GIS stand-in through the real @react-oauth/google', () => {
     expect(unauthenticated.status).toBe(401)
   })
 
+  it('google.accounts.oauth2.revoke(token, done): done({ successful }), the grant is gone (401, consent again)', async () => {
+    const button = await mount()
+    await userEvent.click(button)
+    await waitState('scope:')
+    const token = screen.getByTestId('token').textContent ?? ''
+    type Done = (answer: { successful: boolean; error?: string }) => void
+    const gis = (window as unknown as { google: { accounts: { oauth2: { revoke(t: string, d: Done): void } } } }).google
+    const revoke = (t: string) => new Promise<Parameters<Done>[0]>((resolve) => gis.accounts.oauth2.revoke(t, resolve))
+    expect(await revoke(token)).toEqual({ successful: true })
+    expect(google.revocations).toEqual([
+      { account: 'user@example.com', clientId: 'test-client.apps.googleusercontent.com', at: expect.any(Number) },
+    ])
+    const drive = await fetch('https://www.googleapis.com/drive/v3/about?fields=user', {
+      headers: { Authorization: `Bearer ${token}` },
+    })
+    expect(drive.status).toBe(401)
+    // Google refuses a token it no longer knows as valid.
+    expect(await revoke(token)).toMatchObject({ successful: false, error: 'invalid_token' })
+    await userEvent.click(button)
+    await expect.poll(() => tokenCalls()).toHaveLength(2)
+    await expect.poll(() => tokenCalls()[1]?.consent).toBe(true)
+    expect(tokenCalls()[0]?.consent).toBe(true)
+  })
+
   it('consent popupBlocked -> onNonOAuthError popup_failed_to_open (no network)', async () => {
     const button = await mount()
     google.consent.next('popupBlocked')

@@ -7,6 +7,7 @@ import { createShareApi, type ShareApiConfig } from '../core/createShareApi.js'
 import { createTokenBroker, type TokenBroker } from '../core/createTokenBroker.js'
 import { DRIVE_APPDATA_SCOPE } from '../core/driveKeyStore.js'
 import { BackupConfigError, GoogleScriptUnavailable } from '../core/errors.js'
+import { readClientId } from '../core/readClientId.js'
 import type { WalletAdapter } from '../core/WalletAdapter.js'
 import type { RetryOptions } from '../core/withRetry.js'
 import { WalletBackupContext, type WalletBackupConfig } from '../hooks/WalletBackupContext.js'
@@ -73,7 +74,12 @@ export function WalletBackupProvider(props: WalletBackupProviderProps) {
     () => isWalletReady(wallet),
     () => !wallet.isReady,
   )
-  const clientId = useClientId(wallet, props.clientId, walletIsReady, walletTimeoutMs)
+  const given = props.clientId
+  const [clientId, learn] = useClientId(wallet, given, walletIsReady, walletTimeoutMs)
+  // Google access belongs to one app user: another client id drops the previous one's token, hint and late answer.
+  useEffect(() => {
+    if (clientId) broker.bind(clientId)
+  }, [broker, clientId])
   const config = useMemo<WalletBackupConfig>(
     () => ({
       wallet,
@@ -84,8 +90,13 @@ export function WalletBackupProvider(props: WalletBackupProviderProps) {
       timeoutMs: props.timeoutMs,
       walletTimeoutMs,
       walletReady: walletIsReady && clientId !== undefined,
+      readClientId: (signal) => readClientId(wallet, given, { signal, timeoutMs: walletTimeoutMs }),
+      // The wallet's client changed under the same adapter: status, keys and the next click follow it.
+      learnClientId: (id) => {
+        if (!given) learn(wallet, id)
+      },
     }),
-    [wallet, clientId, shareApi, broker, props.retry, props.timeoutMs, walletTimeoutMs, walletIsReady],
+    [wallet, clientId, given, learn, shareApi, broker, props.retry, props.timeoutMs, walletTimeoutMs, walletIsReady],
   )
 
   const needsGoogle = props.wallet.keyCustody === 'kit'
@@ -114,9 +125,21 @@ export function WalletBackupProvider(props: WalletBackupProviderProps) {
   return tree
 }
 
-/** The app's clientId, or the one the wallet tells once it is ready. A wallet that cannot tell it fails at render. */
-function useClientId(wallet: WalletAdapter, given: string | undefined, ready: boolean, timeoutMs: number | undefined) {
+/**
+ * The app's clientId, or the one the wallet tells once it is ready (and the way to learn a newer one a flow read).
+ * A wallet that cannot tell it fails at render.
+ */
+function useClientId(
+  wallet: WalletAdapter,
+  given: string | undefined,
+  ready: boolean,
+  timeoutMs: number | undefined,
+): [string | undefined, (wallet: WalletAdapter, id: string) => void] {
   const [told, setTold] = useState<{ wallet: WalletAdapter; id?: string; error?: unknown }>()
+  const learn = useCallback(
+    (from: WalletAdapter, id: string) => setTold((t) => (t?.wallet === from && t.id === id ? t : { wallet: from, id })),
+    [],
+  )
   const ask = !given && ready && typeof wallet.getClientId === 'function'
   useEffect(() => {
     if (!ask) return
@@ -129,14 +152,14 @@ function useClientId(wallet: WalletAdapter, given: string | undefined, ready: bo
       live = false
     }
   }, [ask, wallet, timeoutMs])
-  if (given) return given
-  if (told?.wallet !== wallet) return undefined
+  if (given) return [given, learn]
+  if (told?.wallet !== wallet) return [undefined, learn]
   if (told.error !== undefined)
     throw new BackupConfigError(
       '<WalletBackupProvider> could not read the client id from the wallet: pass "clientId" (Portal: the "id" of await portal.getClient()).',
       { step: 'config', cause: told.error },
     )
-  return told.id
+  return [told.id, learn]
 }
 
 function useOptionalGoogleOAuth(): boolean {

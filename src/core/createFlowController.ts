@@ -12,6 +12,18 @@ export type FlowRunParameters<TStep extends string> = {
 
 export type FlowControllerOptions<TStep extends string> = {
   broker: TokenBroker
+  /** The app user (wallet client id) as last known: the click's token request is bound to it. */
+  user: string
+  /**
+   * Reads the app user again when a run starts (an adapter kept for the page's life may have changed Portal
+   * client since). Without it, `user` is taken as is.
+   */
+  readUser?: ((signal: AbortSignal | undefined) => Promise<string>) | undefined
+  /**
+   * Told, when the run is over, the user it read if that is not `user`. Not sooner: the hooks key their mutation by
+   * client id, and TanStack resets an observer whose key changes, which would hide the running flow's progress.
+   */
+  onUserChanged?: ((user: string) => void) | undefined
   /** Kit custody: the flow needs a Google token, asked for in the click. */
   needsGoogle: boolean
   /**
@@ -36,8 +48,12 @@ export type FlowController<TData, TStep extends string> = {
    * ignored, not queued: the running one's promise is returned.
    */
   start(run: () => Promise<TData>): Promise<TData>
-  /** Wraps the action for this run: a run started offline fails at once, typed, and asks nothing of anyone. */
-  execute(action: () => Promise<TData>): Promise<TData>
+  /**
+   * Wraps the action for this run: a run started offline fails at once, typed, and asks nothing of anyone. Reads
+   * the app user again first and runs the action for that user: when it is not the one the click's token was asked
+   * for, none of the previous user's Google state serves this run.
+   */
+  execute(action: (user: string) => Promise<TData>): Promise<TData>
   /** The parameters the action reads (a getter signal: each run has its own controller). */
   readonly parameters: FlowRunParameters<TStep>
   /** The run is over (the mutation settled): the next click starts a new one. */
@@ -59,6 +75,8 @@ export function createFlowController<TData, TStep extends string>(
   let current: Promise<TData> | undefined
   let controller: AbortController | undefined
   let token: Promise<string> | undefined
+  // The app user this run's token (and the account it learns) is bound to.
+  let user = initial.user
   let offlineAtStart = false
   // A run that starts with a usable token waits for no popup: it must not show `authorizing` when the action
   // reports it (the token comes back at once), or the label would flicker to "Waiting for Google…" mid-backup.
@@ -74,9 +92,9 @@ export function createFlowController<TData, TStep extends string>(
   /** Opens the popup now, inside the click, unless a usable token is held. Returns whether no popup was needed. */
   const authorize = (signal: AbortSignal) => {
     if (!options.needsGoogle) return true
-    const held = options.broker.heldToken() !== undefined
+    const held = options.broker.heldToken(user) !== undefined
     // The signal drops this wait on abort, so a popup that never answers cannot hold the next click.
-    token = options.broker.request({ signal })
+    token = options.broker.request({ signal, user })
     // Rejections surface through the action; this only keeps the promise from being reported as unhandled.
     token.catch(() => {})
     return held
@@ -96,6 +114,7 @@ export function createFlowController<TData, TStep extends string>(
       if (running && current) return current
       running = true
       controller = new AbortController()
+      user = options.user
       offlineAtStart = !options.isOnline()
       const held = offlineAtStart || authorize(controller.signal)
       tokenHeldAtStart = held
@@ -105,19 +124,35 @@ export function createFlowController<TData, TStep extends string>(
       if (running) current = promise
       return promise
     },
-    execute(action) {
+    async execute(action) {
       // Nothing is asked of Google, the wallet or the server while offline: the flow ends at once, typed.
-      return offlineAtStart ? Promise.reject(new BrowserOffline('You are offline.', { step: 'authorize' })) : action()
+      if (offlineAtStart) throw new BrowserOffline('You are offline.', { step: 'authorize' })
+      const signal = controller?.signal
+      const now = options.readUser ? await options.readUser(signal) : user
+      if (now !== user) {
+        user = now
+        // The wallet's user changed since the page last read it (one adapter, another Portal client): the token the
+        // click got was the previous user's. Binding drops it all, and the new user's popup opens here, after an
+        // await: browsers allow it while the click's user activation lasts (Chromium, Firefox); a stricter one
+        // blocks it (GooglePopupBlocked), and the next click, bound to the new user already, opens it in the click.
+        if (options.needsGoogle) {
+          tokenHeldAtStart = false
+          token = options.broker.request({ signal, user })
+          token.catch(() => {})
+        }
+      }
+      return action(user)
     },
     parameters: {
       // Read when the run starts: each run has its own controller.
       get signal() {
         return controller?.signal
       },
-      getAccessToken: () => token ?? options.broker.request({ signal: controller?.signal }),
+      getAccessToken: () => token ?? options.broker.request({ signal: controller?.signal, user }),
       onTokenRejected: () => options.broker.clear(),
-      // Memory only (never the query cache): the account the server's record names, pre-selected in the next popup.
-      onGoogleAccount: (email) => options.broker.setAccountHint(email),
+      // Memory only (never the query cache): the account the server's record names, pre-selected in the next popup
+      // of this app user only.
+      onGoogleAccount: (email) => options.broker.setAccountHint(email, user),
       onStep: (next) => {
         if (next === 'authorizing' && tokenHeldAtStart) return
         setStep(next)
@@ -125,6 +160,7 @@ export function createFlowController<TData, TStep extends string>(
       },
     },
     finish() {
+      if (user !== options.user) options.onUserChanged?.(user)
       running = false
       current = undefined
       token = undefined

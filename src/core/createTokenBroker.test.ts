@@ -237,6 +237,117 @@ describe('createTokenBroker', () => {
     void broker.request()
     broker.setAccountHint('alice@example.com')
     void broker.request()
-    expect(login.mock.calls).toEqual([[undefined], [{ login_hint: 'alice@example.com', hint: 'alice@example.com' }]])
+    expect(login.mock.calls).toEqual([
+      [{ state: expect.any(String) }],
+      [{ login_hint: 'alice@example.com', hint: 'alice@example.com', state: expect.any(String) }],
+    ])
+  })
+})
+
+describe('createTokenBroker: Google access belongs to one app user', () => {
+  /** A token client that remembers each request's state, so a test can answer any of them, late or not. */
+  function gis() {
+    const states: string[] = []
+    const login = vi.fn((o: { state: string }) => void states.push(o.state))
+    return { login, states, answer: (i: number, extra: object = {}) => granted({ state: states[i], ...extra }) }
+  }
+
+  test("a request for another user drops the held token and the hint: no token and no login_hint of the previous user's", async () => {
+    const broker = createTokenBroker()
+    const g = gis()
+    broker.attach(g.login)
+    const alice = broker.request({ user: 'client-alice' })
+    broker.accept(g.answer(0, { access_token: 'ya29.alice' }))
+    await expect(alice).resolves.toBe('ya29.alice')
+    broker.setAccountHint('alice@example.com', 'client-alice')
+    expect(broker.heldToken('client-alice')).toBe('ya29.alice')
+    expect(broker.heldToken('client-bob')).toBeUndefined()
+
+    const bob = broker.request({ user: 'client-bob' })
+    expect(g.login).toHaveBeenCalledTimes(2)
+    expect(g.login.mock.calls[1]![0]).toEqual({ state: expect.any(String) })
+    broker.accept(g.answer(1, { access_token: 'ya29.bob' }))
+    await expect(bob).resolves.toBe('ya29.bob')
+    expect(broker.heldToken('client-alice')).toBeUndefined()
+    expect(broker.accountHint()).toBeUndefined()
+  })
+
+  test("a token that arrives after abort is kept for the same user only; the previous user's late answer serves nobody", async () => {
+    const broker = createTokenBroker()
+    const g = gis()
+    broker.attach(g.login)
+    const aborted = new AbortController()
+    const alice = broker.request({ user: 'client-alice', signal: aborted.signal })
+    aborted.abort()
+    await expect(alice).rejects.toMatchObject({ code: 'ABORTED' })
+    broker.bind('client-bob')
+    broker.accept(g.answer(0, { access_token: 'ya29.alice' }))
+    expect(broker.heldToken()).toBeUndefined()
+    void broker.request({ user: 'client-bob' })
+    expect(g.login).toHaveBeenCalledTimes(2)
+
+    // The same user: the late token is kept (abort only stops waiting).
+    const again = createTokenBroker()
+    const h = gis()
+    again.attach(h.login)
+    const stop = new AbortController()
+    void again.request({ user: 'client-alice', signal: stop.signal }).catch(() => {})
+    stop.abort()
+    again.accept(h.answer(0))
+    await expect(again.request({ user: 'client-alice' })).resolves.toBe('ya29.token')
+    expect(h.login).toHaveBeenCalledTimes(1)
+  })
+
+  test("the previous user's answer arriving while the next user's popup is out settles nothing", async () => {
+    const broker = createTokenBroker()
+    const g = gis()
+    broker.attach(g.login)
+    const alice = broker.request({ user: 'client-alice' })
+    const bob = broker.request({ user: 'client-bob' })
+    // Alice's wait ends at once: her request belongs to a user who is gone.
+    await expect(alice).rejects.toMatchObject({ code: 'ABORTED', facts: { reason: 'user_changed' } })
+    broker.accept(g.answer(0, { access_token: 'ya29.alice' }))
+    expect(broker.heldToken()).toBeUndefined()
+    broker.accept(g.answer(1, { access_token: 'ya29.bob' }))
+    await expect(bob).resolves.toBe('ya29.bob')
+  })
+
+  test('a hint for a user who is not the bound one is ignored (a status read for the previous user)', () => {
+    const broker = createTokenBroker()
+    broker.bind('client-bob')
+    broker.setAccountHint('alice@example.com', 'client-alice')
+    expect(broker.accountHint()).toBeUndefined()
+    broker.setAccountHint('bob@example.com', 'client-bob')
+    expect(broker.accountHint()).toBe('bob@example.com')
+  })
+
+  test('signOut() drops the token, the hint, the binding and a request still out; its late answer serves nobody', async () => {
+    const broker = createTokenBroker()
+    const g = gis()
+    broker.attach(g.login)
+    const first = broker.request({ user: 'client-alice' })
+    // Too short-lived to reuse: the next request opens a popup.
+    broker.accept(g.answer(0, { expires_in: 30 }))
+    await first
+    broker.setAccountHint('alice@example.com', 'client-alice')
+    const out = broker.request({ user: 'client-alice' })
+    broker.signOut()
+    await expect(out).rejects.toMatchObject({ code: 'ABORTED', facts: { reason: 'signed_out' } })
+    broker.accept(g.answer(1, { access_token: 'ya29.late' }))
+    expect(broker.heldToken()).toBeUndefined()
+    expect(broker.accountHint()).toBeUndefined()
+    // Unbound now: a status read for the signed-out user sets nothing.
+    broker.setAccountHint('alice@example.com', 'client-alice')
+    expect(broker.accountHint()).toBeUndefined()
+  })
+
+  test('signOut() hands back the token it held while still valid (to revoke the grant with), and nothing after', async () => {
+    const broker = createTokenBroker()
+    broker.attach(vi.fn())
+    const p = broker.request({ user: 'client-alice' })
+    broker.accept(granted({ access_token: 'ya29.alice', expires_in: 30 }))
+    await p
+    expect(broker.signOut()).toBe('ya29.alice')
+    expect(broker.signOut()).toBeUndefined()
   })
 })

@@ -19,16 +19,20 @@ export type GoogleTokenResponse = {
   scope?: string
   error?: string
   error_description?: string
+  /** Echoed from the request: tells which request (and so which app user) an answer belongs to. */
+  state?: string
 }
 
 export type GoogleNonOAuthError = { type?: string }
 
 /** Opens Google's consent popup. Must run synchronously inside the user's click. */
-export type GoogleLogin = (overrides?: { login_hint?: string; hint?: string }) => void
+export type GoogleLogin = (overrides: { login_hint?: string; hint?: string; state: string }) => void
 
 export type TokenRequestOptions = {
   /** Ends this caller's wait with `Aborted`; when no caller waits any more, the request is dropped. */
   signal?: AbortSignal | undefined
+  /** The app user (the wallet's client id) the token is for: binds the broker to it first (see `bind`). */
+  user?: string | undefined
 }
 
 export type TokenBrokerOptions = {
@@ -50,18 +54,36 @@ export type TokenBroker = {
   /** True once the Google script is loaded and a token client exists. */
   isReady(): boolean
   subscribe(listener: () => void): () => void
-  /** A held token with the scope and more than `minLifetimeMs` left, else undefined. */
-  heldToken(): string | undefined
+  /**
+   * Binds everything Google-side the broker holds (the token, a late answer, the login hint) to one app user: a
+   * user other than the bound one drops it all first, and a request still out for the previous user ends with
+   * `Aborted` (its answer, if it comes, serves nobody).
+   */
+  bind(user: string): void
+  /**
+   * A held token with the scope and more than `minLifetimeMs` left, else undefined; also undefined when `user` is
+   * given and is not the bound user.
+   */
+  heldToken(user?: string): string | undefined
   /**
    * Resolves a token. Call it synchronously from the click handler: when no token is held it opens the popup
    * right now (browsers block popups opened after an await).
    */
   request(options?: TokenRequestOptions): Promise<string>
-  /** The Google account (email) to pre-select in the next popup (`login_hint`); memory only. */
-  setAccountHint(email: string | undefined): void
+  /**
+   * The Google account (email) to pre-select in the next popup (`login_hint`); memory only. With `user`, ignored
+   * unless that is the bound app user (a status read for the previous user, or after a sign-out, sets nothing).
+   */
+  setAccountHint(email: string | undefined, user?: string): void
   accountHint(): string | undefined
-  /** Drops the held token (Drive said 401, or the app signs out). */
+  /** Drops the held token (Drive said 401). */
   clear(): void
+  /**
+   * The app signs its user out: drops the token, any answer still to come, the hint and the binding; a request
+   * still out ends with `Aborted`. Returns the token it held, if still valid, for the caller to revoke the grant
+   * with (see `signOut`); nothing else keeps it.
+   */
+  signOut(): string | undefined
   /** Why Google's script is not usable (it failed or timed out loading), or undefined while it may still load. */
   scriptError(): BackupError | undefined
   /** Loads Google's script again after a `scriptError`. */
@@ -92,6 +114,13 @@ export function createTokenBroker(options: TokenBrokerOptions = {}): TokenBroker
   const userAgent = options.userAgent ?? (typeof navigator !== 'undefined' ? navigator.userAgent : '')
   let held: Held | undefined
   let hint: string | undefined
+  // The app user everything above belongs to. `session` changes whenever it is all dropped: each request's `state`
+  // names its session, so an answer to a dropped user's request (after abort, or while the next user's popup is out)
+  // is told apart and serves nobody.
+  let user: string | undefined
+  let session = 0
+  let requests = 0
+  let askedIn = 0
   // Closes in a row without a token in between: a person who closes Google's window twice probably saw an error there.
   let closes = 0
   type Waiter = { resolve(token: string): void; reject(error: BackupError): void }
@@ -112,16 +141,34 @@ export function createTokenBroker(options: TokenBrokerOptions = {}): TokenBroker
     extra: Pick<BackupErrorOptions, 'details' | 'cause'> = {},
   ) => settle(new Err(message, { step: 'authorize', ...extra, facts: { reason } }))
 
+  const drop = (reason: string) => {
+    held = undefined
+    hint = undefined
+    closes = 0
+    session += 1
+    settle(new Aborted('Cancelled.', { step: 'authorize', facts: { reason } }))
+  }
+  // An answer without our state (an older GIS) is taken as the latest request's.
+  const current = (state: string | undefined) =>
+    state?.startsWith('rmb.') ? state.split('.')[1] === String(session) : askedIn === session
+
   const broker: TokenBroker = {
     isReady: () => login !== undefined,
+    bind(next) {
+      if (next === user) return
+      if (user !== undefined || held || hint) drop('user_changed')
+      user = next
+    },
     subscribe(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
-    heldToken() {
+    heldToken(forUser) {
+      if (forUser !== undefined && forUser !== user) return undefined
       return held && held.expiresAt - now() > minLifetime ? held.token : undefined
     },
-    request({ signal } = {}) {
+    request({ signal, user: forUser } = {}) {
+      if (forUser !== undefined) broker.bind(forUser)
       const token = broker.heldToken()
       if (token) return Promise.resolve(token)
       if (!login)
@@ -151,7 +198,7 @@ export function createTokenBroker(options: TokenBrokerOptions = {}): TokenBroker
             const p = pending
             if (!p?.waiters.delete(waiter)) return
             // Nobody waits any more: drop the request, so the next click opens a new popup. A late token from it is
-            // still kept (see accept) and serves the next request without a popup.
+            // still kept (see accept) and serves the next request without a popup, of the same app user only.
             if (p.waiters.size === 0) {
               clearTimeout(p.timer)
               pending = undefined
@@ -173,20 +220,28 @@ export function createTokenBroker(options: TokenBrokerOptions = {}): TokenBroker
           requestTimeout,
         )
         pending = { waiters, openedAt: now(), timer }
+        askedIn = session
+        const state = `rmb.${session}.${++requests}`
         try {
           // Google's reference names it `login_hint`; @react-oauth/google's types (and older GIS) say `hint`.
-          login!(hint ? { login_hint: hint, hint } : undefined)
+          login!(hint ? { login_hint: hint, hint, state } : { state })
         } catch (error) {
           fail(GoogleSignInFailed, 'Google sign-in failed to start.', 'request_threw', { cause: error })
         }
       })
     },
-    setAccountHint(email) {
-      hint = email || undefined
+    setAccountHint(email, forUser) {
+      if (forUser === undefined || forUser === user) hint = email || undefined
     },
     accountHint: () => hint,
     clear() {
       held = undefined
+    },
+    signOut() {
+      const token = held && held.expiresAt > now() ? held.token : undefined
+      drop('signed_out')
+      user = undefined
+      return token
     },
     attach(next) {
       if (next === login) return
@@ -206,6 +261,8 @@ export function createTokenBroker(options: TokenBrokerOptions = {}): TokenBroker
       notify()
     },
     accept(response) {
+      // The answer to a request of a user since dropped (signed out, or another app user now): nobody gets it.
+      if (!current(response.state)) return
       const token = response.access_token
       if (response.error || !token)
         return fail(GoogleScopeDenied, 'Google access denied.', response.error ?? 'no_token')

@@ -11,6 +11,7 @@ const stable: Record<string, [code: string, retryable: boolean]> = {
   DriveUnavailable: ['DRIVE_UNAVAILABLE', true],
   GooglePopupBlocked: ['GOOGLE_POPUP_BLOCKED', false],
   GooglePopupClosed: ['GOOGLE_POPUP_CLOSED', false],
+  GoogleRevokeFailed: ['GOOGLE_REVOKE_FAILED', false],
   GoogleScopeDenied: ['GOOGLE_SCOPE_DENIED', false],
   GoogleScriptUnavailable: ['GOOGLE_SCRIPT_UNAVAILABLE', true],
   GoogleSetupError: ['GOOGLE_SETUP_INVALID', false],

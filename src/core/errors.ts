@@ -150,6 +150,12 @@ export class GoogleSignInFailed extends define<'GOOGLE_SIGN_IN_FAILED'>('GoogleS
 /** An in-app browser (Instagram, Facebook, ...) where Google refuses sign-in (`disallowed_useragent`): said before any popup. */
 export class GoogleUnsupportedBrowser extends define<'GOOGLE_UNSUPPORTED_BROWSER'>('GoogleUnsupportedBrowser') {}
 
+/**
+ * `signOut({ revokeGoogle: true })`: Google did not revoke the grant (`facts.reason` is Google's error, or
+ * `not_loaded`). The kit dropped the token from memory anyway, so the app user's access is gone from this page.
+ */
+export class GoogleRevokeFailed extends define<'GOOGLE_REVOKE_FAILED'>('GoogleRevokeFailed') {}
+
 export type BackupErrorType =
   | BackupConfigError
   | GooglePopupBlocked
@@ -182,3 +188,4 @@ export type BackupErrorCode =
   | KeyNotFound['code']
   | ShareNotFound['code']
   | RecoveryFailed['code']
+  | GoogleRevokeFailed['code']

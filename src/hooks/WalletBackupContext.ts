@@ -15,6 +15,10 @@ export type WalletBackupConfig = {
   walletTimeoutMs?: number | undefined
   /** The wallet can answer and its client id is known: until then no flow starts and no status is asked. */
   walletReady: boolean
+  /** The client id as of now (the wallet is asked again): each flow binds its Google state to it when it starts. */
+  readClientId?: ((signal: AbortSignal | undefined) => Promise<string>) | undefined
+  /** Told the client id a run read when it differs from `clientId` (an adapter whose Portal client changed). */
+  learnClientId?: ((clientId: string) => void) | undefined
 }
 
 export const WalletBackupContext = createContext<WalletBackupConfig | null>(null)

@@ -30,10 +30,12 @@ export type UseBackupStatusReturnType = UseQueryResult<BackupStatus, GetBackupSt
  */
 export function useBackupStatus(parameters: UseBackupStatusParameters = {}): UseBackupStatusReturnType {
   const config = useWalletBackupConfig('useBackupStatus')
+  const { broker, clientId } = config
   const options = getBackupStatusQueryOptions(config, {
-    getAccessToken: config.broker.heldToken,
-    // The account the record names pre-selects the next popup (memory only, not in the query data).
-    onGoogleAccount: config.broker.setAccountHint,
+    // Only a token held for this client id's user: never the previous app user's.
+    getAccessToken: () => broker.heldToken(clientId),
+    // The account the record names pre-selects this user's next popup (memory only, not in the query data).
+    onGoogleAccount: (email) => broker.setAccountHint(email, clientId),
     query: parameters.query,
   })
   return useQuery({

@@ -91,6 +91,9 @@ export function useFlow<TData, TError extends BackupError, TStep extends string>
   const needsGoogle = config.wallet.keyCustody === 'kit'
   const controllerOptions = {
     broker,
+    user: clientId,
+    readUser: config.readClientId,
+    onUserChanged: config.learnClientId,
     needsGoogle,
     firstStep: flow.steps[1],
     isOnline: isOnlineNow,
@@ -126,7 +129,14 @@ export function useFlow<TData, TError extends BackupError, TStep extends string>
   const mutation = useMutation<TData, TError, void, unknown>({
     ...base,
     ...flowMutationDefaults,
-    mutationFn: (v) => controller.execute(() => base.mutationFn(v)),
+    // The action runs for the client id read when the run starts, which may be newer than this render's.
+    mutationFn: (v) =>
+      controller.execute((user) =>
+        (user === clientId
+          ? base
+          : flow.mutationOptions({ ...config, clientId: user }, controller.parameters)
+        ).mutationFn(v),
+      ),
     ...(user?.meta !== undefined ? { meta: user.meta } : {}),
     ...(user?.gcTime !== undefined ? { gcTime: user.gcTime } : {}),
     ...(user?.throwOnError !== undefined ? { throwOnError: user.throwOnError } : {}),

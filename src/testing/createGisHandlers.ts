@@ -60,7 +60,7 @@ export function createGisHandlers(state: GoogleState): HttpHandler[] {
           { status: 400, headers: cors },
         )
       }
-      stored.revoked = true
+      state.revokeGrant(stored)
       return HttpResponse.json({}, { headers: cors })
     }),
   ]
@@ -157,7 +157,11 @@ export function createGisHandlers(state: GoogleState): HttpHandler[] {
           step.account ?? (hint !== undefined && accounts.includes(hint) ? hint : undefined) ?? defaultAccount()
         if (!accounts.includes(account)) accounts.push(account)
         const key = `${account}\u0000${clientId}`
-        const previous = body['include_granted_scopes'] === false ? [] : [...(grants.get(key) ?? [])]
+        const had = grants.get(key)
+        // Google shows its consent screen for scopes this account has not granted this client (again after a
+        // revoke), or always with prompt 'consent'.
+        const consent = prompt === 'consent' || !requested.every((s) => had?.has(s))
+        const previous = body['include_granted_scopes'] === false ? [] : [...(had ?? [])]
         let granted = expandScopes([...new Set([...previous, ...requested])])
         // An unticked scope is also withdrawn from earlier grants: the user said no to it just now.
         if (step.behaviour === 'dropScope') {
@@ -169,6 +173,7 @@ export function createGisHandlers(state: GoogleState): HttpHandler[] {
         return {
           outcome: step.behaviour,
           chooser,
+          consent,
           account,
           callback: withState<GoogleTokenResponse>({
             access_token: token,

@@ -1,7 +1,7 @@
 import { setupServer } from 'msw/node'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createGoogleEmulator, DRIVE_APPDATA_SCOPE, type GoogleEmulator } from './createGoogleEmulator.js'
-import { gisEmulatorTokenUrl, gisStandInUrl } from './gisStandInScript.js'
+import { gisEmulatorTokenUrl, gisRevokeUrl, gisStandInUrl } from './gisStandInScript.js'
 
 const API = 'https://www.googleapis.com'
 const server = setupServer()
@@ -560,6 +560,44 @@ describe('GIS account chooser and setup checks', () => {
       account: 'bob@example.com',
     })
     expect(await ask({ client_id: 'c', scope: DRIVE_APPDATA_SCOPE })).toMatchObject({ account: 'user@example.com' })
+  })
+})
+
+describe('GIS token revocation', () => {
+  const ask = (body: object) =>
+    fetch(gisEmulatorTokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then((r) => r.json() as Promise<{ consent?: boolean; callback: { access_token: string } }>)
+  const revoke = (t: string) =>
+    fetch(gisRevokeUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `token=${encodeURIComponent(t)}`,
+    })
+  const about = (t: string) => fetch(`${API}/drive/v3/about?fields=user`, { headers: auth(t) })
+
+  it("revokes the whole grant: the account's tokens get 401, the revoke is recorded, the next request asks consent again", async () => {
+    const first = await ask({ client_id: 'c', scope: DRIVE_APPDATA_SCOPE, prompt: '' })
+    expect(first.consent).toBe(true)
+    const second = await ask({ client_id: 'c', scope: DRIVE_APPDATA_SCOPE, prompt: '' })
+    expect(second.consent).toBe(false)
+    const otherClient = (await ask({ client_id: 'other', scope: DRIVE_APPDATA_SCOPE })).callback.access_token
+    expect((await about(first.callback.access_token)).status).toBe(200)
+
+    expect((await revoke(second.callback.access_token)).status).toBe(200)
+    expect(google.revocations).toEqual([{ account: 'user@example.com', clientId: 'c', at: expect.any(Number) }])
+    expect((await about(first.callback.access_token)).status).toBe(401)
+    expect((await about(second.callback.access_token)).status).toBe(401)
+    // Another OAuth client's grant of the same account stands.
+    expect((await about(otherClient)).status).toBe(200)
+    expect((await ask({ client_id: 'c', scope: DRIVE_APPDATA_SCOPE, prompt: '' })).consent).toBe(true)
+    // A revoked token cannot be revoked again: Google answers invalid_token, nothing more is recorded.
+    expect((await revoke(second.callback.access_token)).status).toBe(400)
+    expect(google.revocations).toHaveLength(1)
+    google.reset()
+    expect(google.revocations).toEqual([])
   })
 })
 

@@ -71,6 +71,7 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
       },
     },
     calls,
+    revocations: state.revocations,
     get accounts() {
       return [...accounts]
     },

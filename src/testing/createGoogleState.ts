@@ -1,6 +1,12 @@
 import { applyLatency } from './applyLatency.js'
 import { createFaultSwitch, type FaultSwitchInternal } from './createFaultSwitch.js'
-import type { ConsentStep, GisCall, GoogleEmulatorOptions, GoogleEndpoint } from './googleEmulatorTypes.js'
+import type {
+  ConsentStep,
+  GisCall,
+  GisRevocation,
+  GoogleEmulatorOptions,
+  GoogleEndpoint,
+} from './googleEmulatorTypes.js'
 import { googleErrorBody } from './googleErrorBody.js'
 import { googleCors } from './googleJson.js'
 import { randomId } from './randomId.js'
@@ -61,6 +67,8 @@ export interface GoogleState {
   readonly grants: Map<string, Set<string>>
   readonly consentQueue: ConsentStep[]
   readonly calls: GisCall[]
+  /** Grants revoked through Google's revoke endpoint (`google.accounts.oauth2.revoke`), oldest first. */
+  readonly revocations: GisRevocation[]
   readonly faults: FaultSwitchInternal<GoogleEndpoint, HttpFault>
   driveApiEnabled: boolean
   /** The first account: where the user lands unless told otherwise. */
@@ -77,9 +85,14 @@ export interface GoogleState {
   /** A new access token for the account, OAuth client and scopes. */
   issue(account: string, scopes: string[], clientId: string, expiresIn: number): string
   storeFile(file: NewFile): StoredFile
+  /**
+   * Revokes the grant the token belongs to, as Google does: every token of that account and OAuth client stops
+   * working, and the account's next token request shows the consent screen again.
+   */
+  revokeGrant(token: StoredToken): void
   /** An armed fault's answer for the endpoint (else `undefined`, after any latency): call it first in a handler. */
   gate(endpoint: GoogleEndpoint): Promise<Response | undefined>
-  /** Drops files, tokens, grants, calls, queued consent and faults; keeps accounts. */
+  /** Drops files, tokens, grants, calls, revocations, queued consent and faults; keeps accounts. */
   reset(): void
 }
 
@@ -91,6 +104,7 @@ export function createGoogleState(options: GoogleEmulatorOptions): GoogleState {
   const folderIds = new Map<string, { appData: string; root: string }>()
   const consentQueue: ConsentStep[] = []
   const calls: GisCall[] = []
+  const revocations: GisRevocation[] = []
   const faults = createFaultSwitch<GoogleEndpoint, HttpFault>()
   let lastStamp = 0
 
@@ -113,6 +127,7 @@ export function createGoogleState(options: GoogleEmulatorOptions): GoogleState {
     grants,
     consentQueue,
     calls,
+    revocations,
     faults,
     driveApiEnabled: options.driveApiDisabled !== true,
     defaultAccount() {
@@ -158,6 +173,11 @@ export function createGoogleState(options: GoogleEmulatorOptions): GoogleState {
       files.set(file.id, file)
       return file
     },
+    revokeGrant({ account, clientId }) {
+      for (const t of tokens.values()) if (t.account === account && t.clientId === clientId) t.revoked = true
+      grants.delete(`${account}\u0000${clientId}`)
+      revocations.push({ account, clientId, at: Date.now() })
+    },
     // Fault first (as the network would), then latency, then the real work.
     async gate(endpoint) {
       const faulty = await respondWithFault(
@@ -174,6 +194,7 @@ export function createGoogleState(options: GoogleEmulatorOptions): GoogleState {
       tokens.clear()
       grants.clear()
       calls.length = 0
+      revocations.length = 0
       consentQueue.length = 0
       faults.clear()
     },

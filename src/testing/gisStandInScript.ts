@@ -142,7 +142,7 @@ export function gisStandInScript(options: GisStandInOptions = {}): string {
             })
             .then(function (answer) {
               call.outcome = answer.outcome;
-              if (answer.account !== undefined) { call.account = answer.account; call.chooser = !!answer.chooser; }
+              if (answer.account !== undefined) { call.account = answer.account; call.chooser = !!answer.chooser; call.consent = !!answer.consent; }
               if (answer.silent) return;
               if ('errorCallback' in answer) { if (typeof cfg.error_callback === 'function') cfg.error_callback(answer.errorCallback); return; }
               if (typeof cfg.callback === 'function') cfg.callback(answer.callback);

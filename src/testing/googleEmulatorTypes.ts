@@ -112,6 +112,11 @@ export interface GisRequestAccessTokenCall {
   /** Whether the account chooser was shown, and the account picked (set when the popup answers). */
   chooser?: boolean
   account?: string
+  /**
+   * Whether Google showed its consent screen (set when the popup answers with a token): the account had not granted
+   * the OAuth client these scopes yet (or revoked the grant since), or the call asked `prompt: 'consent'`.
+   */
+  consent?: boolean
 }
 
 export interface GisOtherCall {
@@ -122,6 +127,13 @@ export interface GisOtherCall {
 }
 
 export type GisCall = GisInitTokenClientCall | GisRequestAccessTokenCall | GisOtherCall
+
+/** A grant revoked through `google.accounts.oauth2.revoke` (Google's revoke endpoint): the account and OAuth client. */
+export interface GisRevocation {
+  account: string
+  clientId: string
+  at: number
+}
 
 export interface IssueTokenOptions {
   /** Default: the first account. */
@@ -224,10 +236,17 @@ export interface GoogleEmulator {
   }
   /** GIS calls, recorded by the stand-in (page) or by the consent endpoint (when the emulator is elsewhere). */
   readonly calls: GisCall[]
+  /**
+   * Grants revoked through Google's revoke endpoint (what `google.accounts.oauth2.revoke` calls), oldest first.
+   * Afterwards every token of that account and OAuth client answers 401 on Drive, and the account's next token
+   * request shows the consent screen again (`consent: true` on its call).
+   */
+  readonly revocations: readonly GisRevocation[]
   readonly accounts: readonly string[]
   readonly clientId: string
   addAccount(email: string): void
   issueToken(options?: IssueTokenOptions): GoogleTokenResponse
+  /** Marks one token revoked (as if revoked elsewhere); not recorded in `revocations`, the grant stays. */
   revoke(token: string): void
   expire(token: string): void
   tokenInfo(token: string): TokenInfo | undefined
@@ -238,6 +257,6 @@ export interface GoogleEmulator {
   putFile(input: PutFileInput): DriveFileInfo
   /** Enables or disables the Drive API in the emulated Cloud project (disabled: every Drive call answers 403 accessNotConfigured). */
   setDriveApiEnabled(enabled: boolean): void
-  /** Drops files, tokens, grants, calls, queued consent and faults; keeps accounts. */
+  /** Drops files, tokens, grants, calls, revocations, queued consent and faults; keeps accounts. */
   reset(): void
 }

@@ -29,6 +29,7 @@ export type {
   GisInitTokenClientCall,
   GisOtherCall,
   GisRequestAccessTokenCall,
+  GisRevocation,
   GoogleEmulator,
   GoogleEmulatorOptions,
   GoogleEndpoint,

@@ -10,10 +10,13 @@ import {
   type RecoverWalletReturnType,
   type UseBackupStatusParameters,
   type UseWalletBackupOptions,
+  type SignOutOptions,
   type UseWalletBackupReturnType,
+  type UseWalletBackupSessionReturnType,
   type UseWalletRecoveryReturnType,
   useBackupStatus,
   useWalletBackup,
+  type useWalletBackupSession,
   type useWalletRecovery,
   type WalletBackupStep,
   type WalletRecoveryStep,
@@ -97,5 +100,14 @@ describe('useBackupStatus', () => {
     // @ts-expect-error so is the function
     useBackupStatus({ query: { queryFn: async () => ({}) } })
     expectTypeOf<UseBackupStatusParameters>().toHaveProperty('query')
+  })
+})
+
+describe('useWalletBackupSession', () => {
+  test('signOut takes the revoke option only and resolves with nothing', () => {
+    type Session = ReturnType<typeof useWalletBackupSession>
+    expectTypeOf<Session>().toEqualTypeOf<UseWalletBackupSessionReturnType>()
+    expectTypeOf<Session['signOut']>().toEqualTypeOf<(options?: SignOutOptions) => Promise<void>>()
+    expectTypeOf<SignOutOptions>().toEqualTypeOf<{ revokeGoogle?: boolean | undefined }>()
   })
 })
