@@ -221,4 +221,26 @@ describe("Bob's first backup after Alice, under the same provider", () => {
     expect(bobs).toMatchObject({ account: BOB, inUserEvent: true })
     expect(w.row('client-bob')?.googleAccount?.email).toBe(BOB)
   })
+
+  test("with one adapter object whose Portal client becomes Bob's, Bob's popup never carries Alice's address either", async () => {
+    const w = twoUsers({ tokenLifetimeSeconds: 30 })
+    const wallet = adapterOverSwitchingClient(w.alice)
+    w.google.consent.next('approve', { account: ALICE })
+    const view = render(w.app({ wallet: wallet.adapter }))
+    await w.backUp()
+    expect(w.row('client-alice')?.googleAccount?.email).toBe(ALICE)
+
+    // The page learns of the switch only when a flow reads the client id again, after the click has opened the
+    // popup: so a popup opened in the click of an adapter-told client id carries no hint at all.
+    wallet.switchTo(w.bob)
+    view.rerender(w.app({ wallet: wallet.adapter }))
+    // Two popups: the click's (bound to the client id the page knew, so its answer serves nobody once the run has
+    // read Bob's) and Bob's own, opened after that read.
+    w.google.consent.next('approve', { account: BOB })
+    w.google.consent.next('approve', { account: BOB })
+    await w.backUp()
+    for (const popup of w.popups().slice(1)) expect(JSON.stringify(popup.overrides)).not.toContain(ALICE)
+    expect(w.keyFiles(BOB)).toEqual([expect.stringContaining('client-bob')])
+    expect(w.row('client-bob')?.googleAccount?.email).toBe(BOB)
+  })
 })

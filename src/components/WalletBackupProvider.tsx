@@ -90,7 +90,8 @@ export function WalletBackupProvider(props: WalletBackupProviderProps) {
       timeoutMs: props.timeoutMs,
       walletTimeoutMs,
       walletReady: walletIsReady && clientId !== undefined,
-      readClientId: (signal) => readClientId(wallet, given, { signal, timeoutMs: walletTimeoutMs }),
+      // The app's own clientId is current by definition; one the wallet tells is read again when a flow starts.
+      readClientId: given ? undefined : (signal) => readClientId(wallet, { signal, timeoutMs: walletTimeoutMs }),
       // The wallet's client changed under the same adapter: status, keys and the next click follow it.
       learnClientId: (id) => {
         if (!given) learn(wallet, id)

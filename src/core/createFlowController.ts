@@ -94,7 +94,9 @@ export function createFlowController<TData, TStep extends string>(
     if (!options.needsGoogle) return true
     const held = options.broker.heldToken(user) !== undefined
     // The signal drops this wait on abort, so a popup that never answers cannot hold the next click.
-    token = options.broker.request({ signal, user })
+    // A client id the adapter tells is read again only after this click: the user may have changed since, so this
+    // popup pre-selects no account (it could be the previous user's). An app that passes `clientId` keeps the hint.
+    token = options.broker.request({ signal, user, hint: !options.readUser })
     // Rejections surface through the action; this only keeps the promise from being reported as unhandled.
     token.catch(() => {})
     return held

@@ -33,6 +33,11 @@ export type TokenRequestOptions = {
   signal?: AbortSignal | undefined
   /** The app user (the wallet's client id) the token is for: binds the broker to it first (see `bind`). */
   user?: string | undefined
+  /**
+   * False when `user` is not known to be current (an adapter-told client id, read again only after the click): the
+   * popup then pre-selects no account, so it can never show the previous user's address.
+   */
+  hint?: boolean | undefined
 }
 
 export type TokenBrokerOptions = {
@@ -167,7 +172,7 @@ export function createTokenBroker(options: TokenBrokerOptions = {}): TokenBroker
       if (forUser !== undefined && forUser !== user) return undefined
       return held && held.expiresAt - now() > minLifetime ? held.token : undefined
     },
-    request({ signal, user: forUser } = {}) {
+    request({ signal, user: forUser, hint: useHint = true } = {}) {
       if (forUser !== undefined) broker.bind(forUser)
       const token = broker.heldToken()
       if (token) return Promise.resolve(token)
@@ -224,7 +229,7 @@ export function createTokenBroker(options: TokenBrokerOptions = {}): TokenBroker
         const state = `rmb.${session}.${++requests}`
         try {
           // Google's reference names it `login_hint`; @react-oauth/google's types (and older GIS) say `hint`.
-          login!(hint ? { login_hint: hint, hint, state } : { state })
+          login!(hint && useHint ? { login_hint: hint, hint, state } : { state })
         } catch (error) {
           fail(GoogleSignInFailed, 'Google sign-in failed to start.', 'request_threw', { cause: error })
         }

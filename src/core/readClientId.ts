@@ -3,15 +3,13 @@ import { BackupConfigError, BackupError } from './errors.js'
 import type { WalletAdapter } from './WalletAdapter.js'
 
 /**
- * The wallet's client id as of now: the app's own, else the one the wallet tells, asked again on every call (an
- * app may keep one adapter for the page's life while its Portal client changes from one user to the next).
+ * The client id the wallet tells as of now, asked again on every call (an app may keep one adapter for the page's
+ * life while its Portal client changes from one user to the next).
  */
 export async function readClientId(
   wallet: WalletAdapter,
-  given: string | undefined,
   options: { signal?: AbortSignal | undefined; timeoutMs?: number | undefined } = {},
 ): Promise<string> {
-  if (given) return given
   try {
     const id = await callWallet(wallet, () => wallet.getClientId!(), { step: 'config', ...options })
     if (typeof id === 'string' && id) return id
