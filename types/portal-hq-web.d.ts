@@ -18,7 +18,14 @@ declare class Portal {
   address?: string
   readonly ready: boolean
   onReady(callback: () => unknown): () => void
-  getClient(): Promise<{ id: string }>
+  /** The SDK's ClientResponse, the parts read here: the id, and each wallet's (one per curve) backup share pairs. */
+  getClient(): Promise<{
+    id: string
+    wallets: Array<{
+      curve: string
+      backupSharePairs: Array<{ id: string; backupMethod: string; status: string; createdAt: string }>
+    }>
+  }>
   isWalletBackedUp(chainId?: string): Promise<boolean>
 }
 export default Portal
