@@ -355,7 +355,11 @@ describe('BackupButton, RecoverButton and BackupStatus on the real @portal-hq/we
     await userEvent.click(button)
     await expect.element(button).toHaveTextContent('Wallet backed up')
     expect(await screen.findByText('Backed up', {}, { timeout: 5000 })).toBeTruthy()
-    const pairs = async () => (await sdk.portal.getClient()).wallets.flatMap((w) => w.backupSharePairs)
+    // getClient's ClientResponse, the parts read here (the local @portal-hq/web declaration names only its id).
+    type Pair = { id: string; backupMethod: string; status: string }
+    const client = () =>
+      sdk.portal.getClient() as Promise<unknown> as Promise<{ wallets: Array<{ backupSharePairs: Pair[] }> }>
+    const pairs = async () => (await client()).wallets.flatMap((w) => w.backupSharePairs)
     const kitPairs = (await pairs())
       .filter((p) => p.backupMethod === 'PASSWORD' && p.status === 'completed')
       .map((p) => p.id)

@@ -18,14 +18,7 @@ declare class Portal {
   address?: string
   readonly ready: boolean
   onReady(callback: () => unknown): () => void
-  /** The SDK's ClientResponse, the parts read here: the id, and each wallet's (one per curve) backup share pairs. */
-  getClient(): Promise<{
-    id: string
-    wallets: Array<{
-      curve: string
-      backupSharePairs: Array<{ id: string; backupMethod: string; status: string; createdAt: string }>
-    }>
-  }>
+  getClient(): Promise<{ id: string }>
   isWalletBackedUp(chainId?: string): Promise<boolean>
 }
 export default Portal
