@@ -12,7 +12,7 @@ import {
   type StoryProviderProps,
 } from './support/storyWorld.js'
 
-/** The backup's status as one line of text (`data-state` backedUp | partial | none | loading | error). */
+/** The backup's status as one line of text (`data-state` backedUp | partial | none | superseded | loading | error). */
 const meta = {
   title: 'Components/BackupStatus',
   component: BackupStatus,
@@ -56,5 +56,22 @@ export const WrongServerUrl: Story = {
   play: async ({ canvasElement }) => {
     await waitFor(() => expect(state(canvasElement)).toHaveAttribute('data-state', 'error'), { timeout: 10_000 })
     await expect(state(canvasElement)).toHaveTextContent('Backup status unavailable')
+  },
+}
+
+/**
+ * Another PASSWORD backup on the same Portal client (the app's own, with a password the user typed) replaced the
+ * kit's: Portal keeps one backup per method. Portal still says "backed up", but not with the kit's key.
+ */
+export const Superseded: Story = {
+  beforeEach: async (context) => {
+    const made = await worldOf(context).wallet.backupWallet('PASSWORD', undefined, {
+      passwordStorage: { password: 'the user typed this' },
+    })
+    await made.storageCallback()
+  },
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(state(canvasElement)).toHaveAttribute('data-state', 'superseded'), { timeout: 10_000 })
+    await expect(state(canvasElement)).toHaveTextContent('Replaced by another backup')
   },
 }

@@ -4,6 +4,7 @@ import { Component, createRef, type ReactNode } from 'react'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { userEvent } from 'vitest/browser'
 import { BackupButton } from '../src/components/BackupButton.js'
+import { BackupStatus } from '../src/components/BackupStatus.js'
 import { WalletBackupProvider } from '../src/components/WalletBackupProvider.js'
 import { portalAdapter } from '../src/adapters/portalAdapter.js'
 import { keyFileName } from '../src/core/driveKeyStore.js'
@@ -124,6 +125,42 @@ describe('BackupButton in Chromium with the real @react-oauth/google', () => {
     expect(steps.at(-1)).toBe('success')
   })
 
+  test('offers a new backup while the status says another PASSWORD backup replaced ours; its secrets stay out', async () => {
+    const w = createBrowserWorld()
+    const console_ = captureConsole()
+    try {
+      w.mount(
+        <>
+          <BackupStatus />
+          <BackupButton />
+        </>,
+      )
+      const status = () => document.querySelector('[data-rmb="backup-status"]')
+      const button = await readyButton()
+      await userEvent.click(button)
+      await expect.element(button).toHaveTextContent('Wallet backed up')
+      await expect.poll(() => status()?.getAttribute('data-state')).toBe('backedUp')
+      // The app backs up with a password of its own on the same client: Portal keeps that one, not the kit's.
+      const made = await w.wallet.backupWallet('PASSWORD', undefined, {
+        passwordStorage: { password: 'the user typed this' },
+      })
+      await made.storageCallback()
+      await w.queryClient.invalidateQueries()
+      await expect.poll(() => status()?.getAttribute('data-state')).toBe('superseded')
+      expect(status()?.textContent).toBe('Replaced by another backup')
+      // The label changes, the flow's state does not.
+      await expect.element(button).toHaveTextContent('Back up again')
+      expect(button.getAttribute('data-state')).toBe('success')
+      expect(screen.getByRole('status').textContent).toBe('Back up again')
+      await userEvent.click(button)
+      await expect.element(button).toHaveTextContent('Wallet backed up')
+      await expect.poll(() => status()?.getAttribute('data-state')).toBe('backedUp')
+      expectNoSecretIn(w, console_.lines)
+    } finally {
+      console_.restore()
+    }
+  })
+
   test('two fast clicks produce one backup', async () => {
     const w = createBrowserWorld()
     w.mount(<BackupButton />)
@@ -132,7 +169,10 @@ describe('BackupButton in Chromium with the real @react-oauth/google', () => {
     await expect.element(button).toHaveTextContent('Wallet backed up')
     await new Promise((r) => setTimeout(r, 200))
     expect(w.wallet.notifications).toHaveLength(1)
-    expect(w.share.requests.filter((r) => r.method === 'POST')).toHaveLength(1)
+    // One backup: its upload, then the write naming the provider's backup it describes (same key version).
+    const posts = w.share.requests.filter((r) => r.method === 'POST').map((r) => r.headers['idempotency-key'])
+    expect(posts).toHaveLength(2)
+    expect(posts[1]).toBe(`${posts[0]}:named`)
     expect(w.google.calls.filter((c) => c.kind === 'requestAccessToken')).toHaveLength(1)
   })
 

@@ -120,8 +120,11 @@ function emulators() {
   return { google, share, keyOf }
 }
 
-function mount(wallet: WalletAdapter, children: ReactNode) {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } })
+function mount(
+  wallet: WalletAdapter,
+  children: ReactNode,
+  queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } }),
+) {
   // No clientId: the adapter reads it through the SDK's getClient() once Portal is ready.
   return render(
     <WalletBackupProvider
@@ -171,6 +174,8 @@ describe('portalAdapter on the real @portal-hq/web 3.4.1 (iframe protocol answer
       'portal:getClient',
       'portal:wasm:backup',
       'portal:api:setBackupStatus',
+      // After Portal confirmed it: the id of the backup, kept with the server's record (see the superseded test).
+      'portal:getClient',
     ])
     expect(first.posted.every((m) => m.iframeLoaded)).toBe(true)
     const backup = log[3]!
@@ -210,6 +215,7 @@ describe('portalAdapter on the real @portal-hq/web 3.4.1 (iframe protocol answer
       'portal:wasm:recover',
       'portal:wasm:backup',
       'portal:api:setBackupStatus',
+      'portal:getClient',
     ])
     expect(deviceLog[2]!.data).toMatchObject({
       cipherText: row!.cipherText,
@@ -330,6 +336,65 @@ describe('BackupButton, RecoverButton and BackupStatus on the real @portal-hq/we
     expect(backups).toHaveLength(2)
     expect(backups[1]!.data.backupConfigs?.passwordStorage?.password).toBe(keyOf(share.rows()[0]!.keyVersion))
     expect(device.posted.filter((m) => !m.iframeLoaded)).toEqual([])
+  })
+
+  test('kit custody: a PASSWORD backup the app makes through the SDK supersedes the kit backup; a kit backup restores it', async () => {
+    const { share } = emulators()
+    const sdk = newPortal(newApiKey())
+    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } })
+    mount(
+      portalAdapter(sdk.portal),
+      <>
+        <BackupStatus />
+        <BackupButton />
+      </>,
+      queryClient,
+    )
+    const button = await screen.findByRole('button', { name: 'Back up wallet' }, { timeout: 5000 })
+    await expect.poll(() => (button as HTMLButtonElement).disabled, { timeout: 5000 }).toBe(false)
+    await userEvent.click(button)
+    await expect.element(button).toHaveTextContent('Wallet backed up')
+    expect(await screen.findByText('Backed up', {}, { timeout: 5000 })).toBeTruthy()
+    // getClient's ClientResponse, the parts read here (the local @portal-hq/web declaration names only its id).
+    type Pair = { id: string; backupMethod: string; status: string }
+    const client = () =>
+      sdk.portal.getClient() as Promise<unknown> as Promise<{ wallets: Array<{ backupSharePairs: Pair[] }> }>
+    const pairs = async () => (await client()).wallets.flatMap((w) => w.backupSharePairs)
+    const kitPairs = (await pairs())
+      .filter((p) => p.backupMethod === 'PASSWORD' && p.status === 'completed')
+      .map((p) => p.id)
+    expect(kitPairs).toHaveLength(2)
+    // The server's record names the provider's backup it describes (read after Portal confirmed it).
+    expect(kitPairs).toContain(share.rows()[0]!.walletBackupId)
+
+    // The app (or any tool on this client) makes its own PASSWORD backup, as Portal's guide shows it.
+    const made = await sdk.portal.backupWallet('PASSWORD', undefined, {
+      passwordStorage: { password: 'a password the user chose' },
+    })
+    if (typeof made === 'string' || !made.storageCallback)
+      throw new Error('3.4.1 resolves { cipherText, storageCallback }')
+    await made.storageCallback()
+    // Portal keeps one backup per method: the kit's pairs are no longer completed, yet Portal still says backed up.
+    expect((await pairs()).filter((p) => kitPairs.includes(p.id)).some((p) => p.status === 'completed')).toBe(false)
+    const appPairs = (await pairs()).filter((p) => p.backupMethod === 'PASSWORD' && p.status === 'completed')
+    expect(appPairs).toHaveLength(2)
+    expect(appPairs.some((p) => kitPairs.includes(p.id))).toBe(false)
+    expect(await sdk.portal.isWalletBackedUp()).toBe(true)
+    await queryClient.invalidateQueries()
+    await expect
+      .poll(() => document.querySelector('[data-rmb="backup-status"]')?.getAttribute('data-state'), { timeout: 5000 })
+      .toBe('superseded')
+    expect(document.querySelector('[data-rmb="backup-status"]')?.textContent).toBe('Replaced by another backup')
+    // The button offers a new backup, and one makes the status "Backed up" again.
+    await expect.element(button).toHaveTextContent('Back up again')
+    await userEvent.click(button)
+    await expect.element(button).toHaveTextContent('Wallet backed up')
+    await expect
+      .poll(() => document.querySelector('[data-rmb="backup-status"]')?.getAttribute('data-state'), { timeout: 5000 })
+      .toBe('backedUp')
+    expect(screen.getByText('Backed up')).toBeTruthy()
+    const newest = (await pairs()).filter((p) => p.backupMethod === 'PASSWORD' && p.status === 'completed')
+    expect(newest.map((p) => p.id)).toContain(share.rows()[0]!.walletBackupId)
   })
 
   test('provider custody: GDRIVE through Portal, no Google on the kit side, recover on a new device', async () => {

@@ -245,6 +245,47 @@ describe('portalAdapter reads what the SDK can tell', () => {
     await expect(adapter.getClientId?.()).resolves.toBe('told-1')
   })
 
+  test("the newest completed backup of a method from getClient()'s backupSharePairs, across the wallets", async () => {
+    const pair = (id: string, backupMethod: string, status: string, createdAt: string) => ({
+      id,
+      backupMethod,
+      status,
+      createdAt,
+    })
+    let wallets: unknown = [
+      {
+        curve: 'SECP256K1',
+        backupSharePairs: [
+          pair('p-new', 'PASSWORD', 'completed', '2026-12-01T10:00:02.000Z'),
+          pair('p-old', 'PASSWORD', 'completed', '2026-12-01T10:00:00.000Z'),
+          pair('p-pending', 'PASSWORD', 'incomplete', '2026-12-01T10:00:09.000Z'),
+          pair('g-newer', 'GDRIVE', 'completed', '2026-12-01T10:00:05.000Z'),
+        ],
+      },
+      { curve: 'ED25519', backupSharePairs: [pair('e-1', 'PASSWORD', 'completed', '2026-12-01T10:00:01.000Z')] },
+    ]
+    const sdk = {
+      backupWallet: async () => ({ cipherText: 'x' }),
+      storedClientBackupShare: async () => undefined,
+      recoverWallet: async () => '0x1',
+      getClient: async () => ({ id: 'c-1', wallets }),
+    }
+    const adapter = portalAdapter(sdk)
+    // By Portal's createdAt among Portal's own pairs (whatever the listing order); only completed ones of the method.
+    await expect(adapter.latestBackupId?.('PASSWORD')).resolves.toBe('p-new')
+    await expect(adapter.latestBackupId?.('GDRIVE')).resolves.toBe('g-newer')
+    await expect(adapter.latestBackupId?.('PASSKEY')).resolves.toBeUndefined()
+    // Pairs of one backup made together (one per curve) tie: the one listed last names it, every time.
+    wallets = [
+      { backupSharePairs: [pair('s-9', 'PASSWORD', 'completed', '2026-12-01T10:00:00.000Z')] },
+      { backupSharePairs: [pair('e-9', 'PASSWORD', 'completed', '2026-12-01T10:00:00.000Z')] },
+    ]
+    await expect(adapter.latestBackupId?.('PASSWORD')).resolves.toBe('e-9')
+    // A shape it does not know names nothing rather than throwing.
+    wallets = 'not a list'
+    await expect(adapter.latestBackupId?.('PASSWORD')).resolves.toBeUndefined()
+  })
+
   test('an SDK object without readiness or getClient is taken as ready, and cannot tell a client id', () => {
     const bare = {
       backupWallet: async () => ({ cipherText: 'x' }),
@@ -254,5 +295,6 @@ describe('portalAdapter reads what the SDK can tell', () => {
     const adapter = portalAdapter(bare)
     expect(adapter.isReady).toBeUndefined()
     expect(adapter.getClientId).toBeUndefined()
+    expect(adapter.latestBackupId).toBeUndefined()
   })
 })

@@ -11,8 +11,11 @@ export type PortalReadiness = {
   readonly ready?: boolean
   /** 3.x: runs `callback` once ready (at once if already ready); returns an unsubscribe. */
   onReady?(callback: () => unknown): unknown
-  /** 3.x: the Portal client (`portal:getClient`); its `id` is the client id. */
-  getClient?(): Promise<{ id?: unknown } | null | undefined>
+  /**
+   * 3.x: the Portal client (`portal:getClient`); its `id` is the client id, and each wallet (one per curve) lists its
+   * `backupSharePairs` (`{ id, backupMethod, status, createdAt }`, `status: 'completed'` once confirmed).
+   */
+  getClient?(): Promise<{ id?: unknown; wallets?: unknown } | null | undefined>
 }
 
 /**
@@ -109,9 +112,34 @@ export function portalAdapter(
             if (typeof id !== 'string' || !id) throw new Error('Portal getClient() returned no client id.')
             return id
           },
+          async latestBackupId(method: string) {
+            return newestCompletedPair((await portal.getClient!())?.wallets, method)
+          },
         }
       : {}),
   }
+}
+
+type SharePair = { id?: unknown; backupMethod?: unknown; status?: unknown; createdAt?: unknown }
+
+/**
+ * The id of the newest completed backup share pair of `method` across the client's wallets (one per curve), as the
+ * SDK's own isWalletBackedUp reads them (`status === 'completed'`). Newest by Portal's `createdAt` (Portal's clock
+ * against Portal's clock only), then by listing order, so the same listing always names the same pair.
+ */
+function newestCompletedPair(wallets: unknown, method: string): string | undefined {
+  let newest: { id: string; at: number } | undefined
+  for (const wallet of Array.isArray(wallets) ? wallets : []) {
+    const pairs: unknown = (wallet as { backupSharePairs?: unknown } | null)?.backupSharePairs
+    for (const pair of Array.isArray(pairs) ? (pairs as Array<SharePair | null>) : []) {
+      if (pair?.backupMethod !== method || pair.status !== 'completed') continue
+      if (typeof pair.id !== 'string' || !pair.id) continue
+      const at = typeof pair.createdAt === 'string' ? Date.parse(pair.createdAt) : Number.NaN
+      const time = Number.isNaN(at) ? Number.NEGATIVE_INFINITY : at
+      if (!newest || time >= newest.at) newest = { id: pair.id, at: time }
+    }
+  }
+  return newest?.id
 }
 
 /**

@@ -1,9 +1,11 @@
 'use client'
 import type { BackupWalletErrorType, BackupWalletReturnType } from '../core/backupWallet.js'
+import { useBackupStatus } from '../hooks/useBackupStatus.js'
 import { useWalletBackup, type WalletBackupStep } from '../hooks/useWalletBackup.js'
 import { createFlowButton, type FlowLabels, notReadyLabels, type WalletFlowButtonProps } from './FlowButton.js'
 
-export type BackupButtonLabels = FlowLabels<WalletBackupStep>
+/** `superseded`: shown instead of the idle or success label while the status says another backup replaced ours. */
+export type BackupButtonLabels = FlowLabels<WalletBackupStep | 'superseded'>
 
 export const defaultBackupLabels: Required<BackupButtonLabels> = {
   ...notReadyLabels,
@@ -15,14 +17,29 @@ export const defaultBackupLabels: Required<BackupButtonLabels> = {
   notifying: 'Confirming backup…',
   success: 'Wallet backed up',
   error: 'Backup failed. Try again',
+  superseded: 'Back up again',
 }
 
-export type BackupButtonProps = WalletFlowButtonProps<WalletBackupStep, BackupWalletReturnType, BackupWalletErrorType>
+export type BackupButtonProps = WalletFlowButtonProps<
+  WalletBackupStep,
+  BackupWalletReturnType,
+  BackupWalletErrorType,
+  'superseded'
+>
+
+/**
+ * Reads the status the app already shows (a `<BackupStatus>`, `useBackupStatus()`) without fetching it: a button
+ * alone asks the server nothing more. When another backup of the method replaced ours, the button offers a new one.
+ */
+function useSupersededLabel(step: string): 'superseded' | undefined {
+  const status = useBackupStatus({ query: { enabled: false } })
+  return status.data?.state === 'superseded' && (step === 'idle' || step === 'success') ? 'superseded' : undefined
+}
 
 /** One click backs the wallet up: Google consent, encrypted share, Drive key, server upload, provider notified. */
-export const BackupButton = createFlowButton<WalletBackupStep, BackupWalletReturnType, BackupWalletErrorType>(
-  'BackupButton',
-  useWalletBackup,
-  defaultBackupLabels,
-  'backup-button',
-)
+export const BackupButton = createFlowButton<
+  WalletBackupStep,
+  BackupWalletReturnType,
+  BackupWalletErrorType,
+  'superseded'
+>('BackupButton', useWalletBackup, defaultBackupLabels, 'backup-button', useSupersededLabel)

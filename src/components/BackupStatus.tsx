@@ -21,9 +21,13 @@ const defaults = {
   backedUp: 'Backed up',
   partial: 'Backup incomplete',
   none: 'Not backed up',
+  superseded: 'Replaced by another backup',
 }
 
-/** The backup's status as text (`data-state` = backedUp | partial | none | loading | offline | error), or a render prop. */
+/**
+ * The backup's status as text (`data-state` = backedUp | partial | none | superseded | loading | offline | error), or
+ * a render prop. `superseded`: another backup of the same method replaced the kit's at the wallet provider.
+ */
 export const BackupStatus = forwardRef<HTMLSpanElement, BackupStatusProps>(function BackupStatus(
   { children, labels, ...props },
   ref,

@@ -13,15 +13,18 @@ import { Slot } from './Slot.js'
 
 export type FlowButtonChildren = ReactNode | ((step: string) => ReactNode)
 
-/** The props of `<BackupButton>` and `<RecoverButton>`: a `<button>`'s, plus the flow's callbacks and texts. */
-export type WalletFlowButtonProps<TStep extends string, TData, TError> = Omit<
+/**
+ * The props of `<BackupButton>` and `<RecoverButton>`: a `<button>`'s, plus the flow's callbacks and texts.
+ * `TLabel`: label keys a button has beside its steps (BackupButton: `superseded`).
+ */
+export type WalletFlowButtonProps<TStep extends string, TData, TError, TLabel extends string = never> = Omit<
   ButtonHTMLAttributes<HTMLButtonElement>,
   'children' | 'onError'
 > & {
   /** Render the one child element instead of a `<button>` (Radix `asChild`). */
   asChild?: boolean | undefined
   /** Every visible and announced text; missing keys keep the defaults. */
-  labels?: FlowLabels<TStep> | undefined
+  labels?: FlowLabels<TStep | TLabel> | undefined
   /** Overrides the label; a function gets the step. */
   children?: ReactNode | ((step: TStep) => ReactNode)
   /** Render the polite live region that announces each step beside the button (default true). */
@@ -191,22 +194,26 @@ type FlowHookResult = Parameters<typeof flowButtonState>[0]
  * A flow's button (`<BackupButton>`, `<RecoverButton>`): its hook, its default labels and the `data-rmb` name the
  * stylesheet keys on; everything else is the shared FlowButton.
  */
-export function createFlowButton<TStep extends string, TData, TError>(
+export function createFlowButton<TStep extends string, TData, TError, TLabel extends string = never>(
   displayName: string,
   useFlowHook: (options: {
     onSuccess: ((data: TData) => void) | undefined
     onError: ((error: TError) => void) | undefined
     onStep: ((step: TStep) => void) | undefined
   }) => FlowHookResult,
-  defaultLabels: Required<FlowLabels<TStep>>,
+  defaultLabels: Required<FlowLabels<TStep | TLabel>>,
   rmb: string,
-): ForwardRefExoticComponent<WalletFlowButtonProps<TStep, TData, TError> & RefAttributes<HTMLButtonElement>> {
+  /** A hook (the same one every render) naming a label to show instead of the step's, e.g. from the backup status. */
+  useLabelInstead?: (step: string) => TLabel | undefined,
+): ForwardRefExoticComponent<WalletFlowButtonProps<TStep, TData, TError, TLabel> & RefAttributes<HTMLButtonElement>> {
   // biome-ignore lint/correctness/noComponentHookFactories: called once per button at module load, never in a render
-  const Button = forwardRef<HTMLButtonElement, WalletFlowButtonProps<TStep, TData, TError>>(function Button(
+  const Button = forwardRef<HTMLButtonElement, WalletFlowButtonProps<TStep, TData, TError, TLabel>>(function Button(
     { onSuccess, onError, onStep, labels, children, ...props },
     ref,
   ) {
     const flow = useFlowHook({ onSuccess, onError, onStep })
+    const instead = useLabelInstead?.(flow.step)
+    const merged: Record<string, string | undefined> = { ...defaultLabels, ...labels }
     return (
       <FlowButton
         ref={ref}
@@ -214,7 +221,7 @@ export function createFlowButton<TStep extends string, TData, TError>(
         // What react-mpc-backup/styles.css keys on; always rendered (after the props, so it cannot be lost).
         data-rmb={rmb}
         {...flowButtonState(flow)}
-        labels={{ ...defaultLabels, ...labels }}
+        labels={(instead ? { ...merged, [flow.step]: merged[instead] } : merged) as Required<FlowLabels<string>>}
       >
         {children as FlowButtonChildren}
       </FlowButton>

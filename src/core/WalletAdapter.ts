@@ -23,6 +23,13 @@ export type WalletAdapter = {
   /** Whether the provider reports a completed backup; optional. */
   isBackedUp?(): Promise<boolean>
   /**
+   * The provider's id of the newest completed backup of `method`, or undefined when it lists none. Optional. A
+   * provider that keeps one backup per method (Portal) replaces the kit's when anyone else backs up with the same
+   * method; the kit keeps this id with its record after the provider confirmed its backup, and status compares it
+   * with the newest one the provider lists then (ids, never clocks). Not secret.
+   */
+  latestBackupId?(method: string): Promise<string | undefined>
+  /**
    * Whether the wallet can answer calls yet. Optional: an adapter without it is always ready. A wallet SDK that
    * talks to an iframe (Portal) drops calls made before the iframe is up, so the kit waits for this first.
    */

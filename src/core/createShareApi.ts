@@ -21,6 +21,8 @@ export type ShareRecord = {
   keyFileId?: string | undefined
   /** The Google account holding the key (not secret; absent on records from older kits). */
   googleAccount?: GoogleAccount | undefined
+  /** The provider's id of the wallet backup this record describes (not secret; absent on older records). */
+  walletBackupId?: string | undefined
   storedAt: string
   /** The server's ETag for this record, when it sends one: uploads then replace only this revision. */
   revision?: string | undefined
@@ -55,6 +57,7 @@ export type ShareApi = {
       keyVersion?: string | undefined
       keyFileId?: string | undefined
       googleAccount?: GoogleAccount | undefined
+      walletBackupId?: string | undefined
     },
     options?: {
       idempotencyKey?: string

@@ -2,7 +2,12 @@ import type { BackupConfig } from './backupWallet.js'
 import { callWallet } from './callWallet.js'
 import { createDriveKeyStore, isKeyOf, listKeyFiles } from './driveKeyStore.js'
 
-export type BackupState = 'backedUp' | 'partial' | 'none'
+/**
+ * `superseded`: the server's record and its key are there, but the wallet provider has confirmed a newer backup of
+ * the same method since (Portal keeps one per method: someone else's PASSWORD backup replaced the kit's), so the
+ * record no longer recovers. Told only when the record names the provider's backup it describes.
+ */
+export type BackupState = 'backedUp' | 'partial' | 'none' | 'superseded'
 
 /** No secret in here: it is query data. `undefined` = not known (no Google token held, or the wallet cannot say). */
 export type BackupStatus = {
@@ -35,7 +40,7 @@ export async function getBackupStatus(
     kit && params.accessToken
       ? createDriveKeyStore({ ...config, ...params, accessToken: params.accessToken })
       : undefined
-  const [record, walletSays] = await Promise.all([
+  const [record, walletSaid, latest] = await Promise.all([
     shareApi.get(clientId, wallet.backupMethod, { signal: params.signal }),
     wallet.isBackedUp
       ? callWallet(wallet, () => wallet.isBackedUp!(), {
@@ -44,8 +49,13 @@ export async function getBackupStatus(
           timeoutMs: config.walletTimeoutMs,
         }).catch(() => undefined)
       : Promise.resolve(undefined),
+    latestBackupOf(config, params.signal),
   ])
   const server = record !== null
+  const named = record?.walletBackupId
+  // A record that names its provider backup, and a provider that lists none of the method: it no longer holds ours.
+  const walletSays = named && latest && latest.id === undefined ? false : walletSaid
+  const superseded = named !== undefined && latest?.id !== undefined && latest.id !== named
   if (record?.googleAccount) params.onGoogleAccount?.(record.googleAccount.email)
   let driveHas: boolean | undefined
   if (drive) {
@@ -60,6 +70,26 @@ export async function getBackupStatus(
     }
   }
   const parts = [server, driveHas, walletSays].filter((p): p is boolean => p !== undefined)
-  const state: BackupState = parts.every(Boolean) && server ? 'backedUp' : parts.some(Boolean) ? 'partial' : 'none'
+  const state: BackupState = superseded
+    ? 'superseded'
+    : parts.every(Boolean) && server
+      ? 'backedUp'
+      : parts.some(Boolean)
+        ? 'partial'
+        : 'none'
   return { state, server, drive: driveHas, wallet: walletSays, storedAt: record?.storedAt }
+}
+
+/** The provider's newest completed backup of the method, read beside the rest; undefined when it cannot say. */
+function latestBackupOf(config: BackupConfig, signal: AbortSignal | undefined) {
+  const { wallet } = config
+  if (!wallet.latestBackupId) return Promise.resolve(undefined)
+  return callWallet(wallet, () => wallet.latestBackupId!(wallet.backupMethod), {
+    step: 'read',
+    signal,
+    timeoutMs: config.walletTimeoutMs,
+  }).then(
+    (id) => ({ id: typeof id === 'string' && id ? id : undefined }),
+    () => undefined,
+  )
 }

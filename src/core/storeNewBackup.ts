@@ -1,6 +1,6 @@
 import type { BackupConfig, BackupWalletParameters, BackupWalletReturnType } from './types.js'
 import { callWallet, isAbortedOrTimeout } from './callWallet.js'
-import type { ShareRecord } from './createShareApi.js'
+import type { ShareApi, ShareRecord } from './createShareApi.js'
 import { type DriveKeyStore, isOlderKeyVersion, keyFileName, listKeyFiles } from './driveKeyStore.js'
 import { Aborted, BackupError, GoogleTokenExpired, NotifyFailed, WalletBackupFailed } from './errors.js'
 import { rollback } from './rollback.js'
@@ -75,6 +75,7 @@ export async function storeNewBackup(
 
   // From here on the share exists: every exit tells the wallet once.
   let uploadMayHaveLanded = false
+  let stored: Parameters<ShareApi['put']>[1] | undefined
   let ourRevision: string | undefined
   let previous: ShareRecord | null = null
   try {
@@ -90,18 +91,19 @@ export async function storeNewBackup(
     if (written && !written.ok) throw written.error
     const googleAccount = await accountRead
     uploadMayHaveLanded = true
+    stored = {
+      backupMethod: method,
+      cipherText,
+      keyVersion,
+      ...(written ? { keyFileId: written.value.id } : {}),
+      ...(googleAccount ? { googleAccount } : {}),
+    }
     const uploaded = await settle(
-      shareApi.put(
-        clientId,
-        {
-          backupMethod: method,
-          cipherText,
-          keyVersion,
-          ...(written ? { keyFileId: written.value.id } : {}),
-          ...(googleAccount ? { googleAccount } : {}),
-        },
-        { idempotencyKey: `${clientId}:${keyVersion}`, signal, ifMatch: previous?.revision },
-      ),
+      shareApi.put(clientId, stored, {
+        idempotencyKey: `${clientId}:${keyVersion}`,
+        signal,
+        ifMatch: previous?.revision,
+      }),
     )
     // A 4xx is a definite refusal (a retried attempt that had landed would have been replayed, not refused): the
     // server still holds what it held. Putting our old record back then would clobber, say, the backup another
@@ -139,6 +141,7 @@ export async function storeNewBackup(
       // Off the critical path: older key files are only clutter now, and a later backup prunes whatever is left.
       if (read?.ok) void pruneOldKeys(drive, clientId, keyVersion, read.value?.keyVersion)
     }
+    await nameWalletBackup(config, stored, ourRevision, signal)
     if (googleAccount) params.onGoogleAccount?.(googleAccount.email)
     return { backupMethod: method, storedAt: uploaded.value.storedAt, keyVersion }
   } catch (error) {
@@ -166,6 +169,45 @@ async function tellFalse(wallet: WalletAdapter, timeoutMs: number | undefined) {
     await callWallet(wallet, () => wallet.notifyStored(false), { step: 'notify', timeoutMs })
   } catch {
     // The typed error of the real failure matters more than a failed `false`.
+  }
+}
+
+/** How long a confirmed backup waits for the wallet to name it before it leaves the record without the id. */
+const NAME_READ_WAIT_MS = 5_000
+
+/**
+ * After the wallet confirmed the backup: reads the id of the provider's newest completed backup of the method (ours,
+ * just confirmed) and stores the same record again naming it, conditional on the revision our upload made. The id
+ * cannot be known before the confirmation (Portal completes the pair only then), and the record had to be stored
+ * before the wallet was told `true`; so this is a second, conditional write. A 412 means another device has written
+ * since: its record stands. Any failure here (no id, a wallet that cannot say, a refused or failed write, an abort)
+ * leaves the confirmed backup and its record as they are, without the id: status then cannot tell a later backup of
+ * the method from ours, exactly as for a record written by an older kit. No revision (a server without ETags) means
+ * no conditional write, so none is tried.
+ */
+async function nameWalletBackup(
+  config: BackupConfig,
+  stored: Parameters<ShareApi['put']>[1] | undefined,
+  revision: string | undefined,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const { wallet, clientId, shareApi } = config
+  if (!wallet.latestBackupId || !stored || !revision) return
+  try {
+    const timeoutMs = Math.min(config.walletTimeoutMs ?? NAME_READ_WAIT_MS, NAME_READ_WAIT_MS)
+    const id = await callWallet(wallet, () => wallet.latestBackupId!(stored.backupMethod), {
+      step: 'notify',
+      signal,
+      timeoutMs,
+    })
+    if (typeof id !== 'string' || !id) return
+    await shareApi.put(
+      clientId,
+      { ...stored, walletBackupId: id },
+      { idempotencyKey: `${clientId}:${stored.keyVersion}:named`, signal, ifMatch: revision },
+    )
+  } catch {
+    // The backup is confirmed and stored; only the id is missing (see above).
   }
 }
 

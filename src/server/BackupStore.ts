@@ -11,6 +11,11 @@ export interface StoredBackup {
    * account). Absent on rows from older clients.
    */
   googleAccount?: GoogleAccountHint | null | undefined
+  /**
+   * The provider's id of the wallet backup this record describes (Portal: the backup share pair), as the client sent
+   * it after the provider confirmed the backup (not secret). Absent on rows from older clients.
+   */
+  walletBackupId?: string | null | undefined
   /** Id of the at-rest key that sealed `data`, so keys can rotate without rewriting rows. */
   keyId: string
   /** Sealed bytes (never plaintext). */

@@ -12,6 +12,9 @@ const keyVersion = z.union([
 // Drive file ids are URL-safe base64-like strings; the id is not secret (useless without the owner's token).
 const keyFileId = z.string().regex(/^[A-Za-z0-9_-]{1,256}$/)
 // Drive's about.user.permissionId and the account email: not secret, used only to pre-select the account at recovery.
+// The provider's id of the backup a record describes (Portal: a backup share pair id); not secret. Lets the client
+// tell its backup from a newer one of the same method made by someone else.
+const walletBackupId = z.string().regex(/^[A-Za-z0-9._:@|-]{1,256}$/)
 const googleAccount = z.object({
   permissionId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
   email: z
@@ -32,6 +35,7 @@ export const backupBodySchemas = {
       keyVersion: keyVersion.nullish(),
       keyFileId: keyFileId.nullish(),
       googleAccount: googleAccount.nullish(),
+      walletBackupId: walletBackupId.nullish(),
     }),
     // Legacy SDKs post `{ backupShare }` without a method.
     z.object({

@@ -91,6 +91,12 @@ const migrations: ReadonlyArray<{ version: number; name: string; sql: (s: string
     // index on seq, a replacement changes no indexed column, so PostgreSQL can update the row in place (HOT).
     sql: (s) => `DROP INDEX IF EXISTS ${s}.client_backups_latest; DROP INDEX IF EXISTS ${s}.custodian_shares_latest;`,
   },
+  {
+    version: 5,
+    name: 'client backups name the wallet backup (provider pair id) they describe',
+    // Nullable: rows written before it keep working (status then cannot tell a newer backup of the method from ours).
+    sql: (s) => `ALTER TABLE ${s}.client_backups ADD COLUMN wallet_backup_id text;`,
+  },
 ]
 
 /**
@@ -154,17 +160,30 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
 
   const { toBackup, toShare, toIdempotency, backupColumns } = storeRows
 
-  // The column list and values of a backup write; $1..$8 in every statement below.
+  // The column list and values of a backup write; $1..$9 in every statement below.
   const backupParams = (b: StoredBackup) => {
     const c = backupColumns(b)
-    return [b.clientId, b.backupMethod, c.key_version, b.keyId, b.data, b.storedAt, c.key_file_id, c.google_account]
+    return [
+      b.clientId,
+      b.backupMethod,
+      c.key_version,
+      b.keyId,
+      b.data,
+      b.storedAt,
+      c.key_file_id,
+      c.google_account,
+      c.wallet_backup_id,
+    ]
   }
-  const backupValues = '$1::text, $2::text, $3::text, $4::text, $5::bytea, $6::timestamptz, $7::text, $8::text'
+  const backupValues =
+    '$1::text, $2::text, $3::text, $4::text, $5::bytea, $6::timestamptz, $7::text, $8::text, $9::text'
   const setBackup = `key_version = excluded.key_version, key_file_id = excluded.key_file_id,
-      google_account = excluded.google_account, key_id = excluded.key_id, data = excluded.data,
-      stored_at = excluded.stored_at, seq = nextval('${s}.backup_seq')`
+      google_account = excluded.google_account, wallet_backup_id = excluded.wallet_backup_id, key_id = excluded.key_id,
+      data = excluded.data, stored_at = excluded.stored_at, seq = nextval('${s}.backup_seq')`
+  const backupColumnList =
+    'client_id, backup_method, key_version, key_id, data, stored_at, key_file_id, google_account, wallet_backup_id'
   const upsertBackup = `
-    INSERT INTO ${s}.client_backups (client_id, backup_method, key_version, key_id, data, stored_at, key_file_id, google_account)
+    INSERT INTO ${s}.client_backups (${backupColumnList})
     VALUES (${backupValues})
     ON CONFLICT (client_id, backup_method) DO UPDATE SET ${setBackup}`
   const selectIdem = `SELECT * FROM ${s}.idempotency_keys WHERE client_id = $1 AND idem_key = $2 AND expires_at > $3`
@@ -189,10 +208,10 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
       parts.push(`cur AS MATERIALIZED (
         SELECT data FROM ${s}.client_backups WHERE client_id = $1 AND backup_method = $2 FOR UPDATE)`)
       parts.push(`ok AS MATERIALIZED (
-        SELECT 1 FROM cur WHERE $9::boolean
-          OR '"' || left(translate(encode(sha256(cur.data), 'base64'), '+/', '-_'), 22) || '"' = ANY($10::text[]))`)
+        SELECT 1 FROM cur WHERE $10::boolean
+          OR '"' || left(translate(encode(sha256(cur.data), 'base64'), '+/', '-_'), 22) || '"' = ANY($11::text[]))`)
     }
-    const k = cond ? 11 : 9
+    const k = cond ? 12 : 10
     if (idem) {
       parts.push(`claim AS (
         INSERT INTO ${s}.idempotency_keys (client_id, idem_key, fingerprint, status, body, expires_at)
@@ -209,12 +228,13 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
     parts.push(
       cond
         ? `stored AS (
-        UPDATE ${s}.client_backups SET key_version = $3, key_file_id = $7, google_account = $8, key_id = $4,
+        UPDATE ${s}.client_backups SET key_version = $3, key_file_id = $7, google_account = $8,
+          wallet_backup_id = $9, key_id = $4,
           data = $5, stored_at = $6, seq = nextval('${s}.backup_seq')
         WHERE client_id = $1 AND backup_method = $2 AND ${gate}
         RETURNING 1)`
         : `stored AS (
-        INSERT INTO ${s}.client_backups (client_id, backup_method, key_version, key_id, data, stored_at, key_file_id, google_account)
+        INSERT INTO ${s}.client_backups (${backupColumnList})
         SELECT ${backupValues} WHERE ${gate}
         ON CONFLICT (client_id, backup_method) DO UPDATE SET ${setBackup}
         RETURNING 1)`,

@@ -75,6 +75,7 @@ export function readClientBackup(context: RouterContext): RequestHandler {
         keyVersion: row.keyVersion,
         ...(row.keyFileId ? { keyFileId: row.keyFileId } : {}),
         ...(row.googleAccount ? { googleAccount: row.googleAccount } : {}),
+        ...(row.walletBackupId ? { walletBackupId: row.walletBackupId } : {}),
         storedAt: row.storedAt.toISOString(),
       }),
     )

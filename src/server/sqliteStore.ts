@@ -148,6 +148,12 @@ const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> 
       ALTER TABLE idempotency_keys_v4 RENAME TO idempotency_keys;
     `,
   },
+  {
+    version: 5,
+    name: 'client backups name the wallet backup (provider pair id) they describe',
+    // Nullable: rows written before it keep working (status then cannot tell a newer backup of the method from ours).
+    sql: `ALTER TABLE client_backups ADD COLUMN wallet_backup_id TEXT;`,
+  },
 ]
 
 /** Every read, by name: run on the main thread's own connection, or by the writer thread for `:memory:`. */

@@ -44,11 +44,14 @@ try {
 
 const q = {
   putBackup: db.prepare([
-    'INSERT INTO client_backups (client_id, backup_method, key_version, key_file_id, google_account, key_id, data, stored_at, seq)',
-    'VALUES (@client_id, @backup_method, @key_version, @key_file_id, @google_account, @key_id, @data, @stored_at,',
+    'INSERT INTO client_backups (client_id, backup_method, key_version, key_file_id, google_account, wallet_backup_id,',
+    'key_id, data, stored_at, seq)',
+    'VALUES (@client_id, @backup_method, @key_version, @key_file_id, @google_account, @wallet_backup_id, @key_id, @data,',
+    '@stored_at,',
     '(SELECT coalesce(max(seq), 0) + 1 FROM client_backups))',
     'ON CONFLICT (client_id, backup_method) DO UPDATE SET',
     'key_version = excluded.key_version, key_file_id = excluded.key_file_id, google_account = excluded.google_account,',
+    'wallet_backup_id = excluded.wallet_backup_id,',
     'key_id = excluded.key_id, data = excluded.data, stored_at = excluded.stored_at, seq = excluded.seq',
   ].join(' ')),
   getData: db.prepare('SELECT data FROM client_backups WHERE client_id = ? AND backup_method = ?'),
@@ -99,7 +102,8 @@ const putOne = ({ backup, idem, condition, columns }) => {
   }
   q.putBackup.run({
     client_id: backup.clientId, backup_method: backup.backupMethod, key_version: columns.key_version,
-    key_file_id: columns.key_file_id, google_account: columns.google_account, key_id: backup.keyId,
+    key_file_id: columns.key_file_id, google_account: columns.google_account,
+    wallet_backup_id: columns.wallet_backup_id, key_id: backup.keyId,
     data: blob(backup.data), stored_at: now,
   })
   return { replayed: false }

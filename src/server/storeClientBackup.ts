@@ -54,6 +54,7 @@ export function storeClientBackup(context: RouterContext): RequestHandler {
     const keyVersion = body.keyVersion ?? null
     const keyFileId = ('keyFileId' in body ? body.keyFileId : undefined) ?? null
     const googleAccount = ('googleAccount' in body ? body.googleAccount : undefined) ?? null
+    const walletBackupId = ('walletBackupId' in body ? body.walletBackupId : undefined) ?? null
 
     const condition = ifMatchCondition(req.get('if-match'))
     const idemHeader = req.get('idempotency-key')
@@ -85,6 +86,7 @@ export function storeClientBackup(context: RouterContext): RequestHandler {
         keyVersion,
         keyFileId,
         googleAccount,
+        walletBackupId,
         keyId: sealed.keyId,
         data: sealed.data,
         storedAt,

@@ -9,11 +9,12 @@ export interface BackupRow {
   key_file_id?: string | null
   /** JSON text of the account hint. */
   google_account?: string | null
+  wallet_backup_id?: string | null
   key_id: string
   data: Buffer
   stored_at: number | Date
 }
-export type ShareRow = Omit<BackupRow, 'key_version' | 'key_file_id' | 'google_account'>
+export type ShareRow = Omit<BackupRow, 'key_version' | 'key_file_id' | 'google_account' | 'wallet_backup_id'>
 export interface IdempotencyRow {
   client_id: string
   idem_key: string
@@ -35,6 +36,7 @@ export const storeRows = {
     keyVersion: r.key_version === null ? null : (JSON.parse(r.key_version) as string | number),
     keyFileId: r.key_file_id ?? null,
     googleAccount: r.google_account ? (JSON.parse(r.google_account) as GoogleAccountHint) : null,
+    walletBackupId: r.wallet_backup_id ?? null,
     keyId: r.key_id,
     data: r.data,
     storedAt: asDate(r.stored_at),
@@ -59,5 +61,6 @@ export const storeRows = {
     key_version: b.keyVersion === null ? null : JSON.stringify(b.keyVersion),
     key_file_id: b.keyFileId ?? null,
     google_account: b.googleAccount ? JSON.stringify(b.googleAccount) : null,
+    wallet_backup_id: b.walletBackupId ?? null,
   }),
 }

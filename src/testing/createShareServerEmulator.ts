@@ -15,6 +15,8 @@ export interface ShareRow {
   keyFileId?: string
   /** The Google account holding the key (Drive's permissionId and the email), as the client sent it. */
   googleAccount?: { permissionId: string; email: string }
+  /** The provider's id of the wallet backup the record describes, as the client sent it. */
+  walletBackupId?: string
   storedAt: string
 }
 
@@ -153,6 +155,7 @@ export function createShareServerEmulator(options: ShareServerEmulatorOptions): 
     const keyVersion = o?.['keyVersion']
     const keyFileId = o?.['keyFileId']
     const googleAccount = o?.['googleAccount'] as Record<string, unknown> | null | undefined
+    const walletBackupId = o?.['walletBackupId']
     // As the bundled server validates it: both fields, a Drive-like id and an email, nothing else.
     const accountOk =
       googleAccount === undefined ||
@@ -165,6 +168,9 @@ export function createShareServerEmulator(options: ShareServerEmulatorOptions): 
         /^[^\s@]+@[^\s@]+$/.test(googleAccount['email']))
     if (
       !accountOk ||
+      (walletBackupId !== undefined &&
+        walletBackupId !== null &&
+        (typeof walletBackupId !== 'string' || !/^[A-Za-z0-9._:@|-]{1,256}$/.test(walletBackupId))) ||
       typeof backupMethod !== 'string' ||
       backupMethod === '' ||
       backupMethod.length > 64 ||
@@ -209,6 +215,7 @@ export function createShareServerEmulator(options: ShareServerEmulatorOptions): 
             },
           }
         : {}),
+      ...(typeof walletBackupId === 'string' ? { walletBackupId } : {}),
       storedAt,
     })
     const answer = { backupMethod, storedAt }
@@ -236,6 +243,7 @@ export function createShareServerEmulator(options: ShareServerEmulatorOptions): 
         ...(row.keyVersion !== undefined ? { keyVersion: row.keyVersion } : {}),
         ...(row.keyFileId !== undefined ? { keyFileId: row.keyFileId } : {}),
         ...(row.googleAccount !== undefined ? { googleAccount: row.googleAccount } : {}),
+        ...(row.walletBackupId !== undefined ? { walletBackupId: row.walletBackupId } : {}),
         storedAt: row.storedAt,
       },
       { headers: { ETag: etagOf(row) } },

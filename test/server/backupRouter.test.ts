@@ -166,6 +166,43 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
         }
       })
 
+      it('stores the id of the wallet backup the record describes and returns it; rows without one answer without it; bad ones are 400', async () => {
+        const clientId = uniqueClient()
+        const walletBackupId = 'clx7backup_01:SECP256K1-2'
+        // As the kit writes it: the record first, then the same record naming the id, conditional on that revision.
+        const first = await postBackup(api.base, clientId, {
+          backupMethod: 'PASSWORD',
+          cipherText: 'ct',
+          keyVersion: 'v1',
+        })
+        const named = await postBackup(
+          api.base,
+          clientId,
+          { backupMethod: 'PASSWORD', cipherText: 'ct', keyVersion: 'v1', walletBackupId },
+          { 'if-match': first.headers.get('etag')! },
+        )
+        expect(named.status).toBe(200)
+        expect(await (await getBackup(api.base, clientId, 'PASSWORD')).json()).toMatchObject({
+          keyVersion: 'v1',
+          walletBackupId,
+        })
+        // A kit that names no id (an older one, or a failed read of the wallet) replaces the row and the id with it.
+        await postBackup(api.base, clientId, { backupMethod: 'PASSWORD', cipherText: 'ct2', keyVersion: 'v2' })
+        expect(await (await getBackup(api.base, clientId, 'PASSWORD')).json()).not.toHaveProperty('walletBackupId')
+        for (const bad of ['', 'a b', 'x'.repeat(257), 42, { id: 'x' }]) {
+          const res = await postBackup(api.base, clientId, {
+            backupMethod: 'PASSWORD',
+            cipherText: 'ct3',
+            walletBackupId: bad,
+          })
+          expect([res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([
+            400,
+            'invalid_body',
+          ])
+        }
+        expect(await (await getBackup(api.base, clientId, 'PASSWORD')).json()).toMatchObject({ cipherText: 'ct2' })
+      })
+
       it('answers 404 backup_not_found when the client has no backup, or none for that method', async () => {
         const clientId = uniqueClient()
         const none = await getBackup(api.base, clientId)

@@ -21,9 +21,15 @@ const v1Backups = (s: string, blob: string, time: string) => `
 
 async function checkUpgrade(store: BackupStore, versions: () => Promise<number[]>) {
   const old = await store.get('old-client', 'GDRIVE')
-  expect(old).toMatchObject({ clientId: 'old-client', keyVersion: 'v1', keyFileId: null, googleAccount: null })
+  expect(old).toMatchObject({
+    clientId: 'old-client',
+    keyVersion: 'v1',
+    keyFileId: null,
+    googleAccount: null,
+    walletBackupId: null,
+  })
   expect(old?.data.toString()).toBe('sealed')
-  expect(await versions()).toEqual([1, 2, 3, 4])
+  expect(await versions()).toEqual([1, 2, 3, 4, 5])
   await store.put({
     clientId: 'old-client',
     backupMethod: 'GDRIVE',
@@ -65,9 +71,29 @@ async function checkUpgrade(store: BackupStore, versions: () => Promise<number[]
     storedAt: new Date(),
   })
   expect(await store.get('old-client', 'GDRIVE')).toMatchObject({ keyVersion: 'v5', googleAccount: null })
+  // Migration 5: the id of the wallet backup the record describes round-trips; a write without it clears it.
+  await store.put({
+    clientId: 'old-client',
+    backupMethod: 'GDRIVE',
+    keyVersion: 'v6',
+    walletBackupId: 'bsp_6',
+    keyId: 'default',
+    data: Buffer.from('sealed6'),
+    storedAt: new Date(),
+  })
+  expect(await store.get('old-client', 'GDRIVE')).toMatchObject({ keyVersion: 'v6', walletBackupId: 'bsp_6' })
+  await store.put({
+    clientId: 'old-client',
+    backupMethod: 'GDRIVE',
+    keyVersion: 'v7',
+    keyId: 'default',
+    data: Buffer.from('sealed7'),
+    storedAt: new Date(),
+  })
+  expect(await store.get('old-client', 'GDRIVE')).toMatchObject({ keyVersion: 'v7', walletBackupId: null })
 }
 
-describe('schema migrations 2 (key_file_id) and 3 (google_account)', () => {
+describe('schema migrations 2 (key_file_id), 3 (google_account) and 5 (wallet_backup_id)', () => {
   it('sqlite: upgrades a version 1 database in place; its old rows read with keyFileId null', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rmb-mig-'))
     const filename = join(dir, 'backups.db')

@@ -157,7 +157,13 @@ describe.each(storeCases)(
       it('describes the client routes: success, replay, and every client error', async () => {
         const id = `oa-${randomBytes(4).toString('hex')}`
         const me = { 'x-client-id': id }
-        const body = { backupMethod: 'GDRIVE', cipherText: 'c1', keyVersion: 1, keyFileId: 'file_1' }
+        const body = {
+          backupMethod: 'GDRIVE',
+          cipherText: 'c1',
+          keyVersion: 1,
+          keyFileId: 'file_1',
+          walletBackupId: 'bsp_1',
+        }
 
         await expectConforms('GET', CLIENT, await fetch(clientUrl(main.base, id), { headers: me }), 404)
         await expectConforms('POST', CLIENT, await post(clientUrl(main.base, id), body, me), 200)

@@ -12,6 +12,12 @@
 // of the test page; a third-party iframe gets no localStorage here); the device's signing share lives in the page's
 // memory, so a new Portal (a new iframe) is a new device. The client backup share is really encrypted (AES-GCM, key from the backup password by PBKDF2), so a wrong
 // key fails to recover (code 407, FailedToDecryptCipher in the SDK's PortalErrorCodes).
+// Backup share pairs as Portal lists them (getClient's wallets[].backupSharePairs, one wallet per curve): Portal keeps
+// one backup per method per client, so a newer confirmed backup of a method replaces the older one, whose pairs stop
+// being 'completed'; every backup gets new pair ids. Status values: the SDK reads only 'completed' (isWalletBackedUp,
+// availableRecoveryMethods) and its own fixtures show 'incomplete'; its SharePairStatus type is not published. So the
+// stand-in lists only those two, and keeps apart, unlisted, the pairs that can no longer complete (replaced,
+// reported not stored, or a newer backup of the method started).
 // Test controls (never sent by the SDK): `standin:control` { hang: string[], errors: { [type]: { code, message } } }
 // and `standin:log` -> `standin:logResult` [{ type, data }] (every SDK message received, in order).
 
@@ -51,7 +57,7 @@ const script = String.raw`
     let s = await server()
     if (!s) {
       const secret = b64(crypto.getRandomValues(new Uint8Array(32)))
-      s = { clientId: 'cl_' + hex(crypto.getRandomValues(new Uint8Array(6))), address: await addressOf(secret), pairs: [], gdriveKeys: {}, next: 1 }
+      s = { clientId: 'cl_' + hex(crypto.getRandomValues(new Uint8Array(6))), address: await addressOf(secret), pairs: [], voided: [], gdriveKeys: {}, next: 1 }
       await saveServer(s)
       device = { secret }
     }
@@ -88,7 +94,7 @@ const script = String.raw`
     const plain = enc.encode(JSON.stringify({ secret: device.secret, pairs: ids.map((p) => p.id) }))
     const body = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, plain)
     // Only the newest backup of a method can still be confirmed.
-    for (const p of s.pairs) if (p.backupMethod === backupMethod && p.status === 'incomplete') p.status = 'cancelled'
+    for (const p of s.pairs) if (p.backupMethod === backupMethod && p.status === 'incomplete') s.voided.push(p.id)
     s.pairs.push(...ids)
     if (gdriveKey) for (const p of ids) s.gdriveKeys[p.id] = gdriveKey
     await saveServer(s)
@@ -97,10 +103,14 @@ const script = String.raw`
   }
 
   function complete(s, pairIds) {
-    const done = s.pairs.filter((p) => pairIds.includes(p.id) && p.status === 'incomplete')
+    const done = s.pairs.filter((p) => pairIds.includes(p.id) && p.status === 'incomplete' && !s.voided.includes(p.id))
     for (const p of done) {
-      // A completed backup of a method retires the older ones of that method.
-      for (const old of s.pairs) if (old.backupMethod === p.backupMethod && old.curve === p.curve && old.status === 'completed') old.status = 'retired'
+      // One backup per method: a completed backup replaces the older one of that method (each curve's pair).
+      for (const old of s.pairs) {
+        if (old.backupMethod !== p.backupMethod || old.curve !== p.curve || old.status !== 'completed') continue
+        old.status = 'incomplete'
+        s.voided.push(old.id)
+      }
       p.status = 'completed'
     }
     return done.length
@@ -175,9 +185,9 @@ const script = String.raw`
     },
     'portal:storedClientBackupShare': async (data) => {
       const s = await server()
-      const pending = s.pairs.filter((p) => p.backupMethod === data.backupMethod && p.status === 'incomplete')
+      const pending = s.pairs.filter((p) => p.backupMethod === data.backupMethod && p.status === 'incomplete' && !s.voided.includes(p.id))
       if (data.success) complete(s, pending.map((p) => p.id))
-      else for (const p of pending) p.status = 'cancelled'
+      else for (const p of pending) s.voided.push(p.id)
       await saveServer(s)
       return ['portal:storedClientBackupShareResult', undefined]
     },

@@ -3,10 +3,13 @@
 import type { ComponentProps, ComponentPropsWithRef, ReactNode, Ref } from 'react'
 import type {
   BackupButton,
+  BackupButtonLabels,
   BackupButtonProps,
   BackupStatus,
   BackupStatusData,
+  BackupStatusLabels,
   BackupStatusProps,
+  BackupState,
   BackupWalletErrorType,
   BackupWalletReturnType,
   RecoverButton,
@@ -42,6 +45,16 @@ describe('BackupButton and RecoverButton', () => {
     expectTypeOf<NonNullable<BackupButtonProps['labels']>>().toHaveProperty('authorizing')
     expectTypeOf<NonNullable<RecoverButtonProps['labels']>>().toHaveProperty('reading')
   })
+
+  test('the backup button has a label for a backup another one replaced; the recovery button does not', () => {
+    expectTypeOf<NonNullable<BackupButtonProps['labels']>>().toEqualTypeOf<BackupButtonLabels>()
+    expectTypeOf<BackupButtonLabels['superseded']>().toEqualTypeOf<string | undefined>()
+    expectTypeOf<NonNullable<RecoverButtonProps['labels']>>().not.toHaveProperty('superseded')
+    // The render prop still gets the flow's steps only: the label changes, the step does not.
+    expectTypeOf<
+      Parameters<Extract<BackupButtonProps['children'], (step: never) => unknown>>[0]
+    >().toEqualTypeOf<WalletBackupStep>()
+  })
 })
 
 describe('BackupStatus', () => {
@@ -53,6 +66,12 @@ describe('BackupStatus', () => {
       (status: BackupStatusData | undefined, query: UseBackupStatusReturnType) => ReactNode
     >()
     expectTypeOf<NonNullable<BackupStatusProps['labels']>>().toHaveProperty('backedUp')
+  })
+
+  test('its states, superseded among them, each with a label', () => {
+    expectTypeOf<BackupState>().toEqualTypeOf<'backedUp' | 'partial' | 'none' | 'superseded'>()
+    expectTypeOf<BackupStatusData['state']>().toEqualTypeOf<BackupState>()
+    expectTypeOf<BackupStatusLabels['superseded']>().toEqualTypeOf<string | undefined>()
   })
 })
 

@@ -13,6 +13,9 @@ import {
   type RecoverWalletErrorType,
   type RecoverWalletReturnType,
   recoverWalletMutationOptions,
+  type ShareApi,
+  type ShareRecord,
+  type WalletAdapter,
 } from 'react-mpc-backup'
 import { describe, expectTypeOf, test } from 'vitest'
 
@@ -65,5 +68,15 @@ describe('getBackupStatusQueryOptions', () => {
     expectTypeOf(getBackupStatusQueryOptions).toBeCallableWith(config, { query: { refetchInterval: 1000 } })
     // @ts-expect-error the key stays the kit's
     getBackupStatusQueryOptions(config, { query: { queryKey: ['x'] } })
+  })
+})
+
+describe('the wallet adapter and the share record', () => {
+  test('an adapter may name the newest backup of a method; the record keeps the one it describes', () => {
+    expectTypeOf<WalletAdapter['latestBackupId']>().toEqualTypeOf<
+      ((method: string) => Promise<string | undefined>) | undefined
+    >()
+    expectTypeOf<ShareRecord['walletBackupId']>().toEqualTypeOf<string | undefined>()
+    expectTypeOf<Parameters<ShareApi['put']>[1]['walletBackupId']>().toEqualTypeOf<string | undefined>()
   })
 })
