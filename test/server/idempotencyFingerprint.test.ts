@@ -58,6 +58,17 @@ describe.each(storeCases)('the idempotency fingerprint on $name', (storeCase) =>
       expect(await row.json()).toMatchObject({ googleAccount: account })
     })
 
+    it('the same key with another walletBackupId is 422, and the row keeps its id (every stored field counts)', async () => {
+      const clientId = uniqueClient()
+      const key = { 'idempotency-key': 'fp-pair' }
+      expect((await postBackup(api.base, clientId, { ...body, walletBackupId: 'bsp_1' }, key)).status).toBe(200)
+      const res = await postBackup(api.base, clientId, { ...body, walletBackupId: 'bsp_2' }, key)
+      expect(res.status).toBe(422)
+      expect(await errorCode(res)).toBe('idempotency_key_reused')
+      const row = await getBackup(api.base, clientId, 'PASSWORD')
+      expect(await row.json()).toMatchObject({ walletBackupId: 'bsp_1' })
+    })
+
     it('an identical request replays (200, Idempotent-Replayed), whatever the order of its keys; null and absent are one', async () => {
       const clientId = uniqueClient()
       const key = { 'idempotency-key': 'fp-same' }
