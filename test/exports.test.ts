@@ -116,7 +116,7 @@ describe('export surface', () => {
     const errorNames = Object.entries(client)
       .filter(([, v]) => typeof v === 'function' && v.prototype instanceof client.BackupError)
       .map(([k]) => k)
-    expect(errorNames.length).toBe(26)
+    expect(errorNames.length).toBe(27)
     for (const name of errorNames) {
       const Ctor = (client as unknown as Record<string, new (m: string) => Error>)[name]!
       expect(new Ctor('x').name, name).toBe(name)

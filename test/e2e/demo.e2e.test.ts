@@ -123,7 +123,7 @@ describe('npm start: the offline demo in Chromium', () => {
     for (const step of ['authorizing', 'generating', 'storing', 'notifying', 'success'])
       await expect.poll(() => log.textContent()).toContain(`Drop-in button: ${step}`)
     const driveRows = page.getByRole('table', { name: 'Drive files' }).locator('tbody tr')
-    await expect.poll(() => driveRows.first().textContent(), { timeout: 5_000 }).toMatch(/^react-mpc-backup\./)
+    await expect.poll(() => driveRows.first().textContent(), { timeout: 5_000 }).toMatch(/^react-mpc-backup-key\./)
     const serverRows = page.getByRole('table', { name: 'Server rows' }).locator('tbody tr')
     await expect.poll(() => serverRows.first().textContent(), { timeout: 5_000 }).toMatch(/^PASSWORD/)
 
