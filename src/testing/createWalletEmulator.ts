@@ -65,6 +65,11 @@ export interface WalletEmulatorOptions {
   realistic?: boolean
   /** Realistic mode: ms until ready (default 50), or 'manual' to wait for `boot()`. */
   bootDelayMs?: number | 'manual'
+  /**
+   * The emulator's clock, ms since the epoch (default `Date.now()`, read at each call): the `at` of `notifications`
+   * and `dropped`. Delays (`latency`, `delayMs` faults, `bootDelayMs`) are real timers, not read from it.
+   */
+  now?: () => number
 }
 
 export interface WalletEmulatorBase {
@@ -142,6 +147,7 @@ export function createWalletEmulator(
   const clientId = options.clientId ?? randomClientId()
   const records = walletRecords(options.backend ?? defaultWalletBackend)
   const latency = options.latency
+  const now = options.now ?? (() => Date.now())
   // The device's copy of the wallet; kept in this closure only, never on the object, so it cannot be logged by
   // printing the emulator.
   let secret: Uint8Array | undefined
@@ -169,7 +175,7 @@ export function createWalletEmulator(
   // never settles (no request ids, no timeout). Realistic mode does the same.
   const gate = <T>(call: string, run: () => Promise<T>): Promise<T> => {
     if (ready) return realistic ? run().catch(asPortalError) : run()
-    dropped.push({ call, at: Date.now() })
+    dropped.push({ call, at: now() })
     return new Promise<T>(() => {})
   }
 
@@ -324,7 +330,7 @@ export function createWalletEmulator(
     via: WalletNotification['via'] = 'storedClientBackupShare',
     only?: number,
   ) => {
-    notifications.push({ success, method, at: Date.now(), via })
+    notifications.push({ success, method, at: now(), via })
     const r = records.get(clientId)
     if (!r) return
     // storageCallback names its backup (the SDK posts its backupIds); storedClientBackupShare only a method.
