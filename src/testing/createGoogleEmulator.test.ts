@@ -313,6 +313,23 @@ describe('Drive v3 appDataFolder', () => {
     })
   })
 
+  it('{ until }: the request is held until the promise settles, then served normally', async () => {
+    let release!: () => void
+    google.faults.set('drive.create', { until: new Promise<void>((r) => (release = r)) }, { times: 1 })
+    let answered = false
+    const pending = create('held.key', 'k').then((res) => {
+      answered = true
+      return res
+    })
+    // Other calls go on meanwhile; the held one has not been served.
+    expect((await list('')).status).toBe(200)
+    expect(answered).toBe(false)
+    expect(google.files()).toEqual([])
+    release()
+    expect((await pending).status).toBe(200)
+    expect(google.files().map((f) => f.name)).toEqual(['held.key'])
+  })
+
   it('serves the GIS stand-in script and the consent endpoint (Node: records calls from the request)', async () => {
     const script = await fetch(gisStandInUrl)
     expect(script.headers.get('content-type')).toMatch(/javascript/)

@@ -187,6 +187,42 @@ describe('wallet emulator (3.x shape)', () => {
     })
   })
 
+  it('{ until }: the call is held until the promise settles, then answers as armed (error, returnValue) or runs', async () => {
+    const w = createWalletEmulator({ backend: createWalletBackend() })
+    // Armed with an error or a returnValue, an unheld call settles within microtasks: one macrotask turn later it
+    // would have; held, it has not.
+    const turn = () => new Promise((r) => setImmediate(r))
+    let refuse!: () => void
+    w.faults.recover = { until: new Promise<void>((r) => (refuse = r)), error: { code: 'CLIENT_NOT_VERIFIED' } }
+    let refusedYet = false
+    const refused = codeOf(w.recoverWallet('x', 'PASSWORD', configs(password()))).finally(() => {
+      refusedYet = true
+    })
+    await turn()
+    expect(refusedYet).toBe(false)
+    refuse()
+    expect(await refused).toBe('CLIENT_NOT_VERIFIED')
+
+    let answer!: () => void
+    const replaced = { cipherText: 'held', storageCallback: async () => {} }
+    w.faults.backup = { until: new Promise<void>((r) => (answer = r)), returnValue: replaced, times: 1 }
+    let answeredYet = false
+    const answered = w.backupWallet('PASSWORD', undefined, configs(password())).finally(() => {
+      answeredYet = true
+    })
+    await turn()
+    expect(answeredYet).toBe(false)
+    answer()
+    expect(await answered).toBe(replaced)
+
+    let release!: () => void
+    w.faults.backup = { until: new Promise<void>((r) => (release = r)), times: 1 }
+    const held = w.backupWallet('PASSWORD', undefined, configs(password()))
+    release()
+    await expect(held).resolves.toHaveProperty('cipherText')
+    expect(await w.isWalletBackedUp()).toBe(false)
+  })
+
   it('notifications and dropped calls are stamped with the injected clock', async () => {
     let clock = Date.UTC(2026, 0, 1)
     const w = createWalletEmulator({ backend: createWalletBackend(), now: () => clock })

@@ -17,13 +17,21 @@ export type WalletOperation = 'backup' | 'notify' | 'recover'
 
 /**
  * A fault for the next calls of one operation (`times` calls, or until cleared). `delayMs` waits first and may be
- * combined with `error` or `returnValue`. `returnValue` replaces the WHOLE resolved value of the call and skips the
- * operation (no state change), e.g. `{ returnValue: { cipherText: '', storageCallback: async () => {} } }`.
+ * combined with `error` or `returnValue`; `until` holds the call until that promise settles (after any `delayMs`),
+ * so a test can look at the flow mid-call and then release it, with no timer to race. `returnValue` replaces the
+ * WHOLE resolved value of the call and skips the operation (no state change), e.g.
+ * `{ returnValue: { cipherText: '', storageCallback: async () => {} } }`.
  */
 export type WalletFault =
-  | { error: { code: string | number; message?: string }; delayMs?: number; times?: number }
-  | { returnValue: unknown; delayMs?: number; times?: number }
-  | { delayMs: number; times?: number }
+  | {
+      error: { code: string | number; message?: string }
+      delayMs?: number
+      until?: PromiseLike<unknown>
+      times?: number
+    }
+  | { returnValue: unknown; delayMs?: number; until?: PromiseLike<unknown>; times?: number }
+  | { delayMs: number; until?: PromiseLike<unknown>; times?: number }
+  | { until: PromiseLike<unknown>; delayMs?: number; times?: number }
   /** The call never settles, like a real SDK call whose iframe never answers. */
   | { hang: true; times?: number }
 
@@ -227,6 +235,7 @@ export function createWalletEmulator(
     const fault = takeFault(op)
     if (!fault || 'hang' in fault) return undefined
     if (fault.delayMs !== undefined) await sleep(fault.delayMs)
+    if (fault.until !== undefined) await Promise.resolve(fault.until).catch(() => {})
     if ('error' in fault) {
       const { code, message } = fault.error
       if (typeof code === 'number') throw new EmulatedPortalMpcError(code, message ?? `Portal error ${code}`)
