@@ -4,11 +4,12 @@ import { BackupButton } from '../src/components/BackupButton.js'
 import { failsWith, readyButton, scriptUnavailable, shows } from './support/play.js'
 import {
   HOLD_MS,
-  SCRIPT_DELAY_MS,
   registerHandlers,
   registerMissingRoute,
   worldLoader,
   worldOf,
+  holdGoogleScript,
+  releaseGoogleScript,
   WorldProvider,
   WRONG_BASE_URL,
   type StoryProviderProps,
@@ -41,15 +42,18 @@ export default meta
 type Story = StoryObj<typeof meta>
 
 /**
- * Google's script is slow (3 s here): the button is disabled and says why, then becomes ready. Not held forever:
- * the browser shares one in-flight script request between pages, so a hung script would hang the next story too.
+ * Google's script is slow (held until the play function has seen the loading state): the button is disabled and
+ * says why, then becomes ready. Never left hanging: the browser shares one in-flight script request between pages,
+ * so a hung script would hang the next story too.
  */
 export const ScriptLoading: Story = {
-  beforeEach: (context) => worldOf(context).google.faults.set('gis.script', { delayMs: SCRIPT_DELAY_MS }),
-  play: async ({ canvas }) => {
+  beforeEach: holdGoogleScript,
+  play: async (context) => {
+    const { canvas } = context
     const button = await shows(canvas, 'Loading Google sign-in…')
     await expect(button).toBeDisabled()
     await expect(button).toHaveAttribute('data-disabled-reason', 'google-loading')
+    releaseGoogleScript(context)
     await expect(await readyButton(canvas, IDLE)).toHaveAttribute('data-ready')
   },
 }

@@ -7,9 +7,10 @@ import {
   registerHandlers,
   registerMissingRoute,
   seedBackup,
-  SCRIPT_DELAY_MS,
   worldLoader,
   worldOf,
+  holdGoogleScript,
+  releaseGoogleScript,
   WorldProvider,
   WRONG_BASE_URL,
   type StoryProviderProps,
@@ -53,11 +54,13 @@ export default meta
 type Story = StoryObj<typeof meta>
 
 export const ScriptLoading: Story = {
-  beforeEach: (context) => worldOf(context).google.faults.set('gis.script', { delayMs: SCRIPT_DELAY_MS }),
-  play: async ({ canvas }) => {
+  beforeEach: holdGoogleScript,
+  play: async (context) => {
+    const { canvas } = context
     const button = await shows(canvas, 'Loading Google sign-in…')
     await expect(button).toBeDisabled()
     await expect(button).toHaveAttribute('data-disabled-reason', 'google-loading')
+    releaseGoogleScript(context)
     await expect(await readyButton(canvas, IDLE)).toHaveAttribute('data-ready')
   },
 }

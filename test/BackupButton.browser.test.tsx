@@ -180,12 +180,15 @@ describe('BackupButton in Chromium with the real @react-oauth/google', () => {
     const w = createBrowserWorld()
     const console_ = captureConsole()
     try {
-      w.wallet.faults.backup = { delayMs: 1500, times: 1 }
+      // The wallet's generate is held until the button has been unmounted mid-flow.
+      let letGo!: () => void
+      w.wallet.faults.backup = { until: new Promise<void>((r) => (letGo = r)), times: 1 }
       const view = w.mount(<BackupButton />)
       const button = await readyButton()
       await userEvent.click(button)
       await expect.element(button).toHaveTextContent('Encrypting backup…')
       view.unmount()
+      letGo()
       await expect.poll(() => w.wallet.notifications.length, { timeout: 5000 }).toBe(1)
       expect(w.wallet.notifications[0]!.success).toBe(true)
       expect(w.share.rows()).toHaveLength(1)
@@ -246,10 +249,9 @@ describe('BackupButton component API', () => {
     const w = createBrowserWorld({ wallet: { realistic: true, bootDelayMs: 'manual' } })
     w.mount(<BackupButton />)
     const button = screen.getByRole('button')
-    // Google's script loads meanwhile; the wallet is still booting.
-    await new Promise((r) => setTimeout(r, 400))
+    // Google's script loads meanwhile (the reason changes when it has); the wallet is still booting.
+    await expect.poll(() => button.getAttribute('data-disabled-reason'), { timeout: 5000 }).toBe('wallet-loading')
     expect(button).toHaveProperty('disabled', true)
-    expect(button.getAttribute('data-disabled-reason')).toBe('wallet-loading')
     expect(button.textContent).toBe('Loading wallet…')
     expect(screen.getByRole('status').textContent).toBe('Loading wallet…')
     expect(w.wallet.dropped).toEqual([])
@@ -307,14 +309,16 @@ describe('BackupButton component API', () => {
     expect(button.getAttribute('data-state')).toBe('idle')
     await userEvent.click(button)
     expect(clicks).toEqual(['user'])
-    await new Promise((r) => setTimeout(r, 100))
-    expect(button.getAttribute('data-state')).toBe('idle')
+    // A flow opens Google's popup inside the click itself (the stand-in records it then), so none was started.
     expect(w.google.calls.filter((c) => c.kind === 'requestAccessToken')).toHaveLength(0)
+    expect(button.getAttribute('data-state')).toBe('idle')
   })
 
   test('labels are overridable and announced in a polite live region; aria-busy while running', async () => {
     const w = createBrowserWorld()
-    w.wallet.faults.backup = { delayMs: 1500, times: 1 }
+    // The wallet's generate is held while the test reads the running state.
+    let letGo!: () => void
+    w.wallet.faults.backup = { until: new Promise<void>((r) => (letGo = r)), times: 1 }
     w.mount(<BackupButton labels={{ idle: 'Sauvegarder', generating: 'Chiffrement…', success: 'Sauvegardé' }} />)
     const button = await screen.findByRole('button', { name: 'Sauvegarder' })
     await expect.poll(() => (button as HTMLButtonElement).disabled, { timeout: 5000 }).toBe(false)
@@ -324,6 +328,7 @@ describe('BackupButton component API', () => {
     const status = screen.getByRole('status')
     expect(status.getAttribute('aria-live')).toBe('polite')
     expect(status.textContent).toBe('Chiffrement…')
+    letGo()
     await expect.element(button).toHaveTextContent('Sauvegardé')
     expect(button.hasAttribute('aria-busy')).toBe(false)
   })

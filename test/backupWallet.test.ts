@@ -8,6 +8,13 @@ afterAll(() => server.close())
 const falses = (w: World) => w.wallet.notifications.filter((n) => !n.success).length
 const trues = (w: World) => w.wallet.notifications.filter((n) => n.success).length
 
+/** A promise the test settles: armed as an `{ until }` fault, it holds a request or a wallet call until released. */
+function gate() {
+  let release!: () => void
+  const until = new Promise<void>((r) => (release = r))
+  return { until, release }
+}
+
 /** Backs up once (the good backup), arms a fault, backs up again, and returns what the second attempt threw. */
 async function failAfterGoodBackup(w: World, arm: (w: World) => void) {
   await w.backup()
@@ -234,9 +241,12 @@ describe('backupWallet: what it stores', () => {
     const w = createWorld({ timeoutMs: 200, tries: 1 })
     await w.backup()
     const good = w.share.rows()[0]!
-    // The first upload is slow: the client times out, rolls back (fast), and only then does the upload land.
-    w.share.faults.set('share.post', { delayMs: 600 }, { times: 1 })
+    // The first upload is held: the client times out and rolls back, and only then does the test let it land.
+    const upload = gate()
+    w.share.faults.set('share.post', { until: upload.until }, { times: 1 })
     await expect(w.backup()).rejects.toMatchObject({ code: 'SHARE_UPLOAD_FAILED' })
+    expect(w.share.inFlight()).toBe(1)
+    upload.release()
     await expect.poll(() => w.share.inFlight()).toBe(0)
     expect(w.share.rows()[0]).toMatchObject({ cipherText: good.cipherText, keyVersion: good.keyVersion })
     await expect(w.newDevice().recover()).resolves.toMatchObject({ address: w.wallet.address })
@@ -249,13 +259,15 @@ describe('backupWallet: what it stores', () => {
     const posts = () => w.share.requests.filter((r) => r.method === 'POST').length
     // The first backup's upload and the write that names its provider backup.
     const before = posts()
-    // Our upload is slow; while it travels another device stores its own backup (a new record and key version).
-    w.share.faults.set('share.post', { delayMs: 300 }, { times: 1 })
+    // Our upload is held; while it travels another device stores its own backup (a new record and key version).
+    const upload = gate()
+    w.share.faults.set('share.post', { until: upload.until }, { times: 1 })
     const ours = w.backup()
     await expect.poll(() => w.share.inFlight()).toBe(1)
     const { storedAt: _readAt, ...row } = good
     const theirs = { ...row, cipherText: 'another-devices-backup', keyVersion: 'zz-other-device' }
     w.share.putRow(theirs)
+    upload.release()
     await expect(ours).rejects.toMatchObject({ code: 'SHARE_UPLOAD_FAILED', facts: { status: 412 } })
     expect(posts() - before).toBe(1)
     expect(w.share.rows()).toMatchObject([{ cipherText: 'another-devices-backup', keyVersion: 'zz-other-device' }])
@@ -281,36 +293,75 @@ describe('backupWallet: what it stores', () => {
 
   test('pruning keeps the key of the record the server holds, even when that record is older than ours', async () => {
     const w = createWorld()
-    await w.backup()
-    const good = w.share.rows()[0]!
-    // Right after our upload lands, an older device's write puts the previous record back on the server (the server
-    // answers reads a little late, so the flow's re-read sees that write).
-    w.share.faults.set('share.get', { delayMs: 200 })
-    const ours = w.backup()
-    await expect.poll(() => w.share.rows()[0]?.keyVersion).not.toBe(good.keyVersion)
-    const { storedAt: _readAt, ...row } = good
-    w.share.putRow(row)
-    const result = await ours
-    const names = () =>
-      w.google
-        .files()
-        .map((f) => f.name)
-        .sort()
-    // Pruning runs off the critical path (a read, a listing, deletes on local emulators): give it time to finish.
-    await new Promise((r) => setTimeout(r, 300))
-    expect(names()).toEqual(
-      [keyFileName(w.clientId, good.keyVersion as string), keyFileName(w.clientId, result.keyVersion)].sort(),
-    )
+    const oldest = keyFileName(w.clientId, '0000000')
+    // Drive requests as the network sees them: pruning runs off the critical path, and these say when it is over.
+    const drive = { started: 0, answered: 0, listings: 0 }
+    const isDrive = (request: Request) => request.url.startsWith('https://www.googleapis.com/')
+    const isListing = (request: Request) =>
+      request.method === 'GET' && new URL(request.url).pathname === '/drive/v3/files'
+    const started = ({ request }: { request: Request }) => void (isDrive(request) && drive.started++)
+    const answered = ({ request }: { request: Request }) => {
+      if (isDrive(request)) drive.answered++
+      if (isListing(request)) drive.listings++
+    }
+    server.events.on('request:start', started)
+    server.events.on('response:mocked', answered)
+    try {
+      await w.backup()
+      const good = w.share.rows()[0]!
+      // The good backup lists twice: its key write (find, then create) and its pruning. Once the second listing is
+      // answered, that pruning cannot touch a file added now.
+      await expect.poll(() => drive.listings).toBe(2)
+      // A key file older than both: only our backup's pruning deletes it, which tells the test that pruning has run.
+      w.google.putFile({ name: oldest, content: 'old', clientId: w.google.clientId })
+      // Our upload is held; once it lands, the flow's re-read of the server is held too, and meanwhile an older
+      // device's write puts the previous record back: the re-read sees that write.
+      const upload = gate()
+      w.share.faults.set('share.post', { until: upload.until }, { times: 1 })
+      const ours = w.backup()
+      await expect.poll(() => w.share.inFlight()).toBe(1)
+      const reread = gate()
+      w.share.faults.set('share.get', { until: reread.until }, { times: 1 })
+      upload.release()
+      await expect.poll(() => w.share.faults.active()).toEqual([])
+      expect(w.share.rows()[0]?.keyVersion).not.toBe(good.keyVersion)
+      const { storedAt: _readAt, ...row } = good
+      w.share.putRow(row)
+      reread.release()
+      const result = await ours
+      // Pruning issues its deletes together: once the old file is gone and every Drive request has been answered,
+      // it is done.
+      await expect
+        .poll(() => !w.google.files().some((f) => f.name === oldest) && drive.started === drive.answered)
+        .toBe(true)
+      expect(
+        w.google
+          .files()
+          .map((f) => f.name)
+          .sort(),
+      ).toEqual([keyFileName(w.clientId, good.keyVersion as string), keyFileName(w.clientId, result.keyVersion)].sort())
+    } finally {
+      server.events.removeListener('request:start', started)
+      server.events.removeListener('response:mocked', answered)
+    }
   })
 
   test('an aborted backup ends with Aborted and the provider hears false once the share exists', async () => {
     const w = createWorld()
     const controller = new AbortController()
-    w.google.faults.set('drive.create', { delayMs: 200 })
+    // The key write and the wallet's generate are both held, so the abort lands while the wallet is generating.
+    const keyWrite = gate()
+    const generate = gate()
+    w.google.faults.set('drive.create', { until: keyWrite.until }, { times: 1 })
+    w.wallet.faults.backup = { until: generate.until, times: 1 }
     const run = w.backup(controller.signal)
-    setTimeout(() => controller.abort(), 50)
+    await expect.poll(() => w.google.faults.active().length === 0 && w.wallet.faults.backup === undefined).toBe(true)
+    controller.abort()
+    // It settles at once (nothing released yet); the share the wallet makes afterwards hears false.
     await expect(run).rejects.toMatchObject({ name: 'Aborted', code: 'ABORTED' })
-    // An abort that lands while the wallet is still generating settles at once; the share that follows hears false.
+    expect(falses(w)).toBe(0)
+    generate.release()
+    keyWrite.release()
     await expect.poll(() => falses(w)).toBe(1)
   })
 })

@@ -81,6 +81,15 @@ const realistic = { realistic: true, bootDelayMs: 0 } as const
 const slow = { delayMs: 2500 }
 const waitStep = async (step: string) =>
   expect.poll(() => document.querySelector('button')?.getAttribute('data-state'), { timeout: 5000 }).toBe(step)
+/**
+ * Holds a call (armed as its `{ until }` fault) until the cell lets it go, instead of a delay the test must act
+ * within: a step lasts until the cell has seen it and acted, however slow the machine.
+ */
+function held({ release }: Ctx): Promise<void> {
+  return new Promise<void>((resolve) => release.push(resolve))
+}
+/** Lets every held call of the cell go on. */
+const letGo = ({ release }: Ctx) => release.splice(0).forEach((r) => r())
 
 const backupCells: Cell[] = [
   {
@@ -184,8 +193,8 @@ const backupCells: Cell[] = [
     flow: 'backup',
     step: 'generate',
     fault: 'abort',
-    arm: ({ device }) => void (device.faults.backup = { delayMs: 600, times: 1 }),
-    during: async ({ api }) => (await waitStep('generating'), api.abort!()),
+    arm: (c) => void (c.device.faults.backup = { until: held(c), times: 1 }),
+    during: async (c) => (await waitStep('generating'), c.api.abort!(), letGo(c)),
     code: 'ABORTED',
     generated: true,
   },
@@ -262,8 +271,8 @@ const backupCells: Cell[] = [
     flow: 'backup',
     step: 'upload',
     fault: 'abort',
-    arm: ({ w }) => w.share.faults.set('share.post', { delayMs: 600 }, { times: 1 }),
-    during: async ({ api }) => (await waitStep('storing'), api.abort!()),
+    arm: (c) => c.w.share.faults.set('share.post', { until: held(c) }, { times: 1 }),
+    during: async (c) => (await waitStep('storing'), c.api.abort!(), letGo(c)),
     code: 'ABORTED',
     generated: true,
   },
@@ -338,8 +347,8 @@ const backupCells: Cell[] = [
     flow: 'backup',
     step: 'any',
     fault: 'unmount mid-flow',
-    arm: ({ device }) => void (device.faults.backup = { delayMs: 1500, times: 1 }),
-    during: async (c) => (await waitStep('generating'), c.unmount()),
+    arm: (c) => void (c.device.faults.backup = { until: held(c), times: 1 }),
+    during: async (c) => (await waitStep('generating'), c.unmount(), letGo(c)),
     code: 'success',
     generated: false,
   },
@@ -579,8 +588,8 @@ const recoveryCells: Cell[] = [
     flow: 'recovery',
     step: 'share fetch',
     fault: 'abort',
-    arm: ({ w }) => w.share.faults.set('share.get', { delayMs: 600 }, { times: 1 }),
-    during: async ({ api }) => (await waitStep('reading'), api.abort!()),
+    arm: (c) => c.w.share.faults.set('share.get', { until: held(c) }, { times: 1 }),
+    during: async (c) => (await waitStep('reading'), c.api.abort!(), letGo(c)),
     code: 'ABORTED',
     generated: false,
   },
@@ -659,8 +668,8 @@ const recoveryCells: Cell[] = [
     flow: 'recovery',
     step: 'any',
     fault: 'unmount mid-flow',
-    arm: ({ w }) => w.share.faults.set('share.get', { delayMs: 1500 }, { times: 1 }),
-    during: async (c) => (await waitStep('reading'), c.unmount()),
+    arm: (c) => c.w.share.faults.set('share.get', { until: held(c) }, { times: 1 }),
+    during: async (c) => (await waitStep('reading'), c.unmount(), letGo(c)),
     code: 'success',
     generated: false,
   },
@@ -869,7 +878,6 @@ describe('fault matrix: recovery', () => {
 // Cells outside a mutation: Google's script that never loads (the button, not a run, shows the error) and the status
 // query under a wrong baseURL. Same table, same promise: typed error, nothing told to the wallet, a retry succeeds.
 const SCRIPT_TIMEOUT_MS = 400
-const SCRIPT_HANG_MS = 2000
 const setupCells: Cell[] = [
   {
     flow: 'backup',
@@ -948,6 +956,7 @@ function StatusUnderTest() {
 async function runSetupCell(cell: Cell) {
   const w = createBrowserWorld()
   const console_ = captureConsole()
+  let letScriptGo = () => {}
   try {
     const setup = mountFlow(w, 'backup', w.wallet, {})
     await clickRun()
@@ -970,12 +979,12 @@ async function runSetupCell(cell: Cell) {
       w.mount(<StatusUnderTest />)
       await expect.poll(() => out()?.getAttribute('data-state'), { timeout: 5000 }).toBe('backedUp')
     } else {
-      // The script request hangs; the kit gives up after the timeout and offers a retry.
-      // (Chromium shares an in-flight script load between tags of the same URL: the hang must be over before the
-      // next cell mounts, hence a finite delay, waited out below.)
+      // The script request hangs (held until the test lets it go); the kit gives up after the timeout and offers a
+      // retry. (Chromium shares an in-flight script load between tags of the same URL: the hang must be over before
+      // the next cell mounts, hence let go below and waited out.)
       const hangs = cell.fault.startsWith('never')
-      const hangEnds = Date.now() + (hangs ? SCRIPT_HANG_MS : 0)
-      w.google.faults.set('gis.script', hangs ? { delayMs: SCRIPT_HANG_MS } : { networkError: true }, { times: 1 })
+      const scriptHeld = new Promise<void>((r) => (letScriptGo = r))
+      w.google.faults.set('gis.script', hangs ? { until: scriptHeld } : { networkError: true }, { times: 1 })
       w.mount(<ScriptUnderTest flow={cell.flow} />, { wallet: device, googleScriptTimeoutMs: SCRIPT_TIMEOUT_MS })
       const button = () => document.querySelector('button')!
       await expect.poll(() => button().getAttribute('data-state'), { timeout: 5000 }).toBe('error')
@@ -984,7 +993,7 @@ async function runSetupCell(cell: Cell) {
       expect(button().disabled).toBe(false)
       if (hangs) {
         // A load that ends late still counts: the button gets ready on its own.
-        await new Promise((r) => setTimeout(r, Math.max(0, hangEnds - Date.now()) + 100))
+        letScriptGo()
       } else {
         // Blocked: the click on the error state loads the script again, which works this time.
         await userEvent.click(button())
@@ -1013,6 +1022,7 @@ async function runSetupCell(cell: Cell) {
     })
     throw e
   } finally {
+    letScriptGo()
     console_.restore()
   }
 }

@@ -72,8 +72,13 @@ describe('inside a host QueryClient with hostile defaults', () => {
     await expect.element(button).toHaveTextContent('Backup failed. Try again')
     expect(button.getAttribute('data-error-code')).toBe('SHARE_UPLOAD_FAILED')
     expect(screen.queryByRole('alert')).toBeNull()
-    // Give a TanStack retry every chance to happen.
-    await new Promise((r) => setTimeout(r, 300))
+    // 'error' is the mutation's last state: a mutation TanStack retries stays 'pending' until its retries are spent.
+    expect(
+      host
+        .getMutationCache()
+        .getAll()
+        .map((m) => m.state.status),
+    ).toEqual(['error'])
     expect(w.wallet.notifications).toMatchObject([{ success: false }])
     expect(
       w.share.requests.filter((r) => r.method === 'POST'),
@@ -92,7 +97,13 @@ describe('inside a host QueryClient with hostile defaults', () => {
     await expect
       .poll(() => document.querySelector('span[data-state]')?.getAttribute('data-state'), { timeout: 5000 })
       .toBe('error')
-    await new Promise((r) => setTimeout(r, 200))
+    // 'error' comes only once TanStack's retries are spent, and nothing is fetching any more.
+    expect(
+      host
+        .getQueryCache()
+        .getAll()
+        .map((q) => [q.state.status, q.state.fetchStatus]),
+    ).toEqual([['error', 'idle']])
     expect(
       w.share.requests.filter((r) => r.method === 'GET'),
       'a 403 is asked once',
@@ -101,11 +112,17 @@ describe('inside a host QueryClient with hostile defaults', () => {
 
     w.share.faults.set('share.get', { status: 503 })
     const before = w.share.requests.length
-    mountInHost(w, hostileHost(), <BackupStatus />)
+    const second = hostileHost()
+    mountInHost(w, second, <BackupStatus />)
     await expect
       .poll(() => document.querySelector('span[data-state]')?.getAttribute('data-state'), { timeout: 5000 })
       .toBe('error')
-    await new Promise((r) => setTimeout(r, 200))
+    expect(
+      second
+        .getQueryCache()
+        .getAll()
+        .map((q) => [q.state.status, q.state.fetchStatus]),
+    ).toEqual([['error', 'idle']])
     // 2 tries per run (the kit's request retry) x 2 runs (one query retry), not 2 x 6.
     expect(w.share.requests.slice(before).filter((r) => r.method === 'GET')).toHaveLength(4)
     expect(screen.queryByRole('alert')).toBeNull()

@@ -278,10 +278,10 @@ describe('BackupButton, RecoverButton and BackupStatus on the real @portal-hq/we
       </>,
     )
     const button = await screen.findByRole('button')
-    // Google's script loads meanwhile; the wallet still is not ready, and the button says so.
-    await new Promise((r) => setTimeout(r, 300))
+    // Google's script loads meanwhile (the reason changes when it has); the wallet still is not ready, and the
+    // button says so.
+    await expect.poll(() => button.getAttribute('data-disabled-reason'), { timeout: 5000 }).toBe('wallet-loading')
     expect(button).toBeDisabled()
-    expect(button.getAttribute('data-disabled-reason')).toBe('wallet-loading')
     expect(button.textContent).toBe('Loading wallet…')
     expect(screen.getByText('Checking backup…')).toBeTruthy()
     button.click()
@@ -459,10 +459,10 @@ describe('BackupButton, RecoverButton and BackupStatus on the real @portal-hq/we
     await userEvent.click(go)
     await expect.poll(async () => types(await received(sdk)), { timeout: 5000 }).toContain('portal:wasm:backup')
     await expect.element(screen.getByRole('status')).toHaveTextContent('generating:')
-    const at = performance.now()
     await userEvent.click(screen.getByRole('button', { name: 'stop' }))
-    await expect.poll(() => screen.getByRole('status').textContent, { timeout: 1000 }).toBe('error:ABORTED')
-    expect(performance.now() - at).toBeLessThan(1000)
+    // The hanging call can end only through the abort (ABORTED) or the wallet deadline (60 s, WALLET_TIMEOUT, past
+    // this wait): the code says the abort settled it, with no elapsed-time bound to miss on a slow machine.
+    await expect.poll(() => screen.getByRole('status').textContent, { timeout: 10_000 }).toBe('error:ABORTED')
     // No share reached the kit: Portal hears nothing about storage.
     expect(
       types(await received(sdk)).filter((t) => t.includes('BackupStatus') || t.includes('storedClientBackupShare')),

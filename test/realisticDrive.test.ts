@@ -7,12 +7,16 @@ import { createWorld, server, type World } from './support/nodeHarness.js'
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
 afterAll(() => server.close())
 
+// The emulators' clock stands still here: a lag of 30 s never runs out, however long the test takes.
+const frozen = Date.UTC(2026, 0, 1)
+const now = () => frozen
+
 const keyFiles = (w: World) => w.google.files().filter((f) => f.name.startsWith(keyFilePrefix(w.clientId)))
 const status = (w: World) => getBackupStatus(w.config, { accessToken: w.token })
 
 describe('the kit under eventual consistency (name queries miss files written in the last 30 s) and short pages', () => {
-  // 30 s is far longer than the test: every name query made here misses every file the kit wrote.
-  const realistic = { nameQueryLagMs: 30_000, shortPages: true }
+  // The clock stands still: every name query made here misses every file the kit wrote.
+  const realistic = { nameQueryLagMs: 30_000, shortPages: true, now }
 
   test('backup -> status right away -> recover on a new device -> backup again: all succeed, no duplicate key file', async () => {
     const w = createWorld({ google: realistic })
@@ -52,7 +56,7 @@ describe('the kit under eventual consistency (name queries miss files written in
 })
 
 test('a server that keeps the file id but no key version: the key is still read by id, status is backedUp', async () => {
-  const w = createWorld({ google: { nameQueryLagMs: 30_000 } })
+  const w = createWorld({ google: { nameQueryLagMs: 30_000, now } })
   await w.backup()
   const { keyVersion: _v, ...row } = w.share.rows()[0]!
   w.share.putRow(row)

@@ -43,6 +43,7 @@ function serialize(part: Element): string {
  */
 function recordStates(testId: string, component: string) {
   const states = new Map<string, string>()
+  const waiting = new Map<string, () => void>()
   const take = () => {
     const part = document.querySelector(`[data-testid="${testId}"]`)
     const el = part?.firstElementChild
@@ -54,11 +55,18 @@ function recordStates(testId: string, component: string) {
     const copy = part.cloneNode(true) as Element
     copy.firstElementChild!.removeAttribute('data-rmb')
     states.set(key, serialize(copy))
+    waiting.get(key)?.()
   }
   const observer = new MutationObserver(take)
   observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true })
   return {
     states,
+    /**
+     * Settles once the part has been seen in that state: armed as an `{ until }` fault on the call that state waits
+     * for, it holds the call until the state is recorded, so no state is skipped however slow the machine.
+     */
+    reached: (key: string) =>
+      states.has(key) ? Promise.resolve() : new Promise<void>((resolve) => waiting.set(key, resolve)),
     stop: () => {
       take()
       observer.disconnect()
@@ -68,8 +76,6 @@ function recordStates(testId: string, component: string) {
 }
 
 const { error: backupErrorExpected, ...backupExpected } = expected.backup
-
-const HOLD = { delayMs: 60 }
 
 /** BackupButton and BackupStatus side by side; answers once the button is enabled. */
 async function mountBackupAndStatus(w: BrowserWorld) {
@@ -91,14 +97,14 @@ async function mountBackupAndStatus(w: BrowserWorld) {
 describe('without the stylesheet, the components render what they rendered before it existed (plus data-rmb)', () => {
   test('BackupButton and BackupStatus in every state of a backup; RecoverButton in every state of a recovery', async () => {
     const w = createBrowserWorld()
-    // Each step lasts long enough to be its own commit.
-    w.google.faults.set('gis.script', HOLD)
-    w.google.faults.set('gis.token', HOLD)
-    w.wallet.faults.backup = HOLD
-    w.share.faults.set('share.post', HOLD, { times: 1 })
-    w.wallet.faults.notify = HOLD
     const button = recordStates('backup', 'backup-button')
     const status = recordStates('status', 'backup-status')
+    // Each step's call is held until the button has been seen in that step.
+    w.google.faults.set('gis.script', { until: button.reached('idle/google-loading') }, { times: 1 })
+    w.google.faults.set('gis.token', { until: button.reached('authorizing') }, { times: 1 })
+    w.wallet.faults.backup = { until: button.reached('generating'), times: 1 }
+    w.share.faults.set('share.post', { until: button.reached('storing') }, { times: 1 })
+    w.wallet.faults.notify = { until: button.reached('notifying'), times: 1 }
     const { view, el } = await mountBackupAndStatus(w)
     await userEvent.click(el)
     await expect.poll(() => el.getAttribute('data-state'), { timeout: 5000 }).toBe('success')
@@ -109,12 +115,14 @@ describe('without the stylesheet, the components render what they rendered befor
 
     // Recovery on a fresh device of the same wallet, from the backup just made.
     const device = createWalletEmulator({ clientId: w.clientId, backend: w.backend, createWallet: false })
-    device.faults.recover = HOLD
-    device.faults.backup = HOLD
-    device.faults.notify = HOLD
-    w.share.faults.set('share.get', HOLD, { times: 1 })
-    w.google.faults.set('gis.script', HOLD, { times: 1 })
     const recover = recordStates('recover', 'recover-button')
+    w.google.faults.set('gis.script', { until: recover.reached('idle/google-loading') }, { times: 1 })
+    w.google.faults.set('gis.token', { until: recover.reached('authorizing') }, { times: 1 })
+    w.share.faults.set('share.get', { until: recover.reached('reading') }, { times: 1 })
+    device.faults.recover = { until: recover.reached('recovering'), times: 1 }
+    device.faults.backup = { until: recover.reached('generating'), times: 1 }
+    w.share.faults.set('share.post', { until: recover.reached('storing') }, { times: 1 })
+    device.faults.notify = { until: recover.reached('notifying'), times: 1 }
     render(
       <WalletBackupProvider
         wallet={portalAdapter(device)}

@@ -71,7 +71,9 @@ describe('mutate and mutateAsync take the click path', () => {
 
   test('after abort(), a later mutate() runs with a fresh controller and succeeds', async () => {
     const w = createBrowserWorld()
-    w.wallet.faults.backup = { delayMs: 1500, times: 1 }
+    // The wallet's generate is held until the test has aborted, so the abort lands while it is generating.
+    let letGo!: () => void
+    w.wallet.faults.backup = { until: new Promise<void>((r) => (letGo = r)), times: 1 }
     let flow: ReturnType<typeof useWalletBackup> | undefined
     function MyBackup() {
       flow = useWalletBackup()
@@ -93,6 +95,7 @@ describe('mutate and mutateAsync take the click path', () => {
     await userEvent.click(screen.getByRole('button', { name: 'stop' }))
     await expect.poll(() => stateOf('run'), { timeout: 5000 }).toBe('error')
     expect(flow!.error).toMatchObject({ code: 'ABORTED' })
+    letGo()
     // The wallet finishes the share it was making and hears `false` for it: only then is it free for a new backup.
     await expect.poll(() => w.wallet.notifications, { timeout: 5000 }).toMatchObject([{ success: false }])
 

@@ -1,6 +1,6 @@
 // The kit against a wallet that behaves like the real @portal-hq/web 3.4.1 (the emulator's realistic mode): late boot
 // with calls dropped before it, calls that never answer, numeric error codes, storageCallback for success.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
 import { portalAdapter } from '../src/adapters/portalAdapter.js'
 import { backupWallet } from '../src/core/backupWallet.js'
 import { getBackupStatus } from '../src/core/getBackupStatus.js'
@@ -9,6 +9,7 @@ import { createWorld, server, type World } from './support/nodeHarness.js'
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
 afterAll(() => server.close())
+afterEach(() => vi.useRealTimers())
 
 const falses = (w: World) => w.wallet.notifications.filter((n) => !n.success).length
 const trues = (w: World) => w.wallet.notifications.filter((n) => n.success).length
@@ -18,11 +19,50 @@ const failure = (p: Promise<unknown>) =>
     (e: unknown) => e as { name: string; code: string; step?: string; facts: Record<string, unknown> },
   )
 
+/**
+ * Deadlines here run on Vitest's fake setTimeout, moved by the test: what happens before and at a deadline no longer
+ * depends on how fast the machine is. Only setTimeout / clearTimeout are faked; the network (MSW), crypto and
+ * setImmediate stay real, so the flow's real work runs while fake time stands still.
+ */
+const fakeDeadlines = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+/** Lets real work run until `condition` holds (an event, not a time; the test's own timeout bounds it). */
+async function until(condition: () => boolean) {
+  while (!condition()) await new Promise((r) => setImmediate(r))
+}
+/** A promise's outcome so far, read without waiting. */
+function track(p: Promise<unknown>) {
+  const seen = { settled: false }
+  p.then(
+    () => (seen.settled = true),
+    () => (seen.settled = true),
+  )
+  return seen
+}
+/** Records the kit's readiness subscriptions and notify calls on the world's wallet adapter. */
+function spyOnAdapter(w: World) {
+  const adapter = w.config.wallet
+  const seen = { subscribed: 0, notified: [] as boolean[] }
+  w.config.wallet = {
+    ...adapter,
+    onReady: (listener) => {
+      seen.subscribed++
+      return adapter.onReady!(listener)
+    },
+    notifyStored: (success) => {
+      seen.notified.push(success)
+      return adapter.notifyStored(success)
+    },
+  }
+  return seen
+}
+
 describe('a wallet that is not ready yet', () => {
   test('the backup waits for it and then runs; nothing was posted into the void', async () => {
     const w = createWorld({ wallet: { realistic: true, bootDelayMs: 'manual' } })
+    const seen = spyOnAdapter(w)
     const run = w.backup()
-    await new Promise((r) => setTimeout(r, 50))
+    // The kit has reached the wallet and waits for it to be ready; it has posted nothing.
+    await until(() => seen.subscribed === 1)
     expect(w.wallet.dropped).toEqual([])
     w.wallet.boot()
     await expect(run).resolves.toMatchObject({ backupMethod: 'PASSWORD' })
@@ -32,15 +72,22 @@ describe('a wallet that is not ready yet', () => {
 
   test('one that never becomes ready ends with WalletTimeout (wallet-not-ready), frees the lock, hears nothing', async () => {
     const w = createWorld({ wallet: { realistic: true, bootDelayMs: 'manual' }, walletTimeoutMs: 100 })
-    const started = Date.now()
-    const error = await failure(w.backup())
-    expect(error).toMatchObject({
+    const seen = spyOnAdapter(w)
+    fakeDeadlines()
+    const run = failure(w.backup())
+    const outcome = track(run)
+    await until(() => seen.subscribed === 1)
+    // Ends at the wallet deadline: not before it, and at it.
+    await vi.advanceTimersByTimeAsync(99)
+    expect(outcome.settled).toBe(false)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(await run).toMatchObject({
       name: 'WalletTimeout',
       code: 'WALLET_TIMEOUT',
       step: 'generate',
       facts: { reason: 'wallet-not-ready' },
     })
-    expect(Date.now() - started).toBeLessThan(1000)
+    vi.useRealTimers()
     // No share exists: the wallet hears nothing, the server holds nothing, no key file stays.
     expect(w.wallet.notifications).toEqual([])
     expect(w.share.rows()).toEqual([])
@@ -102,12 +149,21 @@ describe('a wallet that never answers', () => {
     const w = createWorld()
     const good = await w.backup()
     w.wallet.faults.notify = { hang: true, times: 1 }
-    // Short deadlines only from here (the good backup above must not race a busy machine), still long enough for
-    // the generate before the hanging notify.
     w.config.walletTimeoutMs = 600
-    const error = await failure(w.backup())
+    const seen = spyOnAdapter(w)
+    // Fake deadlines: the generate before the hanging notify finishes whatever the machine's speed.
+    fakeDeadlines()
+    const run = failure(w.backup())
+    const outcome = track(run)
+    await until(() => seen.notified.length === 1)
+    await vi.advanceTimersByTimeAsync(599)
+    expect(outcome.settled).toBe(false)
+    await vi.advanceTimersByTimeAsync(1)
+    const error = await run
     expect(error).toMatchObject({ code: 'WALLET_TIMEOUT', step: 'notify', facts: { reason: 'wallet-no-answer' } })
+    expect(seen.notified).toEqual([true, false])
     expect(falses(w)).toBe(1)
+    vi.useRealTimers()
     expect(w.share.rows()).toMatchObject([{ keyVersion: good.keyVersion }])
     w.config.walletTimeoutMs = undefined
     await expect(w.newDevice().recover()).resolves.toMatchObject({ address: w.wallet.address })
@@ -118,22 +174,33 @@ describe('a wallet that never answers', () => {
     await w.backup()
     w.wallet.faults.notify = { hang: true }
     w.config.walletTimeoutMs = 600
-    const started = Date.now()
-    const error = await failure(w.backup())
-    expect(error).toMatchObject({ code: 'WALLET_TIMEOUT', step: 'notify' })
-    expect(Date.now() - started).toBeLessThan(3000)
+    const seen = spyOnAdapter(w)
+    fakeDeadlines()
+    const run = failure(w.backup())
+    const outcome = track(run)
+    // The true hangs until its deadline; then the false hangs until its own; then the flow ends.
+    await until(() => seen.notified.length === 1)
+    await vi.advanceTimersByTimeAsync(600)
+    await until(() => seen.notified.length === 2)
+    expect(seen.notified).toEqual([true, false])
+    await vi.advanceTimersByTimeAsync(599)
+    expect(outcome.settled).toBe(false)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(await run).toMatchObject({ code: 'WALLET_TIMEOUT', step: 'notify' })
   })
 
   test('abort() while the wallet hangs settles Aborted at once and frees the lock', async () => {
     const w = createWorld()
     w.wallet.faults.backup = { hang: true, times: 1 }
     const controller = new AbortController()
+    // Frozen deadlines: settling without any timer firing is what "at once" means (else the test times out).
+    fakeDeadlines()
     const run = w.backup(controller.signal)
-    await new Promise((r) => setTimeout(r, 30))
-    const at = Date.now()
+    // The wallet has taken the call that hangs.
+    await until(() => w.wallet.faults.backup === undefined)
     controller.abort()
     await expect(run).rejects.toMatchObject({ code: 'ABORTED' })
-    expect(Date.now() - at).toBeLessThan(200)
+    vi.useRealTimers()
     await expect(w.backup()).resolves.toBeTruthy()
   })
 

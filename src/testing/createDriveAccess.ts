@@ -28,7 +28,7 @@ export function createDriveAccess(state: GoogleState) {
         }),
       }
     const token = bearer ? tokens.get(bearer.trim()) : undefined
-    if (!token || token.revoked || token.expiresAt <= Date.now()) {
+    if (!token || token.revoked || token.expiresAt <= state.now()) {
       return {
         response: googleJson(401, 'authError', undefined, {
           'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"',

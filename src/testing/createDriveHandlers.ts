@@ -158,7 +158,7 @@ export function createDriveHandlers(state: GoogleState): HttpHandler[] {
       }
       // Drive's search index lags behind writes; a term on `name` (outside quoted strings) is served by it.
       const lagged = nameLag > 0 && /\bname\b/.test(q.replace(/'(?:\\.|[^'\\])*'/g, "''"))
-      const now = Date.now()
+      const now = state.now()
       const compare = driveOrderComparator(url.searchParams.get('orderBy'))
       if (!compare) return invalid('Invalid Value', 'orderBy')
       const pageSize = Number(url.searchParams.get('pageSize') ?? '100')
@@ -249,7 +249,7 @@ export function createDriveHandlers(state: GoogleState): HttpHandler[] {
         else file.appProperties.delete(auth.token.clientId)
         if (typeof metadata['name'] === 'string' && metadata['name'] !== file.name) {
           file.name = metadata['name']
-          file.nameChangedAt = Date.now()
+          file.nameChangedAt = state.now()
         }
         if (typeof metadata['mimeType'] === 'string') file.mimeType = metadata['mimeType']
         if (content) {

@@ -20,7 +20,7 @@ import { respondWithFault } from './respondWithFault.js'
  */
 export function createGisHandlers(state: GoogleState): HttpHandler[] {
   const { options, accounts, calls, consentQueue, grants, tokens, gate, lifetime, defaultClientId } = state
-  const { defaultAccount, issue } = state
+  const { defaultAccount, issue, now } = state
   // How long the user of the last consent took: the token endpoint answers after it.
   let lastConsentDelay = 0
 
@@ -54,7 +54,7 @@ export function createGisHandlers(state: GoogleState): HttpHandler[] {
       const form = new URLSearchParams(await request.text())
       const token = form.get('token') ?? url.searchParams.get('token') ?? ''
       const stored = tokens.get(token)
-      if (!stored || stored.revoked || stored.expiresAt <= Date.now()) {
+      if (!stored || stored.revoked || stored.expiresAt <= now()) {
         return HttpResponse.json(
           { error: 'invalid_token', error_description: 'Token expired or revoked' },
           { status: 400, headers: cors },
@@ -89,7 +89,7 @@ export function createGisHandlers(state: GoogleState): HttpHandler[] {
     if (call?.['recordedInPage'] !== true) {
       calls.push({
         kind: 'requestAccessToken',
-        at: typeof call?.['at'] === 'number' ? call['at'] : Date.now(),
+        at: typeof call?.['at'] === 'number' ? call['at'] : now(),
         clientId,
         scope,
         prompt,

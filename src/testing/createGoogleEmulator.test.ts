@@ -1,5 +1,5 @@
 import { setupServer } from 'msw/node'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createGoogleEmulator, DRIVE_APPDATA_SCOPE, type GoogleEmulator } from './createGoogleEmulator.js'
 import { gisEmulatorTokenUrl, gisRevokeUrl, gisStandInUrl } from './gisStandInScript.js'
 
@@ -313,11 +313,45 @@ describe('Drive v3 appDataFolder', () => {
 
     google.faults.set('drive.get', { networkError: true }, { times: 1 })
     await expect(fetch(`${API}/drive/v3/files/x`, { headers: auth() })).rejects.toThrow(TypeError)
+  })
 
-    google.faults.set('drive.list', { delayMs: 120 }, { times: 1 })
-    const started = Date.now()
+  describe('a delay fault holds the request until its timer fires', () => {
+    // Only setTimeout is faked: the delay is the emulator's timer, so the test moves it instead of sleeping.
+    beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout'] }))
+    afterEach(() => vi.useRealTimers())
+
+    it('{ delayMs: 120 }: no answer at 119 ms, a normal answer at 120 ms', async () => {
+      google.faults.set('drive.list', { delayMs: 120 }, { times: 1 })
+      let answered = false
+      const pending = list('').then((res) => {
+        answered = true
+        return res
+      })
+      // The request has reached the fault once its timer exists (setImmediate is real: it only lets the request run).
+      while (vi.getTimerCount() === 0) await new Promise((r) => setImmediate(r))
+      expect(vi.getTimerCount()).toBe(1)
+      await vi.advanceTimersByTimeAsync(119)
+      expect(answered).toBe(false)
+      await vi.advanceTimersByTimeAsync(1)
+      expect((await pending).status).toBe(200)
+    })
+  })
+
+  it('{ until }: the request is held until the promise settles, then served normally', async () => {
+    let release!: () => void
+    google.faults.set('drive.create', { until: new Promise<void>((r) => (release = r)) }, { times: 1 })
+    let answered = false
+    const pending = create('held.key', 'k').then((res) => {
+      answered = true
+      return res
+    })
+    // Other calls go on meanwhile; the held one has not been served.
     expect((await list('')).status).toBe(200)
-    expect(Date.now() - started).toBeGreaterThanOrEqual(100)
+    expect(answered).toBe(false)
+    expect(google.files()).toEqual([])
+    release()
+    expect((await pending).status).toBe(200)
+    expect(google.files().map((f) => f.name)).toEqual(['held.key'])
   })
 
   it('serves the GIS stand-in script and the consent endpoint (Node: records calls from the request)', async () => {
@@ -353,6 +387,51 @@ describe('Drive v3 appDataFolder', () => {
   })
 })
 
+describe('the emulator clock (`now`): every time it compares or stamps is read from it', () => {
+  let clock = Date.UTC(2026, 0, 1)
+  beforeEach(() => {
+    clock = Date.UTC(2026, 0, 1)
+    google = createGoogleEmulator({ now: () => clock, tokenLifetimeSeconds: 60 })
+    server.resetHandlers(...google.handlers)
+  })
+
+  it('a token expires when the clock reaches expiresAt (Drive 401, revoke 400), not when the machine says so', async () => {
+    const issued = google.issueToken()
+    expect(issued.expires_in).toBe(60)
+    expect(google.tokenInfo(issued.access_token)?.expiresAt).toBe(clock + 60_000)
+    clock += 59_999
+    expect((await list('', issued.access_token)).status).toBe(200)
+    clock += 1
+    expect((await list('', issued.access_token)).status).toBe(401)
+    const revoke = await fetch(gisRevokeUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: issued.access_token }),
+    })
+    expect(revoke.status).toBe(400)
+
+    const other = google.issueToken().access_token
+    google.expire(other)
+    expect(google.tokenInfo(other)?.expiresAt).toBe(clock - 1)
+    expect((await list('', other)).status).toBe(401)
+  })
+
+  it('createdTime and modifiedTime are stamped from the clock (strictly increasing when it stands still)', async () => {
+    const t = google.issueToken().access_token
+    const made = google.putFile({ name: 'a', content: 'x' })
+    expect(made.createdTime).toBe(new Date(clock).toISOString())
+    await create('b', 'y', t)
+    expect(google.files().find((f) => f.name === 'b')?.modifiedTime).toBe(new Date(clock + 1).toISOString())
+    clock += 30_000
+    const res = await fetch(`${API}/upload/drive/v3/files/${made.id}?uploadType=media&fields=modifiedTime`, {
+      method: 'PATCH',
+      headers: { ...auth(t), 'content-type': 'text/plain' },
+      body: 'z',
+    })
+    expect(await res.json()).toEqual({ modifiedTime: new Date(clock).toISOString() })
+  })
+})
+
 describe('Drive realism switches (opt-in; defaults stay fast and deterministic)', () => {
   const use = (options: Parameters<typeof createGoogleEmulator>[0]) => {
     google = createGoogleEmulator(options)
@@ -362,14 +441,18 @@ describe('Drive realism switches (opt-in; defaults stay fast and deterministic)'
   const names = async (res: Response) =>
     ((await res.json()) as { files: Array<{ name: string }> }).files.map((f) => f.name)
 
-  it('nameQueryLagMs: name queries miss a file created or renamed moments ago; get by id and non-name queries see it', async () => {
-    use({ nameQueryLagMs: 150 })
+  it('nameQueryLagMs: name queries miss a file created or renamed moments ago (by the emulator clock); get by id and non-name queries see it', async () => {
+    // The lag is measured on the injected clock, so the outcome does not depend on how fast this machine runs.
+    let clock = Date.UTC(2026, 0, 1)
+    use({ nameQueryLagMs: 150, now: () => clock })
     const made = (await (await create('fresh.key', 'k')).json()) as { id: string }
     expect(await names(await list("name = 'fresh.key'"))).toEqual([])
     expect(await names(await list("name contains 'fresh'"))).toEqual([])
     expect(await names(await list("'appDataFolder' in parents"))).toEqual(['fresh.key'])
     expect((await fetch(`${API}/drive/v3/files/${made.id}?fields=id,name`, { headers: auth() })).status).toBe(200)
-    await new Promise((r) => setTimeout(r, 170))
+    clock += 149
+    expect(await names(await list("name = 'fresh.key'"))).toEqual([])
+    clock += 1
     expect(await names(await list("name = 'fresh.key'"))).toEqual(['fresh.key'])
     const renamed = await fetch(`${API}/drive/v3/files/${made.id}`, {
       method: 'PATCH',
@@ -378,6 +461,11 @@ describe('Drive realism switches (opt-in; defaults stay fast and deterministic)'
     })
     expect(renamed.status).toBe(200)
     expect(await names(await list("name = 'renamed.key'"))).toEqual([])
+    expect(await names(await list("'appDataFolder' in parents"))).toEqual(['renamed.key'])
+    clock += 100
+    expect(await names(await list("name = 'renamed.key'"))).toEqual([])
+    clock += 50
+    expect(await names(await list("name = 'renamed.key'"))).toEqual(['renamed.key'])
   })
 
   it('shortPages: an empty first page with a nextPageToken, then one file per other page; following every token finds all', async () => {

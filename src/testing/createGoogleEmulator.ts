@@ -96,7 +96,7 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
       mustToken(token).revoked = true
     },
     expire(token) {
-      mustToken(token).expiresAt = Date.now() - 1
+      mustToken(token).expiresAt = state.now() - 1
     },
     tokenInfo(token) {
       const t = tokens.get(token)

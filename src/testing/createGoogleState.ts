@@ -71,6 +71,8 @@ export interface GoogleState {
   readonly revocations: GisRevocation[]
   readonly faults: FaultSwitchInternal<GoogleEndpoint, HttpFault>
   driveApiEnabled: boolean
+  /** The emulator's clock (ms since the epoch): `options.now`, else `Date.now()`. */
+  now(): number
   /** The first account: where the user lands unless told otherwise. */
   defaultAccount(): string
   /** Signs the account in (a no-op when it is already). */
@@ -107,6 +109,8 @@ export function createGoogleState(options: GoogleEmulatorOptions): GoogleState {
   const revocations: GisRevocation[] = []
   const faults = createFaultSwitch<GoogleEndpoint, HttpFault>()
   let lastStamp = 0
+  // Date.now read at each call (not captured once), so fake timers installed after creation still move it.
+  const now = options.now ?? (() => Date.now())
 
   const folders = (account: string) => {
     let ids = folderIds.get(account)
@@ -130,6 +134,7 @@ export function createGoogleState(options: GoogleEmulatorOptions): GoogleState {
     revocations,
     faults,
     driveApiEnabled: options.driveApiDisabled !== true,
+    now,
     defaultAccount() {
       const first = accounts[0]
       if (first === undefined) throw new Error('google emulator: no accounts')
@@ -140,7 +145,7 @@ export function createGoogleState(options: GoogleEmulatorOptions): GoogleState {
     },
     // Strictly increasing times, so `orderBy=modifiedTime desc` is deterministic even within one millisecond.
     stamp() {
-      lastStamp = Math.max(Date.now(), lastStamp + 1)
+      lastStamp = Math.max(now(), lastStamp + 1)
       return new Date(lastStamp).toISOString()
     },
     folders,
@@ -153,21 +158,21 @@ export function createGoogleState(options: GoogleEmulatorOptions): GoogleState {
         account,
         clientId,
         scopes: new Set(scopes),
-        expiresAt: Date.now() + expiresIn * 1000,
+        expiresAt: now() + expiresIn * 1000,
         revoked: false,
       })
       return token
     },
     storeFile({ appProperties, ...fields }) {
-      const now = state.stamp()
+      const stamp = state.stamp()
       const file: StoredFile = {
         ...fields,
         id: `1${randomId(32)}`,
-        createdTime: now,
-        modifiedTime: now,
+        createdTime: stamp,
+        modifiedTime: stamp,
         version: 1,
         appProperties: new Map(appProperties ? [[fields.clientId, appProperties]] : []),
-        nameChangedAt: Date.now(),
+        nameChangedAt: now(),
         headRevisionId: `0B${randomId(40)}`,
       }
       files.set(file.id, file)

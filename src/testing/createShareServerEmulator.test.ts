@@ -6,8 +6,8 @@ const server = setupServer()
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
 afterAll(() => server.close())
 
-function setup(baseURL: string) {
-  const share = createShareServerEmulator({ baseURL })
+function setup(baseURL: string, now?: () => number) {
+  const share = createShareServerEmulator({ baseURL, ...(now ? { now } : {}) })
   server.resetHandlers(...share.handlers)
   return share
 }
@@ -49,16 +49,32 @@ describe('share server emulator', () => {
   })
 
   it('Idempotency-Key: a replay returns the first answer and stores nothing new', async () => {
-    const share = setup('https://app.test/api')
+    let clock = Date.UTC(2026, 0, 1)
+    const share = setup('https://app.test/api', () => clock)
     const url = 'https://app.test/api/clients/c2/backup'
     const body = { backupMethod: 'PASSWORD', cipherText: 'ct-1', keyVersion: 'v1' }
     const a = (await (await post(url, body, { 'Idempotency-Key': 'k1' })).json()) as { storedAt: string }
-    await new Promise((r) => setTimeout(r, 5))
+    expect(a.storedAt).toBe(new Date(clock).toISOString())
+    // A write served again (not replayed) would be stamped with the later time.
+    clock += 5_000
     const replay = await post(url, body, { 'Idempotency-Key': 'k1' })
     expect(replay.status).toBe(200)
     expect(((await replay.json()) as { storedAt: string }).storedAt).toBe(a.storedAt)
     expect(share.rows()[0]?.storedAt).toBe(a.storedAt)
     expect((await post(url, { ...body, cipherText: 'other' }, { 'Idempotency-Key': 'k1' })).status).toBe(422)
+  })
+
+  it('storedAt and the request log read the injected clock; stamps stay strictly increasing when it stands still', async () => {
+    const clock = Date.UTC(2026, 0, 1)
+    const share = setup('https://app.test/api', () => clock)
+    const url = 'https://app.test/api/clients/c4/backup'
+    const first = (await (await post(url, { backupMethod: 'A', cipherText: 'x' })).json()) as { storedAt: string }
+    const second = (await (await post(url, { backupMethod: 'B', cipherText: 'y' })).json()) as { storedAt: string }
+    expect([first.storedAt, second.storedAt]).toEqual([
+      new Date(clock).toISOString(),
+      new Date(clock + 1).toISOString(),
+    ])
+    expect(share.requests.map((r) => r.at)).toEqual([clock, clock])
   })
 
   it('400 on bad bodies; relative base URL matches any origin; faults', async () => {
@@ -77,8 +93,17 @@ describe('share server emulator', () => {
     expect(faulty.status).toBe(503)
     expect(faulty.headers.get('retry-after')).toBe('1')
     expect((await post(url, { backupMethod: 'M', cipherText: 'y' })).status).toBe(200)
+    let release!: () => void
+    share.faults.set('share.post', { until: new Promise<void>((r) => (release = r)) }, { times: 1 })
+    const held = post(url, { backupMethod: 'M', cipherText: 'held' })
+    await expect.poll(() => share.inFlight()).toBe(1)
+    expect(((await (await fetch(`${url}?backupMethod=M`)).json()) as { cipherText: string }).cipherText).toBe('y')
+    expect(share.inFlight()).toBe(1)
+    release()
+    expect((await held).status).toBe(200)
+    expect(share.inFlight()).toBe(0)
     share.faults.set('share.get', { networkError: true }, { times: 1 })
     await expect(fetch(`${url}?backupMethod=M`)).rejects.toThrow(TypeError)
-    expect(((await (await fetch(`${url}?backupMethod=M`)).json()) as { cipherText: string }).cipherText).toBe('y')
+    expect(((await (await fetch(`${url}?backupMethod=M`)).json()) as { cipherText: string }).cipherText).toBe('held')
   })
 })

@@ -38,6 +38,12 @@ export interface ShareServerEmulatorOptions {
   authorize?: (request: { clientId: string; authorization: string | null }) => boolean
   /** Largest accepted cipherText in characters (default 1 MiB); longer answers 413. */
   maxCipherTextLength?: number
+  /**
+   * The emulator's clock, ms since the epoch (default `Date.now()`, read at each call): `storedAt` (and so the ETag;
+   * strictly increasing even when the clock stands still) and the `at` of `requests`. `latency` and `delayMs` faults
+   * are real timers, not read from it.
+   */
+  now?: () => number
 }
 
 export interface ShareServerEmulator {
@@ -63,9 +69,10 @@ export function createShareServerEmulator(options: ShareServerEmulatorOptions): 
   const replays = new Map<string, { request: string; status: number; body: JsonBodyType }>()
   const requests: ShareRequestLogEntry[] = []
   const faults = createFaultSwitch<ShareEndpoint, HttpFault>()
+  const now = options.now ?? (() => Date.now())
   let lastStamp = 0
   const stamp = () => {
-    lastStamp = Math.max(Date.now(), lastStamp + 1)
+    lastStamp = Math.max(now(), lastStamp + 1)
     return new Date(lastStamp).toISOString()
   }
   const rowKey = (clientId: string, method: string) => `${clientId}\u0000${method}`
@@ -84,7 +91,7 @@ export function createShareServerEmulator(options: ShareServerEmulatorOptions): 
       headers,
       hasAuthorization: request.headers.has('authorization'),
       bodyReceived,
-      at: Date.now(),
+      at: now(),
     })
   }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createWalletBackend } from './createWalletBackend.js'
 import { createWalletEmulator } from './createWalletEmulator.js'
 
@@ -188,11 +188,78 @@ describe('wallet emulator (3.x shape)', () => {
     expect(await codeOf(w.storedClientBackupShare(true, 'PASSWORD'))).toBe('NOTIFY_DOWN')
     expect(w.notifications).toEqual([])
     w.faults.notify = undefined
-    w.faults.recover = { delayMs: 60, error: { code: 'CLIENT_NOT_VERIFIED' } }
-    const started = Date.now()
-    expect(await codeOf(w.recoverWallet('x', 'PASSWORD', configs(key)))).toBe('CLIENT_NOT_VERIFIED')
-    expect(Date.now() - started).toBeGreaterThanOrEqual(50)
     expect(await codeOf(w.backupWallet('PASSKEY'))).toBe('UNSUPPORTED_STORAGE_METHODS')
+  })
+
+  describe('a delay fault', () => {
+    afterEach(() => vi.useRealTimers())
+
+    it('{ delayMs: 60, error }: still pending at 59 ms (fake timers), rejects with the error at 60 ms', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout'] })
+      const w = createWalletEmulator({ backend: createWalletBackend() })
+      w.faults.recover = { delayMs: 60, error: { code: 'CLIENT_NOT_VERIFIED' } }
+      let settled = false
+      const code = codeOf(w.recoverWallet('x', 'PASSWORD', configs(password()))).finally(() => {
+        settled = true
+      })
+      await vi.advanceTimersByTimeAsync(59)
+      expect(settled).toBe(false)
+      await vi.advanceTimersByTimeAsync(1)
+      expect(await code).toBe('CLIENT_NOT_VERIFIED')
+    })
+  })
+
+  it('{ until }: the call is held until the promise settles, then answers as armed (error, returnValue) or runs', async () => {
+    const w = createWalletEmulator({ backend: createWalletBackend() })
+    // Armed with an error or a returnValue, an unheld call settles within microtasks: one macrotask turn later it
+    // would have; held, it has not.
+    const turn = () => new Promise((r) => setImmediate(r))
+    let refuse!: () => void
+    w.faults.recover = { until: new Promise<void>((r) => (refuse = r)), error: { code: 'CLIENT_NOT_VERIFIED' } }
+    let refusedYet = false
+    const refused = codeOf(w.recoverWallet('x', 'PASSWORD', configs(password()))).finally(() => {
+      refusedYet = true
+    })
+    await turn()
+    expect(refusedYet).toBe(false)
+    refuse()
+    expect(await refused).toBe('CLIENT_NOT_VERIFIED')
+
+    let answer!: () => void
+    const replaced = { cipherText: 'held', storageCallback: async () => {} }
+    w.faults.backup = { until: new Promise<void>((r) => (answer = r)), returnValue: replaced, times: 1 }
+    let answeredYet = false
+    const answered = w.backupWallet('PASSWORD', undefined, configs(password())).finally(() => {
+      answeredYet = true
+    })
+    await turn()
+    expect(answeredYet).toBe(false)
+    answer()
+    expect(await answered).toBe(replaced)
+
+    let release!: () => void
+    w.faults.backup = { until: new Promise<void>((r) => (release = r)), times: 1 }
+    const held = w.backupWallet('PASSWORD', undefined, configs(password()))
+    release()
+    await expect(held).resolves.toHaveProperty('cipherText')
+    expect(await w.isWalletBackedUp()).toBe(false)
+  })
+
+  it('notifications and dropped calls are stamped with the injected clock', async () => {
+    let clock = Date.UTC(2026, 0, 1)
+    const w = createWalletEmulator({ backend: createWalletBackend(), now: () => clock })
+    await w.storedClientBackupShare(true, 'PASSWORD')
+    clock += 1_000
+    await w.storedClientBackupShare(false, 'PASSWORD')
+    expect(w.notifications.map((n) => n.at)).toEqual([Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 1) + 1_000])
+    const late = createWalletEmulator({
+      backend: createWalletBackend(),
+      realistic: true,
+      bootDelayMs: 'manual',
+      now: () => clock,
+    })
+    void late.isWalletBackedUp()
+    expect(late.dropped).toEqual([{ call: 'isWalletBackedUp', at: clock }])
   })
 
   it('never exposes the secret on the object', async () => {

@@ -17,13 +17,21 @@ export type WalletOperation = 'backup' | 'notify' | 'recover'
 
 /**
  * A fault for the next calls of one operation (`times` calls, or until cleared). `delayMs` waits first and may be
- * combined with `error` or `returnValue`. `returnValue` replaces the WHOLE resolved value of the call and skips the
- * operation (no state change), e.g. `{ returnValue: { cipherText: '', storageCallback: async () => {} } }`.
+ * combined with `error` or `returnValue`; `until` holds the call until that promise settles (after any `delayMs`),
+ * so a test can look at the flow mid-call and then release it, with no timer to race. `returnValue` replaces the
+ * WHOLE resolved value of the call and skips the operation (no state change), e.g.
+ * `{ returnValue: { cipherText: '', storageCallback: async () => {} } }`.
  */
 export type WalletFault =
-  | { error: { code: string | number; message?: string }; delayMs?: number; times?: number }
-  | { returnValue: unknown; delayMs?: number; times?: number }
-  | { delayMs: number; times?: number }
+  | {
+      error: { code: string | number; message?: string }
+      delayMs?: number
+      until?: PromiseLike<unknown>
+      times?: number
+    }
+  | { returnValue: unknown; delayMs?: number; until?: PromiseLike<unknown>; times?: number }
+  | { delayMs: number; until?: PromiseLike<unknown>; times?: number }
+  | { until: PromiseLike<unknown>; delayMs?: number; times?: number }
   /** The call never settles, like a real SDK call whose iframe never answers. */
   | { hang: true; times?: number }
 
@@ -65,6 +73,11 @@ export interface WalletEmulatorOptions {
   realistic?: boolean
   /** Realistic mode: ms until ready (default 50), or 'manual' to wait for `boot()`. */
   bootDelayMs?: number | 'manual'
+  /**
+   * The emulator's clock, ms since the epoch (default `Date.now()`, read at each call): the `at` of `notifications`
+   * and `dropped`. Delays (`latency`, `delayMs` faults, `bootDelayMs`) are real timers, not read from it.
+   */
+  now?: () => number
 }
 
 export interface WalletEmulatorBase {
@@ -142,6 +155,7 @@ export function createWalletEmulator(
   const clientId = options.clientId ?? randomClientId()
   const records = walletRecords(options.backend ?? defaultWalletBackend)
   const latency = options.latency
+  const now = options.now ?? (() => Date.now())
   // The device's copy of the wallet; kept in this closure only, never on the object, so it cannot be logged by
   // printing the emulator.
   let secret: Uint8Array | undefined
@@ -169,7 +183,7 @@ export function createWalletEmulator(
   // never settles (no request ids, no timeout). Realistic mode does the same.
   const gate = <T>(call: string, run: () => Promise<T>): Promise<T> => {
     if (ready) return realistic ? run().catch(asPortalError) : run()
-    dropped.push({ call, at: Date.now() })
+    dropped.push({ call, at: now() })
     return new Promise<T>(() => {})
   }
 
@@ -221,6 +235,7 @@ export function createWalletEmulator(
     const fault = takeFault(op)
     if (!fault || 'hang' in fault) return undefined
     if (fault.delayMs !== undefined) await sleep(fault.delayMs)
+    if (fault.until !== undefined) await Promise.resolve(fault.until).catch(() => {})
     if ('error' in fault) {
       const { code, message } = fault.error
       if (typeof code === 'number') throw new EmulatedPortalMpcError(code, message ?? `Portal error ${code}`)
@@ -324,7 +339,7 @@ export function createWalletEmulator(
     via: WalletNotification['via'] = 'storedClientBackupShare',
     only?: number,
   ) => {
-    notifications.push({ success, method, at: Date.now(), via })
+    notifications.push({ success, method, at: now(), via })
     const r = records.get(clientId)
     if (!r) return
     // storageCallback names its backup (the SDK posts its backupIds); storedClientBackupShare only a method.

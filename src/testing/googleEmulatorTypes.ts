@@ -202,10 +202,19 @@ export interface GoogleEmulatorOptions {
   gis?: GisStandInOptions
   /** In a browser, publish `window.__gisEmulator` so the stand-in records into `calls` (default true). */
   pageHook?: boolean
+  /**
+   * The emulator's clock, ms since the epoch (default `Date.now()`, read at each call, so Vitest's fake timers move
+   * it too). Everything the emulator decides by comparing times reads it: token expiry (`expiresAt`, `expire()`,
+   * revocation of an expired token), `nameQueryLagMs`, `createdTime` / `modifiedTime` stamps and the `at` of calls
+   * recorded by the consent endpoint. Give a clock your test advances (`let t = 0; now: () => t`) to make those
+   * outcomes independent of the machine's speed. Delays (`latency`, `{ delayMs }` faults, consent `afterMs`) are
+   * real timers, not read from this clock.
+   */
+  now?: () => number
   // Realism switches: off by default, so the default emulator stays fast and deterministic.
   /**
    * Eventual consistency of Drive's search: `files.list` queries that test `name` miss files created or renamed in
-   * the last N ms (`files.get` by id sees them at once, as at Google). Default 0.
+   * the last N ms of the emulator's clock (`now`) (`files.get` by id sees them at once, as at Google). Default 0.
    */
   nameQueryLagMs?: number
   /**
@@ -248,6 +257,7 @@ export interface GoogleEmulator {
   issueToken(options?: IssueTokenOptions): GoogleTokenResponse
   /** Marks one token revoked (as if revoked elsewhere); not recorded in `revocations`, the grant stays. */
   revoke(token: string): void
+  /** Makes the token expired now (its `expiresAt` one ms before the emulator's clock). */
   expire(token: string): void
   tokenInfo(token: string): TokenInfo | undefined
   /** Files of one account, or of all accounts. Metadata only. */

@@ -7,12 +7,15 @@ export type FaultStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 502 | 
 
 /**
  * A fault armed on an HTTP endpoint: an error answer, a dropped connection (`fetch` rejects with TypeError,
- * axios reports ERR_NETWORK), or extra delay after which the request is served normally.
+ * axios reports ERR_NETWORK), extra delay after which the request is served normally, or a request held until
+ * `until` settles (resolved or rejected) and then served normally: the test decides when it lands, so what it
+ * checks meanwhile does not race a timer on a slow machine.
  */
 export type HttpFault =
   | { status: FaultStatus; reason?: GoogleErrorReason; retryAfter?: number; message?: string }
   | { networkError: true }
   | { delayMs: number }
+  | { until: PromiseLike<unknown> }
 
 /** Builds the JSON error body in the dialect of the emulated service. */
 export type FaultBody = (
@@ -30,6 +33,10 @@ export async function respondWithFault(
   if (!fault) return undefined
   if ('delayMs' in fault) {
     await sleep(fault.delayMs)
+    return undefined
+  }
+  if ('until' in fault) {
+    await Promise.resolve(fault.until).catch(() => {})
     return undefined
   }
   if ('networkError' in fault) return HttpResponse.error()

@@ -23,8 +23,25 @@ import {
 export const GOOGLE_CLIENT_ID = 'storybook-emulator-client-id'
 /** Long enough to look at a held step in the Storybook UI; the play function only needs it to be visible. */
 export const HOLD_MS = 10 * 60_000
-/** A slow Google script, finite: Chromium shares one in-flight request for the same script URL across loads. */
-export const SCRIPT_DELAY_MS = 3_000
+
+/**
+ * beforeEach of a story that shows Google's script loading: the script request is held until the play function has
+ * seen that state and calls the returned release, or until the story is left (the release is also its cleanup), so
+ * the check never races a delay. Never left hanging: Chromium shares one in-flight request for the same script URL
+ * across loads, so a hung script would hang the next story too.
+ */
+export function holdGoogleScript(context: Ctx): () => void {
+  let release!: () => void
+  const until = new Promise<void>((resolve) => (release = resolve))
+  worldOf(context).google.faults.set('gis.script', { until }, { times: 1 })
+  heldScripts.set(worldOf(context), release)
+  return release
+}
+const heldScripts = new WeakMap<StoryWorld, () => void>()
+/** Lets the script held by `holdGoogleScript` load. */
+export function releaseGoogleScript(context: Ctx): void {
+  heldScripts.get(worldOf(context))?.()
+}
 
 export interface StoryWorld {
   clientId: string
