@@ -39,7 +39,10 @@ async function serve(
   return { running, api: `${running.url}/api`, logged }
 }
 
-/** Writes raw bytes on a fresh loopback socket and reports what came back and when the server closed it. */
+/**
+ * Writes raw bytes on a fresh loopback socket and reports what came back and when the server closed it. The 10 s
+ * guard is far below Node's own defaults (300 s request, 60 s headers timeout): a close before it is the option's.
+ */
 function rawExchange(port: number, payload: string | Buffer): Promise<{ response: string; closedAfterMs: number }> {
   return new Promise((resolve, reject) => {
     const started = Date.now()
@@ -60,11 +63,10 @@ function rawExchange(port: number, payload: string | Buffer): Promise<{ response
 
 const statusOf = (raw: string) => Number(/^HTTP\/1\.1 (\d{3})/.exec(raw)?.[1] ?? 0)
 
+/** The server answers another request (no time bound: a loaded machine may be slow; a blocked one never answers). */
 async function healthy(api: string): Promise<void> {
-  const started = Date.now()
   const res = await fetch(`${api}/health`)
   expect(res.status).toBe(200)
-  expect(Date.now() - started).toBeLessThan(500)
 }
 
 // No U+0000 (PostgreSQL text refuses it) and no lone surrogates (not representable in UTF-8).
@@ -186,8 +188,8 @@ describe.each(storeCases)('attacks on $name', (storeCase) => {
         expect(statusOf(response)).toBe(503)
         expect(response).toMatch(/\r\nconnection: close\r\n/i)
         expect(response).toContain('{"error":{"code":"timeout"}}')
+        // Not before the deadline (a loaded machine can only make it later: no upper bound).
         expect(closedAfterMs).toBeGreaterThanOrEqual(REQUEST_DEADLINE_MS - 50)
-        expect(closedAfterMs).toBeLessThan(REQUEST_DEADLINE_MS + 600)
         await healthy(api)
         expect(await harness.store.list({ clientId })).toEqual([])
       }
@@ -198,7 +200,7 @@ describe.each(storeCases)('attacks on $name', (storeCase) => {
         await healthy(server.api)
         const { response, closedAfterMs } = await slow
         expect([0, 408]).toContain(statusOf(response))
-        expect(closedAfterMs).toBeLessThan(HEADERS_TIMEOUT_MS + 600)
+        expect(closedAfterMs).toBeGreaterThanOrEqual(HEADERS_TIMEOUT_MS - 50)
         await healthy(server.api)
       })
 
@@ -208,7 +210,7 @@ describe.each(storeCases)('attacks on $name', (storeCase) => {
           'POST /api/elsewhere HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5000\r\n\r\n{"x":',
         )
         const { closedAfterMs } = await slow
-        expect(closedAfterMs).toBeLessThan(REQUEST_TIMEOUT_MS + 600)
+        expect(closedAfterMs).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 50)
         await healthy(server.api)
       })
 
