@@ -46,7 +46,9 @@ const scrape = (url: string, token: string | null = METRICS_TOKEN) =>
 
 describe('/metrics', () => {
   it('after a soak-like load, counts requests, latencies, store calls and rate-limit hits, and names no client or secret', async () => {
-    const { url, api } = await serve({ limits: { rate: { perMinute: 60, burst: 10 } } })
+    // One token a minute after a burst of 10: phase one (7 a client) stays inside the burst and phase two's 12 at once
+    // go past it however slow the machine (a refill of 1 a second could refill a slow burst).
+    const { url, api } = await serve({ limits: { rate: { perMinute: 1, burst: 10 } } })
     const clients = Array.from({ length: 40 }, (_, i) => `soak-${i}-${randomBytes(4).toString('hex')}`)
     const secrets: string[] = [WEBHOOK_SECRET, METRICS_TOKEN]
     // Phase one: six requests per caller, within its burst of ten, so every answer's status is known.
