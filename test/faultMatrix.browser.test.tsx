@@ -794,9 +794,15 @@ async function runCell(cell: Cell) {
         ? w.wallet
         : createWalletEmulator({ clientId: w.clientId, backend: w.backend, ...realistic })
     const falsesBefore = device.notifications.filter((n) => !n.success).length
-    const uploadsBefore = w.share.requests.filter(
-      (r) => r.method === 'POST' && !r.headers['idempotency-key']?.endsWith(':named'),
-    ).length
+    // Uploads, one per Idempotency-Key: a retry of the same upload (a slow answer on a loaded machine) is the same
+    // upload, and a confirmed backup's second write, which names the provider's backup, is not another upload.
+    const uploads = () =>
+      new Set(
+        w.share.requests
+          .filter((r) => r.method === 'POST' && !r.headers['idempotency-key']?.endsWith(':named'))
+          .map((r, i) => r.headers['idempotency-key'] ?? `no-key-${i}`),
+      ).size
+    const uploadsBefore = uploads()
     const api: Api = {}
     const view = mountFlow(w, cell.flow, device, api, cell.timeoutMs, cell.baseURL, cell.walletTimeoutMs)
     const ctx: Ctx = { w, device, api, unmount: () => view.unmount(), release }
@@ -818,10 +824,8 @@ async function runCell(cell: Cell) {
     await new Promise((r) => setTimeout(r, 50))
     expect(falses(), 'times the wallet heard false').toBe(cell.generated ? 1 : 0)
     if (cell.double) {
-      // Uploads only: a confirmed backup's second write, which names the provider's backup, is not another upload.
-      const uploads = () =>
-        w.share.requests.filter((r) => r.method === 'POST' && !r.headers['idempotency-key']?.endsWith(':named')).length
-      expect(uploads() - uploadsBefore, 'uploads after a double click').toBe(1)
+      const posts = w.share.requests.filter((r) => r.method === 'POST').map((r) => r.headers['idempotency-key'] ?? '-')
+      expect(uploads() - uploadsBefore, `uploads after a double click (POST keys: ${posts.join(' ')})`).toBe(1)
     }
 
     // The fault clears: the previous good backup (or the new one, if the flow succeeded) still recovers ...
