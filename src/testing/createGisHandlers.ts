@@ -1,5 +1,5 @@
 import { http, HttpResponse, type HttpHandler } from 'msw'
-import { applyLatency } from './applyLatency.js'
+import { applyLatency } from './faults/applyLatency.js'
 import type { GoogleState } from './createGoogleState.js'
 import { gisEmulatorTokenUrl, gisRevokeUrl, gisStandInScript, gisStandInUrl } from './gisStandInScript.js'
 import type {
@@ -11,7 +11,7 @@ import type {
 import { googleCors as cors } from './googleJson.js'
 import { DRIVE_APPDATA_SCOPE, expandScopes, isKnownScope, splitScopes } from './googleScopes.js'
 import { readJsonObject } from './readJsonObject.js'
-import { respondWithFault } from './respondWithFault.js'
+import { respondWithFault } from './faults/respondWithFault.js'
 
 /**
  * MSW handlers of Google Identity Services: the stand-in script (served where the real `@react-oauth/google` loads

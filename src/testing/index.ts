@@ -58,10 +58,10 @@ export type {
   ShareServerEmulator,
   ShareServerEmulatorOptions,
 } from './createShareServerEmulator.js'
-export type { FaultSetOptions, FaultSwitch } from './createFaultSwitch.js'
-export type { FaultStatus, HttpFault } from './respondWithFault.js'
+export type { FaultSetOptions, FaultSwitch } from './faults/createFaultSwitch.js'
+export type { FaultStatus, HttpFault } from './faults/respondWithFault.js'
 export type { GoogleErrorBody, GoogleErrorReason } from './googleErrorBody.js'
-export type { LatencyOptions } from './applyLatency.js'
+export type { LatencyOptions } from './faults/applyLatency.js'
 export { checkShareServer } from './checkShareServer.js'
 export type {
   CheckShareServerOptions,
