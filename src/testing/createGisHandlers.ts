@@ -1,16 +1,15 @@
 import { http, HttpResponse, type HttpHandler } from 'msw'
 import { applyLatency } from './faults/applyLatency.js'
-import type { GoogleState } from './createGoogleState.js'
+import type { GoogleState } from './google/createGoogleState.js'
 import { gisEmulatorTokenUrl, gisRevokeUrl, gisStandInScript, gisStandInUrl } from './gisStandInScript.js'
 import type {
   ConsentStep,
   GoogleNonOAuthError,
   GoogleOAuthErrorResponse,
   GoogleTokenResponse,
-} from './googleEmulatorTypes.js'
-import { googleCors as cors } from './googleJson.js'
-import { DRIVE_APPDATA_SCOPE, expandScopes, isKnownScope, splitScopes } from './googleScopes.js'
-import { readJsonObject } from './readJsonObject.js'
+} from './google/googleEmulatorTypes.js'
+import { googleCors as cors, readJsonObject } from './google/googleJson.js'
+import { DRIVE_APPDATA_SCOPE, expandScopes, isKnownScope, splitScopes } from './google/googleScopes.js'
 import { respondWithFault } from './faults/respondWithFault.js'
 
 /**

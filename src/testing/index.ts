@@ -18,7 +18,7 @@ export { createWalletBackend } from './createWalletBackend.js'
 export type { BackupGenerationInfo, BackupGenerationStatus, WalletBackend } from './createWalletBackend.js'
 export { EmulatedMpcError, EmulatedPortalMpcError } from './EmulatedMpcError.js'
 export type { WalletEmulatorErrorCode } from './EmulatedMpcError.js'
-export { createGoogleEmulator, DRIVE_APPDATA_SCOPE } from './createGoogleEmulator.js'
+export { createGoogleEmulator, DRIVE_APPDATA_SCOPE } from './google/createGoogleEmulator.js'
 export type {
   ConsentBehaviour,
   ConsentOptions,
@@ -41,7 +41,7 @@ export type {
   IssueTokenOptions,
   PutFileInput,
   TokenInfo,
-} from './createGoogleEmulator.js'
+} from './google/createGoogleEmulator.js'
 export {
   gisStandInScript,
   gisStandInUrl,
@@ -60,7 +60,7 @@ export type {
 } from './createShareServerEmulator.js'
 export type { FaultSetOptions, FaultSwitch } from './faults/createFaultSwitch.js'
 export type { FaultStatus, HttpFault } from './faults/respondWithFault.js'
-export type { GoogleErrorBody, GoogleErrorReason } from './googleErrorBody.js'
+export type { GoogleErrorBody, GoogleErrorReason } from './google/googleErrorBody.js'
 export type { LatencyOptions } from './faults/applyLatency.js'
 export { checkShareServer } from './checkShareServer.js'
 export type {
