@@ -48,8 +48,8 @@ export {
   gisEmulatorTokenUrl,
   gisRevokeUrl,
   gisEmulatorGlobal,
-} from './gisStandInScript.js'
-export type { GisStandInOptions } from './gisStandInScript.js'
+} from './google/gis/gisStandInScript.js'
+export type { GisStandInOptions } from './google/gis/gisStandInScript.js'
 export { createShareServerEmulator } from './createShareServerEmulator.js'
 export type {
   ShareEndpoint,

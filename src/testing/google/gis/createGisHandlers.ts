@@ -1,16 +1,16 @@
 import { http, HttpResponse, type HttpHandler } from 'msw'
-import { applyLatency } from './faults/applyLatency.js'
-import type { GoogleState } from './google/createGoogleState.js'
+import { applyLatency } from '../../faults/applyLatency.js'
+import type { GoogleState } from '../createGoogleState.js'
 import { gisEmulatorTokenUrl, gisRevokeUrl, gisStandInScript, gisStandInUrl } from './gisStandInScript.js'
 import type {
   ConsentStep,
   GoogleNonOAuthError,
   GoogleOAuthErrorResponse,
   GoogleTokenResponse,
-} from './google/googleEmulatorTypes.js'
-import { googleCors as cors, readJsonObject } from './google/googleJson.js'
-import { DRIVE_APPDATA_SCOPE, expandScopes, isKnownScope, splitScopes } from './google/googleScopes.js'
-import { respondWithFault } from './faults/respondWithFault.js'
+} from '../googleEmulatorTypes.js'
+import { googleCors as cors, readJsonObject } from '../googleJson.js'
+import { DRIVE_APPDATA_SCOPE, expandScopes, isKnownScope, splitScopes } from '../googleScopes.js'
+import { respondWithFault } from '../../faults/respondWithFault.js'
 
 /**
  * MSW handlers of Google Identity Services: the stand-in script (served where the real `@react-oauth/google` loads
