@@ -42,7 +42,7 @@ describe('the wallet emulator does not depend on msw', () => {
       for (const m of source.matchAll(/from '(\.\.?\/[A-Za-z0-9./-]+)\.js'/g))
         await visit(join(dirname(file), `${m[1]}.ts`))
     }
-    await visit('createWalletEmulator.ts')
+    await visit('wallet/createWalletEmulator.ts')
     expect(seen.size).toBeGreaterThan(3)
   })
 })

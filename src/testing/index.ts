@@ -1,6 +1,6 @@
 // Entry `react-mpc-backup/testing`: emulators of the external systems the kit talks to, for users' tests,
 // stories and benchmarks. The wallet emulator has no msw dependency; the HTTP emulators export MSW handlers.
-export { createWalletEmulator } from './createWalletEmulator.js'
+export { createWalletEmulator } from './wallet/createWalletEmulator.js'
 export type {
   BackupConfigs,
   BackupProgress,
@@ -13,11 +13,11 @@ export type {
   WalletFaults,
   WalletNotification,
   WalletOperation,
-} from './createWalletEmulator.js'
-export { createWalletBackend } from './createWalletBackend.js'
-export type { BackupGenerationInfo, BackupGenerationStatus, WalletBackend } from './createWalletBackend.js'
-export { EmulatedMpcError, EmulatedPortalMpcError } from './EmulatedMpcError.js'
-export type { WalletEmulatorErrorCode } from './EmulatedMpcError.js'
+} from './wallet/createWalletEmulator.js'
+export { createWalletBackend } from './wallet/createWalletBackend.js'
+export type { BackupGenerationInfo, BackupGenerationStatus, WalletBackend } from './wallet/createWalletBackend.js'
+export { EmulatedMpcError, EmulatedPortalMpcError } from './wallet/EmulatedMpcError.js'
+export type { WalletEmulatorErrorCode } from './wallet/EmulatedMpcError.js'
 export { createGoogleEmulator, DRIVE_APPDATA_SCOPE } from './google/createGoogleEmulator.js'
 export type {
   ConsentBehaviour,
