@@ -50,14 +50,14 @@ export {
   gisEmulatorGlobal,
 } from './google/gis/gisStandInScript.js'
 export type { GisStandInOptions } from './google/gis/gisStandInScript.js'
-export { createShareServerEmulator } from './createShareServerEmulator.js'
+export { createShareServerEmulator } from './share-server/createShareServerEmulator.js'
 export type {
   ShareEndpoint,
   ShareRequestLogEntry,
   ShareRow,
   ShareServerEmulator,
   ShareServerEmulatorOptions,
-} from './createShareServerEmulator.js'
+} from './share-server/createShareServerEmulator.js'
 export type { FaultSetOptions, FaultSwitch } from './faults/createFaultSwitch.js'
 export type { FaultStatus, HttpFault } from './faults/respondWithFault.js'
 export type { GoogleErrorBody, GoogleErrorReason } from './google/googleErrorBody.js'
