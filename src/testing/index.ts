@@ -62,7 +62,7 @@ export type { FaultSetOptions, FaultSwitch } from './faults/createFaultSwitch.js
 export type { FaultStatus, HttpFault } from './faults/respondWithFault.js'
 export type { GoogleErrorBody, GoogleErrorReason } from './google/googleErrorBody.js'
 export type { LatencyOptions } from './faults/applyLatency.js'
-export { checkShareServer } from './checkShareServer.js'
+export { checkShareServer } from './checker/checkShareServer.js'
 export type {
   CheckShareServerOptions,
   ShareServerCheckClock,
@@ -70,8 +70,8 @@ export type {
   ShareServerCheckRow,
   ShareServerClient,
   ShareServerReport,
-} from './checkShareServerTypes.js'
-export { ShareServerCheckError } from './ShareServerCheckError.js'
-export type { ShareServerCheckErrorCode } from './ShareServerCheckError.js'
-export { formatShareServerReport } from './formatShareServerReport.js'
-export { checkServerCommand } from './checkServerCommand.js'
+} from './checker/checkShareServerTypes.js'
+export { ShareServerCheckError } from './checker/ShareServerCheckError.js'
+export type { ShareServerCheckErrorCode } from './checker/ShareServerCheckError.js'
+export { formatShareServerReport } from './checker/formatShareServerReport.js'
+export { checkServerCommand } from './checker/checkServerCommand.js'
