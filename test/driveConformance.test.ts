@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto'
 import { auth, drive, type drive_v3 } from '@googleapis/drive'
 import { http, HttpResponse } from 'msw'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { parseMultipart } from '../src/testing/parseMultipart.js'
+import { parseMultipart } from '../src/testing/google/drive/parseMultipart.js'
 import {
   createGoogleEmulator,
   DRIVE_APPDATA_SCOPE,

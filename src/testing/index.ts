@@ -1,6 +1,6 @@
 // Entry `react-mpc-backup/testing`: emulators of the external systems the kit talks to, for users' tests,
 // stories and benchmarks. The wallet emulator has no msw dependency; the HTTP emulators export MSW handlers.
-export { createWalletEmulator } from './createWalletEmulator.js'
+export { createWalletEmulator } from './wallet/createWalletEmulator.js'
 export type {
   BackupConfigs,
   BackupProgress,
@@ -13,12 +13,12 @@ export type {
   WalletFaults,
   WalletNotification,
   WalletOperation,
-} from './createWalletEmulator.js'
-export { createWalletBackend } from './createWalletBackend.js'
-export type { BackupGenerationInfo, BackupGenerationStatus, WalletBackend } from './createWalletBackend.js'
-export { EmulatedMpcError, EmulatedPortalMpcError } from './EmulatedMpcError.js'
-export type { WalletEmulatorErrorCode } from './EmulatedMpcError.js'
-export { createGoogleEmulator, DRIVE_APPDATA_SCOPE } from './createGoogleEmulator.js'
+} from './wallet/createWalletEmulator.js'
+export { createWalletBackend } from './wallet/createWalletBackend.js'
+export type { BackupGenerationInfo, BackupGenerationStatus, WalletBackend } from './wallet/createWalletBackend.js'
+export { EmulatedMpcError, EmulatedPortalMpcError } from './wallet/EmulatedMpcError.js'
+export type { WalletEmulatorErrorCode } from './wallet/EmulatedMpcError.js'
+export { createGoogleEmulator, DRIVE_APPDATA_SCOPE } from './google/createGoogleEmulator.js'
 export type {
   ConsentBehaviour,
   ConsentOptions,
@@ -41,28 +41,28 @@ export type {
   IssueTokenOptions,
   PutFileInput,
   TokenInfo,
-} from './createGoogleEmulator.js'
+} from './google/createGoogleEmulator.js'
 export {
   gisStandInScript,
   gisStandInUrl,
   gisEmulatorTokenUrl,
   gisRevokeUrl,
   gisEmulatorGlobal,
-} from './gisStandInScript.js'
-export type { GisStandInOptions } from './gisStandInScript.js'
-export { createShareServerEmulator } from './createShareServerEmulator.js'
+} from './google/gis/gisStandInScript.js'
+export type { GisStandInOptions } from './google/gis/gisStandInScript.js'
+export { createShareServerEmulator } from './share-server/createShareServerEmulator.js'
 export type {
   ShareEndpoint,
   ShareRequestLogEntry,
   ShareRow,
   ShareServerEmulator,
   ShareServerEmulatorOptions,
-} from './createShareServerEmulator.js'
-export type { FaultSetOptions, FaultSwitch } from './createFaultSwitch.js'
-export type { FaultStatus, HttpFault } from './respondWithFault.js'
-export type { GoogleErrorBody, GoogleErrorReason } from './googleErrorBody.js'
-export type { LatencyOptions } from './applyLatency.js'
-export { checkShareServer } from './checkShareServer.js'
+} from './share-server/createShareServerEmulator.js'
+export type { FaultSetOptions, FaultSwitch } from './faults/createFaultSwitch.js'
+export type { FaultStatus, HttpFault } from './faults/respondWithFault.js'
+export type { GoogleErrorBody, GoogleErrorReason } from './google/googleErrorBody.js'
+export type { LatencyOptions } from './faults/applyLatency.js'
+export { checkShareServer } from './checker/checkShareServer.js'
 export type {
   CheckShareServerOptions,
   ShareServerCheckClock,
@@ -70,8 +70,8 @@ export type {
   ShareServerCheckRow,
   ShareServerClient,
   ShareServerReport,
-} from './checkShareServerTypes.js'
-export { ShareServerCheckError } from './ShareServerCheckError.js'
-export type { ShareServerCheckErrorCode } from './ShareServerCheckError.js'
-export { formatShareServerReport } from './formatShareServerReport.js'
-export { checkServerCommand } from './checkServerCommand.js'
+} from './checker/checkShareServerTypes.js'
+export { ShareServerCheckError } from './checker/ShareServerCheckError.js'
+export type { ShareServerCheckErrorCode } from './checker/ShareServerCheckError.js'
+export { formatShareServerReport } from './checker/formatShareServerReport.js'
+export { checkServerCommand } from './checker/checkServerCommand.js'

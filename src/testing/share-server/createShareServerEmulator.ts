@@ -1,7 +1,7 @@
 import { http, HttpResponse, type HttpHandler, type JsonBodyType } from 'msw'
-import { applyLatency, type LatencyOptions } from './applyLatency.js'
-import { createFaultSwitch, type FaultSwitch } from './createFaultSwitch.js'
-import { respondWithFault, type HttpFault } from './respondWithFault.js'
+import { applyLatency, type LatencyOptions } from '../faults/applyLatency.js'
+import { createFaultSwitch, type FaultSwitch } from '../faults/createFaultSwitch.js'
+import { respondWithFault, type HttpFault } from '../faults/respondWithFault.js'
 
 export type ShareEndpoint = 'share.post' | 'share.get'
 

@@ -1,9 +1,9 @@
 // The Google emulator's public entry: shared state, Drive handlers and GIS handlers, composed, with inspectors.
 
-import { createDriveHandlers } from './createDriveHandlers.js'
-import { createGisHandlers } from './createGisHandlers.js'
+import { createDriveHandlers } from './drive/createDriveHandlers.js'
+import { createGisHandlers } from './gis/createGisHandlers.js'
 import { createGoogleState, type StoredFile, type StoredToken } from './createGoogleState.js'
-import { gisEmulatorGlobal } from './gisStandInScript.js'
+import { gisEmulatorGlobal } from './gis/gisStandInScript.js'
 import type {
   ConsentStep,
   DriveFileInfo,

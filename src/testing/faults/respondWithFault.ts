@@ -1,6 +1,6 @@
 import { HttpResponse, type JsonBodyType } from 'msw'
 import { sleep } from './applyLatency.js'
-import type { GoogleErrorReason } from './googleErrorBody.js'
+import type { GoogleErrorReason } from '../google/googleErrorBody.js'
 
 /** HTTP statuses a fault can answer with. */
 export type FaultStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 502 | 503 | 504

@@ -1,5 +1,5 @@
-import { googleJson } from './googleJson.js'
-import { DRIVE_APPDATA_SCOPE } from './googleScopes.js'
+import { googleJson } from '../googleJson.js'
+import { DRIVE_APPDATA_SCOPE } from '../googleScopes.js'
 
 // Google names the parameter at fault in a 400/404's `location`.
 const param = (location: string) => ({ location, locationType: 'parameter' })

@@ -1,4 +1,4 @@
-import { googleJson } from './googleJson.js'
+import { googleJson } from '../googleJson.js'
 
 /**
  * Drive's appProperties rules: string values; a key set to null is removed; each key plus value at most 124 bytes

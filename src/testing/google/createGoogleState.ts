@@ -1,5 +1,5 @@
-import { applyLatency } from './applyLatency.js'
-import { createFaultSwitch, type FaultSwitchInternal } from './createFaultSwitch.js'
+import { applyLatency } from '../faults/applyLatency.js'
+import { createFaultSwitch, type FaultSwitchInternal } from '../faults/createFaultSwitch.js'
 import type {
   ConsentStep,
   GisCall,
@@ -10,7 +10,7 @@ import type {
 import { googleErrorBody } from './googleErrorBody.js'
 import { googleCors } from './googleJson.js'
 import { randomId } from './randomId.js'
-import { respondWithFault, type HttpFault } from './respondWithFault.js'
+import { respondWithFault, type HttpFault } from '../faults/respondWithFault.js'
 
 export interface StoredFile {
   id: string

@@ -1,8 +1,8 @@
 import type { HttpHandler } from 'msw'
-import type { LatencyOptions } from './applyLatency.js'
-import type { FaultSwitch } from './createFaultSwitch.js'
-import type { GisStandInOptions } from './gisStandInScript.js'
-import type { HttpFault } from './respondWithFault.js'
+import type { LatencyOptions } from '../faults/applyLatency.js'
+import type { FaultSwitch } from '../faults/createFaultSwitch.js'
+import type { GisStandInOptions } from './gis/gisStandInScript.js'
+import type { HttpFault } from '../faults/respondWithFault.js'
 
 // The Google emulator's public types: its options, what it records and what its inspectors return.
 

@@ -1,4 +1,4 @@
-import { applyLatency, sleep, type LatencyOptions } from './applyLatency.js'
+import { applyLatency, sleep, type LatencyOptions } from '../faults/applyLatency.js'
 import {
   fromBase64,
   openEnvelope,

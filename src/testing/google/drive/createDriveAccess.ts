@@ -1,9 +1,9 @@
 import { accessNotConfigured } from './accessNotConfigured.js'
-import type { GoogleState, StoredFile, StoredToken } from './createGoogleState.js'
+import type { GoogleState, StoredFile, StoredToken } from '../createGoogleState.js'
 import { driveErrors } from './driveErrors.js'
-import type { GoogleEndpoint } from './googleEmulatorTypes.js'
-import { googleJson } from './googleJson.js'
-import { DRIVE_APPDATA_SCOPE, DRIVE_FILE_SCOPE, DRIVE_SCOPE } from './googleScopes.js'
+import type { GoogleEndpoint } from '../googleEmulatorTypes.js'
+import { googleJson } from '../googleJson.js'
+import { DRIVE_APPDATA_SCOPE, DRIVE_FILE_SCOPE, DRIVE_SCOPE } from '../googleScopes.js'
 
 /** A Drive call let in (with the caller's token), or the answer that turns it away. */
 export type DriveAdmission = { token: StoredToken } | { response: Response }

@@ -1,6 +1,6 @@
 import { HttpResponse } from 'msw'
-import { googleErrorBody } from './googleErrorBody.js'
-import { googleCors } from './googleJson.js'
+import { googleErrorBody } from '../googleErrorBody.js'
+import { googleCors } from '../googleJson.js'
 
 const EMULATED_PROJECT = '123456789012'
 

@@ -1,17 +1,16 @@
 import { http, HttpResponse, type HttpHandler } from 'msw'
-import { applyLatency } from './applyLatency.js'
-import type { GoogleState } from './createGoogleState.js'
+import { applyLatency } from '../../faults/applyLatency.js'
+import type { GoogleState } from '../createGoogleState.js'
 import { gisEmulatorTokenUrl, gisRevokeUrl, gisStandInScript, gisStandInUrl } from './gisStandInScript.js'
 import type {
   ConsentStep,
   GoogleNonOAuthError,
   GoogleOAuthErrorResponse,
   GoogleTokenResponse,
-} from './googleEmulatorTypes.js'
-import { googleCors as cors } from './googleJson.js'
-import { DRIVE_APPDATA_SCOPE, expandScopes, isKnownScope, splitScopes } from './googleScopes.js'
-import { readJsonObject } from './readJsonObject.js'
-import { respondWithFault } from './respondWithFault.js'
+} from '../googleEmulatorTypes.js'
+import { googleCors as cors, readJsonObject } from '../googleJson.js'
+import { DRIVE_APPDATA_SCOPE, expandScopes, isKnownScope, splitScopes } from '../googleScopes.js'
+import { respondWithFault } from '../../faults/respondWithFault.js'
 
 /**
  * MSW handlers of Google Identity Services: the stand-in script (served where the real `@react-oauth/google` loads

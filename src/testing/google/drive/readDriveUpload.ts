@@ -1,6 +1,6 @@
-import { googleJson } from './googleJson.js'
+import { googleJson } from '../googleJson.js'
 import { parseMultipart } from './parseMultipart.js'
-import { toBytes } from './toBytes.js'
+import { toBytes } from '../toBytes.js'
 
 /** A Drive upload as sent: the file's metadata (empty for a media upload), its content and content type. */
 export interface DriveUpload {
