@@ -13,7 +13,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import axios from 'axios'
 import Database from 'better-sqlite3'
-import { getResponse } from 'msw'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { portalAdapter } from '../src/adapters/portalAdapter.js'
@@ -33,13 +32,13 @@ import {
   createWalletBackend,
   createWalletEmulator,
   DRIVE_APPDATA_SCOPE,
-  type GoogleEmulator,
 } from '../src/testing/index.js'
 import {
   FIXTURE_SCHEMA,
   type FixtureClient,
   type FixtureStore,
   type FixtureWorld,
+  driveNetwork,
   readFixture,
   TEST_ONLY_AT_REST_KEY,
   TEST_ONLY_WEBHOOK_SECRET,
@@ -48,7 +47,6 @@ import { listenOnLoopback } from './server/support/http.js'
 import { postgresSkipReason, postgresUrl } from './server/support/stores.js'
 
 const RETRY = { tries: 3, baseDelayMs: 1, maxDelayMs: 5 }
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** The fixture's database, loaded as the dump says, in a place of its own; `drop` removes it. */
 async function loadDatabase(store: FixtureStore, sql: string): Promise<{ store: BackupStore; drop(): Promise<void> }> {
@@ -76,32 +74,6 @@ async function loadDatabase(store: FixtureStore, sql: string): Promise<{ store: 
     async drop() {
       await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
       await admin.end()
-    },
-  }
-}
-
-/** Drive through the emulator's handlers; counts requests in flight, so pruning (off the flow's path) can settle. */
-function driveNetwork(google: GoogleEmulator) {
-  let inFlight = 0
-  const fetch: typeof globalThis.fetch = async (input, init) => {
-    inFlight++
-    try {
-      const request = new Request(input, init)
-      const response = await getResponse(google.handlers, request)
-      if (!response) throw new TypeError(`no emulated route for ${request.method} ${request.url}`)
-      return response
-    } finally {
-      inFlight--
-    }
-  }
-  return {
-    fetch,
-    /** Resolves once no Drive request has been in flight for a while: a flow's pruning has run to its end. */
-    async settle() {
-      for (let quiet = 0; quiet < 5; ) {
-        await sleep(20)
-        quiet = inFlight === 0 ? quiet + 1 : 0
-      }
     },
   }
 }
