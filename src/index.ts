@@ -58,7 +58,7 @@ export {
   WalletBackupFailed,
   WalletBusy,
   WalletTimeout,
-} from './core/errors.js'
+} from './core/errors/errors.js'
 export type {
   BackupErrorClass,
   BackupErrorCode,
@@ -67,8 +67,8 @@ export type {
   BackupStep,
   ErrorFacts,
   RecoveryErrorType,
-} from './core/errors.js'
-export type { ServerErrorCode } from './core/serverErrorCodes.js'
+} from './core/errors/errors.js'
+export type { ServerErrorCode } from './core/errors/serverErrorCodes.js'
 export type { KeyCustody, WalletAdapter, WalletProgress } from './core/WalletAdapter.js'
 export { DEFAULT_WALLET_TIMEOUT_MS } from './core/callWallet.js'
 export type { RetryOptions } from './core/withRetry.js'

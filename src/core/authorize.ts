@@ -1,6 +1,6 @@
 import type { BackupConfig, BackupWalletParameters } from './types.js'
 import { createDriveKeyStore, type DriveKeyStore } from './driveKeyStore.js'
-import { GoogleTokenExpired } from './errors.js'
+import { GoogleTokenExpired } from './errors/errors.js'
 import { throwIfAborted, untilAborted } from './abort.js'
 
 /** Step 1 in kit custody: a token for the Drive app data folder (the popup itself was opened by the click). */

@@ -1,5 +1,5 @@
 import { authorize } from './authorize.js'
-import type { BackupErrorType } from './errors.js'
+import type { BackupErrorType } from './errors/errors.js'
 import { storeNewBackup } from './storeNewBackup.js'
 import type { BackupConfig, BackupWalletParameters, BackupWalletReturnType } from './types.js'
 import { withClientLock } from './withClientLock.js'

@@ -1,4 +1,4 @@
-import { Aborted, WalletTimeout, type BackupStep } from './errors.js'
+import { Aborted, WalletTimeout, type BackupStep } from './errors/errors.js'
 import type { WalletAdapter } from './WalletAdapter.js'
 import { toAbortedError } from './abort.js'
 

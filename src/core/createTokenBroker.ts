@@ -9,7 +9,7 @@ import {
   GoogleUnsupportedBrowser,
   type BackupError,
   type BackupErrorOptions,
-} from './errors.js'
+} from './errors/errors.js'
 import { inAppBrowser } from './inAppBrowser.js'
 
 /** The GIS token response fields the kit reads. */

@@ -8,7 +8,7 @@ import {
   GoogleTokenExpired,
   type BackupStep,
   type ErrorFacts,
-} from './errors.js'
+} from './errors/errors.js'
 import { parseRetryAfter, withRetry, type RetryOptions } from './withRetry.js'
 
 const API = 'https://www.googleapis.com'

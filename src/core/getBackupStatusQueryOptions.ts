@@ -13,7 +13,7 @@ import {
   type ShareFetchFailed,
   type ShareNotFound,
   type ShareUnauthorized,
-} from './errors.js'
+} from './errors/errors.js'
 import { type BackupStatus, type GetBackupStatusParameters, getBackupStatus } from './getBackupStatus.js'
 
 /** What a status check can fail with: the server's read, Drive's (with a held token only), an abort. */

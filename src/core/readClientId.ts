@@ -1,5 +1,5 @@
 import { callWallet } from './callWallet.js'
-import { BackupConfigError, BackupError } from './errors.js'
+import { BackupConfigError, BackupError } from './errors/errors.js'
 import type { WalletAdapter } from './WalletAdapter.js'
 
 /**

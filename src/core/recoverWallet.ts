@@ -5,7 +5,7 @@ import type { BackupConfig, BackupWalletParameters, BackupWalletReturnType } fro
 import type { ShareRecord } from './createShareApi.js'
 import { isKeyOf, listKeyFiles, type DriveFile, type DriveKeyStore, type GoogleAccount } from './driveKeyStore.js'
 import { maskEmail } from './maskEmail.js'
-import { BackupError, KeyNotFound, RecoveryFailed, ShareNotFound, type RecoveryErrorType } from './errors.js'
+import { BackupError, KeyNotFound, RecoveryFailed, ShareNotFound, type RecoveryErrorType } from './errors/errors.js'
 import { throwIfAborted, toAbortedError } from './abort.js'
 import { withClientLock } from './withClientLock.js'
 import { callWallet, isAbortedOrTimeout } from './callWallet.js'

@@ -2,7 +2,7 @@ import type { BackupConfig, BackupWalletParameters, BackupWalletReturnType } fro
 import { callWallet, isAbortedOrTimeout } from './callWallet.js'
 import type { ShareApi, ShareRecord } from './createShareApi.js'
 import { type DriveKeyStore, isOlderKeyVersion, keyFileName, listKeyFiles } from './driveKeyStore.js'
-import { Aborted, BackupError, GoogleTokenExpired, NotifyFailed, WalletBackupFailed } from './errors.js'
+import { Aborted, BackupError, GoogleTokenExpired, NotifyFailed, WalletBackupFailed } from './errors/errors.js'
 import { rollback } from './rollback.js'
 import { toWalletError } from './toWalletError.js'
 import type { WalletAdapter } from './WalletAdapter.js'

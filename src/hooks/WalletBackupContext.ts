@@ -1,7 +1,7 @@
 import { createContext, useContext } from 'react'
 import type { ShareApi } from '../core/createShareApi.js'
 import type { TokenBroker } from '../core/createTokenBroker.js'
-import { BackupConfigError } from '../core/errors.js'
+import { BackupConfigError } from '../core/errors/errors.js'
 import type { WalletAdapter } from '../core/WalletAdapter.js'
 import type { RetryOptions } from '../core/withRetry.js'
 

@@ -10,7 +10,7 @@ import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from '
 import { backupKeys } from '../core/backupKeys.js'
 import type { BackupConfig } from '../core/backupWallet.js'
 import { createFlowController, type FlowRunParameters } from '../core/createFlowController.js'
-import type { BackupError } from '../core/errors.js'
+import type { BackupError } from '../core/errors/errors.js'
 import { flowMutationDefaults } from '../core/flowMutationDefaults.js'
 import { useWalletBackupConfig } from './WalletBackupContext.js'
 
