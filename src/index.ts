@@ -71,7 +71,7 @@ export type {
 export type { ServerErrorCode } from './core/errors/serverErrorCodes.js'
 export type { KeyCustody, WalletAdapter, WalletProgress } from './core/WalletAdapter.js'
 export { DEFAULT_WALLET_TIMEOUT_MS } from './core/callWallet.js'
-export type { RetryOptions } from './core/withRetry.js'
+export type { RetryOptions } from './core/utils/withRetry.js'
 export { portalAdapter } from './adapters/portalAdapter.js'
 export type {
   LegacyPortalLike,

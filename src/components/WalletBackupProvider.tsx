@@ -9,7 +9,7 @@ import { DRIVE_APPDATA_SCOPE } from '../core/driveKeyStore.js'
 import { BackupConfigError, GoogleScriptUnavailable } from '../core/errors/errors.js'
 import { readClientId } from '../core/readClientId.js'
 import type { WalletAdapter } from '../core/WalletAdapter.js'
-import type { RetryOptions } from '../core/withRetry.js'
+import type { RetryOptions } from '../core/utils/withRetry.js'
 import { WalletBackupContext, type WalletBackupConfig } from '../hooks/WalletBackupContext.js'
 
 export type WalletBackupProviderProps = {

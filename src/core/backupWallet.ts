@@ -2,7 +2,7 @@ import { authorize } from './authorize.js'
 import type { BackupErrorType } from './errors/errors.js'
 import { storeNewBackup } from './storeNewBackup.js'
 import type { BackupConfig, BackupWalletParameters, BackupWalletReturnType } from './types.js'
-import { withClientLock } from './withClientLock.js'
+import { withClientLock } from './utils/withClientLock.js'
 
 export { backupFlowSteps } from './types.js'
 export type { BackupConfig, BackupFlowStep, BackupWalletParameters, BackupWalletReturnType } from './types.js'

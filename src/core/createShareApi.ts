@@ -11,7 +11,7 @@ import {
 } from './errors/errors.js'
 import { type GoogleAccount, isDriveToken } from './driveKeyStore.js'
 import { isTransientServerCode, serverErrorCodeOf } from './errors/serverErrorCodes.js'
-import { parseRetryAfter, withRetry, type RetryOptions } from './withRetry.js'
+import { parseRetryAfter, withRetry, type RetryOptions } from './utils/withRetry.js'
 
 export type ShareRecord = {
   cipherText: string

@@ -10,7 +10,7 @@ import {
   type BackupError,
   type BackupErrorOptions,
 } from './errors/errors.js'
-import { inAppBrowser } from './inAppBrowser.js'
+import { inAppBrowser } from './utils/inAppBrowser.js'
 
 /** The GIS token response fields the kit reads. */
 export type GoogleTokenResponse = {

@@ -6,7 +6,7 @@ import { Aborted, BackupError, GoogleTokenExpired, NotifyFailed, WalletBackupFai
 import { rollback } from './rollback.js'
 import { toWalletError } from './toWalletError.js'
 import type { WalletAdapter } from './WalletAdapter.js'
-import { throwIfAborted, toAbortedError } from './abort.js'
+import { throwIfAborted, toAbortedError } from './utils/abort.js'
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown }
 const settle = <T>(p: Promise<T>): Promise<Settled<T>> =>

@@ -2,7 +2,7 @@
 // them; they live here, not in backupWallet.ts, so no step imports the action that imports it.
 import type { ShareApi } from './createShareApi.js'
 import type { WalletAdapter, WalletProgress } from './WalletAdapter.js'
-import type { RetryOptions } from './withRetry.js'
+import type { RetryOptions } from './utils/withRetry.js'
 
 /** The backup's steps in order; the first after `authorizing` is shown when no popup is waited for. */
 export const backupFlowSteps = ['authorizing', 'generating', 'storing', 'notifying'] as const

@@ -3,7 +3,7 @@ import type { ShareApi } from '../core/createShareApi.js'
 import type { TokenBroker } from '../core/createTokenBroker.js'
 import { BackupConfigError } from '../core/errors/errors.js'
 import type { WalletAdapter } from '../core/WalletAdapter.js'
-import type { RetryOptions } from '../core/withRetry.js'
+import type { RetryOptions } from '../core/utils/withRetry.js'
 
 export type WalletBackupConfig = {
   wallet: WalletAdapter
