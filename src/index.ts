@@ -9,17 +9,17 @@ export type {
 } from './core/backupWallet.js'
 export { backupWalletMutationOptions } from './core/backupWalletMutationOptions.js'
 export { backupKeys } from './core/backupKeys.js'
-export { createShareApi } from './core/createShareApi.js'
-export type { ShareApi, ShareApiConfig, ShareReceipt, ShareRecord } from './core/createShareApi.js'
-export { createDriveKeyStore, keyFileName, DRIVE_APPDATA_SCOPE } from './core/driveKeyStore.js'
+export { createShareApi } from './core/clients/createShareApi.js'
+export type { ShareApi, ShareApiConfig, ShareReceipt, ShareRecord } from './core/clients/createShareApi.js'
+export { createDriveKeyStore, keyFileName, DRIVE_APPDATA_SCOPE } from './core/clients/driveKeyStore.js'
 export type {
   DriveFile,
   DriveKeyStore,
   DriveKeyStoreOptions,
   DriveListOptions,
   GoogleAccount,
-} from './core/driveKeyStore.js'
-export { createTokenBroker } from './core/createTokenBroker.js'
+} from './core/clients/driveKeyStore.js'
+export { createTokenBroker } from './core/clients/createTokenBroker.js'
 export type {
   GoogleLogin,
   GoogleNonOAuthError,
@@ -27,7 +27,7 @@ export type {
   TokenBroker,
   TokenBrokerOptions,
   TokenRequestOptions,
-} from './core/createTokenBroker.js'
+} from './core/clients/createTokenBroker.js'
 export type { SignOutOptions } from './core/signOut.js'
 export {
   Aborted,
@@ -69,8 +69,8 @@ export type {
   RecoveryErrorType,
 } from './core/errors/errors.js'
 export type { ServerErrorCode } from './core/errors/serverErrorCodes.js'
-export type { KeyCustody, WalletAdapter, WalletProgress } from './core/WalletAdapter.js'
-export { DEFAULT_WALLET_TIMEOUT_MS } from './core/callWallet.js'
+export type { KeyCustody, WalletAdapter, WalletProgress } from './core/clients/WalletAdapter.js'
+export { DEFAULT_WALLET_TIMEOUT_MS } from './core/clients/callWallet.js'
 export type { RetryOptions } from './core/utils/withRetry.js'
 export { portalAdapter } from './adapters/portalAdapter.js'
 export type {

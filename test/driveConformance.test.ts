@@ -12,7 +12,7 @@ import {
   type GoogleEmulator,
   type GoogleEmulatorOptions,
 } from '../src/testing/index.js'
-import { createDriveKeyStore, keyFilePrefix } from '../src/core/driveKeyStore.js'
+import { createDriveKeyStore, keyFilePrefix } from '../src/core/clients/driveKeyStore.js'
 import { getBackupStatus } from '../src/core/getBackupStatus.js'
 import { createWorld, server as kitServer } from './support/nodeHarness.js'
 

@@ -10,7 +10,7 @@ import { userEvent } from 'vitest/browser'
 import { portalAdapter } from '../src/adapters/portalAdapter.js'
 import { WalletBackupProvider } from '../src/components/WalletBackupProvider.js'
 import type { BackupError } from '../src/core/errors/errors.js'
-import type { WalletAdapter } from '../src/core/WalletAdapter.js'
+import type { WalletAdapter } from '../src/core/clients/WalletAdapter.js'
 import { useWalletBackup } from '../src/hooks/useWalletBackup.js'
 import {
   createGoogleEmulator,

@@ -2,7 +2,7 @@
 // error whose message says what to fix, and nothing is stored half-way.
 import { http, HttpResponse } from 'msw'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createShareApi } from '../src/core/createShareApi.js'
+import { createShareApi } from '../src/core/clients/createShareApi.js'
 import { getBackupStatus } from '../src/core/getBackupStatus.js'
 import { BASE, createWorld, server } from './support/nodeHarness.js'
 

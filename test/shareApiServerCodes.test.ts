@@ -3,7 +3,7 @@
 // falls back to the status only for a server that sends no code. Against the kit's real router on loopback.
 import axios from 'axios'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createShareApi } from '../src/core/createShareApi.js'
+import { createShareApi } from '../src/core/clients/createShareApi.js'
 import type { BackupError } from '../src/core/errors/errors.js'
 import { KEY_B, postBackup, serveRouter, type TestApi, uniqueClient } from './server/support/http.js'
 import { type StoreHarness, storeCases } from './server/support/stores.js'

@@ -18,7 +18,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { portalAdapter } from '../src/adapters/portalAdapter.js'
 import { type BackupConfig, backupWallet } from '../src/core/backupWallet.js'
-import { createShareApi } from '../src/core/createShareApi.js'
+import { createShareApi } from '../src/core/clients/createShareApi.js'
 import { getBackupStatus } from '../src/core/getBackupStatus.js'
 import { recoverWallet } from '../src/core/recoverWallet.js'
 import {

@@ -1,5 +1,5 @@
 import type { BackupConfig, BackupWalletParameters } from './types.js'
-import { createDriveKeyStore, type DriveKeyStore } from './driveKeyStore.js'
+import { createDriveKeyStore, type DriveKeyStore } from './clients/driveKeyStore.js'
 import { GoogleTokenExpired } from './errors/errors.js'
 import { throwIfAborted, untilAborted } from './utils/abort.js'
 

@@ -1,4 +1,4 @@
-import type { TokenBroker } from './createTokenBroker.js'
+import type { TokenBroker } from './clients/createTokenBroker.js'
 import { BrowserOffline } from './errors/errors.js'
 
 /** What a run of a flow hands its action (`backupWallet` / `recoverWallet` parameters). */

@@ -1,4 +1,4 @@
-import type { TokenBroker } from './createTokenBroker.js'
+import type { TokenBroker } from './clients/createTokenBroker.js'
 import { GoogleRevokeFailed } from './errors/errors.js'
 
 export type SignOutOptions = {

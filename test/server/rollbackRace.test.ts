@@ -18,7 +18,7 @@ import { storeCases, postgresSkipReason } from './support/stores.js'
 type Kit = {
   backupWallet: typeof import('../../src/core/backupWallet.js').backupWallet
   recoverWallet: typeof import('../../src/core/recoverWallet.js').recoverWallet
-  createShareApi: typeof import('../../src/core/createShareApi.js').createShareApi
+  createShareApi: typeof import('../../src/core/clients/createShareApi.js').createShareApi
   portalAdapter: typeof import('../../src/adapters/portalAdapter.js').portalAdapter
 }
 
@@ -28,7 +28,7 @@ async function loadKit(): Promise<Kit> {
   const [bw, rw, sa, pa] = await Promise.all([
     import('../../src/core/backupWallet.js'),
     import('../../src/core/recoverWallet.js'),
-    import('../../src/core/createShareApi.js'),
+    import('../../src/core/clients/createShareApi.js'),
     import('../../src/adapters/portalAdapter.js'),
   ])
   return {

@@ -11,10 +11,10 @@ import {
 import { portalAdapter } from '../../src/adapters/portalAdapter.js'
 import { backupWallet } from '../../src/core/backupWallet.js'
 import { recoverWallet } from '../../src/core/recoverWallet.js'
-import { createShareApi } from '../../src/core/createShareApi.js'
-import { DRIVE_APPDATA_SCOPE } from '../../src/core/driveKeyStore.js'
+import { createShareApi } from '../../src/core/clients/createShareApi.js'
+import { DRIVE_APPDATA_SCOPE } from '../../src/core/clients/driveKeyStore.js'
 import type { BackupConfig } from '../../src/core/backupWallet.js'
-import type { KeyCustody } from '../../src/core/WalletAdapter.js'
+import type { KeyCustody } from '../../src/core/clients/WalletAdapter.js'
 
 export const server = setupServer()
 export const BASE = 'http://app.test/api'
