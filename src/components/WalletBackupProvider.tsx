@@ -7,7 +7,7 @@ import { createShareApi, type ShareApiConfig } from '../core/clients/createShare
 import { createTokenBroker, type TokenBroker } from '../core/clients/createTokenBroker.js'
 import { DRIVE_APPDATA_SCOPE } from '../core/clients/driveKeyStore.js'
 import { BackupConfigError, GoogleScriptUnavailable } from '../core/errors/errors.js'
-import { readClientId } from '../core/readClientId.js'
+import { readClientId } from '../core/flow/readClientId.js'
 import type { WalletAdapter } from '../core/clients/WalletAdapter.js'
 import type { RetryOptions } from '../core/utils/withRetry.js'
 import { WalletBackupContext, type WalletBackupConfig } from '../hooks/WalletBackupContext.js'

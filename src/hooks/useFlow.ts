@@ -9,7 +9,7 @@ import {
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import { backupKeys } from '../core/backupKeys.js'
 import type { BackupConfig } from '../core/backupWallet.js'
-import { createFlowController, type FlowRunParameters } from '../core/createFlowController.js'
+import { createFlowController, type FlowRunParameters } from '../core/flow/createFlowController.js'
 import type { BackupError } from '../core/errors/errors.js'
 import { flowMutationDefaults } from '../core/flowMutationDefaults.js'
 import { useWalletBackupConfig } from './WalletBackupContext.js'
