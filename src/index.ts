@@ -7,8 +7,8 @@ export type {
   BackupWalletParameters,
   BackupWalletReturnType,
 } from './core/backupWallet.js'
-export { backupWalletMutationOptions } from './core/backupWalletMutationOptions.js'
-export { backupKeys } from './core/backupKeys.js'
+export { backupWalletMutationOptions } from './core/query/backupWalletMutationOptions.js'
+export { backupKeys } from './core/query/backupKeys.js'
 export { createShareApi } from './core/clients/createShareApi.js'
 export type { ShareApi, ShareApiConfig, ShareReceipt, ShareRecord } from './core/clients/createShareApi.js'
 export { createDriveKeyStore, keyFileName, DRIVE_APPDATA_SCOPE } from './core/clients/driveKeyStore.js'
@@ -101,21 +101,21 @@ export type {
   RecoverWalletReturnType,
   RecoveryFlowStep,
 } from './core/recoverWallet.js'
-export { recoverWalletMutationOptions } from './core/recoverWalletMutationOptions.js'
+export { recoverWalletMutationOptions } from './core/query/recoverWalletMutationOptions.js'
 export { getBackupStatus } from './core/getBackupStatus.js'
 export type {
   BackupState,
   BackupStatus as BackupStatusData,
   GetBackupStatusParameters,
 } from './core/getBackupStatus.js'
-export { getBackupStatusQueryOptions } from './core/getBackupStatusQueryOptions.js'
+export { getBackupStatusQueryOptions } from './core/query/getBackupStatusQueryOptions.js'
 export type {
   BackupStatusQueryKey,
   BackupStatusQueryOptions,
   BackupStatusQueryParameter,
   GetBackupStatusErrorType,
   GetBackupStatusQueryOptionsParameters,
-} from './core/getBackupStatusQueryOptions.js'
+} from './core/query/getBackupStatusQueryOptions.js'
 export { useWalletRecovery } from './hooks/useWalletRecovery.js'
 export type {
   UseWalletRecoveryOptions,

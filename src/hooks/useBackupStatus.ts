@@ -5,7 +5,7 @@ import {
   type BackupStatusQueryKey,
   type GetBackupStatusErrorType,
   getBackupStatusQueryOptions,
-} from '../core/getBackupStatusQueryOptions.js'
+} from '../core/query/getBackupStatusQueryOptions.js'
 import { useWalletBackupConfig } from './WalletBackupContext.js'
 
 export type UseBackupStatusParameters = {

@@ -5,7 +5,7 @@ import {
   type BackupWalletReturnType,
   backupFlowSteps,
 } from '../core/backupWallet.js'
-import { backupWalletMutationOptions } from '../core/backupWalletMutationOptions.js'
+import { backupWalletMutationOptions } from '../core/query/backupWalletMutationOptions.js'
 import { type FlowDefinition, type FlowOptions, useFlow, type WalletFlowReturnType } from './useFlow.js'
 
 export type WalletBackupStep = 'idle' | BackupFlowStep | 'success' | 'error'

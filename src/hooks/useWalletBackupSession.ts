@@ -1,7 +1,7 @@
 'use client'
 import { useQueryClient } from '@tanstack/react-query'
 import { useCallback } from 'react'
-import { backupKeys } from '../core/backupKeys.js'
+import { backupKeys } from '../core/query/backupKeys.js'
 import { type SignOutOptions, signOut as signOutOf } from '../core/signOut.js'
 import { useWalletBackupConfig } from './WalletBackupContext.js'
 

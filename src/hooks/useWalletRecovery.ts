@@ -5,7 +5,7 @@ import {
   type RecoveryFlowStep,
   recoveryFlowSteps,
 } from '../core/recoverWallet.js'
-import { recoverWalletMutationOptions } from '../core/recoverWalletMutationOptions.js'
+import { recoverWalletMutationOptions } from '../core/query/recoverWalletMutationOptions.js'
 import { type FlowDefinition, type FlowOptions, useFlow, type WalletFlowReturnType } from './useFlow.js'
 
 export type WalletRecoveryStep = 'idle' | RecoveryFlowStep | 'success' | 'error'
