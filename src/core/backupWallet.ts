@@ -1,6 +1,6 @@
-import { authorize } from './authorize.js'
+import { authorize } from './actions/internal/authorize.js'
 import type { BackupErrorType } from './errors/errors.js'
-import { storeNewBackup } from './storeNewBackup.js'
+import { storeNewBackup } from './actions/internal/storeNewBackup.js'
 import type { BackupConfig, BackupWalletParameters, BackupWalletReturnType } from './types.js'
 import { withClientLock } from './utils/withClientLock.js'
 

@@ -1,6 +1,6 @@
-import { authorize } from './authorize.js'
-import { storeNewBackup } from './storeNewBackup.js'
-import { toWalletError } from './toWalletError.js'
+import { authorize } from './actions/internal/authorize.js'
+import { storeNewBackup } from './actions/internal/storeNewBackup.js'
+import { toWalletError } from './actions/internal/toWalletError.js'
 import type { BackupConfig, BackupWalletParameters, BackupWalletReturnType } from './backupWallet.js'
 import type { ShareRecord } from './clients/createShareApi.js'
 import {
