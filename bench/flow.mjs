@@ -11,8 +11,8 @@ import {
   createWalletEmulator,
 } from '../src/testing/index.ts'
 import { portalAdapter } from '../src/adapters/portalAdapter.ts'
-import { backupWallet } from '../src/core/backupWallet.ts'
-import { recoverWallet } from '../src/core/recoverWallet.ts'
+import { backupWallet } from '../src/core/actions/backupWallet.ts'
+import { recoverWallet } from '../src/core/actions/recoverWallet.ts'
 import { createShareApi } from '../src/core/clients/createShareApi.ts'
 import { DRIVE_APPDATA_SCOPE } from '../src/core/clients/driveKeyStore.ts'
 

@@ -1,12 +1,12 @@
 // Client entry: core actions, option factories, hooks, components, the Portal adapter. No Node-only code.
-export { backupWallet } from './core/backupWallet.js'
+export { backupWallet } from './core/actions/backupWallet.js'
 export type {
   BackupConfig,
   BackupFlowStep,
   BackupWalletErrorType,
   BackupWalletParameters,
   BackupWalletReturnType,
-} from './core/backupWallet.js'
+} from './core/actions/backupWallet.js'
 export { backupWalletMutationOptions } from './core/query/backupWalletMutationOptions.js'
 export { backupKeys } from './core/query/backupKeys.js'
 export { createShareApi } from './core/clients/createShareApi.js'
@@ -28,7 +28,7 @@ export type {
   TokenBrokerOptions,
   TokenRequestOptions,
 } from './core/clients/createTokenBroker.js'
-export type { SignOutOptions } from './core/signOut.js'
+export type { SignOutOptions } from './core/actions/signOut.js'
 export {
   Aborted,
   BackupConfigError,
@@ -94,20 +94,20 @@ export type { WalletBackupProviderProps } from './components/WalletBackupProvide
 export { BackupButton, defaultBackupLabels } from './components/BackupButton.js'
 export type { BackupButtonLabels, BackupButtonProps } from './components/BackupButton.js'
 export type { FlowLabels, WalletFlowButtonProps } from './components/FlowButton.js'
-export { recoverWallet } from './core/recoverWallet.js'
+export { recoverWallet } from './core/actions/recoverWallet.js'
 export type {
   RecoverWalletErrorType,
   RecoverWalletParameters,
   RecoverWalletReturnType,
   RecoveryFlowStep,
-} from './core/recoverWallet.js'
+} from './core/actions/recoverWallet.js'
 export { recoverWalletMutationOptions } from './core/query/recoverWalletMutationOptions.js'
-export { getBackupStatus } from './core/getBackupStatus.js'
+export { getBackupStatus } from './core/actions/getBackupStatus.js'
 export type {
   BackupState,
   BackupStatus as BackupStatusData,
   GetBackupStatusParameters,
-} from './core/getBackupStatus.js'
+} from './core/actions/getBackupStatus.js'
 export { getBackupStatusQueryOptions } from './core/query/getBackupStatusQueryOptions.js'
 export type {
   BackupStatusQueryKey,

@@ -13,7 +13,7 @@ import {
   type GoogleEmulatorOptions,
 } from '../src/testing/index.js'
 import { createDriveKeyStore, keyFilePrefix } from '../src/core/clients/driveKeyStore.js'
-import { getBackupStatus } from '../src/core/getBackupStatus.js'
+import { getBackupStatus } from '../src/core/actions/getBackupStatus.js'
 import { createWorld, server as kitServer } from './support/nodeHarness.js'
 
 const server = kitServer

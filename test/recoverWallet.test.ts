@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { portalAdapter } from '../src/adapters/portalAdapter.js'
-import { getBackupStatus } from '../src/core/getBackupStatus.js'
-import { backupWallet } from '../src/core/backupWallet.js'
+import { getBackupStatus } from '../src/core/actions/getBackupStatus.js'
+import { backupWallet } from '../src/core/actions/backupWallet.js'
 import { createShareApi } from '../src/core/clients/createShareApi.js'
 import { keyFileName } from '../src/core/clients/driveKeyStore.js'
-import { recoverWallet } from '../src/core/recoverWallet.js'
+import { recoverWallet } from '../src/core/actions/recoverWallet.js'
 import { createWalletEmulator } from '../src/testing/index.js'
 import { BASE, createWorld, server } from './support/nodeHarness.js'
 

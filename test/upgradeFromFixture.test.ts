@@ -17,10 +17,10 @@ import { getResponse } from 'msw'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { portalAdapter } from '../src/adapters/portalAdapter.js'
-import { type BackupConfig, backupWallet } from '../src/core/backupWallet.js'
+import { type BackupConfig, backupWallet } from '../src/core/actions/backupWallet.js'
 import { createShareApi } from '../src/core/clients/createShareApi.js'
-import { getBackupStatus } from '../src/core/getBackupStatus.js'
-import { recoverWallet } from '../src/core/recoverWallet.js'
+import { getBackupStatus } from '../src/core/actions/getBackupStatus.js'
+import { recoverWallet } from '../src/core/actions/recoverWallet.js'
 import {
   type BackupStore,
   createServer,

@@ -1,6 +1,6 @@
 'use client'
 import { type UseQueryOptions, type UseQueryResult, useQuery } from '@tanstack/react-query'
-import type { BackupStatus } from '../core/getBackupStatus.js'
+import type { BackupStatus } from '../core/actions/getBackupStatus.js'
 import {
   type BackupStatusQueryKey,
   type GetBackupStatusErrorType,

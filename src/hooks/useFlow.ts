@@ -8,7 +8,7 @@ import {
 } from '@tanstack/react-query'
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import { backupKeys } from '../core/query/backupKeys.js'
-import type { BackupConfig } from '../core/backupWallet.js'
+import type { BackupConfig } from '../core/actions/backupWallet.js'
 import { createFlowController, type FlowRunParameters } from '../core/flow/createFlowController.js'
 import type { BackupError } from '../core/errors/errors.js'
 import { flowMutationDefaults } from '../core/query/flowMutationDefaults.js'

@@ -4,7 +4,7 @@ import {
   type BackupWalletErrorType,
   type BackupWalletReturnType,
   backupFlowSteps,
-} from '../core/backupWallet.js'
+} from '../core/actions/backupWallet.js'
 import { backupWalletMutationOptions } from '../core/query/backupWalletMutationOptions.js'
 import { type FlowDefinition, type FlowOptions, useFlow, type WalletFlowReturnType } from './useFlow.js'
 

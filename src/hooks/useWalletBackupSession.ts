@@ -2,7 +2,7 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useCallback } from 'react'
 import { backupKeys } from '../core/query/backupKeys.js'
-import { type SignOutOptions, signOut as signOutOf } from '../core/signOut.js'
+import { type SignOutOptions, signOut as signOutOf } from '../core/actions/signOut.js'
 import { useWalletBackupConfig } from './WalletBackupContext.js'
 
 export type UseWalletBackupSessionReturnType = {

@@ -4,7 +4,7 @@ import {
   type RecoverWalletReturnType,
   type RecoveryFlowStep,
   recoveryFlowSteps,
-} from '../core/recoverWallet.js'
+} from '../core/actions/recoverWallet.js'
 import { recoverWalletMutationOptions } from '../core/query/recoverWalletMutationOptions.js'
 import { type FlowDefinition, type FlowOptions, useFlow, type WalletFlowReturnType } from './useFlow.js'
 
