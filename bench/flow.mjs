@@ -11,10 +11,10 @@ import {
   createWalletEmulator,
 } from '../src/testing/index.ts'
 import { portalAdapter } from '../src/adapters/portalAdapter.ts'
-import { backupWallet } from '../src/core/backupWallet.ts'
-import { recoverWallet } from '../src/core/recoverWallet.ts'
-import { createShareApi } from '../src/core/createShareApi.ts'
-import { DRIVE_APPDATA_SCOPE } from '../src/core/driveKeyStore.ts'
+import { backupWallet } from '../src/core/actions/backupWallet.ts'
+import { recoverWallet } from '../src/core/actions/recoverWallet.ts'
+import { createShareApi } from '../src/core/clients/createShareApi.ts'
+import { DRIVE_APPDATA_SCOPE } from '../src/core/clients/driveKeyStore.ts'
 
 // 3 rounds keep the bench under 20 s (a round is about 6 s of emulated latency); BENCH_ITERATIONS=5 for more.
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 3)

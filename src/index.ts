@@ -1,25 +1,25 @@
 // Client entry: core actions, option factories, hooks, components, the Portal adapter. No Node-only code.
-export { backupWallet } from './core/backupWallet.js'
+export { backupWallet } from './core/actions/backupWallet.js'
 export type {
   BackupConfig,
   BackupFlowStep,
   BackupWalletErrorType,
   BackupWalletParameters,
   BackupWalletReturnType,
-} from './core/backupWallet.js'
-export { backupWalletMutationOptions } from './core/backupWalletMutationOptions.js'
-export { backupKeys } from './core/backupKeys.js'
-export { createShareApi } from './core/createShareApi.js'
-export type { ShareApi, ShareApiConfig, ShareReceipt, ShareRecord } from './core/createShareApi.js'
-export { createDriveKeyStore, keyFileName, DRIVE_APPDATA_SCOPE } from './core/driveKeyStore.js'
+} from './core/actions/backupWallet.js'
+export { backupWalletMutationOptions } from './core/query/backupWalletMutationOptions.js'
+export { backupKeys } from './core/query/backupKeys.js'
+export { createShareApi } from './core/clients/createShareApi.js'
+export type { ShareApi, ShareApiConfig, ShareReceipt, ShareRecord } from './core/clients/createShareApi.js'
+export { createDriveKeyStore, keyFileName, DRIVE_APPDATA_SCOPE } from './core/clients/driveKeyStore.js'
 export type {
   DriveFile,
   DriveKeyStore,
   DriveKeyStoreOptions,
   DriveListOptions,
   GoogleAccount,
-} from './core/driveKeyStore.js'
-export { createTokenBroker } from './core/createTokenBroker.js'
+} from './core/clients/driveKeyStore.js'
+export { createTokenBroker } from './core/clients/createTokenBroker.js'
 export type {
   GoogleLogin,
   GoogleNonOAuthError,
@@ -27,8 +27,8 @@ export type {
   TokenBroker,
   TokenBrokerOptions,
   TokenRequestOptions,
-} from './core/createTokenBroker.js'
-export type { SignOutOptions } from './core/signOut.js'
+} from './core/clients/createTokenBroker.js'
+export type { SignOutOptions } from './core/actions/signOut.js'
 export {
   Aborted,
   BackupConfigError,
@@ -58,7 +58,7 @@ export {
   WalletBackupFailed,
   WalletBusy,
   WalletTimeout,
-} from './core/errors.js'
+} from './core/errors/errors.js'
 export type {
   BackupErrorClass,
   BackupErrorCode,
@@ -67,11 +67,11 @@ export type {
   BackupStep,
   ErrorFacts,
   RecoveryErrorType,
-} from './core/errors.js'
-export type { ServerErrorCode } from './core/serverErrorCodes.js'
-export type { KeyCustody, WalletAdapter, WalletProgress } from './core/WalletAdapter.js'
-export { DEFAULT_WALLET_TIMEOUT_MS } from './core/callWallet.js'
-export type { RetryOptions } from './core/withRetry.js'
+} from './core/errors/errors.js'
+export type { ServerErrorCode } from './core/errors/serverErrorCodes.js'
+export type { KeyCustody, WalletAdapter, WalletProgress } from './core/clients/WalletAdapter.js'
+export { DEFAULT_WALLET_TIMEOUT_MS } from './core/clients/callWallet.js'
+export type { RetryOptions } from './core/utils/withRetry.js'
 export { portalAdapter } from './adapters/portalAdapter.js'
 export type {
   LegacyPortalLike,
@@ -94,28 +94,28 @@ export type { WalletBackupProviderProps } from './components/WalletBackupProvide
 export { BackupButton, defaultBackupLabels } from './components/BackupButton.js'
 export type { BackupButtonLabels, BackupButtonProps } from './components/BackupButton.js'
 export type { FlowLabels, WalletFlowButtonProps } from './components/FlowButton.js'
-export { recoverWallet } from './core/recoverWallet.js'
+export { recoverWallet } from './core/actions/recoverWallet.js'
 export type {
   RecoverWalletErrorType,
   RecoverWalletParameters,
   RecoverWalletReturnType,
   RecoveryFlowStep,
-} from './core/recoverWallet.js'
-export { recoverWalletMutationOptions } from './core/recoverWalletMutationOptions.js'
-export { getBackupStatus } from './core/getBackupStatus.js'
+} from './core/actions/recoverWallet.js'
+export { recoverWalletMutationOptions } from './core/query/recoverWalletMutationOptions.js'
+export { getBackupStatus } from './core/actions/getBackupStatus.js'
 export type {
   BackupState,
   BackupStatus as BackupStatusData,
   GetBackupStatusParameters,
-} from './core/getBackupStatus.js'
-export { getBackupStatusQueryOptions } from './core/getBackupStatusQueryOptions.js'
+} from './core/actions/getBackupStatus.js'
+export { getBackupStatusQueryOptions } from './core/query/getBackupStatusQueryOptions.js'
 export type {
   BackupStatusQueryKey,
   BackupStatusQueryOptions,
   BackupStatusQueryParameter,
   GetBackupStatusErrorType,
   GetBackupStatusQueryOptionsParameters,
-} from './core/getBackupStatusQueryOptions.js'
+} from './core/query/getBackupStatusQueryOptions.js'
 export { useWalletRecovery } from './hooks/useWalletRecovery.js'
 export type {
   UseWalletRecoveryOptions,

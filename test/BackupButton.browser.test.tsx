@@ -7,7 +7,7 @@ import { BackupButton } from '../src/components/BackupButton.js'
 import { BackupStatus } from '../src/components/BackupStatus.js'
 import { WalletBackupProvider } from '../src/components/WalletBackupProvider.js'
 import { portalAdapter } from '../src/adapters/portalAdapter.js'
-import { keyFileName } from '../src/core/driveKeyStore.js'
+import { keyFileName } from '../src/core/clients/driveKeyStore.js'
 import type { GisRequestAccessTokenCall } from '../src/testing/index.js'
 import {
   captureConsole,

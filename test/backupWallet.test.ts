@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { keyFileName } from '../src/core/driveKeyStore.js'
+import { keyFileName } from '../src/core/clients/driveKeyStore.js'
 import { createWorld, server, type World } from './support/nodeHarness.js'
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))

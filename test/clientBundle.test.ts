@@ -63,7 +63,7 @@ describe('the client bundle', () => {
   // knows the call is pure; the hook path has no use for the Google sign-in classes of the token broker.
   test('an error class a path never uses is left out (useWalletBackup alone holds no GooglePopupBlocked)', async () => {
     const hook = await bundle('src/index.ts', '{ useWalletBackup }')
-    expect(hook.modules).toContain('src/core/errors.ts')
+    expect(hook.modules).toContain('src/core/errors/errors.ts')
     const defines = (name: string) => new RegExp(`define\\(["'\`]${name}["'\`]`)
     expect(hook.code).toMatch(defines('DriveQuotaExceeded'))
     expect(hook.code).not.toMatch(defines('GooglePopupBlocked'))

@@ -12,8 +12,8 @@ import {
   type GoogleEmulator,
   type GoogleEmulatorOptions,
 } from '../src/testing/index.js'
-import { createDriveKeyStore, keyFilePrefix } from '../src/core/driveKeyStore.js'
-import { getBackupStatus } from '../src/core/getBackupStatus.js'
+import { createDriveKeyStore, keyFilePrefix } from '../src/core/clients/driveKeyStore.js'
+import { getBackupStatus } from '../src/core/actions/getBackupStatus.js'
 import { createWorld, server as kitServer } from './support/nodeHarness.js'
 
 const server = kitServer

@@ -9,8 +9,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { userEvent } from 'vitest/browser'
 import { portalAdapter } from '../src/adapters/portalAdapter.js'
 import { WalletBackupProvider } from '../src/components/WalletBackupProvider.js'
-import type { BackupError } from '../src/core/errors.js'
-import type { WalletAdapter } from '../src/core/WalletAdapter.js'
+import type { BackupError } from '../src/core/errors/errors.js'
+import type { WalletAdapter } from '../src/core/clients/WalletAdapter.js'
 import { useWalletBackup } from '../src/hooks/useWalletBackup.js'
 import {
   createGoogleEmulator,

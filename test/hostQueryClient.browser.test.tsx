@@ -9,7 +9,7 @@ import { portalAdapter } from '../src/adapters/portalAdapter.js'
 import { BackupButton } from '../src/components/BackupButton.js'
 import { BackupStatus } from '../src/components/BackupStatus.js'
 import { WalletBackupProvider } from '../src/components/WalletBackupProvider.js'
-import type { BackupError } from '../src/core/errors.js'
+import type { BackupError } from '../src/core/errors/errors.js'
 import { useWalletBackup } from '../src/hooks/useWalletBackup.js'
 import { GOOGLE_CLIENT_ID, createBrowserWorld, worker, type BrowserWorld } from './support/browserWorld.js'
 

@@ -3,11 +3,11 @@
 // its own key files, whether they carry today's names or the names older kits wrote.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { portalAdapter } from '../src/adapters/portalAdapter.js'
-import { type BackupConfig, backupWallet } from '../src/core/backupWallet.js'
-import { createShareApi } from '../src/core/createShareApi.js'
-import { DRIVE_APPDATA_SCOPE } from '../src/core/driveKeyStore.js'
-import { getBackupStatus } from '../src/core/getBackupStatus.js'
-import { recoverWallet } from '../src/core/recoverWallet.js'
+import { type BackupConfig, backupWallet } from '../src/core/actions/backupWallet.js'
+import { createShareApi } from '../src/core/clients/createShareApi.js'
+import { DRIVE_APPDATA_SCOPE } from '../src/core/clients/driveKeyStore.js'
+import { getBackupStatus } from '../src/core/actions/getBackupStatus.js'
+import { recoverWallet } from '../src/core/actions/recoverWallet.js'
 import {
   createGoogleEmulator,
   createShareServerEmulator,

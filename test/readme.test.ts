@@ -24,7 +24,7 @@ describe('README', () => {
   })
 
   test('lists every error code the kit exports', async () => {
-    const errors = await import('../src/core/errors.js')
+    const errors = await import('../src/core/errors/errors.js')
     const codes = Object.values(errors)
       .map((v) => (v as { code?: unknown }).code)
       .filter((c): c is string => typeof c === 'string')

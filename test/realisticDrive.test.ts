@@ -1,7 +1,7 @@
 // The kit against Drive as it really behaves: name queries that lag behind writes and short list pages.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { getBackupStatus } from '../src/core/getBackupStatus.js'
-import { createDriveKeyStore, keyFilePrefix } from '../src/core/driveKeyStore.js'
+import { getBackupStatus } from '../src/core/actions/getBackupStatus.js'
+import { createDriveKeyStore, keyFilePrefix } from '../src/core/clients/driveKeyStore.js'
 import { createWorld, server, type World } from './support/nodeHarness.js'
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))

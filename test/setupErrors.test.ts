@@ -2,8 +2,8 @@
 // error whose message says what to fix, and nothing is stored half-way.
 import { http, HttpResponse } from 'msw'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createShareApi } from '../src/core/createShareApi.js'
-import { getBackupStatus } from '../src/core/getBackupStatus.js'
+import { createShareApi } from '../src/core/clients/createShareApi.js'
+import { getBackupStatus } from '../src/core/actions/getBackupStatus.js'
 import { BASE, createWorld, server } from './support/nodeHarness.js'
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
@@ -71,7 +71,7 @@ describe('Drive API not enabled in the Cloud project', () => {
 test('a drive.file-only token (403 insufficientScopes at Google) is GoogleScopeDenied', async () => {
   const w = createWorld()
   const fileOnly = w.google.issueToken({ scope: 'https://www.googleapis.com/auth/drive.file' }).access_token
-  const { backupWallet } = await import('../src/core/backupWallet.js')
+  const { backupWallet } = await import('../src/core/actions/backupWallet.js')
   const error = await backupWallet(w.config, { getAccessToken: async () => fileOnly }).catch((e: unknown) => e)
   expect(error).toMatchObject({ name: 'GoogleScopeDenied', facts: { status: 403, reason: 'insufficientScopes' } })
   expect(falses(w)).toBe(1)

@@ -1,10 +1,10 @@
 // One error vocabulary across the wire (issue 15): the client's share API reads the server's `error.code` (the codes
-// of src/core/serverErrorCodes.ts, which the server answers with) instead of guessing from the status, and falls back
-// to the status only for a server that sends no code. Against the kit's real router on loopback.
+// of src/core/errors/serverErrorCodes.ts, which the server answers with) instead of guessing from the status, and
+// falls back to the status only for a server that sends no code. Against the kit's real router on loopback.
 import axios from 'axios'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createShareApi } from '../src/core/createShareApi.js'
-import type { BackupError } from '../src/core/errors.js'
+import { createShareApi } from '../src/core/clients/createShareApi.js'
+import type { BackupError } from '../src/core/errors/errors.js'
 import { KEY_B, postBackup, serveRouter, type TestApi, uniqueClient } from './server/support/http.js'
 import { type StoreHarness, storeCases } from './server/support/stores.js'
 

@@ -3,8 +3,8 @@
 // `googleAccount` that is not `{ permissionId, email }` of the documented shape (the email becomes the popup's login
 // hint), or a `keyVersion` outside the key file version syntax: a typed error naming the server, and no Drive request.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { getBackupStatus } from '../src/core/getBackupStatus.js'
-import { recoverWallet } from '../src/core/recoverWallet.js'
+import { getBackupStatus } from '../src/core/actions/getBackupStatus.js'
+import { recoverWallet } from '../src/core/actions/recoverWallet.js'
 import { createWorld, server, type World } from './support/nodeHarness.js'
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))

@@ -8,7 +8,7 @@ import { portalAdapter } from '../src/adapters/portalAdapter.js'
 import { BackupButton, defaultBackupLabels } from '../src/components/BackupButton.js'
 import { RecoverButton, defaultRecoverLabels } from '../src/components/RecoverButton.js'
 import { WalletBackupProvider } from '../src/components/WalletBackupProvider.js'
-import type { KeyCustody, WalletAdapter } from '../src/core/WalletAdapter.js'
+import type { KeyCustody, WalletAdapter } from '../src/core/clients/WalletAdapter.js'
 import { createWalletEmulator } from '../src/testing/index.js'
 
 /** What the globals looked like while React rendered the tree (read during render, not before or after). */

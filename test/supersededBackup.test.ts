@@ -3,8 +3,8 @@
 // backup its record describes, so status can tell. Here on the wallet emulator (Node, MSW at the network edge).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { portalAdapter } from '../src/adapters/portalAdapter.js'
-import { backupWallet } from '../src/core/backupWallet.js'
-import { getBackupStatus } from '../src/core/getBackupStatus.js'
+import { backupWallet } from '../src/core/actions/backupWallet.js'
+import { getBackupStatus } from '../src/core/actions/getBackupStatus.js'
 import { createWorld, server, type World } from './support/nodeHarness.js'
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))

@@ -16,10 +16,10 @@ import Database from 'better-sqlite3'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { portalAdapter } from '../src/adapters/portalAdapter.js'
-import { type BackupConfig, backupWallet } from '../src/core/backupWallet.js'
-import { createShareApi } from '../src/core/createShareApi.js'
-import { getBackupStatus } from '../src/core/getBackupStatus.js'
-import { recoverWallet } from '../src/core/recoverWallet.js'
+import { type BackupConfig, backupWallet } from '../src/core/actions/backupWallet.js'
+import { createShareApi } from '../src/core/clients/createShareApi.js'
+import { getBackupStatus } from '../src/core/actions/getBackupStatus.js'
+import { recoverWallet } from '../src/core/actions/recoverWallet.js'
 import {
   type BackupStore,
   createServer,

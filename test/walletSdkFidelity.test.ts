@@ -2,8 +2,8 @@
 // with calls dropped before it, calls that never answer, numeric error codes, storageCallback for success.
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
 import { portalAdapter } from '../src/adapters/portalAdapter.js'
-import { backupWallet } from '../src/core/backupWallet.js'
-import { getBackupStatus } from '../src/core/getBackupStatus.js'
+import { backupWallet } from '../src/core/actions/backupWallet.js'
+import { getBackupStatus } from '../src/core/actions/getBackupStatus.js'
 import { createWalletBackend, createWalletEmulator } from '../src/testing/index.js'
 import { createWorld, server, type World } from './support/nodeHarness.js'
 
@@ -108,7 +108,7 @@ describe('a wallet that is not ready yet', () => {
       bootDelayMs: 'manual',
     })
     const config = { ...w.config, wallet: portalAdapter(device), walletTimeoutMs: 100 }
-    const { recoverWallet } = await import('../src/core/recoverWallet.js')
+    const { recoverWallet } = await import('../src/core/actions/recoverWallet.js')
     const params = { getAccessToken: async () => w.token }
     const error = await failure(recoverWallet(config, params))
     expect(error).toMatchObject({ code: 'WALLET_TIMEOUT', step: 'recover', facts: { reason: 'wallet-not-ready' } })
@@ -260,7 +260,7 @@ describe('provider codes', () => {
       ...adapter,
       recover: (c: string, a: { key?: string | undefined }) => adapter.recover(c, { ...a, key: 'not-the-key' }),
     }
-    const { recoverWallet } = await import('../src/core/recoverWallet.js')
+    const { recoverWallet } = await import('../src/core/actions/recoverWallet.js')
     const error = await failure(
       recoverWallet({ ...w.config, wallet: wrongKey }, { getAccessToken: async () => w.token }),
     )

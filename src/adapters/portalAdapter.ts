@@ -1,4 +1,4 @@
-import type { KeyCustody, WalletAdapter, WalletProgress } from '../core/WalletAdapter.js'
+import type { KeyCustody, WalletAdapter, WalletProgress } from '../core/clients/WalletAdapter.js'
 
 /** Portal's progress callback (`{ status, done }`). */
 export type PortalProgressCallback = (p: WalletProgress) => void

@@ -1,5 +1,5 @@
 'use client'
-import type { BackupWalletErrorType, BackupWalletReturnType } from '../core/backupWallet.js'
+import type { BackupWalletErrorType, BackupWalletReturnType } from '../core/actions/backupWallet.js'
 import { useBackupStatus } from '../hooks/useBackupStatus.js'
 import { useWalletBackup, type WalletBackupStep } from '../hooks/useWalletBackup.js'
 import { createFlowButton, type FlowLabels, notReadyLabels, type WalletFlowButtonProps } from './FlowButton.js'

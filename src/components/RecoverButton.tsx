@@ -1,5 +1,5 @@
 'use client'
-import type { RecoverWalletErrorType, RecoverWalletReturnType } from '../core/recoverWallet.js'
+import type { RecoverWalletErrorType, RecoverWalletReturnType } from '../core/actions/recoverWallet.js'
 import { useWalletRecovery, type WalletRecoveryStep } from '../hooks/useWalletRecovery.js'
 import { createFlowButton, type FlowLabels, notReadyLabels, type WalletFlowButtonProps } from './FlowButton.js'
 

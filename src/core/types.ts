@@ -1,8 +1,8 @@
 // The backup's shared types. The action (backupWallet) and its steps (authorize, storeNewBackup, rollback) all take
 // them; they live here, not in backupWallet.ts, so no step imports the action that imports it.
-import type { ShareApi } from './createShareApi.js'
-import type { WalletAdapter, WalletProgress } from './WalletAdapter.js'
-import type { RetryOptions } from './withRetry.js'
+import type { ShareApi } from './clients/createShareApi.js'
+import type { WalletAdapter, WalletProgress } from './clients/WalletAdapter.js'
+import type { RetryOptions } from './utils/withRetry.js'
 
 /** The backup's steps in order; the first after `authorizing` is shown when no popup is waited for. */
 export const backupFlowSteps = ['authorizing', 'generating', 'storing', 'notifying'] as const

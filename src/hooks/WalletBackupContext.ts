@@ -1,9 +1,9 @@
 import { createContext, useContext } from 'react'
-import type { ShareApi } from '../core/createShareApi.js'
-import type { TokenBroker } from '../core/createTokenBroker.js'
-import { BackupConfigError } from '../core/errors.js'
-import type { WalletAdapter } from '../core/WalletAdapter.js'
-import type { RetryOptions } from '../core/withRetry.js'
+import type { ShareApi } from '../core/clients/createShareApi.js'
+import type { TokenBroker } from '../core/clients/createTokenBroker.js'
+import { BackupConfigError } from '../core/errors/errors.js'
+import type { WalletAdapter } from '../core/clients/WalletAdapter.js'
+import type { RetryOptions } from '../core/utils/withRetry.js'
 
 export type WalletBackupConfig = {
   wallet: WalletAdapter

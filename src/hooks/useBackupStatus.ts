@@ -1,11 +1,11 @@
 'use client'
 import { type UseQueryOptions, type UseQueryResult, useQuery } from '@tanstack/react-query'
-import type { BackupStatus } from '../core/getBackupStatus.js'
+import type { BackupStatus } from '../core/actions/getBackupStatus.js'
 import {
   type BackupStatusQueryKey,
   type GetBackupStatusErrorType,
   getBackupStatusQueryOptions,
-} from '../core/getBackupStatusQueryOptions.js'
+} from '../core/query/getBackupStatusQueryOptions.js'
 import { useWalletBackupConfig } from './WalletBackupContext.js'
 
 export type UseBackupStatusParameters = {

@@ -7,11 +7,11 @@ import {
   useQueryClient,
 } from '@tanstack/react-query'
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react'
-import { backupKeys } from '../core/backupKeys.js'
-import type { BackupConfig } from '../core/backupWallet.js'
-import { createFlowController, type FlowRunParameters } from '../core/createFlowController.js'
-import type { BackupError } from '../core/errors.js'
-import { flowMutationDefaults } from '../core/flowMutationDefaults.js'
+import { backupKeys } from '../core/query/backupKeys.js'
+import type { BackupConfig } from '../core/actions/backupWallet.js'
+import { createFlowController, type FlowRunParameters } from '../core/flow/createFlowController.js'
+import type { BackupError } from '../core/errors/errors.js'
+import { flowMutationDefaults } from '../core/query/flowMutationDefaults.js'
 import { useWalletBackupConfig } from './WalletBackupContext.js'
 
 /**

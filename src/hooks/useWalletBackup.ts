@@ -4,8 +4,8 @@ import {
   type BackupWalletErrorType,
   type BackupWalletReturnType,
   backupFlowSteps,
-} from '../core/backupWallet.js'
-import { backupWalletMutationOptions } from '../core/backupWalletMutationOptions.js'
+} from '../core/actions/backupWallet.js'
+import { backupWalletMutationOptions } from '../core/query/backupWalletMutationOptions.js'
 import { type FlowDefinition, type FlowOptions, useFlow, type WalletFlowReturnType } from './useFlow.js'
 
 export type WalletBackupStep = 'idle' | BackupFlowStep | 'success' | 'error'

@@ -1,8 +1,8 @@
 'use client'
 import { useQueryClient } from '@tanstack/react-query'
 import { useCallback } from 'react'
-import { backupKeys } from '../core/backupKeys.js'
-import { type SignOutOptions, signOut as signOutOf } from '../core/signOut.js'
+import { backupKeys } from '../core/query/backupKeys.js'
+import { type SignOutOptions, signOut as signOutOf } from '../core/actions/signOut.js'
 import { useWalletBackupConfig } from './WalletBackupContext.js'
 
 export type UseWalletBackupSessionReturnType = {

@@ -4,8 +4,8 @@ import {
   type RecoverWalletReturnType,
   type RecoveryFlowStep,
   recoveryFlowSteps,
-} from '../core/recoverWallet.js'
-import { recoverWalletMutationOptions } from '../core/recoverWalletMutationOptions.js'
+} from '../core/actions/recoverWallet.js'
+import { recoverWalletMutationOptions } from '../core/query/recoverWalletMutationOptions.js'
 import { type FlowDefinition, type FlowOptions, useFlow, type WalletFlowReturnType } from './useFlow.js'
 
 export type WalletRecoveryStep = 'idle' | RecoveryFlowStep | 'success' | 'error'

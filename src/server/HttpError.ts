@@ -1,4 +1,4 @@
-import type { ServerErrorCode } from '../core/serverErrorCodes.js'
+import type { ServerErrorCode } from '../core/errors/serverErrorCodes.js'
 
 /** Thrown inside the router to answer with a stable error code; only the code and field names reach the client. */
 export class HttpError extends Error {

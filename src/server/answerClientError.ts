@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream'
-import type { ServerErrorCode } from '../core/serverErrorCodes.js'
+import type { ServerErrorCode } from '../core/errors/serverErrorCodes.js'
 
 // What node:http answers on its own (before or instead of the app), as the kit's statuses and codes. Any other parse
 // failure (oversized chunk extensions included, which Node answers 413 on any method) is a 400: a status every route

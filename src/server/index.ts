@@ -8,7 +8,7 @@ export type {
 export { createBackupRouter } from './createBackupRouter.js'
 export { UNKNOWN_METHOD } from './UNKNOWN_METHOD.js'
 export type { RateLimit } from './rateLimiter.js'
-export type { ServerErrorCode } from '../core/serverErrorCodes.js'
+export type { ServerErrorCode } from '../core/errors/serverErrorCodes.js'
 export type {
   BackupStore,
   GoogleAccountHint,

@@ -7,8 +7,8 @@ import type { MswApi } from 'msw-storybook-addon/types'
 import { http, HttpResponse } from 'msw'
 import { portalAdapter } from '../../src/adapters/portalAdapter.js'
 import { WalletBackupProvider } from '../../src/components/WalletBackupProvider.js'
-import { backupWallet } from '../../src/core/backupWallet.js'
-import { createShareApi } from '../../src/core/createShareApi.js'
+import { backupWallet } from '../../src/core/actions/backupWallet.js'
+import { createShareApi } from '../../src/core/clients/createShareApi.js'
 import {
   createGoogleEmulator,
   createShareServerEmulator,

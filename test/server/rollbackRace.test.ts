@@ -16,9 +16,9 @@ import { serveRouterOn } from './support/serveRouterOn.js'
 import { storeCases, postgresSkipReason } from './support/stores.js'
 
 type Kit = {
-  backupWallet: typeof import('../../src/core/backupWallet.js').backupWallet
-  recoverWallet: typeof import('../../src/core/recoverWallet.js').recoverWallet
-  createShareApi: typeof import('../../src/core/createShareApi.js').createShareApi
+  backupWallet: typeof import('../../src/core/actions/backupWallet.js').backupWallet
+  recoverWallet: typeof import('../../src/core/actions/recoverWallet.js').recoverWallet
+  createShareApi: typeof import('../../src/core/clients/createShareApi.js').createShareApi
   portalAdapter: typeof import('../../src/adapters/portalAdapter.js').portalAdapter
 }
 
@@ -26,9 +26,9 @@ type Kit = {
 async function loadKit(): Promise<Kit> {
   vi.resetModules()
   const [bw, rw, sa, pa] = await Promise.all([
-    import('../../src/core/backupWallet.js'),
-    import('../../src/core/recoverWallet.js'),
-    import('../../src/core/createShareApi.js'),
+    import('../../src/core/actions/backupWallet.js'),
+    import('../../src/core/actions/recoverWallet.js'),
+    import('../../src/core/clients/createShareApi.js'),
     import('../../src/adapters/portalAdapter.js'),
   ])
   return {

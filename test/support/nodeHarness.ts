@@ -9,12 +9,12 @@ import {
   type GoogleEmulatorOptions,
 } from '../../src/testing/index.js'
 import { portalAdapter } from '../../src/adapters/portalAdapter.js'
-import { backupWallet } from '../../src/core/backupWallet.js'
-import { recoverWallet } from '../../src/core/recoverWallet.js'
-import { createShareApi } from '../../src/core/createShareApi.js'
-import { DRIVE_APPDATA_SCOPE } from '../../src/core/driveKeyStore.js'
-import type { BackupConfig } from '../../src/core/backupWallet.js'
-import type { KeyCustody } from '../../src/core/WalletAdapter.js'
+import { backupWallet } from '../../src/core/actions/backupWallet.js'
+import { recoverWallet } from '../../src/core/actions/recoverWallet.js'
+import { createShareApi } from '../../src/core/clients/createShareApi.js'
+import { DRIVE_APPDATA_SCOPE } from '../../src/core/clients/driveKeyStore.js'
+import type { BackupConfig } from '../../src/core/actions/backupWallet.js'
+import type { KeyCustody } from '../../src/core/clients/WalletAdapter.js'
 
 export const server = setupServer()
 export const BASE = 'http://app.test/api'

@@ -1,6 +1,6 @@
 // What a row expects of one answer, and the only words of an answer a failure may repeat: its status and, when it is
 // one of the contract's, its error code.
-import { SERVER_ERROR_CODES } from '../../core/serverErrorCodes.js'
+import { SERVER_ERROR_CODES } from '../../core/errors/serverErrorCodes.js'
 import type { Exchange } from './shareServerTransport.js'
 import { RowFailure } from './shareServerTransport.js'
 

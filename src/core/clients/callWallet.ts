@@ -1,6 +1,6 @@
-import { Aborted, WalletTimeout, type BackupStep } from './errors.js'
+import { Aborted, WalletTimeout, type BackupStep } from '../errors/errors.js'
 import type { WalletAdapter } from './WalletAdapter.js'
-import { toAbortedError } from './abort.js'
+import { toAbortedError } from '../utils/abort.js'
 
 /** Per wallet call, readiness wait included. An MPC backup or recovery takes seconds; no user waits a minute. */
 export const DEFAULT_WALLET_TIMEOUT_MS = 60_000

@@ -9,8 +9,8 @@ import {
   GoogleUnsupportedBrowser,
   type BackupError,
   type BackupErrorOptions,
-} from './errors.js'
-import { inAppBrowser } from './inAppBrowser.js'
+} from '../errors/errors.js'
+import { inAppBrowser } from '../utils/inAppBrowser.js'
 
 /** The GIS token response fields the kit reads. */
 export type GoogleTokenResponse = {

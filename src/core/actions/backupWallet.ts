@@ -1,11 +1,11 @@
-import { authorize } from './authorize.js'
-import type { BackupErrorType } from './errors.js'
-import { storeNewBackup } from './storeNewBackup.js'
-import type { BackupConfig, BackupWalletParameters, BackupWalletReturnType } from './types.js'
-import { withClientLock } from './withClientLock.js'
+import { authorize } from './internal/authorize.js'
+import type { BackupErrorType } from '../errors/errors.js'
+import { storeNewBackup } from './internal/storeNewBackup.js'
+import type { BackupConfig, BackupWalletParameters, BackupWalletReturnType } from '../types.js'
+import { withClientLock } from '../utils/withClientLock.js'
 
-export { backupFlowSteps } from './types.js'
-export type { BackupConfig, BackupFlowStep, BackupWalletParameters, BackupWalletReturnType } from './types.js'
+export { backupFlowSteps } from '../types.js'
+export type { BackupConfig, BackupFlowStep, BackupWalletParameters, BackupWalletReturnType } from '../types.js'
 
 export type BackupWalletErrorType = BackupErrorType
 

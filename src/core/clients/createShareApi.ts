@@ -8,10 +8,10 @@ import {
   ShareUploadFailed,
   type BackupStep,
   type ErrorFacts,
-} from './errors.js'
+} from '../errors/errors.js'
 import { type GoogleAccount, isDriveToken } from './driveKeyStore.js'
-import { isTransientServerCode, serverErrorCodeOf } from './serverErrorCodes.js'
-import { parseRetryAfter, withRetry, type RetryOptions } from './withRetry.js'
+import { isTransientServerCode, serverErrorCodeOf } from '../errors/serverErrorCodes.js'
+import { parseRetryAfter, withRetry, type RetryOptions } from '../utils/withRetry.js'
 
 export type ShareRecord = {
   cipherText: string

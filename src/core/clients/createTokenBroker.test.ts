@@ -83,7 +83,7 @@ describe('createTokenBroker', () => {
 
   test('a script error makes request() fail with it (not a popup error) until retryScript() clears it and reloads', async () => {
     const broker = createTokenBroker()
-    const { GoogleScriptUnavailable } = await import('./errors.js')
+    const { GoogleScriptUnavailable } = await import('../errors/errors.js')
     const error = new GoogleScriptUnavailable('Google sign-in did not load.', {
       step: 'authorize',
       facts: { reason: 'timeout' },

@@ -1,5 +1,5 @@
-import type { TokenBroker } from './createTokenBroker.js'
-import { GoogleRevokeFailed } from './errors.js'
+import type { TokenBroker } from '../clients/createTokenBroker.js'
+import { GoogleRevokeFailed } from '../errors/errors.js'
 
 export type SignOutOptions = {
   /**

@@ -1,6 +1,6 @@
-import { callWallet } from './callWallet.js'
-import { BackupConfigError, BackupError } from './errors.js'
-import type { WalletAdapter } from './WalletAdapter.js'
+import { callWallet } from '../clients/callWallet.js'
+import { BackupConfigError, BackupError } from '../errors/errors.js'
+import type { WalletAdapter } from '../clients/WalletAdapter.js'
 
 /**
  * The client id the wallet tells as of now, asked again on every call (an app may keep one adapter for the page's

@@ -1,5 +1,5 @@
-import type { TokenBroker } from './createTokenBroker.js'
-import { BrowserOffline } from './errors.js'
+import type { TokenBroker } from '../clients/createTokenBroker.js'
+import { BrowserOffline } from '../errors/errors.js'
 
 /** What a run of a flow hands its action (`backupWallet` / `recoverWallet` parameters). */
 export type FlowRunParameters<TStep extends string> = {

@@ -1,7 +1,7 @@
-import type { BackupConfig, BackupWalletParameters } from './types.js'
-import { createDriveKeyStore, type DriveKeyStore } from './driveKeyStore.js'
-import { GoogleTokenExpired } from './errors.js'
-import { throwIfAborted, untilAborted } from './abort.js'
+import type { BackupConfig, BackupWalletParameters } from '../../types.js'
+import { createDriveKeyStore, type DriveKeyStore } from '../../clients/driveKeyStore.js'
+import { GoogleTokenExpired } from '../../errors/errors.js'
+import { throwIfAborted, untilAborted } from '../../utils/abort.js'
 
 /** Step 1 in kit custody: a token for the Drive app data folder (the popup itself was opened by the click). */
 export async function authorize(

@@ -1,4 +1,4 @@
-import { type BackupError, factsOf, RecoveryFailed, WalletBackupFailed, WalletBusy } from './errors.js'
+import { type BackupError, factsOf, RecoveryFailed, WalletBackupFailed, WalletBusy } from '../../errors/errors.js'
 
 const failures = {
   generate: { Failed: WalletBackupFailed, message: 'Wallet backup failed.' },

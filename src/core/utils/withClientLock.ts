@@ -1,4 +1,4 @@
-import { WalletBusy } from './errors.js'
+import { WalletBusy } from '../errors/errors.js'
 import { throwIfAborted } from './abort.js'
 
 const held = new Set<string>()

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { createTokenBroker } from './createTokenBroker.js'
-import { DRIVE_APPDATA_SCOPE } from './driveKeyStore.js'
+import { createTokenBroker } from '../clients/createTokenBroker.js'
+import { DRIVE_APPDATA_SCOPE } from '../clients/driveKeyStore.js'
 import { signOut } from './signOut.js'
 
 type Answer = { successful: boolean; error?: string }

@@ -1,14 +1,20 @@
-import { authorize } from './authorize.js'
-import { storeNewBackup } from './storeNewBackup.js'
-import { toWalletError } from './toWalletError.js'
+import { authorize } from './internal/authorize.js'
+import { storeNewBackup } from './internal/storeNewBackup.js'
+import { toWalletError } from './internal/toWalletError.js'
 import type { BackupConfig, BackupWalletParameters, BackupWalletReturnType } from './backupWallet.js'
-import type { ShareRecord } from './createShareApi.js'
-import { isKeyOf, listKeyFiles, type DriveFile, type DriveKeyStore, type GoogleAccount } from './driveKeyStore.js'
-import { maskEmail } from './maskEmail.js'
-import { BackupError, KeyNotFound, RecoveryFailed, ShareNotFound, type RecoveryErrorType } from './errors.js'
-import { throwIfAborted, toAbortedError } from './abort.js'
-import { withClientLock } from './withClientLock.js'
-import { callWallet, isAbortedOrTimeout } from './callWallet.js'
+import type { ShareRecord } from '../clients/createShareApi.js'
+import {
+  isKeyOf,
+  listKeyFiles,
+  type DriveFile,
+  type DriveKeyStore,
+  type GoogleAccount,
+} from '../clients/driveKeyStore.js'
+import { maskEmail } from '../utils/maskEmail.js'
+import { BackupError, KeyNotFound, RecoveryFailed, ShareNotFound, type RecoveryErrorType } from '../errors/errors.js'
+import { throwIfAborted, toAbortedError } from '../utils/abort.js'
+import { withClientLock } from '../utils/withClientLock.js'
+import { callWallet, isAbortedOrTimeout } from '../clients/callWallet.js'
 
 /** Recovery's steps in order: it reads first, then stores the fresh backup it makes as a backup does. */
 export const recoveryFlowSteps = ['authorizing', 'reading', 'recovering', 'generating', 'storing', 'notifying'] as const

@@ -8,8 +8,8 @@ import {
   GoogleTokenExpired,
   type BackupStep,
   type ErrorFacts,
-} from './errors.js'
-import { parseRetryAfter, withRetry, type RetryOptions } from './withRetry.js'
+} from '../errors/errors.js'
+import { parseRetryAfter, withRetry, type RetryOptions } from '../utils/withRetry.js'
 
 const API = 'https://www.googleapis.com'
 export const DRIVE_APPDATA_SCOPE = 'https://www.googleapis.com/auth/drive.appdata'

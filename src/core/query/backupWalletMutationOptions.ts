@@ -6,7 +6,7 @@ import {
   type BackupWalletParameters,
   type BackupWalletReturnType,
   backupWallet,
-} from './backupWallet.js'
+} from '../actions/backupWallet.js'
 import { flowMutationDefaults } from './flowMutationDefaults.js'
 
 /**

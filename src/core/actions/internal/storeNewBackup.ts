@@ -1,12 +1,12 @@
-import type { BackupConfig, BackupWalletParameters, BackupWalletReturnType } from './types.js'
-import { callWallet, isAbortedOrTimeout } from './callWallet.js'
-import type { ShareApi, ShareRecord } from './createShareApi.js'
-import { type DriveKeyStore, isOlderKeyVersion, keyFileName, listKeyFiles } from './driveKeyStore.js'
-import { Aborted, BackupError, GoogleTokenExpired, NotifyFailed, WalletBackupFailed } from './errors.js'
+import type { BackupConfig, BackupWalletParameters, BackupWalletReturnType } from '../../types.js'
+import { callWallet, isAbortedOrTimeout } from '../../clients/callWallet.js'
+import type { ShareApi, ShareRecord } from '../../clients/createShareApi.js'
+import { type DriveKeyStore, isOlderKeyVersion, keyFileName, listKeyFiles } from '../../clients/driveKeyStore.js'
+import { Aborted, BackupError, GoogleTokenExpired, NotifyFailed, WalletBackupFailed } from '../../errors/errors.js'
 import { rollback } from './rollback.js'
 import { toWalletError } from './toWalletError.js'
-import type { WalletAdapter } from './WalletAdapter.js'
-import { throwIfAborted, toAbortedError } from './abort.js'
+import type { WalletAdapter } from '../../clients/WalletAdapter.js'
+import { throwIfAborted, toAbortedError } from '../../utils/abort.js'
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown }
 const settle = <T>(p: Promise<T>): Promise<Settled<T>> =>

@@ -1,5 +1,5 @@
 import { throwIfAborted, toAbortedError } from './abort.js'
-import { BackupError } from './errors.js'
+import { BackupError } from '../errors/errors.js'
 
 export type RetryOptions = {
   /** Total attempts, the first one included. Default 3. */

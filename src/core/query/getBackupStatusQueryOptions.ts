@@ -1,6 +1,6 @@
 import type { QueryFunction, QueryObserverOptions } from '@tanstack/react-query'
 import { backupKeys } from './backupKeys.js'
-import type { BackupConfig } from './backupWallet.js'
+import type { BackupConfig } from '../actions/backupWallet.js'
 import {
   type Aborted,
   BackupError,
@@ -13,8 +13,8 @@ import {
   type ShareFetchFailed,
   type ShareNotFound,
   type ShareUnauthorized,
-} from './errors.js'
-import { type BackupStatus, type GetBackupStatusParameters, getBackupStatus } from './getBackupStatus.js'
+} from '../errors/errors.js'
+import { type BackupStatus, type GetBackupStatusParameters, getBackupStatus } from '../actions/getBackupStatus.js'
 
 /** What a status check can fail with: the server's read, Drive's (with a held token only), an abort. */
 export type GetBackupStatusErrorType =

@@ -1,6 +1,6 @@
 import type { BackupConfig } from './backupWallet.js'
-import { callWallet } from './callWallet.js'
-import { createDriveKeyStore, isKeyOf, listKeyFiles } from './driveKeyStore.js'
+import { callWallet } from '../clients/callWallet.js'
+import { createDriveKeyStore, isKeyOf, listKeyFiles } from '../clients/driveKeyStore.js'
 
 /**
  * `superseded`: the server's record and its key are there, but the wallet provider has confirmed a newer backup of

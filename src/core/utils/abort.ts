@@ -1,6 +1,6 @@
 // Cancellation, one way everywhere: a fired AbortSignal becomes the kit's `Aborted` error, whichever wait it
 // interrupts (a retry's backoff, a Google popup, a wallet call).
-import { Aborted } from './errors.js'
+import { Aborted } from '../errors/errors.js'
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw toAbortedError()

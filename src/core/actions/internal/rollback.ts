@@ -1,6 +1,6 @@
-import type { BackupConfig } from './types.js'
-import type { ShareRecord } from './createShareApi.js'
-import type { DriveKeyStore } from './driveKeyStore.js'
+import type { BackupConfig } from '../../types.js'
+import type { ShareRecord } from '../../clients/createShareApi.js'
+import type { DriveKeyStore } from '../../clients/driveKeyStore.js'
 
 /**
  * Puts the previous server record back and removes the new key file, so nothing half-written stays. The restore only
