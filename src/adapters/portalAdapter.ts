@@ -1,4 +1,9 @@
-import type { KeyCustody, WalletAdapter, WalletProgress } from '../core/clients/WalletAdapter.js'
+import {
+  UNKNOWN_METHOD,
+  type KeyCustody,
+  type WalletAdapter,
+  type WalletProgress,
+} from '../core/clients/WalletAdapter.js'
 
 /** Portal's progress callback (`{ status, done }`). */
 export type PortalProgressCallback = (p: WalletProgress) => void
@@ -61,7 +66,7 @@ export function portalAdapter(
   const legacy = options.api === 'legacy' ? (portal as LegacyPortalLike) : undefined
   const current = portal as PortalLike
   const keyCustody = legacy ? 'provider' : (options.keyCustody ?? 'kit')
-  const backupMethod = legacy ? 'UNKNOWN' : keyCustody === 'kit' ? 'PASSWORD' : 'GDRIVE'
+  const backupMethod = legacy ? UNKNOWN_METHOD : keyCustody === 'kit' ? 'PASSWORD' : 'GDRIVE'
   // The kit's key is Portal's backup password; without one (provider custody) Portal uses its own storage.
   const configs = (key: string | undefined): PortalBackupConfigs | undefined =>
     key ? { passwordStorage: { password: key } } : undefined

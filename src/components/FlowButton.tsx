@@ -11,7 +11,7 @@ import {
 } from 'react'
 import { Slot } from './Slot.js'
 
-export type FlowButtonChildren = ReactNode | ((step: string) => ReactNode)
+type FlowButtonChildren = ReactNode | ((step: string) => ReactNode)
 
 /**
  * The props of `<BackupButton>` and `<RecoverButton>`: a `<button>`'s, plus the flow's callbacks and texts.

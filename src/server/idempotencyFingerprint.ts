@@ -1,6 +1,6 @@
 import type { AtRestCipher } from './encryptAtRest.js'
 import { sha256Digest } from './sha256Digest.js'
-import { UNKNOWN_METHOD } from './UNKNOWN_METHOD.js'
+import { UNKNOWN_METHOD } from '../core/clients/WalletAdapter.js'
 
 /** The validated client backup body, either shape (a field the schema adds later is covered without a change here). */
 type ValidatedBody = { backupMethod?: string | null | undefined; keyVersion?: string | number | null | undefined } & (

@@ -6,7 +6,7 @@ export type {
   BackupRouterOptions,
 } from './BackupRouterOptions.js'
 export { createBackupRouter } from './createBackupRouter.js'
-export { UNKNOWN_METHOD } from './UNKNOWN_METHOD.js'
+export { UNKNOWN_METHOD } from '../core/clients/WalletAdapter.js'
 export type { RateLimit } from './rateLimiter.js'
 export type { ServerErrorCode } from '../core/errors/serverErrorCodes.js'
 export type {

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net'
 import { ServerConfigError } from './ServerConfigError.js'
 
-export interface IpRange {
+interface IpRange {
   address: string
   /** Absent for a single address. */
   prefix?: number

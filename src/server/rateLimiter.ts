@@ -5,7 +5,7 @@ export interface RateLimit {
   burst: number
 }
 
-export type RateDecision = { allowed: true } | { allowed: false; retryAfterSec: number }
+type RateDecision = { allowed: true } | { allowed: false; retryAfterSec: number }
 
 export interface RateLimiter {
   take(key: string): RateDecision

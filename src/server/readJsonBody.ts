@@ -1,6 +1,6 @@
 import type { Request } from 'express'
 
-export type BodyErrorCode = 'invalid_json' | 'invalid_body' | 'payload_too_large' | 'unsupported_media_type'
+type BodyErrorCode = 'invalid_json' | 'invalid_body' | 'payload_too_large' | 'unsupported_media_type'
 
 /** A request body the router refuses; only the code reaches the caller, never the body. */
 export class BodyReadError extends Error {

@@ -12,7 +12,7 @@ import { readJsonBody } from './readJsonBody.js'
 import { revisionOf } from './revisionOf.js'
 import { sealContext } from './sealContext.js'
 import { sendJsonText } from './sendJsonText.js'
-import { UNKNOWN_METHOD } from './UNKNOWN_METHOD.js'
+import { UNKNOWN_METHOD } from '../core/clients/WalletAdapter.js'
 
 const { JSON_TYPE } = backupBodySchemas
 type ClientBackupBody = z.infer<typeof backupBodySchemas.clientBackup>

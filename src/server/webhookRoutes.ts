@@ -10,7 +10,7 @@ import { readJsonBody } from './readJsonBody.js'
 import { sealContext } from './sealContext.js'
 import { sendJsonText } from './sendJsonText.js'
 import { sha256Digest } from './sha256Digest.js'
-import { UNKNOWN_METHOD } from './UNKNOWN_METHOD.js'
+import { UNKNOWN_METHOD } from '../core/clients/WalletAdapter.js'
 
 const custodianContext = sealContext.custodian
 

@@ -4,6 +4,12 @@ export type KeyCustody = 'kit' | 'provider'
 export type WalletProgress = { status: string; done: boolean }
 
 /**
+ * The backup method of a backup made without one: `portalAdapter`'s with Portal's legacy SDK (which names none), and
+ * what the server records for a backup or share posted without `backupMethod` (older SDKs).
+ */
+export const UNKNOWN_METHOD = 'UNKNOWN'
+
+/**
  * What the kit needs from a wallet. The kit's own structural interface: `portalAdapter` fits a real
  * `@portal-hq/web` Portal to it, and any other MPC wallet can implement it directly.
  */

@@ -5,7 +5,7 @@ import { toAbortedError } from '../utils/abort.js'
 /** Per wallet call, readiness wait included. An MPC backup or recovery takes seconds; no user waits a minute. */
 export const DEFAULT_WALLET_TIMEOUT_MS = 60_000
 
-export type CallWalletOptions = {
+type CallWalletOptions = {
   step: BackupStep
   /** Ends the wait with `Aborted`. Left out for the `false` after a failure: the wallet must hear it even then. */
   signal?: AbortSignal | undefined

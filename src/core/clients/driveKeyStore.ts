@@ -38,7 +38,7 @@ export type DriveListOptions = {
 }
 
 /** Listing stops after this many pages (Drive may answer short or empty pages with a `nextPageToken`). */
-export const DRIVE_LIST_MAX_PAGES = 20
+const DRIVE_LIST_MAX_PAGES = 20
 
 export type DriveKeyStore = {
   /**

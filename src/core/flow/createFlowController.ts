@@ -10,7 +10,7 @@ export type FlowRunParameters<TStep extends string> = {
   onStep: (step: TStep) => void
 }
 
-export type FlowControllerOptions<TStep extends string> = {
+type FlowControllerOptions<TStep extends string> = {
   broker: TokenBroker
   /** The app user (wallet client id) as last known: the click's token request is bound to it. */
   user: string
@@ -36,7 +36,7 @@ export type FlowControllerOptions<TStep extends string> = {
   onStep?: ((step: TStep) => void) | undefined
 }
 
-export type FlowController<TData, TStep extends string> = {
+type FlowController<TData, TStep extends string> = {
   subscribe(listener: () => void): () => void
   /** The step of the run in progress (meaningful while one runs). */
   getStep(): TStep | 'authorizing'

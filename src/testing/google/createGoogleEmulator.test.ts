@@ -254,6 +254,10 @@ describe('Drive v3 appDataFolder', () => {
     expect((await create('x', 'y', noScope)).status).toBe(403)
   })
 
+  it("the app data scope is Google's name for it (the emulator uses the kit's constant: this pins its value)", () => {
+    expect(DRIVE_APPDATA_SCOPE).toBe('https://www.googleapis.com/auth/drive.appdata')
+  })
+
   it("another account's token sees nothing", async () => {
     const created = (await (await create('mine.json', 'secret')).json()) as { id: string }
     const other = google.issueToken({ account: 'other@example.com' }).access_token

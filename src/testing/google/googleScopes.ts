@@ -1,6 +1,7 @@
 // OAuth scopes as Google names them, and how Google reads a requested scope string.
 
-export const DRIVE_APPDATA_SCOPE = 'https://www.googleapis.com/auth/drive.appdata'
+// The kit's own constant (one definition; createGoogleEmulator.test.ts pins its value to Google's name).
+export { DRIVE_APPDATA_SCOPE } from '../../core/clients/driveKeyStore.js'
 export const DRIVE_FILE_SCOPE = 'https://www.googleapis.com/auth/drive.file'
 export const DRIVE_SCOPE = 'https://www.googleapis.com/auth/drive'
 

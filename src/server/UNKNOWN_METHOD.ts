@@ -1,2 +1,0 @@
-/** The method recorded for a backup or share posted without one (legacy SDKs). */
-export const UNKNOWN_METHOD = 'UNKNOWN'
