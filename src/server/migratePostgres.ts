@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import { postgresSchema } from './postgresSchema.js'
 
 type Driver = Pick<typeof pg, 'escapeIdentifier' | 'escapeLiteral'>
 
@@ -69,14 +70,23 @@ const migrations: ReadonlyArray<{ version: number; name: string; sql: (s: string
   },
 ]
 
-/** Migrates the store's schema in one transaction under an advisory lock, and returns its escaped name. */
-export async function migratePostgres(pool: pg.Pool, pg: Driver, name: string): Promise<string> {
-  const s = pg.escapeIdentifier(name)
+/**
+ * Finds (with no `given` schema) and migrates the store's schema in one transaction under an advisory lock, and
+ * returns its escaped name. `warn` hears, once, that the tables were found in `public`.
+ */
+export async function migratePostgres(
+  pool: pg.Pool,
+  pg: Driver,
+  given: string | undefined,
+  warn: (message: string) => void,
+): Promise<string> {
   const client = await pool.connect()
   try {
     await client.query('BEGIN')
-    // Serialises migrations across processes; DDL is transactional in PostgreSQL, so a failure leaves nothing behind.
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext(${pg.escapeLiteral(`react-mpc-backup:${s}`)}))`)
+    // The lock serialises migrations across processes; DDL is transactional in PostgreSQL, so a failure leaves
+    // nothing behind (not even the schema).
+    const { name, foundInPublic } = await postgresSchema.locate(client, pg, given)
+    const s = pg.escapeIdentifier(name)
     if (name !== 'public') await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`)
     await client.query(`CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (
       version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`)
@@ -91,6 +101,11 @@ export async function migratePostgres(pool: pg.Pool, pg: Driver, name: string): 
       await client.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name])
     }
     await client.query('COMMIT')
+    if (foundInPublic)
+      warn(
+        `postgresStore: the kit's tables were found in schema public (made by an earlier version) and stay there; ` +
+          `new installs use schema ${postgresSchema.DEFAULT}. Set the schema option (DATABASE_SCHEMA) to choose.`,
+      )
     return s
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {})

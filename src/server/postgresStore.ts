@@ -13,6 +13,7 @@ import { lazyStore } from './lazyStore.js'
 import { type BackupRow, type IdempotencyRow, type ShareRow, storeRows } from './storeRows.js'
 import { migratePostgres } from './migratePostgres.js'
 import { postgresMaintenance } from './postgresMaintenance.js'
+import { postgresSchema } from './postgresSchema.js'
 
 export type PostgresStoreOptions = (
   | {
@@ -24,8 +25,13 @@ export type PostgresStoreOptions = (
       connectionString: string
     }
 ) & {
-  /** Schema for the tables (created when missing). Default `public`. */
+  /**
+   * Schema for the tables (created when missing). Default: `react_mpc_backup`, a schema of the kit's own, or
+   * `public` when an earlier version's tables are found there (its `schema_migrations` and `client_backups`).
+   */
   schema?: string
+  /** Hears, once, that the tables were found in `public`. Default console.warn. Messages name no secret. */
+  onWarning?: (message: string) => void
   /**
    * How often expired idempotency records are deleted, in ms (default 10 minutes). Writes never wait for it: an
    * expired record is ignored and taken over by its key's next use whether or not it was swept yet.
@@ -38,7 +44,7 @@ export type PostgresStoreOptions = (
  * idempotent writes run in a transaction with the row or key locked.
  */
 export function postgresStore(options: PostgresStoreOptions): BackupStore {
-  checkSchema(options.schema ?? 'public')
+  checkSchema(options.schema ?? postgresSchema.DEFAULT)
   // pg is loaded on first use, not when `react-mpc-backup/server` is imported: an SQLite-only install never needs it.
   return lazyStore(
     'postgresStore',
@@ -66,7 +72,7 @@ async function loadDriver(): Promise<PgDriver> {
 }
 
 function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupStore {
-  checkSchema(options.schema ?? 'public')
+  checkSchema(options.schema ?? postgresSchema.DEFAULT)
   const ownsPool = !('pool' in options)
   const pool =
     'pool' in options
@@ -83,10 +89,11 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
     pool.on('error', () => {})
   }
 
+  const warn = options.onWarning ?? ((message: string) => console.warn(`[react-mpc-backup] ${message}`))
   // The statements of the schema the migration found (or was given), once it has run.
   let ready: Promise<ReturnType<typeof statementsIn>> | undefined
   const migrated = () =>
-    (ready ??= migratePostgres(pool, pg, options.schema ?? 'public')
+    (ready ??= migratePostgres(pool, pg, options.schema, warn)
       .then(statementsIn)
       .catch((e: unknown) => {
         ready = undefined
