@@ -7,11 +7,11 @@ const TABLES: Record<RowKind, string> = storeRows.tables
 
 type Row = ShareRow & { stored_at: Date }
 
-/** The operator tools' access to a PostgreSQL store's tables; `s` is the escaped schema, `ready` its migration. */
-export function postgresMaintenance(pool: pg.Pool, s: string, ready: () => Promise<void>): MaintainableStore {
+/** The operator tools' access to a PostgreSQL store's tables; `schema` migrates and gives the escaped schema. */
+export function postgresMaintenance(pool: pg.Pool, schema: () => Promise<string>): MaintainableStore {
   return {
     async scanRows(kind, after, limit) {
-      await ready()
+      const s = await schema()
       const table = `${s}.${TABLES[kind]}`
       const columns = 'client_id, backup_method, key_id, data, stored_at'
       // COLLATE "C": byte order, the same order as the row-value comparison of the cursor, whatever the locale.
@@ -37,7 +37,7 @@ export function postgresMaintenance(pool: pg.Pool, s: string, ready: () => Promi
       )
     },
     async resealRow(kind, at, expected, next) {
-      await ready()
+      const s = await schema()
       // Compare-and-set in one statement: a concurrent upsert either lands first (no match, nothing replaced) or
       // waits for this row lock and then replaces the re-sealed row with its own newer value.
       const res = await pool.query(

@@ -11,7 +11,9 @@ import type {
 } from './BackupStore.js'
 import { lazyStore } from './lazyStore.js'
 import { type BackupRow, type IdempotencyRow, type ShareRow, storeRows } from './storeRows.js'
+import { migratePostgres } from './migratePostgres.js'
 import { postgresMaintenance } from './postgresMaintenance.js'
+import { postgresSchema } from './postgresSchema.js'
 
 export type PostgresStoreOptions = (
   | {
@@ -23,8 +25,13 @@ export type PostgresStoreOptions = (
       connectionString: string
     }
 ) & {
-  /** Schema for the tables (created when missing). Default `public`. */
+  /**
+   * Schema for the tables (created when missing). Default: `react_mpc_backup`, a schema of the kit's own, or
+   * `public` when an earlier version's tables are found there (its `schema_migrations` and `client_backups`).
+   */
   schema?: string
+  /** Hears, once, that the tables were found in `public`. Default console.warn. Messages name no secret. */
+  onWarning?: (message: string) => void
   /**
    * How often expired idempotency records are deleted, in ms (default 10 minutes). Writes never wait for it: an
    * expired record is ignored and taken over by its key's next use whether or not it was swept yet.
@@ -32,79 +39,12 @@ export type PostgresStoreOptions = (
   idempotencySweepMs?: number
 }
 
-/** Ordered, append-only: a migration is never edited once released; add a new one instead. */
-const migrations: ReadonlyArray<{ version: number; name: string; sql: (s: string) => string }> = [
-  {
-    version: 1,
-    name: 'create backups, custodian shares and idempotency keys',
-    sql: (s) => `
-      CREATE SEQUENCE ${s}.backup_seq;
-      CREATE TABLE ${s}.client_backups (
-        client_id     text        NOT NULL,
-        backup_method text        NOT NULL,
-        key_version   text,
-        key_id        text        NOT NULL,
-        data          bytea       NOT NULL,
-        stored_at     timestamptz NOT NULL,
-        seq           bigint      NOT NULL DEFAULT nextval('${s}.backup_seq'),
-        PRIMARY KEY (client_id, backup_method)
-      );
-      CREATE INDEX client_backups_latest ON ${s}.client_backups (client_id, seq DESC);
-      CREATE TABLE ${s}.custodian_shares (
-        client_id     text        NOT NULL,
-        backup_method text        NOT NULL,
-        key_id        text        NOT NULL,
-        data          bytea       NOT NULL,
-        stored_at     timestamptz NOT NULL,
-        seq           bigint      NOT NULL DEFAULT nextval('${s}.backup_seq'),
-        PRIMARY KEY (client_id, backup_method)
-      );
-      CREATE INDEX custodian_shares_latest ON ${s}.custodian_shares (client_id, seq DESC);
-      CREATE TABLE ${s}.idempotency_keys (
-        client_id   text        NOT NULL,
-        idem_key    text        NOT NULL,
-        fingerprint text        NOT NULL,
-        status      integer     NOT NULL,
-        body        text        NOT NULL,
-        expires_at  timestamptz NOT NULL,
-        PRIMARY KEY (client_id, idem_key)
-      );
-      CREATE INDEX idempotency_keys_expiry ON ${s}.idempotency_keys (expires_at);
-    `,
-  },
-  {
-    version: 2,
-    name: 'client backups name the Drive file id of their key',
-    // Nullable: rows written before it keep working (the client then finds the key by name).
-    sql: (s) => `ALTER TABLE ${s}.client_backups ADD COLUMN key_file_id text;`,
-  },
-  {
-    version: 3,
-    name: 'client backups name the Google account that holds their key',
-    // Nullable JSON text: rows written before it keep working (recovery then sends no account hint).
-    sql: (s) => `ALTER TABLE ${s}.client_backups ADD COLUMN google_account text;`,
-  },
-  {
-    version: 4,
-    name: "no latest indexes: the primary key finds a client's rows, and replacing a row can stay a HOT update",
-    // The primary key's index already finds a client's rows (one per method) to pick the newest from. Without an
-    // index on seq, a replacement changes no indexed column, so PostgreSQL can update the row in place (HOT).
-    sql: (s) => `DROP INDEX IF EXISTS ${s}.client_backups_latest; DROP INDEX IF EXISTS ${s}.custodian_shares_latest;`,
-  },
-  {
-    version: 5,
-    name: 'client backups name the wallet backup (provider pair id) they describe',
-    // Nullable: rows written before it keep working (status then cannot tell a newer backup of the method from ours).
-    sql: (s) => `ALTER TABLE ${s}.client_backups ADD COLUMN wallet_backup_id text;`,
-  },
-]
-
 /**
  * PostgreSQL store on `pg`. Writes are upserts, so concurrent writers leave one row; conditional (If-Match) and
  * idempotent writes run in a transaction with the row or key locked.
  */
 export function postgresStore(options: PostgresStoreOptions): BackupStore {
-  checkSchema(options.schema ?? 'public')
+  checkSchema(options.schema ?? postgresSchema.DEFAULT)
   // pg is loaded on first use, not when `react-mpc-backup/server` is imported: an SQLite-only install never needs it.
   return lazyStore(
     'postgresStore',
@@ -132,9 +72,7 @@ async function loadDriver(): Promise<PgDriver> {
 }
 
 function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupStore {
-  const schemaName = options.schema ?? 'public'
-  checkSchema(schemaName)
-  const s = pg.escapeIdentifier(schemaName)
+  checkSchema(options.schema ?? postgresSchema.DEFAULT)
   const ownsPool = !('pool' in options)
   const pool =
     'pool' in options
@@ -151,12 +89,17 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
     pool.on('error', () => {})
   }
 
-  let ready: Promise<void> | undefined
+  const warn = options.onWarning ?? ((message: string) => console.warn(`[react-mpc-backup] ${message}`))
+  // The statements of the schema the migration found (or was given), once it has run.
+  let ready: Promise<ReturnType<typeof statementsIn>> | undefined
   const migrated = () =>
-    (ready ??= migrate(pool, s, schemaName !== 'public', pg).catch((e: unknown) => {
-      ready = undefined
-      throw e
-    }))
+    (ready ??= migratePostgres(pool, pg, options.schema, warn)
+      .then(statementsIn)
+      .catch((e: unknown) => {
+        ready = undefined
+        throw e
+      }))
+  const schema = async () => (await migrated()).s
 
   const { toBackup, toShare, toIdempotency, backupColumns } = storeRows
 
@@ -175,6 +118,145 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
       c.wallet_backup_id,
     ]
   }
+  type WriteRow = {
+    stored: boolean
+    holds: boolean
+    replay: (Omit<IdempotencyRow, 'expires_at'> & { expires_at: string }) | null
+  }
+
+  const putOnce = async (
+    { selectIdem, writeStatements }: ReturnType<typeof statementsIn>,
+    backup: StoredBackup,
+    idempotency: IdempotencyRecord | undefined,
+    condition: PutCondition | undefined,
+  ): Promise<PutResult | undefined> => {
+    const params: unknown[] = backupParams(backup)
+    if (condition) params.push(condition.ifMatch === '*', condition.ifMatch === '*' ? [] : [...condition.ifMatch])
+    if (idempotency) {
+      const i = idempotency
+      params.push(i.clientId, i.key, i.fingerprint, i.status, i.body, i.expiresAt)
+    }
+    const sql = idempotency ? (condition ? writeStatements.idemCond : writeStatements.idem) : writeStatements.cond
+    const row = (await pool.query<WriteRow>({ ...sql, values: params })).rows[0]!
+    if (row.stored) return { replayed: false }
+    if (row.replay)
+      return { replayed: true, previous: toIdempotency({ ...row.replay, expires_at: new Date(row.replay.expires_at) }) }
+    if (idempotency) {
+      // The key's record was committed by a concurrent request after this statement's snapshot was taken (the claim
+      // waited for it): read it now, as committed. It comes before the condition, as a replay always does.
+      const again = await pool.query<IdempotencyRow>(selectIdem, [
+        idempotency.clientId,
+        idempotency.key,
+        backup.storedAt,
+      ])
+      const previous = again.rows[0]
+      if (previous) return { replayed: true, previous: toIdempotency(previous) }
+    }
+    if (!row.holds) return { replayed: false, preconditionFailed: true }
+    // The claim conflicted with a record that has expired or gone since: try again.
+    return undefined
+  }
+
+  let closed = false
+  // Expired idempotency records are swept now and then, off the write path; the timer never keeps a process alive.
+  let sweeping: Promise<unknown> | undefined
+  const sweep = setInterval(
+    () => {
+      if (sweeping || closed) return
+      sweeping = schema()
+        .then((s) => pool.query(`DELETE FROM ${s}.idempotency_keys WHERE expires_at <= $1`, [new Date()]))
+        .catch(() => {})
+        .finally(() => {
+          sweeping = undefined
+        })
+    },
+    options.idempotencySweepMs ?? 10 * 60_000,
+  )
+  sweep.unref()
+
+  return {
+    maintenance: postgresMaintenance(pool, schema),
+    async put(backup, idempotency, condition): Promise<PutResult> {
+      const q = await migrated()
+      if (!idempotency && !condition) {
+        await pool.query({ ...q.writeStatements.upsert, values: backupParams(backup) })
+        return { replayed: false }
+      }
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const result = await putOnce(q, backup, idempotency, condition)
+        if (result) return result
+      }
+      throw new Error('idempotency record vanished during claim')
+    },
+    async get(clientId, backupMethod) {
+      const s = await schema()
+      const res =
+        backupMethod === undefined
+          ? await pool.query<BackupRow>(
+              `SELECT * FROM ${s}.client_backups WHERE client_id = $1 ORDER BY seq DESC LIMIT 1`,
+              [clientId],
+            )
+          : await pool.query<BackupRow>(
+              `SELECT * FROM ${s}.client_backups WHERE client_id = $1 AND backup_method = $2`,
+              [clientId, backupMethod],
+            )
+      const row = res.rows[0]
+      return row && toBackup(row)
+    },
+    async list(filter?: ListFilter) {
+      const s = await schema()
+      const res =
+        filter?.clientId === undefined
+          ? await pool.query<BackupRow>(`SELECT * FROM ${s}.client_backups ORDER BY seq DESC LIMIT $1`, [
+              limitOf(filter),
+            ])
+          : await pool.query<BackupRow>(
+              `SELECT * FROM ${s}.client_backups WHERE client_id = $1 ORDER BY seq DESC LIMIT $2`,
+              [filter.clientId, limitOf(filter)],
+            )
+      return res.rows.map(toBackup)
+    },
+    async putWebhook(share) {
+      const s = await schema()
+      await pool.query(
+        `INSERT INTO ${s}.custodian_shares (client_id, backup_method, key_id, data, stored_at)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (client_id, backup_method) DO UPDATE SET
+           key_id = excluded.key_id, data = excluded.data, stored_at = excluded.stored_at,
+           seq = nextval('${s}.backup_seq')`,
+        [share.clientId, share.backupMethod, share.keyId, share.data, share.storedAt],
+      )
+    },
+    async listWebhook(filter?: ListFilter) {
+      const s = await schema()
+      const res =
+        filter?.clientId === undefined
+          ? await pool.query<ShareRow>(`SELECT * FROM ${s}.custodian_shares ORDER BY seq DESC LIMIT $1`, [
+              limitOf(filter),
+            ])
+          : await pool.query<ShareRow>(
+              `SELECT * FROM ${s}.custodian_shares WHERE client_id = $1 ORDER BY seq DESC LIMIT $2`,
+              [filter.clientId, limitOf(filter)],
+            )
+      return res.rows.map(toShare)
+    },
+    async getIdempotency(clientId, key, now) {
+      const res = await pool.query<IdempotencyRow>((await migrated()).selectIdem, [clientId, key, now])
+      const row = res.rows[0]
+      return row && toIdempotency(row)
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      clearInterval(sweep)
+      await sweeping
+      if (ownsPool) await pool.end()
+    },
+  }
+}
+
+/** The statements that name the schema, built once it is known; `s` is the escaped schema. */
+function statementsIn(s: string) {
   const backupValues =
     '$1::text, $2::text, $3::text, $4::text, $5::bytea, $6::timestamptz, $7::text, $8::text, $9::text'
   const setBackup = `key_version = excluded.key_version, key_file_id = excluded.key_file_id,
@@ -259,167 +341,5 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
     idemCond: named(writeSql(true, true)),
     upsert: named(upsertBackup),
   }
-  type WriteRow = {
-    stored: boolean
-    holds: boolean
-    replay: (Omit<IdempotencyRow, 'expires_at'> & { expires_at: string }) | null
-  }
-
-  const putOnce = async (
-    backup: StoredBackup,
-    idempotency: IdempotencyRecord | undefined,
-    condition: PutCondition | undefined,
-  ): Promise<PutResult | undefined> => {
-    const params: unknown[] = backupParams(backup)
-    if (condition) params.push(condition.ifMatch === '*', condition.ifMatch === '*' ? [] : [...condition.ifMatch])
-    if (idempotency) {
-      const i = idempotency
-      params.push(i.clientId, i.key, i.fingerprint, i.status, i.body, i.expiresAt)
-    }
-    const sql = idempotency ? (condition ? writeStatements.idemCond : writeStatements.idem) : writeStatements.cond
-    const row = (await pool.query<WriteRow>({ ...sql, values: params })).rows[0]!
-    if (row.stored) return { replayed: false }
-    if (row.replay)
-      return { replayed: true, previous: toIdempotency({ ...row.replay, expires_at: new Date(row.replay.expires_at) }) }
-    if (idempotency) {
-      // The key's record was committed by a concurrent request after this statement's snapshot was taken (the claim
-      // waited for it): read it now, as committed. It comes before the condition, as a replay always does.
-      const again = await pool.query<IdempotencyRow>(selectIdem, [
-        idempotency.clientId,
-        idempotency.key,
-        backup.storedAt,
-      ])
-      const previous = again.rows[0]
-      if (previous) return { replayed: true, previous: toIdempotency(previous) }
-    }
-    if (!row.holds) return { replayed: false, preconditionFailed: true }
-    // The claim conflicted with a record that has expired or gone since: try again.
-    return undefined
-  }
-
-  let closed = false
-  // Expired idempotency records are swept now and then, off the write path; the timer never keeps a process alive.
-  let sweeping: Promise<unknown> | undefined
-  const sweep = setInterval(
-    () => {
-      if (sweeping || closed) return
-      sweeping = migrated()
-        .then(() => pool.query(`DELETE FROM ${s}.idempotency_keys WHERE expires_at <= $1`, [new Date()]))
-        .catch(() => {})
-        .finally(() => {
-          sweeping = undefined
-        })
-    },
-    options.idempotencySweepMs ?? 10 * 60_000,
-  )
-  sweep.unref()
-
-  return {
-    maintenance: postgresMaintenance(pool, s, migrated),
-    async put(backup, idempotency, condition): Promise<PutResult> {
-      await migrated()
-      if (!idempotency && !condition) {
-        await pool.query({ ...writeStatements.upsert, values: backupParams(backup) })
-        return { replayed: false }
-      }
-      for (let attempt = 0; attempt < 3; attempt++) {
-        const result = await putOnce(backup, idempotency, condition)
-        if (result) return result
-      }
-      throw new Error('idempotency record vanished during claim')
-    },
-    async get(clientId, backupMethod) {
-      await migrated()
-      const res =
-        backupMethod === undefined
-          ? await pool.query<BackupRow>(
-              `SELECT * FROM ${s}.client_backups WHERE client_id = $1 ORDER BY seq DESC LIMIT 1`,
-              [clientId],
-            )
-          : await pool.query<BackupRow>(
-              `SELECT * FROM ${s}.client_backups WHERE client_id = $1 AND backup_method = $2`,
-              [clientId, backupMethod],
-            )
-      const row = res.rows[0]
-      return row && toBackup(row)
-    },
-    async list(filter?: ListFilter) {
-      await migrated()
-      const res =
-        filter?.clientId === undefined
-          ? await pool.query<BackupRow>(`SELECT * FROM ${s}.client_backups ORDER BY seq DESC LIMIT $1`, [
-              limitOf(filter),
-            ])
-          : await pool.query<BackupRow>(
-              `SELECT * FROM ${s}.client_backups WHERE client_id = $1 ORDER BY seq DESC LIMIT $2`,
-              [filter.clientId, limitOf(filter)],
-            )
-      return res.rows.map(toBackup)
-    },
-    async putWebhook(share) {
-      await migrated()
-      await pool.query(
-        `INSERT INTO ${s}.custodian_shares (client_id, backup_method, key_id, data, stored_at)
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (client_id, backup_method) DO UPDATE SET
-           key_id = excluded.key_id, data = excluded.data, stored_at = excluded.stored_at,
-           seq = nextval('${s}.backup_seq')`,
-        [share.clientId, share.backupMethod, share.keyId, share.data, share.storedAt],
-      )
-    },
-    async listWebhook(filter?: ListFilter) {
-      await migrated()
-      const res =
-        filter?.clientId === undefined
-          ? await pool.query<ShareRow>(`SELECT * FROM ${s}.custodian_shares ORDER BY seq DESC LIMIT $1`, [
-              limitOf(filter),
-            ])
-          : await pool.query<ShareRow>(
-              `SELECT * FROM ${s}.custodian_shares WHERE client_id = $1 ORDER BY seq DESC LIMIT $2`,
-              [filter.clientId, limitOf(filter)],
-            )
-      return res.rows.map(toShare)
-    },
-    async getIdempotency(clientId, key, now) {
-      await migrated()
-      const res = await pool.query<IdempotencyRow>(selectIdem, [clientId, key, now])
-      const row = res.rows[0]
-      return row && toIdempotency(row)
-    },
-    async close() {
-      if (closed) return
-      closed = true
-      clearInterval(sweep)
-      await sweeping
-      if (ownsPool) await pool.end()
-    },
-  }
-}
-
-async function migrate(pool: pg.Pool, s: string, createSchema: boolean, pg: PgDriver): Promise<void> {
-  const client = await pool.connect()
-  try {
-    await client.query('BEGIN')
-    // Serialises migrations across processes; DDL is transactional in PostgreSQL, so a failure leaves nothing behind.
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext(${pg.escapeLiteral(`react-mpc-backup:${s}`)}))`)
-    if (createSchema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`)
-    await client.query(`CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (
-      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`)
-    const applied = new Set(
-      (await client.query<{ version: number }>(`SELECT version FROM ${s}.schema_migrations`)).rows.map(
-        (r) => r.version,
-      ),
-    )
-    for (const m of migrations) {
-      if (applied.has(m.version)) continue
-      await client.query(m.sql(s))
-      await client.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name])
-    }
-    await client.query('COMMIT')
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {})
-    throw error
-  } finally {
-    client.release()
-  }
+  return { s, selectIdem, writeStatements }
 }
