@@ -33,7 +33,17 @@ async function freshDatabase(): Promise<{ url: string; admin: pg.Pool; drop(): P
     admin,
     async drop() {
       await admin.end()
-      await server.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      // A pool's end() resolves while its connections may still be closing on the server; a forced drop then sends
+      // them a FATAL that surfaces as an unhandled error (seen on a loaded CI machine). Wait until they are gone.
+      await expect
+        .poll(
+          async () =>
+            (await server.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name])).rows[0]
+              .n,
+          { timeout: 60_000 },
+        )
+        .toBe(0)
+      await server.query(`DROP DATABASE IF EXISTS ${name}`)
       await server.end()
     },
   }
