@@ -93,9 +93,7 @@ export function WalletBackupProvider(props: WalletBackupProviderProps) {
       // The app's own clientId is current by definition; one the wallet tells is read again when a flow starts.
       readClientId: given ? undefined : (signal) => readClientId(wallet, { signal, timeoutMs: walletTimeoutMs }),
       // The wallet's client changed under the same adapter: status, keys and the next click follow it.
-      learnClientId: (id) => {
-        if (!given) learn(wallet, id)
-      },
+      learnClientId: given ? undefined : (id) => learn(wallet, id),
     }),
     [wallet, clientId, given, learn, shareApi, broker, props.retry, props.timeoutMs, walletTimeoutMs, walletIsReady],
   )

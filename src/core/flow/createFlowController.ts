@@ -89,16 +89,20 @@ export function createFlowController<TData, TStep extends string>(
     for (const listener of listeners) listener()
   }
 
+  /** Asks the broker for this run's token (the signal drops the wait on abort: a silent popup cannot hold a click). */
+  const askToken = (signal: AbortSignal | undefined, hint: boolean) => {
+    token = options.broker.request({ signal, user, hint })
+    // Rejections surface through the action; this only keeps the promise from being reported as unhandled.
+    token.catch(() => {})
+  }
+
   /** Opens the popup now, inside the click, unless a usable token is held. Returns whether no popup was needed. */
   const authorize = (signal: AbortSignal) => {
     if (!options.needsGoogle) return true
     const held = options.broker.heldToken(user) !== undefined
-    // The signal drops this wait on abort, so a popup that never answers cannot hold the next click.
     // A client id the adapter tells is read again only after this click: the user may have changed since, so this
     // popup pre-selects no account (it could be the previous user's). An app that passes `clientId` keeps the hint.
-    token = options.broker.request({ signal, user, hint: !options.readUser })
-    // Rejections surface through the action; this only keeps the promise from being reported as unhandled.
-    token.catch(() => {})
+    askToken(signal, !options.readUser)
     return held
   }
 
@@ -139,8 +143,7 @@ export function createFlowController<TData, TStep extends string>(
         // blocks it (GooglePopupBlocked), and the next click, bound to the new user already, opens it in the click.
         if (options.needsGoogle) {
           tokenHeldAtStart = false
-          token = options.broker.request({ signal, user })
-          token.catch(() => {})
+          askToken(signal, true)
         }
       }
       return action(user)
