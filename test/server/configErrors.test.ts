@@ -11,8 +11,8 @@ import {
   sqliteStore,
   startServer,
 } from '../../src/server/index.js'
-import { parseIpRange } from '../../src/server/parseIpRange.js'
-import { createRateLimiter } from '../../src/server/rateLimiter.js'
+import { parseIpRange } from '../../src/server/http/parseIpRange.js'
+import { createRateLimiter } from '../../src/server/http/rateLimiter.js'
 
 const key = randomBytes(32).toString('base64')
 const base = () => ({

@@ -18,7 +18,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 async function bin(args: string[], env: Record<string, string>) {
   const clean = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/server/bin.ts', ...args], {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/server/cli/bin.ts', ...args], {
       cwd: root,
       env: { ...clean, WEBHOOK_SECRET: 'ops-webhook-secret', DATA_DIR: dir, ...env },
     })

@@ -3,7 +3,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { IdempotencyRecord, StoredBackup } from '../../src/server/index.js'
 import { postgresStore } from '../../src/server/index.js'
-import { revisionOf } from '../../src/server/revisionOf.js'
+import { revisionOf } from '../../src/server/store/revisionOf.js'
 import { postBackup, serveRouter, uniqueClient } from './support/http.js'
 import { postgresSkipReason, postgresUrl } from './support/stores.js'
 

@@ -139,7 +139,7 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
 }
 
 /**
- * The fields the kit hands on to Google, as the kit's server stores them (src/server/backupBodySchemas.ts): the file
+ * The fields the kit hands on to Google, as the kit's server stores them (src/server/http/backupBodySchemas.ts): the file
  * id goes into a Drive URL with the user's token, the email becomes the sign-in popup's login hint, the version names
  * a key file. Anything else is the server's fault, said before any of it reaches Google. A numeric version (the server
  * keeps what was posted) is read as its digits; `null` as absent.

@@ -12,7 +12,7 @@ export interface BinProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
-/** The real bin (`node --import tsx src/server/bin.ts`) with a clean environment plus `env`. */
+/** The real bin (`node --import tsx src/server/cli/bin.ts`) with a clean environment plus `env`. */
 export function startBin(env: Record<string, string>): {
   process: ChildProcess
   ready: Promise<BinProcess>
@@ -39,7 +39,7 @@ export function startBin(env: Record<string, string>): {
   ]) {
     delete base[name]
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/bin.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli/bin.ts'], {
     cwd: root,
     env: { ...base, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,69 @@
+import type { Request } from 'express'
+import type { BackupStore } from '../store/BackupStore.js'
+import type { EncryptionKeyConfig } from '../sealing/encryptAtRest.js'
+import type { RateLimit } from './rateLimiter.js'
+
+/** Resolves the signed-in caller's clientId; throwing (or returning nothing) means 401. */
+export type Authenticate = (req: Request) => string | undefined | null | Promise<string | undefined | null>
+
+export type BackupEventType =
+  | 'backup.stored'
+  | 'backup.replayed'
+  | 'backup.conflict'
+  | 'backup.read'
+  | 'backup.not_found'
+  | 'webhook.stored'
+  | 'webhook.fetched'
+  | 'webhook.not_found'
+  | 'auth.unauthorized'
+  | 'auth.forbidden'
+  | 'rate_limited'
+  | 'storage_key_mismatch'
+
+/** What the router reports about its work: never bodies, shares or secrets. */
+export interface BackupEvent {
+  type: BackupEventType
+  clientId: string | null
+  method: string | null
+}
+
+export interface BackupRouterLimits {
+  /** Largest JSON body accepted, in bytes (default 64 kB); larger -> 413. */
+  bodyBytes?: number
+  /** How long an Idempotency-Key's first answer is replayed (default 24 h). */
+  idempotencyTtlMs?: number
+  /** Webhook requests answer 503 after this long (default 8 s), inside the provider's 10 s window. */
+  webhookDeadlineMs?: number
+  /**
+   * Client routes (`/clients/:clientId/backup`) answer 503 `timeout` after this long (default 10 s), counted
+   * from the route's start: a slow authenticate, a body that trickles in, or a sick database. A request whose
+   * body had not fully arrived is answered with `Connection: close`, so the socket is released.
+   */
+  requestDeadlineMs?: number
+  /**
+   * Token bucket per authenticated clientId on the client routes (POST and GET share one bucket); over it
+   * -> 429 `rate_limited` with `Retry-After` (seconds). Default `{ perMinute: 60, burst: 20 }`; `false` turns it
+   * off. In memory and per process.
+   */
+  rate?: RateLimit | false
+  /**
+   * Wrong `X-Webhook-Secret`s per caller address (`req.ip`): past this budget the address gets 429 `rate_limited`
+   * (the secret not even checked) until it refills. Default `{ perMinute: 10, burst: 20 }`; `false` turns it off.
+   * `createServer` limits wrong `/metrics` tokens with the same settings (in buckets of their own).
+   */
+  webhookFailures?: RateLimit | false
+}
+
+export interface BackupRouterOptions {
+  store: BackupStore
+  authenticate: Authenticate
+  /** Compared with the `X-Webhook-Secret` header of every webhook request. */
+  webhookSecret: string
+  encryptionKey: EncryptionKeyConfig
+  limits?: BackupRouterLimits
+  onEvent?: (event: BackupEvent) => void
+  /** IPs or CIDR ranges allowed to call the webhook (the provider's fixed IPs); all when absent. Uses `req.ip`. */
+  webhookAllowlist?: readonly string[]
+  /** Where storage failures are reported (default console.error). Messages carry ids only, never content. */
+  logger?: { error(message: string): void }
+}

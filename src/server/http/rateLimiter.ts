@@ -1,0 +1,85 @@
+import { ServerConfigError } from '../errors/ServerConfigError.js'
+/** Token bucket settings: `burst` requests at once, refilled at `perMinute`. */
+export interface RateLimit {
+  perMinute: number
+  burst: number
+}
+
+type RateDecision = { allowed: true } | { allowed: false; retryAfterSec: number }
+
+export interface RateLimiter {
+  take(key: string): RateDecision
+  /** What `take` would decide, without spending a token. */
+  check(key: string): RateDecision
+  /** Buckets currently held (for tests and monitoring). */
+  readonly size: number
+}
+
+interface Bucket {
+  tokens: number
+  at: number
+}
+
+/**
+ * In-memory token buckets keyed by caller. Per process: behind several server processes each one counts
+ * on its own, so the effective limit is the per-process limit times the process count.
+ * Buckets that have refilled completely carry no information and are swept, so memory follows the number
+ * of recently active callers, not the number ever seen.
+ */
+export function createRateLimiter(limit: RateLimit, now: () => number = () => performance.now()): RateLimiter {
+  if (!(Number.isFinite(limit.perMinute) && limit.perMinute > 0))
+    throw new ServerConfigError('limits.rate.perMinute must be a positive number')
+  if (!(Number.isFinite(limit.burst) && limit.burst >= 1))
+    throw new ServerConfigError('limits.rate.burst must be a number >= 1')
+  const perMs = limit.perMinute / 60_000
+  const burst = limit.burst
+  const refillMs = burst / perMs
+  const buckets = new Map<string, Bucket>()
+  let lastSweep = now()
+
+  const sweep = (t: number) => {
+    lastSweep = t
+    for (const [key, b] of buckets) if (b.tokens + (t - b.at) * perMs >= burst) buckets.delete(key)
+  }
+
+  return {
+    take(key) {
+      const t = now()
+      if (t - lastSweep > refillMs) sweep(t)
+      const b = buckets.get(key)
+      const tokens = b ? Math.min(burst, b.tokens + (t - b.at) * perMs) : burst
+      if (tokens >= 1) {
+        if (b) {
+          b.tokens = tokens - 1
+          b.at = t
+        } else buckets.set(key, { tokens: tokens - 1, at: t })
+        return { allowed: true }
+      }
+      if (b) {
+        b.tokens = tokens
+        b.at = t
+      }
+      return { allowed: false, retryAfterSec: Math.max(1, Math.ceil((1 - tokens) / perMs / 1000)) }
+    },
+    check(key) {
+      const b = buckets.get(key)
+      if (!b) return { allowed: true }
+      const tokens = Math.min(burst, b.tokens + (now() - b.at) * perMs)
+      return tokens >= 1
+        ? { allowed: true }
+        : { allowed: false, retryAfterSec: Math.max(1, Math.ceil((1 - tokens) / perMs / 1000)) }
+    },
+    get size() {
+      return buckets.size
+    },
+  }
+}
+
+/**
+ * The budget of wrong secrets per caller address (the webhook's `X-Webhook-Secret`, the `/metrics` bearer token):
+ * `limits.webhookFailures`, default `{ perMinute: 10, burst: 20 }`; `false` turns it off. Each route holds its own
+ * buckets, so a scraper left with a stale token never locks the provider's webhook out of a shared address.
+ */
+export function secretFailureLimiter(option: RateLimit | false | undefined): RateLimiter | undefined {
+  return option === false ? undefined : createRateLimiter(option ?? { perMinute: 10, burst: 20 })
+}

@@ -1,0 +1,108 @@
+import type { RequestHandler, Response } from 'express'
+import type { z } from 'zod'
+import { authorizeOwner } from '../authorizeOwner.js'
+import { backupBodySchemas } from '../backupBodySchemas.js'
+import type { IdempotencyRecord } from '../../store/BackupStore.js'
+import type { RouterContext } from '../createRouterContext.js'
+import { HttpError } from '../../errors/HttpError.js'
+import { idempotencyFingerprint } from '../idempotencyFingerprint.js'
+import { ifMatchCondition } from '../ifMatchCondition.js'
+import { parseBody } from '../parseBody.js'
+import { readJsonBody } from '../readJsonBody.js'
+import { revisionOf } from '../../store/revisionOf.js'
+import { sealContext } from '../../sealing/sealContext.js'
+import { sendJsonText } from '../sendJsonText.js'
+import { UNKNOWN_METHOD } from '../../../core/clients/WalletAdapter.js'
+
+const { JSON_TYPE } = backupBodySchemas
+type ClientBackupBody = z.infer<typeof backupBodySchemas.clientBackup>
+const clientContext = sealContext.client
+
+/**
+ * `POST /clients/:clientId/backup`: stores (replaces) the owner's backup of one method. An Idempotency-Key replay is
+ * answered first; an `If-Match` condition is checked by the store atomically with the write.
+ */
+export function storeClientBackup(context: RouterContext): RequestHandler {
+  const { store, cipher, emit } = context
+
+  const replay = (
+    res: Response,
+    previous: IdempotencyRecord,
+    body: ClientBackupBody,
+    clientId: string,
+    method: string,
+  ) => {
+    // The whole body, under any configured key (one may have rotated within the record's life); records written in
+    // an older fingerprint format are compared the way they were made until they expire.
+    if (!idempotencyFingerprint.matches(cipher, previous.fingerprint, body))
+      throw new HttpError(422, 'idempotency_key_reused')
+    emit('backup.replayed', clientId, method)
+    res.set('Idempotent-Replayed', 'true')
+    sendJsonText(res, previous.status, previous.body)
+  }
+
+  return async (req, res) => {
+    const clientId = await authorizeOwner(context, req, res)
+    // Client routes insist on a JSON content type: browsers cannot send it cross-site without a CORS preflight,
+    // which closes the form-post CSRF path for cookie-based `authenticate` functions.
+    const type = req.headers['content-type']
+    if (type === undefined || !JSON_TYPE.test(type)) throw new HttpError(415, 'unsupported_media_type')
+    const body = parseBody(backupBodySchemas.clientBackup, await readJsonBody(req, context.bodyBytes))
+    if (res.headersSent) return
+    const cipherText = 'cipherText' in body ? body.cipherText : body.backupShare
+    const backupMethod = body.backupMethod ?? UNKNOWN_METHOD
+    const keyVersion = body.keyVersion ?? null
+    const keyFileId = ('keyFileId' in body ? body.keyFileId : undefined) ?? null
+    const googleAccount = ('googleAccount' in body ? body.googleAccount : undefined) ?? null
+    const walletBackupId = ('walletBackupId' in body ? body.walletBackupId : undefined) ?? null
+
+    const condition = ifMatchCondition(req.get('if-match'))
+    const idemHeader = req.get('idempotency-key')
+    let idempotency: IdempotencyRecord | undefined
+    const storedAt = new Date()
+    const answer = JSON.stringify({ backupMethod, storedAt: storedAt.toISOString() })
+    if (idemHeader !== undefined) {
+      const key = backupBodySchemas.idempotencyKey.safeParse(idemHeader)
+      if (!key.success) throw new HttpError(400, 'invalid_idempotency_key')
+      // Every stored field counts (the same key with another keyFileId is another request); keyed: an unkeyed hash
+      // kept for a day would let anyone with the database confirm a guessed cipherText.
+      const fingerprint = idempotencyFingerprint.of(cipher, body)
+      // No read of the key first: store.put answers a live record as a replay, in the same round trip as the write.
+      idempotency = {
+        clientId,
+        key: key.data,
+        fingerprint,
+        status: 200,
+        body: answer,
+        expiresAt: new Date(storedAt.getTime() + context.idempotencyTtlMs),
+      }
+    }
+
+    const sealed = cipher.seal(cipherText, clientContext(clientId, backupMethod))
+    const result = await store.put(
+      {
+        clientId,
+        backupMethod,
+        keyVersion,
+        keyFileId,
+        googleAccount,
+        walletBackupId,
+        keyId: sealed.keyId,
+        data: sealed.data,
+        storedAt,
+      },
+      idempotency,
+      condition,
+    )
+    // Past the deadline the 503 is already out; the write itself stands (a retry replaces the same row).
+    if (res.headersSent) return
+    if (result.replayed) return replay(res, result.previous, body, clientId, backupMethod)
+    if (result.preconditionFailed) {
+      emit('backup.conflict', clientId, backupMethod)
+      throw new HttpError(412, 'precondition_failed')
+    }
+    emit('backup.stored', clientId, backupMethod)
+    res.setHeader('ETag', revisionOf(sealed.data))
+    sendJsonText(res, 200, answer)
+  }
+}
