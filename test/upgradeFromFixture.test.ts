@@ -91,7 +91,7 @@ async function openFixture(store: FixtureStore) {
     webhookSecret: TEST_ONLY_WEBHOOK_SECRET,
     encryptionKey: TEST_ONLY_AT_REST_KEY,
   })
-  const listener = await listenOnLoopback(server.app)
+  const listener = await listenOnLoopback(server.handler)
   const base = `http://127.0.0.1:${listener.port}/api`
 
   const google = createGoogleEmulator({ accounts: world.accounts, clientId: world.oauthClientId })

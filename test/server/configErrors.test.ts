@@ -43,7 +43,11 @@ describe('a wrong server configuration is a ServerConfigError', () => {
   })
 
   it('JWT authentication: empty secret, non-positive lifetime', () => {
-    configError(() => jwtAuthenticate({ secret: '' }), /secret must not be empty/)
+    // Checked at the first request (a module may build it at load, before its secret exists): never at construction.
+    const unset = jwtAuthenticate({ secret: undefined })
+    const noRequest = { get: () => undefined } as unknown as Parameters<typeof unset>[0]
+    configError(() => unset(noRequest), /secret must not be empty/)
+    configError(() => jwtAuthenticate({ secret: '' })(noRequest), /secret must not be empty/)
     configError(() => jwtAuthenticate({ secret: 'x'.repeat(32), maxLifetimeSec: 0 }), /maxLifetimeSec/)
   })
 

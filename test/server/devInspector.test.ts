@@ -1,6 +1,7 @@
 // Issue #14, point 3: the dev inspector (every client's rows, unauthenticated) only when asked for, only on loopback,
 // never in production, and an unknown NODE_ENV is a start-up error.
 import { randomBytes } from 'node:crypto'
+import { createServer as createHttpServer } from 'node:http'
 import type { Server } from 'node:http'
 import { mkdtempSync, rmSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
@@ -34,9 +35,9 @@ const secrets = {
 
 async function inspectorStatus(env: NodeJS.ProcessEnv): Promise<number> {
   const { config } = loadServerConfig({ ...env, DATA_DIR: tempDir() })
-  const { app, close } = createServer(config)
+  const { handler, close } = createServer(config)
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
+    const s = createHttpServer(handler).listen(0, '127.0.0.1', () => resolve(s))
   })
   try {
     return (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/dev/rows`)).status

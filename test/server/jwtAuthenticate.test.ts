@@ -1,4 +1,4 @@
-import type { Request } from 'express'
+import type { ServerRequest } from '../../src/server/index.js'
 import { describe, expect, it } from 'vitest'
 import { jwtAuthenticate } from '../../src/server/index.js'
 import { signJwt } from './support/http.js'
@@ -7,7 +7,7 @@ const secret = 'a-long-enough-hs256-secret-for-tests'
 const req = (authorization?: string) =>
   ({
     get: (name: string) => (name.toLowerCase() === 'authorization' ? authorization : undefined),
-  }) as unknown as Request
+  }) as unknown as ServerRequest
 const now = () => Math.floor(Date.now() / 1000)
 
 describe('jwtAuthenticate', () => {

@@ -31,8 +31,8 @@ async function serve(overrides: Partial<ServerConfig> = {}, withMetrics = true) 
     ...(withMetrics ? { metricsToken: METRICS_TOKEN } : {}),
     ...overrides,
   }
-  const { app, close } = createServer(config)
-  const listener = await listenOnLoopback(app)
+  const { handler, close } = createServer(config)
+  const listener = await listenOnLoopback(handler)
   servers.push(async () => {
     await listener.close()
     await close()

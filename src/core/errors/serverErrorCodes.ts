@@ -6,7 +6,7 @@
 // Each code by whether a retry of the same request can heal it (`final`: a bad request, a missing route or record,
 // rows the server cannot decrypt; `refused`: the server said no; `transient`: a retry can succeed). Lists, not a
 // code -> kind record: the repeated kind strings cost the client bundle bytes the minifier cannot remove.
-const transient = ['timeout', 'rate_limited', 'internal_error'] as const
+const transient = ['timeout', 'rate_limited', 'internal_error', 'not_ready'] as const
 const serverErrorCodes = [
   'invalid_json',
   'invalid_path',

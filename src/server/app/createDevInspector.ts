@@ -1,5 +1,7 @@
-import express from 'express'
-import type { Router } from 'express'
+import type { IncomingMessage, ServerResponse as NodeResponse } from 'node:http'
+import { nodeRequest, writeNodeResponse } from '../hosts/nodeRequest.js'
+import { jsonResponse } from '../http/jsonResponse.js'
+import type { ServerRequest, ServerResponse } from '../http/ServerRequest.js'
 import type { BackupStore } from '../store/BackupStore.js'
 
 /** Metadata of one stored row; the share itself never leaves the server through the inspector. */
@@ -14,17 +16,15 @@ export interface InspectedRow {
   bytes: number
 }
 
-/**
- * Development aid: `GET /dev/rows[?clientId=]` -> `{ rows: InspectedRow[] }`, newest first.
- * It lists every client's rows without authentication, so mount it only outside production.
- */
-export function createDevInspector(options: { store: BackupStore }): Router {
-  const router = express.Router()
-  router.get('/dev/rows', async (req, res) => {
-    const clientId =
-      typeof req.query.clientId === 'string' && req.query.clientId !== '' ? req.query.clientId : undefined
+/** `GET /dev/rows[?clientId=]` on the core's neutral request; `undefined` for any other request. */
+export function devRowsRoute(store: BackupStore): (request: ServerRequest) => Promise<ServerResponse | undefined> {
+  return async (request) => {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || !/^\/dev\/rows\/?$/i.test(request.path))
+      return undefined
+    const given = request.query.clientId
+    const clientId = typeof given === 'string' && given !== '' ? given : undefined
     const filter = clientId === undefined ? {} : { clientId }
-    const [backups, shares] = await Promise.all([options.store.list(filter), options.store.listWebhook(filter)])
+    const [backups, shares] = await Promise.all([store.list(filter), store.listWebhook(filter)])
     const rows: InspectedRow[] = [
       ...backups.map((b) => ({
         kind: 'client' as const,
@@ -45,7 +45,28 @@ export function createDevInspector(options: { store: BackupStore }): Router {
         bytes: s.data.length,
       })),
     ].sort((a, b) => b.storedAt.localeCompare(a.storedAt))
-    res.set('Cache-Control', 'no-store').json({ rows })
-  })
-  return router
+    return jsonResponse(200, JSON.stringify({ rows }), { 'Cache-Control': 'no-store' })
+  }
+}
+
+/**
+ * Development aid: `GET /dev/rows[?clientId=]` -> `{ rows: InspectedRow[] }`, newest first, as a connect-style
+ * middleware (express `app.use('/api', createDevInspector({ store }))`, or `node:http`); other requests go to `next`.
+ * It lists every client's rows without authentication, so mount it only outside production.
+ */
+export function createDevInspector(options: {
+  store: BackupStore
+}): (req: IncomingMessage, res: NodeResponse, next?: (error?: unknown) => void) => void {
+  const route = devRowsRoute(options.store)
+  return (req, res, next) => {
+    route(nodeRequest(req, req.url ?? '/', req.socket.remoteAddress)).then(
+      (answer) => {
+        if (answer) return writeNodeResponse(res, answer)
+        if (next) return next()
+        res.statusCode = 404
+        res.end()
+      },
+      next ?? (() => res.destroy()),
+    )
+  }
 }

@@ -1,13 +1,22 @@
-import express from 'express'
+import type { IncomingMessage, ServerResponse as NodeResponse } from 'node:http'
+import { HttpError } from '../errors/HttpError.js'
 import { ServerConfigError } from '../errors/ServerConfigError.js'
-import type { Express, NextFunction, Request, Response } from 'express'
-import { createBackupRouter } from '../hosts/createBackupRouter.js'
+import { forwardedAddress } from '../hosts/forwardedAddress.js'
+import type { TrustProxy } from '../hosts/forwardedAddress.js'
+import { nodeRequest, writeNodeResponse } from '../hosts/nodeRequest.js'
+import { stripBasePath } from '../hosts/stripBasePath.js'
 import type { BackupRouterOptions } from '../http/BackupRouterOptions.js'
-import { createDevInspector } from './createDevInspector.js'
+import { backupHandlerOf } from '../http/createBackupHandler.js'
+import { createRouterContext } from '../http/createRouterContext.js'
+import { errorResponse } from '../http/errorResponse.js'
+import { jsonResponse } from '../http/jsonResponse.js'
+import { secretFailureLimiter } from '../http/rateLimiter.js'
+import type { ServerRequest, ServerResponse } from '../http/ServerRequest.js'
+import { toHttpError } from '../http/toHttpError.js'
+import { devRowsRoute } from './createDevInspector.js'
 import { createServerMetrics } from './createServerMetrics.js'
 import { isLoopbackHost } from './isLoopbackHost.js'
 import { operatorRoutes } from './operatorRoutes.js'
-import { secretFailureLimiter } from '../http/rateLimiter.js'
 
 export interface ServerConfig extends BackupRouterOptions {
   /** Production turns the dev inspector off and sends HSTS. */
@@ -28,11 +37,12 @@ export interface ServerConfig extends BackupRouterOptions {
   /** Browser origins allowed to call the API cross-origin (e.g. the demo's dev server). */
   corsOrigins?: readonly string[]
   /**
-   * Express `trust proxy` setting, so `req.ip` (used by the webhook allowlist) is the real peer behind a proxy: the
-   * number of proxies in front, or the proxies' addresses (CIDR list). `true` trusts every hop, which lets any
-   * caller choose its address with X-Forwarded-For; it is refused together with `webhookAllowlist`.
+   * Which proxies in front are believed (express's `trust proxy` values), so the caller's address (used by the
+   * webhook allowlist and the wrong-secret budget) is the real peer behind them: the number of proxies in front, or
+   * the proxies' addresses (CIDR list, `loopback`, `linklocal`, `uniquelocal`). `true` trusts every hop, which lets
+   * any caller choose its address with X-Forwarded-For; it is refused together with `webhookAllowlist`.
    */
-  trustProxy?: boolean | number | string | readonly string[]
+  trustProxy?: TrustProxy
   /**
    * Used by startServer (default true): before listening, open a sample of the stored rows with `encryptionKey` and
    * refuse to start when rows exist and none opens (a wrong key would otherwise be noticed only on reads).
@@ -55,17 +65,23 @@ export interface ServerConfig extends BackupRouterOptions {
 }
 
 export interface BackupServer {
-  app: Express
+  /**
+   * The server as a `node:http` listener (`http.createServer(server.handler)`); connect-style hosts may pass `next`,
+   * which then gets the requests no route answers instead of the 404.
+   */
+  handler: (req: IncomingMessage, res: NodeResponse, next?: (error?: unknown) => void) => void
   /** Closes the store (the HTTP listener belongs to whoever called `listen`). */
   close(): Promise<void>
 }
 
-/** An express app serving the backup routes under `/api`, with security headers and JSON errors everywhere. */
+const NOT_FOUND = new HttpError(404, 'route_not_found')
+
+/**
+ * The kit's server: the backup routes under `/api`, `GET /api/health`, the operator routes (`/healthz`, `/metrics`),
+ * the optional dev inspector, CORS for `corsOrigins`, and security headers and JSON errors on every answer. A plain
+ * `node:http` listener: no framework in the request path.
+ */
 export function createServer(config: ServerConfig): BackupServer {
-  const app = express()
-  app.disable('x-powered-by')
-  // Every API answer is no-store; automatic ETags would only cost a hash per response (the backup route sets its own).
-  app.set('etag', false)
   if (config.trustProxy === true && config.webhookAllowlist) {
     throw new ServerConfigError(
       "createServer: trustProxy true lets any caller spoof X-Forwarded-For past webhookAllowlist; give a hop count or the proxies' addresses",
@@ -74,114 +90,116 @@ export function createServer(config: ServerConfig): BackupServer {
   if (config.metricsToken !== undefined && config.metricsToken.length < 16)
     throw new ServerConfigError('createServer: metricsToken must be at least 16 characters')
   const metrics = config.metricsToken ? createServerMetrics() : undefined
-  if (metrics) {
-    app.use((req, res, next) => {
-      const started = performance.now()
-      const path = req.path
-      res.once('finish', () =>
-        metrics.observeRequest(path, req.method, res.statusCode, (performance.now() - started) / 1000),
-      )
-      next()
-    })
-  }
-  if (config.trustProxy !== undefined)
-    app.set('trust proxy', typeof config.trustProxy === 'object' ? [...config.trustProxy] : config.trustProxy)
-
-  const securityHeaders: Array<[string, string]> = [
-    // Every answer, the operator routes' and the final 404 / error answers included (openapi/*.yaml say so).
-    ['Cache-Control', 'no-store'],
-    ['X-Content-Type-Options', 'nosniff'],
-    ['X-Frame-Options', 'DENY'],
-    ['Referrer-Policy', 'no-referrer'],
-    // Google's sign-in popup must be able to post back to an opener served by this origin.
-    ['Cross-Origin-Opener-Policy', 'same-origin-allow-popups'],
-    ['Cross-Origin-Resource-Policy', 'same-site'],
-    ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"],
-  ]
-  if (config.production) securityHeaders.push(['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'])
-  app.use((_req, res, next) => {
-    // setHeader directly: res.set would re-inspect every value on every request.
-    for (const [name, value] of securityHeaders) res.setHeader(name, value)
-    next()
-  })
-
-  const origins = new Set(config.corsOrigins ?? [])
-  if (origins.size > 0) {
-    app.use((req, res, next) => {
-      const origin = req.get('origin')
-      if (origin === undefined || !origins.has(origin)) return next()
-      res.set({
-        'Access-Control-Allow-Origin': origin,
-        // What a cross-origin page must read: the revision it sends back as If-Match, and the wait a 429 asks for.
-        'Access-Control-Expose-Headers': 'ETag, Retry-After, Idempotent-Replayed',
-        Vary: 'Origin',
-        'Cross-Origin-Resource-Policy': 'cross-origin',
-      })
-      if (req.method !== 'OPTIONS') return next()
-      res
-        .set({
-          'Access-Control-Allow-Methods': 'GET, POST',
-          'Access-Control-Allow-Headers': 'Content-Type, Authorization, Idempotency-Key, If-Match, X-Client-Id',
-          'Access-Control-Max-Age': '600',
-        })
-        .status(204)
-        .end()
-    })
-  }
-
-  // GET and POST are what is served: an OPTIONS that is not an allowed origin's preflight (answered above) gets the
-  // unknown-route answer, not express's automatic `Allow` list (text/plain, in neither document).
-  app.use((req, res, next) => {
-    if (req.method !== 'OPTIONS') return next()
-    res.status(404).json({ error: { code: 'route_not_found' } })
-  })
-
-  app.get('/api/health', (_req, res) => {
-    res.json({ ok: true })
-  })
+  let inspector: ReturnType<typeof devRowsRoute> | undefined
   if (config.devInspector === true) {
     if (config.production)
       throw new ServerConfigError('createServer: the dev inspector cannot be enabled in production')
     if (!isLoopbackHost(config.host ?? '127.0.0.1'))
       throw new ServerConfigError('createServer: the dev inspector needs a loopback host')
-    app.use('/api', createDevInspector({ store: config.store }))
+    inspector = devRowsRoute(config.store)
   }
-  app.use(
-    operatorRoutes({
-      store: config.store,
-      metrics,
-      metricsToken: config.metricsToken,
-      // Wrong tokens are limited like wrong webhook secrets: the same limiter and settings, buckets of its own.
-      tokenFailures: metrics ? secretFailureLimiter(config.limits?.webhookFailures) : undefined,
-    }),
-  )
-  app.use(
-    '/api',
-    createBackupRouter(
-      metrics
-        ? {
-            ...config,
-            store: metrics.instrument(config.store),
-            onEvent: (event) => {
-              metrics.countEvent(event)
-              config.onEvent?.(event)
-            },
-          }
-        : config,
-    ),
-  )
+  const routerOptions: BackupRouterOptions = metrics
+    ? {
+        ...config,
+        store: metrics.instrument(config.store),
+        onEvent: (event) => {
+          metrics.countEvent(event)
+          config.onEvent?.(event)
+        },
+      }
+    : config
+  const context = createRouterContext(routerOptions)
+  const backup = backupHandlerOf(context)
+  const operator = operatorRoutes({
+    store: config.store,
+    metrics,
+    metricsToken: config.metricsToken,
+    // Wrong tokens are limited like wrong webhook secrets: the same limiter and settings, buckets of its own.
+    tokenFailures: metrics ? secretFailureLimiter(config.limits?.webhookFailures) : undefined,
+  })
+  const addressOf = forwardedAddress(config.trustProxy)
+  const belowApi = stripBasePath('/api')
 
-  app.use((_req, res) => {
-    res.status(404).json({ error: { code: 'route_not_found' } })
-  })
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    // Reached only by errors outside the backup router; never echo them.
-    if (res.headersSent) return
-    const status = typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : 500
-    const clientError = status >= 400 && status < 500
-    res.status(clientError ? status : 500).json({ error: { code: clientError ? 'invalid_request' : 'internal_error' } })
-  })
+  const securityHeaders: Record<string, string> = {
+    // Every answer, the operator routes' and the final 404 / error answers included (openapi/*.yaml say so).
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'no-referrer',
+    // Google's sign-in popup must be able to post back to an opener served by this origin.
+    'Cross-Origin-Opener-Policy': 'same-origin-allow-popups',
+    'Cross-Origin-Resource-Policy': 'same-site',
+    'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  }
+  if (config.production) securityHeaders['Strict-Transport-Security'] = 'max-age=31536000; includeSubDomains'
+
+  const origins = new Set(config.corsOrigins ?? [])
+  /** The CORS headers an allowed origin's request gets (none for others); a preflight is answered whole. */
+  const cors = (request: ServerRequest): Record<string, string> | undefined => {
+    const origin = request.get('origin')
+    if (origin === undefined || !origins.has(origin)) return undefined
+    return {
+      'Access-Control-Allow-Origin': origin,
+      // What a cross-origin page must read: the revision it sends back as If-Match, and the wait a 429 asks for.
+      'Access-Control-Expose-Headers': 'ETag, Retry-After, Idempotent-Replayed',
+      Vary: 'Origin',
+      'Cross-Origin-Resource-Policy': 'cross-origin',
+    }
+  }
+  const preflight: Record<string, string> = {
+    'Access-Control-Allow-Methods': 'GET, POST',
+    'Access-Control-Allow-Headers': 'Content-Type, Authorization, Idempotency-Key, If-Match, X-Client-Id',
+    'Access-Control-Max-Age': '600',
+  }
+
+  /** The answer of every route but the final 404 (`undefined`). */
+  const route = async (req: IncomingMessage, target: string): Promise<[ServerRequest, ServerResponse | undefined]> => {
+    const api = belowApi(target)
+    const request = nodeRequest(req, api ?? target, addressOf(req))
+    const allowed = cors(request)
+    // GET and POST are what is served: an OPTIONS that is not an allowed origin's preflight gets the unknown-route
+    // answer (no automatic `Allow` list, in neither document).
+    if (request.method === 'OPTIONS')
+      return [request, allowed ? { status: 204, headers: { ...allowed, ...preflight }, body: '' } : undefined]
+    if (api === undefined) return [request, await operator(request)]
+    const read = request.method === 'GET' || request.method === 'HEAD'
+    if (read && /^\/health\/?$/i.test(request.path)) return [request, jsonResponse(200, '{"ok":true}')]
+    return [request, (inspector && (await inspector(request))) || (await backup(request))]
+  }
+
+  const handler: BackupServer['handler'] = (req, res, next) => {
+    const started = metrics ? performance.now() : 0
+    const target = req.url ?? '/'
+    route(req, target).then(
+      ([request, found]) => {
+        if (found === undefined && next) return next()
+        const answer = found ?? errorResponse(NOT_FOUND, request)
+        Object.assign(answer.headers, securityHeaders, cors(request))
+        if (res.headersSent) return
+        writeNodeResponse(res, answer)
+        metrics?.observeRequest(
+          target.split('?')[0]!,
+          req.method ?? 'GET',
+          answer.status,
+          (performance.now() - started) / 1000,
+        )
+      },
+      (error: unknown) => {
+        if (next) return next(error)
+        if (res.headersSent) return
+        // Reached only by errors outside the backup core (its own are answered there); logged by class only.
+        const answer = jsonResponse(
+          500,
+          JSON.stringify({
+            error: { code: toHttpError(error, { method: req.method ?? '', route: 'server' }, context.logger).code },
+          }),
+        )
+        Object.assign(answer.headers, securityHeaders)
+        writeNodeResponse(res, answer)
+      },
+    )
+  }
 
   let closed: Promise<void> | undefined
-  return { app, close: () => (closed ??= config.store.close()) }
+  return { handler, close: () => (closed ??= config.store.close()) }
 }

@@ -2,19 +2,19 @@ import { createServer as createHttpServer } from 'node:http'
 import { ServerConfigError } from '../errors/ServerConfigError.js'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Express } from 'express'
 import { answerClientError } from './answerClientError.js'
 import { checkEncryptionKey } from '../sealing/checkEncryptionKey.js'
 import type { EncryptionKeyCheck } from '../sealing/checkEncryptionKey.js'
 import { createServer } from './createServer.js'
-import type { ServerConfig } from './createServer.js'
+import type { BackupServer, ServerConfig } from './createServer.js'
 
 export interface RunningServer {
   /** e.g. `http://127.0.0.1:8787` (the API lives under `/api`). */
   url: string
   host: string
   port: number
-  app: Express
+  /** The `node:http` listener the server runs (createServer's `handler`). */
+  handler: BackupServer['handler']
   server: Server
   /** What the start-up key check found (`undefined` when `checkEncryptionKey: false`). */
   keyCheck: EncryptionKeyCheck | undefined
@@ -38,7 +38,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   }
   if (headersTimeout > requestTimeout)
     throw new ServerConfigError('startServer: headersTimeoutMs must not exceed requestTimeoutMs')
-  const { app, close: closeStore } = createServer(config)
+  const { handler, close: closeStore } = createServer(config)
   const host = config.host ?? '127.0.0.1'
   let keyCheck: EncryptionKeyCheck | undefined
   if (config.checkEncryptionKey !== false) {
@@ -63,7 +63,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
           Math.min(1_000, Math.floor(Math.min(requestTimeout, headersTimeout) / 4)),
         ),
       },
-      app,
+      handler,
     )
     // Node's own 400 / 408 / 431 answers would carry no body and no Cache-Control: the kit's instead.
     server.on('clientError', answerClientError)
@@ -79,7 +79,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         url: `http://${urlHost}:${port}`,
         host,
         port,
-        app,
+        handler,
         server,
         keyCheck,
         close: (graceMs = 5_000) =>

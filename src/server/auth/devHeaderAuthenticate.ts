@@ -1,4 +1,4 @@
-import type { Request } from 'express'
+import type { ServerRequest } from '../http/ServerRequest.js'
 import type { Authenticate } from '../http/BackupRouterOptions.js'
 
 /**
@@ -6,5 +6,5 @@ import type { Authenticate } from '../http/BackupRouterOptions.js'
  * Anyone can claim any id with it, so never use it where real shares are stored.
  */
 export function devHeaderAuthenticate(headerName = 'x-client-id'): Authenticate {
-  return (req: Request) => req.get(headerName)?.trim() || undefined
+  return (req: ServerRequest) => req.get(headerName)?.trim() || undefined
 }

@@ -1,11 +1,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { ServerConfigError } from '../errors/ServerConfigError.js'
-import type { Request } from 'express'
+import type { ServerRequest } from '../http/ServerRequest.js'
 import type { Authenticate } from '../http/BackupRouterOptions.js'
 
 export interface JwtAuthenticateOptions {
-  /** HS256 shared secret (at least 32 bytes recommended). */
-  secret: string | Uint8Array
+  /**
+   * HS256 shared secret (at least 32 bytes recommended). Checked at the first request: missing or empty, every
+   * request answers 503 `not_ready` and the log says so (so reading it from the environment at module load is safe).
+   */
+  secret: string | Uint8Array | undefined
   /** When set, the token's `iss` must equal it. */
   issuer?: string
   /** When set, the token's `aud` must equal it (or contain it). */
@@ -24,14 +27,29 @@ export interface JwtAuthenticateOptions {
  * Only HS256 is accepted, so a token cannot pick its own algorithm (`none`, or a public key used as a secret).
  */
 export function jwtAuthenticate(options: JwtAuthenticateOptions): Authenticate {
-  const secret = typeof options.secret === 'string' ? Buffer.from(options.secret, 'utf8') : Buffer.from(options.secret)
-  if (secret.length === 0) throw new ServerConfigError('jwtAuthenticate: secret must not be empty')
+  // The secret is checked at the first request, not here: a module that builds this at load (a Next.js route file,
+  // evaluated by `next build` with no secrets) must not fail; until a secret is there every request answers 503.
+  let held: Buffer | undefined
+  const secretOf = (): Buffer => {
+    if (held) return held
+    const given = options.secret
+    const secret =
+      given === undefined
+        ? Buffer.alloc(0)
+        : typeof given === 'string'
+          ? Buffer.from(given, 'utf8')
+          : Buffer.from(given)
+    if (secret.length === 0) throw new ServerConfigError('jwtAuthenticate: secret must not be empty')
+    held = secret
+    return secret
+  }
   const tolerance = options.clockToleranceSec ?? 30
   const maxLifetime = options.maxLifetimeSec ?? 86_400
   if (!(Number.isFinite(maxLifetime) && maxLifetime > 0))
     throw new ServerConfigError('jwtAuthenticate: maxLifetimeSec must be a positive number')
 
-  return (req: Request) => {
+  return (req: ServerRequest) => {
+    const secret = secretOf()
     const header = req.get('authorization')
     const match = header?.match(/^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/)
     if (!match) throw new Error('missing bearer token')

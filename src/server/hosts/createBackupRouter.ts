@@ -1,34 +1,30 @@
-import express from 'express'
-import type { NextFunction, Request, Response, Router } from 'express'
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import type { BackupRouterOptions } from '../http/BackupRouterOptions.js'
-import { clientBackupRoutes } from '../http/routes/clientBackupRoutes.js'
-import { createRouterContext } from '../http/createRouterContext.js'
-import { sendError } from '../http/sendError.js'
-import { toHttpError } from '../http/toHttpError.js'
-import { webhookRoutes } from '../http/routes/webhookRoutes.js'
+import { createBackupHandler } from '../http/createBackupHandler.js'
+import { nodeRequest, writeNodeResponse } from './nodeRequest.js'
 
 /**
- * The app's side of MPC backups: the owner's encrypted client backup (`/clients/:clientId/backup`) and the
- * provider's custodian webhook (`/webhook/backup`, `/webhook/backup/fetch`). Mount it under any prefix.
- * The contract is written down in openapi/share-server.yaml.
+ * The share server for express: the owner's encrypted client backup (`/clients/:clientId/backup`) and the
+ * provider's custodian webhook (`/webhook/backup`, `/webhook/backup/fetch`). Mount it under any prefix
+ * (`app.use('/api', createBackupRouter(options))`); other paths fall through to the app's next handlers.
+ * The contract is written down in openapi/share-server.yaml; every behaviour is the core's (`src/server/http/`),
+ * the same on every host. The caller's address is express's `req.ip` (so `trust proxy` applies).
  *
  * Client backups carry a strong `ETag` (GET, and a POST that stored). A POST with `If-Match` (`*` or strong
  * tags) replaces the row only if it still holds that revision, checked atomically with the write; otherwise
  * 412 `precondition_failed` and nothing is stored. An Idempotency-Key replay is answered before the check.
+ *
+ * express is not imported: the router is a plain middleware function, so `react-mpc-backup/server` loads without it.
  */
-export function createBackupRouter(options: BackupRouterOptions): Router {
-  const context = createRouterContext(options)
-  const router = express.Router()
-  router.use((_req, res, next) => {
-    // Shares and cipherTexts must not sit in caches between the server and the client.
-    res.setHeader('Cache-Control', 'no-store')
-    next()
-  })
-  router.use(clientBackupRoutes(context))
-  router.use(webhookRoutes(context))
-  router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    if (res.headersSent) return
-    sendError(req, res, toHttpError(error, req, context.logger))
-  })
-  return router
+export function createBackupRouter(options: BackupRouterOptions): RequestHandler {
+  const handle = createBackupHandler(options)
+  return (req: Request, res: Response, next: NextFunction) => {
+    // A body an app-level parser (express.json() before the router) already read is used as it is.
+    const parsed = (req as Request & { _body?: boolean })._body ? { value: req.body as unknown } : undefined
+    const request = nodeRequest(req, req.url, req.ip ?? req.socket.remoteAddress, parsed)
+    handle(request).then((answer) => {
+      if (answer === undefined) return next()
+      if (!res.headersSent) writeNodeResponse(res, answer)
+    }, next)
+  }
 }

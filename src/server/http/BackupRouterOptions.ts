@@ -1,10 +1,13 @@
-import type { Request } from 'express'
 import type { BackupStore } from '../store/BackupStore.js'
 import type { EncryptionKeyConfig } from '../sealing/encryptAtRest.js'
 import type { RateLimit } from './rateLimiter.js'
+import type { ServerRequest } from './ServerRequest.js'
 
-/** Resolves the signed-in caller's clientId; throwing (or returning nothing) means 401. */
-export type Authenticate = (req: Request) => string | undefined | null | Promise<string | undefined | null>
+/**
+ * Resolves the signed-in caller's clientId from the request (the same neutral request on every host: headers,
+ * cookies, address); throwing (or returning nothing) means 401.
+ */
+export type Authenticate = (request: ServerRequest) => string | undefined | null | Promise<string | undefined | null>
 
 export type BackupEventType =
   | 'backup.stored'
@@ -47,7 +50,7 @@ export interface BackupRouterLimits {
    */
   rate?: RateLimit | false
   /**
-   * Wrong `X-Webhook-Secret`s per caller address (`req.ip`): past this budget the address gets 429 `rate_limited`
+   * Wrong `X-Webhook-Secret`s per caller address (the request's `address`): past this budget the address gets 429 `rate_limited`
    * (the secret not even checked) until it refills. Default `{ perMinute: 10, burst: 20 }`; `false` turns it off.
    * `createServer` limits wrong `/metrics` tokens with the same settings (in buckets of their own).
    */
@@ -62,7 +65,7 @@ export interface BackupRouterOptions {
   encryptionKey: EncryptionKeyConfig
   limits?: BackupRouterLimits
   onEvent?: (event: BackupEvent) => void
-  /** IPs or CIDR ranges allowed to call the webhook (the provider's fixed IPs); all when absent. Uses `req.ip`. */
+  /** IPs or CIDR ranges allowed to call the webhook (the provider's fixed IPs); all when absent. Checked against the request's `address` (the web handler needs an `address` option for it). */
   webhookAllowlist?: readonly string[]
   /** Where storage failures are reported (default console.error). Messages carry ids only, never content. */
   logger?: { error(message: string): void }

@@ -1,18 +1,24 @@
-import type { Request, Response } from 'express'
+import { HttpError } from '../errors/HttpError.js'
+import { ServerConfigError } from '../errors/ServerConfigError.js'
 import { backupBodySchemas } from './backupBodySchemas.js'
 import type { RouterContext } from './createRouterContext.js'
-import { HttpError } from '../errors/HttpError.js'
+import type { ServerRequest } from './ServerRequest.js'
 
 const { CLIENT_ID } = backupBodySchemas
 
-/** The signed-in owner of `:clientId`, after the caller's rate limit; throws the answer otherwise. */
-export async function authorizeOwner(context: RouterContext, req: Request, res: Response): Promise<string> {
+/** The signed-in owner of the path's `clientId`, after the caller's rate limit; throws the answer otherwise. */
+export async function authorizeOwner(
+  context: RouterContext,
+  request: ServerRequest,
+  requested: string,
+): Promise<string> {
   const { emit, limiter } = context
-  const requested = req.params.clientId ?? ''
   let caller: string | undefined | null
   try {
-    caller = await context.authenticate(req)
-  } catch {
+    caller = await context.authenticate(request)
+  } catch (error) {
+    // A setting the authenticate function found missing is the server's fault, not the caller's.
+    if (error instanceof ServerConfigError) throw error
     caller = undefined
   }
   if (typeof caller !== 'string' || caller.length === 0) {
@@ -28,11 +34,10 @@ export async function authorizeOwner(context: RouterContext, req: Request, res: 
   }
   // Keyed by the caller, before the owner check: probing other ids spends the prober's own tokens.
   if (limiter) {
-    const decision = limiter.take(caller)
+    const decision = await limiter.take(caller)
     if (!decision.allowed) {
       emit('rate_limited', caller, null)
-      res.setHeader('Retry-After', String(decision.retryAfterSec))
-      throw new HttpError(429, 'rate_limited')
+      throw new HttpError(429, 'rate_limited', undefined, { 'Retry-After': String(decision.retryAfterSec) })
     }
   }
   if (caller !== requested) {

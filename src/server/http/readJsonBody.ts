@@ -1,8 +1,8 @@
-import type { Request } from 'express'
+import type { ServerRequest } from './ServerRequest.js'
 
 type BodyErrorCode = 'invalid_json' | 'invalid_body' | 'payload_too_large' | 'unsupported_media_type'
 
-/** A request body the router refuses; only the code reaches the caller, never the body. */
+/** A request body the core refuses; only the code reaches the caller, never the body. */
 export class BodyReadError extends Error {
   constructor(
     readonly status: 400 | 413 | 415,
@@ -14,77 +14,54 @@ export class BodyReadError extends Error {
 }
 
 /**
- * Reads and parses a small JSON body: what `express.json({ strict: true })` does for these routes, without its
- * per-request content negotiation, iconv decoding and stream plumbing (measured as most of the route's cost).
- * - over `limit` bytes -> 413 (refused from Content-Length before reading when it is declared);
+ * Reads and parses a small JSON body, on any host:
+ * - over `limit` bytes -> 413 (refused from Content-Length before reading when it is declared; otherwise reading
+ *   stops at the limit, and the answer closes the connection so the rest is never read);
  * - a Content-Encoding other than identity, or a charset other than UTF-8 -> 415 (no inflation: no zip bombs);
+ * - a body stream that errors or ends early (the client went away) -> 400 `invalid_body`;
  * - not JSON, or JSON whose top level is not an object or array -> 400 `invalid_json`;
- * - an empty body parses as `{}` (as body-parser does), which the schemas then refuse.
- * A body already parsed by an app-level parser mounted before the router is used as it is.
+ * - an empty body parses as `{}` (as body-parser does), which the checks then refuse.
+ * A body an app-level parser already parsed is used as it is.
  */
-export function readJsonBody(req: Request, limit: number): Promise<unknown> {
-  if ((req as Request & { _body?: boolean })._body) return Promise.resolve(req.body)
+export async function readJsonBody(request: ServerRequest, limit: number): Promise<unknown> {
+  const { body } = request
+  if (body.kind === 'parsed') return body.value
 
-  const encoding = req.headers['content-encoding']
-  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
-    return Promise.reject(new BodyReadError(415, 'unsupported_media_type'))
-  }
-  const contentType = req.headers['content-type']
-  if (contentType !== undefined && !utf8Charset(contentType))
-    return Promise.reject(new BodyReadError(415, 'unsupported_media_type'))
-  const declared = req.headers['content-length']
-  if (declared !== undefined && Number(declared) > limit)
-    return Promise.reject(new BodyReadError(413, 'payload_too_large'))
+  const encoding = request.get('content-encoding')
+  if (encoding !== undefined && encoding.toLowerCase() !== 'identity')
+    throw new BodyReadError(415, 'unsupported_media_type')
+  const contentType = request.get('content-type')
+  if (contentType !== undefined && !utf8Charset(contentType)) throw new BodyReadError(415, 'unsupported_media_type')
+  const declared = request.get('content-length')
+  if (declared !== undefined && Number(declared) > limit) throw new BodyReadError(413, 'payload_too_large')
 
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
+  let bytes: Uint8Array
+  if (body.kind === 'bytes') {
+    if (body.bytes.length > limit) throw new BodyReadError(413, 'payload_too_large')
+    bytes = body.bytes
+  } else {
+    const chunks: Uint8Array[] = []
     let received = 0
-    let settled = false
-    const finish = (error: BodyReadError | undefined, value?: unknown) => {
-      if (settled) return
-      settled = true
-      req.off('data', onData)
-      req.off('end', onEnd)
-      req.off('error', onAbort)
-      req.off('close', onClose)
-      if (error) reject(error)
-      else resolve(value)
-    }
-    const onData = (chunk: Buffer) => {
-      received += chunk.length
-      if (received > limit) {
-        // Stop buffering; the answer says Connection: close so the rest is never read.
-        req.pause()
-        return finish(new BodyReadError(413, 'payload_too_large'))
+    try {
+      for await (const chunk of body.chunks) {
+        received += chunk.length
+        // Stop reading: leaving the loop ends the iteration, and the answer closes the connection.
+        if (received > limit) throw new BodyReadError(413, 'payload_too_large')
+        chunks.push(chunk)
       }
-      chunks.push(chunk)
+    } catch (error) {
+      throw error instanceof BodyReadError ? error : new BodyReadError(400, 'invalid_body')
     }
-    const onEnd = () => {
-      const buffer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received)
-      let value: unknown
-      try {
-        value = parseStrict(buffer)
-      } catch (error) {
-        return finish(error instanceof BodyReadError ? error : new BodyReadError(400, 'invalid_json'))
-      }
-      finish(undefined, value)
-    }
-    const onAbort = () => finish(new BodyReadError(400, 'invalid_body'))
-    const onClose = () => {
-      if (!req.complete) onAbort()
-    }
-    req.on('data', onData)
-    req.on('end', onEnd)
-    req.on('error', onAbort)
-    req.on('close', onClose)
-  }).catch((error: unknown) => {
-    throw error instanceof BodyReadError ? error : new BodyReadError(400, 'invalid_json')
-  })
+    // A stream that ended without the whole body (the client went away) is not a body.
+    if (!request.bodyComplete()) throw new BodyReadError(400, 'invalid_body')
+    bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received)
+  }
+  return parseStrict(bytes)
 }
 
-function parseStrict(buffer: Buffer): unknown {
-  if (buffer.length === 0) return {}
-  let text = buffer.toString('utf8')
+function parseStrict(bytes: Uint8Array): unknown {
+  if (bytes.length === 0) return {}
+  let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
   // Strict like body-parser: the first non-blank character must open an object or an array.
   const first = /^[ \t\n\r]*(.)/s.exec(text)?.[1]

@@ -1,40 +1,30 @@
-import type { Request } from 'express'
-import { BodyReadError } from './readJsonBody.js'
 import { HttpError } from '../errors/HttpError.js'
+import { ServerConfigError } from '../errors/ServerConfigError.js'
 import { StorageKeyMismatchError } from '../errors/StorageKeyMismatchError.js'
+import { BodyReadError } from './readJsonBody.js'
 
-/** Any error a route threw, as the answer it deserves; what is not the caller's fault is logged (names only). */
-export function toHttpError(error: unknown, req: Request, logger: { error(message: string): void }): HttpError {
+/**
+ * Any error a route threw, as the answer it deserves; what is not the caller's fault is logged with its class and a
+ * stable code, never its message (a driver's or parser's message can quote input).
+ */
+export function toHttpError(
+  error: unknown,
+  where: { method: string; route: string },
+  logger: { error(message: string): void },
+): HttpError {
   if (error instanceof HttpError) return error
   if (error instanceof BodyReadError) return new HttpError(error.status, error.code)
+  // A setting checked only when first used (e.g. a secret missing where the server runs): its message is fixed text
+  // from the kit, naming the setting, never a value.
+  if (error instanceof ServerConfigError) {
+    logger.error(`[react-mpc-backup] not_ready: ${error.message}`)
+    return new HttpError(503, 'not_ready')
+  }
   if (error instanceof StorageKeyMismatchError) {
-    logger.error(`[react-mpc-backup] ${error.code}: ${error.message} (${req.method} ${req.route?.path ?? ''})`)
+    logger.error(`[react-mpc-backup] ${error.code}: ${error.message} (${where.method} ${where.route})`)
     return new HttpError(500, 'storage_key_mismatch')
   }
-  // body-parser marks its errors with a `type`; every one of them is the caller's fault.
-  const type =
-    typeof error === 'object' && error !== null && 'type' in error ? (error as { type: unknown }).type : undefined
-  switch (type) {
-    case 'entity.parse.failed':
-      return new HttpError(400, 'invalid_json')
-    case 'entity.too.large':
-      return new HttpError(413, 'payload_too_large')
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return new HttpError(415, 'unsupported_media_type')
-    case 'request.aborted':
-    case 'request.size.invalid':
-    case 'stream.encoding.set':
-    case 'stream.not.readable':
-      return new HttpError(400, 'invalid_body')
-  }
-  // Express marks the caller's faults with a 4xx status, e.g. a path parameter that is not valid percent-encoding
-  // (a URIError with status 400): the caller's fault, answered as such and not logged.
-  const status = typeof error === 'object' && error !== null ? Number((error as { status?: unknown }).status) : NaN
-  if (Number.isInteger(status) && status >= 400 && status < 500) {
-    return new HttpError(status, error instanceof URIError ? 'invalid_path' : 'invalid_request')
-  }
   const name = error instanceof Error ? error.name : typeof error
-  logger.error(`[react-mpc-backup] internal_error: ${name} (${req.method} ${req.route?.path ?? ''})`)
+  logger.error(`[react-mpc-backup] internal_error: ${name} (${where.method} ${where.route})`)
   return new HttpError(500, 'internal_error')
 }

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto'
-import type { Server } from 'node:http'
+import { createServer as createHttpServer } from 'node:http'
+import type { RequestListener, Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import express from 'express'
 import type { BackupEvent, BackupRouterOptions, BackupStore } from '../../../src/server/index.js'
@@ -16,10 +17,10 @@ export interface TestApi {
   close(): Promise<void>
 }
 
-/** `app` listening on a loopback port; `close` also ends the connections fetch keeps alive. */
-export async function listenOnLoopback(app: express.Express): Promise<{ port: number; close(): Promise<void> }> {
+/** A listener (an express app, or the kit's `node:http` handler) on a loopback port; `close` also ends the connections fetch keeps alive. */
+export async function listenOnLoopback(app: RequestListener): Promise<{ port: number; close(): Promise<void> }> {
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
+    const s = createHttpServer(app).listen(0, '127.0.0.1', () => resolve(s))
   })
   return {
     port: (server.address() as AddressInfo).port,

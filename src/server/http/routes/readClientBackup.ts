@@ -1,21 +1,22 @@
-import type { RequestHandler } from 'express'
+import { HttpError } from '../../errors/HttpError.js'
+import { sealContext } from '../../sealing/sealContext.js'
+import type { StoredBackup } from '../../store/BackupStore.js'
+import { revisionOf } from '../../store/revisionOf.js'
 import { authorizeOwner } from '../authorizeOwner.js'
 import { backupBodySchemas } from '../backupBodySchemas.js'
-import type { StoredBackup } from '../../store/BackupStore.js'
 import type { RouterContext } from '../createRouterContext.js'
-import { fieldsOf } from '../fieldsOf.js'
-import { HttpError } from '../../errors/HttpError.js'
-import { revisionOf } from '../../store/revisionOf.js'
-import { sealContext } from '../../sealing/sealContext.js'
-import { sendJsonText } from '../sendJsonText.js'
+import { jsonResponse } from '../jsonResponse.js'
+import type { ServerRequest, ServerResponse } from '../ServerRequest.js'
+import type { Deadline } from '../withDeadline.js'
 
 const clientContext = sealContext.client
+const DROPPED: ServerResponse = { status: 503, headers: {}, body: '' }
 
 /**
  * `GET /clients/:clientId/backup[?backupMethod=]`: the owner's backup of that method, or the latest one that opens;
  * 404 `backup_not_found` when there is none.
  */
-export function readClientBackup(context: RouterContext): RequestHandler {
+export function readClientBackup(context: RouterContext) {
   const { store, cipher, emit } = context
 
   /** A row's cipherText, or undefined (reported, ids only) when no configured key opens it. */
@@ -39,12 +40,12 @@ export function readClientBackup(context: RouterContext): RequestHandler {
     throw new HttpError(500, 'storage_key_mismatch')
   }
 
-  return async (req, res) => {
-    const clientId = await authorizeOwner(context, req, res)
-    const query = backupBodySchemas.getQuery.safeParse(req.query)
-    if (!query.success) throw new HttpError(400, 'invalid_query', fieldsOf(query.error))
+  return async (request: ServerRequest, pathClientId: string, deadline: Deadline): Promise<ServerResponse> => {
+    const clientId = await authorizeOwner(context, request, pathClientId)
+    const query = backupBodySchemas.getQuery.safeParse(request.query)
+    if (!query.success) throw new HttpError(400, 'invalid_query', query.fields)
     let row = await store.get(clientId, query.data.backupMethod)
-    if (res.headersSent) return
+    if (deadline.expired) return DROPPED
     if (!row) {
       emit('backup.not_found', clientId, query.data.backupMethod ?? null)
       // A code of its own: clients read only this 404 as "no backup yet" (a missing route is not an empty backup).
@@ -61,13 +62,11 @@ export function readClientBackup(context: RouterContext): RequestHandler {
     } else {
       // Without a method the answer is the latest row that opens: one unreadable row must not hide the others.
       const readable = await latestReadable(clientId, row)
-      if (res.headersSent) return
+      if (deadline.expired) return DROPPED
       ;[row, cipherText] = readable
     }
     emit('backup.read', clientId, row.backupMethod)
-    res.setHeader('ETag', revisionOf(row.data))
-    sendJsonText(
-      res,
+    return jsonResponse(
       200,
       JSON.stringify({
         cipherText,
@@ -78,6 +77,7 @@ export function readClientBackup(context: RouterContext): RequestHandler {
         ...(row.walletBackupId ? { walletBackupId: row.walletBackupId } : {}),
         storedAt: row.storedAt.toISOString(),
       }),
+      { ETag: revisionOf(row.data) },
     )
   }
 }

@@ -1,54 +1,39 @@
-import type { RequestHandler, Response } from 'express'
-import type { z } from 'zod'
+import { UNKNOWN_METHOD } from '../../../core/clients/WalletAdapter.js'
+import { HttpError } from '../../errors/HttpError.js'
+import { sealContext } from '../../sealing/sealContext.js'
+import type { IdempotencyRecord } from '../../store/BackupStore.js'
+import { revisionOf } from '../../store/revisionOf.js'
 import { authorizeOwner } from '../authorizeOwner.js'
 import { backupBodySchemas } from '../backupBodySchemas.js'
-import type { IdempotencyRecord } from '../../store/BackupStore.js'
 import type { RouterContext } from '../createRouterContext.js'
-import { HttpError } from '../../errors/HttpError.js'
 import { idempotencyFingerprint } from '../idempotencyFingerprint.js'
 import { ifMatchCondition } from '../ifMatchCondition.js'
+import { jsonResponse } from '../jsonResponse.js'
 import { parseBody } from '../parseBody.js'
 import { readJsonBody } from '../readJsonBody.js'
-import { revisionOf } from '../../store/revisionOf.js'
-import { sealContext } from '../../sealing/sealContext.js'
-import { sendJsonText } from '../sendJsonText.js'
-import { UNKNOWN_METHOD } from '../../../core/clients/WalletAdapter.js'
+import type { ServerRequest, ServerResponse } from '../ServerRequest.js'
+import type { Deadline } from '../withDeadline.js'
 
 const { JSON_TYPE } = backupBodySchemas
-type ClientBackupBody = z.infer<typeof backupBodySchemas.clientBackup>
 const clientContext = sealContext.client
+/** What a route returns once its deadline passed: never sent (the 503 went first). */
+const DROPPED: ServerResponse = { status: 503, headers: {}, body: '' }
 
 /**
  * `POST /clients/:clientId/backup`: stores (replaces) the owner's backup of one method. An Idempotency-Key replay is
  * answered first; an `If-Match` condition is checked by the store atomically with the write.
  */
-export function storeClientBackup(context: RouterContext): RequestHandler {
+export function storeClientBackup(context: RouterContext) {
   const { store, cipher, emit } = context
 
-  const replay = (
-    res: Response,
-    previous: IdempotencyRecord,
-    body: ClientBackupBody,
-    clientId: string,
-    method: string,
-  ) => {
-    // The whole body, under any configured key (one may have rotated within the record's life); records written in
-    // an older fingerprint format are compared the way they were made until they expire.
-    if (!idempotencyFingerprint.matches(cipher, previous.fingerprint, body))
-      throw new HttpError(422, 'idempotency_key_reused')
-    emit('backup.replayed', clientId, method)
-    res.set('Idempotent-Replayed', 'true')
-    sendJsonText(res, previous.status, previous.body)
-  }
-
-  return async (req, res) => {
-    const clientId = await authorizeOwner(context, req, res)
+  return async (request: ServerRequest, pathClientId: string, deadline: Deadline): Promise<ServerResponse> => {
+    const clientId = await authorizeOwner(context, request, pathClientId)
     // Client routes insist on a JSON content type: browsers cannot send it cross-site without a CORS preflight,
     // which closes the form-post CSRF path for cookie-based `authenticate` functions.
-    const type = req.headers['content-type']
+    const type = request.get('content-type')
     if (type === undefined || !JSON_TYPE.test(type)) throw new HttpError(415, 'unsupported_media_type')
-    const body = parseBody(backupBodySchemas.clientBackup, await readJsonBody(req, context.bodyBytes))
-    if (res.headersSent) return
+    const body = parseBody(backupBodySchemas.clientBackup, await readJsonBody(request, context.bodyBytes))
+    if (deadline.expired) return DROPPED
     const cipherText = 'cipherText' in body ? body.cipherText : body.backupShare
     const backupMethod = body.backupMethod ?? UNKNOWN_METHOD
     const keyVersion = body.keyVersion ?? null
@@ -56,8 +41,8 @@ export function storeClientBackup(context: RouterContext): RequestHandler {
     const googleAccount = ('googleAccount' in body ? body.googleAccount : undefined) ?? null
     const walletBackupId = ('walletBackupId' in body ? body.walletBackupId : undefined) ?? null
 
-    const condition = ifMatchCondition(req.get('if-match'))
-    const idemHeader = req.get('idempotency-key')
+    const condition = ifMatchCondition(request.get('if-match'))
+    const idemHeader = request.get('idempotency-key')
     let idempotency: IdempotencyRecord | undefined
     const storedAt = new Date()
     const answer = JSON.stringify({ backupMethod, storedAt: storedAt.toISOString() })
@@ -95,14 +80,20 @@ export function storeClientBackup(context: RouterContext): RequestHandler {
       condition,
     )
     // Past the deadline the 503 is already out; the write itself stands (a retry replaces the same row).
-    if (res.headersSent) return
-    if (result.replayed) return replay(res, result.previous, body, clientId, backupMethod)
+    if (deadline.expired) return DROPPED
+    if (result.replayed) {
+      // The whole body, under any configured key (one may have rotated within the record's life); records written
+      // in an older fingerprint format are compared the way they were made until they expire.
+      if (!idempotencyFingerprint.matches(cipher, result.previous.fingerprint, body))
+        throw new HttpError(422, 'idempotency_key_reused')
+      emit('backup.replayed', clientId, backupMethod)
+      return jsonResponse(result.previous.status, result.previous.body, { 'Idempotent-Replayed': 'true' })
+    }
     if (result.preconditionFailed) {
       emit('backup.conflict', clientId, backupMethod)
       throw new HttpError(412, 'precondition_failed')
     }
     emit('backup.stored', clientId, backupMethod)
-    res.setHeader('ETag', revisionOf(sealed.data))
-    sendJsonText(res, 200, answer)
+    return jsonResponse(200, answer, { ETag: revisionOf(sealed.data) })
   }
 }

@@ -1,18 +1,18 @@
 import { timingSafeEqual } from 'node:crypto'
-import express from 'express'
-import type { RequestHandler, Router } from 'express'
-import { armDeadline } from '../armDeadline.js'
+import { UNKNOWN_METHOD } from '../../../core/clients/WalletAdapter.js'
+import { HttpError } from '../../errors/HttpError.js'
+import { sealContext } from '../../sealing/sealContext.js'
 import { backupBodySchemas } from '../backupBodySchemas.js'
 import type { RouterContext } from '../createRouterContext.js'
-import { HttpError } from '../../errors/HttpError.js'
+import { jsonResponse } from '../jsonResponse.js'
 import { parseBody } from '../parseBody.js'
 import { readJsonBody } from '../readJsonBody.js'
-import { sealContext } from '../../sealing/sealContext.js'
-import { sendJsonText } from '../sendJsonText.js'
+import type { ServerRequest, ServerResponse } from '../ServerRequest.js'
 import { sha256Digest } from '../sha256Digest.js'
-import { UNKNOWN_METHOD } from '../../../core/clients/WalletAdapter.js'
+import { withDeadline } from '../withDeadline.js'
 
 const custodianContext = sealContext.custodian
+const DROPPED: ServerResponse = { status: 503, headers: {}, body: '' }
 
 /**
  * The provider's custodian webhook: `POST /webhook/backup` stores a share, `POST /webhook/backup/fetch` returns
@@ -21,36 +21,31 @@ const custodianContext = sealContext.custodian
  * The fetch answers 404 `not_found` when the client has no custodian share, so a validation call after a failed
  * store is seen as a failure rather than as an empty success.
  */
-export function webhookRoutes(context: RouterContext): Router {
+export function webhookRoutes(context: RouterContext) {
   const { store, cipher, emit, secretFailures, allowlist } = context
 
-  const webhookGuard: RequestHandler = (req, res, next) => {
-    const address = req.ip ?? req.socket.remoteAddress ?? ''
-    if (allowlist && !allowlist(address)) return next(new HttpError(403, 'forbidden'))
+  /** The allowlist, the wrong-secret budget and the secret itself; throws the answer when one refuses. */
+  const guard = async (request: ServerRequest) => {
+    const address = request.address ?? ''
+    if (allowlist && !allowlist(address)) throw new HttpError(403, 'forbidden')
     // Guessing the secret costs the guesser's address its budget; once spent, guesses are not even checked.
-    const spent = secretFailures?.check(address)
+    const spent = await secretFailures?.check(address)
     if (spent && !spent.allowed) {
       emit('rate_limited', null, null)
-      res.setHeader('Retry-After', String(spent.retryAfterSec))
-      return next(new HttpError(429, 'rate_limited'))
+      throw new HttpError(429, 'rate_limited', undefined, { 'Retry-After': String(spent.retryAfterSec) })
     }
-    const provided = req.get('x-webhook-secret')
+    const provided = request.get('x-webhook-secret')
     // Comparing digests keeps the comparison constant-time and independent of the secret's length.
     if (provided === undefined || !timingSafeEqual(sha256Digest(provided), context.secretDigest)) {
-      secretFailures?.take(address)
+      await secretFailures?.take(address)
       emit('auth.unauthorized', null, null)
-      return next(new HttpError(401, 'unauthorized'))
+      throw new HttpError(401, 'unauthorized')
     }
-    // The provider gives up after 10 s; answering 503 first lets it retry instead of recording a hang.
-    armDeadline(req, res, context.webhookDeadlineMs)
-    next()
   }
 
-  const router = express.Router()
-
-  router.post('/webhook/backup', webhookGuard, async (req, res) => {
-    const body = parseBody(backupBodySchemas.webhookBackup, await readJsonBody(req, context.bodyBytes))
-    if (res.headersSent) return
+  const storeShare = async (request: ServerRequest, deadline: { expired: boolean }): Promise<ServerResponse> => {
+    const body = parseBody(backupBodySchemas.webhookBackup, await readJsonBody(request, context.bodyBytes))
+    if (deadline.expired) return DROPPED
     const backupMethod = body.backupMethod ?? UNKNOWN_METHOD
     const sealed = cipher.seal(body.share, custodianContext(body.clientId, backupMethod))
     await store.putWebhook({
@@ -60,17 +55,17 @@ export function webhookRoutes(context: RouterContext): Router {
       data: sealed.data,
       storedAt: new Date(),
     })
-    if (res.headersSent) return
+    if (deadline.expired) return DROPPED
     emit('webhook.stored', body.clientId, backupMethod)
     // Portal's self-managed backup docs ask for a 200 on success; anything else is FAILED_WEBHOOK.
-    sendJsonText(res, 200, '{}')
-  })
+    return jsonResponse(200, '{}')
+  }
 
-  router.post('/webhook/backup/fetch', webhookGuard, async (req, res) => {
-    const { clientId } = parseBody(backupBodySchemas.webhookFetch, await readJsonBody(req, context.bodyBytes))
-    if (res.headersSent) return
+  const fetchShares = async (request: ServerRequest, deadline: { expired: boolean }): Promise<ServerResponse> => {
+    const { clientId } = parseBody(backupBodySchemas.webhookFetch, await readJsonBody(request, context.bodyBytes))
+    if (deadline.expired) return DROPPED
     const rows = await store.listWebhook({ clientId })
-    if (res.headersSent) return
+    if (deadline.expired) return DROPPED
     if (rows.length === 0) {
       emit('webhook.not_found', clientId, null)
       throw new HttpError(404, 'not_found')
@@ -89,8 +84,16 @@ export function webhookRoutes(context: RouterContext): Router {
     }
     if (backupShares.length === 0) throw new HttpError(500, 'storage_key_mismatch')
     emit('webhook.fetched', clientId, null)
-    sendJsonText(res, 200, JSON.stringify({ backupShares, backupShare: backupShares[0] }))
-  })
+    return jsonResponse(200, JSON.stringify({ backupShares, backupShare: backupShares[0] }))
+  }
 
-  return router
+  /** Guarded, then run under the webhook deadline: the provider gives up after 10 s, a 503 first lets it retry. */
+  const guarded =
+    (route: (request: ServerRequest, deadline: { expired: boolean }) => Promise<ServerResponse>) =>
+    async (request: ServerRequest): Promise<ServerResponse> => {
+      await guard(request)
+      return withDeadline(context.webhookDeadlineMs, (deadline) => route(request, deadline))
+    }
+
+  return { storeShare: guarded(storeShare), fetchShares: guarded(fetchShares) }
 }
