@@ -569,8 +569,10 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
         const clientId = uniqueClient()
         await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'sealed-with-a' })
         await postWebhook(api.base, '/webhook/backup', { clientId, share: 'share-with-a' })
+        // The route's own defence, with the start-up key check (which refuses this server outright) off.
         const wrongKey = await serveRouter(harness.store, {
           encryptionKey: { current: 'default', keys: { default: KEY_B } },
+          checkEncryptionKey: false,
         })
         try {
           const res = await getBackup(wrongKey.base, clientId)
@@ -591,7 +593,10 @@ describe.each(storeCases)('backup router on $name', (storeCase) => {
       it('fails with storage_key_mismatch when the row was sealed with a key id that is not configured', async () => {
         const clientId = uniqueClient()
         await postBackup(api.base, clientId, { backupMethod: 'GDRIVE', cipherText: 'x' })
-        const other = await serveRouter(harness.store, { encryptionKey: { current: 'k9', keys: { k9: KEY_B } } })
+        const other = await serveRouter(harness.store, {
+          encryptionKey: { current: 'k9', keys: { k9: KEY_B } },
+          checkEncryptionKey: false,
+        })
         try {
           expect(await (await getBackup(other.base, clientId)).json()).toEqual({
             error: { code: 'storage_key_mismatch' },

@@ -19,7 +19,7 @@ export interface WebHandlerOptions extends BackupRouterOptions {
 }
 
 /** A web-standard handler: Next.js route handlers, React Router resource routes, Hono, Bun.serve, Deno.serve. */
-export type WebHandler = (request: Request) => Promise<Response>
+export type WebHandler = ((request: Request) => Promise<Response>) & Pick<BackupHandler, 'ready'>
 
 /**
  * The share server as `(request: Request) => Promise<Response>`. Options are checked when the first request comes,
@@ -42,7 +42,7 @@ export function createWebHandler(options: WebHandlerOptions): WebHandler {
     return handle
   }
 
-  return async (webRequest) => {
+  const handler = async (webRequest: Request): Promise<Response> => {
     const url = new URL(webRequest.url)
     const target = below(url.pathname)
     const request = webServerRequest(webRequest, target ?? url.pathname, url.search.slice(1), options.address)
@@ -65,6 +65,8 @@ export function createWebHandler(options: WebHandlerOptions): WebHandler {
       headers: answer.headers,
     })
   }
+  // Next.js: `await handler.ready()` from `register()` in instrumentation.ts, so a bad setting stops the server start.
+  return Object.assign(handler, { ready: async () => ready().ready() })
 }
 
 function webServerRequest(

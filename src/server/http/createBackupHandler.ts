@@ -1,4 +1,6 @@
 import { HttpError } from '../errors/HttpError.js'
+import { checkEncryptionKey } from '../sealing/checkEncryptionKey.js'
+import type { EncryptionKeyCheck } from '../sealing/checkEncryptionKey.js'
 import type { BackupRouterOptions } from './BackupRouterOptions.js'
 import { createRouterContext } from './createRouterContext.js'
 import type { RouterContext } from './createRouterContext.js'
@@ -14,7 +16,16 @@ import { withDeadline } from './withDeadline.js'
  * The share server's core: answers a {@link ServerRequest} for one of its routes, or `undefined` when the request is
  * not one of them (the host then falls through to the app's other routes, or answers 404).
  */
-export type BackupHandler = (request: ServerRequest) => Promise<ServerResponse | undefined>
+export type BackupHandler = ((request: ServerRequest) => Promise<ServerResponse | undefined>) & {
+  /**
+   * Checks everything that can be checked before serving: the options, the store (driver loaded, database reachable
+   * and migrated) and, unless `checkEncryptionKey: false`, that the encryption key opens the stored rows. Resolves
+   * with the key check's report; rejects with a ServerConfigError naming the fix. Call it before listening (or from
+   * Next's `instrumentation.ts`); without it, the first request runs it, and until it passes every request answers
+   * 503 `not_ready` (the reason logged).
+   */
+  ready(): Promise<EncryptionKeyCheck | undefined>
+}
 
 const CLIENT_BACKUP = /^\/clients\/([^/]+)\/backup\/?$/i
 const WEBHOOK_BACKUP = /^\/webhook\/backup\/?$/i
@@ -68,12 +79,30 @@ export function backupHandlerOf(context: RouterContext): BackupHandler {
     return undefined
   }
 
-  return async (request) => {
+  // Memoised once it passes; a failure is checked again by the next request (the database may come up).
+  let checked: Promise<EncryptionKeyCheck | undefined> | undefined
+  let isReady = false
+  const ready = () =>
+    (checked ??= (async () => {
+      await context.store.ready?.()
+      const report =
+        context.checkEncryptionKey === false
+          ? undefined
+          : await checkEncryptionKey({ store: context.store, encryptionKey: context.encryptionKey })
+      isReady = true
+      return report
+    })().catch((error: unknown) => {
+      checked = undefined
+      throw error
+    }))
+
+  const handle = async (request: ServerRequest) => {
     const found = route(request)
     if (!found) return undefined
     const [label, run] = found
     let answer: ServerResponse
     try {
+      if (!isReady) await ready()
       answer = await run()
     } catch (error) {
       answer = errorResponse(toHttpError(error, { method: request.method, route: label }, context.logger), request)
@@ -81,6 +110,7 @@ export function backupHandlerOf(context: RouterContext): BackupHandler {
     Object.assign(answer.headers, SECURITY_HEADERS)
     return answer
   }
+  return Object.assign(handle, { ready })
 }
 
 /** The share server's core over `options` (checked now: a bad option throws a ServerConfigError). */

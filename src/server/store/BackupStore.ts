@@ -94,6 +94,11 @@ export interface BackupStore {
   /** A record that has not expired at `now`, if any. */
   getIdempotency(clientId: string, key: string, now: Date): Promise<IdempotencyRecord | undefined>
   close(): Promise<void>
+  /**
+   * Resolves once the store can serve: its driver loaded, its database reachable and migrated. Rejects with a
+   * ServerConfigError whose message names the fix. Optional for stores of your own (then taken as ready).
+   */
+  ready?(): Promise<void>
   /** Operator tools and health checks (see MaintainableStore); optional for stores of your own. */
   maintenance?: MaintainableStore
 }

@@ -175,6 +175,9 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
   sweep.unref()
 
   return {
+    ready: async () => {
+      await migrated()
+    },
     maintenance: postgresMaintenance(pool, schema),
     async put(backup, idempotency, condition): Promise<PutResult> {
       const q = await migrated()
