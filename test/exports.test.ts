@@ -67,6 +67,7 @@ describe('export surface', () => {
 
   test("'react-mpc-backup/server' exports exactly these runtime names", () => {
     expect(Object.keys(server).sort()).toEqual([
+      'AuthenticationRefused',
       'DEFAULT_KEY_ID',
       'ServerConfigError',
       'StorageKeyMismatchError',
@@ -85,6 +86,7 @@ describe('export surface', () => {
       'jwtAuthenticate',
       'keyIdOf',
       'loadServerConfig',
+      'mintClientToken',
       'postgresStore',
       'revisionOf',
       'rotateEncryptionKey',
