@@ -38,6 +38,7 @@ describe('export surface', () => {
       'ShareFetchFailed',
       'ShareNotFound',
       'ShareServerInvalidResponse',
+      'ShareTokenFailed',
       'ShareUnauthorized',
       'ShareUploadFailed',
       'WalletBackupFailed',
@@ -121,7 +122,7 @@ describe('export surface', () => {
     const errorNames = Object.entries(client)
       .filter(([, v]) => typeof v === 'function' && v.prototype instanceof client.BackupError)
       .map(([k]) => k)
-    expect(errorNames.length).toBe(27)
+    expect(errorNames.length).toBe(28)
     for (const name of errorNames) {
       const Ctor = (client as unknown as Record<string, new (m: string) => Error>)[name]!
       expect(new Ctor('x').name, name).toBe(name)
