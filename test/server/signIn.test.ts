@@ -59,10 +59,11 @@ beforeAll(async () => {
   })
   // What a module-scope `jwtAuthenticate({ secret: process.env.AUTH_JWT_SECRET })` is when the variable is unset.
   const env: Record<string, string | undefined> = {}
+  const unconfigured = jwtAuthenticate({ secret: env.AUTH_JWT_SECRET })
   misconfigured = await startServer({
     ...common,
     store: sqliteStore({ filename: join(dir, 'misconfigured.db') }),
-    authenticate: jwtAuthenticate({ secret: env.AUTH_JWT_SECRET }),
+    authenticate: unconfigured,
   })
 })
 
