@@ -53,6 +53,7 @@ export {
   ShareFetchFailed,
   ShareNotFound,
   ShareServerInvalidResponse,
+  ShareTokenFailed,
   ShareUnauthorized,
   ShareUploadFailed,
   WalletBackupFailed,

@@ -38,6 +38,7 @@ describe('export surface', () => {
       'ShareFetchFailed',
       'ShareNotFound',
       'ShareServerInvalidResponse',
+      'ShareTokenFailed',
       'ShareUnauthorized',
       'ShareUploadFailed',
       'WalletBackupFailed',
@@ -67,6 +68,7 @@ describe('export surface', () => {
 
   test("'react-mpc-backup/server' exports exactly these runtime names", () => {
     expect(Object.keys(server).sort()).toEqual([
+      'AuthenticationRefused',
       'DEFAULT_KEY_ID',
       'ServerConfigError',
       'StorageKeyMismatchError',
@@ -85,6 +87,7 @@ describe('export surface', () => {
       'jwtAuthenticate',
       'keyIdOf',
       'loadServerConfig',
+      'mintClientToken',
       'postgresStore',
       'revisionOf',
       'rotateEncryptionKey',
@@ -119,7 +122,7 @@ describe('export surface', () => {
     const errorNames = Object.entries(client)
       .filter(([, v]) => typeof v === 'function' && v.prototype instanceof client.BackupError)
       .map(([k]) => k)
-    expect(errorNames.length).toBe(27)
+    expect(errorNames.length).toBe(28)
     for (const name of errorNames) {
       const Ctor = (client as unknown as Record<string, new (m: string) => Error>)[name]!
       expect(new Ctor('x').name, name).toBe(name)

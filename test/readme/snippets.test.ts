@@ -1,9 +1,10 @@
 // The README's client and server snippets as a new user copies them: every TypeScript/TSX block is type-checked
 // (strict, the repository's tsconfig, the package's names resolving to its sources as for the testing-kit block),
 // and the server block is run with `tsx`: it starts on a free port, stores a share through the API and reads it back.
+// The sign-in blocks (minting, the cookie authenticate) are run with `tsx` too, by a small program of a user's.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -61,6 +62,73 @@ describe('README snippets', () => {
     expect(run.stdout + run.stderr, files.join(', ')).toBe('')
     expect(run.status).toBe(0)
   }, 120_000)
+
+  test("the sign-in snippets run: the minted token passes the README's authenticate; the cookie one takes its own session only", () => {
+    const file = (marker: string) => {
+      const name = files[snippets.findIndex((b) => b.code.includes(marker))]
+      expect(name, marker).toBeDefined()
+      return `../${name!.replace(/\.ts$/, '.js')}`
+    }
+    // Outside the folder the type check reads: a user's server with the two snippets, through the web handler (real
+    // headers and cookies). A read that answers 404 backup_not_found was signed in; 401 was refused.
+    mkdirSync(join(dir, 'run'), { recursive: true })
+    writeFileSync(
+      join(dir, 'run', 'signIn.ts'),
+      `import { authenticate, backupTokenFor } from '${file('export function backupTokenFor')}'
+import { cookieAuthenticate, sessionCookieValue } from '${file('export const cookieAuthenticate')}'
+import { createWebHandler, sqliteStore } from 'react-mpc-backup/server'
+
+const secret = process.env.SESSION_SECRET!
+const options = { webhookSecret: 'w'.repeat(32), encryptionKey: Buffer.alloc(32, 7).toString('base64'), logger: { error() {} } }
+const jwtStore = sqliteStore({ filename: 'run/jwt.db' })
+const cookieStore = sqliteStore({ filename: 'run/cookie.db' })
+const withToken = createWebHandler({ ...options, basePath: '/api', store: jwtStore, authenticate })
+const withCookie = createWebHandler({ ...options, basePath: '/api', store: cookieStore, authenticate: cookieAuthenticate })
+// 404 backup_not_found: signed in (no backup yet); 401: refused.
+const read = async (handler: typeof withToken, clientId: string, headers: Record<string, string>) =>
+  (await handler(new Request(\`http://app.example/api/clients/\${clientId}/backup\`, { headers }))).status
+const good = sessionCookieValue('client.with.dots', secret)
+const token = backupTokenFor('client-1')
+// No top-level await: the folder is not an ES module package, so tsx runs this, the snippets and the kit as one
+// CommonJS graph (one ServerConfigError class, as in an app).
+void (async () => {
+const results = {
+  minted: await read(withToken, 'client-1', { authorization: \`Bearer \${token}\` }),
+  otherToken: await read(withToken, 'client-1', { authorization: \`Bearer \${token.slice(0, -2)}\` }),
+  session: await read(withCookie, 'client.with.dots', { cookie: \`theme=dark; rmb_session=\${good}; other=1\` }),
+  tampered: await read(withCookie, 'client.with.dotz', { cookie: \`rmb_session=\${good.replace('dots', 'dotz')}\` }),
+  expired: await read(withCookie, 'client-1', { cookie: \`rmb_session=\${sessionCookieValue('client-1', secret, -1)}\` }),
+  otherSecret: await read(withCookie, 'client-1', { cookie: \`rmb_session=\${sessionCookieValue('client-1', \`\${secret}x\`)}\` }),
+  none: await read(withCookie, 'client-1', {}),
+  noSecret: await (async () => { delete process.env.SESSION_SECRET; return read(withCookie, 'client.with.dots', { cookie: \`rmb_session=\${good}\` }) })(),
+}
+await Promise.all([jwtStore.close(), cookieStore.close()])
+console.log(JSON.stringify(results))
+})()
+`,
+    )
+    const env = {
+      PATH: process.env.PATH,
+      AUTH_JWT_SECRET: randomBytes(32).toString('base64'),
+      SESSION_SECRET: randomBytes(32).toString('base64'),
+    }
+    const run = spawnSync(process.execPath, ['--import', 'tsx', join('run', 'signIn.ts')], {
+      cwd: dir,
+      env,
+      encoding: 'utf8',
+    })
+    expect(run.stderr).toBe('')
+    expect(JSON.parse(run.stdout)).toEqual({
+      minted: 404,
+      otherToken: 401,
+      session: 404,
+      tampered: 401,
+      expired: 401,
+      otherSecret: 401,
+      none: 401,
+      noSecret: 503,
+    })
+  }, 60_000)
 
   test('the server snippet runs: it listens, stores a share and serves it back to its owner', async () => {
     const jwtSecret = randomBytes(32).toString('base64')

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { SERVER_ERROR_CODES } from '../../src/core/errors/serverErrorCodes.js'
 import type { BackupStore, ServerConfig } from '../../src/server/index.js'
-import { devHeaderAuthenticate, startServer } from '../../src/server/index.js'
+import { devHeaderAuthenticate, jwtAuthenticate, mintClientToken, startServer } from '../../src/server/index.js'
 import { openapiContract, openapiPath, operatorOpenapiPath } from './support/openapiContract.js'
 import { postgresSkipReason, storeCases } from './support/stores.js'
 import type { StoreHarness } from './support/stores.js'
@@ -255,6 +255,41 @@ describe.each(storeCases)(
           403,
         )
         expect(problems).toEqual([])
+      })
+
+      it("describes a bearer server's 401 challenge and a misconfigured authenticate's 503", async () => {
+        const jwt = { secret: randomBytes(32).toString('hex'), audience: 'react-mpc-backup' }
+        const bearer = await serve(store, { authenticate: jwtAuthenticate(jwt) })
+        servers.push(bearer)
+        const unset: Record<string, string | undefined> = {}
+        const misconfigured = await serve(store, { authenticate: jwtAuthenticate({ secret: unset.AUTH_JWT_SECRET }) })
+        servers.push(misconfigured)
+        const id = `oa-jwt-${randomBytes(4).toString('hex')}`
+        const body = { backupMethod: 'GDRIVE', cipherText: 'c1' }
+        const wrongAudience = mintClientToken({ ...jwt, audience: 'another-api', clientId: id })
+        for (const headers of [{}, { authorization: 'Bearer a b' }, { authorization: `Bearer ${wrongAudience}` }]) {
+          const get = await fetch(clientUrl(bearer.base, id), { headers })
+          expect(get.headers.get('www-authenticate')).toMatch(/^Bearer realm="react-mpc-backup"/)
+          await expectConforms('GET', CLIENT, get, 401)
+          await expectConforms('POST', CLIENT, await post(clientUrl(bearer.base, id), body, headers), 401)
+        }
+        const token = { authorization: `Bearer ${mintClientToken({ ...jwt, clientId: id })}` }
+        await expectConforms('POST', CLIENT, await post(clientUrl(bearer.base, id), body, token), 200)
+        await expectConforms('GET', CLIENT, await fetch(clientUrl(misconfigured.base, id), { headers: token }), 503)
+        await expectConforms('POST', CLIENT, await post(clientUrl(misconfigured.base, id), body, token), 503)
+        expect(problems).toEqual([])
+        // The document's challenge pattern is no rubber stamp: a challenge echoing a token in its own words fails it.
+        const echoing = new Response('{"error":{"code":"unauthorized"}}', {
+          status: 401,
+          headers: {
+            'content-type': 'application/json',
+            'cache-control': 'no-store',
+            'www-authenticate': `Bearer realm="x", error="invalid_token", error_description="bad "${wrongAudience}""`,
+          },
+        })
+        expect(await contract.check('GET', CLIENT, echoing)).toEqual([
+          expect.stringMatching(/^header WWW-Authenticate/),
+        ])
       })
 
       it('describes the webhook routes: every method of a client comes back, and every error', async () => {

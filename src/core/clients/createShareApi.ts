@@ -4,10 +4,12 @@ import {
   ShareFetchFailed,
   ShareNotFound,
   ShareServerInvalidResponse,
+  ShareTokenFailed,
   ShareUnauthorized,
   ShareUploadFailed,
   type BackupStep,
   type ErrorFacts,
+  factsOf,
 } from '../errors/errors.js'
 import { type GoogleAccount, isDriveToken } from './driveKeyStore.js'
 import { isTransientServerCode, serverErrorCodeOf } from '../errors/serverErrorCodes.js'
@@ -46,6 +48,13 @@ export type ShareApiConfig = ({ baseURL: string; axios?: never } | { axios: Axio
    * route) is a ShareFetchFailed naming the URL, so a misconfigured app never reports "Not backed up".
    */
   treat404AsNoBackup?: boolean | undefined
+  /**
+   * Called before every request to the server (each retry included: tokens expire), its answer sent as
+   * `Authorization: Bearer <token>`. E.g. a token your server minted with `mintClientToken` at sign-in. A throw or
+   * no usable token fails the call with `ShareTokenFailed` before anything is sent. The kit keeps the token nowhere
+   * (no log, URL, error or query cache).
+   */
+  getToken?: (() => string | Promise<string>) | undefined
 }
 
 export type ShareApi = {
@@ -75,6 +84,9 @@ export type ShareApi = {
   ): Promise<ShareRecord | null>
 }
 
+// RFC 6750 §2.1's b64token: what can follow `Bearer ` in a header without breaking it.
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
+
 const defaultPath = (clientId: string) => `/clients/${encodeURIComponent(clientId)}/backup`
 
 /** The app's own share endpoint, through the app's axios instance (its auth interceptors apply) or a base URL. */
@@ -82,6 +94,26 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
   const http = config.axios ?? axios.create({ baseURL: config.baseURL })
   const path = config.path ?? defaultPath
   const timeout = config.timeoutMs ?? 20_000
+  const bearer = async (step: BackupStep): Promise<Record<string, string>> => {
+    if (!config.getToken) return {}
+    let token: unknown
+    try {
+      token = await config.getToken()
+    } catch (cause) {
+      // Only the cause's status (e.g. the app's own session endpoint said 401): its message is the app's text.
+      const status = factsOf(cause).status
+      throw new ShareTokenFailed("The app's getToken() failed.", {
+        step,
+        facts: { reason: 'get_token_failed', ...(status !== undefined ? { status } : {}) },
+      })
+    }
+    if (typeof token !== 'string' || !B64TOKEN.test(token))
+      throw new ShareTokenFailed("The app's getToken() gave no usable bearer token.", {
+        step,
+        facts: { reason: 'invalid_token' },
+      })
+    return { Authorization: `Bearer ${token}` }
+  }
   const retry = <T>(step: BackupStep, signal: AbortSignal | undefined, run: () => Promise<T>, options = config.retry) =>
     withRetry(() => run().catch((cause: unknown) => Promise.reject(toShareError(cause, step))), options, signal)
 
@@ -94,6 +126,7 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
           const res = await http.post<ShareReceipt>(path(clientId), record, {
             timeout,
             headers: {
+              ...(await bearer('store')),
               ...(options.idempotencyKey ? { 'Idempotency-Key': options.idempotencyKey } : {}),
               // A late-landing write (the client timed out, the server had not) cannot replace what a rollback put back.
               ...(options.ifMatch ? { 'If-Match': options.ifMatch } : {}),
@@ -114,6 +147,7 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
       return retry('read', options.signal, async () => {
         const res = await http.get<ShareRecord>(path(clientId), {
           timeout,
+          headers: await bearer('read'),
           params: { backupMethod },
           validateStatus: (s) => (s >= 200 && s < 300) || s === 404,
           ...(options.signal ? { signal: options.signal } : {}),

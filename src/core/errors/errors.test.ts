@@ -25,6 +25,7 @@ const stable: Record<string, [code: string, retryable: boolean]> = {
   ShareFetchFailed: ['SHARE_FETCH_FAILED', true],
   ShareNotFound: ['SHARE_NOT_FOUND', false],
   ShareServerInvalidResponse: ['SHARE_SERVER_INVALID_RESPONSE', false],
+  ShareTokenFailed: ['SHARE_TOKEN_FAILED', false],
   ShareUnauthorized: ['SHARE_UNAUTHORIZED', false],
   ShareUploadFailed: ['SHARE_UPLOAD_FAILED', true],
   WalletBackupFailed: ['WALLET_BACKUP_FAILED', false],

@@ -122,6 +122,11 @@ export class ShareUploadFailed extends define<'SHARE_UPLOAD_FAILED'>('ShareUploa
 export class ShareFetchFailed extends define<'SHARE_FETCH_FAILED'>('ShareFetchFailed', true) {}
 export class ShareUnauthorized extends define<'SHARE_UNAUTHORIZED'>('ShareUnauthorized') {}
 /**
+ * The app's `getToken()` (the `server` option) threw, or gave no usable token (`facts.reason`: `get_token_failed`,
+ * `invalid_token`): nothing was sent to the server. Not retried by the kit; the app's own getToken owns its retries.
+ */
+export class ShareTokenFailed extends define<'SHARE_TOKEN_FAILED'>('ShareTokenFailed') {}
+/**
  * The app's server answered a record the kit will not hand to Google: a `keyFileId`, `googleAccount` or `keyVersion`
  * outside the shape the kit's server stores (`facts.reason` names it: `invalid_keyFileId`, ...). Nothing was asked of
  * Drive; a retry gets the same answer.
@@ -173,6 +178,7 @@ export type BackupErrorType =
   | ShareUploadFailed
   | ShareFetchFailed
   | ShareUnauthorized
+  | ShareTokenFailed
   | ShareServerInvalidResponse
   | WalletBackupFailed
   | WalletBusy

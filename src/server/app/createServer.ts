@@ -138,8 +138,9 @@ export function createServer(config: ServerConfig): BackupServer {
     if (origin === undefined || !origins.has(origin)) return undefined
     return {
       'Access-Control-Allow-Origin': origin,
-      // What a cross-origin page must read: the revision it sends back as If-Match, and the wait a 429 asks for.
-      'Access-Control-Expose-Headers': 'ETag, Retry-After, Idempotent-Replayed',
+      // What a cross-origin page must read: the revision it sends back as If-Match, the wait a 429 asks for, and
+      // why a 401 refused its token.
+      'Access-Control-Expose-Headers': 'ETag, Retry-After, Idempotent-Replayed, WWW-Authenticate',
       Vary: 'Origin',
       'Cross-Origin-Resource-Policy': 'cross-origin',
     }
