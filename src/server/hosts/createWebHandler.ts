@@ -4,7 +4,7 @@ import type { BackupRouterOptions } from '../http/BackupRouterOptions.js'
 import { createBackupHandler } from '../http/createBackupHandler.js'
 import type { BackupHandler } from '../http/createBackupHandler.js'
 import { errorResponse } from '../http/errorResponse.js'
-import { headerOf, parseCookies, parseQuery } from '../http/requestHelpers.js'
+import { buildServerRequest } from '../http/buildServerRequest.js'
 import type { ServerRequest, ServerResponse } from '../http/ServerRequest.js'
 import { stripBasePath } from './stripBasePath.js'
 
@@ -79,23 +79,13 @@ function webServerRequest(
   webRequest.headers.forEach((value, name) => {
     headers[name] = value
   })
-  let cookies: Record<string, string> | undefined
-  let query: Record<string, string | string[]> | undefined
   let complete = webRequest.body === null
   const stream = webRequest.body
-  return {
+  return buildServerRequest({
     method: webRequest.method.toUpperCase(),
     path,
-    get query() {
-      query ??= parseQuery(search)
-      return query
-    },
+    search,
     headers,
-    get: (name) => headerOf(headers, name),
-    get cookies() {
-      cookies ??= parseCookies(headers.cookie)
-      return cookies
-    },
     address: addressOf?.(webRequest),
     body: stream
       ? {
@@ -107,5 +97,5 @@ function webServerRequest(
         }
       : { kind: 'bytes', bytes: new Uint8Array(0) },
     bodyComplete: () => complete,
-  }
+  })
 }
