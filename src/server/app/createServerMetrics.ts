@@ -82,6 +82,7 @@ export function createServerMetrics(): ServerMetrics {
         putWebhook: timed('putWebhook', store.putWebhook.bind(store)),
         listWebhook: timed('listWebhook', store.listWebhook.bind(store)),
         getIdempotency: timed('getIdempotency', store.getIdempotency.bind(store)),
+        erase: timed('erase', store.erase.bind(store)),
         close: () => store.close(),
       }
     },

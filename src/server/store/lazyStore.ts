@@ -24,6 +24,7 @@ export function lazyStore(name: string, opening: Promise<BackupStore>): BackupSt
     putWebhook: async (share) => (await open()).putWebhook(share),
     listWebhook: async (filter) => (await open()).listWebhook(filter),
     getIdempotency: async (clientId, key, now) => (await open()).getIdempotency(clientId, key, now),
+    erase: async (clientId, options) => (await open()).erase(clientId, options),
     maintenance: {
       scanRows: async (kind, after, limit) => (await maintained()).scanRows(kind, after, limit),
       resealRow: async (kind, at, expected, next) => (await maintained()).resealRow(kind, at, expected, next),
