@@ -120,7 +120,7 @@ export function createServer(config: ServerConfig): BackupServer {
       if (req.method !== 'OPTIONS') return next()
       res
         .set({
-          'Access-Control-Allow-Methods': 'GET, POST',
+          'Access-Control-Allow-Methods': 'GET, POST, DELETE',
           'Access-Control-Allow-Headers': 'Content-Type, Authorization, Idempotency-Key, If-Match, X-Client-Id',
           'Access-Control-Max-Age': '600',
         })

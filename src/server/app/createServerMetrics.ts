@@ -13,7 +13,7 @@ const ROUTES: ReadonlyArray<[RegExp, string]> = [
   [/^\/healthz\/?$/, '/healthz'],
   [/^\/metrics\/?$/, '/metrics'],
 ]
-const METHODS = new Set(['GET', 'POST', 'OPTIONS', 'HEAD'])
+const METHODS = new Set(['GET', 'POST', 'DELETE', 'OPTIONS', 'HEAD'])
 
 interface Histogram {
   counts: number[]

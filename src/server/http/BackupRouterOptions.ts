@@ -12,6 +12,7 @@ export type BackupEventType =
   | 'backup.conflict'
   | 'backup.read'
   | 'backup.not_found'
+  | 'backup.erased'
   | 'webhook.stored'
   | 'webhook.fetched'
   | 'webhook.not_found'

@@ -83,6 +83,19 @@ export async function getBackup(
   })
 }
 
+/** `DELETE /clients/:clientId/backup` as `asClient` (no credentials with `null`). */
+export async function deleteBackup(
+  base: string,
+  clientId: string,
+  asClient: string | null = clientId,
+  query = '',
+): Promise<Response> {
+  return fetch(`${base}/clients/${encodeURIComponent(clientId)}/backup${query}`, {
+    method: 'DELETE',
+    headers: asClient === null ? {} : { 'x-client-id': asClient },
+  })
+}
+
 export async function postWebhook(
   base: string,
   path: '/webhook/backup' | '/webhook/backup/fetch',
