@@ -18,6 +18,7 @@ describe('export surface', () => {
       'BrowserOffline',
       'DEFAULT_WALLET_TIMEOUT_MS',
       'DRIVE_APPDATA_SCOPE',
+      'DriveDeleteFailed',
       'DriveQuotaExceeded',
       'DriveRateLimited',
       'DriveUnavailable',
@@ -35,6 +36,7 @@ describe('export surface', () => {
       'NotifyFailed',
       'RecoverButton',
       'RecoveryFailed',
+      'ShareEraseFailed',
       'ShareFetchFailed',
       'ShareNotFound',
       'ShareServerInvalidResponse',
@@ -52,6 +54,8 @@ describe('export surface', () => {
       'createTokenBroker',
       'defaultBackupLabels',
       'defaultRecoverLabels',
+      'eraseBackup',
+      'eraseBackupMutationOptions',
       'getBackupStatus',
       'getBackupStatusQueryOptions',
       'keyFileName',
@@ -59,6 +63,7 @@ describe('export surface', () => {
       'recoverWallet',
       'recoverWalletMutationOptions',
       'useBackupStatus',
+      'useEraseBackup',
       'useWalletBackup',
       'useWalletBackupSession',
       'useWalletRecovery',
@@ -116,7 +121,7 @@ describe('export surface', () => {
     const errorNames = Object.entries(client)
       .filter(([, v]) => typeof v === 'function' && v.prototype instanceof client.BackupError)
       .map(([k]) => k)
-    expect(errorNames.length).toBe(27)
+    expect(errorNames.length).toBe(29)
     for (const name of errorNames) {
       const Ctor = (client as unknown as Record<string, new (m: string) => Error>)[name]!
       expect(new Ctor('x').name, name).toBe(name)
