@@ -77,7 +77,7 @@ describe.each(storeCases)('erasure on $name', (storeCase) => {
         fingerprint: 'f',
         status: 200,
         body: '{}',
-        expiresAt: new Date(Date.now() + 60_000),
+        expiresAt: new Date(Date.now() + 24 * 60 * 60_000),
       })
       const share = (clientId: string) => ({
         clientId,
