@@ -18,6 +18,7 @@ describe('export surface', () => {
       'BrowserOffline',
       'DEFAULT_WALLET_TIMEOUT_MS',
       'DRIVE_APPDATA_SCOPE',
+      'DriveDeleteFailed',
       'DriveQuotaExceeded',
       'DriveRateLimited',
       'DriveUnavailable',
@@ -35,6 +36,7 @@ describe('export surface', () => {
       'NotifyFailed',
       'RecoverButton',
       'RecoveryFailed',
+      'ShareEraseFailed',
       'ShareFetchFailed',
       'ShareNotFound',
       'ShareServerInvalidResponse',
@@ -53,6 +55,8 @@ describe('export surface', () => {
       'createTokenBroker',
       'defaultBackupLabels',
       'defaultRecoverLabels',
+      'eraseBackup',
+      'eraseBackupMutationOptions',
       'getBackupStatus',
       'getBackupStatusQueryOptions',
       'keyFileName',
@@ -60,6 +64,7 @@ describe('export surface', () => {
       'recoverWallet',
       'recoverWalletMutationOptions',
       'useBackupStatus',
+      'useEraseBackup',
       'useWalletBackup',
       'useWalletBackupSession',
       'useWalletRecovery',
@@ -122,7 +127,7 @@ describe('export surface', () => {
     const errorNames = Object.entries(client)
       .filter(([, v]) => typeof v === 'function' && v.prototype instanceof client.BackupError)
       .map(([k]) => k)
-    expect(errorNames.length).toBe(28)
+    expect(errorNames.length).toBe(30)
     for (const name of errorNames) {
       const Ctor = (client as unknown as Record<string, new (m: string) => Error>)[name]!
       expect(new Ctor('x').name, name).toBe(name)

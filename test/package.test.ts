@@ -200,7 +200,7 @@ describe('the packed server entry with one database driver installed', () => {
         '--webhook-secret',
         'packed-webhook-secret',
       ])
-      expect(output).toMatch(/^12 passed, 0 failed$/m)
+      expect(output).toMatch(/^13 passed, 0 failed$/m)
       expect(code, output).toBe(0)
       expect(output).not.toContain('packed-webhook-secret')
     } finally {

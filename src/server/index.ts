@@ -19,6 +19,8 @@ export type { RateLimit } from './http/rateLimiter.js'
 export type { ServerErrorCode } from '../core/errors/serverErrorCodes.js'
 export type {
   BackupStore,
+  EraseOptions,
+  EraseResult,
   GoogleAccountHint,
   IdempotencyRecord,
   ListFilter,

@@ -44,13 +44,14 @@ afterAll(() => {
 })
 
 describe('README snippets', () => {
-  test('the client blocks (quick start, hook, recovery, Next.js) and the server block are all there', () => {
+  test('the client blocks (quick start, hook, recovery, erasure, Next.js) and the server block are all there', () => {
     expect(files).toContain('server.ts')
     expect(snippets.map((b) => b.code)).toEqual(
       expect.arrayContaining([
         expect.stringContaining('const portal = new Portal('),
         expect.stringContaining('useWalletBackup('),
         expect.stringContaining('<RecoverButton'),
+        expect.stringContaining('useEraseBackup('),
         expect.stringMatching(/^'use client'/),
       ]),
     )

@@ -91,7 +91,7 @@ describe.each([
       cleanup.push(() => running.close())
       const result = await runCommand(`${running.url}/api`, ['alice-check', 'bob-check'])
       expect(failedRows(result.text), result.text).toEqual([])
-      expect(result.text).toMatch(/^12 passed, 0 failed$/m)
+      expect(result.text).toMatch(/^13 passed, 0 failed$/m)
       expect(result.code).toBe(0)
       expect(result.sentCount).toBeGreaterThan(10)
       expect(result.leaked).toEqual([])
@@ -129,6 +129,9 @@ describe('the checker against an independent backend', () => {
 
   it.each<[ShareServerDefect, ShareServerCheckName[]]>([
     ['no-owner-check', ['owner-only']],
+    // No DELETE route at all: its 401 and 403 are missing too.
+    ['no-erase', ['unauthenticated', 'owner-only', 'erase']],
+    ['erase-not-idempotent', ['erase']],
     ['echo-share', ['no-echo']],
     ['crash-on-bad-json', ['malformed']],
     ['no-idempotency', ['idempotent-replay']],

@@ -27,7 +27,7 @@ const PATHS = [
   ...BAD_SEGMENTS.map((seg) => `/webhook/backup${seg}`),
   ...BAD_SEGMENTS.map((seg) => `/${seg}`),
 ]
-// A query only matters to GET (a POST with a valid body ignores it and may rightly store).
+// A query only matters to GET and DELETE (a POST with a valid body ignores it and may rightly store).
 const GET_ONLY = BAD_SEGMENTS.map((seg) => `/clients/ok/backup?backupMethod=${seg}`)
 const REQUESTS = [
   ...PATHS.flatMap(
@@ -35,9 +35,16 @@ const REQUESTS = [
       [
         ['GET', p],
         ['POST', p],
+        ['DELETE', p],
       ] as const,
   ),
-  ...GET_ONLY.map((p) => ['GET', p] as const),
+  ...GET_ONLY.flatMap(
+    (p) =>
+      [
+        ['GET', p],
+        ['DELETE', p],
+      ] as const,
+  ),
 ]
 
 /** Sends the path byte for byte (fetch would normalise some of it). */

@@ -254,6 +254,23 @@ describe.each(storeCases)(
           await fetch(clientUrl(main.base, id), { headers: { 'x-client-id': 'other' } }),
           403,
         )
+
+        // Erasure: refused ones first (nothing erased), then the owner's, twice (nothing left: 204 again).
+        const erase = (url: string, headers: Record<string, string> = me) => fetch(url, { method: 'DELETE', headers })
+        await expectConforms('DELETE', CLIENT, await erase(clientUrl(main.base, id), {}), 401)
+        await expectConforms('DELETE', CLIENT, await erase(clientUrl(main.base, id), { 'x-client-id': 'other' }), 403)
+        await expectConforms('DELETE', CLIENT, await erase(clientUrl(main.base, id, '?backupMethod=GDRIVE')), 400)
+        await expectConforms(
+          'DELETE',
+          CLIENT,
+          await erase(clientUrl(main.base, 'bad id'), { 'x-client-id': 'bad id' }),
+          400,
+        )
+        await expectConforms('DELETE', CLIENT, await erase(`${main.base}/clients/%E0%A4%A/backup`), 400)
+        await expectConforms('GET', CLIENT, await fetch(clientUrl(main.base, id), { headers: me }), 200)
+        await expectConforms('DELETE', CLIENT, await erase(clientUrl(main.base, id)), 204)
+        await expectConforms('DELETE', CLIENT, await erase(clientUrl(main.base, id)), 204)
+        await expectConforms('GET', CLIENT, await fetch(clientUrl(main.base, id), { headers: me }), 404)
         expect(problems).toEqual([])
       })
 
@@ -362,6 +379,12 @@ describe.each(storeCases)(
         await post(clientUrl(limited.base, id), body, me)
         await expectConforms('POST', CLIENT, await post(clientUrl(limited.base, id), body, me), 429)
         await expectConforms('GET', CLIENT, await fetch(clientUrl(limited.base, id), { headers: me }), 429)
+        await expectConforms(
+          'DELETE',
+          CLIENT,
+          await fetch(clientUrl(limited.base, id), { method: 'DELETE', headers: me }),
+          429,
+        )
         await post(`${limited.base}${HOOK}`, { clientId: id, share: 's' }, { 'x-webhook-secret': 'wrong' })
         await expectConforms(
           'POST',
@@ -389,11 +412,20 @@ describe.each(storeCases)(
           put: (...a) => wait().then(() => store.put(...a)),
           putWebhook: (...a) => wait().then(() => store.putWebhook(...a)),
           listWebhook: (...a) => wait().then(() => store.listWebhook(...a)),
+          erase: (...a) => wait().then(() => store.erase(...a)),
         }
         const slow = await serve(hanging, { limits: { requestDeadlineMs: 150, webhookDeadlineMs: 150 } })
         servers.push(slow)
         await expectConforms('POST', CLIENT, await post(clientUrl(slow.base, id), body, me), 503)
         await expectConforms('GET', CLIENT, await fetch(clientUrl(slow.base, id), { headers: me }), 503)
+        // Another client: the erase still lands once the store answers, after the 503 (this client's rows are read below).
+        const late = `${id}-late`
+        await expectConforms(
+          'DELETE',
+          CLIENT,
+          await fetch(clientUrl(slow.base, late), { method: 'DELETE', headers: { 'x-client-id': late } }),
+          503,
+        )
         await expectConforms('POST', HOOK, await post(`${slow.base}${HOOK}`, { clientId: id, share: 's' }, secret), 503)
         await expectConforms('POST', FETCH, await post(`${slow.base}${FETCH}`, { clientId: id }, secret), 503)
 
@@ -405,12 +437,19 @@ describe.each(storeCases)(
           list: down,
           putWebhook: down,
           listWebhook: down,
+          erase: down,
           maintenance: { ...store.maintenance!, ping: down },
         }
         const broken = await serve(failing)
         servers.push(broken)
         await expectConforms('POST', CLIENT, await post(clientUrl(broken.base, id), body, me), 500)
         await expectConforms('GET', CLIENT, await fetch(clientUrl(broken.base, id), { headers: me }), 500)
+        await expectConforms(
+          'DELETE',
+          CLIENT,
+          await fetch(clientUrl(broken.base, id), { method: 'DELETE', headers: me }),
+          500,
+        )
         await expectConforms(
           'POST',
           HOOK,
@@ -484,6 +523,7 @@ describe.each(storeCases)(
         const routes: Array<[method: string, template: string, path: string, headers: string[]]> = [
           ['POST', CLIENT, `/api/clients/${id}/backup`, [`X-Client-Id: ${id}`, 'Content-Type: application/json']],
           ['GET', CLIENT, `/api/clients/${id}/backup`, [`X-Client-Id: ${id}`]],
+          ['DELETE', CLIENT, `/api/clients/${id}/backup`, [`X-Client-Id: ${id}`]],
           ['POST', HOOK, `/api${HOOK}`, [`X-Webhook-Secret: ${SECRET}`, 'Content-Type: application/json']],
           ['POST', FETCH, `/api${FETCH}`, [`X-Webhook-Secret: ${SECRET}`, 'Content-Type: application/json']],
           ['GET', HEALTHZ, HEALTHZ, []],

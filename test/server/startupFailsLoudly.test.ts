@@ -110,6 +110,7 @@ describe('start-up fails loudly', () => {
         putWebhook: (...a) => store.putWebhook(...a),
         listWebhook: (...a) => store.listWebhook(...a),
         getIdempotency: (...a) => store.getIdempotency(...a),
+        erase: (...a) => store.erase(...a),
         ready: () => store.ready?.() ?? Promise.resolve(),
         close: () => store.close(),
       },

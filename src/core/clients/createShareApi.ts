@@ -2,6 +2,7 @@ import axios, { type AxiosInstance } from 'axios'
 import {
   BackupError,
   ShareFetchFailed,
+  ShareEraseFailed,
   ShareNotFound,
   ShareServerInvalidResponse,
   ShareTokenFailed,
@@ -82,6 +83,11 @@ export type ShareApi = {
     backupMethod: string,
     options?: { signal?: AbortSignal | undefined },
   ): Promise<ShareRecord | null>
+  /**
+   * Erases every backup the server holds for this client (`DELETE`, every method; the server answers 204 whether or
+   * not one was stored, so it is retried like a read). Fails with ShareEraseFailed or ShareUnauthorized.
+   */
+  erase(clientId: string, options?: { signal?: AbortSignal | undefined }): Promise<void>
 }
 
 // RFC 6750 §2.1's b64token: what can follow `Bearer ` in a header without breaking it.
@@ -169,6 +175,22 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
         return typeof etag === 'string' ? { ...record, revision: etag } : record
       })
     },
+    erase(clientId, options = {}) {
+      return retry('erase', options.signal, async () => {
+        const res = await http.delete(path(clientId), {
+          timeout,
+          validateStatus: (s) => (s >= 200 && s < 300) || s === 404,
+          ...(options.signal ? { signal: options.signal } : {}),
+        })
+        // The kit's server answers 204 even with nothing stored: a 404 is a wrong baseURL or a server without the
+        // route, never "already erased".
+        if (res.status === 404)
+          throw new ShareEraseFailed(
+            `No erase route at DELETE ${http.getUri({ url: path(clientId) })} (404): check the server's baseURL and path, and that it serves DELETE.`,
+            { step: 'erase', retryable: false, facts: { status: 404 } },
+          )
+      })
+    },
   }
 }
 
@@ -242,10 +264,10 @@ function toShareError(cause: unknown, step: BackupStep): BackupError {
   // Another device replaced the backup since it was read; retrying the same write cannot succeed.
   if (code === 'precondition_failed' || (code === undefined && status === 412))
     return new ShareUploadFailed('Backup changed on the server.', { ...o, retryable: false })
-  const verb = step === 'read' ? 'read' : 'save'
+  const verb = step === 'read' ? 'read' : step === 'erase' ? 'erase' : 'save'
   if (code === 'unauthorized' || code === 'forbidden' || (code === undefined && (status === 401 || status === 403)))
     return new ShareUnauthorized(`Server refused to ${verb} the backup (${status}).`, o)
-  const Failed = step === 'read' ? ShareFetchFailed : ShareUploadFailed
+  const Failed = step === 'read' ? ShareFetchFailed : step === 'erase' ? ShareEraseFailed : ShareUploadFailed
   const retryable = code !== undefined ? isTransientServerCode(code) : !status || status === 429 || status >= 500
   return new Failed(`Server could not ${verb} the backup (${status ?? 'offline'}).`, {
     ...o,

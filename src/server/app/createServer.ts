@@ -146,7 +146,7 @@ export function createServer(config: ServerConfig): BackupServer {
     }
   }
   const preflight: Record<string, string> = {
-    'Access-Control-Allow-Methods': 'GET, POST',
+    'Access-Control-Allow-Methods': 'GET, POST, DELETE',
     'Access-Control-Allow-Headers': 'Content-Type, Authorization, Idempotency-Key, If-Match, X-Client-Id',
     'Access-Control-Max-Age': '600',
   }

@@ -60,7 +60,8 @@ export function createWebHandler(options: WebHandlerOptions): WebHandler {
     }
     answer ??= errorResponse(new HttpError(404, 'route_not_found'), request)
     answer.headers['Cache-Control'] = 'no-store'
-    return new Response(webRequest.method === 'HEAD' ? null : answer.body, {
+    const empty = webRequest.method === 'HEAD' || answer.status === 204 || answer.status === 304
+    return new Response(empty ? null : answer.body, {
       status: answer.status,
       headers: answer.headers,
     })

@@ -32,6 +32,8 @@ export function nodeRequest(
 export function writeNodeResponse(res: NodeResponse, answer: ServerResponse): void {
   res.statusCode = answer.status
   for (const name in answer.headers) res.setHeader(name, answer.headers[name]!)
+  // 204 and 304 carry no body and no Content-Length.
+  if (answer.status === 204 || answer.status === 304) return void res.end()
   res.setHeader('Content-Length', Buffer.byteLength(answer.body))
   res.end(answer.body)
 }

@@ -15,6 +15,7 @@ export type BackupEventType =
   | 'backup.conflict'
   | 'backup.read'
   | 'backup.not_found'
+  | 'backup.erased'
   | 'webhook.stored'
   | 'webhook.fetched'
   | 'webhook.not_found'

@@ -5,6 +5,7 @@ import type { BackupRouterOptions } from './BackupRouterOptions.js'
 import { createRouterContext } from './createRouterContext.js'
 import type { RouterContext } from './createRouterContext.js'
 import { errorResponse } from './errorResponse.js'
+import { eraseClientBackup } from './routes/eraseClientBackup.js'
 import { readClientBackup } from './routes/readClientBackup.js'
 import { storeClientBackup } from './routes/storeClientBackup.js'
 import { webhookRoutes } from './routes/webhookRoutes.js'
@@ -49,6 +50,7 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 export function backupHandlerOf(context: RouterContext): BackupHandler {
   const store = storeClientBackup(context)
   const read = readClientBackup(context)
+  const erase = eraseClientBackup(context)
   const webhook = webhookRoutes(context)
 
   /** The route a request is for, with its label for logs; undefined when none. */
@@ -57,7 +59,14 @@ export function backupHandlerOf(context: RouterContext): BackupHandler {
     const client = CLIENT_BACKUP.exec(path)
     if (client) {
       const label = '/clients/:clientId/backup'
-      const run = method === 'POST' ? store : method === 'GET' || method === 'HEAD' ? read : undefined
+      const run =
+        method === 'POST'
+          ? store
+          : method === 'GET' || method === 'HEAD'
+            ? read
+            : method === 'DELETE'
+              ? erase
+              : undefined
       if (!run) return undefined
       return [
         label,

@@ -35,6 +35,7 @@ export function lazyStore(name: string, opening: Promise<BackupStore>): BackupSt
         throw startupError(name, error)
       }
     },
+    erase: async (clientId, options) => (await open()).erase(clientId, options),
     maintenance: {
       scanRows: async (kind, after, limit) => (await maintained()).scanRows(kind, after, limit),
       resealRow: async (kind, at, expected, next) => (await maintained()).resealRow(kind, at, expected, next),

@@ -46,6 +46,9 @@ export async function serveRouter(store: BackupStore, overrides: Partial<BackupR
       encryptionKey: KEY_A,
       onEvent: (e) => events.push(e),
       logger: { error: (m) => logged.push(m) },
+      // Functional suites mix rows written through the store itself (sealed by no key) with the routes; the start-up
+      // key check that would refuse such a store is tested on its own (startupFailsLoudly.test.ts).
+      checkEncryptionKey: false,
       ...overrides,
       // Functional suites send hundreds of requests per client; the limiter is tested on its own (attacks.test.ts).
       limits: { rate: false, ...overrides.limits },
@@ -81,6 +84,19 @@ export async function getBackup(
   const query = method === undefined ? '' : `?backupMethod=${encodeURIComponent(method)}`
   return fetch(`${base}/clients/${encodeURIComponent(clientId)}/backup${query}`, {
     headers: { 'x-client-id': asClient },
+  })
+}
+
+/** `DELETE /clients/:clientId/backup` as `asClient` (no credentials with `null`). */
+export async function deleteBackup(
+  base: string,
+  clientId: string,
+  asClient: string | null = clientId,
+  query = '',
+): Promise<Response> {
+  return fetch(`${base}/clients/${encodeURIComponent(clientId)}/backup${query}`, {
+    method: 'DELETE',
+    headers: asClient === null ? {} : { 'x-client-id': asClient },
   })
 }
 

@@ -13,6 +13,7 @@ import type {
   StoredShare,
 } from '../BackupStore.js'
 import { lazyStore } from '../lazyStore.js'
+import { sqliteErase } from './sqliteErase.js'
 import { sqliteMaintenance } from './sqliteMaintenance.js'
 import { sqliteWriterSource } from './sqliteWriterSource.js'
 import { type BackupRow, type IdempotencyRow, type ShareRow, storeRows } from '../storeRows.js'
@@ -212,6 +213,7 @@ type Job =
     }
   | { op: 'putShare'; share: StoredShare }
   | { op: 'read'; name: ReadName; args: unknown[]; all: boolean }
+  | ReturnType<typeof sqliteErase.job>
 type Outcome = { ok: true; value: unknown } | { ok: false; error: { message: string; code?: string } }
 type Pending = { job: Job; resolve: (value: unknown) => void; reject: (error: unknown) => void }
 
@@ -230,6 +232,7 @@ async function openSqliteStore(
       driverPath,
       migrations,
       reads,
+      writes: sqliteErase.statements,
       sweepMs: options.idempotencySweepMs ?? 10 * 60_000,
     },
   })
@@ -358,6 +361,9 @@ async function openSqliteStore(
     async getIdempotency(clientId, key, now) {
       const row = await read<IdempotencyRow | undefined>('getIdem', [clientId, key, now.getTime()], false)
       return row && toIdempotency(row)
+    },
+    async erase(clientId, options) {
+      return sqliteErase.result((await submit(sqliteErase.job(clientId, options))) as number[])
     },
     async close() {
       if (closed) return

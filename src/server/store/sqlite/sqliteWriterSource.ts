@@ -3,8 +3,10 @@
  * a module file, so the same code runs from `dist/`, under tsx and under Vitest's transform without a build step
  * for a second entry point. It has no imports of ours: everything it needs comes in `workerData`.
  *
- * workerData: { filename, synchronous, driverPath, sweepMs, migrations: [{ version, name, sql }], reads: { name: sql } }
- * in:  { jobs: [{ op: 'put', backup, idem, condition } | { op: 'putShare', share } | { op: 'read', name, args }] }
+ * workerData: { filename, synchronous, driverPath, sweepMs, migrations: [{ version, name, sql }], reads: { name: sql },
+ *              writes: { name: sql } }
+ * in:  { jobs: [{ op: 'put', backup, idem, condition } | { op: 'putShare', share } | { op: 'read', name, args }
+ *              | { op: 'run', names, args }] }
  *      | { close: true }
  * out: { ready: true } | { failed: { message, code } } | { outcomes: [{ ok: true, value } | { ok: false, error }] }
  *
@@ -75,6 +77,9 @@ const q = {
 }
 const reads = {}
 for (const [name, sql] of Object.entries(workerData.reads)) reads[name] = db.prepare(sql)
+// Named writes (erasure: sqliteErase.ts). A 'run' job runs several in its one savepoint and answers their changes.
+const writes = {}
+for (const [name, sql] of Object.entries(workerData.writes || {})) writes[name] = db.prepare(sql)
 
 // Buffers arrive as Uint8Arrays (structured clone); SQLite must store them as BLOBs.
 const blob = (u8) => Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength)
@@ -115,6 +120,7 @@ const runJob = (job) => {
     q.putShare.run({ client_id: s.clientId, backup_method: s.backupMethod, key_id: s.keyId, data: blob(s.data), stored_at: s.storedAt.getTime() })
     return undefined
   }
+  if (job.op === 'run') return job.names.map((name) => writes[name].run(...job.args).changes)
   const stmt = reads[job.name]
   return job.all ? stmt.all(...job.args) : stmt.get(...job.args)
 }
