@@ -43,21 +43,32 @@ export async function startSqliteWriter(data: WriterData): Promise<Worker> {
   return whenReady(new Worker(new URL(sqliteWriterUrl), { workerData }))
 }
 
-/** The worker's first message says whether the database opened. */
+/** The worker's first message says whether the database opened; an error or an exit before it says why not. */
 function whenReady(worker: Worker): Promise<Worker> {
   worker.unref()
   return new Promise((resolve, reject) => {
-    const onMessage = (message: FromWriter) => {
+    const settle = () => {
+      worker.off('message', onMessage)
       worker.off('error', onError)
+      worker.off('exit', onExit)
+    }
+    const onMessage = (message: FromWriter) => {
+      settle()
       if ('ready' in message) resolve(worker)
       else reject(writerError('failed' in message ? message.failed : undefined))
     }
     const onError = (error: Error) => {
-      worker.off('message', onMessage)
+      settle()
       reject(error)
+    }
+    // Not the writer after all (e.g. a bundler that dropped its workerData): it ends without a word.
+    const onExit = (code: number) => {
+      settle()
+      reject(new Error(`sqliteStore's writer thread exited (code ${code}) before it opened the database`))
     }
     worker.once('message', onMessage)
     worker.once('error', onError)
+    worker.once('exit', onExit)
   })
 }
 
