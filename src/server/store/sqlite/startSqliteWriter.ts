@@ -7,8 +7,8 @@ import { type FromWriter, type WriterData, type WriterStart, writerError } from 
  *
  * Where the writer's code comes from:
  * - Built (`dist/`, or an app's bundle): `new Worker(new URL('./sqliteWriter.js', import.meta.url))`, written out in
- *   full because bundlers recognise exactly that shape (webpack 5; Turbopack, checked with Next.js 16.5): they emit the
- *   writer as an entry chunk of its own and rewrite the URL to it.
+ *   full because bundlers recognise exactly that shape (Turbopack, checked with Next.js 16.5; webpack 5 documents
+ *   it): they emit the writer as an entry chunk of its own and rewrite the URL to it.
  * - A bundle whose bundler leaves that URL alone (Vite's SSR build handles workers for the browser only): the file is
  *   not beside the bundle, so the worker fails to find its entry. Then the writer is reached by a dynamic import, which
  *   every bundler that splits code puts in a chunk of its own, and the worker runs that chunk (sqliteWriter.ts
@@ -19,7 +19,7 @@ import { type FromWriter, type WriterData, type WriterStart, writerError } from 
  *   its hooks on the main thread only). So the worker is a small CommonJS bootstrap that registers tsx's require hook
  *   in the worker (found from the source file, so the working directory does not matter) and requires
  *   `sqliteWriter.ts`, which tsx compiles to CommonJS. Its ESM hooks would do too, but they start a hooks thread
- *   with its own esbuild per worker: several times slower to open a store, and tests open hundreds. The bootstrap is
+ *   with its own esbuild per worker: several times slower to start, and the test suites open many stores. The bootstrap is
  *   a string and its URL is computed, so bundlers see neither.
  */
 export async function startSqliteWriter(data: WriterData): Promise<Worker> {
