@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads'
+import { ServerConfigError } from '../../errors/ServerConfigError.js'
 import { type FromWriter, type WriterData, type WriterStart, writerError } from './sqliteWriterProtocol.js'
 
 /**
@@ -35,8 +36,9 @@ export async function startSqliteWriter(data: WriterData): Promise<Worker> {
   }
   const { sqliteWriterUrl } = await import('./sqliteWriter.js')
   // The bundler put the writer in this very file (no code splitting): running it as a worker would run the whole app.
+  // A ServerConfigError: the operator fixes it in the build, and its message is printed as it is.
   if (sqliteWriterUrl === import.meta.url)
-    throw new Error(
+    throw new ServerConfigError(
       'sqliteStore cannot start its writer thread: the bundler neither emitted sqliteWriter.js as a worker nor split ' +
         'it into a chunk of its own. Keep react-mpc-backup/server external to the bundle, or enable code splitting.',
     )
@@ -64,7 +66,8 @@ function whenReady(worker: Worker): Promise<Worker> {
     // Not the writer after all (e.g. a bundler that dropped its workerData): it ends without a word.
     const onExit = (code: number) => {
       settle()
-      reject(new Error(`sqliteStore's writer thread exited (code ${code}) before it opened the database`))
+      const error = new Error(`sqliteStore's writer thread exited (code ${code}) before it opened the database`)
+      reject(Object.assign(error, { code: 'writer_exited' }))
     }
     worker.once('message', onMessage)
     worker.once('error', onError)
