@@ -1,8 +1,8 @@
 // Issue #27: until the package is published, an app installs it from the git repository. This is that install, in a
 // clean room: a bare clone of the committed HEAD, a server-only app that depends on it as `git+file://…` plus a
-// database driver (and what the server entry needs today), `npm i` from the npm cache `npm ci` already filled. npm
-// clones the repository, installs its devDependencies, runs its `prepare` (the build) and packs it; the app then
-// stores and reads a backup over HTTP with no React installed.
+// database driver, nothing else, and `npm i` from the npm cache `npm ci` already filled. npm clones the repository,
+// installs its devDependencies, runs its `prepare` (the build) and packs it; the app then stores and reads a backup
+// over HTTP with the bundled server, with no React (and no express) installed.
 //
 // No network: the app gets a lockfile cut from this repository's own, so every package npm needs, the app's and the
 // repository's devDependencies alike, is one `npm ci` put in the npm cache; npm runs with --offline, so anything
@@ -25,9 +25,10 @@ const run = promisify(execFile)
 const root = resolve(import.meta.dirname, '..')
 const postgresUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || ''
 const driver = postgresUrl ? 'pg' : 'better-sqlite3'
-// What `react-mpc-backup/server`'s bundled server loads today besides the driver (the README's install line).
-const serverPeers = ['express', 'zod', driver]
-const clientPeers = ['react', 'react-dom', '@tanstack/react-query', 'axios', '@react-oauth/google']
+// The bundled server (startServer, on node:http) needs nothing but its store's driver.
+const serverPeers = [driver]
+// Optional peers the app does not list, so npm installs none: the client's, and express (for createBackupRouter only).
+const notInstalled = ['react', 'react-dom', '@tanstack/react-query', 'axios', '@react-oauth/google', 'express']
 
 type LockEntry = {
   version?: string
@@ -171,8 +172,8 @@ describe('installing from the git repository (a server-only app)', () => {
     expect(lock.packages['node_modules/react-mpc-backup']?.resolved).toMatch(new RegExp(`#${head}$`))
   })
 
-  test('no client-side peer is installed: no React, TanStack Query, axios or @react-oauth/google', () => {
-    expect(clientPeers.filter((name) => existsSync(join(app, 'node_modules', name)))).toEqual([])
+  test('no optional peer the app did not ask for is installed: no React, TanStack Query, axios, Google, express', () => {
+    expect(notInstalled.filter((name) => existsSync(join(app, 'node_modules', name)))).toEqual([])
   })
 
   test(`react-mpc-backup/server stores and reads a backup over HTTP (${driver})`, async () => {
