@@ -6,6 +6,8 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { createServer as createNetServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -171,5 +173,58 @@ console.log(JSON.stringify(results))
     const exited = new Promise((resolve) => child!.once('exit', resolve))
     child.kill('SIGTERM')
     await exited
+  }, 60_000)
+})
+
+// Issue #27: the server block as a new user meets it, before it ever stores a share.
+describe('README server block: install and start-up', () => {
+  test('the install line above it installs everything it runs: its imports, its driver, and tsx for `npx tsx`', () => {
+    const at = readme.indexOf(server!.code)
+    const install = [...readme.slice(0, at).matchAll(/```sh\n([\s\S]*?)```/g)].pop()![1]!
+    const installed = install
+      .split('\n')
+      .filter((line) => /^npm i(nstall)? /.test(line))
+      .flatMap((line) => line.replace(/#.*/, '').trim().split(/\s+/).slice(2))
+      .filter((word) => !word.startsWith('-'))
+    const imported = [...server!.code.matchAll(/^import (?:type )?[^'"]*'([^'.][^']*)'/gm)]
+      .filter((m) => !m[0].startsWith('import type') && !m[1]!.startsWith('node:'))
+      .map((m) =>
+        m[1]!
+          .split('/')
+          .slice(0, m[1]!.startsWith('@') ? 2 : 1)
+          .join('/'),
+      )
+    const needed = new Set(imported)
+    // The stores load their driver when created: the one the block creates without DATABASE_URL must be installed.
+    if (server!.code.includes('sqliteStore(')) needed.add('better-sqlite3')
+    if (/npx tsx server\.ts/.test(server!.code)) needed.add('tsx')
+    expect([...needed].filter((name) => !installed.includes(name))).toEqual([])
+    expect(needed.size).toBeGreaterThanOrEqual(4)
+  })
+
+  test('on a busy port it exits 1 saying why (EADDRINUSE), not with a TypeError', async () => {
+    const busy = createNetServer()
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve))
+    try {
+      const port = (busy.address() as AddressInfo).port
+      const env: NodeJS.ProcessEnv = {
+        PATH: process.env.PATH,
+        PORT: String(port),
+        AUTH_JWT_SECRET: randomBytes(32).toString('base64'),
+        WEBHOOK_SECRET: randomBytes(32).toString('base64'),
+        BACKUP_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      }
+      const run = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], { cwd: dir, env })
+      let output = ''
+      run.stdout.on('data', (d) => (output += String(d)))
+      run.stderr.on('data', (d) => (output += String(d)))
+      const code = await new Promise<number | null>((resolve) => run.once('exit', resolve))
+      expect(output).toContain('EADDRINUSE')
+      expect(output).toContain(String(port))
+      expect(output).not.toMatch(/TypeError|backup API on/)
+      expect(code, output).toBe(1)
+    } finally {
+      busy.close()
+    }
   }, 60_000)
 })
