@@ -203,6 +203,9 @@ describe('README server block: install and start-up', () => {
   })
 
   test('on a busy port it exits 1 saying why (EADDRINUSE), not with a TypeError', async () => {
+    // A fresh database: the one the run above left holds a row sealed with its own key, which this run's new key
+    // cannot open (the example would rightly stop before listening, naming that instead).
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(dir, `backups.db${suffix}`), { force: true })
     const busy = createNetServer()
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve))
     try {
