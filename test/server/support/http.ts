@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto'
 import type { BackupEvent, BackupRouterOptions, BackupStore } from '../../../src/server/index.js'
 import { devHeaderAuthenticate } from '../../../src/server/index.js'
 import { EXPRESS_HOST } from './hosts.js'
-import type { HostCase } from './hosts.js'
+import type { HostCase, HostedApi } from './hosts.js'
 
 export { listenOnLoopback } from './listenOnLoopback.js'
 
@@ -10,14 +10,10 @@ export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789'
 export const KEY_A = randomBytes(32)
 export const KEY_B = randomBytes(32)
 
-export interface TestApi {
-  base: string
-  port: number
+/** The kit served by one host (see hosts.ts and listenOnLoopback.ts), with what it reported. */
+export interface TestApi extends HostedApi {
   events: BackupEvent[]
   logged: string[]
-  /** Bytes the server read off its sockets so far (see listenOnLoopback). */
-  bytesRead(): number
-  close(): Promise<void>
 }
 
 /**

@@ -58,20 +58,33 @@ function toWebRequest(incoming: IncomingMessage, signal: AbortSignal): Request {
 }
 
 async function writeWebResponse(response: Response, outgoing: ServerResponse): Promise<void> {
-  const headers: Record<string, string | string[]> = {}
+  const headers: Record<string, string | string[] | number> = {}
   response.headers.forEach((value, name) => {
     headers[name] = value
   })
   const cookies = response.headers.getSetCookie()
   if (cookies.length > 0) headers['set-cookie'] = cookies
-  outgoing.writeHead(response.status, headers)
   if (!response.body) {
-    outgoing.end()
+    outgoing.writeHead(response.status, headers).end()
     return
   }
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    if (outgoing.destroyed) break
-    if (!outgoing.write(chunk))
+  // A body that is whole in its first two reads goes out with a Content-Length, as @hono/node-server sends it;
+  // a longer one is streamed (chunked) with backpressure.
+  const reader = response.body.getReader()
+  const first: Uint8Array[] = []
+  let done = false
+  for (let i = 0; i < 2 && !done; i++) {
+    const read = await reader.read()
+    if (read.value) first.push(read.value)
+    done = read.done
+  }
+  if (done && !('content-length' in headers)) headers['content-length'] = first.reduce((n, c) => n + c.length, 0)
+  outgoing.writeHead(response.status, headers)
+  for (const chunk of first) outgoing.write(chunk)
+  while (!done && !outgoing.destroyed) {
+    const read = await reader.read()
+    done = read.done
+    if (read.value && !outgoing.write(read.value))
       await new Promise((resolve) => {
         outgoing.once('drain', resolve)
         outgoing.once('close', resolve)
