@@ -27,7 +27,6 @@ export const EXPRESS_HOST: HostCase = {
   name: 'express',
   serve(options) {
     const app = express()
-    app.disable('x-powered-by')
     app.use('/api', createBackupRouter(options))
     // Paths the kit does not serve fall through to the app (createBackupRouter calls next): this is the app's answer,
     // the same JSON 404 the other hosts give, so every case reads alike.
