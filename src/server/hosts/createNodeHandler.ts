@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse as NodeResponse } from 'node:http'
 import type { BackupRouterOptions } from '../http/BackupRouterOptions.js'
 import { createBackupHandler } from '../http/createBackupHandler.js'
 import type { BackupHandler } from '../http/createBackupHandler.js'
-import { errorResponse } from '../http/errorResponse.js'
+import { hostErrorResponse } from '../http/hostErrorResponse.js'
 import { HttpError } from '../errors/HttpError.js'
 import { forwardedAddress } from './forwardedAddress.js'
 import type { TrustProxy } from './forwardedAddress.js'
@@ -37,11 +37,11 @@ export function createNodeHandler(options: NodeHandlerOptions): NodeHandler {
         if (res.headersSent) return
         if (answer !== undefined) return writeNodeResponse(res, answer)
         if (next) return next()
-        writeNodeResponse(res, errorResponse(new HttpError(404, 'route_not_found'), request))
+        writeNodeResponse(res, hostErrorResponse(new HttpError(404, 'route_not_found'), request))
       },
       (error: unknown) => {
         if (next) return next(error)
-        if (!res.headersSent) writeNodeResponse(res, errorResponse(new HttpError(500, 'internal_error'), request))
+        if (!res.headersSent) writeNodeResponse(res, hostErrorResponse(new HttpError(500, 'internal_error'), request))
       },
     )
   }

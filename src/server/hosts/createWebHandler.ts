@@ -3,7 +3,7 @@ import { ServerConfigError } from '../errors/ServerConfigError.js'
 import type { BackupRouterOptions } from '../http/BackupRouterOptions.js'
 import { createBackupHandler } from '../http/createBackupHandler.js'
 import type { BackupHandler } from '../http/createBackupHandler.js'
-import { errorResponse } from '../http/errorResponse.js'
+import { hostErrorResponse } from '../http/hostErrorResponse.js'
 import { buildServerRequest } from '../http/buildServerRequest.js'
 import type { ServerRequest, ServerResponse } from '../http/ServerRequest.js'
 import { stripBasePath } from './stripBasePath.js'
@@ -54,12 +54,11 @@ export function createWebHandler(options: WebHandlerOptions): WebHandler {
       } catch (error) {
         if (!(error instanceof ServerConfigError)) throw error
         logger.error(`[react-mpc-backup] not_ready: ${error.message}`)
-        answer = errorResponse(new HttpError(503, 'not_ready'), request)
+        answer = hostErrorResponse(new HttpError(503, 'not_ready'), request)
       }
       if (core) answer = await core(request)
     }
-    answer ??= errorResponse(new HttpError(404, 'route_not_found'), request)
-    answer.headers['Cache-Control'] = 'no-store'
+    answer ??= hostErrorResponse(new HttpError(404, 'route_not_found'), request)
     const empty = webRequest.method === 'HEAD' || answer.status === 204 || answer.status === 304
     return new Response(empty ? null : answer.body, {
       status: answer.status,

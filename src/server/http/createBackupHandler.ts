@@ -34,7 +34,7 @@ const WEBHOOK_FETCH = /^\/webhook\/backup\/fetch\/?$/i
 
 // Every answer of the core: shares and cipherTexts must not sit in caches between the server and the client, and
 // nothing it sends is a document to render, frame or sniff.
-const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Cache-Control': 'no-store',
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
