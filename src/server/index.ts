@@ -7,7 +7,8 @@ export type {
 } from './http/BackupRouterOptions.js'
 export { createBackupRouter } from './hosts/createBackupRouter.js'
 export { UNKNOWN_METHOD } from '../core/clients/WalletAdapter.js'
-export type { RateLimit } from './http/rateLimiter.js'
+export type { RateDecision, RateLimit, RateLimiter } from './http/rateLimiter.js'
+export type { RateLimiterStore } from './http/RateLimiterStore.js'
 export type { ServerErrorCode } from '../core/errors/serverErrorCodes.js'
 export type {
   BackupStore,

@@ -7,7 +7,8 @@ import { createDevInspector } from './createDevInspector.js'
 import { createServerMetrics } from './createServerMetrics.js'
 import { isLoopbackHost } from './isLoopbackHost.js'
 import { operatorRoutes } from './operatorRoutes.js'
-import { secretFailureLimiter } from '../http/rateLimiter.js'
+import { limiterStoreOf } from '../http/limiterStoreOf.js'
+import { secretFailureLimiter } from '../http/secretFailureLimiter.js'
 
 export interface ServerConfig extends BackupRouterOptions {
   /** Production turns the dev inspector off and sends HSTS. */
@@ -152,7 +153,9 @@ export function createServer(config: ServerConfig): BackupServer {
       metrics,
       metricsToken: config.metricsToken,
       // Wrong tokens are limited like wrong webhook secrets: the same limiter and settings, buckets of its own.
-      tokenFailures: metrics ? secretFailureLimiter(config.limits?.webhookFailures) : undefined,
+      tokenFailures: metrics
+        ? secretFailureLimiter(config.limits?.webhookFailures, limiterStoreOf(config), 'metrics')
+        : undefined,
     }),
   )
   app.use(

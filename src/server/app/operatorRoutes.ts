@@ -45,17 +45,17 @@ export function operatorRoutes(options: {
   const { metrics, metricsToken, tokenFailures } = options
   if (metrics && metricsToken) {
     const expected = sha256Digest(`Bearer ${metricsToken}`)
-    router.get('/metrics', (req, res) => {
+    router.get('/metrics', async (req, res) => {
       res.setHeader('Cache-Control', 'no-store')
       const address = req.ip ?? req.socket.remoteAddress ?? ''
-      const spent = tokenFailures?.check(address)
+      const spent = await tokenFailures?.check(address)
       if (spent && !spent.allowed) {
         res.setHeader('Retry-After', String(spent.retryAfterSec))
         return void res.status(429).json({ error: { code: 'rate_limited' } })
       }
       const given = req.get('authorization')
       if (given === undefined || !timingSafeEqual(sha256Digest(given), expected)) {
-        tokenFailures?.take(address)
+        await tokenFailures?.take(address)
         return void res.status(401).json({ error: { code: 'unauthorized' } })
       }
       res.setHeader('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')

@@ -28,7 +28,7 @@ export async function authorizeOwner(context: RouterContext, req: Request, res: 
   }
   // Keyed by the caller, before the owner check: probing other ids spends the prober's own tokens.
   if (limiter) {
-    const decision = limiter.take(caller)
+    const decision = await limiter.take(caller)
     if (!decision.allowed) {
       emit('rate_limited', caller, null)
       res.setHeader('Retry-After', String(decision.retryAfterSec))

@@ -1,3 +1,5 @@
+import type { RateLimit, RateLimiter } from '../http/rateLimiter.js'
+
 /** The user's encrypted client backup (`cipherText`), sealed again at rest; one row per (clientId, backupMethod). */
 export interface StoredBackup {
   clientId: string
@@ -94,6 +96,12 @@ export interface BackupStore {
   /** A record that has not expired at `now`, if any. */
   getIdempotency(clientId: string, key: string, now: Date): Promise<IdempotencyRecord | undefined>
   close(): Promise<void>
+  /**
+   * Token buckets kept in this store, so every process on it enforces one limit (see `RateLimiterStore`, whose
+   * method this is). The router prefers them to memory unless `limits.store` says otherwise; optional for stores of
+   * your own (`postgresStore` has it, `sqliteStore` does not).
+   */
+  createLimiter?(name: string, limit: RateLimit): RateLimiter
   /** Operator tools and health checks (see MaintainableStore); optional for stores of your own. */
   maintenance?: MaintainableStore
 }

@@ -24,11 +24,11 @@ const custodianContext = sealContext.custodian
 export function webhookRoutes(context: RouterContext): Router {
   const { store, cipher, emit, secretFailures, allowlist } = context
 
-  const webhookGuard: RequestHandler = (req, res, next) => {
+  const webhookGuard: RequestHandler = async (req, res, next) => {
     const address = req.ip ?? req.socket.remoteAddress ?? ''
     if (allowlist && !allowlist(address)) return next(new HttpError(403, 'forbidden'))
     // Guessing the secret costs the guesser's address its budget; once spent, guesses are not even checked.
-    const spent = secretFailures?.check(address)
+    const spent = await secretFailures?.check(address)
     if (spent && !spent.allowed) {
       emit('rate_limited', null, null)
       res.setHeader('Retry-After', String(spent.retryAfterSec))
@@ -37,7 +37,7 @@ export function webhookRoutes(context: RouterContext): Router {
     const provided = req.get('x-webhook-secret')
     // Comparing digests keeps the comparison constant-time and independent of the secret's length.
     if (provided === undefined || !timingSafeEqual(sha256Digest(provided), context.secretDigest)) {
-      secretFailures?.take(address)
+      await secretFailures?.take(address)
       emit('auth.unauthorized', null, null)
       return next(new HttpError(401, 'unauthorized'))
     }
