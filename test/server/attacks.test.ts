@@ -341,7 +341,7 @@ describe.each(storeCases)('attacks on $name', (storeCase) => {
         expect((await postBackup(server.api, sentinel, { backupMethod: NASTY[0], cipherText: 'x' })).status).toBe(400)
 
         // Tables intact.
-        expect(await harness.migrationVersions()).toEqual([1, 2, 3, 4, 5])
+        expect(await harness.migrationVersions()).toEqual(storeCase.migrations)
         expect(await (await getBackup(server.api, sentinel)).json()).toMatchObject({ cipherText: 'sentinel-ct' })
         expect(await harness.store.list({ clientId: hostileId })).toEqual([])
       })
@@ -392,7 +392,7 @@ describe.each(storeCases)('attacks on $name', (storeCase) => {
         }
         // NFC and NFD spellings are different clients, not merged.
         expect(await harness.store.get(`${NASTY[9]!.normalize('NFD')}#9`, NASTY[9])).toBeUndefined()
-        expect(await harness.migrationVersions()).toEqual([1, 2, 3, 4, 5])
+        expect(await harness.migrationVersions()).toEqual(storeCase.migrations)
         expect((await harness.store.list()).length).toBeGreaterThanOrEqual(values.length)
       })
 
