@@ -128,6 +128,57 @@ describe.skipIf(!postgresUrl)('PostgreSQL limiter', () => {
     }
   })
 
+  it('answers takes that arrive together in one statement per turn: each key as that many takes at one instant', async () => {
+    const base = Date.UTC(2026, 0, 1)
+    const name = `batch-${randomBytes(4).toString('hex')}`
+    // One token per 10 s, burst 2; the clock stands still.
+    const limiter = postgresLimiter(db.pool, db.schema, name, { perMinute: 6, burst: 2 }, { now: () => new Date(base) })
+    const decisions = await Promise.all(['a', 'b', 'a', 'a', 'b', 'c', 'a', 'b'].map((k) => limiter.take(k)))
+    expect(decisions.map(answered)).toEqual([true, true, true, 10, true, true, 10, 10])
+    expect(await limiter.check('a')).toEqual({ allowed: false, retryAfterSec: 10 })
+    expect(await limiter.check('c')).toEqual({ allowed: true })
+  })
+
+  it('spreads more keys than one statement takes over several, each key answered once', async () => {
+    const name = `many-${randomBytes(4).toString('hex')}`
+    const limiter = postgresLimiter(db.pool, db.schema, name, { perMinute: 0.01, burst: 1 }, { batchKeys: 7 })
+    const keys = Array.from({ length: 50 }, (_, i) => `key-${i}`)
+    expect((await Promise.all(keys.map((k) => limiter.take(k)))).every((d) => d.allowed)).toBe(true)
+    expect((await Promise.all(keys.map((k) => limiter.take(k)))).some((d) => d.allowed)).toBe(false)
+    const rows = await db.admin.query(
+      `SELECT count(*)::int AS n FROM ${db.schemaName}.rate_limits WHERE limiter = $1`,
+      [name],
+    )
+    expect(rows.rows[0].n).toBe(50)
+  })
+
+  it('never deadlocks: three pools taking overlapping keys in shuffled orders grant each key exactly its burst', async () => {
+    const pools = [0, 1, 2].map(() => new pg.Pool({ connectionString: postgresUrl, max: 3 }))
+    try {
+      const name = `overlap-${randomBytes(4).toString('hex')}`
+      const burst = 4
+      const limiters = pools.map((pool) => postgresLimiter(pool, db.schema, name, { perMinute: 0.01, burst }))
+      const keys = Array.from({ length: 150 }, (_, i) => `k${i}`)
+      // Each pool asks for every key once per round, in its own random order, six rounds one after the other; the
+      // pools at once. Statements that locked rows in arrival order would deadlock here (PostgreSQL then aborts one,
+      // and its takes, answered from memory, would exceed the burst).
+      const granted = new Map<string, number>()
+      await Promise.all(
+        limiters.map(async (limiter) => {
+          for (let round = 0; round < 6; round++) {
+            const order = [...keys].sort(() => Math.random() - 0.5)
+            const decisions = await Promise.all(order.map((key) => limiter.take(key)))
+            for (const [i, d] of decisions.entries())
+              if (d.allowed) granted.set(order[i]!, (granted.get(order[i]!) ?? 0) + 1)
+          }
+        }),
+      )
+      expect(Object.fromEntries(granted)).toEqual(Object.fromEntries(keys.map((k) => [k, burst])))
+    } finally {
+      await Promise.all(pools.map((p) => p.end()))
+    }
+  })
+
   it('sweeps full buckets every sweepEvery takes, at most sweepBatch at a time, and never a bucket still refilling', async () => {
     const base = Date.UTC(2026, 0, 1)
     let t = 0

@@ -81,7 +81,7 @@ const migrations: ReadonlyArray<{ version: number; name: string; sql: (s: string
         tokens  double precision NOT NULL,
         at      timestamptz      NOT NULL,
         full_at timestamptz      NOT NULL,
-        allowed boolean          NOT NULL,
+        granted integer          NOT NULL,
         PRIMARY KEY (limiter, key)
       );
       CREATE INDEX rate_limits_full_at ON ${s}.rate_limits (full_at);`,

@@ -10,6 +10,8 @@ export interface PostgresLimiterOptions {
   sweepEvery?: number
   /** At most this many rows per sweep (default 1000). */
   sweepBatch?: number
+  /** At most this many keys per take statement (default 200); the others wait for the next one. */
+  batchKeys?: number
 }
 
 /** A limiter that keeps its buckets in the store's `rate_limits` table; `settled` waits for a sweep in flight. */
@@ -23,15 +25,18 @@ const MAX_REFILL_SEC = 1e10
  * Token buckets in PostgreSQL, one row per (limiter, key) in `<schema>.rate_limits` (UNLOGGED: no WAL, so a call is
  * not a durable commit; a crash of the database empties the table, which only forgets spent tokens). The semantics
  * are the in-memory limiter's, on the database's clock:
- * - `take` is one statement, an upsert that refills the bucket for the time since its last call, spends a token if
- *   one is there and returns what it decided. Concurrent calls for one key queue on the row's lock, each seeing the
- *   one before, so N replicas grant exactly `burst` at once between them.
+ * - `take` is answered by one statement, an upsert that refills the bucket for the time since its last call, spends
+ *   what it holds and returns what it granted. The takes that arrive while the event loop is busy (one turn) share
+ *   that statement, up to `batchKeys` keys, as several takes of one key at one instant: the first `floor(tokens)`
+ *   are granted, the rest wait for the next token. Concurrent statements for one key queue on the row's lock, each
+ *   seeing the one before, so N replicas grant exactly `burst` at once between them; keys are locked in one order
+ *   (sorted) in every process, so two statements never deadlock.
  * - `check` is one SELECT; a key without a row holds a full bucket.
  * - A row whose bucket has refilled completely (`full_at` passed) says nothing a missing row would not: every
- *   `sweepEvery`-th `take` of a process deletes up to `sweepBatch` such rows, oldest first by the `full_at` index,
- *   skipping rows another call holds. The request that starts it does not wait for it. Each `take` adds at most one
- *   row and a sweep removes up to `sweepBatch / sweepEvery` (10) per `take`, so the table follows the keys seen within
- *   one refill time, not every key ever seen.
+ *   `sweepEvery`-th take of a process starts a delete of up to `sweepBatch` such rows, oldest first by the `full_at`
+ *   index, skipping rows another call holds; no request waits for it. Each take adds at most one row and sweeps remove
+ *   up to `sweepBatch / sweepEvery` (10) per take, so the table follows the keys seen within one refill time, not
+ *   every key ever seen.
  * If the database does not answer, the call is answered by an in-memory limiter of the same settings (each process
  * then limits on its own until the database answers again), rather than failing a request over its limit check.
  */
@@ -46,6 +51,7 @@ export function postgresLimiter(
   const perSec = limit.perMinute / 60
   const sweepEvery = options.sweepEvery ?? 100
   const sweepBatch = options.sweepBatch ?? 1000
+  const batchKeys = options.batchKeys ?? 200
   const fallback = createRateLimiter(limit)
   let statements: Promise<ReturnType<typeof statementsIn>> | undefined
   const prepared = () =>
@@ -76,21 +82,51 @@ export function postgresLimiter(
       })
   }
 
-  return {
-    async take(key) {
-      try {
-        const q = await prepared()
-        const res = await pool.query<{ allowed: boolean; tokens: number }>({
-          ...q.take,
-          values: [name, key, burst, perSec, at(), MAX_REFILL_SEC],
-        })
-        takes += 1
-        if (takes % sweepEvery === 0) sweep(q)
-        const row = res.rows[0]!
-        return row.allowed ? { allowed: true } : refused(row.tokens)
-      } catch {
-        return fallback.take(key)
+  // The takes waiting for the next statement, by key, in arrival order.
+  let waiting = new Map<string, Array<(decision: RateDecision) => void>>()
+  const flush = async () => {
+    const batch = waiting
+    waiting = new Map()
+    if (batch.size > batchKeys) {
+      // The rest go in the next statement, in their arrival order.
+      for (const [key, callers] of [...batch].slice(batchKeys)) {
+        waiting.set(key, callers)
+        batch.delete(key)
       }
+      setImmediate(flush)
+    }
+    const keys = [...batch.keys()].sort()
+    try {
+      const q = await prepared()
+      const res = await pool.query<{ key: string; granted: number; tokens: number }>({
+        ...q.take,
+        values: [name, keys, burst, perSec, at(), MAX_REFILL_SEC, keys.map((k) => batch.get(k)!.length)],
+      })
+      const before = takes
+      for (const row of res.rows) {
+        const callers = batch.get(row.key)!
+        takes += callers.length
+        for (const [i, answer] of callers.entries()) answer(i < row.granted ? { allowed: true } : refused(row.tokens))
+        batch.delete(row.key)
+      }
+      if (Math.floor(takes / sweepEvery) > Math.floor(before / sweepEvery)) sweep(q)
+    } catch {
+      // Not answered by the database: this process decides alone, call by call.
+    } finally {
+      for (const [key, callers] of batch) for (const answer of callers) answer(fallback.take(key))
+    }
+  }
+
+  return {
+    take(key) {
+      return new Promise((resolve) => {
+        const callers = waiting.get(key)
+        if (callers) callers.push(resolve)
+        else {
+          if (waiting.size === 0) setImmediate(flush)
+          waiting.set(key, [resolve])
+        }
+      })
     },
     async check(key) {
       try {
@@ -110,25 +146,32 @@ export function postgresLimiter(
 
 /**
  * The limiter's statements in the escaped schema `s`, named so each connection plans them once. Parameters: $1 the
- * limiter's name, $2 the key, $3 burst, $4 tokens per second, $5 the time (null: the database's `now()`).
+ * limiter's name, $2 the keys (one for `check`), $3 burst, $4 tokens per second, $5 the time (null: the database's
+ * `now()`), $6 the longest refill (seconds), $7 how many takes of each key.
  */
 function statementsIn(s: string) {
   const now = 'coalesce($5::timestamptz, now())'
   // The bucket refilled for the time since its last call (never negative: calls on other replicas may be seen
-  // slightly out of order), capped at burst.
+  // slightly out of order), capped at burst; of it, the takes get whole tokens, at most one each.
   const refilled = `least($3::float8, b.tokens + greatest(0, extract(epoch FROM excluded.at - b.at)::float8) * $4::float8)`
-  const spent = `(${refilled}) - ((${refilled}) >= 1)::int`
+  const granted = `least(excluded.granted::float8, floor(${refilled}))`
   const fullAt = (tokens: string, from: string) =>
     `${from} + make_interval(secs => least($6::float8, ($3::float8 - ${tokens}) / $4::float8))`
+  // A new row: a full bucket, of which the takes get whole tokens (the proposed row's `granted` is what they ask for,
+  // capped at the burst, which the update caps at what the bucket holds).
   const take = `
-    INSERT INTO ${s}.rate_limits AS b (limiter, key, tokens, at, full_at, allowed)
-    VALUES ($1::text, $2::text, $3::float8 - 1, ${now}, ${fullAt('($3::float8 - 1)', now)}, true)
+    INSERT INTO ${s}.rate_limits AS b (limiter, key, tokens, at, full_at, granted)
+    SELECT $1::text, u.key, $3::float8 - g.n, t.now, ${fullAt('($3::float8 - g.n)', 't.now')}, g.n
+    FROM unnest($2::text[], $7::int[]) WITH ORDINALITY AS u(key, want, i)
+    CROSS JOIN LATERAL (SELECT least(u.want::float8, floor($3::float8))::int AS n) g
+    CROSS JOIN (SELECT ${now} AS now) t
+    ORDER BY u.i
     ON CONFLICT (limiter, key) DO UPDATE SET
-      allowed = (${refilled}) >= 1,
-      tokens = ${spent},
+      granted = ${granted}::int,
+      tokens = (${refilled}) - ${granted},
       at = greatest(b.at, excluded.at),
-      full_at = ${fullAt(`(${spent})`, 'greatest(b.at, excluded.at)')}
-    RETURNING allowed, tokens`
+      full_at = ${fullAt(`((${refilled}) - ${granted})`, 'greatest(b.at, excluded.at)')}
+    RETURNING key, granted, tokens`
   const check = `
     SELECT least($3::float8, tokens + greatest(0, extract(epoch FROM ${now} - at)::float8) * $4::float8) AS tokens
     FROM ${s}.rate_limits WHERE limiter = $1::text AND key = $2::text`
@@ -136,7 +179,8 @@ function statementsIn(s: string) {
   const sweep = `
     DELETE FROM ${s}.rate_limits WHERE ctid = ANY (ARRAY(
       SELECT ctid FROM ${s}.rate_limits WHERE full_at <= coalesce($1::timestamptz, now())
-      ORDER BY full_at LIMIT $2 FOR UPDATE SKIP LOCKED))`
+      ORDER BY full_at LIMIT $2 FOR UPDATE SKIP LOCKED))
+    `
   const named = (text: string) => ({
     name: `rmb_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`,
     text,
