@@ -2,8 +2,8 @@
 //   node --import tsx bench/server.mjs            short mode (CI, `npm run bench`): 1 and 50 connections, 1 rep
 //   node --import tsx bench/server.mjs --full     the curve: 1, 10, 50, 200 connections, 3 reps (`npm run bench -- server --full`)
 // Env: BENCH_DURATION (seconds per side and connection count; default 1 short, 2 full), BENCH_REPS, BENCH_CONNECTIONS
-// (e.g. "1,50"), DATABASE_URL (adds the PostgreSQL sides), BENCH_JSON_OUT (a file for the raw figures, read by
-// scripts/bench.mjs --write).
+// (e.g. "1,50"), BENCH_SIDES (only these sides, e.g. "kitPg,kitPgShared"), DATABASE_URL (adds the PostgreSQL sides),
+// BENCH_JSON_OUT (a file for the raw figures, read by scripts/bench.mjs --write).
 //
 // Sides, all in one server process (so server CPU per request is comparable), all reading the same JSON body:
 //   bare        express.json() + a 204: what reading the body alone costs
@@ -12,8 +12,11 @@
 //   kitNoop     the kit's router on a store that answers at once: the kit's own HTTP work (auth, validation, sealing,
 //               fingerprint, answer) without any database, so a kit side's time splits into router and store
 //   naivePg     express.json() + pool.query(`INSERT ... ON CONFLICT DO UPDATE`)
-//   kitPg       the kit's router on postgresStore, with Idempotency-Key (what the kit always sends)
+//   kitPg       the kit's router on postgresStore, with Idempotency-Key (what the kit always sends); its rate limits
+//               in memory (`limits.store: 'memory'`), as every figure before shared limits was measured
 //   kitPgNoKey  the same without the key
+//   kitPgShared kitPg with the rate limits in PostgreSQL (postgresStore's default: one more statement per request,
+//               a new bucket row per request here, as every request is a new client)
 // Every request is a new clientId (so a row is inserted, as a first backup does) with a 1-2 kB random cipherText and,
 // for the kit, `Idempotency-Key` as the kit sends it. Order of the sides alternates between reps; ratios are taken
 // within one rep (same minute, same machine load), then the median and spread over reps are printed.
@@ -85,7 +88,7 @@ async function serve() {
   }
   urls.naive = `http://127.0.0.1:${(await listen(naive)).address().port}`
 
-  const kit = async (store) => {
+  const kit = async (store, limitsStore) => {
     const running = await startServer({
       store,
       authenticate: devHeaderAuthenticate(),
@@ -94,14 +97,18 @@ async function serve() {
       devInspector: false,
       port: 0,
       // The limiter stays in the path, sized so it never refuses here.
-      limits: { rate: { perMinute: 1e9, burst: 1e9 } },
+      limits: { rate: { perMinute: 1e9, burst: 1e9 }, ...(limitsStore ? { store: limitsStore } : {}) },
     })
     closers.push(() => running.close(100))
     return `${running.url}/api`
   }
   urls.kitSqlite = await kit(sqliteStore({ filename: join(dir, 'kit.db') }))
   urls.kitNoop = await kit(noopStore())
-  if (DATABASE_URL) urls.kitPg = await kit(postgresStore({ connectionString: DATABASE_URL, schema: `${schema}_kit` }))
+  if (DATABASE_URL) {
+    // Two stores on one schema, as two replicas would be: each with its own pool of 10.
+    urls.kitPg = await kit(postgresStore({ connectionString: DATABASE_URL, schema: `${schema}_kit` }), 'memory')
+    urls.kitPgShared = await kit(postgresStore({ connectionString: DATABASE_URL, schema: `${schema}_kit` }))
+  }
 
   process.on('message', (msg) => {
     if (msg === 'cpu') process.send({ cpu: process.cpuUsage() })
@@ -158,6 +165,9 @@ async function threadHopUs() {
   await w.terminate()
   return median(times)
 }
+
+/** A goal as written: one decimal (1.0, 0.9), or two where it has them (0.85). */
+const goalText = (g) => (Number.isInteger(g * 10) ? g.toFixed(1) : String(g))
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b)
@@ -228,7 +238,12 @@ async function main() {
       ['naivePg', urls.naive, naiveRequest('pg')],
       ['kitPg', urls.kitPg, kitRequest(true)],
       ['kitPgNoKey', urls.kitPg, kitRequest(false)],
+      ['kitPgShared', urls.kitPgShared, kitRequest(true)],
     )
+  if (process.env.BENCH_SIDES) {
+    const only = process.env.BENCH_SIDES.split(',')
+    sides.splice(0, sides.length, ...sides.filter(([name]) => only.includes(name)))
+  }
   const once = (url, setupRequest, connections, duration) =>
     new Promise((resolve, reject) => {
       autocannon(
@@ -308,7 +323,13 @@ async function main() {
     ],
     ['kitPg', 'naivePg', 'PostgreSQL with Idempotency-Key vs naive INSERT ... ON CONFLICT', (c) => ({ 50: 0.9 })[c]],
     ['kitPgNoKey', 'naivePg', 'PostgreSQL without the key vs naive', (c) => ({ 50: 1.0 })[c]],
-  ].filter(([a]) => sides.some(([s]) => s === a))
+    [
+      'kitPgShared',
+      'kitPg',
+      'PostgreSQL with the rate limits in the database vs the same with them in memory',
+      (c) => ({ 50: 0.85 })[c],
+    ],
+  ].filter(([a, b]) => sides.some(([s]) => s === a) && sides.some(([s]) => s === b))
 
   const fmt = (x, d = 2) => x.toFixed(d)
   const spread = (xs) => (xs.length > 1 ? ` [${fmt(Math.min(...xs))}-${fmt(Math.max(...xs))}]` : '')
@@ -347,14 +368,14 @@ async function main() {
       const g = goal(c) ?? null
       out.ratios.push({ a, b, label, connections: c, median: m, reps: per, cpu: median(cpuPer), goal: g })
       console.log(
-        `server.ratio.${a}/${b}.c${c} ${fmt(m)}${spread(per)} (${g === null ? 'no goal here' : `goal >= ${fmt(g, 1)}`}; ${label}; CPU per request ${fmt(median(cpuPer))}x)`,
+        `server.ratio.${a}/${b}.c${c} ${fmt(m)}${spread(per)} (${g === null ? 'no goal here' : `goal >= ${goalText(g)}`}; ${label}; CPU per request ${fmt(median(cpuPer))}x)`,
       )
     }
   }
   // At 1 connection a request's wall time is 1 / req/s, so the kit's time splits into the bare route's, the router's
   // own work (kitNoop - bare) and the store's (kitSqlite - kitNoop), to set beside the naive endpoint's store time
   // (naiveSqlite - bare). Per rep, then the median.
-  if (results[1]) {
+  if (results[1] && ['bare', 'kitNoop', 'kitSqlite', 'naiveSqlite'].every((side) => side in results[1])) {
     const us = (side) => results[1][side].map((r) => 1e6 / r.rps)
     const [bare, noop, kitS, naive] = ['bare', 'kitNoop', 'kitSqlite', 'naiveSqlite'].map(us)
     const m = (f) => median(bare.map((_, i) => f(i)))

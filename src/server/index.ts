@@ -15,7 +15,8 @@ export { createBackupHandler } from './http/createBackupHandler.js'
 export type { BackupHandler } from './http/createBackupHandler.js'
 export type { RequestBody, ServerRequest, ServerResponse } from './http/ServerRequest.js'
 export { UNKNOWN_METHOD } from '../core/clients/WalletAdapter.js'
-export type { RateLimit } from './http/rateLimiter.js'
+export type { RateDecision, RateLimit, RateLimiter } from './http/rateLimiter.js'
+export type { RateLimiterStore } from './http/RateLimiterStore.js'
 export type { ServerErrorCode } from '../core/errors/serverErrorCodes.js'
 export type {
   BackupStore,

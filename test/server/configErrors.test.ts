@@ -56,6 +56,15 @@ describe('a wrong server configuration is a ServerConfigError', () => {
   it('rate limits and IP ranges', () => {
     configError(() => createRateLimiter({ perMinute: 0, burst: 1 }), /perMinute/)
     configError(() => createRateLimiter({ perMinute: 60, burst: 0 }), /burst/)
+    // Named after the option that holds them, whichever store keeps the buckets.
+    configError(
+      () => createServer({ ...base(), limits: { webhookFailures: { perMinute: 0, burst: 1 } } }),
+      /^limits\.webhookFailures\.perMinute/,
+    )
+    configError(
+      () => createServer({ ...base(), limits: { store: 'memory', rate: { perMinute: 1, burst: 0.5 } } }),
+      /^limits\.rate\.burst/,
+    )
     configError(() => parseIpRange('10.0.0.0/33', 'webhookAllowlist'), /not an IP address or CIDR range/)
   })
 

@@ -18,7 +18,7 @@ import { postgresSkipReason, postgresUrl } from './support/stores.js'
 if (!postgresUrl) console.warn(`PostgreSQL own schema: ${postgresSkipReason}`)
 
 const KIT_SCHEMA = 'react_mpc_backup'
-const KIT_TABLES = ['client_backups', 'custodian_shares', 'idempotency_keys', 'schema_migrations']
+const KIT_TABLES = ['client_backups', 'custodian_shares', 'idempotency_keys', 'rate_limits', 'schema_migrations']
 
 /** A fresh database on the test cluster; `drop` removes it (after every store on it is closed). */
 async function freshDatabase(): Promise<{ url: string; admin: pg.Pool; drop(): Promise<void> }> {
@@ -196,13 +196,22 @@ describe.skipIf(!postgresUrl)('PostgreSQL store: a schema of its own by default 
       } finally {
         await api.close()
       }
-      // Migrated in place (migration 5 came after the dump), and no empty schema of the kit's own beside it.
+      // Migrated in place (migrations 5 and 6 came after the dump), and no empty schema of the kit's own beside it.
       expect(
         (await db.admin.query('SELECT version FROM public.schema_migrations ORDER BY version')).rows.map(
           (r) => r.version,
         ),
-      ).toEqual([1, 2, 3, 4, 5])
+      ).toEqual([1, 2, 3, 4, 5, 6])
       expect(await schemaExists(db.admin, KIT_SCHEMA)).toBe(false)
+      // Migration 6 made the shared limits' table there too (UNLOGGED), and the store's limiters keep their buckets
+      // in it: what one store spent, the other sees.
+      expect(
+        (await db.admin.query("SELECT relpersistence FROM pg_class WHERE oid = 'public.rate_limits'::regclass")).rows,
+      ).toEqual([{ relpersistence: 'u' }])
+      const limit = { perMinute: 0.01, burst: 1 }
+      expect(await stores[0]!.createLimiter!('client', limit).take('upgraded')).toEqual({ allowed: true })
+      expect(await stores[1]!.createLimiter!('client', limit).take('upgraded')).toMatchObject({ allowed: false })
+      expect((await db.admin.query('SELECT key FROM public.rate_limits')).rows).toEqual([{ key: 'upgraded' }])
       // Each store says once where it found the tables; no secret in it.
       expect(warnings).toHaveLength(2)
       expect(warnings[0]).toMatch(/public/)

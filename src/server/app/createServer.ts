@@ -11,13 +11,14 @@ import type { BackupHandler } from '../http/createBackupHandler.js'
 import { createRouterContext } from '../http/createRouterContext.js'
 import { errorResponse } from '../http/errorResponse.js'
 import { jsonResponse } from '../http/jsonResponse.js'
-import { secretFailureLimiter } from '../http/rateLimiter.js'
 import type { ServerRequest, ServerResponse } from '../http/ServerRequest.js'
 import { toHttpError } from '../http/toHttpError.js'
 import { devRowsRoute } from './createDevInspector.js'
 import { createServerMetrics } from './createServerMetrics.js'
 import { isLoopbackHost } from './isLoopbackHost.js'
 import { operatorRoutes } from './operatorRoutes.js'
+import { limiterStoreOf } from '../http/limiterStoreOf.js'
+import { secretFailureLimiter } from '../http/secretFailureLimiter.js'
 
 export interface ServerConfig extends BackupRouterOptions {
   /** Production turns the dev inspector off and sends HSTS. */
@@ -113,7 +114,9 @@ export function createServer(config: ServerConfig): BackupServer {
     metrics,
     metricsToken: config.metricsToken,
     // Wrong tokens are limited like wrong webhook secrets: the same limiter and settings, buckets of its own.
-    tokenFailures: metrics ? secretFailureLimiter(config.limits?.webhookFailures) : undefined,
+    tokenFailures: metrics
+      ? secretFailureLimiter(config.limits?.webhookFailures, limiterStoreOf(config), 'metrics')
+      : undefined,
   })
   const addressOf = forwardedAddress(config.trustProxy)
   const belowApi = stripBasePath('/api')

@@ -2,6 +2,7 @@ import type { BackupStore } from '../store/BackupStore.js'
 import type { EncryptionKeyConfig } from '../sealing/encryptAtRest.js'
 import type { RateLimit } from './rateLimiter.js'
 import type { ServerRequest } from './ServerRequest.js'
+import type { RateLimiterStore } from './RateLimiterStore.js'
 
 /**
  * Resolves the signed-in caller's clientId from the request (the same neutral request on every host: headers,
@@ -47,15 +48,23 @@ export interface BackupRouterLimits {
   /**
    * Token bucket per authenticated clientId on the client routes (POST and GET share one bucket); over it
    * -> 429 `rate_limited` with `Retry-After` (seconds). Default `{ perMinute: 60, burst: 20 }`; `false` turns it
-   * off. In memory and per process.
+   * off. Kept where `store` says: shared by every process with `postgresStore`, per process otherwise.
    */
   rate?: RateLimit | false
   /**
    * Wrong `X-Webhook-Secret`s per caller address (the request's `address`): past this budget the address gets 429 `rate_limited`
    * (the secret not even checked) until it refills. Default `{ perMinute: 10, burst: 20 }`; `false` turns it off.
-   * `createServer` limits wrong `/metrics` tokens with the same settings (in buckets of their own).
+   * `createServer` limits wrong `/metrics` tokens with the same settings (in buckets of their own). Kept where
+   * `store` says, like `rate`.
    */
   webhookFailures?: RateLimit | false
+  /**
+   * Where the token buckets of `rate` and `webhookFailures` live. Default: the backup store's own when it has one
+   * (`postgresStore`: a table in its schema, so every replica or serverless instance on the database enforces one
+   * limit, with the same token-bucket semantics), else memory (`sqliteStore`: per process). `'memory'` keeps them in
+   * this process whatever the store; a `RateLimiterStore` of your own (e.g. on Redis) shares them elsewhere.
+   */
+  store?: 'memory' | RateLimiterStore
 }
 
 export interface BackupRouterOptions {

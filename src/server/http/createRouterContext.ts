@@ -3,8 +3,9 @@ import type { Authenticate, BackupEventType, BackupRouterOptions } from './Backu
 import { buildAllowlist } from './buildAllowlist.js'
 import { encryptAtRest } from '../sealing/encryptAtRest.js'
 import type { AtRestCipher } from '../sealing/encryptAtRest.js'
-import { createRateLimiter, secretFailureLimiter } from './rateLimiter.js'
+import { limiterStoreOf } from './limiterStoreOf.js'
 import type { RateLimiter } from './rateLimiter.js'
+import { secretFailureLimiter } from './secretFailureLimiter.js'
 import { ServerConfigError } from '../errors/ServerConfigError.js'
 import { sha256Digest } from './sha256Digest.js'
 import { StorageKeyMismatchError } from '../errors/StorageKeyMismatchError.js'
@@ -60,8 +61,8 @@ export function createRouterContext(options: BackupRouterOptions): RouterContext
     idempotencyTtlMs: options.limits?.idempotencyTtlMs ?? 24 * 60 * 60 * 1000,
     webhookDeadlineMs: options.limits?.webhookDeadlineMs ?? 8_000,
     requestDeadlineMs: options.limits?.requestDeadlineMs ?? 10_000,
-    limiter: rateOption === false ? undefined : createRateLimiter(rateOption),
-    secretFailures: secretFailureLimiter(options.limits?.webhookFailures),
+    limiter: rateOption === false ? undefined : limiterStoreOf(options).createLimiter('client', rateOption),
+    secretFailures: secretFailureLimiter(options.limits?.webhookFailures, limiterStoreOf(options), 'webhook'),
     allowlist: options.webhookAllowlist ? buildAllowlist(options.webhookAllowlist) : undefined,
     logger,
     emit,

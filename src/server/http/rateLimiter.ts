@@ -5,13 +5,24 @@ export interface RateLimit {
   burst: number
 }
 
-type RateDecision = { allowed: true } | { allowed: false; retryAfterSec: number }
+/** A limiter's answer: go on, or wait `retryAfterSec` (whole seconds, at least 1) for the next token. */
+export type RateDecision = { allowed: true } | { allowed: false; retryAfterSec: number }
 
+/**
+ * Token buckets keyed by caller. The bundled ones are in memory (this file) and in PostgreSQL (`postgresStore`); a
+ * store of your own can be shared the same way (see `RateLimiterStore`). Either call may answer at once or later.
+ */
 export interface RateLimiter {
-  take(key: string): RateDecision
+  /** Spends a token of `key`'s bucket if it holds one. */
+  take(key: string): RateDecision | Promise<RateDecision>
   /** What `take` would decide, without spending a token. */
+  check(key: string): RateDecision | Promise<RateDecision>
+}
+
+/** The in-memory limiter, which also says how many buckets it holds (for tests and monitoring). */
+export interface MemoryRateLimiter extends RateLimiter {
+  take(key: string): RateDecision
   check(key: string): RateDecision
-  /** Buckets currently held (for tests and monitoring). */
   readonly size: number
 }
 
@@ -20,17 +31,22 @@ interface Bucket {
   at: number
 }
 
+/** Throws the ServerConfigError a limit's settings deserve, naming the option (`limits.rate`, ...). */
+export function checkRateLimit(limit: RateLimit, option = 'limits.rate'): void {
+  if (!(Number.isFinite(limit.perMinute) && limit.perMinute > 0))
+    throw new ServerConfigError(`${option}.perMinute must be a positive number`)
+  if (!(Number.isFinite(limit.burst) && limit.burst >= 1))
+    throw new ServerConfigError(`${option}.burst must be a number >= 1`)
+}
+
 /**
  * In-memory token buckets keyed by caller. Per process: behind several server processes each one counts
  * on its own, so the effective limit is the per-process limit times the process count.
  * Buckets that have refilled completely carry no information and are swept, so memory follows the number
  * of recently active callers, not the number ever seen.
  */
-export function createRateLimiter(limit: RateLimit, now: () => number = () => performance.now()): RateLimiter {
-  if (!(Number.isFinite(limit.perMinute) && limit.perMinute > 0))
-    throw new ServerConfigError('limits.rate.perMinute must be a positive number')
-  if (!(Number.isFinite(limit.burst) && limit.burst >= 1))
-    throw new ServerConfigError('limits.rate.burst must be a number >= 1')
+export function createRateLimiter(limit: RateLimit, now: () => number = () => performance.now()): MemoryRateLimiter {
+  checkRateLimit(limit)
   const perMs = limit.perMinute / 60_000
   const burst = limit.burst
   const refillMs = burst / perMs
@@ -73,13 +89,4 @@ export function createRateLimiter(limit: RateLimit, now: () => number = () => pe
       return buckets.size
     },
   }
-}
-
-/**
- * The budget of wrong secrets per caller address (the webhook's `X-Webhook-Secret`, the `/metrics` bearer token):
- * `limits.webhookFailures`, default `{ perMinute: 10, burst: 20 }`; `false` turns it off. Each route holds its own
- * buckets, so a scraper left with a stale token never locks the provider's webhook out of a shared address.
- */
-export function secretFailureLimiter(option: RateLimit | false | undefined): RateLimiter | undefined {
-  return option === false ? undefined : createRateLimiter(option ?? { perMinute: 10, burst: 20 })
 }

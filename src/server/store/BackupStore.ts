@@ -1,3 +1,5 @@
+import type { RateLimit, RateLimiter } from '../http/rateLimiter.js'
+
 /** The user's encrypted client backup (`cipherText`), sealed again at rest; one row per (clientId, backupMethod). */
 export interface StoredBackup {
   clientId: string
@@ -121,6 +123,12 @@ export interface BackupStore {
    * ServerConfigError whose message names the fix. Optional for stores of your own (then taken as ready).
    */
   ready?(): Promise<void>
+  /**
+   * Token buckets kept in this store, so every process on it enforces one limit (see `RateLimiterStore`, whose
+   * method this is). The router prefers them to memory unless `limits.store` says otherwise; optional for stores of
+   * your own (`postgresStore` has it, `sqliteStore` does not).
+   */
+  createLimiter?(name: string, limit: RateLimit): RateLimiter
   /** Operator tools and health checks (see MaintainableStore); optional for stores of your own. */
   maintenance?: MaintainableStore
 }

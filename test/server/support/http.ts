@@ -39,7 +39,9 @@ export async function serveRouter(
     checkEncryptionKey: false,
     ...overrides,
     // Functional suites send hundreds of requests per client; the limiter is tested on its own (attacks.test.ts).
-    limits: { rate: false, ...overrides.limits },
+    // Each server keeps its own buckets (memory): a suite's servers share one database, and the limits shared
+    // through PostgreSQL have suites of their own (replicas.test.ts, postgresLimiter.test.ts).
+    limits: { rate: false, store: 'memory', ...overrides.limits },
   })
   return { ...served, events, logged }
 }

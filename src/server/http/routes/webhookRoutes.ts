@@ -87,13 +87,15 @@ export function webhookRoutes(context: RouterContext) {
     return jsonResponse(200, JSON.stringify({ backupShares, backupShare: backupShares[0] }))
   }
 
-  /** Guarded, then run under the webhook deadline: the provider gives up after 10 s, a 503 first lets it retry. */
+  /** Guarded and run under the webhook deadline: the provider gives up after 10 s, a 503 first lets it retry. */
   const guarded =
     (route: (request: ServerRequest, deadline: { expired: boolean }) => Promise<ServerResponse>) =>
-    async (request: ServerRequest): Promise<ServerResponse> => {
-      await guard(request)
-      return withDeadline(context.webhookDeadlineMs, (deadline) => route(request, deadline))
-    }
+    (request: ServerRequest): Promise<ServerResponse> =>
+      // The guard runs inside the deadline: its wrong-secret budget may live in a database that is slow to answer.
+      withDeadline(context.webhookDeadlineMs, async (deadline) => {
+        await guard(request)
+        return deadline.expired ? DROPPED : route(request, deadline)
+      })
 
   return { storeShare: guarded(storeShare), fetchShares: guarded(fetchShares) }
 }

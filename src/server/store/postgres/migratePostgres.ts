@@ -68,6 +68,24 @@ const migrations: ReadonlyArray<{ version: number; name: string; sql: (s: string
     // Nullable: rows written before it keep working (status then cannot tell a newer backup of the method from ours).
     sql: (s) => `ALTER TABLE ${s}.client_backups ADD COLUMN wallet_backup_id text;`,
   },
+  {
+    version: 6,
+    name: 'token buckets of the rate limits, shared by every process on the database',
+    // UNLOGGED: a bucket update writes no WAL, so a limit check is not a durable commit (measured in
+    // docs/PERFORMANCE.md); a crash empties the table, which only forgets spent tokens. full_at (when the bucket is
+    // full again) is indexed so a sweep finds expired rows without scanning the live ones.
+    sql: (s) => `
+      CREATE UNLOGGED TABLE ${s}.rate_limits (
+        limiter text             NOT NULL,
+        key     text             NOT NULL,
+        tokens  double precision NOT NULL,
+        at      timestamptz      NOT NULL,
+        full_at timestamptz      NOT NULL,
+        granted integer          NOT NULL,
+        PRIMARY KEY (limiter, key)
+      );
+      CREATE INDEX rate_limits_full_at ON ${s}.rate_limits (full_at);`,
+  },
 ]
 
 /**

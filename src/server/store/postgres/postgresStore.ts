@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type pg from 'pg'
 import { ServerConfigError } from '../../errors/ServerConfigError.js'
+import type { RateLimiter } from '../../http/rateLimiter.js'
 import type {
   BackupStore,
   IdempotencyRecord,
@@ -13,6 +14,8 @@ import { lazyStore } from '../lazyStore.js'
 import { type BackupRow, type IdempotencyRow, type ShareRow, storeRows } from '../storeRows.js'
 import { migratePostgres } from './migratePostgres.js'
 import { postgresErase } from './postgresErase.js'
+import { postgresLimiter } from './postgresLimiter.js'
+import type { PostgresLimiter } from './postgresLimiter.js'
 import { postgresMaintenance } from './postgresMaintenance.js'
 import { postgresSchema } from './postgresSchema.js'
 
@@ -42,15 +45,26 @@ export type PostgresStoreOptions = (
 
 /**
  * PostgreSQL store on `pg`. Writes are upserts, so concurrent writers leave one row; conditional (If-Match) and
- * idempotent writes run in a transaction with the row or key locked.
+ * idempotent writes run in a transaction with the row or key locked. It keeps the router's rate limits too
+ * (`createLimiter`: token buckets in its `rate_limits` table), so every process on the database enforces one limit.
  */
 export function postgresStore(options: PostgresStoreOptions): BackupStore {
   checkSchema(options.schema ?? postgresSchema.DEFAULT)
   // pg is loaded on first use, not when `react-mpc-backup/server` is imported: an SQLite-only install never needs it.
-  return lazyStore(
-    'postgresStore',
-    loadDriver().then((driver) => openPostgresStore(options, driver)),
-  )
+  const opening = loadDriver().then((driver) => openPostgresStore(options, driver))
+  return {
+    ...lazyStore('postgresStore', opening),
+    createLimiter: (name, limit) => whenOpen(opening.then((store) => store.createLimiter!(name, limit))),
+  }
+}
+
+/** A limiter whose store is still opening: each call waits for it (a failed open fails the call, as a store call). */
+function whenOpen(opening: Promise<RateLimiter>): RateLimiter {
+  opening.catch(() => {})
+  return {
+    take: async (key) => (await opening).take(key),
+    check: async (key) => (await opening).check(key),
+  }
 }
 
 type PgDriver = Pick<typeof pg, 'Pool' | 'escapeIdentifier' | 'escapeLiteral'>
@@ -158,6 +172,8 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
     return undefined
   }
 
+  const limiters: PostgresLimiter[] = []
+
   let closed = false
   // Expired idempotency records are swept now and then, off the write path; the timer never keeps a process alive.
   let sweeping: Promise<unknown> | undefined
@@ -180,6 +196,11 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
       await migrated()
     },
     maintenance: postgresMaintenance(pool, schema),
+    createLimiter(name, limit) {
+      const limiter = postgresLimiter(pool, schema, name, limit)
+      limiters.push(limiter)
+      return limiter
+    },
     async put(backup, idempotency, condition): Promise<PutResult> {
       const q = await migrated()
       if (!idempotency && !condition) {
@@ -257,6 +278,7 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
       closed = true
       clearInterval(sweep)
       await sweeping
+      await Promise.all(limiters.map((l) => l.settled()))
       if (ownsPool) await pool.end()
     },
   }
