@@ -1,20 +1,18 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type Database from 'better-sqlite3'
-import { createRequire } from 'node:module'
-import { Worker } from 'node:worker_threads'
-import type {
-  BackupStore,
-  IdempotencyRecord,
-  ListFilter,
-  PutCondition,
-  PutResult,
-  StoredBackup,
-  StoredShare,
-} from '../BackupStore.js'
+import type { BackupStore, ListFilter } from '../BackupStore.js'
 import { lazyStore } from '../lazyStore.js'
 import { sqliteMaintenance } from './sqliteMaintenance.js'
-import { sqliteWriterSource } from './sqliteWriterSource.js'
+import { startSqliteWriter } from './startSqliteWriter.js'
+import {
+  type FromWriter,
+  type WriterJob,
+  type WriterOp,
+  type WriterOutcome,
+  type WriterResults,
+  writerError,
+} from './sqliteWriterProtocol.js'
 import { type BackupRow, type IdempotencyRow, type ShareRow, storeRows } from '../storeRows.js'
 import { tightenFileMode } from './tightenFileMode.js'
 
@@ -188,53 +186,37 @@ export function sqliteStore(options: SqliteStoreOptions): BackupStore {
   }
   return lazyStore(
     'sqliteStore',
-    loadDriver().then(({ Database, driverPath }) => openSqliteStore(options, Database, driverPath)),
+    loadDriver().then((Database) => openSqliteStore(options, Database)),
   )
 }
 
-async function loadDriver(): Promise<{ Database: typeof Database; driverPath: string }> {
+async function loadDriver(): Promise<typeof Database> {
   try {
-    const Database = (await import('better-sqlite3')).default
-    // The writer thread loads the very same package (resolved from here, as the import above was).
-    return { Database, driverPath: createRequire(import.meta.url).resolve('better-sqlite3') }
+    // By package name, here and in the writer thread: a bundler either bundles it or leaves it to Node, both times
+    // as the same package.
+    return (await import('better-sqlite3')).default
   } catch (cause) {
     throw new Error('sqliteStore needs the better-sqlite3 package: npm install better-sqlite3', { cause })
   }
 }
 
-type Job =
-  | {
-      op: 'put'
-      backup: StoredBackup
-      idem: IdempotencyRecord | undefined
-      condition: PutCondition | undefined
-      columns: ReturnType<typeof storeRows.backupColumns>
-    }
-  | { op: 'putShare'; share: StoredShare }
-  | { op: 'read'; name: ReadName; args: unknown[]; all: boolean }
-type Outcome = { ok: true; value: unknown } | { ok: false; error: { message: string; code?: string } }
-type Pending = { job: Job; resolve: (value: unknown) => void; reject: (error: unknown) => void }
+type Pending = { job: WriterJob; resolve: (value: unknown) => void; reject: (error: unknown) => void }
 
 async function openSqliteStore(
   options: SqliteStoreOptions,
   Database: typeof import('better-sqlite3'),
-  driverPath: string,
 ): Promise<BackupStore> {
   const memory = options.filename === ':memory:'
   if (!memory) mkdirSync(dirname(options.filename), { recursive: true })
-  const worker = new Worker(sqliteWriterSource, {
-    eval: true,
-    workerData: {
-      filename: options.filename,
-      synchronous: options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL',
-      driverPath,
-      migrations,
-      reads,
-      sweepMs: options.idempotencySweepMs ?? 10 * 60_000,
-    },
+  // Resolves once the writer has opened and migrated the file. It is unref'd: the writer must never keep a process
+  // alive on its own; pending writes hold the event loop through their promises (and ref it while a batch is out).
+  const worker = await startSqliteWriter({
+    filename: options.filename,
+    synchronous: options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL',
+    migrations,
+    reads,
+    sweepMs: options.idempotencySweepMs ?? 10 * 60_000,
   })
-  // The writer must never keep a process alive on its own; pending writes hold the event loop through their promises.
-  worker.unref()
   let broken: Error | undefined
   const fail = (error: Error) => {
     broken ??= error
@@ -243,19 +225,6 @@ async function openSqliteStore(
     queue = []
     drained?.()
   }
-  await new Promise<void>((resolve, reject) => {
-    const onMessage = (msg: { ready?: true; failed?: { message: string; code?: string } }) => {
-      worker.off('error', onError)
-      if (msg.ready) resolve()
-      else reject(toError(msg.failed))
-    }
-    const onError = (error: Error) => {
-      worker.off('message', onMessage)
-      reject(error)
-    }
-    worker.once('message', onMessage)
-    worker.once('error', onError)
-  })
   worker.on('error', (error) => fail(error))
   worker.on('exit', () => fail(new Error('sqliteStore is closed')))
 
@@ -291,24 +260,24 @@ async function openSqliteStore(
     worker.ref()
     worker.postMessage({ jobs: inFlight.map((p) => p.job) })
   }
-  worker.on('message', (msg: { outcomes: Outcome[] }) => {
+  worker.on('message', (msg: FromWriter) => {
     const batch = inFlight
-    if (!batch) return
+    if (!batch || !('outcomes' in msg)) return
     inFlight = undefined
     worker.unref()
-    msg.outcomes.forEach((outcome, i) => {
+    msg.outcomes.forEach((outcome: WriterOutcome, i) => {
       const p = batch[i]!
       if (outcome.ok) p.resolve(outcome.value)
-      else p.reject(toError(outcome.error))
+      else p.reject(writerError(outcome.error))
     })
     if (queue.length > 0) flush()
     else drained?.()
   })
-  const submit = (job: Job): Promise<unknown> =>
+  const submit = <Op extends WriterOp>(job: Extract<WriterJob, { op: Op }>): Promise<WriterResults[Op]> =>
     new Promise((resolve, reject) => {
       if (closed) return reject(new Error('sqliteStore is closed'))
       if (broken) return reject(broken)
-      queue.push({ job, resolve, reject })
+      queue.push({ job, resolve: resolve as (value: unknown) => void, reject })
       // The rest of this event-loop turn joins the batch.
       if (!scheduled && !inFlight) {
         scheduled = true
@@ -320,14 +289,8 @@ async function openSqliteStore(
   return {
     maintenance: sqliteMaintenance(reader, () => read('getLatest', [''], false)),
     async put(backup, idempotency, condition) {
-      const result = (await submit({
-        op: 'put',
-        backup,
-        idem: idempotency,
-        condition,
-        columns: backupColumns(backup),
-      })) as PutResult | { replayed: true; previous: IdempotencyRow }
-      return result.replayed ? { replayed: true, previous: toIdempotency(result.previous as IdempotencyRow) } : result
+      const result = await submit({ op: 'put', backup, idem: idempotency, condition, columns: backupColumns(backup) })
+      return result.replayed ? { replayed: true, previous: toIdempotency(result.previous) } : result
     },
     async get(clientId, backupMethod) {
       const row =
@@ -384,10 +347,6 @@ function fromWorker<T>(value: T): T {
   if (Array.isArray(value)) value.forEach(fix)
   else fix(value)
   return value
-}
-
-function toError(e: { message: string; code?: string } | undefined): Error {
-  return Object.assign(new Error(e?.message ?? 'sqliteStore writer failed'), e?.code ? { code: e.code } : {})
 }
 
 // SQLite reads a negative LIMIT as no limit.
