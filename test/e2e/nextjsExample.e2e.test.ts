@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import Database from 'better-sqlite3'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, onTestFailed, test } from 'vitest'
 import { keyIdOf } from '../../src/server/sealing/encryptAtRest.js'
 import { chromiumLaunchOptions } from '../support/chromium.js'
 import { freePort, isLoopbackUrl } from '../support/loopback.js'
@@ -112,12 +112,18 @@ describe('examples/nextjs: the packed kit in a Next.js 16 app, built and started
     // The example's own setup: the kit built into a temp folder and packed, the sources copied, `npm install` from
     // the npm cache first. The compiled better-sqlite3 comes from this repository's install (same version; the
     // script compiles it when not), so CI does not spend a minute compiling it twice.
-    await timed('kit build + npm pack + npm install (examples/nextjs/scripts/setup.mjs)', () =>
+    const setup = await timed('examples/nextjs/scripts/setup.mjs', () =>
       run(process.execPath, [join(example, 'scripts', 'setup.mjs'), '--into', app, '--better-sqlite3-from', root], {
         cwd: root,
         env: childEnv({}),
         maxBuffer: 64 * 1024 * 1024,
       }),
+    )
+    timings.push(
+      ...setup.stdout
+        .split('\n')
+        .filter((line) => line.startsWith('setup: '))
+        .map((line) => `  ${line}`),
     )
     // No secret in the environment: the route modules `next build` evaluates must not need one.
     await timed('next build', () =>
@@ -143,6 +149,8 @@ describe('examples/nextjs: the packed kit in a Next.js 16 app, built and started
 
   test('sign in, back up, recover on a fresh browser context, back up again; all on loopback; the row is sealed', async () => {
     const dataDir = join(work, 'data')
+    // The server's log says why a request answered 500 (it holds no secret: checked below).
+    onTestFailed(() => console.log(`next start output:\n${output}`))
     const base = await timed('next start until ready', () => startNext(dataDir))
     const clientId = `e2e-${randomBytes(4).toString('hex')}`
     // The cipherTexts the browser POSTed, in order, to look for in the database file (never there in the clear).
