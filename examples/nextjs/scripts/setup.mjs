@@ -4,7 +4,8 @@
 //   2. with --into <dir>, copies the example's sources there first (the end-to-end test builds it in a temp folder);
 //   3. `npm install` in <dir> (--prefer-offline: the npm cache first, the registry for what it lacks), and msw's
 //      service worker script into <dir>/public (emulator mode);
-//   4. in this folder only, writes .env.local with fresh development secrets and USE_EMULATORS=1 when there is none.
+//   4. in this folder only, writes .env.local with fresh development secrets, USE_EMULATORS=1 and
+//      NEXT_TELEMETRY_DISABLED=1 when there is none.
 // Prints how long each step took.
 // --better-sqlite3-from <folder>: for the repository's end-to-end test. Installs without install scripts and takes
 // the compiled better-sqlite3 driver from <folder>/node_modules (the repository's own install) when it is the same
@@ -113,6 +114,8 @@ if (dir === example && !existsSync(env)) {
     [
       '# Written by `npm run setup` for development on this machine; never commit it.',
       'USE_EMULATORS=1',
+      "# Next.js's anonymous telemetry leaves the machine; off here (`npx next telemetry` says more).",
+      'NEXT_TELEMETRY_DISABLED=1',
       `SESSION_SECRET=${secret()}`,
       `WEBHOOK_SECRET=${secret()}`,
       `BACKUP_ENCRYPTION_KEY=${secret()}`,

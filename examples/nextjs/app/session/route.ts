@@ -17,10 +17,7 @@ export const runtime = 'nodejs'
 export async function POST(request: Request): Promise<Response> {
   if (!emulatorsOn()) return new Response(null, { status: 404 })
   const form = await request.formData().catch(() => undefined)
-  const home = new URL('/', request.url)
-  if (form?.get('signOut') !== null && form?.get('signOut') !== undefined) {
-    return redirect(home, `${SESSION_COOKIE}=; ${sessionCookieAttributes(request.url, 0)}`)
-  }
+  if (form?.has('signOut')) return redirect('/', `${SESSION_COOKIE}=; ${sessionCookieAttributes(request.url, 0)}`)
   const clientId = form?.get('clientId')
   if (!isClientId(clientId)) return new Response('clientId: 1-200 of A-Z a-z 0-9 . _ : @ | -', { status: 400 })
   let value: string
@@ -31,12 +28,9 @@ export async function POST(request: Request): Promise<Response> {
     console.error(`[example] not_ready: ${error.message}`)
     return new Response('Not configured: see the server log', { status: 503 })
   }
-  return redirect(
-    new URL('/settings', request.url),
-    `${SESSION_COOKIE}=${value}; ${sessionCookieAttributes(request.url, SESSION_MAX_AGE)}`,
-  )
+  return redirect('/settings', `${SESSION_COOKIE}=${value}; ${sessionCookieAttributes(request.url, SESSION_MAX_AGE)}`)
 }
 
-function redirect(to: URL, cookie: string): Response {
-  return new Response(null, { status: 303, headers: { Location: to.pathname, 'Set-Cookie': cookie } })
+function redirect(path: string, cookie: string): Response {
+  return new Response(null, { status: 303, headers: { Location: path, 'Set-Cookie': cookie } })
 }

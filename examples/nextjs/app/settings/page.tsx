@@ -20,11 +20,14 @@ export default async function SettingsPage() {
         emulated={emulated}
         googleClientId={emulated ? EMULATED_GOOGLE_CLIENT_ID : (process.env.GOOGLE_CLIENT_ID ?? '')}
       />
-      <form method="post" action="/session">
-        <button type="submit" name="signOut" value="1">
-          Sign out
-        </button>
-      </form>
+      {emulated ? (
+        // The dev login's sign-out (app/session/route.ts); a real app signs out its own way.
+        <form method="post" action="/session">
+          <button type="submit" name="signOut" value="1">
+            Sign out
+          </button>
+        </form>
+      ) : null}
     </main>
   )
 }
