@@ -155,6 +155,7 @@ export default defineConfig({
             'test/RecoverButton.browser.test.tsx',
             'test/faultMatrix.browser.test.tsx',
             'test/offline.browser.test.tsx',
+            'test/eraseBackup.browser.test.tsx',
           ],
           provide: { hostQueryClient: 'hostile' },
           testTimeout: 30_000,

@@ -35,6 +35,7 @@ export {
   BackupError,
   BrowserOffline,
   DriveQuotaExceeded,
+  DriveDeleteFailed,
   DriveRateLimited,
   DriveUnavailable,
   GooglePopupBlocked,
@@ -50,9 +51,11 @@ export {
   KeyNotFound,
   NotifyFailed,
   RecoveryFailed,
+  ShareEraseFailed,
   ShareFetchFailed,
   ShareNotFound,
   ShareServerInvalidResponse,
+  ShareTokenFailed,
   ShareUnauthorized,
   ShareUploadFailed,
   WalletBackupFailed,
@@ -65,6 +68,7 @@ export type {
   BackupErrorOptions,
   BackupErrorType,
   BackupStep,
+  EraseErrorType,
   ErrorFacts,
   RecoveryErrorType,
 } from './core/errors/errors.js'
@@ -102,6 +106,16 @@ export type {
   RecoveryFlowStep,
 } from './core/actions/recoverWallet.js'
 export { recoverWalletMutationOptions } from './core/query/recoverWalletMutationOptions.js'
+export { eraseBackup } from './core/actions/eraseBackup.js'
+export type {
+  EraseBackupErrorType,
+  EraseBackupParameters,
+  EraseBackupReturnType,
+  EraseFlowStep,
+} from './core/actions/eraseBackup.js'
+export { eraseBackupMutationOptions } from './core/query/eraseBackupMutationOptions.js'
+export { useEraseBackup } from './hooks/useEraseBackup.js'
+export type { EraseBackupStep, UseEraseBackupOptions, UseEraseBackupReturnType } from './hooks/useEraseBackup.js'
 export { getBackupStatus } from './core/actions/getBackupStatus.js'
 export type {
   BackupState,

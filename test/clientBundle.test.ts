@@ -9,8 +9,9 @@ import { describe, expect, test } from 'vitest'
 const root = resolve(import.meta.dirname, '..')
 const peers = ['react', 'react-dom', '@tanstack/react-query', '@react-oauth/google', 'axios']
 
-/** The bare imports left in the bundle and the repo modules inside it. */
-async function bundle(entry: string, names = '*') {
+/** The bare imports left in the bundle and the repo modules inside it (`treeshake: false` keeps an entry with no
+ * exports, such as the bin, which package.json's `sideEffects` would otherwise let the bundler drop whole). */
+async function bundle(entry: string, names = '*', treeshake = true) {
   const dir = mkdtempSync(join(tmpdir(), 'rmb-client-'))
   const file = join(dir, 'entry.ts')
   writeFileSync(file, `export ${names} from ${JSON.stringify(join(root, entry))}`)
@@ -24,7 +25,10 @@ async function bundle(entry: string, names = '*') {
         minify: false,
         target: 'es2022',
         lib: { entry: file, formats: ['es'], fileName: 'out' },
-        rolldownOptions: { external: (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0') },
+        rolldownOptions: {
+          external: (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0'),
+          treeshake,
+        },
       },
     })
     const chunks = (Array.isArray(out) ? out : [out])
@@ -70,4 +74,18 @@ describe('the client bundle', () => {
     expect(hook.code).not.toMatch(defines('GooglePopupBlocked'))
     expect((await bundle('src/index.ts')).code).toMatch(defines('GooglePopupBlocked'))
   }, 60_000)
+})
+
+// The client-side peers are optional (peerDependenciesMeta), so a server-only app has none of them installed: nothing
+// the server entry or the server bin loads may import one. test/installFromGit.test.ts runs such an app for real.
+describe('the server bundle', () => {
+  test.each(['src/server/index.ts', 'src/server/cli/bin.ts'])(
+    '%s imports none of the client-side peers',
+    async (entry) => {
+      const { imports, modules } = await bundle(entry, '*', false)
+      expect(modules.some((m) => m.startsWith('src/server/'))).toBe(true)
+      expect(imports.filter((s) => peers.includes(packageOf(s)))).toEqual([])
+    },
+    60_000,
+  )
 })

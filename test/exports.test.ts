@@ -18,6 +18,7 @@ describe('export surface', () => {
       'BrowserOffline',
       'DEFAULT_WALLET_TIMEOUT_MS',
       'DRIVE_APPDATA_SCOPE',
+      'DriveDeleteFailed',
       'DriveQuotaExceeded',
       'DriveRateLimited',
       'DriveUnavailable',
@@ -35,9 +36,11 @@ describe('export surface', () => {
       'NotifyFailed',
       'RecoverButton',
       'RecoveryFailed',
+      'ShareEraseFailed',
       'ShareFetchFailed',
       'ShareNotFound',
       'ShareServerInvalidResponse',
+      'ShareTokenFailed',
       'ShareUnauthorized',
       'ShareUploadFailed',
       'WalletBackupFailed',
@@ -52,6 +55,8 @@ describe('export surface', () => {
       'createTokenBroker',
       'defaultBackupLabels',
       'defaultRecoverLabels',
+      'eraseBackup',
+      'eraseBackupMutationOptions',
       'getBackupStatus',
       'getBackupStatusQueryOptions',
       'keyFileName',
@@ -59,6 +64,7 @@ describe('export surface', () => {
       'recoverWallet',
       'recoverWalletMutationOptions',
       'useBackupStatus',
+      'useEraseBackup',
       'useWalletBackup',
       'useWalletBackupSession',
       'useWalletRecovery',
@@ -67,6 +73,7 @@ describe('export surface', () => {
 
   test("'react-mpc-backup/server' exports exactly these runtime names", () => {
     expect(Object.keys(server).sort()).toEqual([
+      'AuthenticationRefused',
       'DEFAULT_KEY_ID',
       'ServerConfigError',
       'StorageKeyMismatchError',
@@ -85,6 +92,7 @@ describe('export surface', () => {
       'jwtAuthenticate',
       'keyIdOf',
       'loadServerConfig',
+      'mintClientToken',
       'postgresStore',
       'revisionOf',
       'rotateEncryptionKey',
@@ -119,7 +127,7 @@ describe('export surface', () => {
     const errorNames = Object.entries(client)
       .filter(([, v]) => typeof v === 'function' && v.prototype instanceof client.BackupError)
       .map(([k]) => k)
-    expect(errorNames.length).toBe(27)
+    expect(errorNames.length).toBe(30)
     for (const name of errorNames) {
       const Ctor = (client as unknown as Record<string, new (m: string) => Error>)[name]!
       expect(new Ctor('x').name, name).toBe(name)

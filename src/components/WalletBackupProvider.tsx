@@ -1,7 +1,17 @@
 'use client'
 import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/react-query'
 import { GoogleOAuthProvider, useGoogleLogin, useGoogleOAuth } from '@react-oauth/google'
-import { useCallback, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react'
+import {
+  useCallback,
+  useContext,
+  useEffect,
+  useInsertionEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type ReactNode,
+} from 'react'
 import { callWallet, isWalletReady } from '../core/clients/callWallet.js'
 import { createShareApi, type ShareApiConfig } from '../core/clients/createShareApi.js'
 import { createTokenBroker, type TokenBroker } from '../core/clients/createTokenBroker.js'
@@ -20,7 +30,10 @@ export type WalletBackupProviderProps = {
    * (`portalAdapter` reads it through Portal's `getClient()` once the SDK is ready).
    */
   clientId?: string
-  /** The app's share endpoint: `{ baseURL: '/api' }` or `{ axios: instance }` (its interceptors add auth). */
+  /**
+   * The app's share endpoint: `{ baseURL: '/api' }` or `{ axios: instance }` (its interceptors add auth), and
+   * `getToken` to send `Authorization: Bearer <token>` with every request (see the README's "Sign-in").
+   */
   server: ShareApiConfig
   /** The Google OAuth web client id. Not needed when the app renders its own GoogleOAuthProvider. */
   googleClientId?: string
@@ -60,12 +73,24 @@ export function WalletBackupProvider(props: WalletBackupProviderProps) {
     ),
   )
   const { server } = props
+  // The latest render's getToken, read at each request: an inline function (new every render) must not make a new
+  // share API, and so a new config, on every render. Set in an insertion effect, before any effect can send.
+  const getToken = useRef(server.getToken)
+  useInsertionEffect(() => {
+    getToken.current = server.getToken
+  })
+  const withToken = server.getToken !== undefined
   // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the endpoint's fields, not the object (see below)
   const shareApi = useMemo(
     () =>
-      createShareApi({ ...server, retry: server.retry ?? props.retry, timeoutMs: server.timeoutMs ?? props.timeoutMs }),
+      createShareApi({
+        ...server,
+        retry: server.retry ?? props.retry,
+        timeoutMs: server.timeoutMs ?? props.timeoutMs,
+        getToken: withToken ? () => getToken.current!() : undefined,
+      }),
     // The axios instance or base URL identifies the endpoint; a new object literal each render must not matter.
-    [server.axios, server.baseURL, server.path, server.treat404AsNoBackup, props.retry, props.timeoutMs],
+    [server.axios, server.baseURL, server.path, server.treat404AsNoBackup, withToken, props.retry, props.timeoutMs],
   )
   const { wallet, walletTimeoutMs } = props
   const subscribe = useCallback((listener: () => void) => wallet.onReady?.(listener) ?? (() => {}), [wallet])
@@ -268,6 +293,8 @@ function validate(props: WalletBackupProviderProps, outerGoogle: boolean) {
     )
   if (!props.server || (!props.server.baseURL && !props.server.axios && props.server.baseURL !== ''))
     fail('server', '{ baseURL } or { axios }')
+  if (props.server.getToken !== undefined && typeof props.server.getToken !== 'function')
+    fail('server', 'getToken as a function that returns the bearer token (or a promise of it)')
   if (
     props.wallet.keyCustody === 'kit' &&
     !outerGoogle &&

@@ -19,6 +19,8 @@ export type { RateLimit } from './http/rateLimiter.js'
 export type { ServerErrorCode } from '../core/errors/serverErrorCodes.js'
 export type {
   BackupStore,
+  EraseOptions,
+  EraseResult,
   GoogleAccountHint,
   IdempotencyRecord,
   ListFilter,
@@ -49,6 +51,10 @@ export { createDevInspector } from './app/createDevInspector.js'
 export type { InspectedRow } from './app/createDevInspector.js'
 export { jwtAuthenticate } from './auth/jwtAuthenticate.js'
 export type { JwtAuthenticateOptions } from './auth/jwtAuthenticate.js'
+export { mintClientToken } from './auth/mintClientToken.js'
+export type { MintClientTokenOptions } from './auth/mintClientToken.js'
+export { AuthenticationRefused } from './auth/AuthenticationRefused.js'
+export type { AuthenticationRefusalReason, BearerErrorCode } from './auth/AuthenticationRefused.js'
 export { devHeaderAuthenticate } from './auth/devHeaderAuthenticate.js'
 export { rotateEncryptionKey } from './ops/rotateEncryptionKey.js'
 export type { UnreadableRow } from './sealing/openSealedRow.js'

@@ -1,15 +1,16 @@
 // The conformance checker (react-mpc-backup/testing: checkShareServer, and `react-mpc-backup check-server`): the bundled
-// server passes it on SQLite and PostgreSQL; an independent backend passes it; each defect fails its own row; nothing
+// server and every host adapter (express, the web-standard handler, node:http) pass it on SQLite and PostgreSQL; an independent backend passes it; each defect fails its own row; nothing
 // it prints carries a share, cipherText, credential or secret.
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { BackupStore } from '../../src/server/index.js'
+import type { BackupRouterOptions, BackupStore } from '../../src/server/index.js'
 import { jwtAuthenticate, postgresStore, sqliteStore, startServer } from '../../src/server/index.js'
 import { checkServerCommand, checkShareServer } from '../../src/testing/index.js'
 import type { ShareServerCheckName } from '../../src/testing/index.js'
+import { HOSTS } from './support/hosts.js'
 import { signJwt } from './support/http.js'
 import type { ShareServerDefect } from './support/sloppyShareServer.js'
 import { startSloppyShareServer } from './support/sloppyShareServer.js'
@@ -60,43 +61,70 @@ function failedRows(text: string): string[] {
   return [...text.matchAll(/^FAIL {2}(\S+)/gm)].map((m) => m[1]!)
 }
 
-describe.each([
-  { name: 'sqlite', skip: false },
-  { name: 'postgres', skip: !postgresUrl },
-])('the bundled server on $name', ({ name, skip }) => {
-  const cleanup: Array<() => Promise<void>> = []
-  afterAll(async () => {
-    for (const step of cleanup.reverse()) await step()
-  })
+/** Where the kit is served from: `/api` of a loopback URL, and how to stop it. */
+type Serve = (options: BackupRouterOptions) => Promise<{ base: string; close(): Promise<void> }>
 
-  it.skipIf(skip)(
-    `passes every row of the checker, and the printed table carries no secret${skip ? ` (${postgresSkipReason})` : ''}`,
-    async () => {
-      let store: BackupStore
-      if (name === 'sqlite') {
-        const dir = mkdtempSync(join(tmpdir(), 'rmb-check-'))
-        store = sqliteStore({ filename: join(dir, 'backups.db') })
-        cleanup.push(async () => rmSync(dir, { recursive: true, force: true }))
-      } else {
-        store = postgresStore({ connectionString: postgresUrl, schema: `check_${randomBytes(4).toString('hex')}` })
-      }
-      // Production-like: JWT sign-in and the default rate limits.
-      const running = await startServer({
-        store,
-        authenticate: jwtAuthenticate({ secret: JWT_SECRET }),
-        webhookSecret: WEBHOOK_SECRET,
-        encryptionKey: randomBytes(32),
-        port: 0,
-      })
-      cleanup.push(() => running.close())
-      const result = await runCommand(`${running.url}/api`, ['alice-check', 'bob-check'])
-      expect(failedRows(result.text), result.text).toEqual([])
-      expect(result.text).toMatch(/^12 passed, 0 failed$/m)
-      expect(result.code).toBe(0)
-      expect(result.sentCount).toBeGreaterThan(10)
-      expect(result.leaked).toEqual([])
+const SERVERS: Array<{ name: string; serve: Serve }> = [
+  {
+    name: 'the bundled server',
+    async serve(options) {
+      const running = await startServer({ ...options, port: 0 })
+      return { base: `${running.url}/api`, close: () => running.close() }
     },
-  )
+  },
+  ...HOSTS.map((host) => ({
+    name: `the ${host.name} adapter`,
+    async serve(options: BackupRouterOptions) {
+      const hosted = await host.serve(options)
+      return {
+        base: hosted.base,
+        close: async () => {
+          await hosted.close()
+          await options.store.close()
+        },
+      }
+    },
+  })),
+]
+
+describe.each(SERVERS)('$name', ({ serve }) => {
+  describe.each([
+    { name: 'sqlite', skip: false },
+    { name: 'postgres', skip: !postgresUrl },
+  ])('on $name', ({ name, skip }) => {
+    const cleanup: Array<() => Promise<void>> = []
+    afterAll(async () => {
+      for (const step of cleanup.reverse()) await step()
+    })
+
+    it.skipIf(skip)(
+      `passes every row of the checker, and the printed table carries no secret${skip ? ` (${postgresSkipReason})` : ''}`,
+      async () => {
+        let store: BackupStore
+        if (name === 'sqlite') {
+          const dir = mkdtempSync(join(tmpdir(), 'rmb-check-'))
+          store = sqliteStore({ filename: join(dir, 'backups.db') })
+          cleanup.push(async () => rmSync(dir, { recursive: true, force: true }))
+        } else {
+          store = postgresStore({ connectionString: postgresUrl, schema: `check_${randomBytes(4).toString('hex')}` })
+        }
+        // Production-like: JWT sign-in and the default rate limits.
+        const served = await serve({
+          store,
+          authenticate: jwtAuthenticate({ secret: JWT_SECRET }),
+          webhookSecret: WEBHOOK_SECRET,
+          encryptionKey: randomBytes(32),
+        })
+        cleanup.push(() => served.close())
+        const result = await runCommand(served.base, ['alice-check', 'bob-check'])
+        expect(failedRows(result.text), result.text).toEqual([])
+        expect(result.text).toMatch(/^13 passed, 0 failed$/m)
+        expect(result.code).toBe(0)
+        expect(result.sentCount).toBeGreaterThan(10)
+        expect(result.leaked).toEqual([])
+      },
+    )
+  })
 })
 
 describe('the checker against an independent backend', () => {
@@ -129,6 +157,9 @@ describe('the checker against an independent backend', () => {
 
   it.each<[ShareServerDefect, ShareServerCheckName[]]>([
     ['no-owner-check', ['owner-only']],
+    // No DELETE route at all: its 401 and 403 are missing too.
+    ['no-erase', ['unauthenticated', 'owner-only', 'erase']],
+    ['erase-not-idempotent', ['erase']],
     ['echo-share', ['no-echo']],
     ['crash-on-bad-json', ['malformed']],
     ['no-idempotency', ['idempotent-replay']],

@@ -7,6 +7,7 @@ import {
   createServer,
   encryptAtRest,
   jwtAuthenticate,
+  mintClientToken,
   postgresStore,
   sqliteStore,
   startServer,
@@ -42,13 +43,14 @@ describe('a wrong server configuration is a ServerConfigError', () => {
     configError(() => encryptAtRest({ current: 'bad id!', keys: { 'bad id!': key } }), /must match/)
   })
 
-  it('JWT authentication: empty secret, non-positive lifetime', () => {
-    // Checked at the first request (a module may build it at load, before its secret exists): never at construction.
+  it('JWT authentication: no or empty secret, non-positive lifetime (checked at the first request, never at construction)', () => {
+    // A module may build it at load, before its secret exists (next build).
     const unset = jwtAuthenticate({ secret: undefined })
     const noRequest = { get: () => undefined } as unknown as Parameters<typeof unset>[0]
-    configError(() => unset(noRequest), /secret must not be empty/)
+    configError(() => unset(noRequest), /secret is not set/)
     configError(() => jwtAuthenticate({ secret: '' })(noRequest), /secret must not be empty/)
-    configError(() => jwtAuthenticate({ secret: 'x'.repeat(32), maxLifetimeSec: 0 }), /maxLifetimeSec/)
+    configError(() => jwtAuthenticate({ secret: 'x'.repeat(32), maxLifetimeSec: 0 })(noRequest), /maxLifetimeSec/)
+    configError(() => mintClientToken({ secret: 'x'.repeat(32), clientId: 'c', ttlSeconds: 0 }), /ttlSeconds/)
   })
 
   it('rate limits and IP ranges', () => {

@@ -3,6 +3,7 @@ import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { devHeaderAuthenticate, sqliteStore, startServer } from '../../src/server/index.js'
 import type { BackupStore, RunningServer } from '../../src/server/index.js'
+import { HOSTS } from './support/hosts.js'
 import { KEY_A, WEBHOOK_SECRET, serveRouter, type TestApi } from './support/http.js'
 
 const BAD_SEGMENTS = [
@@ -27,7 +28,7 @@ const PATHS = [
   ...BAD_SEGMENTS.map((seg) => `/webhook/backup${seg}`),
   ...BAD_SEGMENTS.map((seg) => `/${seg}`),
 ]
-// A query only matters to GET (a POST with a valid body ignores it and may rightly store).
+// A query only matters to GET and DELETE (a POST with a valid body ignores it and may rightly store).
 const GET_ONLY = BAD_SEGMENTS.map((seg) => `/clients/ok/backup?backupMethod=${seg}`)
 const REQUESTS = [
   ...PATHS.flatMap(
@@ -35,9 +36,16 @@ const REQUESTS = [
       [
         ['GET', p],
         ['POST', p],
+        ['DELETE', p],
       ] as const,
   ),
-  ...GET_ONLY.map((p) => ['GET', p] as const),
+  ...GET_ONLY.flatMap(
+    (p) =>
+      [
+        ['GET', p],
+        ['DELETE', p],
+      ] as const,
+  ),
 ]
 
 /** Sends the path byte for byte (fetch would normalise some of it). */
@@ -63,14 +71,35 @@ function send(base: URL, method: string, path: string, clientId: string): Promis
   })
 }
 
-describe('malformed paths', () => {
+// The path is refused before any store is touched: SQLite in memory is enough, on every host.
+describe.each(HOSTS)('malformed paths through $name', (host) => {
   let store: BackupStore
   let api: TestApi
+  beforeAll(async () => {
+    store = sqliteStore({ filename: ':memory:' })
+    api = await serveRouter(store, {}, host)
+  })
+  afterAll(async () => {
+    await api?.close()
+    await store?.close()
+  })
+
+  it(`answers every one of ${REQUESTS.length} malformed requests with a 4xx and logs nothing`, async () => {
+    const answers: Array<[string, number]> = []
+    for (const [method, path] of REQUESTS)
+      answers.push([`${method} ${path}`, await send(new URL(api.base), method, path, 'ok')])
+    expect(answers.filter(([, status]) => status < 400 || status >= 500)).toEqual([])
+    expect(answers.filter(([what, status]) => what.includes('/clients/%') && status !== 400)).toEqual([])
+    expect(api.logged).toEqual([])
+  })
+})
+
+describe('malformed paths through the bundled server', () => {
+  let store: BackupStore
   let running: RunningServer
   const consoleErrors: unknown[] = []
   beforeAll(async () => {
     store = sqliteStore({ filename: ':memory:' })
-    api = await serveRouter(store)
     vi.spyOn(console, 'error').mockImplementation((...args) => void consoleErrors.push(args))
     running = await startServer({
       store: { ...store, close: async () => {} },
@@ -84,20 +113,10 @@ describe('malformed paths', () => {
   afterAll(async () => {
     vi.restoreAllMocks()
     await running?.close()
-    await api?.close()
     await store?.close()
   })
 
-  it(`answers every one of ${REQUESTS.length} malformed requests with a 4xx and logs nothing (router alone)`, async () => {
-    const answers: Array<[string, number]> = []
-    for (const [method, path] of REQUESTS)
-      answers.push([`${method} ${path}`, await send(new URL(api.base), method, path, 'ok')])
-    expect(answers.filter(([, status]) => status < 400 || status >= 500)).toEqual([])
-    expect(answers.filter(([what, status]) => what.includes('/clients/%') && status !== 400)).toEqual([])
-    expect(api.logged).toEqual([])
-  })
-
-  it('answers them with a 4xx and logs nothing through the whole server too', async () => {
+  it('answers them with a 4xx and logs nothing', async () => {
     const answers: Array<[string, number]> = []
     for (const [method, path] of REQUESTS)
       answers.push([`${method} ${path}`, await send(new URL(`${running.url}/api`), method, path, 'ok')])

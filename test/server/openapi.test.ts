@@ -2,7 +2,8 @@
 // against the bundled server's real answers, on SQLite and PostgreSQL: every route, every documented status (the
 // answers node:http writes itself included: 400, 408, 431), validated by Ajv (JSON Schema 2020-12). The documents
 // cannot drift from the code without this failing: an undocumented status or body fails a check, a documented status
-// no answer shows fails `unseen`.
+// no answer shows fails `unseen`. The contract's routes are checked the same way through every host adapter (express,
+// the web-standard handler, node:http): every status the kit itself answers.
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { connect } from 'node:net'
@@ -11,7 +12,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { SERVER_ERROR_CODES } from '../../src/core/errors/serverErrorCodes.js'
 import type { BackupStore, ServerConfig } from '../../src/server/index.js'
-import { devHeaderAuthenticate, startServer } from '../../src/server/index.js'
+import { devHeaderAuthenticate, jwtAuthenticate, mintClientToken, startServer } from '../../src/server/index.js'
+import { HOSTS } from './support/hosts.js'
+import type { HostCase } from './support/hosts.js'
 import { openapiContract, openapiPath, operatorOpenapiPath } from './support/openapiContract.js'
 import { postgresSkipReason, storeCases } from './support/stores.js'
 import type { StoreHarness } from './support/stores.js'
@@ -57,6 +60,38 @@ async function serve(
   })
   return { url: running.url, base: `${running.url}/api`, port: running.port, close: () => running.close(0) }
 }
+
+type Serve = typeof serve
+
+/** The kit's routes alone, through one host adapter, with the bundled server's options for them. */
+const serveThrough =
+  (host: HostCase): Serve =>
+  async (store, overrides = {}) => {
+    const hosted = await host.serve({
+      store,
+      authenticate: devHeaderAuthenticate(),
+      webhookSecret: SECRET,
+      encryptionKey: KEY_A,
+      logger: { error: () => {} },
+      // Some servers of the suite hold a key that opens none of the rows, on purpose.
+      checkEncryptionKey: false,
+      ...overrides,
+      limits: { rate: false, bodyBytes: 4096, ...overrides.limits },
+    })
+    return { url: hosted.base.replace(/\/api$/, ''), base: hosted.base, port: hosted.port, close: hosted.close }
+  }
+
+/**
+ * Where the answers come from: the bundled server (its own routes and node:http's answers too), and each host
+ * adapter (the contract's routes; what node:http answers on its own, 408 and 431, is the app's server there).
+ */
+const SERVED: Array<{ name: string; bundled: boolean; serve: Serve }> = [
+  { name: 'the bundled server', bundled: true, serve },
+  ...HOSTS.map((host) => ({ name: `the ${host.name} adapter`, bundled: false, serve: serveThrough(host) })),
+]
+/** Statuses of the contract's routes that only the bundled server's node:http settings produce. */
+const NODE_HTTP_ONLY = / (408|431)$/
+const isContractRoute = (key: string) => /^(GET|POST) \/(clients|webhook)\//.test(key) || key === 'unknown route 404'
 
 /**
  * One request written to the socket as it is (what fetch would refuse to send: a stalled body, oversized or broken
@@ -120,11 +155,10 @@ describe('the OpenAPI documents', () => {
   })
 })
 
-describe.each(storeCases)(
-  'every route and status of the bundled server, against the documents, on $name',
-  (storeCase) => {
-    if (storeCase.skip) console.warn(`openapi on ${storeCase.name}: ${postgresSkipReason}`)
+describe.each(storeCases)('every route and status, against the documents, on $name', (storeCase) => {
+  if (storeCase.skip) console.warn(`openapi on ${storeCase.name}: ${postgresSkipReason}`)
 
+  describe.each(SERVED)('of $name', ({ bundled, serve }) => {
     describe.skipIf(storeCase.skip)('answers', () => {
       const contract = openapiContract()
       const servers: Served[] = []
@@ -254,7 +288,59 @@ describe.each(storeCases)(
           await fetch(clientUrl(main.base, id), { headers: { 'x-client-id': 'other' } }),
           403,
         )
+
+        // Erasure: refused ones first (nothing erased), then the owner's, twice (nothing left: 204 again).
+        const erase = (url: string, headers: Record<string, string> = me) => fetch(url, { method: 'DELETE', headers })
+        await expectConforms('DELETE', CLIENT, await erase(clientUrl(main.base, id), {}), 401)
+        await expectConforms('DELETE', CLIENT, await erase(clientUrl(main.base, id), { 'x-client-id': 'other' }), 403)
+        await expectConforms('DELETE', CLIENT, await erase(clientUrl(main.base, id, '?backupMethod=GDRIVE')), 400)
+        await expectConforms(
+          'DELETE',
+          CLIENT,
+          await erase(clientUrl(main.base, 'bad id'), { 'x-client-id': 'bad id' }),
+          400,
+        )
+        await expectConforms('DELETE', CLIENT, await erase(`${main.base}/clients/%E0%A4%A/backup`), 400)
+        await expectConforms('GET', CLIENT, await fetch(clientUrl(main.base, id), { headers: me }), 200)
+        await expectConforms('DELETE', CLIENT, await erase(clientUrl(main.base, id)), 204)
+        await expectConforms('DELETE', CLIENT, await erase(clientUrl(main.base, id)), 204)
+        await expectConforms('GET', CLIENT, await fetch(clientUrl(main.base, id), { headers: me }), 404)
         expect(problems).toEqual([])
+      })
+
+      it("describes a bearer server's 401 challenge and a misconfigured authenticate's 503", async () => {
+        const jwt = { secret: randomBytes(32).toString('hex'), audience: 'react-mpc-backup' }
+        const bearer = await serve(store, { authenticate: jwtAuthenticate(jwt) })
+        servers.push(bearer)
+        const unset: Record<string, string | undefined> = {}
+        const misconfigured = await serve(store, { authenticate: jwtAuthenticate({ secret: unset.AUTH_JWT_SECRET }) })
+        servers.push(misconfigured)
+        const id = `oa-jwt-${randomBytes(4).toString('hex')}`
+        const body = { backupMethod: 'GDRIVE', cipherText: 'c1' }
+        const wrongAudience = mintClientToken({ ...jwt, audience: 'another-api', clientId: id })
+        for (const headers of [{}, { authorization: 'Bearer a b' }, { authorization: `Bearer ${wrongAudience}` }]) {
+          const get = await fetch(clientUrl(bearer.base, id), { headers })
+          expect(get.headers.get('www-authenticate')).toMatch(/^Bearer realm="react-mpc-backup"/)
+          await expectConforms('GET', CLIENT, get, 401)
+          await expectConforms('POST', CLIENT, await post(clientUrl(bearer.base, id), body, headers), 401)
+        }
+        const token = { authorization: `Bearer ${mintClientToken({ ...jwt, clientId: id })}` }
+        await expectConforms('POST', CLIENT, await post(clientUrl(bearer.base, id), body, token), 200)
+        await expectConforms('GET', CLIENT, await fetch(clientUrl(misconfigured.base, id), { headers: token }), 503)
+        await expectConforms('POST', CLIENT, await post(clientUrl(misconfigured.base, id), body, token), 503)
+        expect(problems).toEqual([])
+        // The document's challenge pattern is no rubber stamp: a challenge echoing a token in its own words fails it.
+        const echoing = new Response('{"error":{"code":"unauthorized"}}', {
+          status: 401,
+          headers: {
+            'content-type': 'application/json',
+            'cache-control': 'no-store',
+            'www-authenticate': `Bearer realm="x", error="invalid_token", error_description="bad "${wrongAudience}""`,
+          },
+        })
+        expect(await contract.check('GET', CLIENT, echoing)).toEqual([
+          expect.stringMatching(/^header WWW-Authenticate/),
+        ])
       })
 
       it('describes the webhook routes: every method of a client comes back, and every error', async () => {
@@ -327,6 +413,12 @@ describe.each(storeCases)(
         await post(clientUrl(limited.base, id), body, me)
         await expectConforms('POST', CLIENT, await post(clientUrl(limited.base, id), body, me), 429)
         await expectConforms('GET', CLIENT, await fetch(clientUrl(limited.base, id), { headers: me }), 429)
+        await expectConforms(
+          'DELETE',
+          CLIENT,
+          await fetch(clientUrl(limited.base, id), { method: 'DELETE', headers: me }),
+          429,
+        )
         await post(`${limited.base}${HOOK}`, { clientId: id, share: 's' }, { 'x-webhook-secret': 'wrong' })
         await expectConforms(
           'POST',
@@ -354,11 +446,20 @@ describe.each(storeCases)(
           put: (...a) => wait().then(() => store.put(...a)),
           putWebhook: (...a) => wait().then(() => store.putWebhook(...a)),
           listWebhook: (...a) => wait().then(() => store.listWebhook(...a)),
+          erase: (...a) => wait().then(() => store.erase(...a)),
         }
         const slow = await serve(hanging, { limits: { requestDeadlineMs: 150, webhookDeadlineMs: 150 } })
         servers.push(slow)
         await expectConforms('POST', CLIENT, await post(clientUrl(slow.base, id), body, me), 503)
         await expectConforms('GET', CLIENT, await fetch(clientUrl(slow.base, id), { headers: me }), 503)
+        // Another client: the erase still lands once the store answers, after the 503 (this client's rows are read below).
+        const late = `${id}-late`
+        await expectConforms(
+          'DELETE',
+          CLIENT,
+          await fetch(clientUrl(slow.base, late), { method: 'DELETE', headers: { 'x-client-id': late } }),
+          503,
+        )
         await expectConforms('POST', HOOK, await post(`${slow.base}${HOOK}`, { clientId: id, share: 's' }, secret), 503)
         await expectConforms('POST', FETCH, await post(`${slow.base}${FETCH}`, { clientId: id }, secret), 503)
 
@@ -370,12 +471,19 @@ describe.each(storeCases)(
           list: down,
           putWebhook: down,
           listWebhook: down,
+          erase: down,
           maintenance: { ...store.maintenance!, ping: down },
         }
         const broken = await serve(failing)
         servers.push(broken)
         await expectConforms('POST', CLIENT, await post(clientUrl(broken.base, id), body, me), 500)
         await expectConforms('GET', CLIENT, await fetch(clientUrl(broken.base, id), { headers: me }), 500)
+        await expectConforms(
+          'DELETE',
+          CLIENT,
+          await fetch(clientUrl(broken.base, id), { method: 'DELETE', headers: me }),
+          500,
+        )
         await expectConforms(
           'POST',
           HOOK,
@@ -395,88 +503,92 @@ describe.each(storeCases)(
         expect(problems).toEqual([])
       })
 
-      it('describes the operator routes: /healthz, /metrics, /api/health, the dev inspector and CORS preflights (openapi/operator.yaml)', async () => {
-        const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } })
-        await expectConforms('GET', HEALTHZ, await fetch(`${main.url}${HEALTHZ}`), 200)
-        await expectConforms('GET', HEALTH, await fetch(`${main.url}${HEALTH}`), 200)
-        await expectConforms('GET', METRICS, await fetch(`${main.url}${METRICS}`, bearer(METRICS_TOKEN)), 200)
-        await expectConforms('GET', METRICS, await fetch(`${main.url}${METRICS}`), 401)
-        await expectConforms('GET', METRICS, await fetch(`${main.url}${METRICS}`, bearer(`${METRICS_TOKEN}x`)), 401)
-        await expectConforms('GET', DEV_ROWS, await fetch(`${main.url}${DEV_ROWS}`), 200)
+      // The bundled server's own routes and node:http's own answers: not the contract's routes on another host.
+      if (bundled) {
+        it('describes the operator routes: /healthz, /metrics, /api/health, the dev inspector and CORS preflights (openapi/operator.yaml)', async () => {
+          const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } })
+          await expectConforms('GET', HEALTHZ, await fetch(`${main.url}${HEALTHZ}`), 200)
+          await expectConforms('GET', HEALTH, await fetch(`${main.url}${HEALTH}`), 200)
+          await expectConforms('GET', METRICS, await fetch(`${main.url}${METRICS}`, bearer(METRICS_TOKEN)), 200)
+          await expectConforms('GET', METRICS, await fetch(`${main.url}${METRICS}`), 401)
+          await expectConforms('GET', METRICS, await fetch(`${main.url}${METRICS}`, bearer(`${METRICS_TOKEN}x`)), 401)
+          await expectConforms('GET', DEV_ROWS, await fetch(`${main.url}${DEV_ROWS}`), 200)
 
-        const down = () => Promise.reject(new Error('connection refused'))
-        const unreachable = await serve({
-          ...store,
-          list: down,
-          listWebhook: down,
-          maintenance: { ...store.maintenance!, ping: down },
+          const down = () => Promise.reject(new Error('connection refused'))
+          const unreachable = await serve({
+            ...store,
+            list: down,
+            listWebhook: down,
+            maintenance: { ...store.maintenance!, ping: down },
+          })
+          servers.push(unreachable)
+          await expectConforms('GET', HEALTHZ, await fetch(`${unreachable.url}${HEALTHZ}`), 503)
+          await expectConforms('GET', DEV_ROWS, await fetch(`${unreachable.url}${DEV_ROWS}`), 500)
+
+          // Wrong tokens are limited per address like wrong webhook secrets: once spent, even the right token is 429.
+          const limited = await serve(store, { limits: { webhookFailures: { perMinute: 1, burst: 1 } } })
+          servers.push(limited)
+          await expectConforms('GET', METRICS, await fetch(`${limited.url}${METRICS}`, bearer('wrong-token')), 401)
+          await expectConforms('GET', METRICS, await fetch(`${limited.url}${METRICS}`, bearer(METRICS_TOKEN)), 429)
+
+          // CORS preflights: the configured origin's, and any other OPTIONS (not served).
+          for (const [template, path] of [
+            [`/api${CLIENT}`, `/api/clients/oa-cors/backup`],
+            [`/api${HOOK}`, `/api${HOOK}`],
+            [`/api${FETCH}`, `/api${FETCH}`],
+          ] as const) {
+            const preflight = (origin: string) =>
+              fetch(`${main.url}${path}`, {
+                method: 'OPTIONS',
+                headers: { origin, 'access-control-request-method': 'POST' },
+              })
+            await expectConforms('OPTIONS', template, await preflight(APP_ORIGIN), 204)
+            await expectConforms('OPTIONS', template, await preflight('https://elsewhere.example'), 404)
+          }
+
+          // No token configured: no /metrics route at all.
+          const untokened = await serve(store, {}, { metrics: false })
+          servers.push(untokened)
+          await expectConforms('GET', METRICS, await fetch(`${untokened.url}${METRICS}`, bearer(METRICS_TOKEN)), 404)
+          expect(problems).toEqual([])
         })
-        servers.push(unreachable)
-        await expectConforms('GET', HEALTHZ, await fetch(`${unreachable.url}${HEALTHZ}`), 503)
-        await expectConforms('GET', DEV_ROWS, await fetch(`${unreachable.url}${DEV_ROWS}`), 500)
 
-        // Wrong tokens are limited per address like wrong webhook secrets: once spent, even the right token is 429.
-        const limited = await serve(store, { limits: { webhookFailures: { perMinute: 1, burst: 1 } } })
-        servers.push(limited)
-        await expectConforms('GET', METRICS, await fetch(`${limited.url}${METRICS}`, bearer('wrong-token')), 401)
-        await expectConforms('GET', METRICS, await fetch(`${limited.url}${METRICS}`, bearer(METRICS_TOKEN)), 429)
-
-        // CORS preflights: the configured origin's, and any other OPTIONS (not served).
-        for (const [template, path] of [
-          [`/api${CLIENT}`, `/api/clients/oa-cors/backup`],
-          [`/api${HOOK}`, `/api${HOOK}`],
-          [`/api${FETCH}`, `/api${FETCH}`],
-        ] as const) {
-          const preflight = (origin: string) =>
-            fetch(`${main.url}${path}`, {
-              method: 'OPTIONS',
-              headers: { origin, 'access-control-request-method': 'POST' },
-            })
-          await expectConforms('OPTIONS', template, await preflight(APP_ORIGIN), 204)
-          await expectConforms('OPTIONS', template, await preflight('https://elsewhere.example'), 404)
-        }
-
-        // No token configured: no /metrics route at all.
-        const untokened = await serve(store, {}, { metrics: false })
-        servers.push(untokened)
-        await expectConforms('GET', METRICS, await fetch(`${untokened.url}${METRICS}`, bearer(METRICS_TOKEN)), 404)
-        expect(problems).toEqual([])
-      })
-
-      it('describes what node:http answers on its own on every route: 400, 408 and 431, as JSON and no-store', async () => {
-        const id = `oa-node-${randomBytes(4).toString('hex')}`
-        // Each route as a request line, the headers it needs to get as far as reading its body, and whether it has one.
-        const routes: Array<[method: string, template: string, path: string, headers: string[]]> = [
-          ['POST', CLIENT, `/api/clients/${id}/backup`, [`X-Client-Id: ${id}`, 'Content-Type: application/json']],
-          ['GET', CLIENT, `/api/clients/${id}/backup`, [`X-Client-Id: ${id}`]],
-          ['POST', HOOK, `/api${HOOK}`, [`X-Webhook-Secret: ${SECRET}`, 'Content-Type: application/json']],
-          ['POST', FETCH, `/api${FETCH}`, [`X-Webhook-Secret: ${SECRET}`, 'Content-Type: application/json']],
-          ['GET', HEALTHZ, HEALTHZ, []],
-          ['GET', METRICS, METRICS, [`Authorization: Bearer ${METRICS_TOKEN}`]],
-          ['GET', HEALTH, HEALTH, []],
-          ['GET', DEV_ROWS, DEV_ROWS, []],
-          ['OPTIONS', `/api${CLIENT}`, `/api/clients/${id}/backup`, [`Origin: ${APP_ORIGIN}`]],
-          ['OPTIONS', `/api${HOOK}`, `/api${HOOK}`, [`Origin: ${APP_ORIGIN}`]],
-          ['OPTIONS', `/api${FETCH}`, `/api${FETCH}`, [`Origin: ${APP_ORIGIN}`]],
-        ]
-        // A request timeout short enough to reach: Node answers 408 when the request has not fully arrived by then.
-        const tight = await serve(store, { requestTimeoutMs: 200, headersTimeoutMs: 200 })
-        servers.push(tight)
-        for (const [method, template, path, headers] of routes) {
-          const head = [`${method} ${path} HTTP/1.1`, 'Host: 127.0.0.1', ...headers]
-          // A body that stops short of its Content-Length, or headers that never end: the answer is awaited, not timed.
-          const stalled =
-            method === 'POST'
-              ? `${[...head, 'Content-Length: 64'].join('\r\n')}\r\n\r\n{"clientId":`
-              : `${head.join('\r\n')}\r\n`
-          await expectConforms(method, template, await rawRequest(tight.port, stalled), 408)
-          const oversized = `${[...head, `X-Padding: ${'a'.repeat(20 * 1024)}`].join('\r\n')}\r\n\r\n`
-          await expectConforms(method, template, await rawRequest(main.port, oversized), 431)
-          const malformed = `${[...head, 'Not A Header: x'].join('\r\n')}\r\n\r\n`
-          await expectConforms(method, template, await rawRequest(main.port, malformed), 400)
-        }
-        expect(problems).toEqual([])
-      })
+        it('describes what node:http answers on its own on every route: 400, 408 and 431, as JSON and no-store', async () => {
+          const id = `oa-node-${randomBytes(4).toString('hex')}`
+          // Each route as a request line, the headers it needs to get as far as reading its body, and whether it has one.
+          const routes: Array<[method: string, template: string, path: string, headers: string[]]> = [
+            ['POST', CLIENT, `/api/clients/${id}/backup`, [`X-Client-Id: ${id}`, 'Content-Type: application/json']],
+            ['GET', CLIENT, `/api/clients/${id}/backup`, [`X-Client-Id: ${id}`]],
+            ['DELETE', CLIENT, `/api/clients/${id}/backup`, [`X-Client-Id: ${id}`]],
+            ['POST', HOOK, `/api${HOOK}`, [`X-Webhook-Secret: ${SECRET}`, 'Content-Type: application/json']],
+            ['POST', FETCH, `/api${FETCH}`, [`X-Webhook-Secret: ${SECRET}`, 'Content-Type: application/json']],
+            ['GET', HEALTHZ, HEALTHZ, []],
+            ['GET', METRICS, METRICS, [`Authorization: Bearer ${METRICS_TOKEN}`]],
+            ['GET', HEALTH, HEALTH, []],
+            ['GET', DEV_ROWS, DEV_ROWS, []],
+            ['OPTIONS', `/api${CLIENT}`, `/api/clients/${id}/backup`, [`Origin: ${APP_ORIGIN}`]],
+            ['OPTIONS', `/api${HOOK}`, `/api${HOOK}`, [`Origin: ${APP_ORIGIN}`]],
+            ['OPTIONS', `/api${FETCH}`, `/api${FETCH}`, [`Origin: ${APP_ORIGIN}`]],
+          ]
+          // A request timeout short enough to reach: Node answers 408 when the request has not fully arrived by then.
+          const tight = await serve(store, { requestTimeoutMs: 200, headersTimeoutMs: 200 })
+          servers.push(tight)
+          for (const [method, template, path, headers] of routes) {
+            const head = [`${method} ${path} HTTP/1.1`, 'Host: 127.0.0.1', ...headers]
+            // A body that stops short of its Content-Length, or headers that never end: the answer is awaited, not timed.
+            const stalled =
+              method === 'POST'
+                ? `${[...head, 'Content-Length: 64'].join('\r\n')}\r\n\r\n{"clientId":`
+                : `${head.join('\r\n')}\r\n`
+            await expectConforms(method, template, await rawRequest(tight.port, stalled), 408)
+            const oversized = `${[...head, `X-Padding: ${'a'.repeat(20 * 1024)}`].join('\r\n')}\r\n\r\n`
+            await expectConforms(method, template, await rawRequest(main.port, oversized), 431)
+            const malformed = `${[...head, 'Not A Header: x'].join('\r\n')}\r\n\r\n`
+            await expectConforms(method, template, await rawRequest(main.port, malformed), 400)
+          }
+          expect(problems).toEqual([])
+        })
+      }
 
       it('answers a path it does not serve with a 404 that is not "no backup yet"', async () => {
         const unknown = await fetch(`${main.base}/clients/x/backups`, { headers: { 'x-client-id': 'x' } })
@@ -485,8 +597,12 @@ describe.each(storeCases)(
       })
 
       it('has shown every documented status of every route', () => {
-        expect(contract.unseen()).toEqual([])
+        if (bundled) expect(contract.unseen()).toEqual([])
+        else {
+          // Left out: the bundled server's own routes (openapi/operator.yaml), and node:http's 408 and 431.
+          expect(contract.unseen().filter((key) => isContractRoute(key) && !NODE_HTTP_ONLY.test(key))).toEqual([])
+        }
       })
     })
-  },
-)
+  })
+})

@@ -10,6 +10,7 @@ import {
 } from '../../src/testing/index.js'
 import { portalAdapter } from '../../src/adapters/portalAdapter.js'
 import { backupWallet } from '../../src/core/actions/backupWallet.js'
+import { eraseBackup } from '../../src/core/actions/eraseBackup.js'
 import { recoverWallet } from '../../src/core/actions/recoverWallet.js'
 import { createShareApi } from '../../src/core/clients/createShareApi.js'
 import { DRIVE_APPDATA_SCOPE } from '../../src/core/clients/driveKeyStore.js'
@@ -73,6 +74,7 @@ export function createWorld(
     },
     backup: (signal?: AbortSignal) => backupWallet(config, { ...params(), signal }),
     recover: (signal?: AbortSignal) => recoverWallet(config, { ...params(), signal }),
+    erase: (signal?: AbortSignal) => eraseBackup(config, { ...params(), signal }),
     /** A new device: a fresh wallet instance for the same client, same provider backend, same Google account. */
     newDevice() {
       const device = createWalletEmulator({ clientId, backend, ...walletOptions })

@@ -6,6 +6,7 @@ import {
   GooglePopupBlocked,
   type ServerErrorCode,
   type ShareServerInvalidResponse,
+  type ShareTokenFailed,
   ShareUploadFailed,
 } from 'react-mpc-backup'
 import { describe, expectTypeOf, test } from 'vitest'
@@ -24,6 +25,8 @@ describe('errors', () => {
     if (e.code === 'SHARE_UPLOAD_FAILED') expectTypeOf(e).toEqualTypeOf<ShareUploadFailed>()
     // A server record the kit will not hand to Google: any flow that reads the record may end with it.
     if (e.code === 'SHARE_SERVER_INVALID_RESPONSE') expectTypeOf(e).toEqualTypeOf<ShareServerInvalidResponse>()
+    // The app's getToken failed: any flow that calls the server may end with it.
+    if (e.code === 'SHARE_TOKEN_FAILED') expectTypeOf(e).toEqualTypeOf<ShareTokenFailed>()
   })
 
   test('the server and the client name the wire codes the same, and only the client has BackupErrorCode', () => {

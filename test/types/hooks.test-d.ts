@@ -2,6 +2,11 @@
 // `mutate` / `mutateAsync` take no arguments and so cannot bypass the click path.
 import type { UseMutationResult, UseQueryResult } from '@tanstack/react-query'
 import {
+  type EraseBackupErrorType,
+  type EraseBackupReturnType,
+  type EraseBackupStep,
+  type UseEraseBackupReturnType,
+  type useEraseBackup,
   type BackupStatusData,
   type BackupWalletErrorType,
   type BackupWalletReturnType,
@@ -109,5 +114,25 @@ describe('useWalletBackupSession', () => {
     expectTypeOf<Session>().toEqualTypeOf<UseWalletBackupSessionReturnType>()
     expectTypeOf<Session['signOut']>().toEqualTypeOf<(options?: SignOutOptions) => Promise<void>>()
     expectTypeOf<SignOutOptions>().toEqualTypeOf<{ revokeGoogle?: boolean | undefined }>()
+  })
+})
+
+describe('useEraseBackup', () => {
+  type Erase = ReturnType<typeof useEraseBackup>
+  test('the same contract, with the erase types and steps', () => {
+    expectTypeOf<Erase>().toEqualTypeOf<UseEraseBackupReturnType>()
+    expectTypeOf<Erase['data']>().toEqualTypeOf<EraseBackupReturnType | undefined>()
+    expectTypeOf<Erase['error']>().toEqualTypeOf<EraseBackupErrorType | null>()
+    expectTypeOf<Erase['step']>().toEqualTypeOf<EraseBackupStep>()
+    expectTypeOf<Erase['step']>().toEqualTypeOf<
+      'idle' | 'authorizing' | 'erasing' | 'notifying' | 'success' | 'error'
+    >()
+    expectTypeOf<Erase['mutate']>().toEqualTypeOf<() => void>()
+    expectTypeOf<Erase['mutateAsync']>().toEqualTypeOf<() => Promise<EraseBackupReturnType>>()
+    expectTypeOf<Erase['erase']>().toEqualTypeOf<() => void>()
+    expectTypeOf<EraseBackupErrorType['code']>().toExtend<string>()
+    expectTypeOf<'DRIVE_DELETE_FAILED' | 'SHARE_ERASE_FAILED' | 'SHARE_UNAUTHORIZED'>().toExtend<
+      EraseBackupErrorType['code']
+    >()
   })
 })

@@ -13,6 +13,9 @@ import {
   type RecoverWalletErrorType,
   type RecoverWalletReturnType,
   recoverWalletMutationOptions,
+  eraseBackupMutationOptions,
+  type EraseBackupErrorType,
+  type EraseBackupReturnType,
   type ShareApi,
   type ShareRecord,
   type WalletAdapter,
@@ -34,6 +37,18 @@ describe('mutation option factories', () => {
     expectTypeOf(options).toExtend<MutationOptions<RecoverWalletReturnType, RecoverWalletErrorType, void>>()
     expectTypeOf(options.mutationFn).returns.toEqualTypeOf<Promise<RecoverWalletReturnType>>()
     expectTypeOf(options.mutationKey).toEqualTypeOf<readonly ['react-mpc-backup', string, 'recovery']>()
+  })
+
+  test('erase: TanStack MutationOptions of the erase data and error, no variables', () => {
+    const options = eraseBackupMutationOptions(config)
+    expectTypeOf(options).toExtend<MutationOptions<EraseBackupReturnType, EraseBackupErrorType, void>>()
+    expectTypeOf(options.mutationFn).returns.toEqualTypeOf<Promise<EraseBackupReturnType>>()
+    expectTypeOf(options.mutationKey).toEqualTypeOf<readonly ['react-mpc-backup', string, 'erase']>()
+    expectTypeOf(eraseBackupMutationOptions(config)).toExtend<{
+      readonly retry: false
+      readonly networkMode: 'always'
+      readonly throwOnError: false
+    }>()
   })
 
   test('both pin retry, network mode and throwing the same way', () => {

@@ -28,7 +28,8 @@ export type GetBackupStatusParameters = {
 
 /**
  * Server has a share? Drive has the key it names? Wallet says backed up? Parts that cannot be known do not count
- * against `backedUp`; any part known to be missing while another exists makes it `partial`.
+ * against `backedUp`; any part known to be missing while another exists makes it `partial`, except the wallet's word
+ * when the server has no record (`none`: nothing the kit stored is left to recover from, e.g. after an erase).
  */
 export async function getBackupStatus(
   config: BackupConfig,
@@ -69,7 +70,12 @@ export async function getBackupStatus(
       driveHas = version ? files.some((f) => f.keyVersion === version) : files.length > 0
     }
   }
-  const parts = [server, driveHas, walletSays].filter((p): p is boolean => p !== undefined)
+  // Without the server's record nothing recovers (every custody needs its cipherText), so the wallet's own word does
+  // not make a backup `partial` then: a provider keeps its record of a backup whose share and key were erased (Portal
+  // has no call to drop a completed backup pair), and an erased backup must read `none`.
+  const parts = (server ? [server, driveHas, walletSays] : [server, driveHas]).filter(
+    (p): p is boolean => p !== undefined,
+  )
   const state: BackupState = superseded
     ? 'superseded'
     : parts.every(Boolean) && server

@@ -2,12 +2,15 @@ import axios, { type AxiosInstance } from 'axios'
 import {
   BackupError,
   ShareFetchFailed,
+  ShareEraseFailed,
   ShareNotFound,
   ShareServerInvalidResponse,
+  ShareTokenFailed,
   ShareUnauthorized,
   ShareUploadFailed,
   type BackupStep,
   type ErrorFacts,
+  factsOf,
 } from '../errors/errors.js'
 import { type GoogleAccount, isDriveToken } from './driveKeyStore.js'
 import { isTransientServerCode, serverErrorCodeOf } from '../errors/serverErrorCodes.js'
@@ -46,6 +49,13 @@ export type ShareApiConfig = ({ baseURL: string; axios?: never } | { axios: Axio
    * route) is a ShareFetchFailed naming the URL, so a misconfigured app never reports "Not backed up".
    */
   treat404AsNoBackup?: boolean | undefined
+  /**
+   * Called before every request to the server (each retry included: tokens expire), its answer sent as
+   * `Authorization: Bearer <token>`. E.g. a token your server minted with `mintClientToken` at sign-in. A throw or
+   * no usable token fails the call with `ShareTokenFailed` before anything is sent. The kit keeps the token nowhere
+   * (no log, URL, error or query cache).
+   */
+  getToken?: (() => string | Promise<string>) | undefined
 }
 
 export type ShareApi = {
@@ -73,7 +83,15 @@ export type ShareApi = {
     backupMethod: string,
     options?: { signal?: AbortSignal | undefined },
   ): Promise<ShareRecord | null>
+  /**
+   * Erases every backup the server holds for this client (`DELETE`, every method; the server answers 204 whether or
+   * not one was stored, so it is retried like a read). Fails with ShareEraseFailed or ShareUnauthorized.
+   */
+  erase(clientId: string, options?: { signal?: AbortSignal | undefined }): Promise<void>
 }
+
+// RFC 6750 §2.1's b64token: what can follow `Bearer ` in a header without breaking it.
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
 
 const defaultPath = (clientId: string) => `/clients/${encodeURIComponent(clientId)}/backup`
 
@@ -82,6 +100,26 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
   const http = config.axios ?? axios.create({ baseURL: config.baseURL })
   const path = config.path ?? defaultPath
   const timeout = config.timeoutMs ?? 20_000
+  const bearer = async (step: BackupStep): Promise<Record<string, string>> => {
+    if (!config.getToken) return {}
+    let token: unknown
+    try {
+      token = await config.getToken()
+    } catch (cause) {
+      // Only the cause's status (e.g. the app's own session endpoint said 401): its message is the app's text.
+      const status = factsOf(cause).status
+      throw new ShareTokenFailed("The app's getToken() failed.", {
+        step,
+        facts: { reason: 'get_token_failed', ...(status !== undefined ? { status } : {}) },
+      })
+    }
+    if (typeof token !== 'string' || !B64TOKEN.test(token))
+      throw new ShareTokenFailed("The app's getToken() gave no usable bearer token.", {
+        step,
+        facts: { reason: 'invalid_token' },
+      })
+    return { Authorization: `Bearer ${token}` }
+  }
   const retry = <T>(step: BackupStep, signal: AbortSignal | undefined, run: () => Promise<T>, options = config.retry) =>
     withRetry(() => run().catch((cause: unknown) => Promise.reject(toShareError(cause, step))), options, signal)
 
@@ -94,6 +132,7 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
           const res = await http.post<ShareReceipt>(path(clientId), record, {
             timeout,
             headers: {
+              ...(await bearer('store')),
               ...(options.idempotencyKey ? { 'Idempotency-Key': options.idempotencyKey } : {}),
               // A late-landing write (the client timed out, the server had not) cannot replace what a rollback put back.
               ...(options.ifMatch ? { 'If-Match': options.ifMatch } : {}),
@@ -114,6 +153,7 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
       return retry('read', options.signal, async () => {
         const res = await http.get<ShareRecord>(path(clientId), {
           timeout,
+          headers: await bearer('read'),
           params: { backupMethod },
           validateStatus: (s) => (s >= 200 && s < 300) || s === 404,
           ...(options.signal ? { signal: options.signal } : {}),
@@ -133,6 +173,22 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
         const record = checkRecord(data, res.status)
         const etag = res.headers['etag']
         return typeof etag === 'string' ? { ...record, revision: etag } : record
+      })
+    },
+    erase(clientId, options = {}) {
+      return retry('erase', options.signal, async () => {
+        const res = await http.delete(path(clientId), {
+          timeout,
+          validateStatus: (s) => (s >= 200 && s < 300) || s === 404,
+          ...(options.signal ? { signal: options.signal } : {}),
+        })
+        // The kit's server answers 204 even with nothing stored: a 404 is a wrong baseURL or a server without the
+        // route, never "already erased".
+        if (res.status === 404)
+          throw new ShareEraseFailed(
+            `No erase route at DELETE ${http.getUri({ url: path(clientId) })} (404): check the server's baseURL and path, and that it serves DELETE.`,
+            { step: 'erase', retryable: false, facts: { status: 404 } },
+          )
       })
     },
   }
@@ -208,10 +264,10 @@ function toShareError(cause: unknown, step: BackupStep): BackupError {
   // Another device replaced the backup since it was read; retrying the same write cannot succeed.
   if (code === 'precondition_failed' || (code === undefined && status === 412))
     return new ShareUploadFailed('Backup changed on the server.', { ...o, retryable: false })
-  const verb = step === 'read' ? 'read' : 'save'
+  const verb = step === 'read' ? 'read' : step === 'erase' ? 'erase' : 'save'
   if (code === 'unauthorized' || code === 'forbidden' || (code === undefined && (status === 401 || status === 403)))
     return new ShareUnauthorized(`Server refused to ${verb} the backup (${status}).`, o)
-  const Failed = step === 'read' ? ShareFetchFailed : ShareUploadFailed
+  const Failed = step === 'read' ? ShareFetchFailed : step === 'erase' ? ShareEraseFailed : ShareUploadFailed
   const retryable = code !== undefined ? isTransientServerCode(code) : !status || status === 429 || status >= 500
   return new Failed(`Server could not ${verb} the backup (${status ?? 'offline'}).`, {
     ...o,

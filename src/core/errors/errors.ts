@@ -3,7 +3,7 @@
  * Causes are reduced to non-secret facts (status, provider code, message): an AxiosError or a Response would carry
  * request bodies and headers (the share, the token) into the React Query cache.
  */
-export type BackupStep = 'authorize' | 'generate' | 'store' | 'notify' | 'read' | 'recover' | 'config'
+export type BackupStep = 'authorize' | 'generate' | 'store' | 'notify' | 'read' | 'recover' | 'erase' | 'config'
 
 export type ErrorFacts = {
   status?: number
@@ -21,6 +21,11 @@ export type ErrorFacts = {
   account?: string
   /** The in-app browser detected from the user agent. */
   browser?: string
+  /**
+   * An erase that failed part-way: the parts already erased when it stopped (`drive`: this client's key files;
+   * `server`: the server's record). Running the erase again finishes the rest.
+   */
+  erased?: Array<'drive' | 'server'>
 }
 
 export type BackupErrorOptions = {
@@ -122,6 +127,22 @@ export class ShareUploadFailed extends define<'SHARE_UPLOAD_FAILED'>('ShareUploa
 export class ShareFetchFailed extends define<'SHARE_FETCH_FAILED'>('ShareFetchFailed', true) {}
 export class ShareUnauthorized extends define<'SHARE_UNAUTHORIZED'>('ShareUnauthorized') {}
 /**
+ * The app's `getToken()` (the `server` option) threw, or gave no usable token (`facts.reason`: `get_token_failed`,
+ * `invalid_token`): nothing was sent to the server. Not retried by the kit; the app's own getToken owns its retries.
+ */
+export class ShareTokenFailed extends define<'SHARE_TOKEN_FAILED'>('ShareTokenFailed') {}
+/**
+ * Erasing: your server did not erase the backup (`facts.status`, and its code in `facts.reason`); retryable when a
+ * retry can succeed (5xx, 429, a timeout, offline). `facts.erased` says what was erased before it (`drive`).
+ */
+export class ShareEraseFailed extends define<'SHARE_ERASE_FAILED'>('ShareEraseFailed', true) {}
+/**
+ * Erasing: Google Drive did not list or delete this client's key files (Drive's `facts.status` and `reason`; the
+ * Drive error's code in `details`). Nothing on the server was erased yet; a retry (a new token if Drive answered
+ * 401) finishes it.
+ */
+export class DriveDeleteFailed extends define<'DRIVE_DELETE_FAILED'>('DriveDeleteFailed', true) {}
+/**
  * The app's server answered a record the kit will not hand to Google: a `keyFileId`, `googleAccount` or `keyVersion`
  * outside the shape the kit's server stores (`facts.reason` names it: `invalid_keyFileId`, ...). Nothing was asked of
  * Drive; a retry gets the same answer.
@@ -173,6 +194,7 @@ export type BackupErrorType =
   | ShareUploadFailed
   | ShareFetchFailed
   | ShareUnauthorized
+  | ShareTokenFailed
   | ShareServerInvalidResponse
   | WalletBackupFailed
   | WalletBusy
@@ -189,3 +211,7 @@ export type BackupErrorCode =
   | ShareNotFound['code']
   | RecoveryFailed['code']
   | GoogleRevokeFailed['code']
+  | EraseErrorType['code']
+
+/** What an erase can fail with beyond a backup's errors (the Google sign-in, the wallet, the server's refusal). */
+export type EraseErrorType = BackupErrorType | ShareFetchFailed | DriveDeleteFailed | ShareEraseFailed

@@ -4,5 +4,6 @@ export const backupKeys = {
   client: (clientId: string) => [...backupKeys.all, clientId] as const,
   backup: (clientId: string) => [...backupKeys.client(clientId), 'backup'] as const,
   recovery: (clientId: string) => [...backupKeys.client(clientId), 'recovery'] as const,
+  erase: (clientId: string) => [...backupKeys.client(clientId), 'erase'] as const,
   status: (clientId: string) => [...backupKeys.client(clientId), 'status'] as const,
 }

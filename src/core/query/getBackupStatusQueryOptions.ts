@@ -12,6 +12,7 @@ import {
   type GoogleTokenExpired,
   type ShareFetchFailed,
   type ShareNotFound,
+  type ShareTokenFailed,
   type ShareUnauthorized,
 } from '../errors/errors.js'
 import { type BackupStatus, type GetBackupStatusParameters, getBackupStatus } from '../actions/getBackupStatus.js'
@@ -21,6 +22,7 @@ export type GetBackupStatusErrorType =
   | ShareFetchFailed
   | ShareNotFound
   | ShareUnauthorized
+  | ShareTokenFailed
   | DriveUnavailable
   | DriveRateLimited
   | DriveQuotaExceeded

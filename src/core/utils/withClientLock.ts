@@ -4,7 +4,7 @@ import { throwIfAborted } from './abort.js'
 const held = new Set<string>()
 
 /**
- * One backup or recovery per wallet client at a time: across tabs of the origin through the Web Locks API, and
+ * One backup, recovery or erase per wallet client at a time: across tabs of the origin through the Web Locks API, and
  * within this page through a set (also the fallback where Web Locks is missing: Node, old Safari).
  */
 export async function withClientLock<T>(
@@ -30,5 +30,5 @@ export async function withClientLock<T>(
 }
 
 function busy() {
-  return new WalletBusy('Wallet busy (another backup or recovery is running).')
+  return new WalletBusy('Wallet busy (another backup, recovery or erase is running).')
 }

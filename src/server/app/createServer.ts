@@ -7,6 +7,7 @@ import { nodeRequest, writeNodeResponse } from '../hosts/nodeRequest.js'
 import { stripBasePath } from '../hosts/stripBasePath.js'
 import type { BackupRouterOptions } from '../http/BackupRouterOptions.js'
 import { backupHandlerOf } from '../http/createBackupHandler.js'
+import type { BackupHandler } from '../http/createBackupHandler.js'
 import { createRouterContext } from '../http/createRouterContext.js'
 import { errorResponse } from '../http/errorResponse.js'
 import { jsonResponse } from '../http/jsonResponse.js'
@@ -43,11 +44,6 @@ export interface ServerConfig extends BackupRouterOptions {
    * any caller choose its address with X-Forwarded-For; it is refused together with `webhookAllowlist`.
    */
   trustProxy?: TrustProxy
-  /**
-   * Used by startServer (default true): before listening, open a sample of the stored rows with `encryptionKey` and
-   * refuse to start when rows exist and none opens (a wrong key would otherwise be noticed only on reads).
-   */
-  checkEncryptionKey?: boolean
   /** Used by startServer: default 127.0.0.1:8787. */
   host?: string
   port?: number
@@ -70,6 +66,8 @@ export interface BackupServer {
    * which then gets the requests no route answers instead of the 404.
    */
   handler: (req: IncomingMessage, res: NodeResponse, next?: (error?: unknown) => void) => void
+  /** The start-up checks (options, store, encryption key): see `BackupHandler.ready`. startServer awaits it. */
+  ready: BackupHandler['ready']
   /** Closes the store (the HTTP listener belongs to whoever called `listen`). */
   close(): Promise<void>
 }
@@ -140,14 +138,15 @@ export function createServer(config: ServerConfig): BackupServer {
     if (origin === undefined || !origins.has(origin)) return undefined
     return {
       'Access-Control-Allow-Origin': origin,
-      // What a cross-origin page must read: the revision it sends back as If-Match, and the wait a 429 asks for.
-      'Access-Control-Expose-Headers': 'ETag, Retry-After, Idempotent-Replayed',
+      // What a cross-origin page must read: the revision it sends back as If-Match, the wait a 429 asks for, and
+      // why a 401 refused its token.
+      'Access-Control-Expose-Headers': 'ETag, Retry-After, Idempotent-Replayed, WWW-Authenticate',
       Vary: 'Origin',
       'Cross-Origin-Resource-Policy': 'cross-origin',
     }
   }
   const preflight: Record<string, string> = {
-    'Access-Control-Allow-Methods': 'GET, POST',
+    'Access-Control-Allow-Methods': 'GET, POST, DELETE',
     'Access-Control-Allow-Headers': 'Content-Type, Authorization, Idempotency-Key, If-Match, X-Client-Id',
     'Access-Control-Max-Age': '600',
   }
@@ -201,5 +200,5 @@ export function createServer(config: ServerConfig): BackupServer {
   }
 
   let closed: Promise<void> | undefined
-  return { handler, close: () => (closed ??= config.store.close()) }
+  return { handler, ready: backup.ready, close: () => (closed ??= config.store.close()) }
 }

@@ -13,7 +13,7 @@ const ROUTES: ReadonlyArray<[RegExp, string]> = [
   [/^\/healthz\/?$/, '/healthz'],
   [/^\/metrics\/?$/, '/metrics'],
 ]
-const METHODS = new Set(['GET', 'POST', 'OPTIONS', 'HEAD'])
+const METHODS = new Set(['GET', 'POST', 'DELETE', 'OPTIONS', 'HEAD'])
 
 interface Histogram {
   counts: number[]
@@ -82,6 +82,7 @@ export function createServerMetrics(): ServerMetrics {
         putWebhook: timed('putWebhook', store.putWebhook.bind(store)),
         listWebhook: timed('listWebhook', store.listWebhook.bind(store)),
         getIdempotency: timed('getIdempotency', store.getIdempotency.bind(store)),
+        erase: timed('erase', store.erase.bind(store)),
         close: () => store.close(),
       }
     },

@@ -3,7 +3,6 @@ import { ServerConfigError } from '../errors/ServerConfigError.js'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { answerClientError } from './answerClientError.js'
-import { checkEncryptionKey } from '../sealing/checkEncryptionKey.js'
 import type { EncryptionKeyCheck } from '../sealing/checkEncryptionKey.js'
 import { createServer } from './createServer.js'
 import type { BackupServer, ServerConfig } from './createServer.js'
@@ -38,16 +37,16 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   }
   if (headersTimeout > requestTimeout)
     throw new ServerConfigError('startServer: headersTimeoutMs must not exceed requestTimeoutMs')
-  const { handler, close: closeStore } = createServer(config)
+  const { handler, ready, close: closeStore } = createServer(config)
   const host = config.host ?? '127.0.0.1'
   let keyCheck: EncryptionKeyCheck | undefined
-  if (config.checkEncryptionKey !== false) {
-    try {
-      keyCheck = await checkEncryptionKey({ store: config.store, encryptionKey: config.encryptionKey })
-    } catch (error) {
-      await closeStore().catch(() => {})
-      throw error
-    }
+  // Nothing listens before everything that can be checked is: the store's driver, database and migrations, and the
+  // encryption key against the stored rows. A failure names the fix (ServerConfigError).
+  try {
+    keyCheck = await ready()
+  } catch (error) {
+    await closeStore().catch(() => {})
+    throw error
   }
   return new Promise((resolve, reject) => {
     const server = createHttpServer(

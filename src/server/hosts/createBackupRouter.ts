@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import type { BackupRouterOptions } from '../http/BackupRouterOptions.js'
 import { createBackupHandler } from '../http/createBackupHandler.js'
+import type { BackupHandler } from '../http/createBackupHandler.js'
 import { nodeRequest, writeNodeResponse } from './nodeRequest.js'
 
 /**
@@ -16,9 +17,9 @@ import { nodeRequest, writeNodeResponse } from './nodeRequest.js'
  *
  * express is not imported: the router is a plain middleware function, so `react-mpc-backup/server` loads without it.
  */
-export function createBackupRouter(options: BackupRouterOptions): RequestHandler {
+export function createBackupRouter(options: BackupRouterOptions): RequestHandler & Pick<BackupHandler, 'ready'> {
   const handle = createBackupHandler(options)
-  return (req: Request, res: Response, next: NextFunction) => {
+  const router = (req: Request, res: Response, next: NextFunction) => {
     // A body an app-level parser (express.json() before the router) already read is used as it is.
     const parsed = (req as Request & { _body?: boolean })._body ? { value: req.body as unknown } : undefined
     const request = nodeRequest(req, req.url, req.ip ?? req.socket.remoteAddress, parsed)
@@ -27,4 +28,6 @@ export function createBackupRouter(options: BackupRouterOptions): RequestHandler
       if (!res.headersSent) writeNodeResponse(res, answer)
     }, next)
   }
+  // `await router.ready()` before `app.listen`: start-up fails loudly instead of at the first request.
+  return Object.assign(router, { ready: handle.ready })
 }

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse as NodeResponse } from 'node:http'
 import type { BackupRouterOptions } from '../http/BackupRouterOptions.js'
 import { createBackupHandler } from '../http/createBackupHandler.js'
-import { errorResponse } from '../http/errorResponse.js'
+import type { BackupHandler } from '../http/createBackupHandler.js'
+import { hostErrorResponse } from '../http/hostErrorResponse.js'
 import { HttpError } from '../errors/HttpError.js'
 import { forwardedAddress } from './forwardedAddress.js'
 import type { TrustProxy } from './forwardedAddress.js'
@@ -16,7 +17,8 @@ export interface NodeHandlerOptions extends BackupRouterOptions {
 }
 
 /** A `node:http` listener; `next` (connect-style) gets the requests that are not the kit's. */
-export type NodeHandler = (req: IncomingMessage, res: NodeResponse, next?: (error?: unknown) => void) => void
+export type NodeHandler = ((req: IncomingMessage, res: NodeResponse, next?: (error?: unknown) => void) => void) &
+  Pick<BackupHandler, 'ready'>
 
 /**
  * The share server for plain `node:http` (`http.createServer(createNodeHandler(options))`), or any connect-style
@@ -26,7 +28,7 @@ export function createNodeHandler(options: NodeHandlerOptions): NodeHandler {
   const handle = createBackupHandler(options)
   const addressOf = forwardedAddress(options.trustProxy)
   const below = stripBasePath(options.basePath)
-  return (req, res, next) => {
+  const handler = (req: IncomingMessage, res: NodeResponse, next?: (error?: unknown) => void) => {
     const target = below(req.url ?? '/')
     const request = nodeRequest(req, target ?? '/', addressOf(req))
     const answered = target === undefined ? Promise.resolve(undefined) : handle(request)
@@ -35,12 +37,13 @@ export function createNodeHandler(options: NodeHandlerOptions): NodeHandler {
         if (res.headersSent) return
         if (answer !== undefined) return writeNodeResponse(res, answer)
         if (next) return next()
-        writeNodeResponse(res, errorResponse(new HttpError(404, 'route_not_found'), request))
+        writeNodeResponse(res, hostErrorResponse(new HttpError(404, 'route_not_found'), request))
       },
       (error: unknown) => {
         if (next) return next(error)
-        if (!res.headersSent) writeNodeResponse(res, errorResponse(new HttpError(500, 'internal_error'), request))
+        if (!res.headersSent) writeNodeResponse(res, hostErrorResponse(new HttpError(500, 'internal_error'), request))
       },
     )
   }
+  return Object.assign(handler, { ready: handle.ready })
 }

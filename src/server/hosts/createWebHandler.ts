@@ -3,8 +3,8 @@ import { ServerConfigError } from '../errors/ServerConfigError.js'
 import type { BackupRouterOptions } from '../http/BackupRouterOptions.js'
 import { createBackupHandler } from '../http/createBackupHandler.js'
 import type { BackupHandler } from '../http/createBackupHandler.js'
-import { errorResponse } from '../http/errorResponse.js'
-import { headerOf, parseCookies, parseQuery } from '../http/requestHelpers.js'
+import { hostErrorResponse } from '../http/hostErrorResponse.js'
+import { buildServerRequest } from '../http/buildServerRequest.js'
 import type { ServerRequest, ServerResponse } from '../http/ServerRequest.js'
 import { stripBasePath } from './stripBasePath.js'
 
@@ -19,7 +19,7 @@ export interface WebHandlerOptions extends BackupRouterOptions {
 }
 
 /** A web-standard handler: Next.js route handlers, React Router resource routes, Hono, Bun.serve, Deno.serve. */
-export type WebHandler = (request: Request) => Promise<Response>
+export type WebHandler = ((request: Request) => Promise<Response>) & Pick<BackupHandler, 'ready'>
 
 /**
  * The share server as `(request: Request) => Promise<Response>`. Options are checked when the first request comes,
@@ -42,7 +42,7 @@ export function createWebHandler(options: WebHandlerOptions): WebHandler {
     return handle
   }
 
-  return async (webRequest) => {
+  const handler = async (webRequest: Request): Promise<Response> => {
     const url = new URL(webRequest.url)
     const target = below(url.pathname)
     const request = webServerRequest(webRequest, target ?? url.pathname, url.search.slice(1), options.address)
@@ -54,17 +54,19 @@ export function createWebHandler(options: WebHandlerOptions): WebHandler {
       } catch (error) {
         if (!(error instanceof ServerConfigError)) throw error
         logger.error(`[react-mpc-backup] not_ready: ${error.message}`)
-        answer = errorResponse(new HttpError(503, 'not_ready'), request)
+        answer = hostErrorResponse(new HttpError(503, 'not_ready'), request)
       }
       if (core) answer = await core(request)
     }
-    answer ??= errorResponse(new HttpError(404, 'route_not_found'), request)
-    answer.headers['Cache-Control'] = 'no-store'
-    return new Response(webRequest.method === 'HEAD' ? null : answer.body, {
+    answer ??= hostErrorResponse(new HttpError(404, 'route_not_found'), request)
+    const empty = webRequest.method === 'HEAD' || answer.status === 204 || answer.status === 304
+    return new Response(empty ? null : answer.body, {
       status: answer.status,
       headers: answer.headers,
     })
   }
+  // Next.js: `await handler.ready()` from `register()` in instrumentation.ts, so a bad setting stops the server start.
+  return Object.assign(handler, { ready: async () => ready().ready() })
 }
 
 function webServerRequest(
@@ -77,23 +79,13 @@ function webServerRequest(
   webRequest.headers.forEach((value, name) => {
     headers[name] = value
   })
-  let cookies: Record<string, string> | undefined
-  let query: Record<string, string | string[]> | undefined
   let complete = webRequest.body === null
   const stream = webRequest.body
-  return {
+  return buildServerRequest({
     method: webRequest.method.toUpperCase(),
     path,
-    get query() {
-      query ??= parseQuery(search)
-      return query
-    },
+    search,
     headers,
-    get: (name) => headerOf(headers, name),
-    get cookies() {
-      cookies ??= parseCookies(headers.cookie)
-      return cookies
-    },
     address: addressOf?.(webRequest),
     body: stream
       ? {
@@ -105,5 +97,5 @@ function webServerRequest(
         }
       : { kind: 'bytes', bytes: new Uint8Array(0) },
     bodyComplete: () => complete,
-  }
+  })
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse as NodeResponse } from 'node:http'
-import { headerOf, parseCookies, parseQuery, splitTarget } from '../http/requestHelpers.js'
-import type { RequestBody, ServerRequest, ServerResponse } from '../http/ServerRequest.js'
+import { buildServerRequest } from '../http/buildServerRequest.js'
+import { splitTarget } from '../http/requestHelpers.js'
+import type { ServerRequest, ServerResponse } from '../http/ServerRequest.js'
 
 /**
  * A `node:http` request (express's too) as the core's {@link ServerRequest}. `target` is the request target below
@@ -13,36 +14,26 @@ export function nodeRequest(
   parsedBody?: { value: unknown },
 ): ServerRequest {
   const [path, search] = splitTarget(target)
-  const headers = req.headers
-  let cookies: Record<string, string> | undefined
-  let query: Record<string, string | string[]> | undefined
-  const body: RequestBody = parsedBody
-    ? { kind: 'parsed', value: parsedBody.value }
-    : // Leaving the loop early (past the size limit) must not destroy the socket: the answer still has to go out.
-      { kind: 'stream', chunks: req.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array> }
-  return {
+  return buildServerRequest({
     method: req.method ?? 'GET',
     path,
-    get query() {
-      query ??= parseQuery(search)
-      return query
-    },
-    headers,
-    get: (name) => headerOf(headers, name),
-    get cookies() {
-      cookies ??= parseCookies(headerOf(headers, 'cookie'))
-      return cookies
-    },
+    search,
+    headers: req.headers,
     address,
-    body,
+    body: parsedBody
+      ? { kind: 'parsed', value: parsedBody.value }
+      : // Leaving the loop early (past the size limit) must not destroy the socket: the answer still has to go out.
+        { kind: 'stream', chunks: req.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array> },
     bodyComplete: () => req.complete,
-  }
+  })
 }
 
 /** Writes the core's answer on a `node:http` response (no body on HEAD, as Node does). */
 export function writeNodeResponse(res: NodeResponse, answer: ServerResponse): void {
   res.statusCode = answer.status
   for (const name in answer.headers) res.setHeader(name, answer.headers[name]!)
+  // 204 and 304 carry no body and no Content-Length.
+  if (answer.status === 204 || answer.status === 304) return void res.end()
   res.setHeader('Content-Length', Buffer.byteLength(answer.body))
   res.end(answer.body)
 }

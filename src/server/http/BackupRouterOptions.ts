@@ -15,6 +15,7 @@ export type BackupEventType =
   | 'backup.conflict'
   | 'backup.read'
   | 'backup.not_found'
+  | 'backup.erased'
   | 'webhook.stored'
   | 'webhook.fetched'
   | 'webhook.not_found'
@@ -63,6 +64,12 @@ export interface BackupRouterOptions {
   /** Compared with the `X-Webhook-Secret` header of every webhook request. */
   webhookSecret: string
   encryptionKey: EncryptionKeyConfig
+  /**
+   * Part of `ready()` (default true): open a sample of the stored rows (the 20 newest of each kind) with
+   * `encryptionKey` and refuse to serve (ServerConfigError naming the key ids; 503 `not_ready` until fixed) when
+   * rows exist and none opens: a server with the wrong key would accept writes the right key cannot read.
+   */
+  checkEncryptionKey?: boolean
   limits?: BackupRouterLimits
   onEvent?: (event: BackupEvent) => void
   /** IPs or CIDR ranges allowed to call the webhook (the provider's fixed IPs); all when absent. Checked against the request's `address` (the web handler needs an `address` option for it). */

@@ -3,6 +3,7 @@ import { ServerConfigError } from '../errors/ServerConfigError.js'
 import { backupBodySchemas } from './backupBodySchemas.js'
 import type { RouterContext } from './createRouterContext.js'
 import type { ServerRequest } from './ServerRequest.js'
+import { bearerChallenge } from '../auth/bearerChallenge.js'
 
 const { CLIENT_ID } = backupBodySchemas
 
@@ -14,16 +15,20 @@ export async function authorizeOwner(
 ): Promise<string> {
   const { emit, limiter } = context
   let caller: string | undefined | null
+  let refusal: unknown
   try {
     caller = await context.authenticate(request)
   } catch (error) {
     // A setting the authenticate function found missing is the server's fault, not the caller's.
     if (error instanceof ServerConfigError) throw error
+    refusal = error
     caller = undefined
   }
   if (typeof caller !== 'string' || caller.length === 0) {
     emit('auth.unauthorized', null, null)
-    throw new HttpError(401, 'unauthorized')
+    // An AuthenticationRefused says why (RFC 6750 WWW-Authenticate); any other throw or no caller: a bare 401.
+    const challenge = bearerChallenge(refusal)
+    throw new HttpError(401, 'unauthorized', undefined, challenge ? { 'WWW-Authenticate': challenge } : undefined)
   }
   // Only a well-formed clientId can own a backup; anything else (e.g. junk in a dev header) is refused before it
   // can become a rate-limit bucket.

@@ -13,6 +13,8 @@ import { StorageKeyMismatchError } from '../errors/StorageKeyMismatchError.js'
 export interface RouterContext {
   store: BackupStore
   authenticate: Authenticate
+  encryptionKey: BackupRouterOptions['encryptionKey']
+  checkEncryptionKey: boolean
   cipher: AtRestCipher
   secretDigest: Buffer
   bodyBytes: number
@@ -50,6 +52,8 @@ export function createRouterContext(options: BackupRouterOptions): RouterContext
   return {
     store: options.store,
     authenticate: options.authenticate,
+    encryptionKey: options.encryptionKey,
+    checkEncryptionKey: options.checkEncryptionKey !== false,
     cipher: encryptAtRest(options.encryptionKey),
     secretDigest: sha256Digest(options.webhookSecret),
     bodyBytes: options.limits?.bodyBytes ?? 64 * 1024,

@@ -121,6 +121,9 @@ export function encryptAtRest(config: EncryptionKeyConfig): AtRestCipher {
 }
 
 function normalize(config: EncryptionKeyConfig): { current: string; keys: Map<string, Buffer[]> } {
+  // Read from the environment, a key is undefined where it is not set (e.g. at `next build`): say so, typed.
+  if (config === undefined || config === null)
+    throw new ServerConfigError('encryptionKey is missing: give 32 bytes (raw, base64 or hex)')
   const keys = new Map<string, Buffer[]>()
   const add = (id: string, key: Buffer) => keys.set(id, [...(keys.get(id) ?? []), key])
   if (typeof config === 'string' || config instanceof Uint8Array || 'key' in config) {
@@ -145,6 +148,8 @@ function normalize(config: EncryptionKeyConfig): { current: string; keys: Map<st
 }
 
 function decodeKey(value: EncryptionKeyInput, id: string): Buffer {
+  if (typeof value !== 'string' && !(value instanceof Uint8Array))
+    throw new ServerConfigError(`encryptionKey "${id}" is missing: give 32 bytes (raw, base64 or hex)`)
   let bytes: Buffer
   if (typeof value === 'string') {
     const text = value.trim()

@@ -64,6 +64,22 @@ export type PutResult =
   | { replayed: true; previous: IdempotencyRecord }
   | { replayed: false; preconditionFailed: true }
 
+/** What `BackupStore.erase` removes beyond the owner's own rows. */
+export interface EraseOptions {
+  /**
+   * Also the provider's custodian shares of the client (`/webhook/backup` rows). The app's own call only, never the
+   * owner's HTTP route: the provider fetches them back for recovery, so erasing them is the app's decision.
+   */
+  custodian?: boolean
+}
+
+/** How many rows an erase removed, per table (all zero when there was nothing to erase). */
+export interface EraseResult {
+  backups: number
+  idempotencyRecords: number
+  custodianShares: number
+}
+
 export interface ListFilter {
   clientId?: string
   /** At most this many rows (the newest); all when absent. A store may ignore it and return more. */
@@ -93,7 +109,18 @@ export interface BackupStore {
   listWebhook(filter?: ListFilter): Promise<StoredShare[]>
   /** A record that has not expired at `now`, if any. */
   getIdempotency(clientId: string, key: string, now: Date): Promise<IdempotencyRecord | undefined>
+  /**
+   * Removes the client's backup rows (every method, with the Google account they name) and its idempotency records,
+   * and with `{ custodian: true }` its custodian shares, in one transaction; no other client's row is touched.
+   * Idempotent: erasing a client with nothing stored removes nothing and succeeds.
+   */
+  erase(clientId: string, options?: EraseOptions): Promise<EraseResult>
   close(): Promise<void>
+  /**
+   * Resolves once the store can serve: its driver loaded, its database reachable and migrated. Rejects with a
+   * ServerConfigError whose message names the fix. Optional for stores of your own (then taken as ready).
+   */
+  ready?(): Promise<void>
   /** Operator tools and health checks (see MaintainableStore); optional for stores of your own. */
   maintenance?: MaintainableStore
 }

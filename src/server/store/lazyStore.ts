@@ -1,4 +1,5 @@
 import type { BackupStore } from './BackupStore.js'
+import { startupError } from './startupError.js'
 
 /**
  * A store whose driver is still loading: every call waits for it. The driver (`pg`, `better-sqlite3`) is imported on
@@ -24,6 +25,17 @@ export function lazyStore(name: string, opening: Promise<BackupStore>): BackupSt
     putWebhook: async (share) => (await open()).putWebhook(share),
     listWebhook: async (filter) => (await open()).listWebhook(filter),
     getIdempotency: async (clientId, key, now) => (await open()).getIdempotency(clientId, key, now),
+    // Opened (driver loaded, database migrated) and answering; a failure says what to fix, in the kit's own words.
+    async ready() {
+      try {
+        const store = await open()
+        await store.ready?.()
+        await store.maintenance?.ping()
+      } catch (error) {
+        throw startupError(name, error)
+      }
+    },
+    erase: async (clientId, options) => (await open()).erase(clientId, options),
     maintenance: {
       scanRows: async (kind, after, limit) => (await maintained()).scanRows(kind, after, limit),
       resealRow: async (kind, at, expected, next) => (await maintained()).resealRow(kind, at, expected, next),

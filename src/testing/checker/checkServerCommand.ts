@@ -6,7 +6,8 @@ import { ShareServerCheckError } from './ShareServerCheckError.js'
 const USAGE = `usage: react-mpc-backup check-server <baseURL> [options]
 
 Runs the share-server contract (react-mpc-backup/openapi.yaml) against a live backend and prints a pass/fail table.
-It writes test rows for two test clients: use a staging database. Secrets are best given in the environment.
+It writes test rows for two test clients and erases the second one's backups (DELETE): use a staging database.
+Secrets are best given in the environment.
 A query in <baseURL> goes with every request, user info as Authorization: Basic (where no other Authorization is
 sent); the output shows neither, nor any header value or server message: statuses and the contract's codes only.
 

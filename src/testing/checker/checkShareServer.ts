@@ -17,8 +17,9 @@ const realClock: ShareServerCheckClock = {
 
 /**
  * Runs the share-server contract (openapi/share-server.yaml) against a live backend, in any language: the bundled
- * server passes it. It writes test rows for the two clients (methods `CHECK`, `CHECK-IDEM`, `GDRIVE-SECP256K1`,
- * `GDRIVE-ED25519`); run it against a staging database. Nothing it reports carries a share, credential or secret, nor
+ * server passes it. It writes test rows for the two clients (methods `CHECK`, `CHECK-IDEM`, `CHECK-ERASE`,
+ * `GDRIVE-SECP256K1`, `GDRIVE-ED25519`) and erases the second client's backups (`DELETE`); run it against a staging
+ * database. Nothing it reports carries a share, credential or secret, nor
  * anything a server answered beyond statuses and the contract's codes; a hostile server cannot hold it past
  * `maxRunMs` nor make it read more than `maxBodyBytes` of an answer. Throws ShareServerCheckError, before sending
  * anything, when the options cannot run.

@@ -21,7 +21,10 @@ export interface CheckShareServerOptions {
    * requests that carry no `Authorization` of their own. The report shows neither (nor a fragment).
    */
   baseUrl: string
-  /** Two different test clients; the checker writes test backups for them (methods `CHECK` and `CHECK-IDEM`). */
+  /**
+   * Two different test clients; the checker writes test backups for them (methods `CHECK`, `CHECK-IDEM` and
+   * `CHECK-ERASE`) and erases the second one's (`DELETE`).
+   */
   clients: readonly [ShareServerClient, ShareServerClient]
   /** The custodian webhook's secret (`X-Webhook-Secret`). */
   webhookSecret: string
@@ -54,6 +57,7 @@ export type ShareServerCheckName =
   | 'oversize'
   | 'malformed'
   | 'not-found'
+  | 'erase'
   | 'webhook-secret'
   | 'webhook-round-trip'
   | 'webhook-deadline'

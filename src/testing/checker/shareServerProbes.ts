@@ -14,13 +14,14 @@ import { RowFailure } from './shareServerTransport.js'
 
 export const SHARE_SERVER_CHECK_TITLES: Record<ShareServerCheckName, string> = {
   'round-trip': 'POST then GET /clients/{clientId}/backup returns what was stored, with a strong ETag and no-store',
-  unauthenticated: 'no credentials -> 401 unauthorized (POST and GET)',
-  'owner-only': "another client's backup -> 403 forbidden (read and write), nothing changed",
+  unauthenticated: 'no credentials -> 401 unauthorized (POST, GET and DELETE)',
+  'owner-only': "another client's backup -> 403 forbidden (read, write and erase), nothing changed",
   'idempotent-replay': 'same Idempotency-Key and body -> the same answer, stored once; other body -> 422',
   'if-match': 'If-Match with a stale ETag -> 412 and nothing written; the current ETag writes',
   oversize: 'a body larger than the server accepts -> 413',
   malformed: 'malformed bodies -> 400 with an error code, never 500 (client and webhook routes)',
   'not-found': 'no backup -> 404 backup_not_found; an unknown route -> 404 with another code',
+  erase: 'DELETE /clients/{clientId}/backup -> 204 (again 204); then GET -> 404 backup_not_found; a new backup works',
   'webhook-secret': 'webhook without or with a wrong X-Webhook-Secret -> 401, nothing stored',
   'webhook-round-trip': '/webhook/backup then /webhook/backup/fetch returns every method; unknown client -> 404',
   'webhook-deadline': "every webhook answer arrives within the provider's window",
@@ -55,6 +56,8 @@ export function createShareServerProbes(p: ProbeContext): Record<ShareServerChec
     })
   const getBackup = (label: string, as: ShareServerClient | null, clientId: string, query = '') =>
     send(label, 'GET', clientPath(clientId, query), { headers: { ...(as?.headers ?? {}) }, readBack: true })
+  const deleteBackup = (label: string, as: ShareServerClient | null, clientId: string) =>
+    send(label, 'DELETE', clientPath(clientId), { headers: { ...(as?.headers ?? {}) } })
   const webhook = (label: string, path: '/webhook/backup' | '/webhook/backup/fetch', body: unknown, secret?: string) =>
     send(label, 'POST', path, {
       headers: json(secret === undefined ? {} : { 'x-webhook-secret': secret }),
@@ -95,6 +98,7 @@ export function createShareServerProbes(p: ProbeContext): Record<ShareServerChec
       sent.cipherTexts.push(body.cipherText)
       expectError(await postBackup('POST without credentials', null, a.clientId, body), 401, 'unauthorized')
       expectError(await getBackup('GET without credentials', null, a.clientId), 401, 'unauthorized')
+      expectError(await deleteBackup('DELETE without credentials', null, a.clientId), 401, 'unauthorized')
     },
     async 'owner-only'() {
       const { res: own, cipherText } = await storeFor('POST own backup', a, 'CHECK')
@@ -108,9 +112,11 @@ export function createShareServerProbes(p: ProbeContext): Record<ShareServerChec
         cipherText: intruder,
       })
       expectError(write, 403, 'forbidden')
+      expectError(await deleteBackup("DELETE another client's backup", b, a.clientId), 403, 'forbidden')
       const after = await getBackup('GET own backup after', a, a.clientId, '?backupMethod=CHECK')
       expectStatus(after, 200)
-      if (cipherTextOf(after) !== cipherText) throw new RowFailure("another client's POST replaced the owner's backup")
+      if (cipherTextOf(after) !== cipherText)
+        throw new RowFailure("another client's POST or DELETE changed the owner's backup")
     },
     async 'idempotent-replay'() {
       const key = fresh('check-idem')
@@ -186,6 +192,24 @@ export function createShareServerProbes(p: ProbeContext): Record<ShareServerChec
       if (unknown.status !== 404) throw new RowFailure(`GET an unknown route: got ${unknown.status}, want 404`)
       if (errorCodeOf(unknown) === 'backup_not_found')
         throw new RowFailure('GET an unknown route: answered backup_not_found, which clients read as "no backup yet"')
+    },
+    async erase() {
+      // The second client's: the first one's rate-limit budget is spent by the rows before, and a wait costs seconds.
+      for (const method of ['CHECK', 'CHECK-ERASE'])
+        expectStatus((await storeFor(`POST own backup (${method})`, b, method)).res, 200)
+      const erased = await deleteBackup('DELETE own backup', b, b.clientId)
+      expectStatus(erased, 204)
+      if (erased.text !== '') throw new RowFailure('DELETE own backup: a 204 with a body')
+      // Without a method: the latest backup of any method, so a 404 here means none of the two is left.
+      expectError(await getBackup('GET after DELETE', b, b.clientId), 404, 'backup_not_found')
+      // What a client retrying after a lost answer sends: nothing is left, and it must still succeed.
+      expectStatus(await deleteBackup('DELETE own backup again', b, b.clientId), 204)
+      const { res: again, cipherText } = await storeFor('POST after DELETE', b, 'CHECK-ERASE')
+      expectStatus(again, 200)
+      const read = await getBackup('GET after a new POST', b, b.clientId, '?backupMethod=CHECK-ERASE')
+      expectStatus(read, 200)
+      if (cipherTextOf(read) !== cipherText)
+        throw new RowFailure('GET after a new POST: cipherText is not the one stored after the erase')
     },
     async 'webhook-secret'() {
       const clientId = `check-${randomHex(8)}`

@@ -36,7 +36,12 @@ export interface SendInit {
   readBack?: boolean
 }
 
-export type SendRequest = (label: string, method: 'GET' | 'POST', path: string, init?: SendInit) => Promise<Exchange>
+export type SendRequest = (
+  label: string,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  init?: SendInit,
+) => Promise<Exchange>
 
 /** A 429 is retried at most this many times (after its Retry-After, at least 200 ms). */
 const MAX_RETRIES = 3

@@ -106,4 +106,46 @@ describe('share server emulator', () => {
     await expect(fetch(`${url}?backupMethod=M`)).rejects.toThrow(TypeError)
     expect(((await (await fetch(`${url}?backupMethod=M`)).json()) as { cipherText: string }).cipherText).toBe('held')
   })
+
+  it('DELETE erases every method of that client and its Idempotency-Keys, answers 204 even with nothing stored, as the bundled server', async () => {
+    let clock = Date.UTC(2026, 0, 1)
+    const share = createShareServerEmulator({
+      baseURL: 'https://app.test/api',
+      now: () => clock,
+      authorize: ({ authorization }) => authorization === 'Bearer t',
+    })
+    server.resetHandlers(...share.handlers)
+    const url = (clientId: string) => `https://app.test/api/clients/${clientId}/backup`
+    const erase = (clientId: string, headers: Record<string, string> = { authorization: 'Bearer t' }, query = '') =>
+      fetch(`${url(clientId)}${query}`, { method: 'DELETE', headers })
+    const body = { backupMethod: 'PASSWORD', cipherText: 'ct-1' }
+    const first = (await (await post(url('c5'), body, { 'Idempotency-Key': 'k1' })).json()) as { storedAt: string }
+    await post(url('c5'), { backupMethod: 'GDRIVE', cipherText: 'ct-g' })
+    await post(url('c6'), body, { 'Idempotency-Key': 'k1' })
+
+    expect((await erase('c5', {})).status).toBe(401)
+    const refused = await erase('c5', undefined, '?backupMethod=PASSWORD')
+    expect([refused.status, await refused.json()]).toEqual([400, { error: { code: 'invalid_query' } }])
+    expect(share.rows()).toHaveLength(3)
+
+    const erased = await erase('c5')
+    expect([erased.status, await erased.text()]).toEqual([204, ''])
+    expect(share.rows().map((r) => r.clientId)).toEqual(['c6'])
+    expect(await (await fetch(url('c5'), { headers: { authorization: 'Bearer t' } })).json()).toEqual({
+      error: { code: 'backup_not_found' },
+    })
+    expect((await erase('c5')).status).toBe(204)
+    // The erased key is a new request now: stored again, with a new stamp, not the first answer replayed.
+    clock += 5_000
+    const again = await post(url('c5'), body, { 'Idempotency-Key': 'k1' })
+    expect(again.headers.get('idempotent-replayed')).toBeNull()
+    expect(((await again.json()) as { storedAt: string }).storedAt).not.toBe(first.storedAt)
+    // The other client's key still replays.
+    expect((await post(url('c6'), body, { 'Idempotency-Key': 'k1' })).headers.get('idempotent-replayed')).toBe('true')
+
+    share.faults.set('share.delete', { status: 503 }, { times: 1 })
+    expect((await erase('c5')).status).toBe(503)
+    expect(share.rows().filter((r) => r.clientId === 'c5')).toHaveLength(1)
+    expect(share.requests.filter((r) => r.method === 'DELETE')).toHaveLength(5)
+  })
 })

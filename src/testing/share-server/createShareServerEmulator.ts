@@ -3,7 +3,7 @@ import { applyLatency, type LatencyOptions } from '../faults/applyLatency.js'
 import { createFaultSwitch, type FaultSwitch } from '../faults/createFaultSwitch.js'
 import { respondWithFault, type HttpFault } from '../faults/respondWithFault.js'
 
-export type ShareEndpoint = 'share.post' | 'share.get'
+export type ShareEndpoint = 'share.post' | 'share.get' | 'share.delete'
 
 export interface ShareRow {
   clientId: string
@@ -127,6 +127,16 @@ export function createShareServerEmulator(options: ShareServerEmulatorOptions): 
       inFlight++
       try {
         return await get(request, String(params['clientId']))
+      } finally {
+        inFlight--
+      }
+    }),
+
+    http.delete(route, async ({ request, params }) => {
+      log(request, false)
+      inFlight++
+      try {
+        return await erase(request, String(params['clientId']))
       } finally {
         inFlight--
       }
@@ -255,6 +265,21 @@ export function createShareServerEmulator(options: ShareServerEmulatorOptions): 
       },
       { headers: { ETag: etagOf(row) } },
     )
+  }
+
+  /**
+   * As the bundled server erases: every method of the client and its Idempotency-Key records, always 204 with no
+   * body (nothing stored too), and 400 `invalid_query` for a `backupMethod` query (the erase is of every method).
+   */
+  async function erase(request: Request, clientId: string) {
+    const gated = await gate('share.delete')
+    if (gated) return gated
+    if (!allowed(request, clientId)) return HttpResponse.json(errorBody('unauthorized'), { status: 401 })
+    if (new URL(request.url).searchParams.has('backupMethod'))
+      return HttpResponse.json(errorBody('invalid_query'), { status: 400 })
+    for (const [key, row] of rows) if (row.clientId === clientId) rows.delete(key)
+    for (const key of replays.keys()) if (key.startsWith(`${clientId}\u0000`)) replays.delete(key)
+    return new HttpResponse(null, { status: 204 })
   }
 
   return {

@@ -1,58 +1,47 @@
 import { createHmac, randomBytes } from 'node:crypto'
-import { createServer as createHttpServer } from 'node:http'
-import type { RequestListener, Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import express from 'express'
 import type { BackupEvent, BackupRouterOptions, BackupStore } from '../../../src/server/index.js'
-import { createBackupRouter, devHeaderAuthenticate } from '../../../src/server/index.js'
+import { devHeaderAuthenticate } from '../../../src/server/index.js'
+import { EXPRESS_HOST } from './hosts.js'
+import type { HostCase, HostedApi } from './hosts.js'
+
+export { listenOnLoopback } from './listenOnLoopback.js'
 
 export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789'
 export const KEY_A = randomBytes(32)
 export const KEY_B = randomBytes(32)
 
-export interface TestApi {
-  base: string
+/** The kit served by one host (see hosts.ts and listenOnLoopback.ts), with what it reported. */
+export interface TestApi extends HostedApi {
   events: BackupEvent[]
   logged: string[]
-  close(): Promise<void>
 }
 
-/** A listener (an express app, or the kit's `node:http` handler) on a loopback port; `close` also ends the connections fetch keeps alive. */
-export async function listenOnLoopback(app: RequestListener): Promise<{ port: number; close(): Promise<void> }> {
-  const server: Server = await new Promise((resolve) => {
-    const s = createHttpServer(app).listen(0, '127.0.0.1', () => resolve(s))
-  })
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      }),
-  }
-}
-
-/** The router mounted under /api on a real loopback listener, as an app would mount it. */
-export async function serveRouter(store: BackupStore, overrides: Partial<BackupRouterOptions> = {}): Promise<TestApi> {
+/**
+ * The kit's routes mounted under /api on a real loopback listener, as an app would mount them, by one host adapter
+ * (express unless a host is given; see hosts.ts).
+ */
+export async function serveRouter(
+  store: BackupStore,
+  overrides: Partial<BackupRouterOptions> = {},
+  host: HostCase = EXPRESS_HOST,
+): Promise<TestApi> {
   const events: BackupEvent[] = []
   const logged: string[] = []
-  const app = express()
-  app.use(
-    '/api',
-    createBackupRouter({
-      store,
-      authenticate: devHeaderAuthenticate(),
-      webhookSecret: WEBHOOK_SECRET,
-      encryptionKey: KEY_A,
-      onEvent: (e) => events.push(e),
-      logger: { error: (m) => logged.push(m) },
-      ...overrides,
-      // Functional suites send hundreds of requests per client; the limiter is tested on its own (attacks.test.ts).
-      limits: { rate: false, ...overrides.limits },
-    }),
-  )
-  const { port, close } = await listenOnLoopback(app)
-  return { base: `http://127.0.0.1:${port}/api`, events, logged, close }
+  const served = await host.serve({
+    store,
+    authenticate: devHeaderAuthenticate(),
+    webhookSecret: WEBHOOK_SECRET,
+    encryptionKey: KEY_A,
+    onEvent: (e) => events.push(e),
+    logger: { error: (m) => logged.push(m) },
+    // Functional suites mix rows written through the store itself (sealed by no key) with the routes; the start-up
+    // key check that would refuse such a store is tested on its own (startupFailsLoudly.test.ts).
+    checkEncryptionKey: false,
+    ...overrides,
+    // Functional suites send hundreds of requests per client; the limiter is tested on its own (attacks.test.ts).
+    limits: { rate: false, ...overrides.limits },
+  })
+  return { ...served, events, logged }
 }
 
 export function uniqueClient(prefix = 'client'): string {
@@ -81,6 +70,19 @@ export async function getBackup(
   const query = method === undefined ? '' : `?backupMethod=${encodeURIComponent(method)}`
   return fetch(`${base}/clients/${encodeURIComponent(clientId)}/backup${query}`, {
     headers: { 'x-client-id': asClient },
+  })
+}
+
+/** `DELETE /clients/:clientId/backup` as `asClient` (no credentials with `null`). */
+export async function deleteBackup(
+  base: string,
+  clientId: string,
+  asClient: string | null = clientId,
+  query = '',
+): Promise<Response> {
+  return fetch(`${base}/clients/${encodeURIComponent(clientId)}/backup${query}`, {
+    method: 'DELETE',
+    headers: asClient === null ? {} : { 'x-client-id': asClient },
   })
 }
 

@@ -16,6 +16,8 @@ export type ShareServerDefect =
   | 'unknown-route-as-no-backup'
   | 'slow-webhook'
   | 'anonymous-allowed'
+  | 'no-erase'
+  | 'erase-not-idempotent'
 
 /**
  * A small independent implementation of the share-server contract (in memory, bearer tokens), as an app's own
@@ -107,6 +109,17 @@ export async function startSloppyShareServer(options: {
       .set('ETag', row.etag)
       .json({ cipherText: row.cipherText, backupMethod: row.backupMethod, keyVersion: 1, storedAt: row.storedAt })
   })
+
+  if (!has('no-erase'))
+    app.delete('/api/clients/:clientId/backup', (req, res) => {
+      const clientId = owner(req, res)
+      if (!clientId) return
+      const rows = [...backups.keys()].filter((k) => k.startsWith(`${clientId}\u0000`))
+      if (rows.length === 0 && has('erase-not-idempotent')) return error(res, 404, 'backup_not_found')
+      for (const row of rows) backups.delete(row)
+      for (const key of [...idem.keys()]) if (key.startsWith(`${clientId}\u0000`)) idem.delete(key)
+      res.status(204).end()
+    })
 
   const webhook = (handler: (b: Record<string, unknown>, res: Response) => void) => (req: Request, res: Response) => {
     if (req.get('x-webhook-secret') !== options.webhookSecret && !has('no-webhook-secret'))

@@ -25,6 +25,8 @@ export interface StoreHarness {
   rawBytes(): Promise<Buffer>
   /** Versions recorded in schema_migrations. */
   migrationVersions(): Promise<number[]>
+  /** Every row of one of the store's tables, read from the database directly (bytes as hex), as JSON text each. */
+  tableRows(table: 'client_backups' | 'custodian_shares' | 'idempotency_keys'): Promise<string[]>
   dispose(): Promise<void>
 }
 
@@ -60,6 +62,18 @@ export const storeCases: StoreCase[] = [
             return (
               db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as Array<{ version: number }>
             ).map((r) => r.version)
+          } finally {
+            db.close()
+          }
+        },
+        async tableRows(table) {
+          const { default: Database } = await import('better-sqlite3')
+          const db = new Database(filename, { readonly: true })
+          try {
+            return db
+              .prepare(`SELECT * FROM ${table}`)
+              .all()
+              .map((row) => JSON.stringify(row, hexBytes))
           } finally {
             db.close()
           }
@@ -105,6 +119,10 @@ export const storeCases: StoreCase[] = [
           )
           return res.rows.map((r) => r.version)
         },
+        async tableRows(table) {
+          const res = await admin.query<Record<string, unknown>>(`SELECT * FROM ${schema}.${table}`)
+          return res.rows.map((row) => JSON.stringify(row, hexBytes))
+        },
         async dispose() {
           await Promise.all(opened.map((s) => s.close()))
           await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
@@ -114,3 +132,10 @@ export const storeCases: StoreCase[] = [
     },
   },
 ]
+
+/** JSON.stringify's replacer for raw rows: a Buffer (BLOB, bytea) as its hex, so a scan reads its bytes too. */
+function hexBytes(_key: string, value: unknown): unknown {
+  if (value && typeof value === 'object' && (value as { type?: unknown }).type === 'Buffer')
+    return Buffer.from((value as { data: number[] }).data).toString('hex')
+  return value
+}

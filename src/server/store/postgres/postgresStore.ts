@@ -12,6 +12,7 @@ import type {
 import { lazyStore } from '../lazyStore.js'
 import { type BackupRow, type IdempotencyRow, type ShareRow, storeRows } from '../storeRows.js'
 import { migratePostgres } from './migratePostgres.js'
+import { postgresErase } from './postgresErase.js'
 import { postgresMaintenance } from './postgresMaintenance.js'
 import { postgresSchema } from './postgresSchema.js'
 
@@ -175,6 +176,9 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
   sweep.unref()
 
   return {
+    ready: async () => {
+      await migrated()
+    },
     maintenance: postgresMaintenance(pool, schema),
     async put(backup, idempotency, condition): Promise<PutResult> {
       const q = await migrated()
@@ -244,6 +248,9 @@ function openPostgresStore(options: PostgresStoreOptions, pg: PgDriver): BackupS
       const res = await pool.query<IdempotencyRow>((await migrated()).selectIdem, [clientId, key, now])
       const row = res.rows[0]
       return row && toIdempotency(row)
+    },
+    async erase(clientId, options) {
+      return postgresErase.run(pool, await schema(), clientId, options)
     },
     async close() {
       if (closed) return

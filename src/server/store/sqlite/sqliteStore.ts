@@ -3,6 +3,7 @@ import { dirname } from 'node:path'
 import type Database from 'better-sqlite3'
 import type { BackupStore, ListFilter } from '../BackupStore.js'
 import { lazyStore } from '../lazyStore.js'
+import { sqliteErase } from './sqliteErase.js'
 import { sqliteMaintenance } from './sqliteMaintenance.js'
 import { startSqliteWriter } from './startSqliteWriter.js'
 import {
@@ -215,6 +216,7 @@ async function openSqliteStore(
     synchronous: options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL',
     migrations,
     reads,
+    writes: sqliteErase.statements,
     sweepMs: options.idempotencySweepMs ?? 10 * 60_000,
   })
   let broken: Error | undefined
@@ -321,6 +323,9 @@ async function openSqliteStore(
     async getIdempotency(clientId, key, now) {
       const row = await read<IdempotencyRow | undefined>('getIdem', [clientId, key, now.getTime()], false)
       return row && toIdempotency(row)
+    },
+    async erase(clientId, options) {
+      return sqliteErase.result((await submit(sqliteErase.job(clientId, options))) as number[])
     },
     async close() {
       if (closed) return

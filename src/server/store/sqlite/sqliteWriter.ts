@@ -120,6 +120,7 @@ function writeStatements(db: Database.Database) {
 
 function jobHandlers(db: Database.Database, q: ReturnType<typeof writeStatements>, data: WriterData): Handlers {
   const reads = new Map(Object.entries(data.reads).map(([name, sql]) => [name, db.prepare(sql)]))
+  const writes = new Map(Object.entries(data.writes).map(([name, sql]) => [name, db.prepare(sql)]))
   return {
     put({ backup, idem, condition, columns }) {
       const now = backup.storedAt.getTime()
@@ -169,6 +170,13 @@ function jobHandlers(db: Database.Database, q: ReturnType<typeof writeStatements
       const statement = reads.get(name)
       if (!statement) throw new Error(`sqliteStore writer: no read named ${name}`)
       return all ? statement.all(...args) : statement.get(...args)
+    },
+    run({ names, args }) {
+      return names.map((name) => {
+        const statement = writes.get(name)
+        if (!statement) throw new Error(`sqliteStore writer: no write named ${name}`)
+        return statement.run(...args).changes
+      })
     },
   }
 }

@@ -27,12 +27,15 @@ export type WriterJob =
     }
   | { op: 'putShare'; share: StoredShare }
   | { op: 'read'; name: string; args: unknown[]; all: boolean }
+  /** Named writes (`WriterData.writes`, e.g. erasure) run together in the job's savepoint; answers their changes. */
+  | { op: 'run'; names: string[]; args: unknown[] }
 
 /** What each job answers (a Buffer read by the writer arrives as a Uint8Array: structured clone). */
 export interface WriterResults {
   put: { replayed: false; preconditionFailed?: true } | { replayed: true; previous: IdempotencyRow }
   putShare: undefined
   read: unknown
+  run: number[]
 }
 
 export type WriterOp = WriterJob['op']
@@ -45,6 +48,8 @@ export interface WriterData {
   migrations: ReadonlyArray<{ version: number; name: string; sql: string }>
   /** Named read statements, by name (the writer answers reads only for `:memory:`, whose data only it can see). */
   reads: Readonly<Record<string, string>>
+  /** Named write statements, by name, for `run` jobs (sqliteErase.ts). */
+  writes: Readonly<Record<string, string>>
   /** Period of the sweep of expired idempotency records, in ms. */
   sweepMs: number
 }
