@@ -5,6 +5,7 @@
 // memory) and backing up again there. Every request that would leave 127.0.0.1 is refused and fails the test; the
 // Google requests are answered in the page by its service worker, from the emulator on the example's server. Then
 // the SQLite file, opened read-only: the sealed row is there, and no cipherText the browser sent is in the file.
+// Also: `next start` with a secret missing stops at once and names it (instrumentation.ts calls the handler's ready()).
 // Each phase's duration is printed (issue #26 bounds what this test adds to CI).
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -52,17 +53,20 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, NEXT_TELEMETRY_DISABLED: '1', ...extra }
 }
 
-async function startNext(dataDir: string): Promise<string> {
-  const port = await freePort()
-  next = spawn(
+const nextStart = (port: number, env: Record<string, string>) =>
+  spawn(
     process.execPath,
     ['node_modules/next/dist/bin/next', 'start', '--hostname', '127.0.0.1', '--port', `${port}`],
     {
       cwd: app,
-      env: childEnv({ ...secrets, USE_EMULATORS: '1', DATA_DIR: dataDir }),
+      env: childEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   )
+
+async function startNext(dataDir: string): Promise<string> {
+  const port = await freePort()
+  next = nextStart(port, { ...secrets, USE_EMULATORS: '1', DATA_DIR: dataDir })
   next.stdout!.on('data', (d: Buffer) => (output += d.toString()))
   next.stderr!.on('data', (d: Buffer) => (output += d.toString()))
   await new Promise<void>((done, fail) => {
@@ -145,6 +149,16 @@ describe('examples/nextjs: the packed kit in a Next.js 16 app, built and started
 
   test('next build made no database: the store opens at the first request', () => {
     expect(existsSync(join(app, '.data'))).toBe(false)
+  })
+
+  test('next start with a secret missing stops, naming the setting (instrumentation.ts runs ready())', async () => {
+    const child = nextStart(await freePort(), { USE_EMULATORS: '1', DATA_DIR: join(work, 'no-secrets') })
+    let log = ''
+    child.stdout!.on('data', (d: Buffer) => (log += d.toString()))
+    child.stderr!.on('data', (d: Buffer) => (log += d.toString()))
+    const code = await new Promise<number | null>((done) => child.once('exit', (exitCode) => done(exitCode)))
+    expect(code, log).toBe(1)
+    expect(log).toMatch(/\[example\] the share server cannot start: .*webhookSecret/)
   })
 
   test('sign in, back up, recover on a fresh browser context, back up again; all on loopback; the row is sealed', async () => {

@@ -64,7 +64,11 @@ timed('kit built and packed', () => {
     for (const file of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE'])
       if (existsSync(join(root, file))) cpSync(join(root, file), join(kit, file))
     for (const folder of ['openapi', 'bin']) cpSync(join(root, folder), join(kit, folder), { recursive: true })
-    execFileSync(npm, ['pack', '--silent', '--pack-destination', kit], { cwd: kit, stdio: 'ignore' })
+    // --ignore-scripts: the kit's `prepare` builds from sources, which this folder of built files does not have.
+    execFileSync(npm, ['pack', '--ignore-scripts', '--silent', '--pack-destination', kit], {
+      cwd: kit,
+      stdio: 'ignore',
+    })
     const packed = readdirSync(kit).find((name) => name.endsWith('.tgz'))
     if (!packed) throw new Error('setup: npm pack made no tarball')
     mkdirSync(join(dir, '.kit'), { recursive: true })
