@@ -1,4 +1,5 @@
-// The one test command (README: `npm test`). Runs Biome (lint + format check), then every Vitest project, and prints `N passed, N failed, N skipped`.
+// The one test command (README: `npm test`). Runs Biome (lint + format check), then every Vitest project (the Next.js
+// example's end to end beside the others, below), and prints `N passed, N failed, N skipped`.
 // What it needs from the machine is said up front (Chromium; PostgreSQL for the PostgreSQL half of the server suite),
 // and any failure counts in the summary line: a failed test, a test file that failed to load, or a project that
 // never ran (e.g. no Chromium), each named.
