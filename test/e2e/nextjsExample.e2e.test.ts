@@ -195,9 +195,13 @@ describe('examples/nextjs: the packed kit in a Next.js 16 app, built and started
         if (request.method() === 'POST' && pathname === `/api/clients/${clientId}/backup`)
           sent.push((JSON.parse(request.postData() ?? '{}') as { cipherText?: string }).cipherText ?? '')
       })
-      d.page.on('requestfailed', (request) =>
-        d.failed.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText}`),
-      )
+      d.page.on('requestfailed', (request) => {
+        const reason = request.failure()?.errorText
+        // A request the page cancels itself is no failure (TanStack Query cancels a status read that an
+        // invalidation replaces); a refused one (ERR_BLOCKED_BY_CLIENT), a network error or an answer the browser
+        // could not take (ERR_FAILED) is.
+        if (reason !== 'net::ERR_ABORTED') d.failed.push(`${request.method()} ${request.url()}: ${reason}`)
+      })
       d.page.on('console', (message) => d.console.push(message.text()))
       const home = await d.page.goto(base)
       expect(home?.status()).toBe(200)
