@@ -73,9 +73,20 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/*.browser.test.*', 'node_modules/**'],
+          exclude: ['**/*.browser.test.*', 'node_modules/**', 'test/e2e/nextjsExample.e2e.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // The Next.js example end to end (examples/nextjs): minutes of installing and building, mostly on one core,
+        // so a project of its own that `npm test` runs beside the others (scripts/test.mjs).
+        test: {
+          name: 'e2e-nextjs',
+          environment: 'node',
+          include: ['test/e2e/nextjsExample.e2e.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 900_000,
         },
       },
       {
