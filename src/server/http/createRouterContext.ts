@@ -35,7 +35,7 @@ export interface RouterContext {
 
 export function createRouterContext(options: BackupRouterOptions): RouterContext {
   if (typeof options.webhookSecret !== 'string' || options.webhookSecret.length === 0) {
-    throw new ServerConfigError('createBackupRouter: webhookSecret must be a non-empty string')
+    throw new ServerConfigError('webhookSecret must be a non-empty string (the X-Webhook-Secret the provider sends)')
   }
   const { onEvent } = options
   const rateOption = options.limits?.rate ?? { perMinute: 60, burst: 20 }

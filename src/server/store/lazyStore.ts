@@ -5,13 +5,23 @@ import { startupError } from './startupError.js'
  * A store whose driver is still loading: every call waits for it. The driver (`pg`, `better-sqlite3`) is imported on
  * first use, not when `react-mpc-backup/server` is, so an install with only one of them works.
  */
-export function lazyStore(name: string, opening: Promise<BackupStore>): BackupStore {
-  // A failed load surfaces on the first call (and on close), never as an unhandled rejection.
-  opening.catch(() => {})
+export function lazyStore(name: string, source: Promise<BackupStore> | (() => Promise<BackupStore>)): BackupStore {
+  // Given as a function, the store opens at its first call, not when it is made: a module that makes it at load (a
+  // Next.js route file, evaluated by `next build`) touches no file or database until it serves.
+  let started: Promise<BackupStore> | undefined
+  const opening = () => {
+    if (!started) {
+      started = typeof source === 'function' ? source() : source
+      // A failed load surfaces on the first call (and on close), never as an unhandled rejection.
+      started.catch(() => {})
+    }
+    return started
+  }
+  if (typeof source !== 'function') opening()
   let closed = false
   const open = async () => {
     if (closed) throw new Error(`${name} is closed`)
-    return opening
+    return opening()
   }
   const maintained = async () => {
     const store = await open()
@@ -44,7 +54,9 @@ export function lazyStore(name: string, opening: Promise<BackupStore>): BackupSt
     async close() {
       if (closed) return
       closed = true
-      const store = await opening.catch(() => undefined)
+      // Never opened: nothing to close (and nothing is opened now just to be closed).
+      if (!started) return
+      const store = await started.catch(() => undefined)
       await store?.close()
     },
   }

@@ -173,22 +173,22 @@ type ReadName = keyof typeof reads
  * its fsync never block the event loop; reads run on the calling thread's own connection (a few microseconds each).
  *
  * better-sqlite3 is loaded on first use, not when `react-mpc-backup/server` is imported, so a PostgreSQL-only
- * install never needs it. The database opens (and migrates) in the background; a failure to open is the answer of
- * every call, so the first query (the server's start-up check) reports it.
+ * install never needs it. The database opens (and migrates) at the first call, not when the store is made (a route
+ * module evaluated by `next build` creates no file); a failure to open is the answer of every call, so the first
+ * one (the server's start-up check, `ready()`) reports it.
  */
 export function sqliteStore(options: SqliteStoreOptions): BackupStore {
-  if (options.filename !== ':memory:') {
-    // Before SQLite opens it: SQLite gives the -wal and -shm files the database file's mode.
-    const warn = options.onWarning ?? ((message: string) => console.warn(`[react-mpc-backup] ${message}`))
-    mkdirSync(dirname(options.filename), { recursive: true, mode: 0o700 })
-    tightenFileMode(options.filename, 'file', warn)
-    for (const suffix of ['-wal', '-shm'])
-      if (existsSync(options.filename + suffix)) tightenFileMode(options.filename + suffix, 'file', warn)
-  }
-  return lazyStore(
-    'sqliteStore',
-    loadDriver().then((Database) => openSqliteStore(options, Database)),
-  )
+  return lazyStore('sqliteStore', async () => {
+    if (options.filename !== ':memory:') {
+      // Before SQLite opens it: SQLite gives the -wal and -shm files the database file's mode.
+      const warn = options.onWarning ?? ((message: string) => console.warn(`[react-mpc-backup] ${message}`))
+      mkdirSync(dirname(options.filename), { recursive: true, mode: 0o700 })
+      tightenFileMode(options.filename, 'file', warn)
+      for (const suffix of ['-wal', '-shm'])
+        if (existsSync(options.filename + suffix)) tightenFileMode(options.filename + suffix, 'file', warn)
+    }
+    return openSqliteStore(options, await loadDriver())
+  })
 }
 
 async function loadDriver(): Promise<typeof Database> {
