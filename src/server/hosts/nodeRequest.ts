@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse as NodeResponse } from 'node:http'
 import { headerOf, parseCookies, parseQuery, splitTarget } from '../http/requestHelpers.js'
 import type { RequestBody, ServerRequest, ServerResponse } from '../http/ServerRequest.js'
+import { nodeBodyChunks } from './nodeBodyChunks.js'
 
 /**
  * A `node:http` request (express's too) as the core's {@link ServerRequest}. `target` is the request target below
@@ -19,7 +20,7 @@ export function nodeRequest(
   const body: RequestBody = parsedBody
     ? { kind: 'parsed', value: parsedBody.value }
     : // Leaving the loop early (past the size limit) must not destroy the socket: the answer still has to go out.
-      { kind: 'stream', chunks: req.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array> }
+      { kind: 'stream', chunks: nodeBodyChunks(req) }
   return {
     method: req.method ?? 'GET',
     path,
@@ -41,8 +42,8 @@ export function nodeRequest(
 
 /** Writes the core's answer on a `node:http` response (no body on HEAD, as Node does). */
 export function writeNodeResponse(res: NodeResponse, answer: ServerResponse): void {
-  res.statusCode = answer.status
-  for (const name in answer.headers) res.setHeader(name, answer.headers[name]!)
-  res.setHeader('Content-Length', Buffer.byteLength(answer.body))
+  // One writeHead with every header: Node serialises them straight from the object (unless the app set some before,
+  // e.g. express's X-Powered-By, which they then override as setHeader would), with no setHeader bookkeeping each.
+  res.writeHead(answer.status, { ...answer.headers, 'Content-Length': Buffer.byteLength(answer.body) })
   res.end(answer.body)
 }
