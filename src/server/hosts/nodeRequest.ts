@@ -44,6 +44,8 @@ export function nodeRequest(
 export function writeNodeResponse(res: NodeResponse, answer: ServerResponse): void {
   // One writeHead with every header: Node serialises them straight from the object (unless the app set some before,
   // e.g. express's X-Powered-By, which they then override as setHeader would), with no setHeader bookkeeping each.
-  res.writeHead(answer.status, { ...answer.headers, 'Content-Length': Buffer.byteLength(answer.body) })
+  // The answer is this request's own (the host adds its headers to it too).
+  answer.headers['Content-Length'] = String(Buffer.byteLength(answer.body))
+  res.writeHead(answer.status, answer.headers)
   res.end(answer.body)
 }
