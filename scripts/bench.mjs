@@ -120,11 +120,12 @@ function performanceDoc() {
     out.push(
       '## Server: share POST',
       '',
-      `\`node --import tsx bench/server.mjs${server.mode === 'full' ? ' --full' : ''}\` (${server.reps} rep(s) of ${server.duration} s per side and connection count, order alternated between reps; load ${f2(server.load[0])}-${f2(server.load[1])}).`,
-      'Every request is a new clientId with a 1-2 kB random cipherText; the kit sides send `Idempotency-Key` as the kit does (`kitPgNoKey` does not).',
-      'Baselines in the same run: `bare` (express.json + 204), `naiveSqlite` (express.json + prepared `INSERT OR REPLACE`, WAL, synchronous=FULL), `naivePg` (express.json + `INSERT ... ON CONFLICT DO UPDATE`).',
-      "`kitNoop` is the kit's server on a store that answers at once: the kit's own HTTP work (authentication, validation, sealing, fingerprint, headers, answer) with no database, so each kit side's time splits into the router's and the store's.",
-      "A ratio is the kit's requests/s over the baseline's in the same rep: the median of the reps, [min-max]. CPU is the server process's (all threads; not the PostgreSQL server's).",
+      `\`node bench/server.mjs${server.mode === 'full' ? ' --full' : ''}\` (${server.reps} rep(s) of ${server.duration} s per side and connection count, order alternated between reps; load ${f2(server.load[0])}-${f2(server.load[1])}; the kit: ${server.kit}).`,
+      'Every request is a new clientId with a 1-2 kB random cipherText; the kit sides send `Idempotency-Key` as the kit does (`kitPgNoKey` does not). Each side is its own `http.createServer` in one server process, beside the load generator (autocannon) on the same cores.',
+      'Baselines: `bare` (express.json + 204, the baseline of the goals), `naiveSqlite` (express.json + prepared `INSERT OR REPLACE`, WAL, synchronous=FULL), `naivePg` (express.json + `INSERT ... ON CONFLICT DO UPDATE`).',
+      'Ceilings: `bareNode` (node:http reading the same body under the same 64 kB cap and parsing it: no kit side does less) and `bareSealed` (bareNode plus, by hand, only what the kit promises per keyed POST: AES-256-GCM seal, the Idempotency-Key HMAC, the SHA-256 ETag, a JSON answer with the security headers). When a goal is not met, its row names the ceilings; one below the goal puts it out of reach on this machine.',
+      "Kit sides: `kitNoop`, `kitSqlite`, `kitPg` through the node:http adapter (`http.createServer(createNodeHandler(...))`); `expressNoop` through the express adapter (`app.use('/api', createBackupRouter(...))`); `webNoop` the web-standard handler (`createWebHandler`) behind a plain node:http-to-`Request` bridge. `Noop` is a store that answers at once: the kit's own work (authentication, rate limit, validation, sealing, fingerprint, deadline, headers, answer) with no database, so a kit side's time splits into its HTTP work and its store's.",
+      "A ratio is the first side's requests/s over the second's in the same rep: the median of the reps, [min-max]. CPU is the server process's (all threads; not the PostgreSQL server's), per request.",
       '',
     )
     const groups = new Map()
@@ -137,14 +138,17 @@ function performanceDoc() {
       out.push(
         `### ${g.label} (${k})`,
         '',
-        '| connections | ratio (median) | spread | goal | kit p50 / p99 ms | baseline p50 / p99 ms | CPU per request, kit / baseline |',
-        '|---|---|---|---|---|---|---|',
+        '| connections | ratio (median) | spread | goal | ceilings (same baseline) | first p50 / p99 ms | second p50 / p99 ms | CPU per request, first / second |',
+        '|---|---|---|---|---|---|---|---|',
       )
       for (const r of g.rows) {
         const a = server.sides[r.a][r.connections]
         const b = server.sides[r.b][r.connections]
+        const ceilings = (r.ceilings ?? [])
+          .map((l) => `${l.side} ${f2(l.median)}${r.goal !== null && l.median < r.goal ? ' (below the goal)' : ''}`)
+          .join(', ')
         out.push(
-          `| ${r.connections} | ${f2(r.median)} | ${f2(Math.min(...r.reps))}-${f2(Math.max(...r.reps))} | ${r.goal === null ? '-' : `>= ${r.goal.toFixed(1)} ${r.median >= r.goal ? '(met)' : '(not met)'}`} | ${a.p50} / ${a.p99} | ${b.p50} / ${b.p99} | ${f2(r.cpu)} |`,
+          `| ${r.connections} | ${f2(r.median)} | ${f2(Math.min(...r.reps))}-${f2(Math.max(...r.reps))} | ${r.goal === null ? '-' : `>= ${r.goal.toFixed(1)} ${r.median >= r.goal ? '(met)' : '(not met)'}`} | ${ceilings || '-'} | ${a.p50} / ${a.p99} | ${b.p50} / ${b.p99} | ${f2(r.cpu)} |`,
         )
       }
       out.push('')
