@@ -3,7 +3,8 @@
 //   node --import tsx bench/server.mjs --full     the curve: 1, 10, 50, 200 connections, 3 reps (`npm run bench -- server --full`)
 // Env: BENCH_DURATION (seconds per side and connection count; default 1 short, 2 full), BENCH_REPS, BENCH_CONNECTIONS
 // (e.g. "1,50"), DATABASE_URL (adds the PostgreSQL sides), BENCH_JSON_OUT (a file for the raw figures, read by
-// scripts/bench.mjs --write).
+// scripts/bench.mjs --write), BENCH_KIT_SOURCE=tsx (the sources through tsx instead of tsc's output), BENCH_KIT (the
+// file URL of another compiled kit's server/index.js, e.g. an older commit's, to compare versions).
 //
 // Sides, all in one server process (so server CPU per request is comparable), all reading the same JSON body, each
 // on its own node:http server (http.createServer, Node's defaults):
@@ -337,6 +338,8 @@ const median = (xs) => {
  */
 function compileKit() {
   if (process.env.BENCH_KIT_SOURCE === 'tsx') return { execArgv: ['--import', 'tsx'], env: {}, how: 'src/ through tsx' }
+  // Another build of the kit (e.g. an older commit compiled the same way), to compare two versions with this bench.
+  if (process.env.BENCH_KIT) return { execArgv: [], env: {}, how: `BENCH_KIT=${process.env.BENCH_KIT}` }
   const root = fileURLToPath(new URL('..', import.meta.url))
   const out = join(root, 'node_modules', '.cache', 'react-mpc-backup-bench')
   rmSync(out, { recursive: true, force: true })
