@@ -128,6 +128,24 @@ function performanceDoc() {
       "A ratio is the first side's requests/s over the second's in the same rep: the median of the reps, [min-max]. CPU is the server process's (all threads; not the PostgreSQL server's), per request.",
       '',
     )
+    // The goals first, each with its verdict and, when not met, the ceilings measured beside it.
+    const goals = server.ratios.filter((r) => r.goal !== null)
+    if (goals.length > 0) {
+      out.push('### Goals', '', '| goal | connections | measured (median, spread) | verdict |', '|---|---|---|---|')
+      for (const r of goals) {
+        const below = (r.ceilings ?? []).filter((l) => l.median < r.goal)
+        const verdict =
+          r.median >= r.goal
+            ? 'met'
+            : below.length > 0
+              ? `not met; out of reach here: ${below.map((l) => `${l.side}/${r.b} is ${f2(l.median)}`).join(', ')}`
+              : `not met${(r.ceilings ?? []).length > 0 ? ` (ceilings: ${r.ceilings.map((l) => `${l.side}/${r.b} ${f2(l.median)}`).join(', ')})` : ''}`
+        out.push(
+          `| ${r.a} / ${r.b} >= ${r.goal.toFixed(1)} | ${r.connections} | ${f2(r.median)} (${f2(Math.min(...r.reps))}-${f2(Math.max(...r.reps))}) | ${verdict} |`,
+        )
+      }
+      out.push('')
+    }
     const groups = new Map()
     for (const r of server.ratios) {
       const k = `${r.a} / ${r.b}`
