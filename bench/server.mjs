@@ -1,6 +1,7 @@
 // Share POST throughput against what a user writes by hand, on loopback, in one run.
-//   node --import tsx bench/server.mjs            short mode (CI, `npm run bench`): 1 and 50 connections, 1 rep
-//   node --import tsx bench/server.mjs --full     the curve: 1, 10, 50, 200 connections, 3 reps (`npm run bench -- server --full`)
+//   node bench/server.mjs            short mode (CI, `npm run bench`): every side at 50 connections, the 1-connection
+//                                    split's sides at 1, 1 rep
+//   node bench/server.mjs --full     the curve: 1, 10, 50, 200 connections, 3 reps (`npm run bench -- server --full`)
 // Env: BENCH_DURATION (seconds per side and connection count; default 1 short, 2 full), BENCH_REPS, BENCH_CONNECTIONS
 // (e.g. "1,50"), DATABASE_URL (adds the PostgreSQL sides), BENCH_JSON_OUT (a file for the raw figures, read by
 // scripts/bench.mjs --write), BENCH_KIT_SOURCE=tsx (the sources through tsx instead of tsc's output), BENCH_KIT (the
@@ -29,13 +30,14 @@
 // within one rep (same minute, same machine load), then the median and spread over reps are printed.
 // Server CPU per request (user+system of the server process, all threads) is the steadier figure on a shared
 // machine; for PostgreSQL sides it excludes the database's own processes.
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { createCipheriv, createHash, createHmac, randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
+import { COMPILED_KIT, compileKit } from './compileKit.mjs'
 
 const FULL = process.argv.includes('--full') || process.env.BENCH_FULL === '1'
 const DURATION = Number(process.env.BENCH_DURATION ?? (FULL ? 2 : 1))
@@ -330,34 +332,22 @@ const median = (xs) => {
 }
 
 /**
- * The kit as it ships: src/server compiled by tsc with the package's own settings (tsconfig.server.json, as
- * `npm run build` does; no type check, a few seconds) into node_modules/.cache, where its imports find the packages.
- * Loaded through tsx instead, every function the kit makes per request would also pay for tsx's `keepNames` wrapper
- * (an Object.defineProperty each), which neither tsc's output nor an app's bundler has. BENCH_KIT_SOURCE=tsx measures
- * the sources through tsx anyway (what this bench did before).
+ * Which kit the bench server loads. By default the kit as it ships, compiled by tsc (bench/compileKit.mjs); loaded
+ * through tsx instead, every function the kit makes per request would also pay for tsx's `keepNames` wrapper (an
+ * Object.defineProperty each), which neither tsc's output nor an app's bundler has. BENCH_KIT_SOURCE=tsx measures the
+ * sources through tsx anyway (what this bench did before); BENCH_KIT another compiled kit (scripts/bench.mjs passes the
+ * one it compiled beside the other benches, with BENCH_KIT_HOW saying what it is).
  */
-function compileKit() {
+async function kitToLoad() {
   if (process.env.BENCH_KIT_SOURCE === 'tsx') return { execArgv: ['--import', 'tsx'], env: {}, how: 'src/ through tsx' }
-  // Another build of the kit (e.g. an older commit compiled the same way), to compare two versions with this bench.
-  if (process.env.BENCH_KIT) return { execArgv: [], env: {}, how: `BENCH_KIT=${process.env.BENCH_KIT}` }
-  const root = fileURLToPath(new URL('..', import.meta.url))
-  const out = join(root, 'node_modules', '.cache', 'react-mpc-backup-bench')
-  rmSync(out, { recursive: true, force: true })
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc')
-  const args = [tsc, '-p', join(root, 'tsconfig.server.json'), '--outDir', out, '--declaration', 'false', '--noCheck']
-  const built = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' })
-  if (built.status !== 0) throw new Error(`bench: tsc could not compile src/server:\n${built.stdout}${built.stderr}`)
-  return {
-    // The bench file itself is plain JS: no loader needed.
-    execArgv: [],
-    env: { BENCH_KIT: pathToFileURL(join(out, 'server', 'index.js')).href },
-    how: 'src/server compiled by tsc (tsconfig.server.json)',
-  }
+  if (process.env.BENCH_KIT)
+    return { execArgv: [], env: {}, how: process.env.BENCH_KIT_HOW ?? `BENCH_KIT=${process.env.BENCH_KIT}` }
+  return { execArgv: [], env: { BENCH_KIT: await compileKit() }, how: COMPILED_KIT }
 }
 
 async function main() {
   const autocannon = (await import('autocannon')).default
-  const kit = compileKit()
+  const kit = await kitToLoad()
   const child = spawn(process.execPath, [...kit.execArgv, fileURLToPath(import.meta.url), '--serve'], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, DATABASE_URL, ...kit.env },
