@@ -158,6 +158,30 @@ function performanceDoc() {
         )
       }
       out.push('')
+      // Each goal not met, in words: what bounds it, from this run's figures.
+      const ratioOf = (a, b, c) => server.ratios.find((x) => x.a === a && x.b === b && x.connections === c)
+      for (const r of goals.filter((g) => g.median < g.goal)) {
+        const sealed = (r.ceilings ?? []).find((l) => l.side === 'bareSealed')
+        const noop = (r.ceilings ?? []).find((l) => l.side === 'kitNoop')
+        const share = ratioOf(r.a, 'bareSealed', r.connections)
+        const store = ratioOf('kitSqlite', 'kitNoop', r.connections)
+        const why = []
+        if (sealed && sealed.median < r.goal)
+          why.push(
+            `a node:http route doing by hand only what the kit promises per keyed POST (bareSealed) reaches ${f2(sealed.median)}x \`${r.b}\` here, already below the goal: that work alone (sealing, the fingerprint's HMAC, the ETag's hash, the headers) costs about as much per request as express's own`,
+          )
+        if (share)
+          why.push(`\`${r.a}\` reaches ${f2(share.median)}x that hand-written floor (the rest is its structure)`)
+        if (noop && r.a === 'kitSqlite' && store)
+          why.push(
+            `the kit on a store that answers at once reaches ${f2(noop.median)}x, and the SQLite store keeps ${f2(store.median)}x of that (its commit, fsync included, and the writer-thread hand-off)`,
+          )
+        if (why.length > 0)
+          out.push(
+            `- \`${r.a} / ${r.b}\` at ${r.connections} connection(s), ${f2(r.median)} for ${r.goal.toFixed(1)}: ${why.join('; ')}.`,
+          )
+      }
+      out.push('')
     }
     const groups = new Map()
     for (const r of server.ratios) {
