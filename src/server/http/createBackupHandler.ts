@@ -32,6 +32,16 @@ const CLIENT_BACKUP = /^\/clients\/([^/]+)\/backup\/?$/i
 const WEBHOOK_BACKUP = /^\/webhook\/backup\/?$/i
 const WEBHOOK_FETCH = /^\/webhook\/backup\/fetch\/?$/i
 
+/** The core's routes, dispatched by name (no closure or tuple per request), and their labels for logs. */
+type Route = 'storeBackup' | 'readBackup' | 'eraseBackup' | 'storeShare' | 'fetchShares'
+const ROUTE_LABELS: Readonly<Record<Route, string>> = {
+  storeBackup: '/clients/:clientId/backup',
+  readBackup: '/clients/:clientId/backup',
+  eraseBackup: '/clients/:clientId/backup',
+  storeShare: '/webhook/backup',
+  fetchShares: '/webhook/backup/fetch',
+}
+
 // Every answer of the core: shares and cipherTexts must not sit in caches between the server and the client, and
 // nothing it sends is a document to render, frame or sniff.
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -53,39 +63,30 @@ export function backupHandlerOf(context: RouterContext): BackupHandler {
   const erase = eraseClientBackup(context)
   const webhook = webhookRoutes(context)
 
-  /** The route a request is for, with its label for logs; undefined when none. */
-  const route = (request: ServerRequest): [label: string, run: () => Promise<ServerResponse>] | undefined => {
-    const { method, path } = request
-    const client = CLIENT_BACKUP.exec(path)
-    if (client) {
-      const label = '/clients/:clientId/backup'
-      const run =
-        method === 'POST'
-          ? store
-          : method === 'GET' || method === 'HEAD'
-            ? read
-            : method === 'DELETE'
-              ? erase
-              : undefined
-      if (!run) return undefined
-      return [
-        label,
-        async () => {
-          let clientId: string
-          try {
-            clientId = decodeURIComponent(client[1]!)
-          } catch {
-            throw new HttpError(400, 'invalid_path')
-          }
-          // Counted from the route's start: a slow authenticate, a trickling body, or a sick database.
-          return withDeadline(context.requestDeadlineMs, (deadline) => run(request, clientId, deadline))
-        },
-      ]
+  /** The route a request is for (its label for logs is ROUTE_LABELS[route]); undefined when none. */
+  const routeOf = (method: string, path: string): Route | undefined => {
+    if (CLIENT_BACKUP.test(path)) {
+      if (method === 'POST') return 'storeBackup'
+      if (method === 'DELETE') return 'eraseBackup'
+      return method === 'GET' || method === 'HEAD' ? 'readBackup' : undefined
     }
     if (method !== 'POST') return undefined
-    if (WEBHOOK_BACKUP.test(path)) return ['/webhook/backup', () => webhook.storeShare(request)]
-    if (WEBHOOK_FETCH.test(path)) return ['/webhook/backup/fetch', () => webhook.fetchShares(request)]
-    return undefined
+    if (WEBHOOK_BACKUP.test(path)) return 'storeShare'
+    return WEBHOOK_FETCH.test(path) ? 'fetchShares' : undefined
+  }
+
+  const run = (route: Route, request: ServerRequest): Promise<ServerResponse> => {
+    if (route === 'storeShare') return webhook.storeShare(request)
+    if (route === 'fetchShares') return webhook.fetchShares(request)
+    let clientId: string
+    try {
+      clientId = decodeURIComponent(CLIENT_BACKUP.exec(request.path)![1]!)
+    } catch {
+      throw new HttpError(400, 'invalid_path')
+    }
+    const client = route === 'storeBackup' ? store : route === 'eraseBackup' ? erase : read
+    // Counted from the route's start: a slow authenticate, a trickling body, or a sick database.
+    return withDeadline(context.requestDeadlineMs, (deadline) => client(request, clientId, deadline))
   }
 
   // Memoised once it passes; a failure is checked again by the next request (the database may come up).
@@ -106,15 +107,15 @@ export function backupHandlerOf(context: RouterContext): BackupHandler {
     }))
 
   const handle = async (request: ServerRequest) => {
-    const found = route(request)
-    if (!found) return undefined
-    const [label, run] = found
+    const route = routeOf(request.method, request.path)
+    if (route === undefined) return undefined
     let answer: ServerResponse
     try {
       if (!isReady) await ready()
-      answer = await run()
+      answer = await run(route, request)
     } catch (error) {
-      answer = errorResponse(toHttpError(error, { method: request.method, route: label }, context.logger), request)
+      const where = { method: request.method, route: ROUTE_LABELS[route] }
+      answer = errorResponse(toHttpError(error, where, context.logger), request)
     }
     Object.assign(answer.headers, SECURITY_HEADERS)
     return answer

@@ -37,14 +37,24 @@ export const idempotencyFingerprint = {
   },
 }
 
-/** JSON with object keys sorted at every depth and null / undefined members left out. */
+/**
+ * JSON with object keys sorted at every depth and null / undefined members left out. Built in one pass (no
+ * intermediate arrays of members): it runs on every keyed POST, over the whole cipherText.
+ */
 function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null'
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(',')}]`
+  if (Array.isArray(value)) {
+    let out = '['
+    for (let i = 0; i < value.length; i++) out += `${i === 0 ? '' : ','}${canonicalJson(value[i] ?? null)}`
+    return `${out}]`
+  }
   const record = value as Record<string, unknown>
-  const members = Object.keys(record)
-    .filter((key) => record[key] !== null && record[key] !== undefined)
-    .sort()
-    .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`)
-  return `{${members.join(',')}}`
+  const keys = Object.keys(record).sort()
+  let out = '{'
+  for (const key of keys) {
+    const member = record[key]
+    if (member === null || member === undefined) continue
+    out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(member)}`
+  }
+  return `${out}}`
 }

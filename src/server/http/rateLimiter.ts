@@ -49,7 +49,10 @@ export function createRateLimiter(limit: RateLimit, now: () => number = () => pe
   checkRateLimit(limit)
   const perMs = limit.perMinute / 60_000
   const burst = limit.burst
-  const refillMs = burst / perMs
+  // A bucket one take left behind is full again after one token's refill time: sweeping that often (at most once a
+  // second, at least once per whole refill) keeps the Map to the callers of the last moments. Every first backup is a
+  // new caller; a Map of a minute's callers cost each request more than the rest of the limiting (issue #26's bench).
+  const sweepMs = Math.min(burst / perMs, Math.max(1_000, 1 / perMs))
   const buckets = new Map<string, Bucket>()
   let lastSweep = now()
 
@@ -61,7 +64,7 @@ export function createRateLimiter(limit: RateLimit, now: () => number = () => pe
   return {
     take(key) {
       const t = now()
-      if (t - lastSweep > refillMs) sweep(t)
+      if (t - lastSweep > sweepMs) sweep(t)
       const b = buckets.get(key)
       const tokens = b ? Math.min(burst, b.tokens + (t - b.at) * perMs) : burst
       if (tokens >= 1) {
