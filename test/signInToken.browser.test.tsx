@@ -89,6 +89,7 @@ describe("WalletBackupProvider's server.getToken", () => {
       )
       // Google's calls carry Google's token, never the app's (and the app's server never gets Google's).
       expect(elsewhere.length).toBeGreaterThan(0)
+      expect(issued.length).toBeGreaterThan(0)
       for (const r of elsewhere) for (const token of issued) expect(r.authorization ?? '').not.toContain(token)
 
       const surfaces = { ...exposedSurfaces(w), console: console_.lines.join('\n') }

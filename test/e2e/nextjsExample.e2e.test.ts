@@ -286,6 +286,7 @@ describe('examples/nextjs: the packed kit in a Next.js 16 app, built and started
     }
     // Nor anywhere in the database's files (the WAL holds every version written).
     const onDisk = ['', '-wal'].map((suffix) => join(dataDir, `backups.db${suffix}`)).filter((f) => existsSync(f))
+    expect(onDisk).toContain(join(dataDir, 'backups.db'))
     for (const f of onDisk) for (const cipherText of sent) expect(readFileSync(f).includes(cipherText)).toBe(false)
 
     // SIGTERM ends `next start` as Next.js ends it on SIGTERM: exit code 143 (128 + 15), not a crash.
