@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse as NodeResponse } from 'node:http'
 import { nodeRequest, writeNodeResponse } from '../hosts/nodeRequest.js'
-import { jsonResponse } from '../http/jsonResponse.js'
+import { jsonResponse } from '../http/responses.js'
 import type { ServerRequest, ServerResponse } from '../http/ServerRequest.js'
 import type { BackupStore } from '../store/BackupStore.js'
 

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto'
-import { jsonResponse } from '../http/jsonResponse.js'
+import { jsonResponse } from '../http/responses.js'
 import type { RateLimiter } from '../http/rateLimiter.js'
 import type { ServerRequest, ServerResponse } from '../http/ServerRequest.js'
 import { sha256Digest } from '../http/sha256Digest.js'

@@ -4,6 +4,8 @@
  * fields it knows, and names the fields that failed (never their values, which may be shares).
  */
 
+import { HttpError } from '../errors/HttpError.js'
+
 type Parsed<T> = { success: true; data: T } | { success: false; fields: string[] }
 
 /** A field check: undefined when the value is valid, else the failing field paths below this one ('' = itself). */
@@ -140,4 +142,14 @@ export const backupBodySchemas = {
   }),
   webhookFetch: objectOf<{ clientId: string }>({ clientId: matching(CLIENT_ID) }),
   getQuery: objectOf<{ backupMethod?: string }>({ backupMethod: optional(matching(METHOD)) }),
+}
+
+/** The parsed value, or 400 `invalid_body` naming the fields that failed (never their values). */
+export function parseBody<T>(
+  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; fields: string[] } },
+  value: unknown,
+): T {
+  const result = schema.safeParse(value)
+  if (!result.success) throw new HttpError(400, 'invalid_body', result.fields)
+  return result.data
 }

@@ -4,7 +4,7 @@ import type { EncryptionKeyCheck } from '../sealing/checkEncryptionKey.js'
 import type { BackupRouterOptions } from './BackupRouterOptions.js'
 import { createRouterContext } from './createRouterContext.js'
 import type { RouterContext } from './createRouterContext.js'
-import { errorResponse } from './errorResponse.js'
+import { SECURITY_HEADERS, errorResponse } from './responses.js'
 import { eraseClientBackup } from './routes/eraseClientBackup.js'
 import { readClientBackup } from './routes/readClientBackup.js'
 import { storeClientBackup } from './routes/storeClientBackup.js'
@@ -40,16 +40,6 @@ const ROUTE_LABELS: Readonly<Record<Route, string>> = {
   eraseBackup: '/clients/:clientId/backup',
   storeShare: '/webhook/backup',
   fetchShares: '/webhook/backup/fetch',
-}
-
-// Every answer of the core: shares and cipherTexts must not sit in caches between the server and the client, and
-// nothing it sends is a document to render, frame or sniff.
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'Cache-Control': 'no-store',
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'no-referrer',
-  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
 }
 
 /**

@@ -1,9 +1,13 @@
 import { HttpError } from '../errors/HttpError.js'
+import type { ServerResponse } from './ServerRequest.js'
 
 /** Whether a request's deadline passed; the route checks it after each await and stops there. */
 export interface Deadline {
   readonly expired: boolean
 }
+
+/** What a route returns once its deadline passed: never sent (the 503 went first). */
+export const DROPPED: ServerResponse = { status: 503, headers: {}, body: '' }
 
 /**
  * Runs `work`, or answers 503 `timeout` (thrown as an HttpError) if it has not answered within `ms`. Work still in

@@ -5,13 +5,12 @@ import { revisionOf } from '../../store/revisionOf.js'
 import { authorizeOwner } from '../authorizeOwner.js'
 import { backupBodySchemas } from '../backupBodySchemas.js'
 import type { RouterContext } from '../createRouterContext.js'
-import { jsonResponse } from '../jsonResponse.js'
+import { jsonResponse } from '../responses.js'
 import type { ServerRequest, ServerResponse } from '../ServerRequest.js'
+import { DROPPED } from '../withDeadline.js'
 import type { Deadline } from '../withDeadline.js'
 
 const clientContext = sealContext.client
-const DROPPED: ServerResponse = { status: 503, headers: {}, body: '' }
-
 /**
  * `GET /clients/:clientId/backup[?backupMethod=]`: the owner's backup of that method, or the latest one that opens;
  * 404 `backup_not_found` when there is none.

@@ -1,24 +1,20 @@
 import { UNKNOWN_METHOD } from '../../../core/clients/WalletAdapter.js'
 import { HttpError } from '../../errors/HttpError.js'
 import { sealContext } from '../../sealing/sealContext.js'
-import type { IdempotencyRecord } from '../../store/BackupStore.js'
+import type { IdempotencyRecord, PutCondition } from '../../store/BackupStore.js'
 import { revisionOf } from '../../store/revisionOf.js'
 import { authorizeOwner } from '../authorizeOwner.js'
-import { backupBodySchemas } from '../backupBodySchemas.js'
+import { backupBodySchemas, parseBody } from '../backupBodySchemas.js'
 import type { RouterContext } from '../createRouterContext.js'
 import { idempotencyFingerprint } from '../idempotencyFingerprint.js'
-import { ifMatchCondition } from '../ifMatchCondition.js'
-import { jsonResponse } from '../jsonResponse.js'
-import { parseBody } from '../parseBody.js'
+import { jsonResponse } from '../responses.js'
 import { readJsonBody } from '../readJsonBody.js'
 import type { ServerRequest, ServerResponse } from '../ServerRequest.js'
+import { DROPPED } from '../withDeadline.js'
 import type { Deadline } from '../withDeadline.js'
 
 const { JSON_TYPE } = backupBodySchemas
 const clientContext = sealContext.client
-/** What a route returns once its deadline passed: never sent (the 503 went first). */
-const DROPPED: ServerResponse = { status: 503, headers: {}, body: '' }
-
 /**
  * `POST /clients/:clientId/backup`: stores (replaces) the owner's backup of one method. An Idempotency-Key replay is
  * answered first; an `If-Match` condition is checked by the store atomically with the write.
@@ -96,4 +92,18 @@ export function storeClientBackup(context: RouterContext) {
     emit('backup.stored', clientId, backupMethod)
     return jsonResponse(200, answer, { ETag: revisionOf(sealed.data) })
   }
+}
+
+/**
+ * `If-Match` as a store condition: `*`, or the strong tags listed. Weak tags never match (strong comparison);
+ * a value with no strong tag in it still conditions the write, so it fails rather than writing blind.
+ */
+function ifMatchCondition(header: string | undefined): PutCondition | undefined {
+  if (header === undefined || header.trim() === '') return undefined
+  if (header.trim() === '*') return { ifMatch: '*' }
+  const tags: string[] = []
+  for (const [, weak, tag] of header.matchAll(/(W\/)?("[\x21\x23-\x7e\x80-\xff]*")/g)) {
+    if (!weak && tag !== undefined) tags.push(tag)
+  }
+  return { ifMatch: tags }
 }

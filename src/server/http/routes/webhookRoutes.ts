@@ -2,18 +2,15 @@ import { timingSafeEqual } from 'node:crypto'
 import { UNKNOWN_METHOD } from '../../../core/clients/WalletAdapter.js'
 import { HttpError } from '../../errors/HttpError.js'
 import { sealContext } from '../../sealing/sealContext.js'
-import { backupBodySchemas } from '../backupBodySchemas.js'
+import { backupBodySchemas, parseBody } from '../backupBodySchemas.js'
 import type { RouterContext } from '../createRouterContext.js'
-import { jsonResponse } from '../jsonResponse.js'
-import { parseBody } from '../parseBody.js'
+import { jsonResponse } from '../responses.js'
 import { readJsonBody } from '../readJsonBody.js'
 import type { ServerRequest, ServerResponse } from '../ServerRequest.js'
 import { sha256Digest } from '../sha256Digest.js'
-import { withDeadline } from '../withDeadline.js'
+import { DROPPED, withDeadline } from '../withDeadline.js'
 
 const custodianContext = sealContext.custodian
-const DROPPED: ServerResponse = { status: 503, headers: {}, body: '' }
-
 /**
  * The provider's custodian webhook: `POST /webhook/backup` stores a share, `POST /webhook/backup/fetch` returns
  * every share of the client. Authenticated by `X-Webhook-Secret` (and the optional IP allowlist).
