@@ -1,5 +1,6 @@
 import type { BackupStore } from './BackupStore.js'
-import { startupError } from './startupError.js'
+import { ServerConfigError } from '../errors/ServerConfigError.js'
+import { errorCodeOf, knownErrorMessage } from '../errors/knownErrorMessage.js'
 
 /**
  * A store whose driver is still loading: every call waits for it. The driver (`pg`, `better-sqlite3`) is imported on
@@ -60,4 +61,17 @@ export function lazyStore(name: string, source: Promise<BackupStore> | (() => Pr
       await store?.close()
     },
   }
+}
+
+/**
+ * Why a store could not start, as a ServerConfigError the operator can act on: the known failures in fixed words
+ * (driver missing, connection refused, table exists...), anything else by its class and code only.
+ */
+function startupError(store: string, error: unknown): ServerConfigError {
+  if (error instanceof ServerConfigError) return error
+  const known = knownErrorMessage(error)
+  const code = errorCodeOf(error)
+  const name = error instanceof Error ? error.name : typeof error
+  const what = known ?? `${name}${code ? ` (${code})` : ''}`
+  return new ServerConfigError(`${store} is not ready: ${what}`)
 }
