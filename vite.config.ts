@@ -105,7 +105,7 @@ export default defineConfig({
       },
       {
         plugins: [react()],
-        // The README's examples import the package by name, as users do.
+        // The examples of the README and docs/ import the package by name, as users do.
         resolve: {
           alias: [
             {
@@ -135,7 +135,7 @@ export default defineConfig({
                 // threshold is low enough that a shade change (#1d4ed8 -> #1e40af) fails, which 0.1 lets pass.
                 comparatorName: 'pixelmatch',
                 comparatorOptions: { threshold: 0.05, allowedMismatchedPixelRatio: 0.01 },
-                // The baselines are committed and double as the README's pictures of each state. Failure diffs go
+                // The baselines are committed and double as docs/styling.md's pictures of each state. Failure diffs go
                 // to .vitest-attachments/ (ignored).
                 resolveScreenshotPath: ({ arg, browserName, platform, ext, root }) =>
                   `${root}/docs/screenshots/${arg}-${browserName}-${platform}${ext}`,

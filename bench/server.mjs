@@ -122,7 +122,7 @@ async function serve() {
     stores.push(store)
     return store
   }
-  // The node:http adapter, as the README hosts it: http.createServer(createNodeHandler(options)).
+  // The node:http adapter, as docs/server.md hosts it: http.createServer(createNodeHandler(options)).
   const nodeKit = async (store, limitsStore) => {
     const handle = createNodeHandler(kitOptions(keep(store), limitsStore))
     await handle.ready()
@@ -136,7 +136,7 @@ async function serve() {
     urls.kitPgShared = await nodeKit(postgresStore({ connectionString: DATABASE_URL, schema: `${schema}_kit` }))
   }
 
-  // The express adapter, mounted as the README shows: app.use('/api', createBackupRouter(options)).
+  // The express adapter, mounted as docs/server.md shows: app.use('/api', createBackupRouter(options)).
   const expressApp = express()
   expressApp.disable('x-powered-by')
   const router = createBackupRouter(kitOptions(keep(noopStore())))

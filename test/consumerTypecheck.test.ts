@@ -1,8 +1,8 @@
 // A new user's app: a fresh strict Vite-style tsconfig (create-vite react-ts: verbatimModuleSyntax,
 // erasableSyntaxOnly, skipLibCheck) with the README's Quick start file, the kit as packed (built once into a temp
 // folder) and the real @portal-hq/web 3.4.1 installed. The SDK's own sources cannot pass that tsconfig (checked
-// here, so the README's note is dropped the day they do); the README's documented workaround must pass, and under a
-// lenient tsconfig where the SDK's sources do compile, the real `Portal` must fit the kit's `PortalLike`.
+// here, so the note is dropped the day they do); the workaround documented in docs/typescript.md must pass, and under
+// a lenient tsconfig where the SDK's sources do compile, the real `Portal` must fit the kit's `PortalLike`.
 import { execFile } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -13,15 +13,15 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 
 const run = promisify(execFile)
 const root = resolve(import.meta.dirname, '..')
-const readme = readFileSync(join(root, 'README.md'), 'utf8')
 let work = ''
 
-/** The first fenced block of `lang` after `heading` in the README. */
-function block(lang: string, after: string): string {
-  const from = readme.indexOf(after)
-  expect(from, `README has "${after}"`).toBeGreaterThan(-1)
-  const open = readme.indexOf(`\`\`\`${lang}\n`, from)
-  return readme.slice(open + lang.length + 4, readme.indexOf('```\n', open + lang.length + 4))
+/** The first fenced block of `lang` after `heading` in `file` (the README or a guide). */
+function block(lang: string, after: string, file = 'README.md'): string {
+  const text = readFileSync(join(root, file), 'utf8')
+  const from = text.indexOf(after)
+  expect(from, `${file} has "${after}"`).toBeGreaterThan(-1)
+  const open = text.indexOf(`\`\`\`${lang}\n`, from)
+  return text.slice(open + lang.length + 4, text.indexOf('```\n', open + lang.length + 4))
 }
 
 const viteTsconfig = (extra: Record<string, unknown> = {}, include = ['src']) => ({
@@ -119,14 +119,15 @@ describe('a fresh Vite + React app type-checks the README Quick start against th
     for (const line of errors) expect(line).toMatch(/node_modules\/@portal-hq\/web\/src\/.*error TS(1484|1294)/)
   }, 120_000)
 
-  test("with the README's workaround (paths + declaration), tsc passes", async () => {
-    const paths = JSON.parse(`{${block('jsonc', '**TypeScript.**').replace(/^\/\/.*\n/gm, '')}}`) as {
+  test("with docs/typescript.md's workaround (paths + declaration), tsc passes", async () => {
+    const guide = ['## The `@portal-hq/web` declaration', 'docs/typescript.md'] as const
+    const paths = JSON.parse(`{${block('jsonc', ...guide).replace(/^\/\/.*\n/gm, '')}}`) as {
       paths: Record<string, string[]>
     }
     const dir = app('workaround', {
       'tsconfig.json': JSON.stringify(viteTsconfig({ paths: paths.paths }, ['src', 'types'])),
       'src/BackupSettings.tsx': quickStart(),
-      'types/portal-hq-web.d.ts': block('ts', '**TypeScript.**'),
+      'types/portal-hq-web.d.ts': block('ts', ...guide),
     })
     await expectCompiles(dir)
   }, 120_000)

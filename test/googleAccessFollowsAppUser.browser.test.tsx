@@ -85,7 +85,7 @@ function Backup({
   )
 }
 
-/** One adapter object for the page's life whose Portal client changes (the README's Next.js shape). */
+/** One adapter object for the page's life whose Portal client changes (the Next.js shape of docs/client.md). */
 function adapterOverSwitchingClient(first: WalletEmulator) {
   let current = portalAdapter(first)
   const adapter: WalletAdapter = {

@@ -136,7 +136,7 @@ describe('the packed package', () => {
   })
 })
 
-// Issue #14, point 9: the server entry with only the drivers the README tells a user to install. The packed tarball
+// Issue #14, point 9: the server entry with only the drivers docs/server.md tells a user to install. The packed tarball
 // is extracted as real files; the peers come from this repo's node_modules as symlinks (no registry in tests).
 describe('the packed server entry with one database driver installed', () => {
   let tarball = ''

@@ -1,6 +1,6 @@
 // react-mpc-backup/styles.css in Chromium: every button state in light and dark against committed baselines
-// (docs/screenshots/, also the README's pictures), the theme switches, keyboard-only use, 200% text, reduced motion.
-// Baselines: `npx vitest run --project browser test/styles.browser.test.tsx --update` (README, "Styling").
+// (docs/screenshots/, also the pictures of docs/styling.md), the theme switches, keyboard-only use, 200% text, reduced motion.
+// Baselines: `npx vitest run --project browser test/styles.browser.test.tsx --update` (docs/styling.md).
 import '../src/styles.css'
 import { cleanup, screen } from '@testing-library/react'
 import axe from 'axe-core'

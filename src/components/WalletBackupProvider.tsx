@@ -32,7 +32,7 @@ export type WalletBackupProviderProps = {
   clientId?: string
   /**
    * The app's share endpoint: `{ baseURL: '/api' }` or `{ axios: instance }` (its interceptors add auth), and
-   * `getToken` to send `Authorization: Bearer <token>` with every request (see the README's "Sign-in").
+   * `getToken` to send `Authorization: Bearer <token>` with every request (see "Sign-in" in docs/server.md).
    */
   server: ShareApiConfig
   /** The Google OAuth web client id. Not needed when the app renders its own GoogleOAuthProvider. */

@@ -1,10 +1,11 @@
-// The README's client and server snippets as a new user copies them: every TypeScript/TSX block is type-checked
-// (strict, the repository's tsconfig, the package's names resolving to its sources as for the testing-kit block),
-// and the server block is run with `tsx`: it starts on a free port, stores a share through the API and reads it back.
-// The sign-in blocks (minting, the cookie authenticate) are run with `tsx` too, by a small program of a user's.
+// The client and server snippets of the README and of the guides in docs/ as a new user copies them: every
+// TypeScript/TSX block is type-checked (strict, the repository's tsconfig, the package's names resolving to its
+// sources as for the testing-kit block), and the server block (docs/server.md) is run with `tsx`: it starts on a free
+// port, stores a share through the API and reads it back. The sign-in blocks (minting, the cookie authenticate) are
+// run with `tsx` too, by a small program of a user's.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { createServer as createNetServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
@@ -15,16 +16,32 @@ import { afterAll, describe, expect, test } from 'vitest'
 import { signJwt } from '../server/support/http.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-const readme = readFileSync(join(root, 'README.md'), 'utf8')
-const blocks = [...readme.matchAll(/```(tsx?)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1]!, code: m[2]! }))
+// The README, then every page of docs/ (the guides, in name order).
+const pages = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`),
+]
+const texts = new Map(pages.map((page) => [page, readFileSync(join(root, page), 'utf8')]))
+const blocks = pages.flatMap((page) =>
+  [...texts.get(page)!.matchAll(/```(tsx?)\n([\s\S]*?)```/g)].map((m) => ({
+    page,
+    at: m.index,
+    lang: m[1]!,
+    code: m[2]!,
+  })),
+)
 // Checked elsewhere, character for character: the testing-kit test file and the @portal-hq/web declaration
 // (test/readme.test.ts); the one-line stylesheet import is a CSS side effect.
+const testingKit = readFileSync(join(root, 'test/readme/testingKit.browser.test.tsx'), 'utf8')
 const checkedElsewhere = (code: string) =>
-  code.includes("from 'react-mpc-backup/testing'") ||
+  code === testingKit ||
   code.startsWith('// Types for @portal-hq/web') ||
   code.trim() === "import 'react-mpc-backup/styles.css'"
 const snippets = blocks.filter((b) => !checkedElsewhere(b.code))
-const server = snippets.find((b) => b.code.includes("from 'react-mpc-backup/server'"))
+const server = snippets.find((b) => b.code.startsWith('// server.ts'))
 
 // A folder outside the repository, as a user's app would be, seeing the repository's node_modules.
 const dir = mkdtempSync(join(tmpdir(), 'rmb-readme-'))
@@ -45,9 +62,13 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-describe('README snippets', () => {
+describe('README and guide snippets', () => {
   test('the client blocks (quick start, hook, recovery, erasure, Next.js) and the server block are all there', () => {
     expect(files).toContain('server.ts')
+    expect(server!.page).toBe('docs/server.md')
+    expect(new Set(snippets.map((b) => b.page))).toEqual(
+      new Set(['README.md', 'docs/client.md', 'docs/server.md', 'docs/backend.md']),
+    )
     expect(snippets.map((b) => b.code)).toEqual(
       expect.arrayContaining([
         expect.stringContaining('const portal = new Portal('),
@@ -66,7 +87,7 @@ describe('README snippets', () => {
     expect(run.status).toBe(0)
   }, 120_000)
 
-  test("the sign-in snippets run: the minted token passes the README's authenticate; the cookie one takes its own session only", () => {
+  test("the sign-in snippets run: the minted token passes the guide's authenticate; the cookie one takes its own session only", () => {
     const file = (marker: string) => {
       const name = files[snippets.findIndex((b) => b.code.includes(marker))]
       expect(name, marker).toBeDefined()
@@ -177,10 +198,10 @@ console.log(JSON.stringify(results))
 })
 
 // Issue #27: the server block as a new user meets it, before it ever stores a share.
-describe('README server block: install and start-up', () => {
+describe('the server block (docs/server.md): install and start-up', () => {
   test('the install line above it installs everything it runs: its imports, its driver, and tsx for `npx tsx`', () => {
-    const at = readme.indexOf(server!.code)
-    const install = [...readme.slice(0, at).matchAll(/```sh\n([\s\S]*?)```/g)].pop()![1]!
+    const text = texts.get(server!.page)!
+    const install = [...text.slice(0, server!.at).matchAll(/```sh\n([\s\S]*?)```/g)].pop()![1]!
     const installed = install
       .split('\n')
       .filter((line) => /^npm i(nstall)? /.test(line))

@@ -84,7 +84,7 @@ async function runErase(config: BackupConfig, params: EraseBackupParameters): Pr
 
     params.onStep?.('notifying')
     // The provider's only word for it: the app's server does not hold the client backup share (Portal:
-    // storedClientBackupShare(false, method)). Portal has no call to delete a completed backup pair; see the README.
+    // storedClientBackupShare(false, method)). Portal has no call to delete a completed backup pair; see docs/client.md.
     await callWallet(wallet, () => wallet.notifyStored(false), {
       step: 'notify',
       signal,

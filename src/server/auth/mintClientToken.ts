@@ -14,7 +14,7 @@ export interface MintClientTokenOptions extends JwtAuthenticateOptions {
  * A client token `jwtAuthenticate` accepts with the same options: an HS256 JWT with `sub` (the clientId), `iat`,
  * `exp` and, when given, `iss` and `aud`. Mint it where your login already knows the user's Portal clientId (a
  * route of your app that checks its own session) and hand it to the browser, whose `getToken()` returns it (see
- * the README's "Sign-in"). Pass the options you give `jwtAuthenticate`: a token it would refuse is never made
+ * "Sign-in" in docs/server.md). Pass the options you give `jwtAuthenticate`: a token it would refuse is never made
  * (ServerConfigError instead). The token is a credential: never log it or put it in a URL.
  */
 export function mintClientToken(options: MintClientTokenOptions): string {
