@@ -31,6 +31,8 @@ beforeAll(async () => {
   await run(bin('tsc'), ['-p', 'tsconfig.server.json', '--outDir', dist], { cwd: root })
   for (const f of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE'])
     if (existsSync(join(root, f))) cpSync(join(root, f), join(pkgDir, f))
+  // The guides the README links to (docs/*.md), so its links work on npm and in node_modules too.
+  cpSync(join(root, 'docs'), join(pkgDir, 'docs'), { recursive: true, filter: (f) => !f.includes('.vitepress') })
   // Shipped as written: the share-server contract and the check-server bin shim.
   for (const d of ['openapi', 'bin']) cpSync(join(root, d), join(pkgDir, d), { recursive: true })
 }, 240_000)
@@ -90,6 +92,15 @@ describe('the packed package', () => {
       problems?: unknown[]
     }
     expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(['.', './package.json', './server', './testing'])
+  }, 120_000)
+
+  test('the package holds every guide the README links to', async () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8')
+    const guides = [...readme.matchAll(/\]\((docs\/[^)#]+\.md)/g)].map((m) => m[1]!)
+    expect(guides.length).toBeGreaterThanOrEqual(8)
+    const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: pkgDir })
+    const packed = (JSON.parse(stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path)
+    for (const guide of new Set(guides)) expect(packed, guide).toContain(guide)
   }, 120_000)
 
   test('every entry point in exports resolves to a built file', () => {
