@@ -7,15 +7,15 @@ import {
   type EraseBackupStep,
   type UseEraseBackupReturnType,
   type useEraseBackup,
-  type BackupStatusData,
+  type GetBackupStatusReturnType,
   type BackupWalletErrorType,
   type BackupWalletReturnType,
   type GetBackupStatusErrorType,
   type RecoverWalletErrorType,
   type RecoverWalletReturnType,
   type UseBackupStatusParameters,
-  type UseWalletBackupOptions,
-  type SignOutOptions,
+  type UseWalletBackupParameters,
+  type SignOutParameters,
   type UseWalletBackupReturnType,
   type UseWalletBackupSessionReturnType,
   type UseWalletRecoveryReturnType,
@@ -23,8 +23,8 @@ import {
   useWalletBackup,
   type useWalletBackupSession,
   type useWalletRecovery,
-  type WalletBackupStep,
-  type WalletRecoveryStep,
+  type BackupWalletStep,
+  type RecoverWalletStep,
 } from 'react-mpc-backup'
 import { describe, expectTypeOf, test } from 'vitest'
 
@@ -39,7 +39,7 @@ describe('useWalletBackup', () => {
     expectTypeOf<Backup['variables']>().toEqualTypeOf<void | undefined>()
     expectTypeOf<Backup['reset']>().toEqualTypeOf<UseMutationResult<BackupWalletReturnType>['reset']>()
     expectTypeOf<Backup['isPending']>().toEqualTypeOf<boolean>()
-    expectTypeOf<Backup['step']>().toEqualTypeOf<WalletBackupStep>()
+    expectTypeOf<Backup['step']>().toEqualTypeOf<BackupWalletStep>()
     expectTypeOf<Backup['backup']>().toEqualTypeOf<() => void>()
     expectTypeOf<Backup['abort']>().toEqualTypeOf<() => void>()
   })
@@ -62,7 +62,7 @@ describe('useWalletBackup', () => {
   })
 
   test('options: callbacks typed by the flow; what would re-run or pause it is refused', () => {
-    expectTypeOf<UseWalletBackupOptions['onError']>().toEqualTypeOf<
+    expectTypeOf<UseWalletBackupParameters['onError']>().toEqualTypeOf<
       ((error: BackupWalletErrorType) => void) | undefined
     >()
     expectTypeOf(useWalletBackup).toBeCallableWith({ mutation: { throwOnError: true, meta: { a: 1 } } })
@@ -78,7 +78,7 @@ describe('useWalletRecovery', () => {
     expectTypeOf<Recovery>().toEqualTypeOf<UseWalletRecoveryReturnType>()
     expectTypeOf<Recovery['data']>().toEqualTypeOf<RecoverWalletReturnType | undefined>()
     expectTypeOf<Recovery['error']>().toEqualTypeOf<RecoverWalletErrorType | null>()
-    expectTypeOf<Recovery['step']>().toEqualTypeOf<WalletRecoveryStep>()
+    expectTypeOf<Recovery['step']>().toEqualTypeOf<RecoverWalletStep>()
     expectTypeOf<'reading'>().toExtend<Recovery['step']>()
     expectTypeOf<Recovery['mutate']>().toEqualTypeOf<() => void>()
     expectTypeOf<Recovery['mutateAsync']>().toEqualTypeOf<() => Promise<RecoverWalletReturnType>>()
@@ -91,7 +91,9 @@ describe('useWalletRecovery', () => {
 
 describe('useBackupStatus', () => {
   test("returns TanStack's query result with the status's own error type", () => {
-    expectTypeOf(useBackupStatus).returns.toEqualTypeOf<UseQueryResult<BackupStatusData, GetBackupStatusErrorType>>()
+    expectTypeOf(useBackupStatus).returns.toEqualTypeOf<
+      UseQueryResult<GetBackupStatusReturnType, GetBackupStatusErrorType>
+    >()
   })
 
   test("takes the caller's TanStack query options, but not the key or the function", () => {
@@ -112,8 +114,8 @@ describe('useWalletBackupSession', () => {
   test('signOut takes the revoke option only and resolves with nothing', () => {
     type Session = ReturnType<typeof useWalletBackupSession>
     expectTypeOf<Session>().toEqualTypeOf<UseWalletBackupSessionReturnType>()
-    expectTypeOf<Session['signOut']>().toEqualTypeOf<(options?: SignOutOptions) => Promise<void>>()
-    expectTypeOf<SignOutOptions>().toEqualTypeOf<{ revokeGoogle?: boolean | undefined }>()
+    expectTypeOf<Session['signOut']>().toEqualTypeOf<(options?: SignOutParameters) => Promise<void>>()
+    expectTypeOf<SignOutParameters>().toEqualTypeOf<{ revokeGoogle?: boolean | undefined }>()
   })
 })
 
