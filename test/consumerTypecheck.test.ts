@@ -166,12 +166,13 @@ const browserTsconfig = (extra: Record<string, unknown> = {}) => ({
   include: ['src'],
 })
 
-/** Every type of the client and testing entries, and a component tree using the hooks and components. */
+/** Every type of the client, core and testing entries, and a component tree using the hooks and components. */
 const browserFiles = {
   'src/entries.ts': [
     "import type * as Client from 'react-mpc-backup'",
+    "import type * as Core from 'react-mpc-backup/core'",
     "import type * as Testing from 'react-mpc-backup/testing'",
-    'export type Entries = [typeof Client, typeof Testing]',
+    'export type Entries = [typeof Client, typeof Core, typeof Testing]',
     '',
   ].join('\n'),
   'src/App.tsx': [
@@ -196,7 +197,7 @@ const browserFiles = {
 }
 
 describe("every public entry's types check in a strict app that checks its libraries (skipLibCheck: false)", () => {
-  test('a browser app without @types/node (React 19 types) imports the client and testing entries', async () => {
+  test('a browser app without @types/node (React 19 types) imports the client, core and testing entries', async () => {
     const dir = app('browser', { 'tsconfig.json': JSON.stringify(browserTsconfig()), ...browserFiles })
     await expectCompiles(dir)
   }, 120_000)
