@@ -25,6 +25,13 @@ import {
   type useWalletRecovery,
   type BackupWalletStep,
   type RecoverWalletStep,
+  type BackupButtonLabels,
+  type BackupWalletParameters,
+  type EraseBackupParameters,
+  type RecoverButtonLabels,
+  type RecoverWalletParameters,
+  type UseEraseBackupParameters,
+  type UseWalletRecoveryParameters,
 } from 'react-mpc-backup'
 import { describe, expectTypeOf, test } from 'vitest'
 
@@ -136,5 +143,38 @@ describe('useEraseBackup', () => {
     expectTypeOf<'DRIVE_DELETE_FAILED' | 'SHARE_ERASE_FAILED' | 'SHARE_UNAUTHORIZED'>().toExtend<
       EraseBackupErrorType['code']
     >()
+  })
+})
+
+describe('one step type per flow, for the action, its hook and its button', () => {
+  type StepOf<T> = T extends { onStep?: ((step: infer S) => void) | undefined } ? S : never
+
+  test('backup: BackupWalletStep everywhere', () => {
+    expectTypeOf<BackupWalletStep>().toEqualTypeOf<
+      'idle' | 'authorizing' | 'generating' | 'storing' | 'notifying' | 'success' | 'error'
+    >()
+    expectTypeOf<StepOf<BackupWalletParameters>>().toEqualTypeOf<BackupWalletStep>()
+    expectTypeOf<StepOf<UseWalletBackupParameters>>().toEqualTypeOf<BackupWalletStep>()
+    expectTypeOf<UseWalletBackupReturnType['step']>().toEqualTypeOf<BackupWalletStep>()
+    expectTypeOf<BackupWalletStep>().toExtend<keyof BackupButtonLabels>()
+  })
+
+  test('recovery: RecoverWalletStep everywhere', () => {
+    expectTypeOf<RecoverWalletStep>().toEqualTypeOf<
+      'idle' | 'authorizing' | 'reading' | 'recovering' | 'generating' | 'storing' | 'notifying' | 'success' | 'error'
+    >()
+    expectTypeOf<StepOf<RecoverWalletParameters>>().toEqualTypeOf<RecoverWalletStep>()
+    expectTypeOf<StepOf<UseWalletRecoveryParameters>>().toEqualTypeOf<RecoverWalletStep>()
+    expectTypeOf<UseWalletRecoveryReturnType['step']>().toEqualTypeOf<RecoverWalletStep>()
+    expectTypeOf<RecoverWalletStep>().toExtend<keyof RecoverButtonLabels>()
+  })
+
+  test('erase: EraseBackupStep everywhere', () => {
+    expectTypeOf<EraseBackupStep>().toEqualTypeOf<
+      'idle' | 'authorizing' | 'erasing' | 'notifying' | 'success' | 'error'
+    >()
+    expectTypeOf<StepOf<EraseBackupParameters>>().toEqualTypeOf<EraseBackupStep>()
+    expectTypeOf<StepOf<UseEraseBackupParameters>>().toEqualTypeOf<EraseBackupStep>()
+    expectTypeOf<UseEraseBackupReturnType['step']>().toEqualTypeOf<EraseBackupStep>()
   })
 })
