@@ -58,7 +58,7 @@ export default defineConfig({
     copyPublicDir: false,
     sourcemap: true,
     lib: {
-      entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+      entry: { index: 'src/index.ts', 'core/index': 'src/core/index.ts', 'testing/index': 'src/testing/index.ts' },
       formats: ['es'],
     },
     rolldownOptions: {
@@ -111,6 +111,10 @@ export default defineConfig({
             {
               find: /^react-mpc-backup\/testing$/,
               replacement: fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)),
+            },
+            {
+              find: /^react-mpc-backup\/core$/,
+              replacement: fileURLToPath(new URL('./src/core/index.ts', import.meta.url)),
             },
             { find: /^react-mpc-backup$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
           ],

@@ -1,4 +1,5 @@
-// Bundle size of the client entry (min+gzip, peers external), a tree-shaking check, and the optional stylesheet.
+// Bundle size of the client entry and the core entry (min+gzip, peers external), a tree-shaking check, and the
+// optional stylesheet.
 // Prints ratios against goals.
 import { build } from 'vite'
 import { minifySync } from 'rolldown/experimental'
@@ -50,6 +51,8 @@ const hookOnly = await bundle(hookEntry)
 // What the README's drop-in snippet imports.
 const dropInEntry = `export { BackupButton, WalletBackupProvider, portalAdapter } from ${src('src/index.ts')}`
 const dropIn = await bundle(dropInEntry)
+// `react-mpc-backup/core`: the building blocks alone (Drive key store, token broker, share API client).
+const core = await bundle(`export * from ${src('src/core/index.ts')}`)
 
 const gz = (code) => gzipSync(code, { level: 9 }).length
 const kB = (b) => (b / 1024).toFixed(2)
@@ -65,6 +68,8 @@ console.log(
   `size.hook.minGzip ${hookGz} B (${kB(hookGz)} kB) = ${(hookGz / hookGoal).toFixed(2)} x goal (useWalletBackup; goal <= 1.00, 4 kB)`,
 )
 console.log(`size.client.minGzip ${fullGz} B (${kB(fullGz)} kB): the whole entry, every export`)
+const coreGz = gz(core.min)
+console.log(`size.core.minGzip ${coreGz} B (${kB(coreGz)} kB): react-mpc-backup/core, every export`)
 // Where each path's bytes go, by source module: the gzip bytes the path loses when that module's code is left out
 // (same minifier, without compression so the rest still parses alone). The parts overlap a little (gzip shares
 // matches across modules), so they sum to somewhat less than the total.

@@ -1,41 +1,105 @@
-// Client entry: core actions, option factories, hooks, components, the Portal adapter. No Node-only code.
+// Client entry `react-mpc-backup`: what apps use, by section. No Node-only code. The building blocks the provider
+// wires (Drive key store, Google token broker, share API client, key-file names, scopes) are in `react-mpc-backup/core`.
+// Naming (wagmi's): a function's parameters are `XxxParameters`, its result `XxxReturnType`, its failures
+// `XxxErrorType`, a flow's steps `XxxStep` (one type per flow, for the action, its hook and its button); component
+// props are `XxxProps`. Each name is defined once.
+
+// --- Provider and components ---
+export { WalletBackupProvider } from './components/WalletBackupProvider.js'
+export type { WalletBackupProviderProps } from './components/WalletBackupProvider.js'
+export { BackupButton, defaultBackupLabels } from './components/BackupButton.js'
+export type { BackupButtonLabels, BackupButtonProps } from './components/BackupButton.js'
+export { RecoverButton, defaultRecoverLabels } from './components/RecoverButton.js'
+export type { RecoverButtonLabels, RecoverButtonProps } from './components/RecoverButton.js'
+export { BackupStatus } from './components/BackupStatus.js'
+export type { BackupStatusLabels, BackupStatusProps } from './components/BackupStatus.js'
+export type { FlowLabels, WalletFlowButtonProps } from './components/FlowButton.js'
+
+// --- Hooks ---
+export { useWalletBackup } from './hooks/useWalletBackup.js'
+export type { UseWalletBackupParameters, UseWalletBackupReturnType } from './hooks/useWalletBackup.js'
+export { useWalletRecovery } from './hooks/useWalletRecovery.js'
+export type { UseWalletRecoveryParameters, UseWalletRecoveryReturnType } from './hooks/useWalletRecovery.js'
+export { useEraseBackup } from './hooks/useEraseBackup.js'
+export type { UseEraseBackupParameters, UseEraseBackupReturnType } from './hooks/useEraseBackup.js'
+export { useBackupStatus } from './hooks/useBackupStatus.js'
+export type { UseBackupStatusParameters, UseBackupStatusReturnType } from './hooks/useBackupStatus.js'
+export { useWalletBackupSession } from './hooks/useWalletBackupSession.js'
+export type { UseWalletBackupSessionReturnType } from './hooks/useWalletBackupSession.js'
+export type {
+  FlowMutationParameters,
+  FlowNotReadyReason,
+  WalletFlowParameters,
+  WalletFlowReturnType,
+} from './hooks/useFlow.js'
+
+// --- Actions (framework-free) and their types ---
 export { backupWallet } from './core/actions/backupWallet.js'
 export type {
   BackupConfig,
-  BackupFlowStep,
   BackupWalletErrorType,
   BackupWalletParameters,
   BackupWalletReturnType,
+  BackupWalletStep,
 } from './core/actions/backupWallet.js'
-export { backupWalletMutationOptions } from './core/query/backupWalletMutationOptions.js'
+export { recoverWallet } from './core/actions/recoverWallet.js'
+export type {
+  RecoverWalletErrorType,
+  RecoverWalletParameters,
+  RecoverWalletReturnType,
+  RecoverWalletStep,
+} from './core/actions/recoverWallet.js'
+export { eraseBackup } from './core/actions/eraseBackup.js'
+export type {
+  EraseBackupErrorType,
+  EraseBackupParameters,
+  EraseBackupReturnType,
+  EraseBackupStep,
+} from './core/actions/eraseBackup.js'
+export { getBackupStatus } from './core/actions/getBackupStatus.js'
+export type {
+  BackupState,
+  GetBackupStatusParameters,
+  GetBackupStatusReturnType,
+} from './core/actions/getBackupStatus.js'
+export type { SignOutParameters } from './core/actions/signOut.js'
+
+// --- TanStack Query option factories ---
 export { backupKeys } from './core/query/backupKeys.js'
-export { createShareApi } from './core/clients/createShareApi.js'
-export type { ShareApi, ShareApiConfig, ShareReceipt, ShareRecord } from './core/clients/createShareApi.js'
-export { createDriveKeyStore, keyFileName, DRIVE_APPDATA_SCOPE } from './core/clients/driveKeyStore.js'
+export { backupWalletMutationOptions } from './core/query/backupWalletMutationOptions.js'
+export { recoverWalletMutationOptions } from './core/query/recoverWalletMutationOptions.js'
+export { eraseBackupMutationOptions } from './core/query/eraseBackupMutationOptions.js'
+export { getBackupStatusQueryOptions } from './core/query/getBackupStatusQueryOptions.js'
 export type {
-  DriveFile,
-  DriveKeyStore,
-  DriveKeyStoreOptions,
-  DriveListOptions,
-  GoogleAccount,
-} from './core/clients/driveKeyStore.js'
-export { createTokenBroker } from './core/clients/createTokenBroker.js'
+  GetBackupStatusErrorType,
+  GetBackupStatusQueryKey,
+  GetBackupStatusQueryOptionsParameters,
+  GetBackupStatusQueryOptionsReturnType,
+  GetBackupStatusQueryParameter,
+} from './core/query/getBackupStatusQueryOptions.js'
+
+// --- Wallet adapter ---
+export { portalAdapter } from './adapters/portalAdapter.js'
 export type {
-  GoogleLogin,
-  GoogleNonOAuthError,
-  GoogleTokenResponse,
-  TokenBroker,
-  TokenBrokerOptions,
-  TokenRequestOptions,
-} from './core/clients/createTokenBroker.js'
-export type { SignOutOptions } from './core/actions/signOut.js'
+  LegacyPortalLike,
+  PortalAdapterOptions,
+  PortalBackupConfigs,
+  PortalLike,
+  PortalProgressCallback,
+  PortalReadiness,
+} from './adapters/portalAdapter.js'
+export type { KeyCustody, WalletAdapter, WalletProgress } from './core/clients/WalletAdapter.js'
+export { DEFAULT_WALLET_TIMEOUT_MS } from './core/clients/callWallet.js'
+export type { RetryOptions } from './core/utils/withRetry.js'
+
+// --- Errors ---
 export {
   Aborted,
   BackupConfigError,
   BackupError,
   BrowserOffline,
-  DriveQuotaExceeded,
   DriveDeleteFailed,
+  DriveQuotaExceeded,
   DriveRateLimited,
   DriveUnavailable,
   GooglePopupBlocked,
@@ -66,81 +130,7 @@ export type {
   BackupErrorClass,
   BackupErrorCode,
   BackupErrorOptions,
-  BackupErrorType,
-  BackupStep,
-  EraseErrorType,
+  BackupErrorStep,
   ErrorFacts,
-  RecoveryErrorType,
 } from './core/errors/errors.js'
 export type { ServerErrorCode } from './core/errors/serverErrorCodes.js'
-export type { KeyCustody, WalletAdapter, WalletProgress } from './core/clients/WalletAdapter.js'
-export { DEFAULT_WALLET_TIMEOUT_MS } from './core/clients/callWallet.js'
-export type { RetryOptions } from './core/utils/withRetry.js'
-export { portalAdapter } from './adapters/portalAdapter.js'
-export type {
-  LegacyPortalLike,
-  PortalAdapterOptions,
-  PortalBackupConfigs,
-  PortalLike,
-  PortalProgressCallback,
-  PortalReadiness,
-} from './adapters/portalAdapter.js'
-export { useWalletBackup } from './hooks/useWalletBackup.js'
-export type { UseWalletBackupOptions, UseWalletBackupReturnType, WalletBackupStep } from './hooks/useWalletBackup.js'
-export type {
-  FlowMutationOptions,
-  FlowNotReadyReason,
-  FlowOptions,
-  WalletFlowReturnType,
-} from './hooks/useFlow.js'
-export { WalletBackupProvider } from './components/WalletBackupProvider.js'
-export type { WalletBackupProviderProps } from './components/WalletBackupProvider.js'
-export { BackupButton, defaultBackupLabels } from './components/BackupButton.js'
-export type { BackupButtonLabels, BackupButtonProps } from './components/BackupButton.js'
-export type { FlowLabels, WalletFlowButtonProps } from './components/FlowButton.js'
-export { recoverWallet } from './core/actions/recoverWallet.js'
-export type {
-  RecoverWalletErrorType,
-  RecoverWalletParameters,
-  RecoverWalletReturnType,
-  RecoveryFlowStep,
-} from './core/actions/recoverWallet.js'
-export { recoverWalletMutationOptions } from './core/query/recoverWalletMutationOptions.js'
-export { eraseBackup } from './core/actions/eraseBackup.js'
-export type {
-  EraseBackupErrorType,
-  EraseBackupParameters,
-  EraseBackupReturnType,
-  EraseFlowStep,
-} from './core/actions/eraseBackup.js'
-export { eraseBackupMutationOptions } from './core/query/eraseBackupMutationOptions.js'
-export { useEraseBackup } from './hooks/useEraseBackup.js'
-export type { EraseBackupStep, UseEraseBackupOptions, UseEraseBackupReturnType } from './hooks/useEraseBackup.js'
-export { getBackupStatus } from './core/actions/getBackupStatus.js'
-export type {
-  BackupState,
-  BackupStatus as BackupStatusData,
-  GetBackupStatusParameters,
-} from './core/actions/getBackupStatus.js'
-export { getBackupStatusQueryOptions } from './core/query/getBackupStatusQueryOptions.js'
-export type {
-  BackupStatusQueryKey,
-  BackupStatusQueryOptions,
-  BackupStatusQueryParameter,
-  GetBackupStatusErrorType,
-  GetBackupStatusQueryOptionsParameters,
-} from './core/query/getBackupStatusQueryOptions.js'
-export { useWalletRecovery } from './hooks/useWalletRecovery.js'
-export type {
-  UseWalletRecoveryOptions,
-  UseWalletRecoveryReturnType,
-  WalletRecoveryStep,
-} from './hooks/useWalletRecovery.js'
-export { useBackupStatus } from './hooks/useBackupStatus.js'
-export type { UseBackupStatusParameters, UseBackupStatusReturnType } from './hooks/useBackupStatus.js'
-export { useWalletBackupSession } from './hooks/useWalletBackupSession.js'
-export type { UseWalletBackupSessionReturnType } from './hooks/useWalletBackupSession.js'
-export { RecoverButton, defaultRecoverLabels } from './components/RecoverButton.js'
-export type { RecoverButtonLabels, RecoverButtonProps } from './components/RecoverButton.js'
-export { BackupStatus } from './components/BackupStatus.js'
-export type { BackupStatusLabels, BackupStatusProps } from './components/BackupStatus.js'

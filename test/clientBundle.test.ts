@@ -57,6 +57,17 @@ describe('the client bundle', () => {
     expect(modules.filter((m) => m.startsWith('src/server/') || m.includes('node_modules'))).toEqual([])
   }, 60_000)
 
+  test('the core entry (react-mpc-backup/core) holds only src/core and imports no React package, whole or not', async () => {
+    for (const treeshake of [true, false]) {
+      const { imports, modules } = await bundle('src/core/index.ts', '*', treeshake)
+      expect(modules.some((m) => m.startsWith('src/core/clients/'))).toBe(true)
+      expect(modules.filter((m) => !m.startsWith('src/core/') && !m.endsWith('/entry.ts'))).toEqual([])
+      expect(imports.filter(serverOnly)).toEqual([])
+      // axios only: the share API client's one peer.
+      expect(imports.map(packageOf)).toEqual(['axios'])
+    }
+  }, 60_000)
+
   test('the same check catches server code when it is there (the server entry), which loads neither express nor zod', async () => {
     const { imports, modules } = await bundle('src/server/index.ts')
     expect(imports.filter(serverOnly)).toEqual(expect.arrayContaining(['node:crypto', 'node:http']))

@@ -167,12 +167,13 @@ const browserTsconfig = (extra: Record<string, unknown> = {}) => ({
   include: ['src'],
 })
 
-/** Every type of the client and testing entries, and a component tree using the hooks and components. */
+/** Every type of the client, core and testing entries, and a component tree using the hooks and components. */
 const browserFiles = {
   'src/entries.ts': [
     "import type * as Client from 'react-mpc-backup'",
+    "import type * as Core from 'react-mpc-backup/core'",
     "import type * as Testing from 'react-mpc-backup/testing'",
-    'export type Entries = [typeof Client, typeof Testing]',
+    'export type Entries = [typeof Client, typeof Core, typeof Testing]',
     '',
   ].join('\n'),
   'src/App.tsx': [
@@ -197,7 +198,7 @@ const browserFiles = {
 }
 
 describe("every public entry's types check in a strict app that checks its libraries (skipLibCheck: false)", () => {
-  test('a browser app without @types/node (React 19 types) imports the client and testing entries', async () => {
+  test('a browser app without @types/node (React 19 types) imports the client, core and testing entries', async () => {
     const dir = app('browser', { 'tsconfig.json': JSON.stringify(browserTsconfig()), ...browserFiles })
     await expectCompiles(dir)
   }, 120_000)
@@ -266,20 +267,29 @@ describe("every public entry's types check in a strict app that checks its libra
 describe('every type a public declaration names is exported by its entry', () => {
   /**
    * Walks the built declarations from each entry's exports: every type a public signature refers to that is declared
-   * in the kit must itself be exported by the entry, or an app cannot name it (annotate a variable, wrap a hook).
+   * in the kit must itself be exported by the entry or by its companion (each name has one entry: the client entry's
+   * types name the share API client's, which `react-mpc-backup/core` exports, and the core's name the client's
+   * errors), or an app cannot name it (annotate a variable, wrap a hook).
    */
+  const companion: Record<string, string> = {
+    'index.d.ts': 'core/index.d.ts',
+    'core/index.d.ts': 'index.d.ts',
+    'testing/index.d.ts': 'core/index.d.ts',
+    'server/index.d.ts': 'core/index.d.ts',
+  }
   function unexported(entry: string): string[] {
     const dist = join(work, 'pkg', 'dist')
     const file = join(dist, entry)
-    const program = ts.createProgram([file], { noEmit: true, types: [], skipLibCheck: true, strict: true })
+    const other = join(dist, companion[entry]!)
+    const program = ts.createProgram([file, other], { noEmit: true, types: [], skipLibCheck: true, strict: true })
     const checker = program.getTypeChecker()
     const resolve = (s: ts.Symbol) => (s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s)
-    const exported = new Set(
-      checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(file)!)!).map(resolve),
-    )
+    const exportsOf = (f: string) =>
+      checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(f)!)!).map(resolve)
+    const exported = new Set([...exportsOf(file), ...exportsOf(other)])
     const missing = new Set<string>()
     const seen = new Set<ts.Symbol>()
-    const queue = [...exported]
+    const queue = exportsOf(file)
     while (queue.length) {
       const symbol = queue.pop()!
       if (seen.has(symbol)) continue
@@ -317,7 +327,7 @@ describe('every type a public declaration names is exported by its entry', () =>
     return [...missing].sort()
   }
 
-  test.each(['index.d.ts', 'testing/index.d.ts', 'server/index.d.ts'])('%s', (entry) => {
+  test.each(Object.keys(companion))('%s', (entry) => {
     expect(unexported(entry)).toEqual([])
   })
 })

@@ -6,12 +6,8 @@ import { auth, drive, type drive_v3 } from '@googleapis/drive'
 import { http, HttpResponse } from 'msw'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { parseMultipart } from '../src/testing/google/drive/parseMultipart.js'
-import {
-  createGoogleEmulator,
-  DRIVE_APPDATA_SCOPE,
-  type GoogleEmulator,
-  type GoogleEmulatorOptions,
-} from '../src/testing/index.js'
+import { createGoogleEmulator, type GoogleEmulator, type GoogleEmulatorOptions } from '../src/testing/index.js'
+import { DRIVE_APPDATA_SCOPE } from '../src/core/index.js'
 import { createDriveKeyStore, keyFilePrefix } from '../src/core/clients/driveKeyStore.js'
 import { getBackupStatus } from '../src/core/actions/getBackupStatus.js'
 import { createWorld, server as kitServer } from './support/nodeHarness.js'

@@ -4,6 +4,7 @@ import { join, relative, resolve } from 'node:path'
 import ts from 'typescript'
 import { describe, expect, test } from 'vitest'
 import * as client from '../src/index.js'
+import * as core from '../src/core/index.js'
 import * as server from '../src/server/index.js'
 import * as testing from '../src/testing/index.js'
 
@@ -17,7 +18,6 @@ describe('export surface', () => {
       'BackupStatus',
       'BrowserOffline',
       'DEFAULT_WALLET_TIMEOUT_MS',
-      'DRIVE_APPDATA_SCOPE',
       'DriveDeleteFailed',
       'DriveQuotaExceeded',
       'DriveRateLimited',
@@ -50,16 +50,12 @@ describe('export surface', () => {
       'backupKeys',
       'backupWallet',
       'backupWalletMutationOptions',
-      'createDriveKeyStore',
-      'createShareApi',
-      'createTokenBroker',
       'defaultBackupLabels',
       'defaultRecoverLabels',
       'eraseBackup',
       'eraseBackupMutationOptions',
       'getBackupStatus',
       'getBackupStatusQueryOptions',
-      'keyFileName',
       'portalAdapter',
       'recoverWallet',
       'recoverWalletMutationOptions',
@@ -68,6 +64,16 @@ describe('export surface', () => {
       'useWalletBackup',
       'useWalletBackupSession',
       'useWalletRecovery',
+    ])
+  })
+
+  test("'react-mpc-backup/core' exports exactly these runtime names", () => {
+    expect(Object.keys(core).sort()).toEqual([
+      'DRIVE_APPDATA_SCOPE',
+      'createDriveKeyStore',
+      'createShareApi',
+      'createTokenBroker',
+      'keyFileName',
     ])
   })
 
@@ -104,7 +110,6 @@ describe('export surface', () => {
 
   test("'react-mpc-backup/testing' exports exactly these runtime names", () => {
     expect(Object.keys(testing).sort()).toEqual([
-      'DRIVE_APPDATA_SCOPE',
       'EmulatedMpcError',
       'EmulatedPortalMpcError',
       'ShareServerCheckError',
@@ -148,6 +153,7 @@ describe('export surface with types', () => {
   })!
   const entries = {
     client: join(root, 'src/index.ts'),
+    core: join(root, 'src/core/index.ts'),
     server: join(root, 'src/server/index.ts'),
     testing: join(root, 'src/testing/index.ts'),
   }
@@ -188,9 +194,9 @@ describe('export surface with types', () => {
   })
 
   test('no name is exported by two entries with two meanings', () => {
-    // A name two entries export is one meaning only when both re-export one declaration (DRIVE_APPDATA_SCOPE is
-    // defined in src/core/clients/driveKeyStore.ts; the testing entry re-exports it). Two declarations of one name,
-    // even two constants of one value, are two definitions.
+    // A name two entries export is one meaning only when both re-export one declaration (ServerErrorCode is defined
+    // in src/core/errors/serverErrorCodes.ts; the client and server entries re-export it). Two declarations of one
+    // name, even two constants of one value, are two definitions.
     const meaning = (s: ts.Symbol) => {
       const target = s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s
       const decl = target.declarations?.[0]

@@ -4,12 +4,8 @@ import { setupWorker } from 'msw/browser'
 import { useState } from 'react'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { userEvent } from 'vitest/browser'
-import {
-  createGoogleEmulator,
-  DRIVE_APPDATA_SCOPE,
-  type GisRequestAccessTokenCall,
-  type GoogleEmulator,
-} from '../src/testing/index.js'
+import { createGoogleEmulator, type GisRequestAccessTokenCall, type GoogleEmulator } from '../src/testing/index.js'
+import { DRIVE_APPDATA_SCOPE } from '../src/core/index.js'
 
 const worker = setupWorker()
 let google: GoogleEmulator

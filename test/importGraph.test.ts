@@ -20,7 +20,7 @@ const layerRules: Record<Layer, { mayImport: readonly Layer[]; rule: string }> =
   },
   core: {
     mayImport: ['core'],
-    rule: 'src/core is the bottom layer: it imports nothing from hooks, components, adapters, server or testing',
+    rule: 'src/core (its entry src/core/index.ts, `react-mpc-backup/core`, included) is the bottom layer: it imports nothing from hooks, components, adapters, server or testing',
   },
   hooks: { mayImport: ['hooks', 'core'], rule: 'src/hooks import only core (and React libraries)' },
   components: { mayImport: ['components', 'hooks', 'core'], rule: 'src/components import only hooks and core' },
@@ -43,6 +43,8 @@ const reactQuery = /^@tanstack\/react-query(\/|$)/
 
 function layerOf(file: string): Layer | undefined {
   if (file === 'src/index.ts') return 'entry'
+  // The core entry (`react-mpc-backup/core`) is core layer: framework-free, it may only reach src/core.
+  if (file === 'src/core/index.ts') return 'core'
   const folder = /^src\/([^/]+)\//.exec(file)?.[1]
   return folder !== undefined && folder in layerRules && folder !== 'entry' ? (folder as Layer) : undefined
 }
@@ -298,6 +300,23 @@ describe('import graph of src/ (CONTRIBUTING.md: layers)', () => {
         return `${f}, reached by:\n${chain.map((e) => `  ${describeEdge(e)}`).join('\n')}\n    breaks: ${layerRules.entry.rule}`
       })
     fail(`The client entry reaches ${reached.length} files of src/server or src/testing, entering at`, problems)
+  })
+
+  it('the core entry (react-mpc-backup/core) reaches only src/core and no React package', () => {
+    const reached = new Set(['src/core/index.ts'])
+    const queue = ['src/core/index.ts']
+    const packages = new Set<string>()
+    for (let i = 0; i < queue.length; i++)
+      for (const e of edges.filter((edge) => edge.from === queue[i])) {
+        if (e.to === undefined) packages.add(e.specifier)
+        else if (!reached.has(e.to)) {
+          reached.add(e.to)
+          queue.push(e.to)
+        }
+      }
+    expect(reached.size).toBeGreaterThan(5)
+    expect([...reached].filter((f) => !f.startsWith('src/core/'))).toEqual([])
+    expect([...packages].filter((p) => reactPackages.test(p) || reactQuery.test(p))).toEqual([])
   })
 
   it('findCycles names each cycle once, from its first file', () => {

@@ -91,7 +91,13 @@ describe('the packed package', () => {
       analysis: { entrypoints: Record<string, unknown>; problems?: unknown[] }
       problems?: unknown[]
     }
-    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(['.', './package.json', './server', './testing'])
+    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual([
+      '.',
+      './core',
+      './package.json',
+      './server',
+      './testing',
+    ])
   }, 120_000)
 
   test('the package holds every guide the README links to', async () => {

@@ -6,7 +6,6 @@ describe('export surface of react-mpc-backup/testing', () => {
   it('runtime names', () => {
     expect(Object.keys(testing).sort()).toMatchInlineSnapshot(`
       [
-        "DRIVE_APPDATA_SCOPE",
         "EmulatedMpcError",
         "EmulatedPortalMpcError",
         "ShareServerCheckError",

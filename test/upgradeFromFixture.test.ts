@@ -27,12 +27,8 @@ import {
   postgresStore,
   sqliteStore,
 } from '../src/server/index.js'
-import {
-  createGoogleEmulator,
-  createWalletBackend,
-  createWalletEmulator,
-  DRIVE_APPDATA_SCOPE,
-} from '../src/testing/index.js'
+import { createGoogleEmulator, createWalletBackend, createWalletEmulator } from '../src/testing/index.js'
+import { DRIVE_APPDATA_SCOPE } from '../src/core/index.js'
 import {
   FIXTURE_SCHEMA,
   type FixtureClient,

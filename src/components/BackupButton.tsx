@@ -1,11 +1,11 @@
 'use client'
-import type { BackupWalletErrorType, BackupWalletReturnType } from '../core/actions/backupWallet.js'
+import type { BackupWalletErrorType, BackupWalletReturnType, BackupWalletStep } from '../core/actions/backupWallet.js'
 import { useBackupStatus } from '../hooks/useBackupStatus.js'
-import { useWalletBackup, type WalletBackupStep } from '../hooks/useWalletBackup.js'
+import { useWalletBackup } from '../hooks/useWalletBackup.js'
 import { createFlowButton, type FlowLabels, notReadyLabels, type WalletFlowButtonProps } from './FlowButton.js'
 
 /** `superseded`: shown instead of the idle or success label while the status says another backup replaced ours. */
-export type BackupButtonLabels = FlowLabels<WalletBackupStep | 'superseded'>
+export type BackupButtonLabels = FlowLabels<BackupWalletStep | 'superseded'>
 
 export const defaultBackupLabels: Required<BackupButtonLabels> = {
   ...notReadyLabels,
@@ -21,7 +21,7 @@ export const defaultBackupLabels: Required<BackupButtonLabels> = {
 }
 
 export type BackupButtonProps = WalletFlowButtonProps<
-  WalletBackupStep,
+  BackupWalletStep,
   BackupWalletReturnType,
   BackupWalletErrorType,
   'superseded'
@@ -38,7 +38,7 @@ function useSupersededLabel(step: string): 'superseded' | undefined {
 
 /** One click backs the wallet up: Google consent, encrypted share, Drive key, server upload, provider notified. */
 export const BackupButton = createFlowButton<
-  WalletBackupStep,
+  BackupWalletStep,
   BackupWalletReturnType,
   BackupWalletErrorType,
   'superseded'

@@ -1,6 +1,6 @@
 'use client'
 import { forwardRef, type HTMLAttributes, type ReactNode } from 'react'
-import type { BackupStatus as Status } from '../core/actions/getBackupStatus.js'
+import type { GetBackupStatusReturnType as Status } from '../core/actions/getBackupStatus.js'
 import { type UseBackupStatusReturnType, useBackupStatus } from '../hooks/useBackupStatus.js'
 
 export type BackupStatusLabels = Partial<Record<Status['state'] | 'loading' | 'offline' | 'error', string>>

@@ -1,9 +1,13 @@
 'use client'
-import type { RecoverWalletErrorType, RecoverWalletReturnType } from '../core/actions/recoverWallet.js'
-import { useWalletRecovery, type WalletRecoveryStep } from '../hooks/useWalletRecovery.js'
+import type {
+  RecoverWalletErrorType,
+  RecoverWalletReturnType,
+  RecoverWalletStep,
+} from '../core/actions/recoverWallet.js'
+import { useWalletRecovery } from '../hooks/useWalletRecovery.js'
 import { createFlowButton, type FlowLabels, notReadyLabels, type WalletFlowButtonProps } from './FlowButton.js'
 
-export type RecoverButtonLabels = FlowLabels<WalletRecoveryStep>
+export type RecoverButtonLabels = FlowLabels<RecoverWalletStep>
 
 export const defaultRecoverLabels: Required<RecoverButtonLabels> = {
   ...notReadyLabels,
@@ -20,13 +24,13 @@ export const defaultRecoverLabels: Required<RecoverButtonLabels> = {
 }
 
 export type RecoverButtonProps = WalletFlowButtonProps<
-  WalletRecoveryStep,
+  RecoverWalletStep,
   RecoverWalletReturnType,
   RecoverWalletErrorType
 >
 
 /** One click recovers the wallet on this device from the Drive key and the server's share, then backs it up again. */
-export const RecoverButton = createFlowButton<WalletRecoveryStep, RecoverWalletReturnType, RecoverWalletErrorType>(
+export const RecoverButton = createFlowButton<RecoverWalletStep, RecoverWalletReturnType, RecoverWalletErrorType>(
   'RecoverButton',
   useWalletRecovery,
   defaultRecoverLabels,

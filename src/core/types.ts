@@ -4,9 +4,13 @@ import type { ShareApi } from './clients/createShareApi.js'
 import type { WalletAdapter, WalletProgress } from './clients/WalletAdapter.js'
 import type { RetryOptions } from './utils/withRetry.js'
 
-/** The backup's steps in order; the first after `authorizing` is shown when no popup is waited for. */
-export const backupFlowSteps = ['authorizing', 'generating', 'storing', 'notifying'] as const
-export type BackupFlowStep = (typeof backupFlowSteps)[number]
+/** The backup's running steps in order; the first after `authorizing` is shown when no popup is waited for. */
+export const backupWalletSteps = ['authorizing', 'generating', 'storing', 'notifying'] as const
+/**
+ * A backup's step: `idle`, the running steps the action reports (`onStep`), then `success` or `error`. The one step
+ * type of the backup, for the action, `useWalletBackup` and `<BackupButton>` alike.
+ */
+export type BackupWalletStep = 'idle' | (typeof backupWalletSteps)[number] | 'success' | 'error'
 
 export type BackupConfig = {
   wallet: WalletAdapter
@@ -27,7 +31,7 @@ export type BackupWalletParameters = {
   onTokenRejected?: (() => void) | undefined
   /** Told the Google account (email) that holds (or is to hold) the key, so the next popup can pre-select it. */
   onGoogleAccount?: ((email: string) => void) | undefined
-  onStep?: ((step: BackupFlowStep) => void) | undefined
+  onStep?: ((step: BackupWalletStep) => void) | undefined
   onProgress?: ((progress: WalletProgress) => void) | undefined
   signal?: AbortSignal | undefined
 }

@@ -1,8 +1,8 @@
 'use client'
 import { type UseQueryOptions, type UseQueryResult, useQuery } from '@tanstack/react-query'
-import type { BackupStatus } from '../core/actions/getBackupStatus.js'
+import type { GetBackupStatusReturnType } from '../core/actions/getBackupStatus.js'
 import {
-  type BackupStatusQueryKey,
+  type GetBackupStatusQueryKey,
   type GetBackupStatusErrorType,
   getBackupStatusQueryOptions,
 } from '../core/query/getBackupStatusQueryOptions.js'
@@ -15,13 +15,18 @@ export type UseBackupStatusParameters = {
    */
   query?:
     | Omit<
-        UseQueryOptions<BackupStatus, GetBackupStatusErrorType, BackupStatus, BackupStatusQueryKey>,
+        UseQueryOptions<
+          GetBackupStatusReturnType,
+          GetBackupStatusErrorType,
+          GetBackupStatusReturnType,
+          GetBackupStatusQueryKey
+        >,
         'queryKey' | 'queryFn'
       >
     | undefined
 }
 
-export type UseBackupStatusReturnType = UseQueryResult<BackupStatus, GetBackupStatusErrorType>
+export type UseBackupStatusReturnType = UseQueryResult<GetBackupStatusReturnType, GetBackupStatusErrorType>
 
 /**
  * The backup's status as a query. Drive is checked only with a token already held: it never opens a popup.

@@ -2,20 +2,22 @@
 import {
   type EraseBackupErrorType,
   type EraseBackupReturnType,
-  type EraseFlowStep,
-  eraseFlowSteps,
+  type EraseBackupStep,
+  eraseBackupSteps,
 } from '../core/actions/eraseBackup.js'
 import { eraseBackupMutationOptions } from '../core/query/eraseBackupMutationOptions.js'
-import { type FlowDefinition, type FlowOptions, useFlow, type WalletFlowReturnType } from './useFlow.js'
+import { type FlowDefinition, type WalletFlowParameters, useFlow, type WalletFlowReturnType } from './useFlow.js'
 
-export type EraseBackupStep = 'idle' | EraseFlowStep | 'success' | 'error'
-
-export type UseEraseBackupOptions = FlowOptions<EraseBackupReturnType, EraseBackupErrorType, EraseFlowStep>
+export type UseEraseBackupParameters = WalletFlowParameters<
+  EraseBackupReturnType,
+  EraseBackupErrorType,
+  EraseBackupStep
+>
 
 export type UseEraseBackupReturnType = WalletFlowReturnType<
   EraseBackupReturnType,
   EraseBackupErrorType,
-  EraseFlowStep
+  EraseBackupStep
 > & {
   /**
    * Erases the user's backup: the key files in their Drive, the server's record, then the wallet is told. Safe to call
@@ -25,14 +27,14 @@ export type UseEraseBackupReturnType = WalletFlowReturnType<
   erase: () => void
 }
 
-const eraseFlow: FlowDefinition<EraseBackupReturnType, EraseFlowStep> = {
+const eraseFlow: FlowDefinition<EraseBackupReturnType, EraseBackupStep> = {
   hook: 'useEraseBackup',
-  steps: eraseFlowSteps,
+  steps: eraseBackupSteps,
   mutationOptions: eraseBackupMutationOptions,
 }
 
 /** The erase as a flow, with the backup hook's contract; the status query is invalidated when it settles. */
-export function useEraseBackup(options: UseEraseBackupOptions = {}): UseEraseBackupReturnType {
-  const result = useFlow<EraseBackupReturnType, EraseBackupErrorType, EraseFlowStep>(eraseFlow, options)
+export function useEraseBackup(options: UseEraseBackupParameters = {}): UseEraseBackupReturnType {
+  const result = useFlow<EraseBackupReturnType, EraseBackupErrorType, EraseBackupStep>(eraseFlow, options)
   return { ...result, erase: result.mutate }
 }

@@ -19,16 +19,16 @@ import { useWalletBackupConfig } from './WalletBackupContext.js'
  * `throwOnError` opts in to the app's error boundary. What would re-run or pause a flow (`retry`, `networkMode`) and
  * what the kit owns (`mutationFn`, `mutationKey`) are not accepted.
  */
-export type FlowMutationOptions<TData, TError> = Pick<
+export type FlowMutationParameters<TData, TError> = Pick<
   UseMutationOptions<TData, TError, void, unknown>,
   'meta' | 'gcTime' | 'throwOnError' | 'onMutate' | 'onSuccess' | 'onError' | 'onSettled'
 >
 
-export type FlowOptions<TData, TError, TStep extends string> = {
+export type WalletFlowParameters<TData, TError, TStep extends string> = {
   onSuccess?: ((data: TData) => void) | undefined
   onError?: ((error: TError) => void) | undefined
   onStep?: ((step: 'idle' | TStep | 'success' | 'error') => void) | undefined
-  mutation?: FlowMutationOptions<TData, TError> | undefined
+  mutation?: FlowMutationParameters<TData, TError> | undefined
 }
 
 export type FlowNotReadyReason = 'wallet-loading' | 'google-loading'
@@ -83,7 +83,7 @@ type MutationCallbacks<TData, TError> = Required<UseMutationOptions<TData, TErro
  */
 export function useFlow<TData, TError extends BackupError, TStep extends string>(
   flow: FlowDefinition<TData, TStep>,
-  options: FlowOptions<TData, TError, TStep>,
+  options: WalletFlowParameters<TData, TError, TStep>,
 ): WalletFlowReturnType<TData, TError, TStep> {
   const config = useWalletBackupConfig(flow.hook)
   const { broker, clientId } = config

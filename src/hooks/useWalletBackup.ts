@@ -1,33 +1,35 @@
 'use client'
 import {
-  type BackupFlowStep,
+  type BackupWalletStep,
   type BackupWalletErrorType,
   type BackupWalletReturnType,
-  backupFlowSteps,
+  backupWalletSteps,
 } from '../core/actions/backupWallet.js'
 import { backupWalletMutationOptions } from '../core/query/backupWalletMutationOptions.js'
-import { type FlowDefinition, type FlowOptions, useFlow, type WalletFlowReturnType } from './useFlow.js'
+import { type FlowDefinition, type WalletFlowParameters, useFlow, type WalletFlowReturnType } from './useFlow.js'
 
-export type WalletBackupStep = 'idle' | BackupFlowStep | 'success' | 'error'
-
-export type UseWalletBackupOptions = FlowOptions<BackupWalletReturnType, BackupWalletErrorType, BackupFlowStep>
+export type UseWalletBackupParameters = WalletFlowParameters<
+  BackupWalletReturnType,
+  BackupWalletErrorType,
+  BackupWalletStep
+>
 
 export type UseWalletBackupReturnType = WalletFlowReturnType<
   BackupWalletReturnType,
   BackupWalletErrorType,
-  BackupFlowStep
+  BackupWalletStep
 > & {
   /** Starts a backup. Safe to call straight from a click handler: it opens Google's popup synchronously. */
   backup: () => void
 }
 
-const backupFlow: FlowDefinition<BackupWalletReturnType, BackupFlowStep> = {
+const backupFlow: FlowDefinition<BackupWalletReturnType, BackupWalletStep> = {
   hook: 'useWalletBackup',
-  steps: backupFlowSteps,
+  steps: backupWalletSteps,
   mutationOptions: backupWalletMutationOptions,
 }
 
-export function useWalletBackup(options: UseWalletBackupOptions = {}): UseWalletBackupReturnType {
-  const result = useFlow<BackupWalletReturnType, BackupWalletErrorType, BackupFlowStep>(backupFlow, options)
+export function useWalletBackup(options: UseWalletBackupParameters = {}): UseWalletBackupReturnType {
+  const result = useFlow<BackupWalletReturnType, BackupWalletErrorType, BackupWalletStep>(backupFlow, options)
   return { ...result, backup: result.mutate }
 }

@@ -2,7 +2,7 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useCallback } from 'react'
 import { backupKeys } from '../core/query/backupKeys.js'
-import { type SignOutOptions, signOut as signOutOf } from '../core/actions/signOut.js'
+import { type SignOutParameters, signOut as signOutOf } from '../core/actions/signOut.js'
 import { useWalletBackupConfig } from './WalletBackupContext.js'
 
 export type UseWalletBackupSessionReturnType = {
@@ -12,7 +12,7 @@ export type UseWalletBackupSessionReturnType = {
    * `{ revokeGoogle: true }` also revokes the app's grant at Google (the consent screen shows again next time);
    * the promise then rejects with `GoogleRevokeFailed` if Google did not revoke it.
    */
-  signOut: (options?: SignOutOptions) => Promise<void>
+  signOut: (options?: SignOutParameters) => Promise<void>
 }
 
 /** The app user's session with the kit (inside `<WalletBackupProvider>`). */
@@ -20,7 +20,7 @@ export function useWalletBackupSession(): UseWalletBackupSessionReturnType {
   const { broker, clientId } = useWalletBackupConfig('useWalletBackupSession')
   const queryClient = useQueryClient()
   const signOut = useCallback(
-    (options?: SignOutOptions) => {
+    (options?: SignOutParameters) => {
       const revoked = signOutOf(broker, options)
       // After the drop: a status still on screen is asked again without a token.
       void queryClient.resetQueries({ queryKey: backupKeys.status(clientId) })

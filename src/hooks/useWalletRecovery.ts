@@ -2,32 +2,34 @@
 import {
   type RecoverWalletErrorType,
   type RecoverWalletReturnType,
-  type RecoveryFlowStep,
-  recoveryFlowSteps,
+  type RecoverWalletStep,
+  recoverWalletSteps,
 } from '../core/actions/recoverWallet.js'
 import { recoverWalletMutationOptions } from '../core/query/recoverWalletMutationOptions.js'
-import { type FlowDefinition, type FlowOptions, useFlow, type WalletFlowReturnType } from './useFlow.js'
+import { type FlowDefinition, type WalletFlowParameters, useFlow, type WalletFlowReturnType } from './useFlow.js'
 
-export type WalletRecoveryStep = 'idle' | RecoveryFlowStep | 'success' | 'error'
-
-export type UseWalletRecoveryOptions = FlowOptions<RecoverWalletReturnType, RecoverWalletErrorType, RecoveryFlowStep>
+export type UseWalletRecoveryParameters = WalletFlowParameters<
+  RecoverWalletReturnType,
+  RecoverWalletErrorType,
+  RecoverWalletStep
+>
 
 export type UseWalletRecoveryReturnType = WalletFlowReturnType<
   RecoverWalletReturnType,
   RecoverWalletErrorType,
-  RecoveryFlowStep
+  RecoverWalletStep
 > & {
   /** Starts a recovery. Safe to call straight from a click handler: it opens Google's popup synchronously. */
   recover: () => void
 }
 
-const recoveryFlow: FlowDefinition<RecoverWalletReturnType, RecoveryFlowStep> = {
+const recoveryFlow: FlowDefinition<RecoverWalletReturnType, RecoverWalletStep> = {
   hook: 'useWalletRecovery',
-  steps: recoveryFlowSteps,
+  steps: recoverWalletSteps,
   mutationOptions: recoverWalletMutationOptions,
 }
 
-export function useWalletRecovery(options: UseWalletRecoveryOptions = {}): UseWalletRecoveryReturnType {
-  const result = useFlow<RecoverWalletReturnType, RecoverWalletErrorType, RecoveryFlowStep>(recoveryFlow, options)
+export function useWalletRecovery(options: UseWalletRecoveryParameters = {}): UseWalletRecoveryReturnType {
+  const result = useFlow<RecoverWalletReturnType, RecoverWalletErrorType, RecoverWalletStep>(recoveryFlow, options)
   return { ...result, recover: result.mutate }
 }

@@ -18,7 +18,7 @@ export { createWalletBackend } from './wallet/createWalletBackend.js'
 export type { BackupGenerationInfo, BackupGenerationStatus, WalletBackend } from './wallet/createWalletBackend.js'
 export { EmulatedMpcError, EmulatedPortalMpcError } from './wallet/EmulatedMpcError.js'
 export type { WalletEmulatorErrorCode } from './wallet/EmulatedMpcError.js'
-export { createGoogleEmulator, DRIVE_APPDATA_SCOPE } from './google/createGoogleEmulator.js'
+export { createGoogleEmulator } from './google/createGoogleEmulator.js'
 export type {
   ConsentBehaviour,
   ConsentOptions,
@@ -33,8 +33,8 @@ export type {
   GoogleEmulator,
   GoogleEmulatorOptions,
   GoogleEndpoint,
-  // Google's own shapes as GIS sends them; the client entry's GoogleTokenResponse / GoogleNonOAuthError are what the
-  // kit accepts (every field optional): distinct names, so the two entries never export one name twice.
+  // Google's own shapes as GIS sends them; the core entry's GoogleTokenResponse / GoogleNonOAuthError are what the
+  // kit accepts (every field optional): distinct names, so no two entries export one name twice.
   GoogleNonOAuthError as GisNonOAuthError,
   GoogleOAuthErrorResponse as GisOAuthErrorResponse,
   GoogleTokenResponse as GisTokenResponse,

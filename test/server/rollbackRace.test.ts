@@ -5,12 +5,8 @@
 import axios, { AxiosError, type AxiosAdapter, type InternalAxiosRequestConfig } from 'axios'
 import { getResponse } from 'msw'
 import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
-import {
-  createGoogleEmulator,
-  createWalletBackend,
-  createWalletEmulator,
-  DRIVE_APPDATA_SCOPE,
-} from '../../src/testing/index.js'
+import { createGoogleEmulator, createWalletBackend, createWalletEmulator } from '../../src/testing/index.js'
+import { DRIVE_APPDATA_SCOPE } from '../../src/core/index.js'
 import { uniqueClient, type TestApi } from './support/http.js'
 import { serveRouterOn } from './support/serveRouterOn.js'
 import { storeCases, postgresSkipReason } from './support/stores.js'

@@ -6,7 +6,7 @@ import type {
   BackupButtonLabels,
   BackupButtonProps,
   BackupStatus,
-  BackupStatusData,
+  GetBackupStatusReturnType,
   BackupStatusLabels,
   BackupStatusProps,
   BackupState,
@@ -18,8 +18,8 @@ import type {
   UseBackupStatusReturnType,
   WalletBackupProvider,
   WalletBackupProviderProps,
-  WalletBackupStep,
-  WalletRecoveryStep,
+  BackupWalletStep,
+  RecoverWalletStep,
 } from 'react-mpc-backup'
 import { describe, expectTypeOf, test } from 'vitest'
 
@@ -36,12 +36,12 @@ describe('BackupButton and RecoverButton', () => {
   test('callbacks and children are typed by their flow', () => {
     expectTypeOf<BackupButtonProps['onError']>().toEqualTypeOf<((error: BackupWalletErrorType) => void) | undefined>()
     expectTypeOf<BackupButtonProps['onSuccess']>().toEqualTypeOf<((data: BackupWalletReturnType) => void) | undefined>()
-    expectTypeOf<BackupButtonProps['onStep']>().toEqualTypeOf<((step: WalletBackupStep) => void) | undefined>()
+    expectTypeOf<BackupButtonProps['onStep']>().toEqualTypeOf<((step: BackupWalletStep) => void) | undefined>()
     expectTypeOf<BackupButtonProps['children']>().toEqualTypeOf<
-      ReactNode | ((step: WalletBackupStep) => ReactNode) | undefined
+      ReactNode | ((step: BackupWalletStep) => ReactNode) | undefined
     >()
     expectTypeOf<RecoverButtonProps['onError']>().toEqualTypeOf<((error: RecoverWalletErrorType) => void) | undefined>()
-    expectTypeOf<RecoverButtonProps['onStep']>().toEqualTypeOf<((step: WalletRecoveryStep) => void) | undefined>()
+    expectTypeOf<RecoverButtonProps['onStep']>().toEqualTypeOf<((step: RecoverWalletStep) => void) | undefined>()
     expectTypeOf<NonNullable<BackupButtonProps['labels']>>().toHaveProperty('authorizing')
     expectTypeOf<NonNullable<RecoverButtonProps['labels']>>().toHaveProperty('reading')
   })
@@ -53,7 +53,7 @@ describe('BackupButton and RecoverButton', () => {
     // The render prop still gets the flow's steps only: the label changes, the step does not.
     expectTypeOf<
       Parameters<Extract<BackupButtonProps['children'], (step: never) => unknown>>[0]
-    >().toEqualTypeOf<WalletBackupStep>()
+    >().toEqualTypeOf<BackupWalletStep>()
   })
 })
 
@@ -63,14 +63,14 @@ describe('BackupStatus', () => {
     expectTypeOf<BackupStatusProps['className']>().toEqualTypeOf<string | undefined>()
     expectTypeOf<BackupStatusProps['id']>().toEqualTypeOf<string | undefined>()
     expectTypeOf<NonNullable<BackupStatusProps['children']>>().toEqualTypeOf<
-      (status: BackupStatusData | undefined, query: UseBackupStatusReturnType) => ReactNode
+      (status: GetBackupStatusReturnType | undefined, query: UseBackupStatusReturnType) => ReactNode
     >()
     expectTypeOf<NonNullable<BackupStatusProps['labels']>>().toHaveProperty('backedUp')
   })
 
   test('its states, superseded among them, each with a label', () => {
     expectTypeOf<BackupState>().toEqualTypeOf<'backedUp' | 'partial' | 'none' | 'superseded'>()
-    expectTypeOf<BackupStatusData['state']>().toEqualTypeOf<BackupState>()
+    expectTypeOf<GetBackupStatusReturnType['state']>().toEqualTypeOf<BackupState>()
     expectTypeOf<BackupStatusLabels['superseded']>().toEqualTypeOf<string | undefined>()
   })
 })

@@ -2,7 +2,7 @@
 // type, exported by both entries under one name (the server's is no longer a second `BackupErrorCode`).
 import {
   type BackupErrorCode,
-  type BackupErrorType,
+  type BackupWalletErrorType,
   GooglePopupBlocked,
   type ServerErrorCode,
   type ShareServerInvalidResponse,
@@ -21,7 +21,7 @@ describe('errors', () => {
   })
 
   test('the union narrows on code', () => {
-    const e = {} as BackupErrorType
+    const e = {} as BackupWalletErrorType
     if (e.code === 'SHARE_UPLOAD_FAILED') expectTypeOf(e).toEqualTypeOf<ShareUploadFailed>()
     // A server record the kit will not hand to Google: any flow that reads the record may end with it.
     if (e.code === 'SHARE_SERVER_INVALID_RESPONSE') expectTypeOf(e).toEqualTypeOf<ShareServerInvalidResponse>()

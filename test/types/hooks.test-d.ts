@@ -7,15 +7,15 @@ import {
   type EraseBackupStep,
   type UseEraseBackupReturnType,
   type useEraseBackup,
-  type BackupStatusData,
+  type GetBackupStatusReturnType,
   type BackupWalletErrorType,
   type BackupWalletReturnType,
   type GetBackupStatusErrorType,
   type RecoverWalletErrorType,
   type RecoverWalletReturnType,
   type UseBackupStatusParameters,
-  type UseWalletBackupOptions,
-  type SignOutOptions,
+  type UseWalletBackupParameters,
+  type SignOutParameters,
   type UseWalletBackupReturnType,
   type UseWalletBackupSessionReturnType,
   type UseWalletRecoveryReturnType,
@@ -23,8 +23,15 @@ import {
   useWalletBackup,
   type useWalletBackupSession,
   type useWalletRecovery,
-  type WalletBackupStep,
-  type WalletRecoveryStep,
+  type BackupWalletStep,
+  type RecoverWalletStep,
+  type BackupButtonLabels,
+  type BackupWalletParameters,
+  type EraseBackupParameters,
+  type RecoverButtonLabels,
+  type RecoverWalletParameters,
+  type UseEraseBackupParameters,
+  type UseWalletRecoveryParameters,
 } from 'react-mpc-backup'
 import { describe, expectTypeOf, test } from 'vitest'
 
@@ -39,7 +46,7 @@ describe('useWalletBackup', () => {
     expectTypeOf<Backup['variables']>().toEqualTypeOf<void | undefined>()
     expectTypeOf<Backup['reset']>().toEqualTypeOf<UseMutationResult<BackupWalletReturnType>['reset']>()
     expectTypeOf<Backup['isPending']>().toEqualTypeOf<boolean>()
-    expectTypeOf<Backup['step']>().toEqualTypeOf<WalletBackupStep>()
+    expectTypeOf<Backup['step']>().toEqualTypeOf<BackupWalletStep>()
     expectTypeOf<Backup['backup']>().toEqualTypeOf<() => void>()
     expectTypeOf<Backup['abort']>().toEqualTypeOf<() => void>()
   })
@@ -62,7 +69,7 @@ describe('useWalletBackup', () => {
   })
 
   test('options: callbacks typed by the flow; what would re-run or pause it is refused', () => {
-    expectTypeOf<UseWalletBackupOptions['onError']>().toEqualTypeOf<
+    expectTypeOf<UseWalletBackupParameters['onError']>().toEqualTypeOf<
       ((error: BackupWalletErrorType) => void) | undefined
     >()
     expectTypeOf(useWalletBackup).toBeCallableWith({ mutation: { throwOnError: true, meta: { a: 1 } } })
@@ -78,7 +85,7 @@ describe('useWalletRecovery', () => {
     expectTypeOf<Recovery>().toEqualTypeOf<UseWalletRecoveryReturnType>()
     expectTypeOf<Recovery['data']>().toEqualTypeOf<RecoverWalletReturnType | undefined>()
     expectTypeOf<Recovery['error']>().toEqualTypeOf<RecoverWalletErrorType | null>()
-    expectTypeOf<Recovery['step']>().toEqualTypeOf<WalletRecoveryStep>()
+    expectTypeOf<Recovery['step']>().toEqualTypeOf<RecoverWalletStep>()
     expectTypeOf<'reading'>().toExtend<Recovery['step']>()
     expectTypeOf<Recovery['mutate']>().toEqualTypeOf<() => void>()
     expectTypeOf<Recovery['mutateAsync']>().toEqualTypeOf<() => Promise<RecoverWalletReturnType>>()
@@ -91,7 +98,9 @@ describe('useWalletRecovery', () => {
 
 describe('useBackupStatus', () => {
   test("returns TanStack's query result with the status's own error type", () => {
-    expectTypeOf(useBackupStatus).returns.toEqualTypeOf<UseQueryResult<BackupStatusData, GetBackupStatusErrorType>>()
+    expectTypeOf(useBackupStatus).returns.toEqualTypeOf<
+      UseQueryResult<GetBackupStatusReturnType, GetBackupStatusErrorType>
+    >()
   })
 
   test("takes the caller's TanStack query options, but not the key or the function", () => {
@@ -112,8 +121,8 @@ describe('useWalletBackupSession', () => {
   test('signOut takes the revoke option only and resolves with nothing', () => {
     type Session = ReturnType<typeof useWalletBackupSession>
     expectTypeOf<Session>().toEqualTypeOf<UseWalletBackupSessionReturnType>()
-    expectTypeOf<Session['signOut']>().toEqualTypeOf<(options?: SignOutOptions) => Promise<void>>()
-    expectTypeOf<SignOutOptions>().toEqualTypeOf<{ revokeGoogle?: boolean | undefined }>()
+    expectTypeOf<Session['signOut']>().toEqualTypeOf<(options?: SignOutParameters) => Promise<void>>()
+    expectTypeOf<SignOutParameters>().toEqualTypeOf<{ revokeGoogle?: boolean | undefined }>()
   })
 })
 
@@ -134,5 +143,38 @@ describe('useEraseBackup', () => {
     expectTypeOf<'DRIVE_DELETE_FAILED' | 'SHARE_ERASE_FAILED' | 'SHARE_UNAUTHORIZED'>().toExtend<
       EraseBackupErrorType['code']
     >()
+  })
+})
+
+describe('one step type per flow, for the action, its hook and its button', () => {
+  type StepOf<T> = T extends { onStep?: ((step: infer S) => void) | undefined } ? S : never
+
+  test('backup: BackupWalletStep everywhere', () => {
+    expectTypeOf<BackupWalletStep>().toEqualTypeOf<
+      'idle' | 'authorizing' | 'generating' | 'storing' | 'notifying' | 'success' | 'error'
+    >()
+    expectTypeOf<StepOf<BackupWalletParameters>>().toEqualTypeOf<BackupWalletStep>()
+    expectTypeOf<StepOf<UseWalletBackupParameters>>().toEqualTypeOf<BackupWalletStep>()
+    expectTypeOf<UseWalletBackupReturnType['step']>().toEqualTypeOf<BackupWalletStep>()
+    expectTypeOf<BackupWalletStep>().toExtend<keyof BackupButtonLabels>()
+  })
+
+  test('recovery: RecoverWalletStep everywhere', () => {
+    expectTypeOf<RecoverWalletStep>().toEqualTypeOf<
+      'idle' | 'authorizing' | 'reading' | 'recovering' | 'generating' | 'storing' | 'notifying' | 'success' | 'error'
+    >()
+    expectTypeOf<StepOf<RecoverWalletParameters>>().toEqualTypeOf<RecoverWalletStep>()
+    expectTypeOf<StepOf<UseWalletRecoveryParameters>>().toEqualTypeOf<RecoverWalletStep>()
+    expectTypeOf<UseWalletRecoveryReturnType['step']>().toEqualTypeOf<RecoverWalletStep>()
+    expectTypeOf<RecoverWalletStep>().toExtend<keyof RecoverButtonLabels>()
+  })
+
+  test('erase: EraseBackupStep everywhere', () => {
+    expectTypeOf<EraseBackupStep>().toEqualTypeOf<
+      'idle' | 'authorizing' | 'erasing' | 'notifying' | 'success' | 'error'
+    >()
+    expectTypeOf<StepOf<EraseBackupParameters>>().toEqualTypeOf<EraseBackupStep>()
+    expectTypeOf<StepOf<UseEraseBackupParameters>>().toEqualTypeOf<EraseBackupStep>()
+    expectTypeOf<UseEraseBackupReturnType['step']>().toEqualTypeOf<EraseBackupStep>()
   })
 })

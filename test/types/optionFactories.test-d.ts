@@ -3,8 +3,8 @@
 import { type MutationOptions, type QueryObserverOptions, type UseQueryResult, useQuery } from '@tanstack/react-query'
 import {
   type BackupConfig,
-  type BackupStatusData,
-  type BackupStatusQueryKey,
+  type GetBackupStatusReturnType,
+  type GetBackupStatusQueryKey,
   type BackupWalletErrorType,
   type BackupWalletReturnType,
   backupWalletMutationOptions,
@@ -16,10 +16,9 @@ import {
   eraseBackupMutationOptions,
   type EraseBackupErrorType,
   type EraseBackupReturnType,
-  type ShareApi,
-  type ShareRecord,
   type WalletAdapter,
 } from 'react-mpc-backup'
+import type { ShareApi, ShareRecord } from 'react-mpc-backup/core'
 import { describe, expectTypeOf, test } from 'vitest'
 
 const config = {} as BackupConfig
@@ -67,19 +66,19 @@ describe('getBackupStatusQueryOptions', () => {
     const options = getBackupStatusQueryOptions(config)
     expectTypeOf(options).toExtend<
       QueryObserverOptions<
-        BackupStatusData,
+        GetBackupStatusReturnType,
         GetBackupStatusErrorType,
-        BackupStatusData,
-        BackupStatusData,
-        BackupStatusQueryKey
+        GetBackupStatusReturnType,
+        GetBackupStatusReturnType,
+        GetBackupStatusQueryKey
       >
     >()
-    expectTypeOf(options.queryKey).toEqualTypeOf<BackupStatusQueryKey>()
+    expectTypeOf(options.queryKey).toEqualTypeOf<GetBackupStatusQueryKey>()
   })
 
   test('useQuery over it gives the typed error, and the caller can pass its own options through', () => {
     const useIt = () => useQuery(getBackupStatusQueryOptions(config, { query: { staleTime: 0, enabled: false } }))
-    expectTypeOf(useIt).returns.toEqualTypeOf<UseQueryResult<BackupStatusData, GetBackupStatusErrorType>>()
+    expectTypeOf(useIt).returns.toEqualTypeOf<UseQueryResult<GetBackupStatusReturnType, GetBackupStatusErrorType>>()
     expectTypeOf(getBackupStatusQueryOptions).toBeCallableWith(config, { query: { refetchInterval: 1000 } })
     // @ts-expect-error the key stays the kit's
     getBackupStatusQueryOptions(config, { query: { queryKey: ['x'] } })

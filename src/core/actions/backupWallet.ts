@@ -1,13 +1,11 @@
 import { authorize } from './internal/authorize.js'
-import type { BackupErrorType } from '../errors/errors.js'
 import { storeNewBackup } from './internal/storeNewBackup.js'
 import type { BackupConfig, BackupWalletParameters, BackupWalletReturnType } from '../types.js'
 import { withClientLock } from '../utils/withClientLock.js'
 
-export { backupFlowSteps } from '../types.js'
-export type { BackupConfig, BackupFlowStep, BackupWalletParameters, BackupWalletReturnType } from '../types.js'
-
-export type BackupWalletErrorType = BackupErrorType
+export { backupWalletSteps } from '../types.js'
+export type { BackupConfig, BackupWalletStep, BackupWalletParameters, BackupWalletReturnType } from '../types.js'
+export type { BackupWalletErrorType } from '../errors/errors.js'
 
 /**
  * The user backup: generate -> store (Drive key + server share, in parallel) -> notify. Any failure after the share

@@ -7,7 +7,6 @@ import {
   BackupError,
   type BackupErrorOptions,
   DriveDeleteFailed,
-  type EraseErrorType,
   GoogleTokenExpired,
   NotifyFailed,
   ShareServerInvalidResponse,
@@ -17,15 +16,16 @@ import { toAbortedError } from '../utils/abort.js'
 import { withClientLock } from '../utils/withClientLock.js'
 
 /** The erase's steps in order; `erasing` is shown first when no popup is waited for (a token held, provider custody). */
-export const eraseFlowSteps = ['authorizing', 'erasing', 'notifying'] as const
-export type EraseFlowStep = (typeof eraseFlowSteps)[number]
+export const eraseBackupSteps = ['authorizing', 'erasing', 'notifying'] as const
+/** An erase's step: `idle`, the running steps the action reports (`onStep`), then `success` or `error`. */
+export type EraseBackupStep = 'idle' | (typeof eraseBackupSteps)[number] | 'success' | 'error'
 
 export type EraseBackupParameters = {
   /** Resolves a Google access token with the drive.appdata scope. Needed in kit custody only. */
   getAccessToken?: (() => Promise<string>) | undefined
   /** Called when Drive rejects the token (401) so the holder can drop it. */
   onTokenRejected?: (() => void) | undefined
-  onStep?: ((step: EraseFlowStep) => void) | undefined
+  onStep?: ((step: EraseBackupStep) => void) | undefined
   signal?: AbortSignal | undefined
 }
 
@@ -35,7 +35,7 @@ export type EraseBackupReturnType = {
   keyFilesDeleted: number
 }
 
-export type EraseBackupErrorType = EraseErrorType
+export type { EraseBackupErrorType } from '../errors/errors.js'
 
 type Part = 'drive' | 'server'
 

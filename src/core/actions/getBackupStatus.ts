@@ -10,7 +10,7 @@ import { createDriveKeyStore, isKeyOf, listKeyFiles } from '../clients/driveKeyS
 export type BackupState = 'backedUp' | 'partial' | 'none' | 'superseded'
 
 /** No secret in here: it is query data. `undefined` = not known (no Google token held, or the wallet cannot say). */
-export type BackupStatus = {
+export type GetBackupStatusReturnType = {
   state: BackupState
   server: boolean
   drive: boolean | undefined
@@ -34,7 +34,7 @@ export type GetBackupStatusParameters = {
 export async function getBackupStatus(
   config: BackupConfig,
   params: GetBackupStatusParameters = {},
-): Promise<BackupStatus> {
+): Promise<GetBackupStatusReturnType> {
   const { wallet, clientId, shareApi } = config
   const kit = wallet.keyCustody === 'kit'
   const drive =

@@ -11,22 +11,30 @@ import {
   type GoogleAccount,
 } from '../clients/driveKeyStore.js'
 import { maskEmail } from '../utils/maskEmail.js'
-import { BackupError, KeyNotFound, RecoveryFailed, ShareNotFound, type RecoveryErrorType } from '../errors/errors.js'
+import { BackupError, KeyNotFound, RecoveryFailed, ShareNotFound } from '../errors/errors.js'
 import { throwIfAborted, toAbortedError } from '../utils/abort.js'
 import { withClientLock } from '../utils/withClientLock.js'
 import { callWallet, isAbortedOrTimeout } from '../clients/callWallet.js'
 
 /** Recovery's steps in order: it reads first, then stores the fresh backup it makes as a backup does. */
-export const recoveryFlowSteps = ['authorizing', 'reading', 'recovering', 'generating', 'storing', 'notifying'] as const
-export type RecoveryFlowStep = (typeof recoveryFlowSteps)[number]
+export const recoverWalletSteps = [
+  'authorizing',
+  'reading',
+  'recovering',
+  'generating',
+  'storing',
+  'notifying',
+] as const
+/** A recovery's step: `idle`, the running steps the action reports (`onStep`), then `success` or `error`. */
+export type RecoverWalletStep = 'idle' | (typeof recoverWalletSteps)[number] | 'success' | 'error'
 
 export type RecoverWalletParameters = Omit<BackupWalletParameters, 'onStep'> & {
-  onStep?: ((step: RecoveryFlowStep) => void) | undefined
+  onStep?: ((step: RecoverWalletStep) => void) | undefined
 }
 
 /** Nothing secret: lands in the React Query cache. */
 export type RecoverWalletReturnType = BackupWalletReturnType & { address: string | undefined }
-export type RecoverWalletErrorType = RecoveryErrorType
+export type { RecoverWalletErrorType } from '../errors/errors.js'
 
 /**
  * Recovery: authorize -> the server's record and the Drive key files, in parallel -> wallet recover -> store the fresh

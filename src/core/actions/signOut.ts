@@ -1,7 +1,7 @@
 import type { TokenBroker } from '../clients/createTokenBroker.js'
 import { GoogleRevokeFailed } from '../errors/errors.js'
 
-export type SignOutOptions = {
+export type SignOutParameters = {
   /**
    * Also revoke the app's Google grant (`google.accounts.oauth2.revoke` with the token held): the user sees Google's
    * consent screen again next time. It removes the whole grant of the OAuth client for that Google account, so it is
@@ -17,7 +17,7 @@ type Revoke = (token: string, done: (answer: { successful?: boolean; error?: str
  * and with `revokeGoogle` Google revokes the grant through the script `@react-oauth/google` loaded (which wraps no
  * revoke of its own).
  */
-export function signOut(broker: TokenBroker, options: SignOutOptions = {}): Promise<void> {
+export function signOut(broker: TokenBroker, options: SignOutParameters = {}): Promise<void> {
   const token = broker.signOut()
   if (!options.revokeGoogle || !token) return Promise.resolve()
   const failed = (reason: string) =>

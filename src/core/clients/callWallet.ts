@@ -1,4 +1,4 @@
-import { Aborted, WalletTimeout, type BackupStep } from '../errors/errors.js'
+import { Aborted, WalletTimeout, type BackupErrorStep } from '../errors/errors.js'
 import type { WalletAdapter } from './WalletAdapter.js'
 import { toAbortedError } from '../utils/abort.js'
 
@@ -6,7 +6,7 @@ import { toAbortedError } from '../utils/abort.js'
 export const DEFAULT_WALLET_TIMEOUT_MS = 60_000
 
 type CallWalletOptions = {
-  step: BackupStep
+  step: BackupErrorStep
   /** Ends the wait with `Aborted`. Left out for the `false` after a failure: the wallet must hear it even then. */
   signal?: AbortSignal | undefined
   timeoutMs?: number | undefined

@@ -8,7 +8,7 @@ import {
   ShareTokenFailed,
   ShareUnauthorized,
   ShareUploadFailed,
-  type BackupStep,
+  type BackupErrorStep,
   type ErrorFacts,
   factsOf,
 } from '../errors/errors.js'
@@ -100,7 +100,7 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
   const http = config.axios ?? axios.create({ baseURL: config.baseURL })
   const path = config.path ?? defaultPath
   const timeout = config.timeoutMs ?? 20_000
-  const bearer = async (step: BackupStep): Promise<Record<string, string>> => {
+  const bearer = async (step: BackupErrorStep): Promise<Record<string, string>> => {
     if (!config.getToken) return {}
     let token: unknown
     try {
@@ -120,8 +120,12 @@ export function createShareApi(config: ShareApiConfig): ShareApi {
       })
     return { Authorization: `Bearer ${token}` }
   }
-  const retry = <T>(step: BackupStep, signal: AbortSignal | undefined, run: () => Promise<T>, options = config.retry) =>
-    withRetry(() => run().catch((cause: unknown) => Promise.reject(toShareError(cause, step))), options, signal)
+  const retry = <T>(
+    step: BackupErrorStep,
+    signal: AbortSignal | undefined,
+    run: () => Promise<T>,
+    options = config.retry,
+  ) => withRetry(() => run().catch((cause: unknown) => Promise.reject(toShareError(cause, step))), options, signal)
 
   return {
     put(clientId, record, options = {}) {
@@ -243,7 +247,7 @@ function checkRecord(data: ShareRecord, status: number): ShareRecord {
  * follows its contract, says what went wrong); the status only where the body names no code we know (a proxy, a
  * custom server).
  */
-function toShareError(cause: unknown, step: BackupStep): BackupError {
+function toShareError(cause: unknown, step: BackupErrorStep): BackupError {
   if (cause instanceof BackupError) return cause
   // Only the status, the server's code and axios's code leave this function: the AxiosError holds the request body.
   const c = cause as {

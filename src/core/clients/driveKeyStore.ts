@@ -6,7 +6,7 @@ import {
   GoogleScopeDenied,
   GoogleSetupError,
   GoogleTokenExpired,
-  type BackupStep,
+  type BackupErrorStep,
   type ErrorFacts,
 } from '../errors/errors.js'
 import { parseRetryAfter, withRetry, type RetryOptions } from '../utils/withRetry.js'
@@ -32,7 +32,7 @@ export type DriveFile = {
 }
 
 export type DriveListOptions = {
-  step?: BackupStep | undefined
+  step?: BackupErrorStep | undefined
   exact?: boolean | undefined
   withKeys?: boolean | undefined
 }
@@ -54,7 +54,7 @@ export type DriveKeyStore = {
    */
   get(
     id: string,
-    options?: { step?: BackupStep | undefined; withKey?: boolean | undefined },
+    options?: { step?: BackupErrorStep | undefined; withKey?: boolean | undefined },
   ): Promise<DriveFile | undefined>
   /**
    * Files whose name starts with `prefix`, or with any of several (or equals it, with `exact`); `step` names the flow
@@ -66,7 +66,7 @@ export type DriveKeyStore = {
    * The signed-in Google account, from Drive's about.get, which every Drive scope may read (drive.appdata included:
    * no wider scope is asked). Undefined when Drive does not say.
    */
-  account(step?: BackupStep): Promise<GoogleAccount | undefined>
+  account(step?: BackupErrorStep): Promise<GoogleAccount | undefined>
 }
 
 /** Drive's stable id of a user and their email: not secret; recovery uses it to pre-select the account. */
@@ -146,7 +146,7 @@ export function createDriveKeyStore(options: DriveKeyStoreOptions): DriveKeyStor
   const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args))
   const { signal } = options
 
-  const call = (step: BackupStep, path: string, init: RequestInit = {}): Promise<Response> =>
+  const call = (step: BackupErrorStep, path: string, init: RequestInit = {}): Promise<Response> =>
     withRetry(
       async () => {
         let res: Response
@@ -253,7 +253,7 @@ function messageOf(cause: unknown): string {
   return cause instanceof Error ? cause.message.slice(0, 200) : 'network error'
 }
 
-async function toDriveError(res: Response, step: BackupStep): Promise<BackupError> {
+async function toDriveError(res: Response, step: BackupErrorStep): Promise<BackupError> {
   const { status } = res
   const facts: ErrorFacts = { status }
   let activationUrl: string | undefined

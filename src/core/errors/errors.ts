@@ -3,7 +3,7 @@
  * Causes are reduced to non-secret facts (status, provider code, message): an AxiosError or a Response would carry
  * request bodies and headers (the share, the token) into the React Query cache.
  */
-export type BackupStep = 'authorize' | 'generate' | 'store' | 'notify' | 'read' | 'recover' | 'erase' | 'config'
+export type BackupErrorStep = 'authorize' | 'generate' | 'store' | 'notify' | 'read' | 'recover' | 'erase' | 'config'
 
 export type ErrorFacts = {
   status?: number
@@ -31,7 +31,7 @@ export type ErrorFacts = {
 export type BackupErrorOptions = {
   /** Overrides the class default: a 404 from Drive is a DriveUnavailable that no retry will fix. */
   retryable?: boolean | undefined
-  step?: BackupStep | undefined
+  step?: BackupErrorStep | undefined
   cause?: unknown
   details?: string | undefined
   facts?: ErrorFacts | undefined
@@ -41,7 +41,7 @@ export class BackupError extends Error {
   override name = 'BackupError'
   readonly code: string = 'BACKUP_ERROR'
   readonly retryable: boolean = false
-  readonly step: BackupStep | undefined
+  readonly step: BackupErrorStep | undefined
   readonly shortMessage: string
   readonly details: string | undefined
   /** Non-secret facts about the failure (HTTP status, Google reason, provider code). */
@@ -177,7 +177,7 @@ export class GoogleUnsupportedBrowser extends define<'GOOGLE_UNSUPPORTED_BROWSER
  */
 export class GoogleRevokeFailed extends define<'GOOGLE_REVOKE_FAILED'>('GoogleRevokeFailed') {}
 
-export type BackupErrorType =
+export type BackupWalletErrorType =
   | BackupConfigError
   | GooglePopupBlocked
   | GooglePopupClosed
@@ -203,15 +203,20 @@ export type BackupErrorType =
   | Aborted
   | BrowserOffline
 
-export type RecoveryErrorType = BackupErrorType | ShareFetchFailed | KeyNotFound | ShareNotFound | RecoveryFailed
+export type RecoverWalletErrorType =
+  | BackupWalletErrorType
+  | ShareFetchFailed
+  | KeyNotFound
+  | ShareNotFound
+  | RecoveryFailed
 
 export type BackupErrorCode =
-  | BackupErrorType['code']
+  | BackupWalletErrorType['code']
   | KeyNotFound['code']
   | ShareNotFound['code']
   | RecoveryFailed['code']
   | GoogleRevokeFailed['code']
-  | EraseErrorType['code']
+  | EraseBackupErrorType['code']
 
 /** What an erase can fail with beyond a backup's errors (the Google sign-in, the wallet, the server's refusal). */
-export type EraseErrorType = BackupErrorType | ShareFetchFailed | DriveDeleteFailed | ShareEraseFailed
+export type EraseBackupErrorType = BackupWalletErrorType | ShareFetchFailed | DriveDeleteFailed | ShareEraseFailed

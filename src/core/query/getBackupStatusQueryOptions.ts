@@ -15,7 +15,11 @@ import {
   type ShareTokenFailed,
   type ShareUnauthorized,
 } from '../errors/errors.js'
-import { type BackupStatus, type GetBackupStatusParameters, getBackupStatus } from '../actions/getBackupStatus.js'
+import {
+  type GetBackupStatusReturnType,
+  type GetBackupStatusParameters,
+  getBackupStatus,
+} from '../actions/getBackupStatus.js'
 
 /** What a status check can fail with: the server's read, Drive's (with a held token only), an abort. */
 export type GetBackupStatusErrorType =
@@ -31,29 +35,35 @@ export type GetBackupStatusErrorType =
   | GoogleSetupError
   | Aborted
 
-export type BackupStatusQueryKey = ReturnType<typeof backupKeys.status>
+export type GetBackupStatusQueryKey = ReturnType<typeof backupKeys.status>
 
 /** TanStack query options a caller may pass through (as wagmi's `query`): all but the key and the query function. */
-export type BackupStatusQueryParameter = Omit<
-  QueryObserverOptions<BackupStatus, GetBackupStatusErrorType, BackupStatus, BackupStatus, BackupStatusQueryKey>,
+export type GetBackupStatusQueryParameter = Omit<
+  QueryObserverOptions<
+    GetBackupStatusReturnType,
+    GetBackupStatusErrorType,
+    GetBackupStatusReturnType,
+    GetBackupStatusReturnType,
+    GetBackupStatusQueryKey
+  >,
   'queryKey' | 'queryFn'
 >
 
 /** What `getBackupStatusQueryOptions` returns: options for `useQuery` / `queryClient.fetchQuery`, key and function set. */
-export type BackupStatusQueryOptions = QueryObserverOptions<
-  BackupStatus,
+export type GetBackupStatusQueryOptionsReturnType = QueryObserverOptions<
+  GetBackupStatusReturnType,
   GetBackupStatusErrorType,
-  BackupStatus,
-  BackupStatus,
-  BackupStatusQueryKey
-> & { queryKey: BackupStatusQueryKey; queryFn: QueryFunction<BackupStatus, BackupStatusQueryKey> }
+  GetBackupStatusReturnType,
+  GetBackupStatusReturnType,
+  GetBackupStatusQueryKey
+> & { queryKey: GetBackupStatusQueryKey; queryFn: QueryFunction<GetBackupStatusReturnType, GetBackupStatusQueryKey> }
 
 export type GetBackupStatusQueryOptionsParameters = {
   /** A token already held, or none: a status query never asks Google for one. */
   getAccessToken?: (() => string | undefined) | undefined
   onGoogleAccount?: ((email: string) => void) | undefined
   /** The caller's TanStack options; they win over the kit's pinned ones. */
-  query?: BackupStatusQueryParameter | undefined
+  query?: GetBackupStatusQueryParameter | undefined
 }
 
 /**
@@ -65,7 +75,7 @@ export type GetBackupStatusQueryOptionsParameters = {
 export function getBackupStatusQueryOptions(
   config: BackupConfig,
   parameters: GetBackupStatusQueryOptionsParameters = {},
-): BackupStatusQueryOptions {
+): GetBackupStatusQueryOptionsReturnType {
   return {
     // Each request inside already retries 429/5xx/network with backoff; one more whole try, for retryable errors
     // only (a 401 or 403 will not heal by asking again).
@@ -75,7 +85,7 @@ export function getBackupStatusQueryOptions(
     gcTime: 5 * 60_000,
     refetchOnWindowFocus: true,
     refetchOnReconnect: true,
-    // A status check started offline waits for the connection (`fetchStatus: 'paused'`; <BackupStatus> says
+    // A status check started offline waits for the connection (`fetchStatus: 'paused'`; <GetBackupStatusReturnType> says
     // "offline") and runs when it returns, instead of failing with a network error that says nothing new.
     networkMode: 'online',
     throwOnError: false,

@@ -83,13 +83,13 @@ const googleAccount = objectOf<{ permissionId: string; email: string }>({
   email: matching(EMAIL, 320),
 })
 
-export interface GoogleAccountField {
+interface GoogleAccountField {
   permissionId: string
   email: string
 }
 
 /** A backup as the current client posts it. */
-export interface ClientBackupBody {
+interface ClientBackupBody {
   backupMethod: string
   cipherText: string
   keyVersion?: string | number | null
@@ -99,7 +99,7 @@ export interface ClientBackupBody {
 }
 
 /** A backup as legacy SDKs post it: `{ backupShare }`, the method optional. */
-export interface LegacyBackupBody {
+interface LegacyBackupBody {
   backupShare: string
   backupMethod?: string | null
   keyVersion?: string | number | null

@@ -20,7 +20,7 @@ export interface RateLimiter {
 }
 
 /** The in-memory limiter, which also says how many buckets it holds (for tests and monitoring). */
-export interface MemoryRateLimiter extends RateLimiter {
+interface MemoryRateLimiter extends RateLimiter {
   take(key: string): RateDecision
   check(key: string): RateDecision
   readonly size: number

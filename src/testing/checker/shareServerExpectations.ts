@@ -5,7 +5,7 @@ import type { Exchange } from './shareServerTransport.js'
 import { RowFailure } from './shareServerTransport.js'
 
 /** Stands for a code-shaped string that is not in the contract's list: a server could put a secret there. */
-export const UNLISTED_CODE = '(unlisted code)'
+const UNLISTED_CODE = '(unlisted code)'
 
 export function expectStatus(ex: Exchange, status: number): void {
   if (ex.status !== status) {

@@ -28,7 +28,7 @@ export const SHARE_SERVER_CHECK_TITLES: Record<ShareServerCheckName, string> = {
   'no-echo': 'no answer echoes a share, cipherText, credential or secret it was sent (reads aside)',
 }
 
-export interface ProbeContext {
+interface ProbeContext {
   send: SendRequest
   /** Every answer so far, in order (the rows that judge them all read it). */
   exchanges: readonly Exchange[]

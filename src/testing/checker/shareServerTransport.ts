@@ -15,7 +15,7 @@ export interface Exchange {
 /** A failed expectation inside one row; its message is built from fixed words, statuses and listed codes only. */
 export class RowFailure extends Error {}
 
-export interface TransportSettings {
+interface TransportSettings {
   /** The base URL without user info or fragment, its path without a trailing slash; its query goes on every request. */
   base: URL
   /** `Basic …` from the base URL's user info, sent when a request carries no Authorization of its own. */
@@ -30,7 +30,7 @@ export interface TransportSettings {
   deadline: number
 }
 
-export interface SendInit {
+interface SendInit {
   headers?: Record<string, string>
   body?: string
   readBack?: boolean

@@ -18,11 +18,7 @@ export type HttpFault =
   | { until: PromiseLike<unknown> }
 
 /** Builds the JSON error body in the dialect of the emulated service. */
-export type FaultBody = (
-  status: number,
-  reason: GoogleErrorReason | undefined,
-  message: string | undefined,
-) => JsonBodyType
+type FaultBody = (status: number, reason: GoogleErrorReason | undefined, message: string | undefined) => JsonBodyType
 
 /** Resolves to the faulty Response, or to `undefined` when the request must proceed (no fault, or delay only). */
 export async function respondWithFault(

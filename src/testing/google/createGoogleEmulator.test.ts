@@ -1,6 +1,7 @@
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createGoogleEmulator, DRIVE_APPDATA_SCOPE, type GoogleEmulator } from './createGoogleEmulator.js'
+import { createGoogleEmulator, type GoogleEmulator } from './createGoogleEmulator.js'
+import { DRIVE_APPDATA_SCOPE } from './googleScopes.js'
 import { gisEmulatorTokenUrl, gisRevokeUrl, gisStandInUrl } from './gis/gisStandInScript.js'
 
 const API = 'https://www.googleapis.com'

@@ -14,7 +14,6 @@ import type {
 import { DRIVE_APPDATA_SCOPE, splitScopes } from './googleScopes.js'
 import { toBytes } from './toBytes.js'
 
-export { DRIVE_APPDATA_SCOPE } from './googleScopes.js'
 export type * from './googleEmulatorTypes.js'
 
 /** What the stand-in GIS script finds on `window` to record its calls into and take queued consent from. */

@@ -41,7 +41,7 @@ export interface StoredToken {
 }
 
 /** What a new file is made of; the rest (id, times, version, revision) the state sets. */
-export interface NewFile {
+interface NewFile {
   name: string
   mimeType: string
   content: Uint8Array<ArrayBuffer>

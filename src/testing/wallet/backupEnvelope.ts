@@ -11,7 +11,7 @@ export interface EnvelopeHeader {
   salt: string
 }
 
-export interface SharePayload {
+interface SharePayload {
   share: string
   clientId: string
   generation: number

@@ -18,7 +18,7 @@ import type { BackupConfigs, BackupProgressCallback, WalletNotification } from '
  * client's backup generations (shared by every device through the backend) through their states:
  * pending -> completed (confirmed) -> retired (superseded), or pending -> discarded.
  */
-export interface WalletDevice {
+interface WalletDevice {
   /** Known once the wallet is on this device (made here or recovered). */
   readonly address: string | undefined
   readonly notifications: WalletNotification[]

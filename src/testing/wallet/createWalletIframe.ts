@@ -1,7 +1,7 @@
 import { EmulatedMpcError, EmulatedPortalMpcError } from './EmulatedMpcError.js'
 
 /** The emulated SDK iframe: when it is up, the calls it lost before that, and what its errors become. */
-export interface WalletIframe {
+interface WalletIframe {
   readonly ready: boolean
   onReady(callback: () => unknown): () => void
   boot(): void

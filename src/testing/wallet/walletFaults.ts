@@ -6,12 +6,12 @@ import type { WalletFault, WalletFaults, WalletOperation } from './walletEmulato
 // replace `emulator.faults` whole), and a fault with `times` disarms itself once used up.
 
 /** What holds the armed faults: the emulator itself. */
-export interface FaultTarget {
+interface FaultTarget {
   faults: WalletFaults
 }
 
 /** Takes the armed fault of `op`, counting one use of it. */
-export function takeFault(target: FaultTarget, op: WalletOperation): WalletFault | undefined {
+function takeFault(target: FaultTarget, op: WalletOperation): WalletFault | undefined {
   const fault = target.faults[op]
   if (!fault) return undefined
   if (fault.times !== undefined) {

@@ -3,7 +3,7 @@ import type pg from 'pg'
 import { createRateLimiter } from '../../http/rateLimiter.js'
 import type { RateDecision, RateLimit, RateLimiter } from '../../http/rateLimiter.js'
 
-export interface PostgresLimiterOptions {
+interface PostgresLimiterOptions {
   /** The time of a call; default the database's own clock (`now()`), which every replica shares. For tests. */
   now?: () => Date
   /** Every this many `take`s of this limiter in this process, expired rows are swept (default 100). */

@@ -6,7 +6,7 @@ import { googleJson } from '../googleJson.js'
 import { DRIVE_APPDATA_SCOPE, DRIVE_FILE_SCOPE, DRIVE_SCOPE } from '../googleScopes.js'
 
 /** A Drive call let in (with the caller's token), or the answer that turns it away. */
-export type DriveAdmission = { token: StoredToken } | { response: Response }
+type DriveAdmission = { token: StoredToken } | { response: Response }
 
 /**
  * Who may do what on the emulated Drive, checked in Google's order: an armed fault, the bearer token (missing,

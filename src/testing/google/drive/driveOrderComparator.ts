@@ -1,5 +1,5 @@
 /** The fields a Drive listing can be ordered by here. */
-export interface DriveOrderable {
+interface DriveOrderable {
   name: string
   createdTime: string
   modifiedTime: string

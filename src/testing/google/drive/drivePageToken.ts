@@ -1,5 +1,5 @@
 /** Where a Drive listing goes on: the offset, and whether the page is full (short pages alternate). */
-export interface DrivePageToken {
+interface DrivePageToken {
   offset: number
   full: boolean
 }

@@ -9,7 +9,7 @@ export interface DriveQueryFile {
 }
 
 /** Thrown for a `q` the emulator cannot parse; Drive answers 400 "Invalid Value" on those. */
-export class DriveQueryError extends Error {
+class DriveQueryError extends Error {
   override name = 'DriveQueryError'
 }
 

@@ -1,5 +1,5 @@
 /** One part of a multipart body: lower-cased headers and raw bytes. */
-export interface MultipartPart {
+interface MultipartPart {
   headers: Record<string, string>
   body: Uint8Array
 }

@@ -4,7 +4,7 @@ type Selector = Map<string, Selector | true>
 export type FieldSchema = { readonly [name: string]: true | FieldSchema }
 
 /** Thrown for a malformed `fields` parameter (Drive answers 400). */
-export class FieldsError extends Error {
+class FieldsError extends Error {
   override name = 'FieldsError'
 }
 

@@ -3,7 +3,7 @@ import { parseMultipart } from './parseMultipart.js'
 import { toBytes } from '../toBytes.js'
 
 /** A Drive upload as sent: the file's metadata (empty for a media upload), its content and content type. */
-export interface DriveUpload {
+interface DriveUpload {
   metadata: Record<string, unknown>
   content: Uint8Array<ArrayBuffer> | undefined
   contentType: string | undefined
