@@ -60,7 +60,7 @@ export async function storeNewBackup(
         (late) => (typeof late === 'string' && late ? tellFalse(wallet, config.walletTimeoutMs) : undefined),
         () => {},
       )
-    throw error instanceof BackupError ? error : toWalletError(error, 'generate')
+    throw error instanceof BackupError ? error : toWalletError(error, 'generate', WalletBackupFailed)
   }
   if (typeof out !== 'string' || out.length === 0) {
     await Promise.all([previousRead, dropUnusedKey(), accountRead])
