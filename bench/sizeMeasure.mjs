@@ -1,7 +1,7 @@
 // The client's size as an app ships it (issue #28): esbuild bundles and minifies the built package (`dist/`, what npm
 // users get) from a tiny entry that imports only the names a path uses, the peers left external, and the result is
 // gzipped at level 9. bench/size.mjs prints it; test/bundleSize.test.ts holds it under the ceilings below.
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs'
 import { execFile } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -142,14 +142,20 @@ export async function builtClient() {
     ...['vite.config.ts', 'package.json'].map((f) => statSync(join(root, f)).mtimeMs),
   )
   if (built > sources) return { dist, fresh: false }
-  const out = join(mkdtempSync(join(tmpdir(), 'rmb-size-')), 'dist')
+  const folder = mkdtempSync(join(tmpdir(), 'rmb-size-'))
+  const out = join(folder, 'dist')
   const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js')
+  // A production build whatever the caller's NODE_ENV (Vitest sets `test`, which gives React's development JSX).
   await promisify(execFile)(
     process.execPath,
     [vite, 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'error'],
     {
       cwd: root,
+      env: { ...process.env, NODE_ENV: 'production' },
     },
   )
+  // Beside it, the package.json whose `sideEffects` lets a bundler drop what a path does not import (as in an app's
+  // node_modules): without it every module would be kept.
+  copyFileSync(join(root, 'package.json'), join(folder, 'package.json'))
   return { dist: out, fresh: true }
 }
