@@ -95,8 +95,9 @@ export async function storeNewBackup(
       backupMethod: method,
       cipherText,
       keyVersion,
-      ...(written ? { keyFileId: written.value.id } : {}),
-      ...(googleAccount ? { googleAccount } : {}),
+      // Without Drive or an account: undefined, left out of the JSON sent.
+      keyFileId: written?.value.id,
+      googleAccount,
     }
     const uploaded = await settle(
       shareApi.put(clientId, stored, {
