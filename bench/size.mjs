@@ -1,103 +1,43 @@
-// Bundle size of the client entry and the core entry (min+gzip, peers external), a tree-shaking check, and the
-// optional stylesheet.
-// Prints ratios against goals.
-import { build } from 'vite'
-import { minifySync } from 'rolldown/experimental'
+// Bundle size of the client as an app ships it (bench/sizeMeasure.mjs: esbuild bundle + minify of the built package
+// dist/, peers external, gzip -9), against the ceilings `npm test` holds (test/bundleSize.test.ts), with each path's
+// split by source module; a tree-shaking check, and the optional stylesheet. Needs `npm run build` first.
+import { readFileSync, rmSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import { tmpdir } from 'node:os'
+import { builtClient, CEILINGS, GOALS, measure, PATHS, root } from './sizeMeasure.mjs'
 
-const root = resolve(import.meta.dirname, '..')
-const peers = [/^react($|\/)/, /^react-dom($|\/)/, /^@tanstack\//, /^@react-oauth\//, /^axios($|\/)/]
-
-async function bundle(entryCode, minify = true) {
-  const dir = mkdtempSync(join(tmpdir(), 'rmb-size-'))
-  const entry = join(dir, 'entry.ts')
-  writeFileSync(entry, entryCode)
-  try {
-    const out = await build({
-      configFile: false,
-      logLevel: 'silent',
-      root,
-      build: {
-        write: false,
-        minify,
-        target: 'es2022',
-        lib: { entry, formats: ['es'], fileName: 'out' },
-        rolldownOptions: { external: peers },
-      },
-    })
-    const outputs = (Array.isArray(out) ? out : [out]).flatMap((o) => o.output)
-    const code = outputs
-      .filter((c) => c.type === 'chunk')
-      .map((c) => c.code)
-      .join('\n')
-    // Vite's library mode keeps whitespace in ES output (so apps can still tree-shake it); an app's bundler then
-    // minifies it fully. Measure what ships to users: the same code through a full minify (Oxc, as Vite 8 uses).
-    return {
-      code,
-      min: minifySync('entry.js', code, { module: true, compress: true, mangle: { toplevel: true } }).code,
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
-}
-
-const src = (p) => JSON.stringify(join(root, p))
-const full = await bundle(`export * from ${src('src/index.ts')}`)
-const hookEntry = `export { useWalletBackup } from ${src('src/index.ts')}`
-const hookOnly = await bundle(hookEntry)
-// What the README's drop-in snippet imports.
-const dropInEntry = `export { BackupButton, WalletBackupProvider, portalAdapter } from ${src('src/index.ts')}`
-const dropIn = await bundle(dropInEntry)
-// `react-mpc-backup/core`: the building blocks alone (Drive key store, token broker, share API client).
-const core = await bundle(`export * from ${src('src/core/index.ts')}`)
-
+const { dist, fresh } = await builtClient()
+if (fresh) console.log(`(dist/ is missing or older than src/: measured a fresh build in ${dist})`)
 const gz = (code) => gzipSync(code, { level: 9 }).length
 const kB = (b) => (b / 1024).toFixed(2)
-const fullGz = gz(full.min)
-const hookGz = gz(hookOnly.min)
-const dropInGz = gz(dropIn.min)
-const dropInGoal = 6 * 1024
-const hookGoal = 4 * 1024
-console.log(
-  `size.dropIn.minGzip ${dropInGz} B (${kB(dropInGz)} kB) = ${(dropInGz / dropInGoal).toFixed(2)} x goal (BackupButton + WalletBackupProvider + portalAdapter; goal <= 1.00, 6 kB)`,
-)
-console.log(
-  `size.hook.minGzip ${hookGz} B (${kB(hookGz)} kB) = ${(hookGz / hookGoal).toFixed(2)} x goal (useWalletBackup; goal <= 1.00, 4 kB)`,
-)
-console.log(`size.client.minGzip ${fullGz} B (${kB(fullGz)} kB): the whole entry, every export`)
-const coreGz = gz(core.min)
-console.log(`size.core.minGzip ${coreGz} B (${kB(coreGz)} kB): react-mpc-backup/core, every export`)
-// Where each path's bytes go, by source module: the gzip bytes the path loses when that module's code is left out
-// (same minifier, without compression so the rest still parses alone). The parts overlap a little (gzip shares
-// matches across modules), so they sum to somewhat less than the total.
-async function byModule(entryCode) {
-  // Unminified, so that every module keeps its `// src/...` marker.
-  const { code } = await bundle(entryCode, false)
-  const mini = (c) => minifySync('m.js', c, { module: true, compress: false, mangle: { toplevel: true } }).code
-  const parts = code.split(/(?=^\/\/ src\/)/m)
-  const all = gz(mini(code))
-  return parts
-    .map((p, i) => ({
-      name: p.match(/^\/\/ src\/(\S+)\.tsx?/)?.[1] ?? '(imports)',
-      bytes: all - gz(mini(parts.filter((_, j) => j !== i).join(''))),
-    }))
-    .sort((a, b) => b.bytes - a.bytes)
-    .map((m) => `${m.name} ${m.bytes}`)
-    .join(', ')
+
+const full = await measure('*', { dist })
+const paths = {}
+for (const [path, names] of Object.entries(PATHS)) {
+  const m = (paths[path] = await measure(names, { dist }))
+  const ceiling = CEILINGS[path]
+  console.log(
+    `size.${path}.minGzip ${m.bytes} B (${kB(m.bytes)} kB) = ${(m.bytes / ceiling).toFixed(2)} x ceiling, ${(m.bytes / GOALS[path]).toFixed(2)} x goal (${names.join(' + ')}; ceiling <= 1.00, ${ceiling} B, held by npm test; goal ${GOALS[path]} B, issue #28; ${m.minBytes} B minified)`,
+  )
 }
-console.log(`size.dropIn.byModule (B gz): ${await byModule(dropInEntry)}`)
-console.log(`size.hook.byModule (B gz): ${await byModule(hookEntry)}`)
-const goal = dropInGoal
+console.log(`size.client.minGzip ${full.bytes} B (${kB(full.bytes)} kB): the whole entry, every export`)
+// `react-mpc-backup/core`: the building blocks alone (Drive key store, token broker, share API client).
+const core = await measure('*', { dist, entry: 'core/index.js' })
+console.log(`size.core.minGzip ${core.bytes} B (${kB(core.bytes)} kB): react-mpc-backup/core, every export`)
+// Where each path's bytes go, by source module: the gzip bytes the path loses when that module's part of the minified
+// output is cut out (the parts overlap a little, gzip shares matches across modules, so they sum to somewhat less than
+// the total); in brackets the module's minified bytes.
+for (const [path, m] of Object.entries(paths))
+  console.log(
+    `size.${path}.byModule (B gz [B min]): ${m.byModule.map((x) => `${x.name} ${x.bytes} [${x.min}]`).join(', ')}`,
+  )
 // Where the bytes go: the same bundle with every human-readable string (labels, error messages) emptied.
-const textless = full.min.replace(/([`"'])([^`"'\n\\]{6,200})\1/g, (m, q, t) =>
+const textless = full.code.replace(/([`"'])([^`"'\n\\]{6,200})\1/g, (m, q, t) =>
   /[a-z] [a-z]/i.test(t) && !t.includes('${') ? q + q : m,
 )
-const textGz = fullGz - gz(textless)
+const textGz = full.bytes - gz(textless)
 console.log(
-  `size.client.text ${textGz} B of labels and messages = ${(textGz / fullGz).toFixed(2)} x the entry; without them ${fullGz - textGz} B = ${((fullGz - textGz) / goal).toFixed(2)} x goal`,
+  `size.client.text ${textGz} B of labels and messages = ${(textGz / full.bytes).toFixed(2)} x the entry; without them ${full.bytes - textGz} B`,
 )
 // Markers of code that must stay out: the buttons' live region, the recovery flow, the status component. Each must
 // be present in the full entry, or the check could not fail.
@@ -106,15 +46,15 @@ const norm = (code) => code.replaceAll('"', "'")
 const missing = Object.values(markers).filter((m) => !norm(full.code).includes(m))
 if (missing.length) throw new Error(`size: tree-shaking markers not found in the full entry: ${missing.join(', ')}`)
 const leaked = Object.entries(markers)
-  .filter(([, m]) => norm(hookOnly.code).includes(m))
+  .filter(([, m]) => norm(paths.hook.code).includes(m))
   .map(([name]) => name)
 console.log(
   `size.treeShaking ${leaked.length === 0 ? 'ok' : 'LEAK'}: importing only useWalletBackup pulls ${leaked.length ? `${leaked.join(', ')} code` : 'no component, recovery or status code'}`,
 )
+if (fresh) rmSync(dirname(dist), { recursive: true, force: true })
 
 // The optional stylesheet as an app's bundler ships it: minified (Lightning CSS, Vite's CSS minifier), gzipped.
 const { transform } = await import('lightningcss')
-const { readFileSync } = await import('node:fs')
 const css = transform({ filename: 'styles.css', code: readFileSync(join(root, 'src/styles.css')), minify: true }).code
 const cssGz = gz(css)
 const cssGoal = 1.5 * 1024

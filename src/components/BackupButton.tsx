@@ -1,6 +1,10 @@
 'use client'
+import { useQueryClient } from '@tanstack/react-query'
+import { useCallback, useSyncExternalStore } from 'react'
 import type { BackupWalletErrorType, BackupWalletReturnType, BackupWalletStep } from '../core/actions/backupWallet.js'
-import { useBackupStatus } from '../hooks/useBackupStatus.js'
+import type { GetBackupStatusReturnType } from '../core/actions/getBackupStatus.js'
+import { backupKeys } from '../core/query/backupKeys.js'
+import { useWalletBackupConfig } from '../hooks/WalletBackupContext.js'
 import { useWalletBackup } from '../hooks/useWalletBackup.js'
 import { createFlowButton, type FlowLabels, notReadyLabels, type WalletFlowButtonProps } from './FlowButton.js'
 
@@ -28,12 +32,20 @@ export type BackupButtonProps = WalletFlowButtonProps<
 >
 
 /**
- * Reads the status the app already shows (a `<BackupStatus>`, `useBackupStatus()`) without fetching it: a button
- * alone asks the server nothing more. When another backup of the method replaced ours, the button offers a new one.
+ * Reads the status the app already shows (a `<BackupStatus>`, `useBackupStatus()`) from the query cache without
+ * fetching it: a button alone asks the server nothing more, and the drop-in path carries no status code. When another
+ * backup of the method replaced ours, the button offers a new one.
  */
 function useSupersededLabel(step: string): 'superseded' | undefined {
-  const status = useBackupStatus({ query: { enabled: false } })
-  return status.data?.state === 'superseded' && (step === 'idle' || step === 'success') ? 'superseded' : undefined
+  const { clientId } = useWalletBackupConfig('BackupButton')
+  const cache = useQueryClient().getQueryCache()
+  const superseded = useSyncExternalStore(
+    useCallback((onChange: () => void) => cache.subscribe(onChange), [cache]),
+    () =>
+      cache.find<GetBackupStatusReturnType>({ queryKey: backupKeys.status(clientId), exact: true })?.state.data?.state,
+    () => undefined,
+  )
+  return superseded === 'superseded' && (step === 'idle' || step === 'success') ? 'superseded' : undefined
 }
 
 /** One click backs the wallet up: Google consent, encrypted share, Drive key, server upload, provider notified. */

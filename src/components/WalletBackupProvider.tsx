@@ -12,7 +12,7 @@ import {
   useSyncExternalStore,
   type ReactNode,
 } from 'react'
-import { callWallet, isWalletReady } from '../core/clients/callWallet.js'
+import { isWalletReady } from '../core/clients/callWallet.js'
 import { createShareApi, type ShareApiConfig } from '../core/clients/createShareApi.js'
 import { createTokenBroker, type TokenBroker } from '../core/clients/createTokenBroker.js'
 import { DRIVE_APPDATA_SCOPE } from '../core/clients/driveKeyStore.js'
@@ -168,7 +168,7 @@ function useClientId(
   useEffect(() => {
     if (!ask) return
     let live = true
-    callWallet(wallet, () => wallet.getClientId!(), { step: 'config', timeoutMs }).then(
+    readClientId(wallet, { timeoutMs }).then(
       (id) => live && setTold({ wallet, id }),
       (error: unknown) => live && setTold({ wallet, error }),
     )
@@ -179,10 +179,10 @@ function useClientId(
   if (given) return [given, learn]
   if (told?.wallet !== wallet) return [undefined, learn]
   if (told.error !== undefined)
-    throw new BackupConfigError(
-      '<WalletBackupProvider> could not read the client id from the wallet: pass "clientId" (Portal: the "id" of await portal.getClient()).',
-      { step: 'config', cause: told.error },
-    )
+    throw new BackupConfigError(`<WalletBackupProvider> could not read the client id: pass "clientId" (${portalId}).`, {
+      step: 'config',
+      cause: told.error,
+    })
   return [told.id, learn]
 }
 
@@ -263,7 +263,7 @@ function GoogleTokenBridge({
           step: 'authorize',
           facts: { reason },
           details:
-            'Check the connection, ad or tracker blockers, and that a Content-Security-Policy allows https://accounts.google.com/gsi/client.',
+            'Check the connection, blockers and Content-Security-Policy (https://accounts.google.com/gsi/client).',
         }),
         retry,
       )
@@ -273,6 +273,9 @@ function GoogleTokenBridge({
   }, [broker, scriptLoadedSuccessfully, failed, timeoutMs, retry])
   return null
 }
+
+/** Where a Portal app finds the client id. */
+const portalId = 'Portal: the "id" of await portal.getClient()'
 
 function validate(props: WalletBackupProviderProps, outerGoogle: boolean) {
   const fail = (prop: string, what: string) => {
@@ -286,15 +289,11 @@ function validate(props: WalletBackupProviderProps, outerGoogle: boolean) {
       ? typeof props.clientId !== 'string' || !props.clientId.trim()
       : typeof w?.getClientId !== 'function'
   )
-    fail(
-      'clientId',
-      'the wallet\'s client id (Portal: the "id" of await portal.getClient(), which portalAdapter reads by itself; ' +
-        'your server also knows it from the Portal client it created for this user)',
-    )
+    fail('clientId', `the wallet's client id (${portalId}; portalAdapter reads it itself)`)
   if (!props.server || (!props.server.baseURL && !props.server.axios && props.server.baseURL !== ''))
     fail('server', '{ baseURL } or { axios }')
   if (props.server.getToken !== undefined && typeof props.server.getToken !== 'function')
-    fail('server', 'getToken as a function that returns the bearer token (or a promise of it)')
+    fail('server', 'getToken as a function')
   if (
     props.wallet.keyCustody === 'kit' &&
     !outerGoogle &&

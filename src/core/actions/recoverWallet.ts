@@ -90,7 +90,7 @@ async function runRecovery(config: BackupConfig, params: RecoverWalletParameters
     ))
   } catch (cause) {
     if (isAbortedOrTimeout(cause)) throw cause
-    throw toWalletError(cause, 'recover')
+    throw toWalletError(cause, 'recover', RecoveryFailed)
   }
 
   // Recovery made new share pairs; until they are stored the wallet has no backup.

@@ -18,59 +18,46 @@ type CallWalletOptions = {
  * flow, the client lock or the button: the caller gets `Aborted` or `WalletTimeout` and moves on. The call itself
  * is not cancelled (the SDK has no way to); `run` is not even started if readiness never comes.
  */
-export function callWallet<T>(wallet: WalletAdapter, run: () => Promise<T>, options: CallWalletOptions): Promise<T> {
-  const { signal, step } = options
-  const timeoutMs = options.timeoutMs ?? DEFAULT_WALLET_TIMEOUT_MS
+export function callWallet<T>(
+  wallet: WalletAdapter,
+  run: () => Promise<T>,
+  { signal, step, timeoutMs = DEFAULT_WALLET_TIMEOUT_MS }: CallWalletOptions,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    if (signal?.aborted) return reject(toAbortedError())
     let phase: 'wallet-not-ready' | 'wallet-no-answer' = 'wallet-not-ready'
     let unsubscribe: (() => void) | undefined
+    let timer: ReturnType<typeof setTimeout> | undefined
     let done = false
-    const finish = () => {
-      done = true
-      clearTimeout(timer)
-      unsubscribe?.()
-      signal?.removeEventListener('abort', onAbort)
-    }
-    const onAbort = () => {
-      if (done) return
-      finish()
-      reject(toAbortedError())
-    }
-    const timer = setTimeout(() => {
-      if (done) return
-      finish()
-      const what = phase === 'wallet-not-ready' ? 'did not become ready' : 'did not answer'
-      reject(
-        new WalletTimeout(`The wallet ${what} within ${Math.round(timeoutMs / 1000)} s.`, {
-          step,
-          facts: { reason: phase },
-        }),
-      )
-    }, timeoutMs)
+    // Settles the call once, and stops whatever else could still settle it.
+    const end =
+      <V>(settle: (value: V) => void) =>
+      (value: V) => {
+        if (done) return
+        done = true
+        clearTimeout(timer)
+        unsubscribe?.()
+        signal?.removeEventListener('abort', onAbort)
+        settle(value)
+      }
+    const onAbort = () => end(reject)(toAbortedError())
+    if (signal?.aborted) return onAbort()
+    timer = setTimeout(
+      () =>
+        end(reject)(
+          new WalletTimeout(
+            `The wallet ${phase === 'wallet-not-ready' ? 'did not become ready' : 'did not answer'} within ${Math.round(timeoutMs / 1000)} s.`,
+            { step, facts: { reason: phase } },
+          ),
+        ),
+      timeoutMs,
+    )
     signal?.addEventListener('abort', onAbort, { once: true })
     const start = () => {
       if (done || phase === 'wallet-no-answer') return
       phase = 'wallet-no-answer'
-      let pending: Promise<T>
-      try {
-        pending = run()
-      } catch (error) {
-        // Portal validates some input synchronously inside an async function, but a plain adapter may throw here.
-        pending = Promise.reject(error)
-      }
-      pending.then(
-        (value) => {
-          if (done) return
-          finish()
-          resolve(value)
-        },
-        (error: unknown) => {
-          if (done) return
-          finish()
-          reject(error)
-        },
-      )
+      // Portal validates some input synchronously inside an async function, but a plain adapter may throw here: the
+      // executor turns that throw into a rejection.
+      new Promise<T>((answer) => answer(run())).then(end(resolve), end(reject))
     }
     if (isWalletReady(wallet)) return start()
     unsubscribe = wallet.onReady?.(() => {

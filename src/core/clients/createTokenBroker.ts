@@ -190,8 +190,6 @@ export function createTokenBroker(options: TokenBrokerOptions = {}): TokenBroker
           new GoogleUnsupportedBrowser(`Open this page in your browser: Google sign-in does not work in ${browser}.`, {
             step: 'authorize',
             facts: { reason: 'disallowed_useragent', browser },
-            details:
-              "Google refuses sign-in in in-app browsers (disallowed_useragent). Use the app's 'Open in browser' menu.",
           }),
         )
       if (signal?.aborted) return Promise.reject(new Aborted('Cancelled.', { step: 'authorize' }))
@@ -219,8 +217,7 @@ export function createTokenBroker(options: TokenBrokerOptions = {}): TokenBroker
         const timer = setTimeout(
           () =>
             fail(GoogleSignInTimeout, 'Google sign-in did not answer.', 'no_answer', {
-              details:
-                "Google's window gave no answer. A Cross-Origin-Opener-Policy of same-origin on this page hides it; serve same-origin-allow-popups.",
+              details: 'Cross-Origin-Opener-Policy: same-origin hides the answer; use same-origin-allow-popups.',
             }),
           requestTimeout,
         )
@@ -294,11 +291,7 @@ export function createTokenBroker(options: TokenBrokerOptions = {}): TokenBroker
           new GooglePopupClosed('Google window closed.', {
             step: 'authorize',
             facts: hint ? { reason: type, hint } : { reason: type },
-            details: hint
-              ? "Google's window closed " +
-                (hint === 'closed_quickly' ? 'right after opening' : 'again') +
-                ": check that this page's origin is among the OAuth client's Authorized JavaScript origins (origin_mismatch), the client id (invalid_client), that the page is not served with Cross-Origin-Opener-Policy: same-origin, and that it is not open in an in-app browser."
-              : "If Google's window showed an error (origin_mismatch, invalid_client), add this page's origin to the OAuth client's Authorized JavaScript origins and check the client id.",
+            details: `${hint ? `Closed ${hint === 'closed_quickly' ? 'at once' : 'again'}: check` : 'If it showed an error, check'} this origin in the OAuth client's Authorized JavaScript origins (origin_mismatch) and the client id (invalid_client)${hint ? ', no Cross-Origin-Opener-Policy: same-origin, no in-app browser' : ''}.`,
           }),
         )
       } else

@@ -146,26 +146,25 @@ export function createDriveKeyStore(options: DriveKeyStoreOptions): DriveKeyStor
   const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args))
   const { signal } = options
 
-  const call = (step: BackupErrorStep, path: string, init: RequestInit = {}): Promise<Response> =>
+  const call = (step: BackupErrorStep, path: string, query: Record<string, string> = {}, init: RequestInit = {}) =>
     withRetry(
       async () => {
         let res: Response
         const timeout = AbortSignal.timeout(options.timeoutMs ?? 20_000)
         try {
-          res = await doFetch(API + path, {
+          res = await doFetch(`${API}${path}?${new URLSearchParams(query)}`, {
             ...init,
-            headers: {
-              Authorization: `Bearer ${options.accessToken}`,
-              ...(init.headers as Record<string, string> | undefined),
-            },
+            headers: { Authorization: `Bearer ${options.accessToken}`, ...(init.headers as Record<string, string>) },
             signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
           })
         } catch (cause) {
           if (signal?.aborted) throw cause
-          const reason = timeout.aborted ? 'timeout' : 'network'
           throw new DriveUnavailable(`Google Drive ${timeout.aborted ? 'timed out' : 'unreachable'}.`, {
             step,
-            facts: { reason, message: messageOf(cause) },
+            facts: {
+              reason: timeout.aborted ? 'timeout' : 'network',
+              message: cause instanceof Error ? cause.message.slice(0, 200) : 'network error',
+            },
           })
         }
         if (!res.ok) throw await toDriveError(res, step)
@@ -174,6 +173,8 @@ export function createDriveKeyStore(options: DriveKeyStoreOptions): DriveKeyStor
       options.retry,
       signal,
     )
+  const file = (id: string) => `/drive/v3/files/${encodeURIComponent(id)}`
+  const fields = (withKey: boolean | undefined) => `id,name,modifiedTime${withKey ? ',appProperties' : ''}`
 
   // `contains` matches anywhere in a name: keep true prefixes (or the exact name) only. Drive may end a page early
   // (even empty) while more remain, so pages are followed up to a bound; what a bounded listing misses is only
@@ -184,19 +185,20 @@ export function createDriveKeyStore(options: DriveKeyStoreOptions): DriveKeyStor
   ) => {
     const prefixes = typeof prefix === 'string' ? [prefix] : prefix
     const names = prefixes.map((p) => `name ${exact ? '=' : 'contains'} '${p.replace(/[\\']/g, '\\$&')}'`)
-    const q = `${names.length > 1 ? `(${names.join(' or ')})` : names[0]} and trashed=false`
-    const fields = `nextPageToken,files(id,name,modifiedTime${withKeys ? ',appProperties' : ''})`
+    const query: Record<string, string> = {
+      spaces: 'appDataFolder',
+      fields: `nextPageToken,files(${fields(withKeys)})`,
+      q: `(${names.join(' or ')}) and trashed=false`,
+    }
     const found: DriveFile[] = []
-    let pageToken: string | undefined
     for (let page = 0; page < DRIVE_LIST_MAX_PAGES; page++) {
-      const query = `spaces=appDataFolder&fields=${encodeURIComponent(fields)}&q=${encodeURIComponent(q)}${pageToken ? `&pageToken=${encodeURIComponent(pageToken)}` : ''}`
-      const body = (await (await call(step, `/drive/v3/files?${query}`)).json()) as {
+      const body = (await (await call(step, '/drive/v3/files', query)).json()) as {
         files?: DriveFile[]
         nextPageToken?: string
       }
       found.push(...(body.files ?? []))
-      pageToken = body.nextPageToken
-      if (!pageToken) break
+      if (!body.nextPageToken) break
+      query.pageToken = body.nextPageToken
     }
     return found.filter((f) => prefixes.some((p) => (exact ? f.name === p : f.name.startsWith(p))))
   }
@@ -209,27 +211,27 @@ export function createDriveKeyStore(options: DriveKeyStoreOptions): DriveKeyStor
       const b = `rmb${Math.random().toString(36).slice(2)}`
       const metadata = JSON.stringify({
         name,
-        ...(existing ? {} : { parents: ['appDataFolder'] }),
-        ...(fits || existing ? { appProperties: { key: fits ? content : null } } : {}),
+        parents: existing ? undefined : ['appDataFolder'],
+        appProperties: fits || existing ? { key: fits ? content : null } : undefined,
       })
-      const res = await call(
-        'store',
-        `/upload/drive/v3/files${existing ? `/${encodeURIComponent(existing.id)}` : ''}?uploadType=multipart&fields=id,name`,
-        {
-          method: existing ? 'PATCH' : 'POST',
-          headers: { 'Content-Type': `multipart/related; boundary=${b}` },
-          body: `--${b}\r\nContent-Type: application/json\r\n\r\n${metadata}\r\n--${b}\r\nContent-Type: text/plain\r\n\r\n${content}\r\n--${b}--`,
-        },
-      )
-      return (await res.json()) as DriveFile
+      const part = (type: string, body: string) => `--${b}\r\nContent-Type: ${type}\r\n\r\n${body}\r\n`
+      return (await (
+        await call(
+          'store',
+          `/upload${existing ? file(existing.id) : '/drive/v3/files'}`,
+          { uploadType: 'multipart', fields: 'id,name' },
+          {
+            method: existing ? 'PATCH' : 'POST',
+            headers: { 'Content-Type': `multipart/related; boundary=${b}` },
+            body: `${part('application/json', metadata)}${part('text/plain', content)}--${b}--`,
+          },
+        )
+      ).json()) as DriveFile
     },
-    readById: async (id) => (await call('read', `/drive/v3/files/${encodeURIComponent(id)}?alt=media`)).text(),
+    readById: async (id) => (await call('read', file(id), { alt: 'media' })).text(),
     async get(id, { step = 'read', withKey } = {}) {
-      const fields = `id,name,modifiedTime${withKey ? ',appProperties' : ''}`
       try {
-        return (await (
-          await call(step, `/drive/v3/files/${encodeURIComponent(id)}?fields=${encodeURIComponent(fields)}`)
-        ).json()) as DriveFile
+        return (await (await call(step, file(id), { fields: fields(withKey) })).json()) as DriveFile
       } catch (error) {
         if (error instanceof BackupError && error.facts.status === 404) return undefined
         throw error
@@ -237,20 +239,16 @@ export function createDriveKeyStore(options: DriveKeyStoreOptions): DriveKeyStor
     },
     list,
     async remove(id) {
-      await call('store', `/drive/v3/files/${encodeURIComponent(id)}`, { method: 'DELETE' })
+      await call('store', file(id), {}, { method: 'DELETE' })
     },
     async account(step = 'store') {
-      const res = await call(step, `/drive/v3/about?fields=${encodeURIComponent('user(permissionId,emailAddress)')}`)
+      const res = await call(step, '/drive/v3/about', { fields: 'user(permissionId,emailAddress)' })
       const { user } = (await res.json()) as { user?: { permissionId?: unknown; emailAddress?: unknown } }
       return typeof user?.permissionId === 'string' && typeof user.emailAddress === 'string'
         ? { permissionId: user.permissionId, email: user.emailAddress }
         : undefined
     },
   }
-}
-
-function messageOf(cause: unknown): string {
-  return cause instanceof Error ? cause.message.slice(0, 200) : 'network error'
 }
 
 async function toDriveError(res: Response, step: BackupErrorStep): Promise<BackupError> {
@@ -287,9 +285,9 @@ async function toDriveError(res: Response, step: BackupErrorStep): Promise<Backu
   if (reason === 'insufficientPermissions' || reason === 'insufficientScopes')
     return new GoogleScopeDenied('Drive access not granted.', o)
   if (status === 403 && (reason === 'accessNotConfigured' || reason === 'SERVICE_DISABLED'))
-    return new GoogleSetupError('Enable the Google Drive API in the Google Cloud project of your OAuth client id.', {
+    return new GoogleSetupError("Enable the Google Drive API in your OAuth client's Cloud project.", {
       ...o,
-      details: `Google Cloud console > APIs & Services > Library > Google Drive API > Enable${activationUrl ? ` (${activationUrl})` : ''}; it can take a few minutes to apply.`,
+      details: `APIs & Services > Library > Google Drive API${activationUrl ? ` (${activationUrl})` : ''}`,
     })
   if (status === 429 || /^(user)?ratelimitexceeded$/i.test(reason ?? ''))
     return new DriveRateLimited('Google Drive is rate limiting.', o)

@@ -41,21 +41,18 @@ export class BackupError extends Error {
   override name = 'BackupError'
   readonly code: string = 'BACKUP_ERROR'
   readonly retryable: boolean = false
-  readonly step: BackupErrorStep | undefined
-  readonly shortMessage: string
-  readonly details: string | undefined
+  // Set by the constructor in one assignment (declared, so no field initializer repeats them).
+  declare readonly step: BackupErrorStep | undefined
+  declare readonly shortMessage: string
+  declare readonly details: string | undefined
   /** Non-secret facts about the failure (HTTP status, Google reason, provider code). */
-  readonly facts: ErrorFacts
+  declare readonly facts: ErrorFacts
 
-  constructor(shortMessage: string, options: BackupErrorOptions = {}) {
-    const facts = options.facts ?? factsOf(options.cause)
-    super(options.details ? `${shortMessage}\n\nDetails: ${options.details}` : shortMessage, {
+  constructor(shortMessage: string, { step, details, cause, facts = factsOf(cause) }: BackupErrorOptions = {}) {
+    super(details ? `${shortMessage}\n\nDetails: ${details}` : shortMessage, {
       cause: Object.keys(facts).length ? facts : undefined,
     })
-    this.shortMessage = shortMessage
-    this.step = options.step
-    this.details = options.details
-    this.facts = facts
+    Object.assign(this, { shortMessage, step, details, facts })
   }
 }
 

@@ -18,12 +18,10 @@ export async function withClientLock<T>(
   try {
     const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined
     if (!locks) return await run()
-    let result: { value: T } | undefined
-    await locks.request(`react-mpc-backup:${clientId}`, { ifAvailable: true }, async (lock) => {
+    return await locks.request(`react-mpc-backup:${clientId}`, { ifAvailable: true }, async (lock) => {
       if (!lock) throw busy()
-      result = { value: await run() }
+      return run()
     })
-    return result!.value
   } finally {
     held.delete(clientId)
   }

@@ -47,8 +47,9 @@ async function restorePrevious(
         backupMethod: previous.backupMethod,
         cipherText: previous.cipherText,
         keyVersion: previous.keyVersion,
-        ...(previous.keyFileId ? { keyFileId: previous.keyFileId } : {}),
-        ...(previous.googleAccount ? { googleAccount: previous.googleAccount } : {}),
+        // Absent ones are undefined here and left out of the JSON sent.
+        keyFileId: previous.keyFileId,
+        googleAccount: previous.googleAccount,
       },
       {
         idempotencyKey: `${config.clientId}:${previous.keyVersion ?? 'legacy'}:restore:${keyVersion}`,

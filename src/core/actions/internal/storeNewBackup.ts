@@ -60,7 +60,7 @@ export async function storeNewBackup(
         (late) => (typeof late === 'string' && late ? tellFalse(wallet, config.walletTimeoutMs) : undefined),
         () => {},
       )
-    throw error instanceof BackupError ? error : toWalletError(error, 'generate')
+    throw error instanceof BackupError ? error : toWalletError(error, 'generate', WalletBackupFailed)
   }
   if (typeof out !== 'string' || out.length === 0) {
     await Promise.all([previousRead, dropUnusedKey(), accountRead])
@@ -95,8 +95,9 @@ export async function storeNewBackup(
       backupMethod: method,
       cipherText,
       keyVersion,
-      ...(written ? { keyFileId: written.value.id } : {}),
-      ...(googleAccount ? { googleAccount } : {}),
+      // Without Drive or an account: undefined, left out of the JSON sent.
+      keyFileId: written?.value.id,
+      googleAccount,
     }
     const uploaded = await settle(
       shareApi.put(clientId, stored, {

@@ -1,19 +1,18 @@
-import { type BackupError, factsOf, RecoveryFailed, WalletBackupFailed, WalletBusy } from '../../errors/errors.js'
-
-const failures = {
-  generate: { Failed: WalletBackupFailed, message: 'Wallet backup failed.' },
-  recover: { Failed: RecoveryFailed, message: 'Wallet recovery failed.' },
-} as const
+import { type BackupError, type BackupErrorOptions, factsOf, WalletBusy } from '../../errors/errors.js'
 
 /**
  * What the wallet threw, as the step's typed error. A provider's "already running" becomes WalletBusy; anything else
- * the step's own failure. The real SDK turns every iframe error into `PortalMpcError` with `code = data.code || 999`
- * (a number in its own types and tests), so the busy case is told by its string code or, whatever the code's type,
- * by its message.
+ * the step's own failure (`Failed`, the caller's class: a path bundles only its own). The real SDK turns every iframe
+ * error into `PortalMpcError` with `code = data.code || 999` (a number in its own types and tests), so the busy case
+ * is told by its string code or, whatever the code's type, by its message.
  */
-export function toWalletError(error: unknown, step: 'generate' | 'recover'): BackupError {
+export function toWalletError(
+  error: unknown,
+  step: 'generate' | 'recover',
+  Failed: new (message: string, options: BackupErrorOptions) => BackupError,
+): BackupError {
   const facts = walletFacts(error)
-  const { Failed, message } = failures[step]
+  const message = `Wallet ${step === 'generate' ? 'backup' : 'recovery'} failed.`
   return facts.providerCode === 'WALLET_MODIFICATION_ALREADY_IN_PROGRESS' ||
     /modification already in progress/i.test(facts.message ?? '')
     ? new WalletBusy('Wallet busy.', { step, facts })
