@@ -248,7 +248,7 @@ describe('BackupReminder', () => {
 describe('BackupReminder as a Radix-style component', () => {
   test('asChild: the app element is the root, its children the call to action; props and ref reach it', async () => {
     const w = createBrowserWorld()
-    const ref = createRef<HTMLElement>()
+    const ref = createRef<HTMLDivElement>()
     w.mount(
       <BackupReminder asChild ref={ref} className="theirs" labels={{ none: 'Back up now, please.', later: 'Not now' }}>
         <aside className="card">
