@@ -94,9 +94,14 @@ const textGz = fullGz - gz(textless)
 console.log(
   `size.client.text ${textGz} B of labels and messages = ${(textGz / fullGz).toFixed(2)} x the entry; without them ${fullGz - textGz} B = ${((fullGz - textGz) / goal).toFixed(2)} x goal`,
 )
-// Markers of code that must stay out: the buttons' live region, the recovery flow, the status component. Each must
+// Markers of code that must stay out: the buttons' live region, the recovery flow, the status component, the reminder. Each must
 // be present in the full entry, or the check could not fail.
-const markers = { components: 'aria-live', recovery: "'recovering'", status: "'Not backed up'" }
+const markers = {
+  components: 'aria-live',
+  recovery: "'recovering'",
+  status: "'Not backed up'",
+  reminder: 'rmb-reminder:',
+}
 const norm = (code) => code.replaceAll('"', "'")
 const missing = Object.values(markers).filter((m) => !norm(full.code).includes(m))
 if (missing.length) throw new Error(`size: tree-shaking markers not found in the full entry: ${missing.join(', ')}`)
@@ -104,7 +109,7 @@ const leaked = Object.entries(markers)
   .filter(([, m]) => norm(hookOnly.code).includes(m))
   .map(([name]) => name)
 console.log(
-  `size.treeShaking ${leaked.length === 0 ? 'ok' : 'LEAK'}: importing only useWalletBackup pulls ${leaked.length ? `${leaked.join(', ')} code` : 'no component, recovery or status code'}`,
+  `size.treeShaking ${leaked.length === 0 ? 'ok' : 'LEAK'}: importing only useWalletBackup pulls ${leaked.length ? `${leaked.join(', ')} code` : 'no component, recovery, status or reminder code'}`,
 )
 
 // The optional stylesheet as an app's bundler ships it: minified (Lightning CSS, Vite's CSS minifier), gzipped.

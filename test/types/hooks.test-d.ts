@@ -7,13 +7,19 @@ import {
   type EraseBackupStep,
   type UseEraseBackupReturnType,
   type useEraseBackup,
+  type BackupReminderReason,
   type BackupStatusData,
   type BackupWalletErrorType,
   type BackupWalletReturnType,
   type GetBackupStatusErrorType,
   type RecoverWalletErrorType,
   type RecoverWalletReturnType,
+  type ReminderStorage,
+  type UseBackupReminderParameters,
+  type UseBackupReminderReturnType,
   type UseBackupStatusParameters,
+  type UseBackupStatusReturnType,
+  type useBackupReminder,
   type UseWalletBackupOptions,
   type SignOutOptions,
   type UseWalletBackupReturnType,
@@ -134,5 +140,29 @@ describe('useEraseBackup', () => {
     expectTypeOf<'DRIVE_DELETE_FAILED' | 'SHARE_ERASE_FAILED' | 'SHARE_UNAUTHORIZED'>().toExtend<
       EraseBackupErrorType['code']
     >()
+  })
+})
+
+describe('useBackupReminder', () => {
+  test('visible, the reason, snooze(), and the status query as useBackupStatus returns it', () => {
+    expectTypeOf<ReturnType<typeof useBackupReminder>>().toEqualTypeOf<UseBackupReminderReturnType>()
+    expectTypeOf<UseBackupReminderReturnType['visible']>().toEqualTypeOf<boolean>()
+    expectTypeOf<UseBackupReminderReturnType['reason']>().toEqualTypeOf<BackupReminderReason | undefined>()
+    expectTypeOf<BackupReminderReason>().toEqualTypeOf<'none' | 'partial' | 'superseded' | 'stale'>()
+    expectTypeOf<UseBackupReminderReturnType['snooze']>().toEqualTypeOf<() => void>()
+    expectTypeOf<UseBackupReminderReturnType['status']>().toEqualTypeOf<UseBackupStatusReturnType>()
+    expectTypeOf<UseBackupStatusReturnType>().toEqualTypeOf<
+      UseQueryResult<BackupStatusData, GetBackupStatusErrorType>
+    >()
+  })
+
+  test('its parameters: times in ms, an injectable clock, a Storage-like store, the status query options', () => {
+    expectTypeOf<Parameters<typeof useBackupReminder>[0]>().toEqualTypeOf<UseBackupReminderParameters | undefined>()
+    expectTypeOf<UseBackupReminderParameters['snoozeMs']>().toEqualTypeOf<number | undefined>()
+    expectTypeOf<UseBackupReminderParameters['maxAgeMs']>().toEqualTypeOf<number | undefined>()
+    expectTypeOf<UseBackupReminderParameters['now']>().toEqualTypeOf<(() => number) | undefined>()
+    expectTypeOf<Storage>().toExtend<NonNullable<UseBackupReminderParameters['storage']>>()
+    expectTypeOf<ReminderStorage>().toEqualTypeOf<Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>>()
+    expectTypeOf<UseBackupReminderParameters['query']>().toEqualTypeOf<UseBackupStatusParameters['query']>()
   })
 })
