@@ -160,6 +160,7 @@ export default defineConfig({
             'test/faultMatrix.browser.test.tsx',
             'test/offline.browser.test.tsx',
             'test/eraseBackup.browser.test.tsx',
+            'test/BackupReminder.browser.test.tsx',
           ],
           provide: { hostQueryClient: 'hostile' },
           testTimeout: 30_000,

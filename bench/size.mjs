@@ -39,9 +39,14 @@ const textGz = full.bytes - gz(textless)
 console.log(
   `size.client.text ${textGz} B of labels and messages = ${(textGz / full.bytes).toFixed(2)} x the entry; without them ${full.bytes - textGz} B`,
 )
-// Markers of code that must stay out: the buttons' live region, the recovery flow, the status component. Each must
+// Markers of code that must stay out: the buttons' live region, the recovery flow, the status component, the reminder. Each must
 // be present in the full entry, or the check could not fail.
-const markers = { components: 'aria-live', recovery: "'recovering'", status: "'Not backed up'" }
+const markers = {
+  components: 'aria-live',
+  recovery: "'recovering'",
+  status: "'Not backed up'",
+  reminder: 'rmb-reminder:',
+}
 const norm = (code) => code.replaceAll('"', "'")
 const missing = Object.values(markers).filter((m) => !norm(full.code).includes(m))
 if (missing.length) throw new Error(`size: tree-shaking markers not found in the full entry: ${missing.join(', ')}`)
@@ -49,7 +54,7 @@ const leaked = Object.entries(markers)
   .filter(([, m]) => norm(paths.hook.code).includes(m))
   .map(([name]) => name)
 console.log(
-  `size.treeShaking ${leaked.length === 0 ? 'ok' : 'LEAK'}: importing only useWalletBackup pulls ${leaked.length ? `${leaked.join(', ')} code` : 'no component, recovery or status code'}`,
+  `size.treeShaking ${leaked.length === 0 ? 'ok' : 'LEAK'}: importing only useWalletBackup pulls ${leaked.length ? `${leaked.join(', ')} code` : 'no component, recovery, status or reminder code'}`,
 )
 if (fresh) rmSync(dirname(dist), { recursive: true, force: true })
 

@@ -1,10 +1,11 @@
-// The kit used as an app would use it: the drop-in button and a custom hook UI side by side, the status, a recovery
-// "as a new device", each step as it happens, and an inspector of what Drive and the server hold (never a secret).
+// The kit used as an app would use it: the drop-in button and a custom hook UI side by side, the status, the backup
+// reminder, a recovery "as a new device", each step as it happens, and an inspector of what Drive and the server hold (never a secret).
 import { QueryClient } from '@tanstack/react-query'
 import axios from 'axios'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import {
   BackupButton,
+  BackupReminder,
   BackupStatus,
   portalAdapter,
   RecoverButton,
@@ -126,8 +127,16 @@ export function App({ google, googleClientId }: { google: GoogleEmulator | undef
             </p>
             {device.n === 1 ? (
               <>
+                {/* Shown while there is no complete backup; "Later" snoozes it (a timestamp in localStorage). */}
+                <BackupReminder onSnooze={() => add('Reminder', 'snoozed ("Later")')}>
+                  <BackupButton
+                    onStep={(step) => add('Reminder', step)}
+                    onError={(error) => add('Reminder', errorText(error))}
+                  />
+                </BackupReminder>
                 <h3>Drop-in button</h3>
                 <BackupButton
+                  data-testid="drop-in-backup"
                   onStep={(step) => add('Drop-in button', step)}
                   onSuccess={(data) => add('Drop-in button', `stored (${data.backupMethod}, ${data.storedAt})`)}
                   onError={(error) => add('Drop-in button', errorText(error))}

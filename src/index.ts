@@ -13,6 +13,8 @@ export { RecoverButton, defaultRecoverLabels } from './components/RecoverButton.
 export type { RecoverButtonLabels, RecoverButtonProps } from './components/RecoverButton.js'
 export { BackupStatus } from './components/BackupStatus.js'
 export type { BackupStatusLabels, BackupStatusProps } from './components/BackupStatus.js'
+export { BackupReminder, defaultReminderLabels } from './components/BackupReminder.js'
+export type { BackupReminderLabels, BackupReminderProps } from './components/BackupReminder.js'
 export type { FlowLabels, WalletFlowButtonProps } from './components/FlowButton.js'
 
 // --- Hooks ---
@@ -24,6 +26,10 @@ export { useEraseBackup } from './hooks/useEraseBackup.js'
 export type { UseEraseBackupParameters, UseEraseBackupReturnType } from './hooks/useEraseBackup.js'
 export { useBackupStatus } from './hooks/useBackupStatus.js'
 export type { UseBackupStatusParameters, UseBackupStatusReturnType } from './hooks/useBackupStatus.js'
+export { useBackupReminder } from './hooks/useBackupReminder.js'
+export type { UseBackupReminderParameters, UseBackupReminderReturnType } from './hooks/useBackupReminder.js'
+export type { BackupReminderReason } from './core/reminder/backupReminderState.js'
+export type { ReminderStorage } from './core/reminder/reminderSnooze.js'
 export { useWalletBackupSession } from './hooks/useWalletBackupSession.js'
 export type { UseWalletBackupSessionReturnType } from './hooks/useWalletBackupSession.js'
 export type {

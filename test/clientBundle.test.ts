@@ -85,6 +85,24 @@ describe('the client bundle', () => {
     expect(hook.code).not.toMatch(defines('GooglePopupBlocked'))
     expect((await bundle('src/index.ts')).code).toMatch(defines('GooglePopupBlocked'))
   }, 60_000)
+
+  // The reminder is opt-in: a path that does not import it carries none of its code (a marker of each of its three
+  // layers: the core's storage key, the hook's name, the component's stylesheet hook), and the full entry has all.
+  test('the reminder stays out of useWalletBackup alone and of the drop-in path (BackupButton, WalletBackupProvider, portalAdapter)', async () => {
+    const markers = ['rmb-reminder:', 'useBackupReminder', "'backup-reminder'"]
+    const found = (code: string) => markers.filter((m) => code.replaceAll('"', "'").includes(m))
+    const full = await bundle('src/index.ts')
+    expect(found(full.code)).toEqual(markers)
+    expect(full.modules.filter((m) => m.includes('reminder') || m.includes('Reminder')).length).toBeGreaterThan(0)
+    for (const names of ['{ useWalletBackup }', '{ BackupButton, WalletBackupProvider, portalAdapter }']) {
+      const path = await bundle('src/index.ts', names)
+      expect(found(path.code), names).toEqual([])
+      expect(
+        path.modules.filter((m) => m.includes('reminder') || m.includes('Reminder')),
+        names,
+      ).toEqual([])
+    }
+  }, 120_000)
 })
 
 // The client-side peers are optional (peerDependenciesMeta), so a server-only app has none of them installed: nothing

@@ -5,10 +5,14 @@ import { createElement as h, type ReactNode } from 'react'
 import { renderToString } from 'react-dom/server'
 import { describe, expect, test } from 'vitest'
 import { portalAdapter } from '../src/adapters/portalAdapter.js'
+import { QueryClient } from '@tanstack/react-query'
 import { BackupButton, defaultBackupLabels } from '../src/components/BackupButton.js'
+import { BackupReminder } from '../src/components/BackupReminder.js'
+import { BackupStatus } from '../src/components/BackupStatus.js'
 import { RecoverButton, defaultRecoverLabels } from '../src/components/RecoverButton.js'
 import { WalletBackupProvider } from '../src/components/WalletBackupProvider.js'
 import type { KeyCustody, WalletAdapter } from '../src/core/clients/WalletAdapter.js'
+import { backupKeys } from '../src/core/query/backupKeys.js'
 import { createWalletEmulator } from '../src/testing/index.js'
 
 /** What the globals looked like while React rendered the tree (read during render, not before or after). */
@@ -84,5 +88,33 @@ describe('server rendering in Node', () => {
         expect(b.text).toBe(defaultBackupLabels.walletLoading)
       }
     }
+  })
+
+  test('BackupReminder renders nothing on the server, even with the status known to be "none" (storage is read after mount)', () => {
+    const queryClient = new QueryClient()
+    queryClient.setQueryData(backupKeys.status('ssr-client'), {
+      state: 'none',
+      server: false,
+      drive: undefined,
+      wallet: undefined,
+      storedAt: undefined,
+    })
+    const html = renderToString(
+      h(
+        WalletBackupProvider,
+        {
+          wallet: portalAdapter(createWalletEmulator({ clientId: 'ssr-client' }), { keyCustody: 'provider' }),
+          clientId: 'ssr-client',
+          googleClientId: 'ssr.apps.googleusercontent.com',
+          server: { baseURL: '/api' },
+          queryClient,
+        },
+        h(BackupStatus),
+        h(BackupReminder),
+      ),
+    )
+    // The status is there (so the reminder had what it needed), and no reminder: the browser's first render agrees.
+    expect(html).toContain('data-state="none"')
+    expect(html).not.toContain('backup-reminder')
   })
 })

@@ -9,6 +9,7 @@ import type { ReactNode } from 'react'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { commands, page, userEvent } from 'vitest/browser'
 import { BackupButton } from '../src/components/BackupButton.js'
+import { BackupReminder } from '../src/components/BackupReminder.js'
 import { BackupStatus } from '../src/components/BackupStatus.js'
 import { RecoverButton } from '../src/components/RecoverButton.js'
 import { createWalletEmulator, gisStandInUrl } from '../src/testing/index.js'
@@ -408,5 +409,43 @@ describe('right to left', () => {
     box = b.getBoundingClientRect()
     text = range.getBoundingClientRect()
     expect(box.right - text.right).toBeGreaterThan(text.left - box.left + icon)
+  })
+})
+
+describe('the backup reminder', () => {
+  test('not backed up, in light and dark, left to right and right to left (the bar at the inline start)', async () => {
+    createBrowserWorld().mount(
+      <Frame>
+        <BackupReminder />
+      </Frame>,
+    )
+    await ready()
+    const card = () => frame().firstElementChild as HTMLElement
+    expect(card().getAttribute('data-rmb')).toBe('backup-reminder')
+    expect(getComputedStyle(card()).borderLeftWidth).toBe('4px')
+    expect(getComputedStyle(card()).borderRightWidth).toBe('0px')
+    await matchesBaselines('backup-reminder-none')
+    frame().setAttribute('dir', 'rtl')
+    expect(getComputedStyle(card()).borderRightWidth).toBe('4px')
+    expect(getComputedStyle(card()).borderLeftWidth).toBe('0px')
+    await matchesBaselines('backup-reminder-none-rtl')
+  })
+
+  test('"Later" shows the focus ring on Tab; hidden (forceMount) means not displayed despite the card style', async () => {
+    createBrowserWorld().mount(
+      <Frame>
+        <BackupReminder forceMount />
+      </Frame>,
+    )
+    const card = () => frame().firstElementChild as HTMLElement
+    expect(card().hidden).toBe(true)
+    expect(getComputedStyle(card()).display).toBe('none')
+    await ready()
+    expect(getComputedStyle(card()).display).toBe('flex')
+    await userEvent.tab()
+    await userEvent.tab()
+    const later = screen.getByRole('button', { name: 'Later' })
+    expect(document.activeElement).toBe(later)
+    expect(getComputedStyle(later).outlineStyle).toBe('solid')
   })
 })

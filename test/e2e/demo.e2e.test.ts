@@ -107,9 +107,12 @@ describe('npm start: the offline demo in Chromium', () => {
     expect(response?.headers()['cross-origin-opener-policy']).toBe('same-origin-allow-popups')
 
     // Device 1: the drop-in button, once Google's (emulated) script has loaded.
-    const backup = page.getByRole('button', { name: 'Back up wallet' })
+    const backup = page.getByTestId('drop-in-backup')
     await expect.poll(() => backup.isEnabled(), { timeout: 20_000 }).toBe(true)
-    await expect.poll(() => page.getByText('Not backed up').count(), { timeout: 10_000 }).toBe(1)
+    await expect.poll(() => page.getByText('Not backed up', { exact: true }).count(), { timeout: 10_000 }).toBe(1)
+    // The reminder asks for a backup (with its own backup button) while there is none.
+    const reminder = page.locator('[data-rmb="backup-reminder"]')
+    await expect.poll(() => reminder.getAttribute('data-reason'), { timeout: 10_000 }).toBe('none')
     const firstAddress = (await page.getByTestId('device-address').textContent())!.trim()
     expect(firstAddress).toMatch(/^0x[0-9a-f]{40}$/)
 
@@ -118,6 +121,8 @@ describe('npm start: the offline demo in Chromium', () => {
     await expect
       .poll(() => page.locator('span[data-state]').first().textContent(), { timeout: 10_000 })
       .toBe('Backed up')
+    // Backed up from the drop-in button: the reminder went by itself.
+    await expect.poll(() => reminder.count(), { timeout: 10_000 }).toBe(0)
     // The steps were shown as they happened, and the inspector lists the Drive key file and the server row.
     const log = page.locator('ol.log')
     for (const step of ['authorizing', 'generating', 'storing', 'notifying', 'success'])

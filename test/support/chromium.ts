@@ -18,6 +18,7 @@ export const browserTestDeps = [
   'react',
   'react-dom',
   'react-dom/client',
+  'react-dom/server',
   'react/jsx-dev-runtime',
   '@testing-library/react',
   '@react-oauth/google',

@@ -1,10 +1,14 @@
 // The components' prop types: element props and refs where a Radix-style component has them, flow callbacks typed
 // by the flow.
-import type { ComponentProps, ComponentPropsWithRef, ReactNode, Ref } from 'react'
+import type { ComponentProps, ComponentPropsWithRef, MouseEvent, ReactNode, Ref } from 'react'
 import type {
   BackupButton,
   BackupButtonLabels,
   BackupButtonProps,
+  BackupReminder,
+  BackupReminderLabels,
+  BackupReminderProps,
+  BackupReminderReason,
   BackupStatus,
   GetBackupStatusReturnType,
   BackupStatusLabels,
@@ -20,6 +24,7 @@ import type {
   WalletBackupProviderProps,
   BackupWalletStep,
   RecoverWalletStep,
+  defaultReminderLabels,
 } from 'react-mpc-backup'
 import { describe, expectTypeOf, test } from 'vitest'
 
@@ -80,5 +85,25 @@ describe('WalletBackupProvider', () => {
     expectTypeOf<ComponentProps<typeof WalletBackupProvider>>().toEqualTypeOf<WalletBackupProviderProps>()
     expectTypeOf<WalletBackupProviderProps>().toHaveProperty('wallet')
     expectTypeOf<WalletBackupProviderProps>().toHaveProperty('server')
+  })
+})
+
+describe('BackupReminder', () => {
+  test("a div's props and ref, asChild, the call to action as children, the hook's parameters", () => {
+    expectTypeOf<ComponentProps<typeof BackupReminder>>().toExtend<BackupReminderProps>()
+    expectTypeOf<ComponentPropsWithRef<typeof BackupReminder>['ref']>().toExtend<Ref<HTMLDivElement> | undefined>()
+    expectTypeOf<BackupReminderProps['asChild']>().toEqualTypeOf<boolean | undefined>()
+    expectTypeOf<BackupReminderProps['forceMount']>().toEqualTypeOf<boolean | undefined>()
+    expectTypeOf<BackupReminderProps['children']>().toEqualTypeOf<ReactNode>()
+    expectTypeOf<BackupReminderProps['className']>().toEqualTypeOf<string | undefined>()
+    expectTypeOf<BackupReminderProps['snoozeMs']>().toEqualTypeOf<number | undefined>()
+    expectTypeOf<BackupReminderProps['onSnooze']>().toEqualTypeOf<
+      ((event: MouseEvent<HTMLButtonElement>) => void) | undefined
+    >()
+  })
+
+  test('a text per reason and for "Later", every one in defaultReminderLabels', () => {
+    expectTypeOf<keyof BackupReminderLabels>().toEqualTypeOf<BackupReminderReason | 'later'>()
+    expectTypeOf<typeof defaultReminderLabels>().toEqualTypeOf<Required<BackupReminderLabels>>()
   })
 })

@@ -8,14 +8,20 @@ import {
   type UseEraseBackupReturnType,
   type useEraseBackup,
   type GetBackupStatusReturnType,
+  type BackupReminderReason,
   type BackupWalletErrorType,
   type BackupWalletReturnType,
   type GetBackupStatusErrorType,
   type RecoverWalletErrorType,
   type RecoverWalletReturnType,
+  type ReminderStorage,
+  type UseBackupReminderParameters,
+  type UseBackupReminderReturnType,
   type UseBackupStatusParameters,
   type UseWalletBackupParameters,
   type SignOutParameters,
+  type UseBackupStatusReturnType,
+  type useBackupReminder,
   type UseWalletBackupReturnType,
   type UseWalletBackupSessionReturnType,
   type UseWalletRecoveryReturnType,
@@ -176,5 +182,29 @@ describe('one step type per flow, for the action, its hook and its button', () =
     expectTypeOf<StepOf<EraseBackupParameters>>().toEqualTypeOf<EraseBackupStep>()
     expectTypeOf<StepOf<UseEraseBackupParameters>>().toEqualTypeOf<EraseBackupStep>()
     expectTypeOf<UseEraseBackupReturnType['step']>().toEqualTypeOf<EraseBackupStep>()
+  })
+})
+
+describe('useBackupReminder', () => {
+  test('visible, the reason, snooze(), and the status query as useBackupStatus returns it', () => {
+    expectTypeOf<ReturnType<typeof useBackupReminder>>().toEqualTypeOf<UseBackupReminderReturnType>()
+    expectTypeOf<UseBackupReminderReturnType['visible']>().toEqualTypeOf<boolean>()
+    expectTypeOf<UseBackupReminderReturnType['reason']>().toEqualTypeOf<BackupReminderReason | undefined>()
+    expectTypeOf<BackupReminderReason>().toEqualTypeOf<'none' | 'partial' | 'superseded' | 'stale'>()
+    expectTypeOf<UseBackupReminderReturnType['snooze']>().toEqualTypeOf<() => void>()
+    expectTypeOf<UseBackupReminderReturnType['status']>().toEqualTypeOf<UseBackupStatusReturnType>()
+    expectTypeOf<UseBackupStatusReturnType>().toEqualTypeOf<
+      UseQueryResult<GetBackupStatusReturnType, GetBackupStatusErrorType>
+    >()
+  })
+
+  test('its parameters: times in ms, an injectable clock, a Storage-like store, the status query options', () => {
+    expectTypeOf<Parameters<typeof useBackupReminder>[0]>().toEqualTypeOf<UseBackupReminderParameters | undefined>()
+    expectTypeOf<UseBackupReminderParameters['snoozeMs']>().toEqualTypeOf<number | undefined>()
+    expectTypeOf<UseBackupReminderParameters['maxAgeMs']>().toEqualTypeOf<number | undefined>()
+    expectTypeOf<UseBackupReminderParameters['now']>().toEqualTypeOf<(() => number) | undefined>()
+    expectTypeOf<Storage>().toExtend<NonNullable<UseBackupReminderParameters['storage']>>()
+    expectTypeOf<ReminderStorage>().toEqualTypeOf<Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>>()
+    expectTypeOf<UseBackupReminderParameters['query']>().toEqualTypeOf<UseBackupStatusParameters['query']>()
   })
 })

@@ -1,0 +1,98 @@
+'use client'
+import {
+  Children,
+  cloneElement,
+  forwardRef,
+  isValidElement,
+  useId,
+  type HTMLAttributes,
+  type MouseEvent,
+  type ReactElement,
+  type ReactNode,
+} from 'react'
+import type { BackupReminderReason } from '../core/reminder/backupReminderState.js'
+import { type UseBackupReminderParameters, useBackupReminder } from '../hooks/useBackupReminder.js'
+import { BackupButton } from './BackupButton.js'
+import { Slot } from './Slot.js'
+
+/** The reminder's text for each reason, and the "Later" button's. */
+export type BackupReminderLabels = Partial<Record<BackupReminderReason | 'later', string>>
+
+export const defaultReminderLabels: Required<BackupReminderLabels> = {
+  none: 'Your wallet is not backed up. Back it up to recover it if you lose this device.',
+  partial: 'Your wallet backup is incomplete. Back up again to be able to recover it.',
+  superseded: 'Another backup replaced this one. Back up again to be able to recover with Google.',
+  stale: 'Your wallet backup is old. Back up again to keep it current.',
+  later: 'Later',
+}
+
+export type BackupReminderProps = Omit<HTMLAttributes<HTMLDivElement>, 'children'> &
+  UseBackupReminderParameters & {
+    /**
+     * Render the one child element instead of a `<div>` (Radix `asChild`); its own children are then the call to
+     * action.
+     */
+    asChild?: boolean | undefined
+    /** The call to action (default `<BackupButton />`). */
+    children?: ReactNode
+    /** Every text; missing keys keep `defaultReminderLabels`. */
+    labels?: BackupReminderLabels | undefined
+    /** Keep it rendered while hidden (`data-state="hidden"`, the `hidden` attribute), e.g. for exit animations. */
+    forceMount?: boolean | undefined
+    /** "Later" was clicked; runs before the snooze, and `event.preventDefault()` cancels it. */
+    onSnooze?: ((event: MouseEvent<HTMLButtonElement>) => void) | undefined
+  }
+
+/**
+ * Asks the user to back up while the status says `none`, `partial` or `superseded` (or `stale`, with `maxAgeMs`),
+ * with the app's call to action (default `<BackupButton />`) and "Later", which snoozes it for `snoozeMs`. Renders
+ * nothing while hidden: it goes by itself once the backup is confirmed. Never takes focus; its text is a polite
+ * live region. `data-state` = visible | hidden, `data-reason` = the reason.
+ */
+export const BackupReminder = forwardRef<HTMLDivElement, BackupReminderProps>(function BackupReminder(
+  { asChild, children, labels, forceMount, onSnooze, snoozeMs, maxAgeMs, now, storage, query, ...props },
+  ref,
+) {
+  const reminder = useBackupReminder({ snoozeMs, maxAgeMs, now, storage, query })
+  const messageId = useId()
+  if (!reminder.visible && !forceMount) return null
+  const text = { ...defaultReminderLabels, ...labels }
+  const child = asChild ? Children.only(children) : undefined
+  const action = (isValidElement<{ children?: ReactNode }>(child) ? child.props.children : children) ?? <BackupButton />
+  const later = (event: MouseEvent<HTMLButtonElement>) => {
+    onSnooze?.(event)
+    // The app's handler runs first and may cancel ours (Radix's composeEventHandlers).
+    if (!event.defaultPrevented) reminder.snooze()
+  }
+  const body = (
+    <>
+      <p id={messageId} data-rmb="backup-reminder-message" role="status">
+        {reminder.reason ? text[reminder.reason] : null}
+      </p>
+      {action}
+      <button type="button" data-rmb="backup-reminder-later" onClick={later}>
+        {text.later}
+      </button>
+    </>
+  )
+  const rootProps = {
+    ...props,
+    role: props.role ?? 'region',
+    // The app's label stays (Radix composes, never replaces); else the message names the region.
+    'aria-labelledby': props['aria-label'] ? props['aria-labelledby'] : (props['aria-labelledby'] ?? messageId),
+    hidden: !reminder.visible || props.hidden,
+    // What react-mpc-backup/styles.css keys on comes after the props, so it cannot be lost.
+    'data-rmb': 'backup-reminder',
+    'data-state': reminder.visible ? 'visible' : 'hidden',
+    'data-reason': reminder.reason,
+  }
+  return isValidElement(child) ? (
+    <Slot ref={ref} {...rootProps}>
+      {cloneElement(child as ReactElement<{ children?: ReactNode }>, undefined, body)}
+    </Slot>
+  ) : (
+    <div ref={ref} {...rootProps}>
+      {body}
+    </div>
+  )
+})
