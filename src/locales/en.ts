@@ -3,9 +3,21 @@ import { defaultRecoverLabels } from '../components/defaultRecoverLabels.js'
 import { defaultReminderLabels } from '../components/defaultReminderLabels.js'
 import { defaultStatusLabels } from '../components/defaultStatusLabels.js'
 import type { Messages } from '../components/messages.js'
-import type { BackupErrorStep } from '../core/errors/errors.js'
+import type { BackupErrorStep, ErrorFacts } from '../core/errors/errors.js'
 
 const verb = (step: BackupErrorStep | undefined) => (step === 'read' ? 'read' : step === 'erase' ? 'erase' : 'save')
+
+/** An erase that stopped part-way says what is already erased (`facts.erased`). */
+const rest = ({ erased }: ErrorFacts) =>
+  !erased?.length
+    ? ''
+    : ` ${
+        !erased.includes('server')
+          ? 'The backup key is already deleted from Google Drive'
+          : erased.includes('drive')
+            ? 'The backup is already erased from Google Drive and the server'
+            : 'The backup is already erased from the server'
+      }; erasing again finishes the rest.`
 
 /**
  * `react-mpc-backup/locales/en`: every English text of the components, the defaults they show without `messages`.
@@ -51,7 +63,7 @@ export const en: Messages = {
         ? 'Backup changed on the server.'
         : `Server could not save the backup (${status ?? 'offline'}).`,
     SHARE_FETCH_FAILED: ({ status }) => `Server could not read the backup (${status ?? 'offline'}).`,
-    SHARE_ERASE_FAILED: ({ status }) => `Server could not erase the backup (${status ?? 'offline'}).`,
+    SHARE_ERASE_FAILED: (facts) => `Server could not erase the backup (${facts.status ?? 'offline'}).${rest(facts)}`,
     SHARE_UNAUTHORIZED: ({ status }, step) => `Server refused to ${verb(step)} the backup (${status}).`,
     SHARE_TOKEN_FAILED: ({ reason }) =>
       reason === 'invalid_token' ? "The app's getToken() gave no usable bearer token." : "The app's getToken() failed.",
@@ -68,7 +80,10 @@ export const en: Messages = {
     WALLET_BUSY: 'Wallet busy.',
     WALLET_TIMEOUT: ({ reason }) =>
       reason === 'wallet-not-ready' ? 'The wallet did not become ready in time.' : 'The wallet did not answer in time.',
-    NOTIFY_FAILED: 'Could not tell the wallet the share was stored.',
+    NOTIFY_FAILED: (facts) =>
+      facts.erased
+        ? `Could not tell the wallet the backup was erased.${rest(facts)}`
+        : 'Could not tell the wallet the share was stored.',
     RECOVERY_FAILED: (_, step) => (step === 'read' ? 'Backup read failed.' : 'Wallet recovery failed.'),
     ABORTED: 'Cancelled.',
     BROWSER_OFFLINE: 'You are offline.',
