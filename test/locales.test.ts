@@ -2,6 +2,7 @@
 // non-empty string (or a function giving one), and the English pack's `errors` says what the UI says in English:
 // for real errors of each code (made by the kit's own code against the emulators), `en.errors[code]` gives the error's
 // own `shortMessage`, which the buttons show when the app gave no text.
+import { HttpResponse, http } from 'msw'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Messages, MessageText } from '../src/components/messages.js'
 import { toWalletError } from '../src/core/actions/internal/toWalletError.js'
@@ -150,7 +151,19 @@ const representative: Array<[string, () => Promise<BackupError>]> = [
     'server 500 on save',
     () => failure(world((w) => w.share.faults.set('share.post', { status: 500 }), { tries: 1 }).backup()),
   ],
-  ['server 412 on save', () => failure(world((w) => w.share.faults.set('share.post', { status: 412 })).backup())],
+  [
+    'server 412 on save (another device backed up first)',
+    () =>
+      failure(
+        world(() =>
+          server.use(
+            http.post(`${BASE}/clients/:clientId/backup`, () =>
+              HttpResponse.json({ error: { code: 'precondition_failed' } }, { status: 412 }),
+            ),
+          ),
+        ).backup(),
+      ),
+  ],
   [
     'server 500 on read',
     async () => {
