@@ -194,6 +194,16 @@ const representative: Array<[string, () => Promise<BackupError>]> = [
     },
   ],
   [
+    "a Drive key of another version than the server's",
+    async () => {
+      const w = createWorld()
+      await w.backup()
+      const [row] = w.share.rows()
+      w.share.putRow({ ...row!, keyVersion: 'zzzz-other-version' })
+      return failure(w.newDevice().recover())
+    },
+  ],
+  [
     'server 500 on erase',
     async () => {
       const w = createWorld({ tries: 1 })
