@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 import type { Plugin } from 'vite'
@@ -9,6 +9,11 @@ import { playwright } from '@vitest/browser-playwright'
 import { browserTestDeps, chromiumLaunchOptions } from './test/support/chromium.js'
 import { portalStandInCommands } from './test/support/portalStandInCommands.js'
 import { storybookTest } from '@storybook/addon-vitest/vitest-plugin'
+
+/** The locale packs of src/locales/, each its own entry. */
+const locales = readdirSync(new URL('./src/locales/', import.meta.url))
+  .filter((f) => /^[a-zA-Z-]+\.ts$/.test(f))
+  .map((f) => f.slice(0, -3))
 
 // Peers and Node-only packages never enter the client bundle.
 const external = [/^react($|\/)/, /^react-dom($|\/)/, /^@tanstack\//, /^@react-oauth\//, /^axios($|\/)/, /^msw($|\/)/]
@@ -58,7 +63,13 @@ export default defineConfig({
     copyPublicDir: false,
     sourcemap: true,
     lib: {
-      entry: { index: 'src/index.ts', 'core/index': 'src/core/index.ts', 'testing/index': 'src/testing/index.ts' },
+      entry: {
+        index: 'src/index.ts',
+        'core/index': 'src/core/index.ts',
+        'testing/index': 'src/testing/index.ts',
+        // The locale packs (`react-mpc-backup/locales/<lang>`): one plain object each, an entry each.
+        ...Object.fromEntries(locales.map((l) => [`locales/${l}`, `src/locales/${l}.ts`])),
+      },
       formats: ['es'],
     },
     rolldownOptions: {
@@ -111,6 +122,10 @@ export default defineConfig({
             {
               find: /^react-mpc-backup\/testing$/,
               replacement: fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)),
+            },
+            {
+              find: /^react-mpc-backup\/locales\/([a-zA-Z-]+)$/,
+              replacement: fileURLToPath(new URL('./src/locales/$1.ts', import.meta.url)),
             },
             {
               find: /^react-mpc-backup\/core$/,

@@ -3,6 +3,7 @@ import axe from 'axe-core'
 import { setupWorker } from 'msw/browser'
 import { mswLoader } from 'msw-storybook-addon/csf3'
 import stylesheet from '../src/styles.css?inline'
+import { directionOf, type Locale, LocaleContext, locales } from '../stories/support/locale.js'
 
 // msw-storybook-addon 3 has no `initialize()`: the loader takes the setup function that starts the worker.
 // Unhandled requests (Storybook's own modules, fonts) go to the network as usual.
@@ -87,12 +88,29 @@ const preview: Preview = {
         dynamicTitle: true,
       },
     },
+    locale: {
+      description: "The components' language: the locale pack given to the provider (react-mpc-backup/locales/*)",
+      toolbar: {
+        title: 'Language',
+        icon: 'globe',
+        items: Object.entries(locales).map(([value, { title }]) => ({ value, title })),
+        dynamicTitle: true,
+      },
+    },
   },
-  initialGlobals: { theme: 'light' },
+  initialGlobals: { theme: 'light', locale: 'en' },
   decorators: [
     (Story, { globals }) => {
       applyTheme((globals['theme'] as Theme | undefined) ?? 'light')
-      return <Story />
+      const locale = (globals['locale'] as Locale | undefined) ?? 'en'
+      // Arabic mirrors the page, as an app does with `dir="rtl"` on its root.
+      document.documentElement.dir = directionOf(locale)
+      document.documentElement.lang = locale
+      return (
+        <LocaleContext.Provider value={locale}>
+          <Story />
+        </LocaleContext.Provider>
+      )
     },
   ],
   afterEach: async ({ globals, viewMode, parameters }) => {

@@ -1,7 +1,7 @@
 // Bundle size of the client as an app ships it (bench/sizeMeasure.mjs: esbuild bundle + minify of the built package
 // dist/, peers external, gzip -9), against the ceilings `npm test` holds (test/bundleSize.test.ts), with each path's
 // split by source module; a tree-shaking check, and the optional stylesheet. Needs `npm run build` first.
-import { readFileSync, rmSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { builtClient, CEILINGS, GOALS, measure, PATHS, root } from './sizeMeasure.mjs'
@@ -24,6 +24,16 @@ console.log(`size.client.minGzip ${full.bytes} B (${kB(full.bytes)} kB): the who
 // `react-mpc-backup/core`: the building blocks alone (Drive key store, token broker, share API client).
 const core = await measure('*', { dist, entry: 'core/index.js' })
 console.log(`size.core.minGzip ${core.bytes} B (${kB(core.bytes)} kB): react-mpc-backup/core, every export`)
+// Each locale pack (`react-mpc-backup/locales/<lang>`): one plain object, what an app adds by importing it; the
+// client paths above carry none of them (the components keep only their English labels).
+for (const file of readdirSync(join(dist, 'locales'))
+  .filter((f) => f.endsWith('.js'))
+  .sort()) {
+  const pack = await measure('*', { dist, entry: `locales/${file}` })
+  console.log(
+    `size.locales.${file.slice(0, -3)}.minGzip ${pack.bytes} B (${kB(pack.bytes)} kB): react-mpc-backup/locales/${file.slice(0, -3)}`,
+  )
+}
 // Where each path's bytes go, by source module: the gzip bytes the path loses when that module's part of the minified
 // output is cut out (the parts overlap a little, gzip shares matches across modules, so they sum to somewhat less than
 // the total); in brackets the module's minified bytes.

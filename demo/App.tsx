@@ -13,6 +13,12 @@ import {
   WalletBackupProvider,
   type BackupError,
 } from '../src/index.js'
+import { ar } from '../src/locales/ar.js'
+import { de } from '../src/locales/de.js'
+import { es } from '../src/locales/es.js'
+import { fr } from '../src/locales/fr.js'
+import { ja } from '../src/locales/ja.js'
+import { ptBR } from '../src/locales/pt-BR.js'
 import {
   createWalletBackend,
   createWalletEmulator,
@@ -20,6 +26,18 @@ import {
   type GoogleEmulator,
   type WalletEmulator,
 } from '../src/testing/index.js'
+
+/** The language switch: each locale pack (`react-mpc-backup/locales/<lang>`), English being the kit's own defaults. */
+const languages = {
+  en: { name: 'English', messages: undefined },
+  es: { name: 'Español', messages: es },
+  de: { name: 'Deutsch', messages: de },
+  fr: { name: 'Français', messages: fr },
+  ja: { name: '日本語', messages: ja },
+  'pt-BR': { name: 'Português (Brasil)', messages: ptBR },
+  ar: { name: 'العربية', messages: ar },
+} as const
+type Language = keyof typeof languages
 
 type LogEntry = { id: number; at: string; device: number; who: string; text: string }
 type Log = (who: string, text: string) => void
@@ -60,6 +78,7 @@ export function App({ google, googleClientId }: { google: GoogleEmulator | undef
   const [firstAddress] = useState(() => device.wallet.address)
   const [log, setLog] = useState<LogEntry[]>([])
   const [, rerender] = useState(0)
+  const [language, setLanguage] = useState<Language>('en')
 
   const add = useCallback<Log>(
     (who, text) =>
@@ -103,6 +122,22 @@ export function App({ google, googleClientId }: { google: GoogleEmulator | undef
         the share goes to the real server on SQLite behind <code>/api</code>. Wallet client id:{' '}
         <code>{world.clientId}</code>
       </p>
+      <p>
+        <label>
+          Language of the kit:{' '}
+          <select
+            data-testid="language"
+            value={language}
+            onChange={(event) => setLanguage(event.target.value as Language)}
+          >
+            {Object.entries(languages).map(([value, { name }]) => (
+              <option key={value} value={value}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+      </p>
       <div className="grid">
         <WalletBackupProvider
           key={device.n}
@@ -111,8 +146,10 @@ export function App({ google, googleClientId }: { google: GoogleEmulator | undef
           googleClientId={googleClientId}
           server={server}
           queryClient={device.queryClient}
+          messages={languages[language].messages}
         >
-          <section className="card" aria-labelledby="device-title">
+          {/* Arabic is right to left: the kit's stylesheet mirrors its components under dir="rtl". */}
+          <section className="card" aria-labelledby="device-title" dir={language === 'ar' ? 'rtl' : 'ltr'}>
             <h2 id="device-title">
               {device.n === 1 ? 'Device 1 (the wallet was made here)' : `Device ${device.n} (new device)`}
             </h2>

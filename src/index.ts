@@ -8,14 +8,26 @@
 export { WalletBackupProvider } from './components/WalletBackupProvider.js'
 export type { WalletBackupProviderProps } from './components/WalletBackupProvider.js'
 export { BackupButton, defaultBackupLabels } from './components/BackupButton.js'
-export type { BackupButtonLabels, BackupButtonProps } from './components/BackupButton.js'
+export type { BackupButtonProps } from './components/BackupButton.js'
 export { RecoverButton, defaultRecoverLabels } from './components/RecoverButton.js'
-export type { RecoverButtonLabels, RecoverButtonProps } from './components/RecoverButton.js'
+export type { RecoverButtonProps } from './components/RecoverButton.js'
 export { BackupStatus } from './components/BackupStatus.js'
-export type { BackupStatusLabels, BackupStatusProps } from './components/BackupStatus.js'
+export type { BackupStatusProps } from './components/BackupStatus.js'
 export { BackupReminder, defaultReminderLabels } from './components/BackupReminder.js'
-export type { BackupReminderLabels, BackupReminderProps } from './components/BackupReminder.js'
-export type { FlowLabels, WalletFlowButtonProps } from './components/FlowButton.js'
+export type { BackupReminderProps } from './components/BackupReminder.js'
+export type { WalletFlowButtonProps } from './components/FlowButton.js'
+// The components' texts: one `Messages` value by component, English by default; locale packs in
+// `react-mpc-backup/locales/<lang>` (en, es, de, fr, ja, pt-BR, ar).
+export type {
+  BackupButtonLabels,
+  BackupReminderLabels,
+  BackupStatusLabels,
+  FlowLabels,
+  MessageText,
+  Messages,
+  PartialMessages,
+  RecoverButtonLabels,
+} from './components/messages.js'
 
 // --- Hooks ---
 export { useWalletBackup } from './hooks/useWalletBackup.js'

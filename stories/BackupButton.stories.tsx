@@ -1,6 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
 import { expect } from 'storybook/test'
 import { BackupButton } from '../src/components/BackupButton.js'
+import { es } from '../src/locales/es.js'
 import { failsWith, readyButton, scriptUnavailable, shows } from './support/play.js'
 import {
   HOLD_MS,
@@ -153,6 +154,22 @@ export const ServerError: Story = {
   play: async ({ canvas, userEvent }) => {
     await userEvent.click(await readyButton(canvas, IDLE))
     await failsWith(canvas, FAILED, 'SHARE_UPLOAD_FAILED')
+  },
+}
+
+/**
+ * In Spanish (the toolbar's Language, or `globals.locale` here): the labels and the error's text come from
+ * `react-mpc-backup/locales/es`, the error keeps its stable code.
+ */
+export const ServerErrorInSpanish: Story = {
+  globals: { locale: 'es' },
+  beforeEach: (context) => worldOf(context).share.faults.set('share.post', { status: 500 }),
+  play: async ({ canvas, userEvent }) => {
+    await userEvent.click(await readyButton(canvas, es.backupButton.idle))
+    await failsWith(canvas, es.backupButton.error, 'SHARE_UPLOAD_FAILED')
+    await expect(canvas.getByRole('status')).toHaveTextContent(
+      `${es.backupButton.error}: El servidor no pudo guardar la copia de seguridad (500).`,
+    )
   },
 }
 

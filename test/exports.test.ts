@@ -1,5 +1,6 @@
 // The public runtime surface of each entry point. A name that appears or vanishes fails here first: change the
 // list on purpose, in the same commit as the export, and say so in the changelog.
+import { readdirSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import ts from 'typescript'
 import { describe, expect, test } from 'vitest'
@@ -131,6 +132,16 @@ describe('export surface', () => {
     ])
   })
 
+  test("each locale pack ('react-mpc-backup/locales/<lang>') exports exactly one object, named after its language", async () => {
+    const dir = resolve(import.meta.dirname, '../src/locales')
+    const packs = readdirSync(dir).filter((f) => /^[a-zA-Z-]+\.ts$/.test(f))
+    expect(packs.sort()).toEqual(['ar.ts', 'de.ts', 'en.ts', 'es.ts', 'fr.ts', 'ja.ts', 'pt-BR.ts'])
+    for (const file of packs) {
+      const pack = (await import(join(dir, file))) as Record<string, unknown>
+      expect(Object.keys(pack), file).toEqual([file.slice(0, -3).replace('-', '')])
+    }
+  })
+
   test('every error class of the client entry is a BackupError with its own name', () => {
     const errorNames = Object.entries(client)
       .filter(([, v]) => typeof v === 'function' && v.prototype instanceof client.BackupError)
@@ -159,6 +170,11 @@ describe('export surface with types', () => {
     core: join(root, 'src/core/index.ts'),
     server: join(root, 'src/server/index.ts'),
     testing: join(root, 'src/testing/index.ts'),
+    ...Object.fromEntries(
+      readdirSync(join(root, 'src/locales'))
+        .filter((f) => /^[a-zA-Z-]+\.ts$/.test(f))
+        .map((f) => [`locales-${f.slice(0, -3)}`, join(root, 'src/locales', f)]),
+    ),
   }
   const program = ts.createProgram(Object.values(entries), { ...config.options, noEmit: true })
   const checker = program.getTypeChecker()

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const rel = (file: string) => relative(root, file).split(sep).join('/')
 
-type Layer = 'entry' | 'core' | 'hooks' | 'components' | 'adapters' | 'server' | 'testing'
+type Layer = 'entry' | 'core' | 'hooks' | 'components' | 'adapters' | 'locales' | 'server' | 'testing'
 
 /** Which layers each layer may import (its own included), and the rule as CONTRIBUTING.md states it. */
 const layerRules: Record<Layer, { mayImport: readonly Layer[]; rule: string }> = {
@@ -25,6 +25,10 @@ const layerRules: Record<Layer, { mayImport: readonly Layer[]; rule: string }> =
   hooks: { mayImport: ['hooks', 'core'], rule: 'src/hooks import only core (and React libraries)' },
   components: { mayImport: ['components', 'hooks', 'core'], rule: 'src/components import only hooks and core' },
   adapters: { mayImport: ['adapters', 'core'], rule: 'src/adapters import only core' },
+  locales: {
+    mayImport: ['components', 'core'],
+    rule: 'src/locales (the locale packs, `react-mpc-backup/locales/<lang>`) import only types from components and core, and the English pack the English label modules',
+  },
   server: {
     mayImport: ['server', 'core'],
     rule: 'src/server (Node only) imports only core (the wire contract, e.g. serverErrorCodes); never testing or the React layers',
@@ -264,6 +268,24 @@ describe('import graph of src/ (CONTRIBUTING.md: layers)', () => {
         problems.push(`${describeEdge(e)}\n    breaks: ${layerRules[from].rule}`)
     }
     fail('Imports that break the layer rules', problems)
+  })
+
+  it('a locale pack imports only types, and the English one the data-only English label modules: it bundles nothing else', () => {
+    const englishLabels = /^src\/components\/(default[A-Za-z]+Labels|notReadyLabels)\.ts$/
+    const packs = files.filter((f) => layerOf(f) === 'locales')
+    expect(packs.length).toBeGreaterThanOrEqual(7)
+    const problems = edges
+      .filter((e) => layerOf(e.from) === 'locales')
+      .filter((e) => !/^(import|export) type /.test(e.text))
+      .filter((e) => !(e.from === 'src/locales/en.ts' && e.to !== undefined && englishLabels.test(e.to)))
+      .map((e) => `${describeEdge(e)}\n    breaks: ${layerRules.locales.rule}`)
+    // The English label modules themselves import only types (and each other), so the English pack is its strings.
+    const labelModules = files.filter((f) => englishLabels.test(f))
+    expect(labelModules.length).toBe(5)
+    for (const e of edges.filter((edge) => labelModules.includes(edge.from)))
+      if (!/^(import|export) type /.test(e.text) && !(e.to !== undefined && englishLabels.test(e.to)))
+        problems.push(`${describeEdge(e)}\n    breaks: an English label module holds data only`)
+    fail('Runtime imports that a locale pack would bundle', problems)
   })
 
   it('src/core imports no React', () => {

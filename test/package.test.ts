@@ -94,6 +94,13 @@ describe('the packed package', () => {
     expect(Object.keys(report.analysis.entrypoints).sort()).toEqual([
       '.',
       './core',
+      './locales/ar',
+      './locales/de',
+      './locales/en',
+      './locales/es',
+      './locales/fr',
+      './locales/ja',
+      './locales/pt-BR',
       './package.json',
       './server',
       './testing',

@@ -11,7 +11,9 @@ import { commands, page, userEvent } from 'vitest/browser'
 import { BackupButton } from '../src/components/BackupButton.js'
 import { BackupReminder } from '../src/components/BackupReminder.js'
 import { BackupStatus } from '../src/components/BackupStatus.js'
+import type { PartialMessages } from '../src/components/messages.js'
 import { RecoverButton } from '../src/components/RecoverButton.js'
+import { ar } from '../src/locales/ar.js'
 import { createWalletEmulator, gisStandInUrl } from '../src/testing/index.js'
 import { createBrowserWorld, worker, type BrowserWorld } from './support/browserWorld.js'
 
@@ -65,13 +67,34 @@ async function ready() {
   return button()
 }
 
-/** Checks contrast, then screenshots the frame, in both themes; the spinner is stopped at its first frame. */
-async function matchesBaselines(name: string) {
+/** The background a text is drawn on: its own, else its nearest ancestor's that is not transparent. */
+function backgroundOf(el: Element | null): string {
+  for (let at = el; at; at = at.parentElement) {
+    const bg = getComputedStyle(at).backgroundColor
+    if (bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent') return bg
+  }
+  return 'rgb(255, 255, 255)'
+}
+
+/**
+ * Checks contrast, then screenshots the frame, in both themes; the spinner is stopped at its first frame.
+ * `computedContrast`: axe takes Arabic text for an icon ligature and leaves it out of its contrast rule (it reports
+ * "inapplicable"), so for it every text element of the kit is measured from its computed colours instead.
+ */
+async function matchesBaselines(name: string, { computedContrast = false } = {}) {
   for (const theme of themes) {
     frame().setAttribute('data-rmb-theme', theme)
     // Contrast AA in this state and theme; "incomplete" (axe could not tell, e.g. text over an image) counts too.
     const axeContrast = await axe.run(frame(), { runOnly: ['color-contrast'] })
-    if (button()?.disabled) {
+    if (computedContrast) {
+      const texts = [...frame().querySelectorAll('[data-rmb], [role="status"]')].filter((el) => el.textContent)
+      expect(texts.length, `${name}-${theme}: texts measured`).toBeGreaterThan(0)
+      for (const el of texts)
+        expect(
+          contrastRatio(getComputedStyle(el).color, backgroundOf(el)),
+          `${name}-${theme}: ${el.getAttribute('data-rmb') ?? 'message'}`,
+        ).toBeGreaterThanOrEqual(4.5)
+    } else if (button()?.disabled) {
       // axe skips disabled controls (WCAG exempts them); the stylesheet still keeps their text at 4.5:1.
       const style = getComputedStyle(button())
       expect(
@@ -91,14 +114,15 @@ async function matchesBaselines(name: string) {
   }
 }
 
-/** The backup button held in `state` (faults hold the next step), the pointer moved off it. */
-async function backupButtonIn(state: string, arm: (w: BrowserWorld) => void = () => {}) {
+/** The backup button held in `state` (faults hold the next step), the pointer moved off it; `messages`: its texts. */
+async function backupButtonIn(state: string, arm: (w: BrowserWorld) => void = () => {}, messages?: PartialMessages) {
   const w = createBrowserWorld()
   arm(w)
   w.mount(
     <Frame>
       <BackupButton />
     </Frame>,
+    messages ? { messages } : {},
   )
   const b = await ready()
   if (state !== 'idle') await userEvent.click(b)
@@ -409,6 +433,64 @@ describe('right to left', () => {
     box = b.getBoundingClientRect()
     text = range.getBoundingClientRect()
     expect(box.right - text.right).toBeGreaterThan(text.left - box.left + icon)
+  })
+})
+
+describe('right to left, in Arabic (react-mpc-backup/locales/ar): the button, its icon and message, the status mirror', () => {
+  /** Where the text of `el` sits inside it: the space left of it and right of it, in px. */
+  const around = (el: Element) => {
+    const range = document.createRange()
+    range.selectNodeContents(el)
+    const box = el.getBoundingClientRect()
+    const text = range.getBoundingClientRect()
+    return { left: text.left - box.left, right: box.right - text.right }
+  }
+
+  test('BackupButton in error: the retry icon at the inline start (right), the message under it from the right', async () => {
+    const { b } = await backupButtonIn('error', (w) => w.share.faults.set('share.post', { status: 500 }), ar)
+    frame().setAttribute('dir', 'rtl')
+    const message = screen.getByRole('status')
+    expect(b.textContent).toBe(ar.backupButton.error)
+    expect(message.textContent).toContain(ar.backupButton.error)
+    // The icon (1em + gap) is on the right of the label, the label's text ends at the right of the message.
+    const icon = 16
+    expect(around(b).right).toBeGreaterThan(around(b).left + icon)
+    const line = message.getBoundingClientRect()
+    const range = document.createRange()
+    range.selectNodeContents(message)
+    expect(Math.abs(line.right - range.getBoundingClientRect().right)).toBeLessThan(2)
+    expect(range.getBoundingClientRect().left - line.left).toBeGreaterThan(2)
+    await matchesBaselines('backup-button-error-rtl', { computedContrast: true })
+  })
+
+  test('BackupButton busy and idle: the spinner at the inline start (right), the Arabic label', async () => {
+    await backupButtonIn('generating', (w) => void (w.wallet.faults.backup = HOLD), ar)
+    frame().setAttribute('dir', 'rtl')
+    expect(button().textContent).toBe(ar.backupButton.generating)
+    expect(around(button()).right).toBeGreaterThan(around(button()).left + 16)
+    await matchesBaselines('backup-button-generating-rtl', { computedContrast: true })
+    cleanup()
+    await backupButtonIn('idle', () => {}, ar)
+    frame().setAttribute('dir', 'rtl')
+    await matchesBaselines('backup-button-idle-rtl', { computedContrast: true })
+  })
+
+  test('BackupStatus: the dot at the inline start (right) of the Arabic text', async () => {
+    const w = createBrowserWorld()
+    w.mount(
+      <Frame>
+        <div dir="rtl">
+          <BackupStatus />
+        </div>
+      </Frame>,
+      { messages: ar },
+    )
+    const status = () => frame().querySelector('[data-rmb="backup-status"]') as HTMLElement
+    await expect.poll(() => status().getAttribute('data-state'), { timeout: 5000 }).toBe('none')
+    expect(status().textContent).toBe(ar.backupStatus.none)
+    // The dot (0.5em + 0.4em gap) and the inline padding are on the right, the padding only on the left.
+    expect(around(status()).right).toBeGreaterThan(around(status()).left + 5)
+    await matchesBaselines('backup-status-none-rtl', { computedContrast: true })
   })
 })
 

@@ -6,23 +6,11 @@ import type { GetBackupStatusReturnType } from '../core/actions/getBackupStatus.
 import { backupKeys } from '../core/query/backupKeys.js'
 import { useWalletBackupConfig } from '../hooks/WalletBackupContext.js'
 import { useWalletBackup } from '../hooks/useWalletBackup.js'
-import { createFlowButton, type FlowLabels, notReadyLabels, type WalletFlowButtonProps } from './FlowButton.js'
+import { defaultBackupLabels } from './defaultBackupLabels.js'
+import { createFlowButton, type WalletFlowButtonProps } from './FlowButton.js'
 
-/** `superseded`: shown instead of the idle or success label while the status says another backup replaced ours. */
-export type BackupButtonLabels = FlowLabels<BackupWalletStep | 'superseded'>
-
-export const defaultBackupLabels: Required<BackupButtonLabels> = {
-  ...notReadyLabels,
-  offline: 'Offline: connect to back up',
-  idle: 'Back up wallet',
-  authorizing: 'Waiting for Google…',
-  generating: 'Encrypting backup…',
-  storing: 'Saving backup…',
-  notifying: 'Confirming backup…',
-  success: 'Wallet backed up',
-  error: 'Backup failed. Try again',
-  superseded: 'Back up again',
-}
+/** Its English texts (defined in their own module, which the English locale pack shares). */
+export { defaultBackupLabels }
 
 export type BackupButtonProps = WalletFlowButtonProps<
   BackupWalletStep,
@@ -54,4 +42,4 @@ export const BackupButton = createFlowButton<
   BackupWalletReturnType,
   BackupWalletErrorType,
   'superseded'
->('BackupButton', useWalletBackup, defaultBackupLabels, 'backup-button', useSupersededLabel)
+>('BackupButton', useWalletBackup, defaultBackupLabels, 'backup-button', 'backupButton', useSupersededLabel)

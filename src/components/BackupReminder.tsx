@@ -10,21 +10,15 @@ import {
   type ReactElement,
   type ReactNode,
 } from 'react'
-import type { BackupReminderReason } from '../core/reminder/backupReminderState.js'
 import { type UseBackupReminderParameters, useBackupReminder } from '../hooks/useBackupReminder.js'
 import { BackupButton } from './BackupButton.js'
+import type { BackupReminderLabels } from './messages.js'
+import { defaultReminderLabels } from './defaultReminderLabels.js'
+import { useTexts } from './useTexts.js'
 import { Slot } from './Slot.js'
 
-/** The reminder's text for each reason, and the "Later" button's. */
-export type BackupReminderLabels = Partial<Record<BackupReminderReason | 'later', string>>
-
-export const defaultReminderLabels: Required<BackupReminderLabels> = {
-  none: 'Your wallet is not backed up. Back it up to recover it if you lose this device.',
-  partial: 'Your wallet backup is incomplete. Back up again to be able to recover it.',
-  superseded: 'Another backup replaced this one. Back up again to be able to recover with Google.',
-  stale: 'Your wallet backup is old. Back up again to keep it current.',
-  later: 'Later',
-}
+/** Its English texts (defined in their own module, which the English locale pack shares). */
+export { defaultReminderLabels }
 
 export type BackupReminderProps = Omit<HTMLAttributes<HTMLDivElement>, 'children'> &
   UseBackupReminderParameters & {
@@ -35,7 +29,7 @@ export type BackupReminderProps = Omit<HTMLAttributes<HTMLDivElement>, 'children
     asChild?: boolean | undefined
     /** The call to action (default `<BackupButton />`). */
     children?: ReactNode
-    /** Every text; missing keys keep `defaultReminderLabels`. */
+    /** Every text; missing keys keep the provider's `messages`, then `defaultReminderLabels`. */
     labels?: BackupReminderLabels | undefined
     /** Keep it rendered while hidden (`data-state="hidden"`, the `hidden` attribute), e.g. for exit animations. */
     forceMount?: boolean | undefined
@@ -55,8 +49,8 @@ export const BackupReminder = forwardRef<HTMLDivElement, BackupReminderProps>(fu
 ) {
   const reminder = useBackupReminder({ snoozeMs, maxAgeMs, now, storage, query })
   const messageId = useId()
+  const text = useTexts('backupReminder', defaultReminderLabels, labels)
   if (!reminder.visible && !forceMount) return null
-  const text = { ...defaultReminderLabels, ...labels }
   const child = asChild ? Children.only(children) : undefined
   const action = (isValidElement<{ children?: ReactNode }>(child) ? child.props.children : children) ?? <BackupButton />
   const later = (event: MouseEvent<HTMLButtonElement>) => {

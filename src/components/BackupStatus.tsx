@@ -2,8 +2,9 @@
 import { forwardRef, type HTMLAttributes, type ReactNode } from 'react'
 import type { GetBackupStatusReturnType as Status } from '../core/actions/getBackupStatus.js'
 import { type UseBackupStatusReturnType, useBackupStatus } from '../hooks/useBackupStatus.js'
-
-export type BackupStatusLabels = Partial<Record<Status['state'] | 'loading' | 'offline' | 'error', string>>
+import { defaultStatusLabels } from './defaultStatusLabels.js'
+import type { BackupStatusLabels } from './messages.js'
+import { useTexts } from './useTexts.js'
 
 export type BackupStatusProps = Omit<HTMLAttributes<HTMLSpanElement>, 'children'> & {
   /**
@@ -12,16 +13,6 @@ export type BackupStatusProps = Omit<HTMLAttributes<HTMLSpanElement>, 'children'
    */
   children?: ((status: Status | undefined, query: UseBackupStatusReturnType) => ReactNode) | undefined
   labels?: BackupStatusLabels | undefined
-}
-
-const defaults = {
-  loading: 'Checking backup…',
-  offline: 'Offline: backup status unknown',
-  error: 'Backup status unavailable',
-  backedUp: 'Backed up',
-  partial: 'Backup incomplete',
-  none: 'Not backed up',
-  superseded: 'Replaced by another backup',
 }
 
 /**
@@ -33,13 +24,14 @@ export const BackupStatus = forwardRef<HTMLSpanElement, BackupStatusProps>(funct
   ref,
 ) {
   const query = useBackupStatus()
+  const text = useTexts('backupStatus', defaultStatusLabels, labels)
   if (children) return <>{children(query.data, query)}</>
   // A check started offline waits for the connection (TanStack pauses it): say so rather than "checking" forever.
   const state = query.data?.state ?? (query.isError ? 'error' : query.fetchStatus === 'paused' ? 'offline' : 'loading')
   return (
     // What react-mpc-backup/styles.css keys on comes after the props, so it cannot be lost.
     <span ref={ref} {...props} data-rmb="backup-status" data-state={state}>
-      {{ ...defaults, ...labels }[state]}
+      {text[state]}
     </span>
   )
 })

@@ -9,6 +9,9 @@ import {
   type RefAttributes,
   type ReactNode,
 } from 'react'
+import type { BackupError } from '../core/errors/errors.js'
+import type { FlowLabels, Messages, PartialMessages } from './messages.js'
+import { useMessages } from './useTexts.js'
 import { Slot } from './Slot.js'
 
 type FlowButtonChildren = ReactNode | ((step: string) => ReactNode)
@@ -23,7 +26,7 @@ export type WalletFlowButtonProps<TStep extends string, TData, TError, TLabel ex
 > & {
   /** Render the one child element instead of a `<button>` (Radix `asChild`). */
   asChild?: boolean | undefined
-  /** Every visible and announced text; missing keys keep the defaults. */
+  /** Every visible and announced text; missing keys keep the provider's `messages`, then the English defaults. */
   labels?: FlowLabels<TStep | TLabel> | undefined
   /** Overrides the label; a function gets the step. */
   children?: ReactNode | ((step: TStep) => ReactNode)
@@ -34,57 +37,35 @@ export type WalletFlowButtonProps<TStep extends string, TData, TError, TLabel ex
   onStep?: ((step: TStep) => void) | undefined
 }
 
+/** What a button says of an error: its code (`data-error-code`) and text, looked up by code in `messages.errors`. */
+type ShownError = Pick<BackupError, 'shortMessage' | 'code' | 'facts' | 'step'>
+
 /** The flow state a FlowButton shows, from either hook; its `mutate` is the click path. */
-function flowButtonState(flow: {
+type FlowHookResult = {
   step: string
   isReady: boolean
   notReadyReason: string | undefined
   isOnline: boolean
-  error: { shortMessage?: string; code?: string } | null
-  googleError: { shortMessage?: string; code?: string } | undefined
+  error: ShownError | null
+  googleError: ShownError | undefined
   retryGoogle: () => void
   mutate: () => void
-}) {
-  return {
-    step: flow.step,
-    isReady: flow.isReady,
-    notReadyReason: flow.notReadyReason,
-    isOnline: flow.isOnline,
-    error: flow.error,
-    googleError: flow.googleError,
-    retryGoogle: flow.retryGoogle,
-    start: flow.mutate,
-  }
 }
 
-export type FlowLabels<S extends string> = Partial<
-  Record<S | 'loading' | 'walletLoading' | 'offline' | 'unavailable', string>
->
-
-type FlowButtonProps<S extends string> = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children'> & {
+type FlowButtonProps = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children'> & {
   asChild?: boolean | undefined
   announce?: boolean | undefined
   children?: FlowButtonChildren
-  step: S
-  isReady: boolean
-  /** Shown as `data-disabled-reason` while not ready; `wallet-loading` uses the `walletLoading` label. */
-  notReadyReason?: string | undefined
-  /** False while the browser reports offline: the button is disabled (`data-disabled-reason="offline"`). */
-  isOnline?: boolean | undefined
-  error: { shortMessage?: string; code?: string } | null
-  start: () => void
-  labels: Required<FlowLabels<S>>
-  /** Google's script failed or timed out loading: the button shows the error and a click loads it again. */
-  googleError?: { shortMessage?: string; code?: string } | undefined
-  retryGoogle?: (() => void) | undefined
+  /**
+   * The hook's state. `notReadyReason` is shown as `data-disabled-reason` while not ready (`wallet-loading` uses the
+   * `walletLoading` label); `isOnline` false disables the button (`data-disabled-reason="offline"`); a `googleError`
+   * (Google's script failed or timed out loading) shows the error, and a click loads it again (`retryGoogle`).
+   */
+  flow: FlowHookResult
+  labels: Required<FlowLabels<string>>
+  /** The app's error texts by code; an error without one says its own (English) `shortMessage`. */
+  errors?: PartialMessages['errors']
 }
-
-/** The labels both buttons share (what they say while they cannot start yet). */
-export const notReadyLabels = {
-  loading: 'Loading Google sign-in…',
-  walletLoading: 'Loading wallet…',
-  unavailable: 'Google sign-in unavailable. Retry',
-} as const
 
 const visuallyHidden: CSSProperties = {
   position: 'absolute',
@@ -104,22 +85,16 @@ const busySteps = new Set(['authorizing', 'generating', 'storing', 'notifying', 
  * The shared body of BackupButton and RecoverButton: one button (or the `asChild` element), state as data attributes,
  * and beside it a visually hidden polite live region (`announce={false}` leaves the button alone).
  */
-export const FlowButton = forwardRef<HTMLButtonElement, FlowButtonProps<string>>(function FlowButton(
+export const FlowButton = forwardRef<HTMLButtonElement, FlowButtonProps>(function FlowButton(
   {
     asChild,
     announce = true,
     children,
-    step,
-    isReady,
-    notReadyReason,
-    isOnline = true,
-    error,
-    start,
+    flow: { step, isReady, notReadyReason, isOnline, error, googleError, retryGoogle, mutate: start },
     labels,
     onClick,
     disabled,
-    googleError,
-    retryGoogle,
+    errors,
     ...rest
   },
   ref,
@@ -135,22 +110,23 @@ export const FlowButton = forwardRef<HTMLButtonElement, FlowButtonProps<string>>
       : !isOnline && !busy
         ? 'offline'
         : undefined
-  const label = unavailable
-    ? labels.unavailable
-    : disabledReason === 'google-loading'
-      ? labels.loading
-      : disabledReason === 'wallet-loading'
-        ? labels.walletLoading
-        : disabledReason === 'offline'
-          ? labels.offline
-          : labels[step]
-  const announcement = unavailable
-    ? `${labels.unavailable}: ${googleError.shortMessage ?? ''}`
-    : disabledReason
-      ? label
-      : step === 'error' && error?.shortMessage
-        ? `${labels.error}: ${error.shortMessage}`
-        : labels[step]
+  const label =
+    labels[
+      unavailable
+        ? 'unavailable'
+        : disabledReason === 'google-loading'
+          ? 'loading'
+          : disabledReason === 'wallet-loading'
+            ? 'walletLoading'
+            : (disabledReason ?? step)
+    ]
+  // The error the button is in: Google's script, or the flow's (`data-error-code`); announced after the label.
+  const shown = unavailable ? googleError : step === 'error' ? error : undefined
+  const text = shown && errors?.[shown.code as keyof Messages['errors']]
+  const announcement =
+    shown && !disabledReason
+      ? `${label}: ${typeof text === 'function' ? text(shown.facts, shown.step) : (text ?? shown.shortMessage)}`
+      : label
   const Comp = asChild ? Slot : 'button'
   const handleClick = (event: MouseEvent<HTMLButtonElement>) => {
     onClick?.(event)
@@ -174,7 +150,7 @@ export const FlowButton = forwardRef<HTMLButtonElement, FlowButtonProps<string>>
         }
         data-state={unavailable ? 'error' : step}
         data-ready={isReady ? '' : undefined}
-        data-error-code={unavailable ? googleError.code : step === 'error' ? error?.code : undefined}
+        data-error-code={shown?.code}
         data-disabled-reason={disabledReason}
       >
         {typeof children === 'function' ? children(step) : (children ?? label)}
@@ -187,8 +163,6 @@ export const FlowButton = forwardRef<HTMLButtonElement, FlowButtonProps<string>>
     </>
   )
 })
-
-type FlowHookResult = Parameters<typeof flowButtonState>[0]
 
 /**
  * A flow's button (`<BackupButton>`, `<RecoverButton>`): its hook, its default labels and the `data-rmb` name the
@@ -203,6 +177,8 @@ export function createFlowButton<TStep extends string, TData, TError, TLabel ext
   }) => FlowHookResult,
   defaultLabels: Required<FlowLabels<TStep | TLabel>>,
   rmb: string,
+  /** The button's group in `messages`. */
+  group: 'backupButton' | 'recoverButton',
   /** A hook (the same one every render) naming a label to show instead of the step's, e.g. from the backup status. */
   useLabelInstead?: (step: string) => TLabel | undefined,
 ): ForwardRefExoticComponent<WalletFlowButtonProps<TStep, TData, TError, TLabel> & RefAttributes<HTMLButtonElement>> {
@@ -213,14 +189,16 @@ export function createFlowButton<TStep extends string, TData, TError, TLabel ext
   ) {
     const flow = useFlowHook({ onSuccess, onError, onStep })
     const instead = useLabelInstead?.(flow.step)
-    const merged: Record<string, string | undefined> = { ...defaultLabels, ...labels }
+    const messages = useMessages()
+    const merged: Record<string, string | undefined> = { ...defaultLabels, ...messages?.[group], ...labels }
     return (
       <FlowButton
         ref={ref}
         {...props}
         // What react-mpc-backup/styles.css keys on; always rendered (after the props, so it cannot be lost).
         data-rmb={rmb}
-        {...flowButtonState(flow)}
+        flow={flow}
+        errors={messages?.errors}
         labels={(instead ? { ...merged, [flow.step]: merged[instead] } : merged) as Required<FlowLabels<string>>}
       >
         {children as FlowButtonChildren}

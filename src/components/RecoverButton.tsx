@@ -5,23 +5,11 @@ import type {
   RecoverWalletStep,
 } from '../core/actions/recoverWallet.js'
 import { useWalletRecovery } from '../hooks/useWalletRecovery.js'
-import { createFlowButton, type FlowLabels, notReadyLabels, type WalletFlowButtonProps } from './FlowButton.js'
+import { defaultRecoverLabels } from './defaultRecoverLabels.js'
+import { createFlowButton, type WalletFlowButtonProps } from './FlowButton.js'
 
-export type RecoverButtonLabels = FlowLabels<RecoverWalletStep>
-
-export const defaultRecoverLabels: Required<RecoverButtonLabels> = {
-  ...notReadyLabels,
-  offline: 'Offline: connect to recover',
-  idle: 'Recover wallet',
-  authorizing: 'Waiting for Google…',
-  reading: 'Reading backup…',
-  recovering: 'Restoring wallet…',
-  generating: 'Making a fresh backup…',
-  storing: 'Saving fresh backup…',
-  notifying: 'Confirming backup…',
-  success: 'Wallet recovered',
-  error: 'Recovery failed. Try again',
-}
+/** Its English texts (defined in their own module, which the English locale pack shares). */
+export { defaultRecoverLabels }
 
 export type RecoverButtonProps = WalletFlowButtonProps<
   RecoverWalletStep,
@@ -35,4 +23,5 @@ export const RecoverButton = createFlowButton<RecoverWalletStep, RecoverWalletRe
   useWalletRecovery,
   defaultRecoverLabels,
   'recover-button',
+  'recoverButton',
 )

@@ -21,6 +21,7 @@ import { readClientId } from '../core/flow/readClientId.js'
 import type { WalletAdapter } from '../core/clients/WalletAdapter.js'
 import type { RetryOptions } from '../core/utils/withRetry.js'
 import { WalletBackupContext, type WalletBackupConfig } from '../hooks/WalletBackupContext.js'
+import type { PartialMessages } from './messages.js'
 
 export type WalletBackupProviderProps = {
   /** The wallet, e.g. `portalAdapter(portal)`. */
@@ -55,6 +56,12 @@ export type WalletBackupProviderProps = {
    * (a popup that never calls back would otherwise hold the flow until reload). Default 300 000 ms (5 minutes).
    */
   googleSignInTimeoutMs?: number
+  /**
+   * The components' texts, by component (`backupButton`, `recoverButton`, `backupStatus`, `backupReminder`) and
+   * `errors` by code: a locale pack (`import { es } from 'react-mpc-backup/locales/es'`), or any part of one; what is
+   * missing stays English, and a component's `labels` prop wins over it. The hooks do not read it.
+   */
+  messages?: PartialMessages | undefined
   children?: ReactNode
 }
 
@@ -119,8 +126,21 @@ export function WalletBackupProvider(props: WalletBackupProviderProps) {
       readClientId: given ? undefined : (signal) => readClientId(wallet, { signal, timeoutMs: walletTimeoutMs }),
       // The wallet's client changed under the same adapter: status, keys and the next click follow it.
       learnClientId: given ? undefined : (id) => learn(wallet, id),
+      messages: props.messages,
     }),
-    [wallet, clientId, given, learn, shareApi, broker, props.retry, props.timeoutMs, walletTimeoutMs, walletIsReady],
+    [
+      wallet,
+      clientId,
+      given,
+      learn,
+      shareApi,
+      broker,
+      props.retry,
+      props.timeoutMs,
+      walletTimeoutMs,
+      walletIsReady,
+      props.messages,
+    ],
   )
 
   const needsGoogle = props.wallet.keyCustody === 'kit'

@@ -19,6 +19,8 @@ export type WalletBackupConfig = {
   readClientId?: ((signal: AbortSignal | undefined) => Promise<string>) | undefined
   /** Told the client id a run read when it differs from `clientId` (an adapter whose Portal client changed). */
   learnClientId?: ((clientId: string) => void) | undefined
+  /** The components' texts (their `PartialMessages`, typed in src/components/messages.ts); the hooks never read it. */
+  messages?: unknown
 }
 
 export const WalletBackupContext = createContext<WalletBackupConfig | null>(null)

@@ -1,12 +1,13 @@
 // One emulated world per story: Google (GIS stand-in + Drive, as MSW handlers), the app's share server (MSW),
 // and the wallet provider (in page). Built fresh in each story's loader so stories never share state.
 import { QueryClient } from '@tanstack/react-query'
-import type { ReactNode } from 'react'
+import { type ReactNode, useContext } from 'react'
 import type { StoryContext } from '@storybook/react-vite'
 import type { MswApi } from 'msw-storybook-addon/types'
 import { http, HttpResponse } from 'msw'
 import { portalAdapter } from '../../src/adapters/portalAdapter.js'
 import { WalletBackupProvider } from '../../src/components/WalletBackupProvider.js'
+import { LocaleContext, locales } from './locale.js'
 import { backupWallet } from '../../src/core/actions/backupWallet.js'
 import { createShareApi } from '../../src/core/clients/createShareApi.js'
 import {
@@ -131,6 +132,7 @@ export function WorldProvider({
   queryClient?: QueryClient
   children: ReactNode
 }) {
+  const locale = useContext(LocaleContext)
   return (
     <WalletBackupProvider
       wallet={portalAdapter(wallet ?? world.wallet)}
@@ -140,6 +142,8 @@ export function WorldProvider({
       clientId={world.clientId}
       queryClient={queryClient ?? world.queryClient}
       retry={{ tries: 2, baseDelayMs: 1 }}
+      // English is the components' own defaults (no messages), as in an app that passes none.
+      messages={locale === 'en' ? undefined : locales[locale].messages}
     >
       {children}
     </WalletBackupProvider>

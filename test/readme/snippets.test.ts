@@ -76,6 +76,7 @@ describe('README and guide snippets', () => {
         expect.stringContaining('<RecoverButton'),
         expect.stringContaining('useEraseBackup('),
         expect.stringMatching(/^'use client'/),
+        expect.stringContaining("from 'react-mpc-backup/locales/es'"),
       ]),
     )
   })

@@ -6,6 +6,7 @@ import { setupWorker } from 'msw/browser'
 import type { ReactNode } from 'react'
 import { expect, inject } from 'vitest'
 import { portalAdapter } from '../../src/adapters/portalAdapter.js'
+import type { PartialMessages } from '../../src/components/messages.js'
 import { WalletBackupProvider } from '../../src/components/WalletBackupProvider.js'
 import {
   createGoogleEmulator,
@@ -68,6 +69,8 @@ export function createBrowserWorld(
       googleSignInTimeoutMs?: number
       baseURL?: string
       walletTimeoutMs?: number
+      /** The components' texts (a locale pack, or part of one). */
+      messages?: PartialMessages
     } = {},
   ) =>
     render(
@@ -78,6 +81,7 @@ export function createBrowserWorld(
         {...(extra.googleScriptTimeoutMs ? { googleScriptTimeoutMs: extra.googleScriptTimeoutMs } : {})}
         {...(extra.googleSignInTimeoutMs ? { googleSignInTimeoutMs: extra.googleSignInTimeoutMs } : {})}
         googleClientId={GOOGLE_CLIENT_ID}
+        messages={extra.messages}
         server={{ baseURL: extra.baseURL ?? '/api' }}
         clientId={clientId}
         queryClient={queryClient}

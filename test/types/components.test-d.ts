@@ -25,6 +25,12 @@ import type {
   BackupWalletStep,
   RecoverWalletStep,
   defaultReminderLabels,
+  BackupErrorCode,
+  BackupErrorStep,
+  ErrorFacts,
+  Messages,
+  MessageText,
+  PartialMessages,
 } from 'react-mpc-backup'
 import { describe, expectTypeOf, test } from 'vitest'
 
@@ -105,5 +111,24 @@ describe('BackupReminder', () => {
   test('a text per reason and for "Later", every one in defaultReminderLabels', () => {
     expectTypeOf<keyof BackupReminderLabels>().toEqualTypeOf<BackupReminderReason | 'later'>()
     expectTypeOf<typeof defaultReminderLabels>().toEqualTypeOf<Required<BackupReminderLabels>>()
+  })
+})
+
+describe('messages (issue #29)', () => {
+  test('one Messages value: a group per component, an error text per code; the provider takes any part of it', async () => {
+    const { en } = await import('react-mpc-backup/locales/en')
+    const { ptBR } = await import('react-mpc-backup/locales/pt-BR')
+    expectTypeOf(en).toEqualTypeOf<Messages>()
+    expectTypeOf(ptBR).toEqualTypeOf<Messages>()
+    expectTypeOf<keyof Messages['errors']>().toEqualTypeOf<BackupErrorCode>()
+    expectTypeOf<Messages['backupButton']>().toEqualTypeOf<Required<BackupButtonLabels>>()
+    expectTypeOf<Messages['backupStatus']>().toEqualTypeOf<Required<BackupStatusLabels>>()
+    expectTypeOf<Messages['backupReminder']>().toEqualTypeOf<Required<BackupReminderLabels>>()
+    expectTypeOf<WalletBackupProviderProps['messages']>().toEqualTypeOf<PartialMessages | undefined>()
+    expectTypeOf<Messages>().toExtend<PartialMessages>()
+    expectTypeOf<{ backupButton: { idle: string } }>().toExtend<PartialMessages>()
+    // A text with values is a function of the error's facts and step.
+    expectTypeOf<(facts: ErrorFacts, step: BackupErrorStep | undefined) => string>().toExtend<MessageText>()
+    expectTypeOf<{ errors: { WALLET_BUSY: number } }>().not.toExtend<PartialMessages>()
   })
 })

@@ -126,6 +126,7 @@ async function readKey(drive: DriveKeyStore, clientId: string, record: ShareReco
       {
         step: 'read',
         details: others ? 'key version mismatch' : undefined,
+        facts: { reason: others ? 'version_mismatch' : 'no_key' },
       },
     )
   return key
