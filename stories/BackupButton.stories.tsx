@@ -5,15 +5,12 @@ import { es } from '../src/locales/es.js'
 import { failsWith, readyButton, scriptUnavailable, shows } from './support/play.js'
 import {
   HOLD_MS,
-  registerHandlers,
   registerMissingRoute,
-  worldLoader,
   worldOf,
   holdGoogleScript,
   releaseGoogleScript,
-  WorldProvider,
   WRONG_BASE_URL,
-  type StoryProviderProps,
+  inWorld,
 } from './support/storyWorld.js'
 
 const IDLE = 'Back up wallet'
@@ -28,15 +25,7 @@ const meta = {
   title: 'Components/BackupButton',
   component: BackupButton,
   tags: ['autodocs'],
-  loaders: [worldLoader],
-  beforeEach: (context) => registerHandlers(context),
-  decorators: [
-    (Story, context) => (
-      <WorldProvider world={worldOf(context)} {...(context.parameters['provider'] as StoryProviderProps | undefined)}>
-        <Story />
-      </WorldProvider>
-    ),
-  ],
+  ...inWorld,
 } satisfies Meta<typeof BackupButton>
 
 export default meta

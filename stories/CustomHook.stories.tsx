@@ -2,7 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite'
 import { useState } from 'react'
 import { expect } from 'storybook/test'
 import { useWalletBackup } from '../src/hooks/useWalletBackup.js'
-import { registerHandlers, worldLoader, worldOf, WorldProvider } from './support/storyWorld.js'
+import { worldOf, inWorld } from './support/storyWorld.js'
 
 /** Your own UI on `useWalletBackup`: a plain button, the step as text, a counter of successful backups. */
 function MyBackup() {
@@ -25,15 +25,7 @@ function MyBackup() {
 const meta = {
   title: 'Hooks/useWalletBackup (custom UI)',
   component: MyBackup,
-  loaders: [worldLoader],
-  beforeEach: (context) => registerHandlers(context),
-  decorators: [
-    (Story, context) => (
-      <WorldProvider world={worldOf(context)}>
-        <Story />
-      </WorldProvider>
-    ),
-  ],
+  ...inWorld,
 } satisfies Meta<typeof MyBackup>
 
 export default meta

@@ -3,7 +3,7 @@ import { expect } from 'storybook/test'
 import { BackupStatus } from '../src/components/BackupStatus.js'
 import { useEraseBackup } from '../src/hooks/useEraseBackup.js'
 import { useWalletBackup } from '../src/hooks/useWalletBackup.js'
-import { registerHandlers, worldLoader, worldOf, WorldProvider } from './support/storyWorld.js'
+import { worldOf, inWorld } from './support/storyWorld.js'
 
 /** A user deletes their backup: the key in their Drive, the server's record, and the wallet is told. */
 function EraseDemo() {
@@ -28,15 +28,7 @@ function EraseDemo() {
 const meta = {
   title: 'Hooks/useEraseBackup',
   component: EraseDemo,
-  loaders: [worldLoader],
-  beforeEach: (context) => registerHandlers(context),
-  decorators: [
-    (Story, context) => (
-      <WorldProvider world={worldOf(context)}>
-        <Story />
-      </WorldProvider>
-    ),
-  ],
+  ...inWorld,
 } satisfies Meta<typeof EraseDemo>
 
 export default meta

@@ -3,7 +3,7 @@ import { useState } from 'react'
 import { expect, waitFor } from 'storybook/test'
 import { useWalletBackup } from '../src/hooks/useWalletBackup.js'
 import { useWalletBackupSession } from '../src/hooks/useWalletBackupSession.js'
-import { registerHandlers, worldLoader, worldOf, WorldProvider } from './support/storyWorld.js'
+import { worldOf, inWorld } from './support/storyWorld.js'
 
 /** The app's sign-out calls the kit's: no Google token outlives the app user (optionally the grant is revoked). */
 function SignOutDemo() {
@@ -27,15 +27,7 @@ function SignOutDemo() {
 const meta = {
   title: 'Hooks/useWalletBackupSession (sign out)',
   component: SignOutDemo,
-  loaders: [worldLoader],
-  beforeEach: (context) => registerHandlers(context),
-  decorators: [
-    (Story, context) => (
-      <WorldProvider world={worldOf(context)}>
-        <Story />
-      </WorldProvider>
-    ),
-  ],
+  ...inWorld,
 } satisfies Meta<typeof SignOutDemo>
 
 export default meta

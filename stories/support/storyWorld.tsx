@@ -2,7 +2,7 @@
 // and the wallet provider (in page). Built fresh in each story's loader so stories never share state.
 import { QueryClient } from '@tanstack/react-query'
 import { type ReactNode, useContext } from 'react'
-import type { StoryContext } from '@storybook/react-vite'
+import type { Decorator, StoryContext } from '@storybook/react-vite'
 import type { MswApi } from 'msw-storybook-addon/types'
 import { http, HttpResponse } from 'msw'
 import { portalAdapter } from '../../src/adapters/portalAdapter.js'
@@ -107,6 +107,23 @@ export function registerMissingRoute(context: { msw: MswApi }) {
 
 /** Provider props a story may set through `parameters.provider`. */
 export type StoryProviderProps = { baseURL?: string; googleScriptTimeoutMs?: number }
+
+/**
+ * The meta parts every story in the emulated world shares, spread into a story file's meta: a fresh world per story
+ * (loader), its handlers on the worker (beforeEach), and the app's provider around the story, with the story's
+ * `parameters.provider` (StoryProviderProps) if it gives any.
+ */
+export const inWorld = {
+  loaders: [worldLoader],
+  beforeEach: (context: Ctx & { msw: MswApi }) => registerHandlers(context),
+  decorators: [
+    ((Story, context) => (
+      <WorldProvider world={worldOf(context)} {...(context.parameters['provider'] as StoryProviderProps | undefined)}>
+        <Story />
+      </WorldProvider>
+    )) satisfies Decorator,
+  ],
+}
 
 /** A confirmed backup made on the first device (no UI): key in Drive, share on the (emulated) server. */
 export async function seedBackup(w: StoryWorld): Promise<void> {
