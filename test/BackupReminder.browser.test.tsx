@@ -297,6 +297,30 @@ describe('BackupReminder as a Radix-style component', () => {
   })
 })
 
+describe('BackupReminder and the keyboard focus', () => {
+  test.each([
+    ['unmounted when hidden', false],
+    ['kept rendered hidden (forceMount)', true],
+  ])('hidden with focus inside (%s): focus goes back where it came from, not to <body>', async (_how, forceMount) => {
+    const w = createBrowserWorld()
+    w.mount(
+      <>
+        <input aria-label="Search" />
+        <BackupReminder forceMount={forceMount} />
+      </>,
+    )
+    await expect.poll(reasonShown, { timeout: 5000 }).toBe('none')
+    screen.getByRole('textbox', { name: 'Search' }).focus()
+    // From the app's field into the reminder: its call to action, then "Later", pressed from the keyboard.
+    await userEvent.tab()
+    await userEvent.tab()
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Later' }))
+    await userEvent.keyboard('{Enter}')
+    expect(reminder()?.getAttribute('data-state') ?? 'gone').not.toBe('visible')
+    expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Search' }))
+  })
+})
+
 describe('server rendering, then hydration', () => {
   /**
    * The status as an app that renders on the server has it on both sides (a dehydrated query): "none". The server

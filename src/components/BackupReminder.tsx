@@ -2,10 +2,15 @@
 import {
   Children,
   cloneElement,
+  type FocusEvent,
   forwardRef,
   isValidElement,
+  useCallback,
   useId,
+  useLayoutEffect,
+  useRef,
   type HTMLAttributes,
+  type ForwardedRef,
   type MouseEvent,
   type ReactElement,
   type ReactNode,
@@ -50,6 +55,7 @@ export const BackupReminder = forwardRef<HTMLDivElement, BackupReminderProps>(fu
   const reminder = useBackupReminder({ snoozeMs, maxAgeMs, now, storage, query })
   const messageId = useId()
   const text = useTexts('backupReminder', defaultReminderLabels, labels)
+  const focus = useFocusReturn(reminder.visible, ref)
   if (!reminder.visible && !forceMount) return null
   const child = asChild ? Children.only(children) : undefined
   const action = (isValidElement<{ children?: ReactNode }>(child) ? child.props.children : children) ?? <BackupButton />
@@ -71,6 +77,11 @@ export const BackupReminder = forwardRef<HTMLDivElement, BackupReminderProps>(fu
   )
   const rootProps = {
     ...props,
+    ref: focus.ref,
+    onFocus: (event: FocusEvent<HTMLDivElement>) => {
+      props.onFocus?.(event)
+      focus.onFocus(event)
+    },
     role: props.role ?? 'region',
     // The app's label stays (Radix composes, never replaces); else the message names the region.
     'aria-labelledby': props['aria-label'] ? props['aria-labelledby'] : (props['aria-labelledby'] ?? messageId),
@@ -81,12 +92,41 @@ export const BackupReminder = forwardRef<HTMLDivElement, BackupReminderProps>(fu
     'data-reason': reminder.reason,
   }
   return isValidElement(child) ? (
-    <Slot ref={ref} {...rootProps}>
-      {cloneElement(child as ReactElement<{ children?: ReactNode }>, undefined, body)}
-    </Slot>
+    <Slot {...rootProps}>{cloneElement(child as ReactElement<{ children?: ReactNode }>, undefined, body)}</Slot>
   ) : (
-    <div ref={ref} {...rootProps}>
-      {body}
-    </div>
+    <div {...rootProps}>{body}</div>
   )
 })
+
+/**
+ * When the reminder hides with the keyboard focus inside it ("Later", or a backup started from its button), the focus
+ * goes back to the element it came from, if that is still on the page, rather than falling to `<body>` (where a
+ * keyboard or screen-reader user would lose their place). It never moves focus otherwise.
+ */
+function useFocusReturn(visible: boolean, forwarded: ForwardedRef<HTMLDivElement>) {
+  const root = useRef<HTMLDivElement | null>(null)
+  const cameFrom = useRef<HTMLElement | null>(null)
+  const hadFocus = useRef(false)
+  const ref = useCallback(
+    (node: HTMLDivElement | null) => {
+      // Called with null before React takes the element out of the page: the last moment focus can be seen inside.
+      if (!node) hadFocus.current = !!root.current?.contains(document.activeElement)
+      root.current = node
+      if (typeof forwarded === 'function') forwarded(node)
+      else if (forwarded) forwarded.current = node
+    },
+    [forwarded],
+  )
+  useLayoutEffect(() => {
+    if (visible) return
+    const inside = hadFocus.current || !!root.current?.contains(document.activeElement)
+    hadFocus.current = false
+    const back = cameFrom.current
+    if (inside && back?.isConnected) back.focus({ preventScroll: true })
+  }, [visible])
+  const onFocus = (event: FocusEvent<HTMLElement>) => {
+    const from = event.relatedTarget
+    if (from instanceof HTMLElement && !event.currentTarget.contains(from)) cameFrom.current = from
+  }
+  return { ref, onFocus }
+}
