@@ -110,7 +110,8 @@ function useFocusReturn(visible: boolean, forwarded: ForwardedRef<HTMLDivElement
   const ref = useCallback(
     (node: HTMLDivElement | null) => {
       // Called with null before React takes the element out of the page: the last moment focus can be seen inside.
-      if (!node) hadFocus.current = !!root.current?.contains(document.activeElement)
+      // A new ref function from the app detaches and attaches the same element in one commit: that is no removal.
+      hadFocus.current = !node && !!root.current?.contains(document.activeElement)
       root.current = node
       if (typeof forwarded === 'function') forwarded(node)
       else if (forwarded) forwarded.current = node
