@@ -16,10 +16,15 @@ type StatementName = keyof typeof statements
  */
 export const sqliteErase = {
   statements,
-  job(clientId: string, options: EraseOptions = {}): { op: 'run'; names: StatementName[]; args: [string] } {
+  job(
+    clientId: string,
+    options: EraseOptions = {},
+  ): { op: 'run'; names: StatementName[]; args: [string]; scrub: true } {
     const names: StatementName[] = ['eraseBackups', 'eraseIdempotency']
     if (options.custodian === true) names.push('eraseCustodian')
-    return { op: 'run', names, args: [clientId] }
+    // scrub: the writer zeroes deleted content (secure_delete) and then truncates the WAL, so the erased shares leave
+    // the database file and its log, not only the tables.
+    return { op: 'run', names, args: [clientId], scrub: true }
   },
   /** The rows each statement of `job` removed (`changes`, in the job's order), per table. */
   result(changes: number[]): EraseResult {

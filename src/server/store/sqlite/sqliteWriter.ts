@@ -57,6 +57,10 @@ function openDatabase(data: WriterData): Database.Database {
     db.pragma('journal_mode = WAL')
     db.pragma(`synchronous = ${data.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`)
     db.pragma('busy_timeout = 5000')
+    // Deleted or replaced content (an erased share, the share a new backup replaced) is overwritten with zeros in the
+    // file as it is freed, instead of lingering in free pages until reused. Its WAL copies go at the next checkpoint
+    // that truncates the log (after every erase: see `scrub`).
+    db.pragma('secure_delete = ON')
     db.exec(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
     )
@@ -214,6 +218,22 @@ function runWriter(port: MessagePort, data: WriterData): void {
     } catch {}
   }, data.sweepMs)
 
+  // After an erase the WAL is truncated; a reader still on an older snapshot (another process's long read) makes
+  // that wait, so it waits briefly and, when still blocked, is tried again after each later batch until it succeeds
+  // rather than holding up every write.
+  let scrubPending = false
+  const truncateWal = () => {
+    db.pragma('busy_timeout = 250')
+    try {
+      const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>
+      scrubPending = result?.busy !== 0
+    } catch {
+      scrubPending = true
+    } finally {
+      db.pragma('busy_timeout = 5000')
+    }
+  }
+
   port.on('message', (message: ToWriter) => {
     if ('close' in message) {
       clearInterval(sweep)
@@ -228,6 +248,7 @@ function runWriter(port: MessagePort, data: WriterData): void {
       const error = errorOf(e)
       outcomes = message.jobs.map(() => ({ ok: false, error }))
     }
+    if (scrubPending || message.jobs.some((job, i) => job.op === 'run' && job.scrub && outcomes[i]?.ok)) truncateWal()
     post({ outcomes })
   })
   post({ ready: true })

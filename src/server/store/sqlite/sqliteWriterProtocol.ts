@@ -27,8 +27,12 @@ export type WriterJob =
     }
   | { op: 'putShare'; share: StoredShare }
   | { op: 'read'; name: string; args: unknown[]; all: boolean }
-  /** Named writes (`WriterData.writes`, e.g. erasure) run together in the job's savepoint; answers their changes. */
-  | { op: 'run'; names: string[]; args: unknown[] }
+  /**
+   * Named writes (`WriterData.writes`, e.g. erasure) run together in the job's savepoint; answers their changes.
+   * `scrub`: the writes delete data that must leave the disk, so the batch's commit is followed by a checkpoint that
+   * truncates the WAL (its older page images still hold the deleted rows) before the answer is posted.
+   */
+  | { op: 'run'; names: string[]; args: unknown[]; scrub?: true }
 
 /** What each job answers (a Buffer read by the writer arrives as a Uint8Array: structured clone). */
 export interface WriterResults {
