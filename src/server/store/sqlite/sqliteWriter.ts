@@ -218,12 +218,12 @@ function runWriter(port: MessagePort, data: WriterData): void {
     } catch {}
   }, data.sweepMs)
 
-  // After an erase the WAL is truncated; a reader still on an older snapshot (another process's long read) makes
-  // that wait, so it waits briefly and, when still blocked, is tried again after each later batch until it succeeds
-  // rather than holding up every write.
+  // After an erase the WAL is truncated. A reader still on an older snapshot (another process's long read) blocks
+  // that: the erase's own attempt waits for it briefly; when still blocked, the truncation is tried again after each
+  // later batch, without waiting, until it succeeds, so a reader left open never slows the writes down.
   let scrubPending = false
-  const truncateWal = () => {
-    db.pragma('busy_timeout = 250')
+  const truncateWal = (waitMs: number) => {
+    db.pragma(`busy_timeout = ${waitMs}`)
     try {
       const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>
       scrubPending = result?.busy !== 0
@@ -248,7 +248,8 @@ function runWriter(port: MessagePort, data: WriterData): void {
       const error = errorOf(e)
       outcomes = message.jobs.map(() => ({ ok: false, error }))
     }
-    if (scrubPending || message.jobs.some((job, i) => job.op === 'run' && job.scrub && outcomes[i]?.ok)) truncateWal()
+    if (message.jobs.some((job, i) => job.op === 'run' && job.scrub && outcomes[i]?.ok)) truncateWal(250)
+    else if (scrubPending) truncateWal(0)
     post({ outcomes })
   })
   post({ ready: true })
