@@ -24,7 +24,10 @@ export const PATHS = {
  * to them without dropping a feature was not found (docs/PERFORMANCE.md, "Client size"), so until then the ceilings
  * hold the sizes reached after the cuts: the client cannot grow, and a cut lowers them (edit both numbers together).
  */
-export const CEILINGS = { dropIn: 13_632, hook: 6_912 }
+export const CEILINGS = { dropIn: 13_728, hook: 6_976 }
+// Raised once since: +96 B / +64 B (13,632 / 6,912 before) for the fix that resets a finished backup or recovery when
+// the client's backup is erased (useFlow; the button said "Wallet backed up" after an erase), which measured
+// +94 B / +107 B (13,629 -> 13,723 B, 6,865 -> 6,972 B).
 /** Issue #28's targets (bytes, min + gzip -9), printed as ratios by bench/size.mjs and test/bundleSize.test.ts. */
 export const GOALS = { dropIn: 10_240, hook: 5_632 }
 

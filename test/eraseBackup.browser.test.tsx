@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { userEvent } from 'vitest/browser'
 import { BackupButton } from '../src/components/BackupButton.js'
 import { BackupStatus } from '../src/components/BackupStatus.js'
+import { RecoverButton } from '../src/components/RecoverButton.js'
 import { keyFileName, keyFileVersion } from '../src/core/clients/driveKeyStore.js'
 import { useEraseBackup } from '../src/hooks/useEraseBackup.js'
 import type { GisRequestAccessTokenCall } from '../src/testing/index.js'
@@ -81,8 +82,13 @@ describe('useEraseBackup in Chromium', () => {
       for (const secret of secrets)
         for (const [where, text] of Object.entries(surfaces)) expect(text.includes(secret), where).toBe(false)
 
-      // A new backup works: the button (still "Wallet backed up" from its own last run) backs up again.
-      await userEvent.click(await enabledButton('Wallet backed up'))
+      // The backup button no longer says "Wallet backed up": its last run is undone, so it offers a backup again,
+      // and a new backup works.
+      await expect
+        .poll(() => document.querySelector('[data-rmb="backup-button"]')?.getAttribute('data-state'))
+        .toBe('idle')
+      expect(screen.queryByText('Wallet backed up')).toBeNull()
+      await userEvent.click(await enabledButton('Back up wallet'))
       await expect.poll(() => rowsOf(w).length, { timeout: 5000 }).toBe(1)
       await expect.poll(statusState, { timeout: 5000 }).toBe('backedUp')
       expect(keyFilesOf(w)).toHaveLength(1)
@@ -90,6 +96,30 @@ describe('useEraseBackup in Chromium', () => {
     } finally {
       console_.restore()
     }
+  })
+
+  test('a recovery finished on this page goes back to "Recover wallet" when the backup is erased', async () => {
+    const w = createBrowserWorld()
+    const a = w.mount(<BackupButton />)
+    await userEvent.click(await enabledButton('Back up wallet'))
+    await expect.element(screen.getByRole('button')).toHaveTextContent('Wallet backed up')
+    a.unmount()
+
+    w.mountOnNewDevice(
+      <>
+        <RecoverButton />
+        <EraseButton />
+      </>,
+    )
+    const recoverState = () => document.querySelector('[data-rmb="recover-button"]')?.getAttribute('data-state')
+    await userEvent.click(await enabledButton('Recover wallet'))
+    await expect.poll(recoverState, { timeout: 5000 }).toBe('success')
+    expect(screen.queryByRole('button', { name: 'Wallet recovered' })).not.toBeNull()
+    await userEvent.click(await enabledButton('Erase backup'))
+    await expect.poll(eraseState, { timeout: 5000 }).toBe('success')
+    await expect.poll(recoverState).toBe('idle')
+    expect(screen.queryByRole('button', { name: 'Wallet recovered' })).toBeNull()
+    expect(screen.queryByRole('button', { name: 'Recover wallet' })).not.toBeNull()
   })
 
   test("with no token held, the erase opens Google's popup inside the click, then erases", async () => {

@@ -156,7 +156,19 @@ export function useFlow<TData, TError extends BackupError, TStep extends string>
     },
   })
 
-  const { mutateAsync } = mutation
+  const { mutateAsync, reset } = mutation
+  // A successful erase of this client (by any erase mutation in this QueryClient: backupKeys.erase) makes a finished
+  // backup or recovery untrue: its result is reset to idle, so no button keeps saying "Wallet backed up" once the
+  // backup is erased. (One flow per client at a time: no backup or recovery of the client runs when its erase succeeds.)
+  const erasing = base.mutationKey[2] === 'erase'
+  useEffect(() => {
+    if (!erasing)
+      return queryClient.getMutationCache().subscribe((event) => {
+        const key = event.mutation?.options.mutationKey
+        if (event.type === 'updated' && event.action.type === 'success' && key?.[2] === 'erase' && key[1] === clientId)
+          reset()
+      })
+  }, [queryClient, clientId, erasing, reset])
   const startAsync = useCallback(() => controller.start(() => mutateAsync()), [controller, mutateAsync])
   const start = useCallback(() => void startAsync().catch(noop), [startAsync])
   const abort = useCallback(() => controller.abort(), [controller])
