@@ -1,3 +1,5 @@
+import { recognizedAcrossCopies } from '../errors/recognizedAcrossCopies.js'
+
 /** Why a bearer token was refused. A fixed list: the answer's description is chosen by it, never built from input. */
 export type AuthenticationRefusalReason =
   | 'no_token'
@@ -59,3 +61,5 @@ export class AuthenticationRefused extends Error {
     this.description = error === undefined ? undefined : description
   }
 }
+
+recognizedAcrossCopies(AuthenticationRefused, 'AuthenticationRefused')

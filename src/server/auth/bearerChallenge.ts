@@ -11,9 +11,11 @@ const REALM = 'react-mpc-backup'
  */
 export function bearerChallenge(refusal: unknown): string | undefined {
   if (!(refusal instanceof AuthenticationRefused)) return undefined
+  // Made again from its reason by this copy's fixed list: a refusal made by another copy of the kit (or any object
+  // carrying its mark) cannot bring words of its own into the header.
+  const { error, description } = new AuthenticationRefused(refusal.reason)
   const parts = [`Bearer realm="${REALM}"`]
-  if (refusal.error !== undefined) parts.push(`error="${refusal.error}"`)
-  if (refusal.error !== undefined && refusal.description !== undefined)
-    parts.push(`error_description="${refusal.description}"`)
+  if (error !== undefined) parts.push(`error="${error}"`)
+  if (error !== undefined && description !== undefined) parts.push(`error_description="${description}"`)
   return parts.join(', ')
 }

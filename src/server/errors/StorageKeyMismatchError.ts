@@ -1,3 +1,5 @@
+import { recognizedAcrossCopies } from './recognizedAcrossCopies.js'
+
 /**
  * Thrown when a stored row cannot be opened with the configured keys: its key id is unknown, or
  * AES-GCM authentication failed (wrong key, tampered bytes, or a row moved to another client/method).
@@ -19,3 +21,5 @@ export class StorageKeyMismatchError extends Error {
     this.keyId = keyId
   }
 }
+
+recognizedAcrossCopies(StorageKeyMismatchError, 'StorageKeyMismatchError')
