@@ -165,8 +165,7 @@ export function useFlow<TData, TError extends BackupError, TStep extends string>
     if (!erasing)
       return queryClient.getMutationCache().subscribe((event) => {
         const key = event.mutation?.options.mutationKey
-        if (event.type === 'updated' && event.action.type === 'success' && key?.[2] === 'erase' && key[1] === clientId)
-          reset()
+        if ('action' in event && event.action.type === 'success' && key?.[2] === 'erase' && key[1] === clientId) reset()
       })
   }, [queryClient, clientId, erasing, reset])
   const startAsync = useCallback(() => controller.start(() => mutateAsync()), [controller, mutateAsync])

@@ -128,6 +128,9 @@ export async function storeNewBackup(
       throw new NotifyFailed('Could not tell the wallet the share was stored.', { step: 'notify', cause })
     }
 
+    // Naming needs only the wallet's confirmation, so it runs beside the wait for the re-read below (whose answer
+    // depends on nothing it writes: the named record keeps our keyVersion).
+    const naming = nameWalletBackup(config, stored, ourRevision, signal)
     if (drive && serverNow) {
       // The read is waited for (briefly), so no request of this backup is still travelling once it has resolved.
       let timer: ReturnType<typeof setTimeout> | undefined
@@ -142,7 +145,7 @@ export async function storeNewBackup(
       // Off the critical path: older key files are only clutter now, and a later backup prunes whatever is left.
       if (read?.ok) void pruneOldKeys(drive, clientId, keyVersion, read.value?.keyVersion)
     }
-    await nameWalletBackup(config, stored, ourRevision, signal)
+    await naming
     if (googleAccount) params.onGoogleAccount?.(googleAccount.email)
     return { backupMethod: method, storedAt: uploaded.value.storedAt, keyVersion }
   } catch (error) {
