@@ -11,6 +11,7 @@ import { createTokenBroker } from '../src/core/clients/createTokenBroker.js'
 import {
   type BackupError,
   type BackupErrorCode,
+  type ErrorFacts,
   RecoveryFailed,
   WalletBackupFailed,
 } from '../src/core/errors/errors.js'
@@ -36,6 +37,23 @@ const keysOf = (pack: object) =>
     .sort()
 
 describe('the locale packs', () => {
+  // An erase that stopped part-way (facts.erased) says, in every language, which parts are already erased, and an
+  // erase's failed notify is not worded as a backup's.
+  test.each(Object.entries(packs))('%s says which parts an erase already did', (_, pack) => {
+    const text = (code: BackupErrorCode, facts: ErrorFacts, step: 'erase' | 'notify') => {
+      const t = pack.errors[code]
+      return typeof t === 'function' ? t(facts, step) : t
+    }
+    const erase = [undefined, ['drive'], ['server'], ['drive', 'server']] as const
+    const failed = erase.map((erased) =>
+      text('SHARE_ERASE_FAILED', { status: 503, ...(erased ? { erased: [...erased] } : {}) }, 'erase'),
+    )
+    expect(new Set(failed).size).toBe(erase.length)
+    const notify = text('NOTIFY_FAILED', { erased: ['drive', 'server'] }, 'notify')
+    expect(notify).not.toBe(text('NOTIFY_FAILED', {}, 'notify'))
+    expect(notify).toContain(failed[3]?.slice(failed[0]?.length ?? 0).trim())
+  })
+
   test.each(Object.entries(packs))('%s has exactly the English keys', (_, pack) => {
     expect(keysOf(pack)).toEqual(keysOf(en))
   })

@@ -1,6 +1,14 @@
 import type { Messages } from '../components/messages.js'
+import { erasedParts } from './shared/erasedParts.js'
 
 const verb = (step: string | undefined) => (step === 'read' ? 'قراءة' : step === 'erase' ? 'حذف' : 'حفظ')
+
+/** An erase that stopped part-way says what is already erased (`facts.erased`). */
+const rest = erasedParts({
+  drive: 'حُذف مفتاح النسخة الاحتياطية من Google Drive بالفعل؛ أعد الحذف لإكمال الباقي.',
+  driveAndServer: 'حُذفت النسخة الاحتياطية من Google Drive ومن الخادم بالفعل؛ أعد الحذف لإكمال الباقي.',
+  server: 'حُذفت النسخة الاحتياطية من الخادم بالفعل؛ أعد الحذف لإكمال الباقي.',
+})
 
 /**
  * `react-mpc-backup/locales/ar`: Arabic (right to left: give the page or a parent `dir="rtl"`; the stylesheet's
@@ -86,7 +94,8 @@ export const ar: Messages = {
         ? 'تغيّرت النسخة الاحتياطية على الخادم.'
         : `تعذّر على الخادم حفظ النسخة الاحتياطية (${status ?? 'غير متصل'}).`,
     SHARE_FETCH_FAILED: ({ status }) => `تعذّر على الخادم قراءة النسخة الاحتياطية (${status ?? 'غير متصل'}).`,
-    SHARE_ERASE_FAILED: ({ status }) => `تعذّر على الخادم حذف النسخة الاحتياطية (${status ?? 'غير متصل'}).`,
+    SHARE_ERASE_FAILED: (facts) =>
+      `تعذّر على الخادم حذف النسخة الاحتياطية (${facts.status ?? 'غير متصل'}).${rest(facts)}`,
     SHARE_UNAUTHORIZED: ({ status }, step) => `رفض الخادم ${verb(step)} النسخة الاحتياطية (${status}).`,
     SHARE_TOKEN_FAILED: 'تعذّر على التطبيق التعريف بك لدى خادم النسخ الاحتياطي.',
     SHARE_SERVER_INVALID_RESPONSE: 'أرسل خادم النسخ الاحتياطي ردًا غير صالح.',
@@ -101,7 +110,10 @@ export const ar: Messages = {
     WALLET_BUSY: 'المحفظة مشغولة.',
     WALLET_TIMEOUT: ({ reason }) =>
       reason === 'wallet-not-ready' ? 'لم تصبح المحفظة جاهزة في الوقت المحدد.' : 'لم تستجب المحفظة في الوقت المحدد.',
-    NOTIFY_FAILED: 'تعذّر على المحفظة تأكيد النسخة الاحتياطية.',
+    NOTIFY_FAILED: (facts) =>
+      facts.erased
+        ? `تعذّر إبلاغ المحفظة بحذف النسخة الاحتياطية.${rest(facts)}`
+        : 'تعذّر على المحفظة تأكيد النسخة الاحتياطية.',
     RECOVERY_FAILED: (_, step) => (step === 'read' ? 'تعذّرت قراءة النسخة الاحتياطية.' : 'فشلت استعادة المحفظة.'),
     ABORTED: 'تم الإلغاء.',
     BROWSER_OFFLINE: 'أنت غير متصل.',

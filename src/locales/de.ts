@@ -1,6 +1,15 @@
 import type { Messages } from '../components/messages.js'
+import { erasedParts } from './shared/erasedParts.js'
 
 const verb = (step: string | undefined) => (step === 'read' ? 'lesen' : step === 'erase' ? 'löschen' : 'speichern')
+
+/** An erase that stopped part-way says what is already erased (`facts.erased`). */
+const rest = erasedParts({
+  drive: 'Der Backup-Schlüssel ist bereits aus Google Drive gelöscht; erneutes Löschen erledigt den Rest.',
+  driveAndServer:
+    'Das Backup ist bereits aus Google Drive und vom Server gelöscht; erneutes Löschen erledigt den Rest.',
+  server: 'Das Backup ist bereits vom Server gelöscht; erneutes Löschen erledigt den Rest.',
+})
 
 /**
  * `react-mpc-backup/locales/de`: German, in the wallet words of MetaMask's and Trust Wallet's German apps ("Wallet",
@@ -85,7 +94,8 @@ export const de: Messages = {
         ? 'Das Backup wurde auf dem Server geändert.'
         : `Der Server konnte das Backup nicht speichern (${status ?? 'offline'}).`,
     SHARE_FETCH_FAILED: ({ status }) => `Der Server konnte das Backup nicht lesen (${status ?? 'offline'}).`,
-    SHARE_ERASE_FAILED: ({ status }) => `Der Server konnte das Backup nicht löschen (${status ?? 'offline'}).`,
+    SHARE_ERASE_FAILED: (facts) =>
+      `Der Server konnte das Backup nicht löschen (${facts.status ?? 'offline'}).${rest(facts)}`,
     SHARE_UNAUTHORIZED: ({ status }, step) => `Der Server hat abgelehnt, das Backup zu ${verb(step)} (${status}).`,
     SHARE_TOKEN_FAILED: 'Die App konnte dich beim Backup-Server nicht anmelden.',
     SHARE_SERVER_INVALID_RESPONSE: 'Der Backup-Server hat eine ungültige Antwort gesendet.',
@@ -102,7 +112,10 @@ export const de: Messages = {
       reason === 'wallet-not-ready'
         ? 'Die Wallet wurde nicht rechtzeitig bereit.'
         : 'Die Wallet hat nicht rechtzeitig geantwortet.',
-    NOTIFY_FAILED: 'Die Wallet konnte das Backup nicht bestätigen.',
+    NOTIFY_FAILED: (facts) =>
+      facts.erased
+        ? `Die Wallet konnte nicht über das Löschen des Backups informiert werden.${rest(facts)}`
+        : 'Die Wallet konnte das Backup nicht bestätigen.',
     RECOVERY_FAILED: (_, step) =>
       step === 'read' ? 'Das Backup konnte nicht gelesen werden.' : 'Wiederherstellung der Wallet fehlgeschlagen.',
     ABORTED: 'Abgebrochen.',

@@ -3,21 +3,17 @@ import { defaultRecoverLabels } from '../components/defaultRecoverLabels.js'
 import { defaultReminderLabels } from '../components/defaultReminderLabels.js'
 import { defaultStatusLabels } from '../components/defaultStatusLabels.js'
 import type { Messages } from '../components/messages.js'
-import type { BackupErrorStep, ErrorFacts } from '../core/errors/errors.js'
+import type { BackupErrorStep } from '../core/errors/errors.js'
+import { erasedParts } from './shared/erasedParts.js'
 
 const verb = (step: BackupErrorStep | undefined) => (step === 'read' ? 'read' : step === 'erase' ? 'erase' : 'save')
 
 /** An erase that stopped part-way says what is already erased (`facts.erased`). */
-const rest = ({ erased }: ErrorFacts) =>
-  !erased?.length
-    ? ''
-    : ` ${
-        !erased.includes('server')
-          ? 'The backup key is already deleted from Google Drive'
-          : erased.includes('drive')
-            ? 'The backup is already erased from Google Drive and the server'
-            : 'The backup is already erased from the server'
-      }; erasing again finishes the rest.`
+const rest = erasedParts({
+  drive: 'The backup key is already deleted from Google Drive; erasing again finishes the rest.',
+  driveAndServer: 'The backup is already erased from Google Drive and the server; erasing again finishes the rest.',
+  server: 'The backup is already erased from the server; erasing again finishes the rest.',
+})
 
 /**
  * `react-mpc-backup/locales/en`: every English text of the components, the defaults they show without `messages`.

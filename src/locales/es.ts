@@ -1,6 +1,15 @@
 import type { Messages } from '../components/messages.js'
+import { erasedParts } from './shared/erasedParts.js'
 
 const verb = (step: string | undefined) => (step === 'read' ? 'leer' : step === 'erase' ? 'borrar' : 'guardar')
+
+/** An erase that stopped part-way says what is already erased (`facts.erased`). */
+const rest = erasedParts({
+  drive: 'La clave de la copia de seguridad ya se borró de Google Drive; al borrar de nuevo se completa el resto.',
+  driveAndServer:
+    'La copia de seguridad ya se borró de Google Drive y del servidor; al borrar de nuevo se completa el resto.',
+  server: 'La copia de seguridad ya se borró del servidor; al borrar de nuevo se completa el resto.',
+})
 
 /**
  * `react-mpc-backup/locales/es`: Spanish, in the wallet words of MetaMask's and Trust Wallet's Spanish apps
@@ -85,8 +94,8 @@ export const es: Messages = {
         ? 'La copia de seguridad cambió en el servidor.'
         : `El servidor no pudo guardar la copia de seguridad (${status ?? 'sin conexión'}).`,
     SHARE_FETCH_FAILED: ({ status }) => `El servidor no pudo leer la copia de seguridad (${status ?? 'sin conexión'}).`,
-    SHARE_ERASE_FAILED: ({ status }) =>
-      `El servidor no pudo borrar la copia de seguridad (${status ?? 'sin conexión'}).`,
+    SHARE_ERASE_FAILED: (facts) =>
+      `El servidor no pudo borrar la copia de seguridad (${facts.status ?? 'sin conexión'}).${rest(facts)}`,
     SHARE_UNAUTHORIZED: ({ status }, step) => `El servidor se negó a ${verb(step)} la copia de seguridad (${status}).`,
     SHARE_TOKEN_FAILED: 'La app no pudo identificarte ante el servidor de copias.',
     SHARE_SERVER_INVALID_RESPONSE: 'El servidor de copias envió una respuesta no válida.',
@@ -101,7 +110,10 @@ export const es: Messages = {
     WALLET_BUSY: 'La billetera está ocupada.',
     WALLET_TIMEOUT: ({ reason }) =>
       reason === 'wallet-not-ready' ? 'La billetera no estuvo lista a tiempo.' : 'La billetera no respondió a tiempo.',
-    NOTIFY_FAILED: 'No se pudo confirmar la copia de seguridad con la billetera.',
+    NOTIFY_FAILED: (facts) =>
+      facts.erased
+        ? `No se pudo avisar a la billetera de que se borró la copia de seguridad.${rest(facts)}`
+        : 'No se pudo confirmar la copia de seguridad con la billetera.',
     RECOVERY_FAILED: (_, step) =>
       step === 'read' ? 'No se pudo leer la copia de seguridad.' : 'La recuperación de la billetera falló.',
     ABORTED: 'Cancelado.',

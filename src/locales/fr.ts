@@ -1,6 +1,14 @@
 import type { Messages } from '../components/messages.js'
+import { erasedParts } from './shared/erasedParts.js'
 
 const verb = (step: string | undefined) => (step === 'read' ? 'lire' : step === 'erase' ? 'effacer' : 'enregistrer')
+
+/** An erase that stopped part-way says what is already erased (`facts.erased`). */
+const rest = erasedParts({
+  drive: 'La clé de sauvegarde est déjà supprimée de Google Drive ; effacer à nouveau termine le reste.',
+  driveAndServer: 'La sauvegarde est déjà effacée de Google Drive et du serveur ; effacer à nouveau termine le reste.',
+  server: 'La sauvegarde est déjà effacée du serveur ; effacer à nouveau termine le reste.',
+})
 
 /**
  * `react-mpc-backup/locales/fr`: French, in the wallet words of MetaMask's and Coinbase Wallet's French apps
@@ -85,7 +93,8 @@ export const fr: Messages = {
         ? 'La sauvegarde a changé sur le serveur.'
         : `Le serveur n’a pas pu enregistrer la sauvegarde (${status ?? 'hors ligne'}).`,
     SHARE_FETCH_FAILED: ({ status }) => `Le serveur n’a pas pu lire la sauvegarde (${status ?? 'hors ligne'}).`,
-    SHARE_ERASE_FAILED: ({ status }) => `Le serveur n’a pas pu effacer la sauvegarde (${status ?? 'hors ligne'}).`,
+    SHARE_ERASE_FAILED: (facts) =>
+      `Le serveur n’a pas pu effacer la sauvegarde (${facts.status ?? 'hors ligne'}).${rest(facts)}`,
     SHARE_UNAUTHORIZED: ({ status }, step) => `Le serveur a refusé de ${verb(step)} la sauvegarde (${status}).`,
     SHARE_TOKEN_FAILED: 'L’application n’a pas pu vous identifier auprès du serveur de sauvegarde.',
     SHARE_SERVER_INVALID_RESPONSE: 'Le serveur de sauvegarde a envoyé une réponse invalide.',
@@ -102,7 +111,10 @@ export const fr: Messages = {
       reason === 'wallet-not-ready'
         ? 'Le portefeuille n’a pas été prêt à temps.'
         : 'Le portefeuille n’a pas répondu à temps.',
-    NOTIFY_FAILED: 'Le portefeuille n’a pas pu confirmer la sauvegarde.',
+    NOTIFY_FAILED: (facts) =>
+      facts.erased
+        ? `Impossible d’informer le portefeuille que la sauvegarde a été effacée.${rest(facts)}`
+        : 'Le portefeuille n’a pas pu confirmer la sauvegarde.',
     RECOVERY_FAILED: (_, step) =>
       step === 'read' ? 'Impossible de lire la sauvegarde.' : 'Échec de la restauration du portefeuille.',
     ABORTED: 'Annulé.',

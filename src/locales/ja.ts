@@ -1,6 +1,15 @@
 import type { Messages } from '../components/messages.js'
+import { erasedParts } from './shared/erasedParts.js'
 
 const verb = (step: string | undefined) => (step === 'read' ? '読み込み' : step === 'erase' ? '削除' : '保存')
+
+/** An erase that stopped part-way says what is already erased (`facts.erased`). */
+const rest = erasedParts({
+  gap: '',
+  drive: 'バックアップキーは Google ドライブから削除済みです。もう一度削除すると残りも完了します。',
+  driveAndServer: 'バックアップは Google ドライブとサーバーから削除済みです。もう一度削除すると残りも完了します。',
+  server: 'バックアップはサーバーから削除済みです。もう一度削除すると残りも完了します。',
+})
 
 /**
  * `react-mpc-backup/locales/ja`: Japanese, in the wallet words of MetaMask's and Trust Wallet's Japanese apps
@@ -88,7 +97,8 @@ export const ja: Messages = {
         ? 'サーバー上のバックアップが変更されました。'
         : `サーバーがバックアップを保存できませんでした (${status ?? 'オフライン'})。`,
     SHARE_FETCH_FAILED: ({ status }) => `サーバーがバックアップを読み込めませんでした (${status ?? 'オフライン'})。`,
-    SHARE_ERASE_FAILED: ({ status }) => `サーバーがバックアップを削除できませんでした (${status ?? 'オフライン'})。`,
+    SHARE_ERASE_FAILED: (facts) =>
+      `サーバーがバックアップを削除できませんでした (${facts.status ?? 'オフライン'})。${rest(facts)}`,
     SHARE_UNAUTHORIZED: ({ status }, step) => `サーバーがバックアップの${verb(step)}を拒否しました (${status})。`,
     SHARE_TOKEN_FAILED: 'アプリがバックアップサーバーであなたを認証できませんでした。',
     SHARE_SERVER_INVALID_RESPONSE: 'バックアップサーバーが無効な応答を返しました。',
@@ -105,7 +115,10 @@ export const ja: Messages = {
       reason === 'wallet-not-ready'
         ? 'ウォレットの準備が時間内に整いませんでした。'
         : 'ウォレットが時間内に応答しませんでした。',
-    NOTIFY_FAILED: 'ウォレットがバックアップを確認できませんでした。',
+    NOTIFY_FAILED: (facts) =>
+      facts.erased
+        ? `バックアップを削除したことをウォレットに通知できませんでした。${rest(facts)}`
+        : 'ウォレットがバックアップを確認できませんでした。',
     RECOVERY_FAILED: (_, step) =>
       step === 'read' ? 'バックアップを読み込めませんでした。' : 'ウォレットの復元に失敗しました。',
     ABORTED: 'キャンセルしました。',

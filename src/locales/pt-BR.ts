@@ -1,6 +1,14 @@
 import type { Messages } from '../components/messages.js'
+import { erasedParts } from './shared/erasedParts.js'
 
 const verb = (step: string | undefined) => (step === 'read' ? 'ler' : step === 'erase' ? 'apagar' : 'salvar')
+
+/** An erase that stopped part-way says what is already erased (`facts.erased`). */
+const rest = erasedParts({
+  drive: 'A chave do backup já foi apagada do Google Drive; apagar de novo conclui o restante.',
+  driveAndServer: 'O backup já foi apagado do Google Drive e do servidor; apagar de novo conclui o restante.',
+  server: 'O backup já foi apagado do servidor; apagar de novo conclui o restante.',
+})
 
 /**
  * `react-mpc-backup/locales/pt-BR`: Brazilian Portuguese, in the wallet words of MetaMask's and Trust Wallet's
@@ -85,7 +93,8 @@ export const ptBR: Messages = {
         ? 'O backup mudou no servidor.'
         : `O servidor não conseguiu salvar o backup (${status ?? 'sem conexão'}).`,
     SHARE_FETCH_FAILED: ({ status }) => `O servidor não conseguiu ler o backup (${status ?? 'sem conexão'}).`,
-    SHARE_ERASE_FAILED: ({ status }) => `O servidor não conseguiu apagar o backup (${status ?? 'sem conexão'}).`,
+    SHARE_ERASE_FAILED: (facts) =>
+      `O servidor não conseguiu apagar o backup (${facts.status ?? 'sem conexão'}).${rest(facts)}`,
     SHARE_UNAUTHORIZED: ({ status }, step) => `O servidor se recusou a ${verb(step)} o backup (${status}).`,
     SHARE_TOKEN_FAILED: 'O app não conseguiu identificar você no servidor de backup.',
     SHARE_SERVER_INVALID_RESPONSE: 'O servidor de backup enviou uma resposta inválida.',
@@ -100,7 +109,10 @@ export const ptBR: Messages = {
     WALLET_BUSY: 'A carteira está ocupada.',
     WALLET_TIMEOUT: ({ reason }) =>
       reason === 'wallet-not-ready' ? 'A carteira não ficou pronta a tempo.' : 'A carteira não respondeu a tempo.',
-    NOTIFY_FAILED: 'A carteira não conseguiu confirmar o backup.',
+    NOTIFY_FAILED: (facts) =>
+      facts.erased
+        ? `Não foi possível avisar a carteira de que o backup foi apagado.${rest(facts)}`
+        : 'A carteira não conseguiu confirmar o backup.',
     RECOVERY_FAILED: (_, step) =>
       step === 'read' ? 'Não foi possível ler o backup.' : 'A recuperação da carteira falhou.',
     ABORTED: 'Cancelado.',
