@@ -48,6 +48,9 @@ const blob = (u8: Uint8Array): Buffer => Buffer.from(u8.buffer, u8.byteOffset, u
 const revisionOf = (data: Uint8Array): string =>
   `"${createHash('sha256').update(data).digest('base64url').slice(0, 22)}"`
 
+/** How long the write connection waits for another connection's lock (restored after a WAL truncation's own wait). */
+const BUSY_TIMEOUT_MS = 5000
+
 /** Thrown inside a job so its savepoint rolls back what the job did before the precondition was found to fail. */
 class PreconditionFailed extends Error {}
 
@@ -56,7 +59,7 @@ function openDatabase(data: WriterData): Database.Database {
   try {
     db.pragma('journal_mode = WAL')
     db.pragma(`synchronous = ${data.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`)
-    db.pragma('busy_timeout = 5000')
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
     // Deleted or replaced content (an erased share, the share a new backup replaced) is overwritten with zeros in the
     // file as it is freed, instead of lingering in free pages until reused. Its WAL copies go at the next checkpoint
     // that truncates the log (after every erase: see `scrub`).
@@ -230,7 +233,7 @@ function runWriter(port: MessagePort, data: WriterData): void {
     } catch {
       scrubPending = true
     } finally {
-      db.pragma('busy_timeout = 5000')
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
     }
   }
 
